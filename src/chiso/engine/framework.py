@@ -1,0 +1,494 @@
+"""Frameworks as data: the tree of an index edition.
+
+A framework is a tree ``index -> pillars/components -> indicators``.  Every
+aggregate node names its own aggregation method and its children's weights or
+maximum points (per node, not per level).  Every leaf is an *indicator* with a
+scoring rule that maps a raw value to a score in [0, 1].
+
+The engine builds a :class:`Framework` from a plain ``dict`` (what a YAML file
+parses to) with :meth:`Framework.from_dict`; reading the YAML file itself is
+done by :mod:`chiso.frameworks`, so the engine imports only the standard
+library, numpy and scipy.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import FrameworkError
+
+AGG_METHODS = (
+    "weighted_mean",  # sum(w x) / sum(w)            -> same scale as children
+    "weighted_sum",  # sum(w x)                      -> e.g. points
+    "points_ratio",  # sum(max x) / sum(max)         -> 0..1 (DTI main index -> DTI)
+    "points_sum",  # sum(max x)                      -> points 0..sum(max)
+    "geometric",  # prod(x ** (w / sum w))
+    "harmonic",  # sum(w) / sum(w / x)
+)
+SCORING_RULES = (
+    "given",  # the raw value already is the score (a published sub-index, 0..1)
+    "minmax",  # (x - min) / (max - min) over the units present
+    "ratio_to_max",  # x / max over the units present
+    "goalposts",  # (x - lo) / (hi - lo), clipped to [0, 1], lo/hi fixed
+    "zscore",  # (x - mean) / std over the units present (unbounded)
+    "percentile",  # (competition rank among units - 1) / (n - 1), best = 1
+    "threshold",  # step table: score of the highest threshold reached
+    "ratio_capped",  # min(x / target, 1)
+    "yes_no",  # 0 or 1
+    "partial",  # categorical level -> partial credit
+)
+MISSING_POLICIES = ("error", "reweight", "impute")
+IMPUTE_METHODS = ("mean", "median", "min", "max", "zero")
+STATUSES = ("official", "provisional")
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How an indicator's raw value becomes a score in [0, 1].
+
+    ``params`` holds the rule's parameters: ``lo``/``hi`` for goalposts,
+    ``steps`` (list of ``[threshold, score]``) for threshold, ``target`` for
+    ratio_capped, ``levels`` (``{level: credit}``) for partial.
+    """
+
+    rule: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of a framework tree.
+
+    Attributes
+    ----------
+    code : str
+        Unique code within the framework (used as CSV column name).
+    name : dict
+        ``{"vi": ..., "en": ...}``.
+    children : tuple of Node
+        Empty for an indicator.
+    method : str or None
+        Aggregation method of an aggregate node (one of ``AGG_METHODS``).
+    weight : float
+        Weight of this node in its parent's aggregation (``max_points`` for
+        points-based parents).
+    max_points : float or None
+        Maximum points of this node in a points-based parent.
+    scoring : Scoring or None
+        Scoring rule of an indicator.
+    direction : int
+        +1 when more is better, -1 when less is better.
+    value_range : (lo, hi)
+        Admissible range of a value given for this node (raw value for an
+        indicator, score for an aggregate node).  ``None`` bounds are open.
+    """
+
+    code: str
+    name: dict[str, str]
+    children: tuple[Node, ...] = ()
+    method: str | None = None
+    weight: float = 1.0
+    max_points: float | None = None
+    scoring: Scoring | None = None
+    direction: int = 1
+    unit: str = ""
+    value_range: tuple[float | None, float | None] = (None, None)
+    agency_role: str = ""
+    source: str = ""
+    definition: dict[str, str] = field(default_factory=dict)
+    status: str = ""
+    scored: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_indicator(self) -> bool:
+        return not self.children
+
+    def label(self, lang: str = "vi") -> str:
+        return self.name.get(lang) or self.name.get("vi") or self.name.get("en") or self.code
+
+    @property
+    def score_range(self) -> tuple[float | None, float | None]:
+        """Range of this node's *score* (what it contributes to its parent)."""
+        if self.is_indicator:
+            if self.scoring is not None and self.scoring.rule == "zscore":
+                return (None, None)
+            if self.scoring is not None and self.scoring.rule == "given":
+                return self.value_range
+            return (0.0, 1.0)
+        if self.method in ("points_sum",):
+            return (0.0, float(sum(c.max_points or 0.0 for c in self.children)))
+        if self.method == "weighted_sum":
+            his = [c.score_range[1] for c in self.children]
+            if any(h is None for h in his):
+                return (None, None)
+            return (0.0, float(sum(c.weight * h for c, h in zip(self.children, his))))
+        if self.method in ("points_ratio",):
+            return (0.0, 1.0)
+        los = [c.score_range[0] for c in self.children]
+        his = [c.score_range[1] for c in self.children]
+        lo = None if any(x is None for x in los) else min(los)  # type: ignore[type-var]
+        hi = None if any(x is None for x in his) else max(his)  # type: ignore[type-var]
+        return (lo, hi)
+
+
+@dataclass(frozen=True)
+class MissingPolicy:
+    """What to do with a missing value: ``error``, ``reweight`` or ``impute`` (with ``method``)."""
+
+    policy: str = "error"
+    method: str = "mean"
+
+    @classmethod
+    def parse(cls, spec: Any, *, where: str = "missing") -> MissingPolicy:
+        if spec is None:
+            return cls()
+        if isinstance(spec, MissingPolicy):
+            return spec
+        if isinstance(spec, str):
+            # "impute:median" shorthand
+            policy, _, method = spec.partition(":")
+            spec = {"policy": policy, "method": method or "mean"}
+        if not isinstance(spec, dict):
+            raise FrameworkError(f"{where}: expected a policy name or a mapping, got {spec!r}", code="missing_policy")
+        policy = spec.get("policy", "error")
+        method = spec.get("method", "mean")
+        if policy not in MISSING_POLICIES:
+            raise FrameworkError(
+                f"{where}: unknown missing-data policy {policy!r}; expected one of {', '.join(MISSING_POLICIES)}",
+                code="missing_policy",
+                policy=policy,
+            )
+        if policy == "impute" and method not in IMPUTE_METHODS:
+            raise FrameworkError(
+                f"{where}: unknown imputation method {method!r}; expected one of {', '.join(IMPUTE_METHODS)}",
+                code="impute_method",
+                method=method,
+            )
+        return cls(policy=policy, method=method)
+
+
+@dataclass(frozen=True)
+class Framework:
+    """An index edition: metadata plus the root :class:`Node`.
+
+    Use :meth:`from_dict` to build and validate one; ``nodes`` lists every
+    node in pre-order (root first) and ``index`` maps code -> position.
+    """
+
+    id: str
+    name: dict[str, str]
+    edition: int
+    level: str
+    status: str
+    root: Node
+    legal_basis: tuple[dict[str, Any], ...] = ()
+    sources: tuple[dict[str, Any], ...] = ()
+    missing: MissingPolicy = MissingPolicy()
+    rank_decimals: int | None = None
+    merge_depth: int = 1
+    notes: str = ""
+    path: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    # --- derived structure -------------------------------------------------
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        out: list[Node] = []
+        stack = [self.root]
+        while stack:
+            n = stack.pop()
+            out.append(n)
+            stack.extend(reversed(n.children))
+        return tuple(out)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(n.code for n in self.nodes)
+
+    @property
+    def indicators(self) -> tuple[Node, ...]:
+        return tuple(n for n in self.nodes if n.is_indicator)
+
+    def node(self, code: str) -> Node:
+        for n in self.nodes:
+            if n.code == code:
+                return n
+        raise FrameworkError(
+            f"Framework {self.id!r} has no node {code!r}", code="unknown_node", framework=self.id, node=code
+        )
+
+    def parents(self) -> dict[str, str | None]:
+        out: dict[str, str | None] = {self.root.code: None}
+        for n in self.nodes:
+            for c in n.children:
+                out[c.code] = n.code
+        return out
+
+    def depth(self, code: str) -> int:
+        par = self.parents()
+        d = 0
+        while par[code] is not None:
+            code = par[code]  # type: ignore[assignment]
+            d += 1
+        return d
+
+    def ancestors(self, code: str) -> list[str]:
+        par = self.parents()
+        out = []
+        while par.get(code) is not None:
+            code = par[code]  # type: ignore[assignment]
+            out.append(code)
+        return out
+
+    def label(self, lang: str = "vi") -> str:
+        return self.name.get(lang) or self.name.get("vi") or self.id
+
+    # --- construction ------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, path: str = "") -> Framework:
+        """Build and validate a framework from its parsed YAML mapping.
+
+        Raises
+        ------
+        FrameworkError
+            Listing *every* problem found (unknown method, unknown child,
+            duplicate code, cycle, negative weight, bad scoring parameters...),
+            each prefixed with the file and the node code.
+        """
+        where = path or str(data.get("id", "<framework>")) if isinstance(data, dict) else path
+        if not isinstance(data, dict):
+            raise FrameworkError(f"{where}: a framework must be a mapping, got {type(data).__name__}")
+        problems: list[str] = []
+        for key in ("id", "name", "edition", "root"):
+            if key not in data:
+                problems.append(f"missing top-level key {key!r}")
+        if problems:
+            raise FrameworkError(f"{where}: " + "; ".join(problems), code="framework_invalid", problems=problems)
+        status = data.get("status", "provisional")
+        if status not in STATUSES:
+            problems.append(f"status must be one of {STATUSES}, got {status!r}")
+
+        # Nodes may be written inline (children: [ {...} ]) or by reference
+        # (children: [code, ...] resolved against a top-level `nodes:` table).
+        table: dict[str, dict[str, Any]] = {}
+        for raw in data.get("nodes", []) or []:
+            if not isinstance(raw, dict) or "code" not in raw:
+                problems.append(f"nodes: every entry needs a 'code', got {raw!r}")
+                continue
+            if raw["code"] in table:
+                problems.append(f"nodes: duplicate code {raw['code']!r}")
+            table[raw["code"]] = raw
+
+        seen: set[str] = set()
+
+        def build(raw: Any, trail: tuple[str, ...], parent_method: str | None) -> Node | None:
+            if isinstance(raw, str):
+                if raw in trail:
+                    problems.append(f"cycle: {' -> '.join(trail + (raw,))}")
+                    return None
+                if raw not in table:
+                    problems.append(f"node {trail[-1] if trail else '<root>'!r}: unknown child {raw!r}")
+                    return None
+                raw = table[raw]
+            if not isinstance(raw, dict):
+                problems.append(f"under {trail[-1] if trail else '<root>'!r}: a node must be a mapping, got {raw!r}")
+                return None
+            code = str(raw.get("code", "")).strip()
+            if not code:
+                problems.append(f"under {trail[-1] if trail else '<root>'!r}: a node has no code")
+                return None
+            if code in trail:
+                problems.append(f"cycle: {' -> '.join(trail + (code,))}")
+                return None
+            if code in seen:
+                problems.append(f"node {code!r}: duplicate code")
+                return None
+            seen.add(code)
+            name = raw.get("name") or {}
+            if isinstance(name, str):
+                name = {"vi": name}
+            weight = raw.get("weight", 1.0)
+            max_points = raw.get("max_points")
+            for label, v in (("weight", weight), ("max_points", max_points)):
+                if v is None:
+                    continue
+                if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                    problems.append(f"node {code!r}: {label} must be a number, got {v!r}")
+                elif v < 0:
+                    problems.append(f"node {code!r}: {label} must be >= 0, got {v}")
+            if parent_method in ("points_ratio", "points_sum") and max_points is None:
+                problems.append(f"node {code!r}: its parent adds points, so it needs max_points")
+            direction = raw.get("direction", 1)
+            if direction in ("positive", "+", "higher"):
+                direction = 1
+            elif direction in ("negative", "-", "lower"):
+                direction = -1
+            if direction not in (1, -1):
+                problems.append(f"node {code!r}: direction must be 1 or -1, got {raw.get('direction')!r}")
+                direction = 1
+            vr = raw.get("range", [None, None])
+            if not (isinstance(vr, (list, tuple)) and len(vr) == 2):
+                problems.append(f"node {code!r}: range must be [lo, hi], got {vr!r}")
+                vr = [None, None]
+            children_raw = raw.get("children") or []
+            method = raw.get("method")
+            children: list[Node] = []
+            scoring = None
+            if children_raw:
+                if method not in AGG_METHODS:
+                    problems.append(
+                        f"node {code!r}: method must be one of {', '.join(AGG_METHODS)}, got {method!r}"
+                    )
+                for ch in children_raw:
+                    built = build(ch, trail + (code,), method)
+                    if built is not None:
+                        children.append(built)
+                if method in ("weighted_mean", "geometric", "harmonic") and children:
+                    total = sum(c.weight for c in children)
+                    if total <= 0:
+                        problems.append(
+                            f"node {code!r}: weights of its children sum to {total}; expected > 0 "
+                            f"(children: {', '.join(c.code for c in children)})"
+                        )
+                if method in ("points_ratio",) and children and sum(c.max_points or 0 for c in children) <= 0:
+                    problems.append(f"node {code!r}: children's max_points sum to 0")
+                if vr == [None, None] or vr == (None, None):
+                    vr = [None, None]
+            else:
+                sraw = raw.get("scoring", "given" if method is None else None)
+                if method is not None and "scoring" not in raw:
+                    problems.append(f"node {code!r}: aggregate node (method {method!r}) has no children")
+                scoring = _parse_scoring(code, sraw, problems)
+                if scoring is not None and scoring.rule == "given" and vr in ([None, None], (None, None)):
+                    vr = [0.0, 1.0]
+            if children:
+                lo_hi = tuple(vr)
+            else:
+                lo_hi = tuple(vr)
+            if lo_hi[0] is not None and lo_hi[1] is not None and lo_hi[0] > lo_hi[1]:
+                problems.append(f"node {code!r}: range lower bound {lo_hi[0]} exceeds upper bound {lo_hi[1]}")
+            defin = raw.get("definition") or {}
+            if isinstance(defin, str):
+                defin = {"vi": defin}
+            known = {
+                "code", "name", "children", "method", "weight", "max_points", "scoring", "direction", "unit",
+                "range", "agency_role", "source", "definition", "status", "scored",
+            }
+            node = Node(
+                code=code,
+                name={str(k): str(v) for k, v in name.items()},
+                children=tuple(children),
+                method=method if children else None,
+                weight=float(max_points if (parent_method in ("points_ratio", "points_sum") and max_points is not None)
+                             else (weight if isinstance(weight, (int, float)) else 1.0)),
+                max_points=float(max_points) if isinstance(max_points, (int, float)) else None,
+                scoring=scoring,
+                direction=int(direction),
+                unit=str(raw.get("unit", "")),
+                value_range=(
+                    None if lo_hi[0] is None else float(lo_hi[0]),
+                    None if lo_hi[1] is None else float(lo_hi[1]),
+                ),
+                agency_role=str(raw.get("agency_role", "")),
+                source=str(raw.get("source", "")),
+                definition={str(k): str(v) for k, v in defin.items()},
+                status=str(raw.get("status", "")),
+                scored=bool(raw.get("scored", True)),
+                extra={k: v for k, v in raw.items() if k not in known},
+            )
+            return node
+
+        root = build(data["root"], (), None)
+        # Unused entries of the node table are probably typos: report them.
+        if table:
+            unused = sorted(set(table) - seen)
+            if unused:
+                problems.append(f"nodes not reachable from the root: {', '.join(unused)}")
+        try:
+            missing = MissingPolicy.parse(data.get("missing"), where=f"{where}: missing")
+        except FrameworkError as e:
+            problems.append(str(e).split(": ", 1)[-1])
+            missing = MissingPolicy()
+        rank_decimals = data.get("rank_decimals")
+        if rank_decimals is not None and (not isinstance(rank_decimals, int) or rank_decimals < 0):
+            problems.append(f"rank_decimals must be a non-negative integer, got {rank_decimals!r}")
+        if problems or root is None:
+            raise FrameworkError(
+                f"{where}: invalid framework: " + "; ".join(problems),
+                code="framework_invalid",
+                file=path,
+                problems=problems,
+            )
+        name = data["name"]
+        if isinstance(name, str):
+            name = {"vi": name}
+        known_top = {
+            "id", "name", "edition", "level", "status", "root", "nodes", "legal_basis", "sources", "missing",
+            "rank_decimals", "merge_depth", "notes",
+        }
+        return cls(
+            id=str(data["id"]),
+            name={str(k): str(v) for k, v in name.items()},
+            edition=int(data["edition"]),
+            level=str(data.get("level", "province")),
+            status=status,
+            root=root,
+            legal_basis=tuple(data.get("legal_basis") or ()),
+            sources=tuple(data.get("sources") or ()),
+            missing=missing,
+            rank_decimals=rank_decimals,
+            merge_depth=int(data.get("merge_depth", 1)),
+            notes=str(data.get("notes", "")),
+            path=path,
+            extra={k: v for k, v in data.items() if k not in known_top},
+        )
+
+
+def _parse_scoring(code: str, spec: Any, problems: list[str]) -> Scoring | None:
+    if spec is None:
+        problems.append(f"node {code!r}: an indicator needs a scoring rule")
+        return None
+    if isinstance(spec, str):
+        spec = {"rule": spec}
+    if not isinstance(spec, dict) or "rule" not in spec:
+        problems.append(f"node {code!r}: scoring must be a rule name or a mapping with 'rule', got {spec!r}")
+        return None
+    rule = spec["rule"]
+    if rule not in SCORING_RULES:
+        problems.append(f"node {code!r}: unknown scoring rule {rule!r}; expected one of {', '.join(SCORING_RULES)}")
+        return None
+    params = {k: v for k, v in spec.items() if k != "rule"}
+    if rule == "goalposts":
+        lo, hi = params.get("lo"), params.get("hi")
+        if not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)) or lo == hi:
+            problems.append(f"node {code!r}: goalposts need numeric lo != hi, got lo={lo!r}, hi={hi!r}")
+    elif rule == "threshold":
+        steps = params.get("steps")
+        ok = isinstance(steps, list) and steps and all(
+            isinstance(s, (list, tuple)) and len(s) == 2 and all(isinstance(x, (int, float)) for x in s)
+            for s in steps
+        )
+        if not ok:
+            problems.append(f"node {code!r}: threshold needs steps [[threshold, score], ...], got {steps!r}")
+        else:
+            scale = params.get("points")
+            for _, sc in steps:
+                top = scale if isinstance(scale, (int, float)) else 1.0
+                if sc < 0 or sc > top:
+                    problems.append(f"node {code!r}: threshold score {sc} outside [0, {top}]")
+    elif rule == "ratio_capped":
+        target = params.get("target", 1.0)
+        if not isinstance(target, (int, float)) or target <= 0:
+            problems.append(f"node {code!r}: ratio_capped target must be > 0, got {target!r}")
+    elif rule == "partial":
+        levels = params.get("levels")
+        if not isinstance(levels, dict) or not levels:
+            problems.append(f"node {code!r}: partial needs levels {{level: credit}}, got {levels!r}")
+        else:
+            for k, v in levels.items():
+                if not isinstance(v, (int, float)) or not 0 <= v <= 1:
+                    problems.append(f"node {code!r}: partial credit for level {k!r} must be in [0, 1], got {v!r}")
+    return Scoring(rule=rule, params=params)

@@ -1,0 +1,669 @@
+"""Compute an index: raw -> imputed -> scored -> aggregated -> ranked, explained.
+
+:func:`compute` is the single public entry point.  Values may be given at any
+level of the tree: raw indicator values, or the published value of a
+sub-index (a node with a given value is *not* recomputed from its children).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import scoring as sc
+from .aggregate import aggregate, rank_competition
+from .errors import AggregationError, InputError, MissingDataError
+from .framework import Framework, MissingPolicy, Node
+
+ENGINE_VERSION = "0.1"
+
+__all__ = ["Result", "compute", "regenerate"]
+
+
+@dataclass
+class _Plan:
+    """Array layout of a framework: node order, parents, children indices."""
+
+    codes: tuple[str, ...]
+    nodes: tuple[Node, ...]
+    parent: np.ndarray  # (N,) index of parent, -1 for the root
+    children: list[np.ndarray]
+    postorder: list[int]
+    pos: dict[str, int]
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def plan_of(fw: Framework) -> _Plan:
+    """The (cached) array layout of ``fw``; nodes in pre-order, root at 0."""
+    key = id(fw)
+    cached = _PLANS.get(key)
+    if cached is not None and cached.nodes[0] is fw.root:
+        return cached
+    nodes = fw.nodes
+    pos = {n.code: i for i, n in enumerate(nodes)}
+    parent = np.full(len(nodes), -1, dtype=int)
+    children = []
+    for i, n in enumerate(nodes):
+        idx = np.array([pos[c.code] for c in n.children], dtype=int)
+        children.append(idx)
+        parent[idx] = i
+    postorder = list(range(len(nodes)))[::-1]  # reversed pre-order visits children before parents
+    plan = _Plan(tuple(n.code for n in nodes), nodes, parent, children, postorder, pos)
+    _PLANS[key] = plan
+    return plan
+
+
+@dataclass
+class Result:
+    """The outcome of :func:`compute`; every array is ``(n_units, n_nodes)``.
+
+    Attributes
+    ----------
+    framework : Framework
+    units : tuple of str
+    codes : tuple of str
+        Node codes in pre-order (root first).
+    raw : ndarray
+        The values as given (NaN where none).
+    imputed : ndarray
+        Raw indicator values after imputation.
+    scores : ndarray
+        Score of every node for every unit (NaN where it cannot be computed).
+    given : ndarray of bool
+        True where the node's value was given rather than computed.
+    ranks : ndarray
+        Competition rank of each unit on each node (NaN: unranked).
+    factors : ndarray
+        Local contribution factor: the contribution of a node to its parent is
+        ``factors * scores`` (see :meth:`contributions`).
+    missing_report : list of dict
+        One entry per missing cell that was needed: unit, code, action, value.
+    sources : dict
+        ``(unit, code) -> where the value came from``.
+    merged_from : dict
+        For units computed as a merger: unit -> former units.
+    recipe : dict
+        Arguments, input hash and engine version: :func:`regenerate` replays it.
+    """
+
+    framework: Framework
+    units: tuple[str, ...]
+    codes: tuple[str, ...]
+    raw: np.ndarray
+    imputed: np.ndarray
+    scores: np.ndarray
+    given: np.ndarray
+    ranks: np.ndarray
+    factors: np.ndarray
+    missing_report: list[dict[str, Any]] = field(default_factory=list)
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    merged_from: dict[str, list[str]] = field(default_factory=dict)
+    recipe: dict[str, Any] = field(default_factory=dict)
+    parts: dict[str, Result] = field(default_factory=dict)
+
+    # --- lookups -------------------------------------------------------------
+    def _u(self, unit: str) -> int:
+        try:
+            return self.units.index(unit)
+        except ValueError:
+            raise InputError(f"unit {unit!r} is not in this result", code="unknown_unit", unit=unit) from None
+
+    def _c(self, code: str | None) -> int:
+        if code is None:
+            return 0
+        try:
+            return self.codes.index(code)
+        except ValueError:
+            raise InputError(f"node {code!r} is not in this framework", code="unknown_node", node=code) from None
+
+    @property
+    def total(self) -> np.ndarray:
+        """Root score per unit, shape (n_units,)."""
+        return self.scores[:, 0]
+
+    @property
+    def rank(self) -> np.ndarray:
+        """Root rank per unit, shape (n_units,)."""
+        return self.ranks[:, 0]
+
+    def score(self, unit: str, code: str | None = None) -> float:
+        return float(self.scores[self._u(unit), self._c(code)])
+
+    def rank_of(self, unit: str, code: str | None = None) -> int | None:
+        r = self.ranks[self._u(unit), self._c(code)]
+        return None if np.isnan(r) else int(r)
+
+    def order(self) -> list[int]:
+        """Unit indices sorted by root rank (unranked last, then by name)."""
+        r = np.where(np.isnan(self.rank), np.inf, self.rank)
+        return sorted(range(len(self.units)), key=lambda i: (r[i], self.units[i]))
+
+    # --- explanation -----------------------------------------------------------
+    def contributions_to_root(self) -> np.ndarray:
+        """Contribution of every node to the root, shape (n_units, n_nodes).
+
+        For linear aggregations the contributions of the children of any node
+        add up to that node's score.  NaN where a node on the path was given
+        (its value was not computed from its children).
+        """
+        plan = plan_of(self.framework)
+        cum = np.ones_like(self.scores)
+        for j in range(1, len(self.codes)):  # pre-order: the parent is filled first
+            p = plan.parent[j]
+            broken = self.given[:, p]
+            cum[:, j] = np.where(broken, np.nan, cum[:, p] * self.factors[:, j])
+        return cum * self.scores
+
+    def contributions(self, unit: str) -> dict[str, dict[str, float]]:
+        """For one unit: node code -> {ancestor code: contribution to that ancestor}."""
+        plan = plan_of(self.framework)
+        u = self._u(unit)
+        out: dict[str, dict[str, float]] = {}
+        for j, code in enumerate(self.codes):
+            chain: dict[str, float] = {}
+            factor = 1.0
+            k = j
+            while plan.parent[k] >= 0:
+                p = plan.parent[k]
+                if self.given[u, p]:
+                    break
+                factor *= self.factors[u, k]
+                chain[self.codes[p]] = _clean(factor * self.scores[u, j])
+                k = p
+            out[code] = chain
+        return out
+
+    def explain(self, unit: str, *, lang: str = "vi") -> list[dict[str, Any]]:
+        """Per node, for one unit: score, rank, contributions to each ancestor, and provenance."""
+        u = self._u(unit)
+        contrib = self.contributions(unit)
+        rows = []
+        fw = self.framework
+        for j, code in enumerate(self.codes):
+            node = plan_of(fw).nodes[j]
+            if node.is_indicator and np.isnan(self.raw[u, j]) and np.isnan(self.scores[u, j]):
+                continue
+            if self.given[u, j]:
+                origin = self.sources.get((unit, code), "input")
+                how = "given"
+            elif node.is_indicator:
+                origin = self.sources.get((unit, code), "input")
+                how = f"scored:{node.scoring.rule if node.scoring else 'given'}"
+            else:
+                origin = "computed"
+                how = f"aggregated:{node.method}"
+            imputed = next(
+                (m for m in self.missing_report if m["unit"] == unit and m["code"] == code), None
+            )
+            if imputed is not None:
+                origin = f"{imputed['action']}" + (f":{imputed['method']}" if imputed.get("method") else "")
+            rows.append(
+                {
+                    "code": code,
+                    "name": node.label(lang),
+                    "depth": fw.depth(code),
+                    "raw": _clean(self.raw[u, j]) if node.is_indicator else None,
+                    "score": _clean(self.scores[u, j]),
+                    "rank": None if np.isnan(self.ranks[u, j]) else int(self.ranks[u, j]),
+                    "how": how,
+                    "source": origin,
+                    "contributions": contrib[code],
+                }
+            )
+        return rows
+
+    # --- export -------------------------------------------------------------------
+    def to_records(self, *, decimals: int | None = None) -> list[dict[str, Any]]:
+        """``[{"unit", "rank", "scores": {code: value}}]`` ordered by rank; the root's code included."""
+        out = []
+        for i in self.order():
+            scores = {}
+            for j, code in enumerate(self.codes):
+                v = self.scores[i, j]
+                if np.isnan(v):
+                    continue
+                scores[code] = round(float(v), decimals) if decimals is not None else float(v)
+            r = self.ranks[i, 0]
+            out.append({"unit": self.units[i], "rank": None if np.isnan(r) else int(r), "scores": scores})
+        return out
+
+
+def _clean(v: float) -> float | None:
+    return None if v is None or np.isnan(v) else float(v)
+
+
+def _to_matrix(
+    fw: Framework, data: Any, units: Sequence[str] | None, codes: Sequence[str] | None
+) -> tuple[list[str], list[str], np.ndarray]:
+    if isinstance(data, Mapping):
+        units = [str(u) for u in data]
+        seen: list[str] = []
+        for row in data.values():
+            if not isinstance(row, Mapping):
+                raise InputError("each unit's values must be a mapping code -> value", code="input_shape")
+            for c in row:
+                if c not in seen:
+                    seen.append(str(c))
+        codes = seen
+        mat = np.full((len(units), len(codes)), np.nan)
+        bad: list[str] = []
+        for i, row in enumerate(data.values()):
+            for c, v in row.items():
+                if v is None or v == "":
+                    continue
+                try:
+                    if isinstance(v, bool):
+                        raise TypeError
+                    mat[i, codes.index(str(c))] = float(v)
+                except (TypeError, ValueError):
+                    bad.append(f"{units[i]}/{c}={v!r}")
+        if bad:
+            raise InputError(
+                "values must be numbers; got " + ", ".join(bad[:10]), code="not_numeric", cells=bad
+            )
+        return units, codes, mat
+    arr = np.array(data, dtype=float)
+    if units is None or codes is None:
+        raise InputError("an array input needs units= and codes=", code="input_shape")
+    if arr.shape != (len(units), len(codes)):
+        raise InputError(
+            f"values have shape {arr.shape}; expected ({len(units)} units, {len(codes)} codes)",
+            code="input_shape",
+        )
+    return [str(u) for u in units], [str(c) for c in codes], arr
+
+
+def _check_ranges(plan: _Plan, units: list[str], mat: np.ndarray, given_cols: list[int]) -> None:
+    """Every non-missing given value must lie in its node's range; list every offender."""
+    problems: list[dict[str, Any]] = []
+    for col, j in enumerate(given_cols):
+        node = plan.nodes[j]
+        lo, hi = node.value_range if node.is_indicator else node.score_range
+        if node.is_indicator and node.scoring is not None:
+            if node.scoring.rule in ("ratio_to_max",) and lo is None:
+                lo = 0.0
+            if node.scoring.rule == "given" and (lo, hi) == (None, None):
+                lo, hi = 0.0, 1.0
+        if not node.is_indicator and node.value_range != (None, None):
+            lo, hi = node.value_range
+        v = mat[:, col]
+        bad = np.zeros(v.shape, dtype=bool)
+        if lo is not None:
+            bad |= v < lo - 1e-12
+        if hi is not None:
+            bad |= v > hi + 1e-12
+        if not np.all(np.isfinite(v[~np.isnan(v)])):
+            bad |= np.isinf(v)
+        for i in np.flatnonzero(bad):
+            problems.append(
+                {"unit": units[i], "code": node.code, "value": float(v[i]), "lo": lo, "hi": hi}
+            )
+        rule = node.scoring.rule if (node.is_indicator and node.scoring) else None
+        if rule == "yes_no":
+            for i in np.flatnonzero(~np.isnan(v) & (v != 0) & (v != 1)):
+                problems.append({"unit": units[i], "code": node.code, "value": float(v[i]), "lo": 0, "hi": 1,
+                                 "expected": "0 or 1"})
+        if rule == "partial":
+            levels = [float(k) for k in node.scoring.params["levels"]]
+            for i in np.flatnonzero(~np.isnan(v) & ~np.isin(v, levels)):
+                problems.append({"unit": units[i], "code": node.code, "value": float(v[i]), "lo": None,
+                                 "hi": None, "expected": f"one of {levels}"})
+    if problems:
+        parts = []
+        for p in problems[:20]:
+            exp = p.get("expected") or f"[{_fmt(p['lo'])}, {_fmt(p['hi'])}]"
+            parts.append(f"unit {p['unit']!r}, {p['code']!r}: {p['value']:g} is outside {exp}")
+        raise InputError(
+            "value out of range: " + "; ".join(parts) + (" ..." if len(problems) > 20 else ""),
+            code="out_of_range",
+            problems=problems,
+        )
+
+
+def _fmt(x: float | None) -> str:
+    return "-inf" if x is None else f"{x:g}"
+
+
+def compute(
+    framework: Framework,
+    data: Any,
+    *,
+    units: Sequence[str] | None = None,
+    codes: Sequence[str] | None = None,
+    missing: MissingPolicy | str | dict | None = None,
+    sources: Mapping[Any, str] | str | None = None,
+    merges: Mapping[str, Sequence[str]] | None = None,
+) -> Result:
+    """Compute every node's score and rank for a set of units.
+
+    Formula: each indicator ``s = rule(x)`` over the units present; each
+    aggregate node ``s = method(children's s, weights)``; ranks are
+    competition ranks on each node (rounded to ``framework.rank_decimals``).
+
+    Parameters
+    ----------
+    framework : Framework
+    data : mapping unit -> {code: value}, or array of shape (n_units, n_codes)
+        Codes may be indicators (raw values) or aggregate nodes (given values,
+        e.g. published main indices); missing cells are NaN / absent / None.
+    units, codes : sequence of str, optional
+        Row and column labels when ``data`` is an array.
+    missing : MissingPolicy or "error" | "reweight" | "impute:<method>", optional
+        Overrides the framework's policy.
+    sources : mapping or str, optional
+        Provenance: a single label for all inputs, ``{unit: label}`` or
+        ``{(unit, code): label}``.
+    merges : mapping new_unit -> [former units], optional
+        Units that merged: the former units are computed first, then each node
+        at depth ``framework.merge_depth`` of the new unit is the mean of the
+        former units' values and the levels above are recomputed (the rule the
+        ministry used for DTI 2024).  Former units absent from ``data`` are
+        ignored; a merged unit needs at least one.
+
+    Returns
+    -------
+    Result
+
+    Raises
+    ------
+    InputError
+        Unknown code, duplicate unit, non-numeric or out-of-range value.
+    MissingDataError
+        A needed value is missing under the ``error`` policy (every cell listed).
+    AggregationError
+        Geometric/harmonic mean of a non-positive value.
+
+    Examples
+    --------
+    >>> from chiso.frameworks import load_framework
+    >>> fw = load_framework("vn-ict-index-2016-province")
+    >>> r = compute(fw, {"Hà Nam": {"htkt": 0.5, "htnl": 0.4, "ud": 0.6},
+    ...                  "Bắc Ninh": {"htkt": 0.7, "htnl": 0.5, "ud": 0.6}})
+    >>> round(r.score("Hà Nam"), 4), r.rank_of("Hà Nam")
+    (0.5, 2)
+    """
+    policy = MissingPolicy.parse(missing) if missing is not None else framework.missing
+    unit_list, code_list, mat = _to_matrix(framework, data, units, codes)
+    if merges:
+        return _compute_merged(framework, unit_list, code_list, mat, policy, sources, merges)
+    return _compute(framework, unit_list, code_list, mat, policy, sources)
+
+
+def _compute(
+    fw: Framework,
+    unit_list: list[str],
+    code_list: list[str],
+    mat: np.ndarray,
+    policy: MissingPolicy,
+    sources: Mapping[Any, str] | str | None,
+) -> Result:
+    plan = plan_of(fw)
+    n_u, n_n = len(unit_list), len(plan.codes)
+    if n_u == 0:
+        raise InputError("no units given", code="empty_input")
+    dups = sorted({u for u in unit_list if unit_list.count(u) > 1})
+    if dups:
+        raise InputError(f"duplicate unit(s): {', '.join(dups)}", code="duplicate_unit", units=dups)
+    unknown = [c for c in code_list if c not in plan.pos]
+    if unknown:
+        raise InputError(
+            f"unknown code(s) for framework {fw.id!r}: {', '.join(unknown)}",
+            code="unknown_code",
+            codes=unknown,
+            framework=fw.id,
+        )
+    given_cols = [plan.pos[c] for c in code_list]
+    _check_ranges(plan, unit_list, mat, given_cols)
+
+    raw = np.full((n_u, n_n), np.nan)
+    raw[:, given_cols] = mat
+    has = ~np.isnan(raw)
+    is_ind = np.array([n.is_indicator for n in plan.nodes])
+    # An aggregate node with a value is not recomputed; an indicator's value is its raw input.
+    given = has & ~is_ind[None, :]
+    given |= has & is_ind[None, :] & np.array(
+        [n.scoring is not None and n.scoring.rule == "given" for n in plan.nodes]
+    )[None, :]
+
+    # needed[u, j]: the node must be known for unit u (its parent is needed and not given).
+    needed = np.zeros((n_u, n_n), dtype=bool)
+    needed[:, 0] = True
+    for j in range(1, n_n):
+        p = plan.parent[j]
+        # A child with weight 0 (e.g. "Đô thị thông minh", 0 points: not scored) is never needed.
+        needed[:, j] = needed[:, p] & ~given[:, p] & (plan.nodes[j].weight > 0)
+
+    # --- missing values --------------------------------------------------------
+    imputed = raw.copy()
+    report: list[dict[str, Any]] = []
+    leaf_missing = needed & is_ind[None, :] & ~has
+    if np.any(leaf_missing):
+        cells = [(unit_list[i], plan.codes[j]) for i, j in zip(*np.nonzero(leaf_missing))]
+        if policy.policy == "error":
+            shown = ", ".join(f"{u}/{c}" for u, c in cells[:15])
+            raise MissingDataError(
+                f"{len(cells)} needed value(s) missing ({shown}{' ...' if len(cells) > 15 else ''}); "
+                "give them, or choose the missing-data policy 'reweight' or 'impute:<method>'",
+                code="missing_value",
+                cells=[list(c) for c in cells],
+            )
+        if policy.policy == "impute":
+            for j in np.flatnonzero(np.any(leaf_missing, axis=0)):
+                col = raw[:, j]
+                present = col[~np.isnan(col)]
+                if present.size == 0 and policy.method != "zero":
+                    raise MissingDataError(
+                        f"cannot impute {plan.codes[j]!r} by {policy.method}: no unit has a value",
+                        code="impute_no_data",
+                        node=plan.codes[j],
+                    )
+                fill = {
+                    "mean": lambda p: float(np.mean(p)),
+                    "median": lambda p: float(np.median(p)),
+                    "min": lambda p: float(np.min(p)),
+                    "max": lambda p: float(np.max(p)),
+                    "zero": lambda p: 0.0,
+                }[policy.method](present)
+                rows = np.flatnonzero(leaf_missing[:, j])
+                imputed[rows, j] = fill
+                for i in rows:
+                    report.append({"unit": unit_list[i], "code": plan.codes[j], "action": "imputed",
+                                   "method": policy.method, "value": fill})
+        else:
+            for u, c in cells:
+                report.append({"unit": u, "code": c, "action": "skipped", "method": "reweight", "value": None})
+
+    # --- scoring ------------------------------------------------------------------
+    scores = np.full((n_u, n_n), np.nan)
+    for j in np.flatnonzero(is_ind):
+        node = plan.nodes[j]
+        x = imputed[:, j]
+        if np.all(np.isnan(x)):
+            continue
+        scores[:, j] = _score_one(node, x)
+
+    # --- aggregation (children before parents) -------------------------------------
+    factors = np.zeros((n_u, n_n))
+    skip = policy.policy == "reweight"
+    for j in plan.postorder:
+        node = plan.nodes[j]
+        kids = plan.children[j]
+        if kids.size == 0:
+            continue
+        x = scores[:, kids]
+        w = np.array([plan.nodes[k].weight for k in kids], dtype=float)
+        rows = needed[:, j] & ~given[:, j]
+        if np.any(rows):
+            try:
+                val = aggregate(node.method or "weighted_mean", x[rows], w, skip_missing=skip)
+            except AggregationError as e:
+                pos = e.params.get("positions", [])
+                where = [f"{unit_list[np.flatnonzero(rows)[r]]}/{plan.codes[kids[c]]}" for r, c in pos[:10]]
+                raise AggregationError(
+                    f"node {node.code!r} uses the {node.method} mean, which needs values > 0; "
+                    f"non-positive at: {', '.join(where)}",
+                    code="aggregation_nonpositive",
+                    node=node.code,
+                    cells=where,
+                ) from None
+            scores[rows, j] = val
+        scores[:, j] = np.where(given[:, j], raw[:, j], scores[:, j])
+        factors[:, kids] = _local_factors(node.method or "weighted_mean", x, w, scores[:, j], skip)
+    # Indicators given as scores ("given" rule) keep their values as scores.
+    scores = np.where(given & is_ind[None, :], raw, scores)
+
+    ranks = rank_competition(scores, axis=0, decimals=fw.rank_decimals)
+
+    src: dict[tuple[str, str], str] = {}
+    for i, u in enumerate(unit_list):
+        for j in given_cols:
+            if has[i, j]:
+                src[(u, plan.codes[j])] = _source_of(sources, u, plan.codes[j])
+    recipe = {
+        "framework": fw.id,
+        "edition": fw.edition,
+        "engine_version": ENGINE_VERSION,
+        "missing": {"policy": policy.policy, "method": policy.method},
+        "units": list(unit_list),
+        "codes": list(code_list),
+        "inputs_sha256": _digest(unit_list, code_list, mat),
+        "steps": ["impute", "score", "aggregate", "rank"],
+    }
+    return Result(
+        framework=fw, units=tuple(unit_list), codes=plan.codes, raw=raw, imputed=imputed, scores=scores,
+        given=given, ranks=ranks, factors=factors, missing_report=report, sources=src, recipe=recipe,
+    )
+
+
+def _score_one(node: Node, x: np.ndarray) -> np.ndarray:
+    s = node.scoring
+    rule = s.rule if s else "given"
+    p = s.params if s else {}
+    d = node.direction
+    if rule == "given":
+        return x.copy()
+    if rule == "minmax":
+        return sc.score_minmax(x, direction=d)
+    if rule == "ratio_to_max":
+        return sc.score_ratio_to_max(x, direction=d)
+    if rule == "goalposts":
+        return sc.score_goalposts(x, lo=p["lo"], hi=p["hi"], direction=d)
+    if rule == "zscore":
+        return sc.score_zscore(x, direction=d)
+    if rule == "percentile":
+        return sc.score_percentile(x, direction=d)
+    if rule == "threshold":
+        return sc.score_threshold(x, steps=p["steps"], points=p.get("points"), direction=d)
+    if rule == "ratio_capped":
+        return sc.score_ratio_capped(x, target=p.get("target", 1.0))
+    if rule == "yes_no":
+        return sc.score_yes_no(x)
+    if rule == "partial":
+        return sc.score_partial(x, levels=p["levels"])
+    raise InputError(f"unknown scoring rule {rule!r}", code="unknown_rule")  # pragma: no cover
+
+
+def _local_factors(method: str, x: np.ndarray, w: np.ndarray, parent: np.ndarray, skip: bool) -> np.ndarray:
+    """Contribution of each child to its parent divided by the child's score.
+
+    Linear methods: the child's effective weight.  Geometric and harmonic means
+    are not additive; their children's contributions are taken proportional to
+    ``w * x`` and scaled to add up to the parent (documented in docs/engine.md).
+    """
+    avail = np.where(np.isnan(x), 0.0, w) if skip else np.broadcast_to(w, x.shape)
+    tot_w = np.sum(avail, axis=1, keepdims=True)
+    with np.errstate(all="ignore"):
+        if method in ("weighted_mean", "points_ratio"):
+            f = np.where(tot_w > 0, avail / tot_w, 0.0)
+        elif method in ("weighted_sum", "points_sum"):
+            f = np.where(tot_w > 0, avail * (np.sum(w) / tot_w), 0.0)
+        else:
+            wx = np.sum(avail * np.nan_to_num(x), axis=1, keepdims=True)
+            f = np.where(wx > 0, avail * parent[:, None] / wx, 0.0)
+    return np.where(np.isnan(x), 0.0, f)
+
+
+def _source_of(sources: Mapping[Any, str] | str | None, unit: str, code: str) -> str:
+    if sources is None:
+        return "input"
+    if isinstance(sources, str):
+        return sources
+    return sources.get((unit, code)) or sources.get(unit) or "input"
+
+
+def _digest(units: list[str], codes: list[str], mat: np.ndarray) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps([units, codes]).encode())
+    h.update(np.ascontiguousarray(mat).tobytes())
+    return h.hexdigest()
+
+
+def _compute_merged(
+    fw: Framework,
+    unit_list: list[str],
+    code_list: list[str],
+    mat: np.ndarray,
+    policy: MissingPolicy,
+    sources: Mapping[Any, str] | str | None,
+    merges: Mapping[str, Sequence[str]],
+) -> Result:
+    before = _compute(fw, unit_list, code_list, mat, policy, sources)
+    plan = plan_of(fw)
+    level = [j for j in range(len(plan.codes)) if fw.depth(plan.codes[j]) == fw.merge_depth]
+    if not level:
+        level = [0]
+    former_of: dict[str, list[str]] = {}
+    absorbed: set[str] = set()
+    for new, olds in merges.items():
+        present = [o for o in olds if o in before.units]
+        if not present:
+            continue
+        former_of[new] = present
+        absorbed.update(present)
+    rows: dict[str, dict[str, float]] = {}
+    for u in before.units:
+        if u in absorbed:
+            continue
+        i = before.units.index(u)
+        rows[u] = {plan.codes[j]: float(before.scores[i, j]) for j in level if not np.isnan(before.scores[i, j])}
+    for new, olds in former_of.items():
+        idx = [before.units.index(o) for o in olds]
+        vals = before.scores[np.ix_(idx, level)]
+        with np.errstate(all="ignore"):
+            mean = np.nanmean(vals, axis=0)
+        rows[new] = {plan.codes[j]: float(m) for j, m in zip(level, mean) if not np.isnan(m)}
+    names = list(rows)
+    cols = [plan.codes[j] for j in level]
+    m2 = np.array([[rows[u].get(c, np.nan) for c in cols] for u in names], dtype=float).reshape(len(names), len(cols))
+    src2 = {(u, c): (f"mean of {', '.join(former_of[u])}" if u in former_of else _source_of(sources, u, c))
+            for u in names for c in cols}
+    after = _compute(fw, names, cols, m2, policy, src2)
+    after.merged_from = former_of
+    after.parts = {"before_merge": before}
+    after.recipe["merges"] = {k: list(v) for k, v in merges.items()}
+    after.recipe["inputs_sha256"] = before.recipe["inputs_sha256"]
+    after.recipe["before_merge"] = before.recipe
+    return after
+
+
+def regenerate(result: Result) -> Result:
+    """Replay a result's recipe on its stored inputs (the result must keep its raw input)."""
+    base = result.parts.get("before_merge", result)
+    rec = result.recipe
+    inputs = base.raw[:, [base.codes.index(c) for c in base.recipe["codes"]]]
+    return compute(
+        result.framework,
+        inputs,
+        units=base.recipe["units"],
+        codes=base.recipe["codes"],
+        missing=rec["missing"]["policy"] + (":" + rec["missing"]["method"] if rec["missing"]["policy"] == "impute" else ""),
+        sources={k: v for k, v in base.sources.items()},
+        merges=rec.get("merges"),
+    )

@@ -1,0 +1,323 @@
+"""The ``chiso`` command.
+
+Commands: ``frameworks``, ``show``, ``compute``, ``demo`` and, from
+:mod:`chiso.cli_analysis`, the analysis commands.  Bad input exits with
+status 2 and a message naming the file, row and column (or node); nothing
+is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from chiso import __version__
+from chiso.engine.compute import Result, compute
+from chiso.engine.errors import EngineError, InputError
+from chiso.engine.framework import Framework
+from chiso.frameworks import list_frameworks, load_framework
+from chiso.io import Table, read_table
+from chiso.messages import headline
+
+EXIT_BAD_INPUT = 2
+
+
+# --- formatting helpers -------------------------------------------------------------------------
+def vn_number(x: float | None, decimals: int = 4) -> str:
+    """Vietnamese display of a number: decimal comma (0,5650)."""
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "–"
+    return f"{x:.{decimals}f}".replace(".", ",")
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        lines.append("  ".join(str(c).rjust(w) if k != 1 else str(c).ljust(w) for k, (c, w) in enumerate(zip(r, widths))))
+    return "\n".join(lines)
+
+
+def _write_output(text: str, output: str | None) -> None:
+    """Print, or write atomically to ``output`` (a partial file is never left behind)."""
+    if not output:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    target = Path(output)
+    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=".chiso-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def format_result(result: Result, fmt: str, *, decimals: int = 4, lang: str = "vi") -> str:
+    """Render a result as ``table``, ``csv`` or ``json`` (JSON: list of {unit, rank, scores})."""
+    fw = result.framework
+    shown = [c for c in result.codes if not np.all(np.isnan(result.scores[:, result.codes.index(c)]))]
+    if fmt == "json":
+        return json.dumps(result.to_records(decimals=decimals), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["unit", "rank", *shown])
+        for i in result.order():
+            r = result.ranks[i, 0]
+            w.writerow([result.units[i], "" if np.isnan(r) else int(r),
+                        *["" if np.isnan(result.scores[i, result.codes.index(c)])
+                          else round(float(result.scores[i, result.codes.index(c)]), decimals) for c in shown]])
+        return buf.getvalue()
+    header = ["Hạng" if lang == "vi" else "Rank", "Đơn vị" if lang == "vi" else "Unit", *shown]
+    rows = []
+    for i in result.order():
+        r = result.ranks[i, 0]
+        rows.append(["–" if np.isnan(r) else str(int(r)), result.units[i],
+                     *[vn_number(float(result.scores[i, result.codes.index(c)]), decimals) if lang == "vi"
+                       else f"{result.scores[i, result.codes.index(c)]:.{decimals}f}" for c in shown]])
+    title = f"{fw.label(lang)} [{fw.id}]"
+    if fw.status == "provisional":
+        title += " — TẠM TÍNH (provisional)" if lang == "vi" else " — PROVISIONAL"
+    return title + "\n" + _table(rows, header)
+
+
+# --- unit names -----------------------------------------------------------------------------------
+def _registry():
+    from chiso.reference import load_registry
+
+    return load_registry()
+
+
+def resolve_units(fw: Framework, table: Table, *, data_date: date | None = None) -> dict[str, Any]:
+    """Match the table's unit names to reference units (provincial frameworks only).
+
+    Returns name-as-written -> Unit.  Raises UnitError naming the file and row,
+    with the closest names suggested; two rows naming the same unit are an error.
+    """
+    if fw.level != "province":
+        return {}
+    reg = _registry()
+    when = data_date or date(fw.edition, 12, 31)
+    out: dict[str, Any] = {}
+    seen: dict[str, str] = {}
+    for name in table.units:
+        where = table.where(unit=name, code=None) + ", column A"
+        try:
+            unit = reg.resolve(name, as_of=when, level="province", where=where)
+        except EngineError:
+            unit = reg.resolve(name, level="province", where=where)
+        if unit.id in seen:
+            raise InputError(
+                f"{table.path}: row {table.rows[name]}, column A: {name!r} is the same unit as {seen[unit.id]!r} "
+                f"(row {table.rows[seen[unit.id]]})",
+                code="duplicate_unit", file=table.path, row=table.rows[name], column="A",
+            )
+        seen[unit.id] = name
+        out[name] = unit
+    return out
+
+
+def _locate(table: Table, err: EngineError) -> EngineError:
+    """Add the file, row and column to an engine error about a (unit, code) cell."""
+    p = err.params
+    if err.code == "unknown_code":
+        cols = ", ".join(f"column {table.columns.get(c, '?')} ({c})" for c in p.get("codes", []))
+        return InputError(f"{table.path}: row 1, {cols}: unknown code for framework {p.get('framework')!r}",
+                          code=err.code, file=table.path, row=1, **p)
+    if err.code == "out_of_range":
+        parts = []
+        for q in p.get("problems", [])[:20]:
+            lo = "-inf" if q["lo"] is None else f"{q['lo']:g}"
+            hi = "inf" if q["hi"] is None else f"{q['hi']:g}"
+            exp = q.get("expected") or f"[{lo}, {hi}]"
+            parts.append(f"{table.where(q['unit'], q['code'])}: {q['value']:g} is outside {exp}")
+        return InputError("; ".join(parts), code=err.code, file=table.path, **p)
+    if err.code == "missing_value":
+        cells = p.get("cells", [])
+        parts = [table.where(u, c) for u, c in cells[:10]]
+        more = f" (and {len(cells) - 10} more)" if len(cells) > 10 else ""
+        return InputError(
+            "missing value: " + "; ".join(parts) + more
+            + " — fill them in, or use --missing reweight / --missing impute:mean",
+            code=err.code, file=table.path, **p)
+    return err
+
+
+def run_compute(
+    framework: str, input_path: str, *, as_of: str | None = None, missing: str | None = None,
+    data_date: str | None = None,
+) -> tuple[Result, Table]:
+    """Load a framework and a table, resolve units and merges, compute.  Raises EngineError."""
+    fw = load_framework(framework)
+    table = read_table(input_path)
+    units = resolve_units(fw, table, data_date=_parse_date(data_date) if data_date else None)
+    names = {n: (u.short_name or u.name) for n, u in units.items()}
+    merges = None
+    former = _parse_date(data_date) if data_date else date(fw.edition, 12, 31)
+    if as_of is not None:
+        when = _parse_date(as_of)
+        if units:
+            reg = _registry()
+            by_code = {u.code: names[n] for n, u in units.items()}
+            mm = reg.merge_map(list(units.values()), when, former_as_of=former)
+            merges = {}
+            for new_code, olds in mm.items():
+                new = reg.resolve(new_code, as_of=when)
+                merges[new.short_name or new.name] = [by_code[o] for o in olds]
+    if names:
+        table.rename_units(names)
+    sources = {u: f"{table.path}, row {r}" for u, r in table.rows.items()}
+    try:
+        result = compute(fw, table.values, units=table.units, codes=table.codes, missing=missing,
+                         sources=sources, merges=merges)
+    except EngineError as e:
+        raise _locate(table, e) from None
+    return result, table
+
+
+def _parse_date(s: str) -> date:
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        raise InputError(f"--as-of: {s!r} is not a date (expected YYYY-MM-DD)", code="bad_date") from None
+
+
+# --- commands ----------------------------------------------------------------------------------------
+def cmd_frameworks(args: argparse.Namespace) -> int:
+    fws = list_frameworks()
+    if args.format == "json":
+        print(json.dumps([{"id": f.id, "name": f.name, "edition": f.edition, "status": f.status, "level": f.level}
+                          for f in fws], ensure_ascii=False, indent=2))
+        return 0
+    rows = [[f.id, f.label(args.lang), str(f.edition), f.status] for f in fws]
+    print(_table(rows, ["id", "Tên" if args.lang == "vi" else "Name", "Năm" if args.lang == "vi" else "Edition",
+                        "Trạng thái" if args.lang == "vi" else "Status"]))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    fw = load_framework(args.framework)
+    lang = args.lang
+    out = [f"{fw.label(lang)} [{fw.id}] — {fw.edition} — {fw.status}"]
+    for lb in fw.legal_basis:
+        out.append("  " + ("Căn cứ" if lang == "vi" else "Legal basis") + ": "
+                   + " ".join(str(lb.get(k, "")) for k in ("number", "date", "issuer", "title") if lb.get(k)))
+    for s in fw.sources:
+        out.append("  " + ("Nguồn" if lang == "vi" else "Source") + f": {s.get('url', '')} {s.get('note', '')}".rstrip())
+    if fw.notes:
+        out.append("  " + ("Ghi chú" if lang == "vi" else "Notes") + f": {fw.notes}")
+    out.append("")
+
+    def walk(node, depth: int, parent_method: str | None) -> None:
+        if parent_method in ("points_ratio", "points_sum"):
+            w = f"{node.max_points:g} điểm" if lang == "vi" else f"{node.max_points:g} pts"
+        elif parent_method:
+            w = f"w={node.weight:g}"
+        else:
+            w = ""
+        how = node.method if node.children else (node.scoring.rule if node.scoring else "given")
+        flag = " [tạm tính]" if node.status == "provisional" else ""
+        extra = f" ({node.unit})" if node.unit else ""
+        out.append(f"{'  ' * depth}{node.code}  {node.label(lang)}{extra}  — {how}  {w}{flag}".rstrip())
+        for c in node.children:
+            walk(c, depth + 1, node.method)
+
+    walk(fw.root, 0, None)
+    print("\n".join(out))
+    return 0
+
+
+def cmd_compute(args: argparse.Namespace) -> int:
+    result, _table_ = run_compute(args.framework, args.input, as_of=args.as_of, missing=args.missing,
+                                  data_date=args.data_date)
+    text = format_result(result, args.format, decimals=args.decimals, lang=args.lang)
+    _write_output(text, args.output)
+    if result.missing_report:
+        print(("Giá trị thiếu đã xử lý" if args.lang == "vi" else "Missing values handled") + ":", file=sys.stderr)
+        for m in result.missing_report:
+            v = "" if m["value"] is None else f" = {m['value']:g}"
+            print(f"  {m['unit']} / {m['code']}: {m['action']} ({m['method']}){v}", file=sys.stderr)
+    if result.merged_from:
+        for new, olds in result.merged_from.items():
+            if len(olds) > 1 or olds[0] != new:
+                print(f"  {new} ← {', '.join(olds)}", file=sys.stderr)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from chiso.demo import run_demo
+
+    print(run_demo(lang=args.lang))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="chiso",
+        description="chiso — tính và phân tích Chỉ số ICT Index / DTI (Vietnam ICT Index / DTI toolkit)",
+    )
+    p.add_argument("--version", action="version", version=f"chiso {__version__}")
+    p.add_argument("--lang", choices=["vi", "en"], default=os.environ.get("CHISO_LANG", "vi"),
+                   help="ngôn ngữ hiển thị / display language (default: vi)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("frameworks", help="liệt kê các bộ chỉ số / list frameworks")
+    s.add_argument("--format", choices=["table", "json"], default="table")
+    s.set_defaults(func=cmd_frameworks)
+
+    s = sub.add_parser("show", help="cây chỉ số / show a framework's tree")
+    s.add_argument("framework", help="id or path to a YAML file")
+    s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("compute", help="tính chỉ số từ tệp CSV/Excel / compute from a CSV or .xlsx file")
+    s.add_argument("--framework", required=True, help="framework id or PATH.yaml")
+    s.add_argument("--input", required=True, help="CSV or .xlsx: a 'unit' column and one column per code")
+    s.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD: compute on the units valid on that date (merges)")
+    s.add_argument("--data-date", dest="data_date", help="YYYY-MM-DD: the date the unit names refer to "
+                                                        "(default: 31/12 of the edition year)")
+    s.add_argument("--missing", help="error | reweight | impute:mean|median|min|max|zero (default: the framework's)")
+    s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.add_argument("--decimals", type=int, default=4)
+    s.add_argument("--output", "-o", help="write to this file (atomically) instead of standard output")
+    s.set_defaults(func=cmd_compute)
+
+    s = sub.add_parser("demo", help="minh họa / terminal demonstration")
+    s.set_defaults(func=cmd_demo)
+
+    try:
+        from chiso.cli_analysis import add_commands
+    except ImportError:  # the analysis commands are optional while they are being built
+        add_commands = None
+    if add_commands is not None:
+        add_commands(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang = getattr(args, "lang", "vi")
+    try:
+        return int(args.func(args) or 0)
+    except EngineError as e:
+        print(f"chiso: {'lỗi' if lang == 'vi' else 'error'}: {headline(e.code, lang)}: {e.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # e.g. `chiso compute ... | head`
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

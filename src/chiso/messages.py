@@ -1,0 +1,59 @@
+"""Vietnamese (and English) headlines for engine error codes, for the command line.
+
+The engine's messages are English and stable (tests assert them); the command
+line prints a Vietnamese headline for the error code first, then the detail
+that names the file, row, column or node.  The web layer has its own gettext
+catalogue for the same codes.
+"""
+
+from __future__ import annotations
+
+VI = {
+    "file_not_found": "Không tìm thấy tệp",
+    "bad_encoding": "Tệp không đúng mã UTF-8",
+    "bad_file_type": "Loại tệp không được hỗ trợ (dùng .csv hoặc .xlsx)",
+    "bad_xlsx": "Không đọc được tệp Excel",
+    "unknown_sheet": "Không có trang tính này",
+    "empty_file": "Tệp rỗng",
+    "empty_input": "Không có đơn vị nào",
+    "no_unit_column": "Thiếu cột đơn vị (tiêu đề 'unit')",
+    "bad_header": "Dòng tiêu đề không hợp lệ",
+    "bad_cells": "Dữ liệu không hợp lệ",
+    "not_numeric": "Giá trị không phải là số",
+    "duplicate_unit": "Đơn vị bị trùng",
+    "unknown_unit": "Không nhận ra đơn vị",
+    "unknown_code": "Mã chỉ số không có trong bộ chỉ số",
+    "unknown_node": "Mã chỉ số không tồn tại",
+    "out_of_range": "Giá trị nằm ngoài khoảng cho phép",
+    "missing_value": "Thiếu giá trị bắt buộc",
+    "impute_no_data": "Không thể ước tính giá trị thiếu",
+    "aggregation_nonpositive": "Phép trung bình nhân/điều hòa cần giá trị dương",
+    "unknown_framework": "Không có bộ chỉ số này",
+    "framework_not_found": "Không tìm thấy tệp bộ chỉ số",
+    "framework_invalid": "Bộ chỉ số không hợp lệ",
+    "yaml_syntax": "Tệp YAML sai cú pháp",
+    "bad_date": "Ngày không hợp lệ (dùng YYYY-MM-DD)",
+    "analysis_invalid": "Yêu cầu phân tích không hợp lệ",
+    "target_impossible": "Không thể đạt thứ hạng mục tiêu trong giới hạn cho phép",
+    "invalid_bounds": "Giới hạn không hợp lệ",
+    "n_nonpositive": "Số lần lặp phải lớn hơn 0",
+    "assumption_unused": "Giả định không được mô hình sử dụng",
+}
+
+EN = {
+    "file_not_found": "File not found",
+    "bad_encoding": "The file is not UTF-8",
+    "bad_cells": "Invalid data",
+    "unknown_unit": "Unknown unit",
+    "unknown_code": "Unknown indicator code",
+    "out_of_range": "Value out of range",
+    "missing_value": "Missing required value",
+    "unknown_framework": "Unknown framework",
+    "framework_invalid": "Invalid framework",
+}
+
+
+def headline(code: str, lang: str = "vi") -> str:
+    """A short sentence for an error code in ``lang`` (falls back to a generic sentence)."""
+    table = VI if lang == "vi" else EN
+    return table.get(code) or ("Dữ liệu đầu vào không hợp lệ" if lang == "vi" else "Invalid input")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -319,7 +319,7 @@ class UnitRegistry:
     def __len__(self) -> int:
         return len(self._units)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Unit]:
         return iter(self._units.values())
 
     def __contains__(self, unit_id: object) -> bool:

@@ -201,4 +201,4 @@ def rank_competition(scores: Any, *, axis: int = 0, decimals: int | None = None,
     if decimals is not None:
         arr = np.round(arr, decimals)
     key = -arr if higher_is_better else arr
-    return rankdata(key, method="min", axis=axis, nan_policy="omit")
+    return np.asarray(rankdata(key, method="min", axis=axis, nan_policy="omit"), dtype=float)

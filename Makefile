@@ -3,10 +3,19 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python -m chiso.manage
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+CHROMIUM ?= /usr/bin/chromium
 # Re-install whenever pyproject.toml changes (the stamp carries its hash).
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+# Front-end assets come from npm (package-lock.json) and are copied into a gitignored folder.
+VENDOR := src/chiso/static/vendor
+VENDOR_STAMP := $(VENDOR)/.stamp-$(shell cat package.json package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
+LOCALE := src/chiso/site/locale
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
 
-.PHONY: install run test lint bench
+.PHONY: install run test lint bench vendor messages browser-deps postgres test-sqlite test-postgres test-browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,16 +24,60 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP)
+$(VENDOR_STAMP): package.json package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y --no-install-recommends nodejs npm)
+	npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.umd.min.js
+	cp node_modules/htmx.org/LICENSE $(VENDOR)/htmx.LICENSE
+	cp node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js.LICENSE.md
+	rm -f $(VENDOR)/.stamp-*
+	touch $@
+
+vendor: $(VENDOR_STAMP)
+
+# Translations: the .po files are the source; .mo files are compiled here (gitignored).
+$(LOCALE)/%/LC_MESSAGES/django.mo: $(LOCALE)/%/LC_MESSAGES/django.po
+	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y --no-install-recommends gettext)
+	msgfmt --check -o $@ $<
+
+messages: $(MO_FILES)
+
+install: $(STAMP) vendor messages
 
 run: install
-	$(BIN)/chiso demo
+	mkdir -p var
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) load_reference_case --demo
+	@echo ""
+	@echo "  chiso: http://127.0.0.1:$(PORT)/   (demo users: docs/web.md)"
+	@echo ""
+	$(MANAGE) runserver --noreload 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 
-test: lint
-	$(BIN)/pytest
+browser-deps:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y --no-install-recommends chromium)
+
+postgres:
+	pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+
+test-sqlite: install
+	$(BIN)/pytest -m "not browser"
+
+test-postgres: install postgres
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" --create-db
+
+test-browser: install browser-deps
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -m browser tests/browser
+
+test: lint browser-deps postgres
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+	$(MAKE) test-browser
 
 bench: install
 	$(BIN)/python benchmarks/run

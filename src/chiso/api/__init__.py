@@ -1,0 +1,1 @@
+"""The HTTP API (django-ninja); OpenAPI document at /api/openapi.json."""

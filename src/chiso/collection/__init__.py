@@ -1,0 +1,1 @@
+"""Data collection and approval: rounds, per-agency forms, values, evidence, workflow."""

@@ -1,0 +1,131 @@
+"""Excel template of an agency's form, and import of a filled template (preview, dry-run,
+errors by row and column, all-or-nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from chiso.lib import frameworks
+from chiso.lib.xlsx import read_rows, workbook_bytes
+
+from . import services
+from .models import Submission
+
+COLUMNS = ["Mã chỉ số", "Tên chỉ số", "Đơn vị tính", "Tối thiểu", "Tối đa", "Giá trị", "Ghi chú"]
+CODE_HEADERS = {"mã chỉ số", "ma chi so", "code", "mã"}
+VALUE_HEADERS = {"giá trị", "gia tri", "value"}
+COMMENT_HEADERS = {"ghi chú", "ghi chu", "comment"}
+
+
+def template_bytes(sub: Submission) -> bytes:
+    fw = frameworks.get_framework(sub.round.framework_id)
+    values = {v.code: v for v in sub.values.all()}
+    rows = []
+    for _group, nodes in services.form_indicators(fw, sub.agency_id):
+        for node in nodes:
+            v = values.get(node.code)
+            lo, hi = node.value_range
+            rows.append([
+                node.code, node.label("vi"), node.unit, lo, hi,
+                (v.choice or v.number) if v is not None and not v.is_empty else None,
+                v.comment if v is not None else None,
+            ])
+    notes = [
+        f"Biểu mẫu: {sub.agency.name} — {sub.round.title}",
+        "Chỉ điền cột “Giá trị” (và “Ghi chú” nếu cần). Không sửa cột “Mã chỉ số”.",
+        "Số thập phân dùng dấu phẩy hoặc dấu chấm. Chỉ số Có/Không: ghi 1 (Có) hoặc 0 (Không).",
+        "Ô “Giá trị” để trống: giữ nguyên giá trị đã có.",
+    ]
+    return workbook_bytes("Bieu mau", COLUMNS, rows, notes=notes)
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Preview:
+    changes: list[services.Change] = field(default_factory=list)
+    lines: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def parse(sub: Submission, data: bytes) -> Preview:
+    """Check a filled template against the submission's form; write nothing."""
+    out = Preview()
+    try:
+        header, rows = read_rows(data)
+    except ValueError:
+        out.errors.append(RowError(0, "", _("Tệp không phải là tệp Excel (.xlsx) đọc được.")))
+        return out
+    col = {}
+    for i, h in enumerate(header):
+        for key, names in (("code", CODE_HEADERS), ("value", VALUE_HEADERS), ("comment", COMMENT_HEADERS)):
+            if h in names and key not in col:
+                col[key] = i
+    for key, label in (("code", "Mã chỉ số"), ("value", "Giá trị")):
+        if key not in col:
+            out.errors.append(RowError(1, label, _("Thiếu cột “{label}”.").format(label=label)))
+    if out.errors:
+        return out
+    fw = frameworks.get_framework(sub.round.framework_id)
+    allowed = set(services.indicator_codes(fw, sub.agency_id))
+    current = {v.code: v for v in sub.values.all()}
+    seen: dict[str, int] = {}
+
+    def cell(cells, key):
+        i = col.get(key)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    for n, cells in rows:
+        code = str(cell(cells, "code") or "").strip()
+        raw = cell(cells, "value")
+        comment = cell(cells, "comment")
+        if not code:
+            out.errors.append(RowError(n, "Mã chỉ số", _("Thiếu mã chỉ số.")))
+            continue
+        if code not in allowed:
+            out.errors.append(RowError(n, "Mã chỉ số", _("Mã “{code}” không thuộc biểu mẫu này.").format(code=code)))
+            continue
+        if code in seen:
+            out.errors.append(
+                RowError(n, "Mã chỉ số", _("Mã “{code}” lặp lại (đã có ở dòng {row}).").format(code=code, row=seen[code]))
+            )
+            continue
+        seen[code] = n
+        if raw is None or str(raw).strip() == "":
+            continue
+        node = fw.node(code)
+        try:
+            number, choice = services.clean_value(node, raw)
+        except ValueError as e:
+            out.errors.append(RowError(n, "Giá trị", str(e)))
+            continue
+        old = current.get(code)
+        comment_text = None if comment is None else str(comment)
+        ch = services.Change(code=code, raw=raw, comment=comment_text)
+        out.changes.append(ch)
+        new_value = choice or number
+        old_text = services.display_value(old, node)
+        out.lines.append({
+            "row": n, "code": code, "name": node.label("vi"), "old": old_text,
+            "new": services.display_value(_Tmp(number, choice), node),
+            "changed": old is None or (old.number, old.choice) != (number, choice)
+            or (comment_text is not None and comment_text.strip() != old.comment),
+            "value": new_value,
+        })
+    return out
+
+
+class _Tmp:
+    def __init__(self, number, choice):
+        self.number, self.choice = number, choice
+
+    @property
+    def is_empty(self):
+        return self.number is None and not self.choice

@@ -1,0 +1,234 @@
+"""Collection rounds, one submission per agency and round, its values and their evidence files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chiso.lib.periods import period_label
+from chiso.orgs.access import get_scope
+from chiso.orgs.models import Agency
+
+
+class PrivateStorage(FileSystemStorage):
+    """Outside the web root and without a URL: files are served only through a view that checks
+    access (collection.views.evidence_download). The location follows settings at each use."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT / "evidence")
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def private_storage() -> FileSystemStorage:
+    return PrivateStorage()
+
+
+def _evidence_path(instance, filename) -> str:
+    # The stored name never reuses the uploader's file name (no path tricks, no extension games).
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class RoundQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = get_scope(user)
+        if scope.reads_all:
+            return self
+        if not scope.agency_ids:
+            return self.none()
+        return self.filter(submissions__agency_id__in=scope.agency_ids).distinct()
+
+
+class Round(models.Model):
+    """A collection round: a framework edition + a period + open, due and lock dates."""
+
+    framework_id = models.CharField(_("bộ chỉ số"), max_length=80)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(_("quý"), null=True, blank=True)
+    title = models.CharField(_("tên đợt"), max_length=200)
+    opens_on = models.DateField(_("ngày mở"))
+    due_on = models.DateField(_("hạn gửi"))
+    locks_on = models.DateField(_("ngày khóa"))
+    is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-quarter", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework_id", "year", "quarter"], name="collection_round_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+                name="collection_round_quarter_1_4",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_on__lte=F("due_on")) & Q(due_on__lte=F("locks_on")),
+                name="collection_round_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def period(self) -> str:
+        return period_label(self.year, self.quarter)
+
+    def is_open(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.opens_on <= today <= self.locks_on
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Department and leadership read every agency's submission; an agency only its own."""
+        scope = get_scope(user)
+        if scope.reads_all:
+            return self
+        return self.filter(agency_id__in=scope.agency_ids)
+
+
+class Submission(models.Model):
+    """One agency's form in one round."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang nhập")
+        SUBMITTED = "submitted", _("Đã gửi, chờ phê duyệt")
+        APPROVED = "approved", _("Đã phê duyệt")
+        RETURNED = "returned", _("Bị trả lại")
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="submissions")
+    agency = models.ForeignKey(Agency, models.PROTECT, related_name="submissions")
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "agency"], name="collection_submission_one_per_agency_round")
+        ]
+        # completeness board: submissions of a round by status
+        indexes = [models.Index(fields=["round", "status"], name="collection_sub_round_status")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {self.round}"
+
+    @property
+    def is_editable_status(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class ValueQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = get_scope(user)
+        if scope.reads_all:
+            return self
+        return self.filter(submission__agency_id__in=scope.agency_ids)
+
+
+class Value(models.Model):
+    """One indicator's value in one submission (a number, or a level for partial-credit rules)."""
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="values")
+    code = models.CharField(_("mã chỉ số"), max_length=80)
+    number = models.FloatField(_("giá trị"), null=True, blank=True)
+    choice = models.CharField(_("mức"), max_length=80, blank=True)
+    comment = models.TextField(_("ghi chú"), blank=True)
+    return_note = models.TextField(_("ý kiến khi trả lại"), blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = ValueQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "code"], name="collection_value_one_per_submission_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.submission}"
+
+    @property
+    def is_empty(self) -> bool:
+        return self.number is None and not self.choice
+
+    def snapshot(self) -> dict:
+        return {"number": self.number, "choice": self.choice, "comment": self.comment}
+
+
+class Evidence(models.Model):
+    """An evidence file attached to a value; stored privately, served only to authorised users."""
+
+    value = models.ForeignKey(Value, models.CASCADE, related_name="evidence")
+    file = models.FileField(storage=private_storage, upload_to=_evidence_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ValidationRule(models.Model):
+    """A cross-indicator rule, e.g. "a count cannot exceed its total" (left ≤ right)."""
+
+    class Op(models.TextChoices):
+        LTE = "lte", "≤"
+        GTE = "gte", "≥"
+        LT = "lt", "<"
+
+    class Importance(models.TextChoices):
+        CRITICAL = "critical", _("Nghiêm trọng (không gửi được)")
+        WARNING = "warning", _("Cảnh báo")
+
+    framework_id = models.CharField(_("bộ chỉ số"), max_length=80)
+    left_code = models.CharField(_("chỉ số vế trái"), max_length=80)
+    op = models.CharField(_("phép so sánh"), max_length=4, choices=Op.choices)
+    right_code = models.CharField(_("chỉ số vế phải"), max_length=80, blank=True)
+    right_constant = models.FloatField(_("hằng số vế phải"), null=True, blank=True)
+    importance = models.CharField(_("mức độ"), max_length=10, choices=Importance.choices)
+    message = models.CharField(_("thông báo"), max_length=300)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(right_code="") | Q(right_constant__isnull=False),
+                name="collection_rule_has_right_side",
+            )
+        ]
+        indexes = [models.Index(fields=["framework_id"], name="collection_rule_fw")]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,464 @@
+"""Collection logic shared by pages, Excel import and (later) the API.
+
+Every change goes through here: one transaction, an explicit audit row, and a
+check that the submission is still editable after locking its row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chiso.lib import frameworks
+from chiso.lib.periods import period_end, previous_periods
+from chiso.lib.vn_format import format_number, parse_number
+from chiso.orgs import audit
+from chiso.orgs.models import Agency, Membership, Notice, Responsibility
+
+from .models import Round, Submission, ValidationRule, Value
+
+
+class CollectionError(Exception):
+    """A user-facing refusal; ``str()`` is already a translated sentence."""
+
+
+class NotEditable(CollectionError):
+    pass
+
+
+class Conflict(CollectionError):
+    """Someone else saved this value since the form was loaded."""
+
+    def __init__(self, message: str, current: Value):
+        super().__init__(message)
+        self.current = current
+
+
+# --- forms: which indicators an agency answers --------------------------------------------------
+
+
+def lead_codes(framework_id: str, agency_id: int) -> set[str]:
+    return set(
+        Responsibility.objects.filter(
+            framework_id=framework_id, agency_id=agency_id, role=Responsibility.Role.LEAD
+        ).values_list("code", flat=True)
+    )
+
+
+def form_indicators(fw, agency_id: int):
+    """The indicators an agency leads (directly or through an ancestor), grouped by parent node.
+
+    Returns a list of ``(group_node, [indicator nodes])`` in framework order.
+    """
+    codes = lead_codes(fw.id, agency_id)
+    parents = frameworks.parent_map(fw)
+    groups: dict[str, list] = {}
+    for node in fw.indicators:
+        c: str | None = node.code
+        while c is not None and c not in codes:
+            c = parents.get(c)
+        if c is None:
+            continue
+        groups.setdefault(parents.get(node.code) or node.code, []).append(node)
+    return [(fw.node(g), nodes) for g, nodes in groups.items()]
+
+
+def indicator_codes(fw, agency_id: int) -> list[str]:
+    return [n.code for _g, nodes in form_indicators(fw, agency_id) for n in nodes]
+
+
+# --- typed values --------------------------------------------------------------------------------
+
+YES = {"1", "có", "co", "yes", "y", "true", "x", "đạt"}
+NO = {"0", "không", "khong", "no", "n", "false", "chưa"}
+
+
+def clean_value(node, raw) -> tuple[float | None, str]:
+    """Turn what a person typed into ``(number, choice)``; raise ``ValueError`` with a Vietnamese message."""
+    kind = frameworks.indicator_kind(node)
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return None, ""
+    if kind == "yes_no":
+        if isinstance(raw, bool):
+            return float(raw), ""
+        if isinstance(raw, (int, float)) and raw in (0, 1):
+            return float(raw), ""
+        s = str(raw).strip().lower()
+        if s in YES:
+            return 1.0, ""
+        if s in NO:
+            return 0.0, ""
+        raise ValueError(_("Chỉ nhận Có hoặc Không."))
+    if kind == "choice":
+        levels = [str(k) for k in (node.scoring.params.get("levels") or {})]
+        s = str(raw).strip()
+        for level in levels:
+            if s.lower() == level.lower():
+                return None, level
+        raise ValueError(_("Chọn một trong các mức: {levels}.").format(levels=", ".join(levels)))
+    if isinstance(raw, bool):
+        raise ValueError(_("Không phải là số."))
+    if isinstance(raw, (int, float)):
+        number = float(raw)
+    else:
+        try:
+            number = parse_number(str(raw))
+        except ValueError:
+            raise ValueError(_("“{raw}” không phải là số.").format(raw=str(raw)[:40])) from None
+    lo, hi = node.value_range
+    if lo is not None and number < lo or hi is not None and number > hi:
+        raise ValueError(
+            _("Giá trị {value} nằm ngoài khoảng cho phép [{lo}; {hi}].").format(
+                value=format_number(number),
+                lo=format_number(lo) if lo is not None else "−∞",
+                hi=format_number(hi) if hi is not None else "+∞",
+            )
+        )
+    return number, ""
+
+
+def display_value(value: Value | None, node=None) -> str:
+    if value is None or value.is_empty:
+        return ""
+    if value.choice:
+        return value.choice
+    if node is not None and frameworks.indicator_kind(node) == "yes_no":
+        return _("Có") if value.number else _("Không")
+    return format_number(value.number)
+
+
+def input_text(value: Value | None, node) -> str:
+    """What goes back into an input box (the typed form, decimal comma)."""
+    if value is None or value.is_empty:
+        return ""
+    if value.choice:
+        return value.choice
+    if frameworks.indicator_kind(node) == "yes_no":
+        return "1" if value.number else "0"
+    return format_number(value.number).replace(".", "")  # no thousands dots in inputs
+
+
+# --- permissions -------------------------------------------------------------------------------------
+
+
+def can_edit(submission: Submission, scope, today: dt.date | None = None) -> bool:
+    return (
+        scope.can_enter(submission.agency_id)
+        and submission.is_editable_status
+        and submission.round.is_open(today)
+    )
+
+
+def _check_editable(submission: Submission) -> None:
+    if not submission.is_editable_status:
+        raise NotEditable(
+            _("Biểu mẫu đang ở trạng thái “{status}”, không sửa được.").format(
+                status=submission.get_status_display()
+            )
+        )
+    if not submission.round.is_open():
+        raise NotEditable(_("Đợt thu thập không mở (ngày mở {o}, ngày khóa {k}).").format(
+            o=submission.round.opens_on.strftime("%d/%m/%Y"), k=submission.round.locks_on.strftime("%d/%m/%Y")
+        ))
+
+
+# --- saving values -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    code: str
+    raw: object
+    comment: str | None = None
+    expected_version: int | None = None
+
+
+def save_values(submission_id: int, changes: list[Change], actor: audit.Actor, *, reason: str = "") -> list[Value]:
+    """Save several values at once, all or nothing. Raises ``CollectionError`` subclasses or
+    ``ValueError`` (with ``.errors`` {code: message}) for bad input; nothing is written then."""
+    with transaction.atomic():
+        # Lock the submission row: a concurrent submit/approve must wait for this save to finish
+        # (or this save sees the new status and refuses).
+        sub = Submission.objects.select_for_update().select_related("round").get(pk=submission_id)
+        _check_editable(sub)
+        fw = frameworks.get_framework(sub.round.framework_id)
+        allowed = set(indicator_codes(fw, sub.agency_id))
+        errors: dict[str, str] = {}
+        cleaned = []
+        for ch in changes:
+            if ch.code not in allowed:
+                errors[ch.code] = _("Chỉ số {code} không thuộc biểu mẫu của cơ quan.").format(code=ch.code)
+                continue
+            try:
+                number, choice = clean_value(fw.node(ch.code), ch.raw)
+            except ValueError as e:
+                errors[ch.code] = str(e)
+                continue
+            cleaned.append((ch, number, choice))
+        if errors:
+            err = ValueError(_("Dữ liệu không hợp lệ."))
+            err.errors = errors  # type: ignore[attr-defined]
+            raise err
+        saved = []
+        now = timezone.now()
+        for ch, number, choice in cleaned:
+            value, _created = Value.objects.select_for_update().get_or_create(submission=sub, code=ch.code)
+            # Optimistic check: the form carries the version it was rendered with.
+            if ch.expected_version is not None and value.version != ch.expected_version:
+                raise Conflict(
+                    _("Giá trị của {code} vừa được {user} thay đổi. Hãy xem giá trị mới rồi nhập lại.").format(
+                        code=ch.code, user=value.updated_by.get_username() if value.updated_by else "?"
+                    ),
+                    value,
+                )
+            before = value.snapshot()
+            value.number, value.choice = number, choice
+            if ch.comment is not None:
+                value.comment = ch.comment.strip()
+            after = value.snapshot()
+            if before == after:
+                saved.append(value)
+                continue
+            value.version += 1
+            value.updated_at = now
+            value.updated_by = actor.user
+            value.save(update_fields=["number", "choice", "comment", "version", "updated_at", "updated_by"])
+            audit.record(actor, "value.change", value, before=before, after=after, reason=reason, parent=sub)
+            saved.append(value)
+        return saved
+
+
+# --- validation rules ------------------------------------------------------------------------------
+
+
+@dataclass
+class RuleResult:
+    rule: ValidationRule
+    ok: bool
+
+
+@dataclass
+class Check:
+    missing: list[str] = field(default_factory=list)
+    failed: list[RuleResult] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> bool:
+        return bool(self.missing) or any(r.rule.importance == ValidationRule.Importance.CRITICAL for r in self.failed)
+
+
+_OPS = {"lte": lambda a, b: a <= b, "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b}
+
+
+def check_submission(sub: Submission, fw=None) -> Check:
+    fw = fw or frameworks.get_framework(sub.round.framework_id)
+    codes = indicator_codes(fw, sub.agency_id)
+    values = {v.code: v for v in sub.values.all()}
+    out = Check(missing=[c for c in codes if c not in values or values[c].is_empty])
+    for rule in ValidationRule.objects.filter(framework_id=fw.id, left_code__in=codes):
+        left = values.get(rule.left_code)
+        if left is None or left.number is None:
+            continue
+        if rule.right_code:
+            right_v = values.get(rule.right_code)
+            if right_v is None or right_v.number is None:
+                continue
+            right = right_v.number
+        else:
+            right = rule.right_constant
+        if not _OPS[rule.op](left.number, right):
+            out.failed.append(RuleResult(rule, False))
+    return out
+
+
+# --- workflow --------------------------------------------------------------------------------------
+
+
+def _locked(submission_id: int) -> Submission:
+    return Submission.objects.select_for_update().select_related("round", "agency").get(pk=submission_id)
+
+
+def submit(submission_id: int, actor: audit.Actor) -> Submission:
+    with transaction.atomic():
+        sub = _locked(submission_id)
+        _check_editable(sub)
+        result = check_submission(sub)
+        if result.missing:
+            raise CollectionError(
+                _("Còn {n} chỉ số chưa nhập: {codes}.").format(n=len(result.missing), codes=", ".join(result.missing))
+            )
+        critical = [r for r in result.failed if r.rule.importance == ValidationRule.Importance.CRITICAL]
+        if critical:
+            raise CollectionError(
+                _("Số liệu vi phạm quy tắc kiểm tra: {msgs}").format(msgs="; ".join(r.rule.message for r in critical))
+            )
+        before = {"status": sub.status}
+        sub.status = Submission.Status.SUBMITTED
+        sub.submitted_at = timezone.now()
+        sub.submitted_by = actor.user
+        sub.version += 1
+        sub.save(update_fields=["status", "submitted_at", "submitted_by", "version"])
+        sub.values.exclude(return_note="").update(return_note="")
+        audit.record(actor, "submission.submit", sub, before=before, after={"status": sub.status})
+        return sub
+
+
+def _check_submitted(sub: Submission) -> None:
+    if sub.status != Submission.Status.SUBMITTED:
+        raise CollectionError(
+            _("Chỉ phê duyệt hoặc trả lại được biểu mẫu đã gửi (hiện: “{status}”).").format(
+                status=sub.get_status_display()
+            )
+        )
+
+
+def approve(submission_id: int, actor: audit.Actor) -> Submission:
+    with transaction.atomic():
+        sub = _locked(submission_id)
+        _check_submitted(sub)
+        sub.status = Submission.Status.APPROVED
+        sub.decided_at = timezone.now()
+        sub.decided_by = actor.user
+        sub.return_reason = ""
+        sub.version += 1
+        sub.save(update_fields=["status", "decided_at", "decided_by", "return_reason", "version"])
+        audit.record(actor, "submission.approve", sub, before={"status": "submitted"}, after={"status": sub.status})
+        return sub
+
+
+def return_submission(submission_id: int, actor: audit.Actor, reason: str, notes: dict[str, str]) -> Submission:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CollectionError(_("Phải ghi lý do trả lại."))
+    with transaction.atomic():
+        sub = _locked(submission_id)
+        _check_submitted(sub)
+        sub.status = Submission.Status.RETURNED
+        sub.decided_at = timezone.now()
+        sub.decided_by = actor.user
+        sub.return_reason = reason
+        sub.version += 1
+        sub.save(update_fields=["status", "decided_at", "decided_by", "return_reason", "version"])
+        for code, note in notes.items():
+            note = note.strip()
+            if note:
+                value, _c = Value.objects.get_or_create(submission=sub, code=code)
+                value.return_note = note
+                value.save(update_fields=["return_note"])
+        audit.record(
+            actor, "submission.return", sub, before={"status": "submitted"},
+            after={"status": sub.status, "notes": {k: v for k, v in notes.items() if v.strip()}}, reason=reason,
+        )
+        for m in Membership.objects.filter(agency=sub.agency, role__in=["agency_officer", "agency_head"]):
+            Notice.objects.create(
+                user=m.user,
+                text=_("Biểu mẫu “{round}” bị trả lại: {reason}").format(round=sub.round.title, reason=reason)[:500],
+                url=reverse("submission", args=[sub.pk]),
+            )
+        return sub
+
+
+# --- rounds, completeness, reminders ---------------------------------------------------------------
+
+
+def create_round(actor: audit.Actor, **fields) -> Round:
+    """Create a round and one draft submission per agency that leads at least one node."""
+    with transaction.atomic():
+        rnd = Round.objects.create(created_by=actor.user, **fields)
+        fw = frameworks.get_framework(rnd.framework_id)
+        agency_ids = (
+            Responsibility.objects.filter(framework_id=fw.id, role=Responsibility.Role.LEAD)
+            .values_list("agency_id", flat=True)
+            .distinct()
+        )
+        # The agencies that answer for a period are those that existed at its end.
+        for agency in Agency.objects.filter(pk__in=list(agency_ids)).valid_on(period_end(rnd.year, rnd.quarter)):
+            if indicator_codes(fw, agency.pk):
+                Submission.objects.create(round=rnd, agency=agency)
+        audit.record(actor, "round.create", rnd, after={k: str(v) for k, v in fields.items()})
+        return rnd
+
+
+def previous_values(sub: Submission, codes: list[str]) -> dict[str, list[tuple[str, Value]]]:
+    """The same agency's values of the previous three periods of the same framework."""
+    periods = previous_periods(sub.round.year, sub.round.quarter)
+    out: dict[str, list[tuple[str, Value]]] = {}
+    rounds = {
+        (r.year, r.quarter): r
+        for r in Round.objects.filter(framework_id=sub.round.framework_id, year__gte=periods[-1][0])
+    }
+    wanted = [rounds[p] for p in periods if p in rounds]
+    if not wanted:
+        return out
+    values = Value.objects.filter(
+        submission__round__in=wanted, submission__agency_id=sub.agency_id, code__in=codes
+    ).select_related("submission__round")
+    by_round = {}
+    for v in values:
+        by_round.setdefault(v.code, {})[v.submission.round_id] = v
+    for code in codes:
+        out[code] = [(r.period, by_round[code][r.pk]) for r in wanted if r.pk in by_round.get(code, {})]
+    return out
+
+
+@dataclass
+class BoardRow:
+    submission: Submission
+    filled: int
+    total: int
+    days_late: int
+
+
+def completeness(rnd: Round, submissions, today: dt.date | None = None) -> list[BoardRow]:
+    today = today or timezone.localdate()
+    fw = frameworks.get_framework(rnd.framework_id)
+    filled = {}
+    for sub_id, n in (
+        Value.objects.filter(submission__round=rnd)
+        .exclude(number__isnull=True, choice="")
+        .values_list("submission_id")
+        .annotate(n=Count("id"))
+    ):
+        filled[sub_id] = n
+    rows = []
+    for sub in submissions:
+        total = len(indicator_codes(fw, sub.agency_id))
+        if sub.submitted_at is not None and sub.status != Submission.Status.RETURNED:
+            end = timezone.localtime(sub.submitted_at).date()
+        else:
+            end = today
+        rows.append(BoardRow(sub, filled.get(sub.pk, 0), total, max(0, (end - rnd.due_on).days)))
+    return rows
+
+
+def send_reminders(rnd: Round, actor: audit.Actor) -> int:
+    """Remind every agency that has not submitted (draft or returned): e-mail + in-app notice."""
+    count = 0
+    with transaction.atomic():
+        pending = rnd.submissions.select_for_update().filter(
+            status__in=[Submission.Status.DRAFT, Submission.Status.RETURNED]
+        )
+        for sub in pending.select_related("agency"):
+            text = _("Nhắc nhở: cơ quan {agency} chưa gửi số liệu đợt “{round}” (hạn {due}).").format(
+                agency=sub.agency.name, round=rnd.title, due=rnd.due_on.strftime("%d/%m/%Y")
+            )
+            url = reverse("submission", args=[sub.pk])
+            recipients = []
+            for m in Membership.objects.filter(agency=sub.agency, role__in=["agency_officer", "agency_head"]).select_related("user"):
+                Notice.objects.create(user=m.user, text=text[:500], url=url)
+                if m.user.email:
+                    recipients.append(m.user.email)
+            if recipients:
+                send_mail(_("[chiso] Nhắc nhở gửi số liệu"), text, None, sorted(set(recipients)))
+            sub.last_reminded_at = timezone.now()
+            sub.save(update_fields=["last_reminded_at"])
+            audit.record(actor, "submission.remind", sub, after={"recipients": sorted(set(recipients))})
+            count += 1
+    return count

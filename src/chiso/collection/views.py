@@ -1,0 +1,468 @@
+"""Rounds, the completeness board, agency forms, workflow, evidence and Excel import.
+
+Each view starts with one access helper: not yours -> 404, yours but read-only -> 403.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chiso.lib import frameworks
+from chiso.orgs import audit
+from chiso.orgs.access import get_scope
+from chiso.orgs.models import AuditEntry
+
+from . import excel, services
+from .evidence import check_upload
+from .forms import EvidenceForm, ReturnForm, RoundForm, UploadForm
+from .models import Evidence, Round, Submission, Value
+
+# --- access helpers --------------------------------------------------------------------------------
+
+
+def _get_submission_for_user(request, pk) -> Submission:
+    """Not visible -> 404."""
+    qs = Submission.objects.visible_to(request.user).select_related("round", "agency")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _forbidden(message: str):
+    return HttpResponseForbidden(message)
+
+
+def _get_round_for_user(request, pk) -> Round:
+    return get_object_or_404(Round.objects.visible_to(request.user), pk=pk)
+
+
+# --- rounds ----------------------------------------------------------------------------------------
+
+
+@login_required
+def rounds(request):
+    scope = get_scope(request.user)
+    qs = Round.objects.visible_to(request.user)
+    return render(
+        request, "collection/rounds.html",
+        {"rounds": qs, "can_create": scope.is_department, "is_demo": any(r.is_demo for r in qs)},
+    )
+
+
+@login_required
+def round_new(request):
+    scope = get_scope(request.user)
+    if not scope.is_department:
+        return _forbidden(_("Chỉ cơ quan thường trực được tạo đợt thu thập."))
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        rnd = services.create_round(audit.Actor.from_request(request), **form.cleaned_data)
+        messages.success(request, _("Đã tạo đợt “{title}” với {n} biểu mẫu.").format(
+            title=rnd.title, n=rnd.submissions.count()))
+        return redirect("round", pk=rnd.pk)
+    return render(request, "collection/round_new.html", {"form": form})
+
+
+@login_required
+def round_detail(request, pk):
+    rnd = _get_round_for_user(request, pk)
+    scope = get_scope(request.user)
+    subs = rnd.submissions.visible_to(request.user).select_related("agency").order_by("agency__kind", "agency__name")
+    rows = services.completeness(rnd, subs)
+    counts = {s: sum(1 for r in rows if r.submission.status == s) for s in Submission.Status.values}
+    ctx = {
+        "round": rnd, "rows": rows, "counts": counts, "can_remind": scope.is_department,
+        "fw": frameworks.get_framework(rnd.framework_id), "is_demo": rnd.is_demo,
+        "today": timezone.localdate(),
+    }
+    return render(request, "collection/round.html", ctx)
+
+
+@login_required
+@require_POST
+def round_remind(request, pk):
+    rnd = _get_round_for_user(request, pk)
+    if not get_scope(request.user).is_department:
+        return _forbidden(_("Chỉ cơ quan thường trực được gửi nhắc nhở."))
+    n = services.send_reminders(rnd, audit.Actor.from_request(request))
+    messages.success(request, _("Đã gửi nhắc nhở tới {n} cơ quan.").format(n=n))
+    return redirect("round", pk=rnd.pk)
+
+
+# --- the form -----------------------------------------------------------------------------------------
+
+
+def _row_context(sub, node, value, *, can_edit, prev=(), error=None, saved=False, conflict=None, raw=None):
+    return {
+        "sub": sub, "node": node, "value": value, "can_edit": can_edit, "prev": prev,
+        "kind": frameworks.indicator_kind(node),
+        "levels": list((node.scoring.params.get("levels") or {}).keys()) if node.scoring else [],
+        "text": raw if raw is not None else services.input_text(value, node),
+        "shown": services.display_value(value, node),
+        "evidence": list(value.evidence.all()) if value is not None and value.pk else [],
+        "error": error, "saved": saved, "conflict": conflict,
+    }
+
+
+@login_required
+def submission(request, pk):
+    sub = _get_submission_for_user(request, pk)
+    scope = get_scope(request.user)
+    fw = frameworks.get_framework(sub.round.framework_id)
+    groups = services.form_indicators(fw, sub.agency_id)
+    codes = [n.code for _g, nodes in groups for n in nodes]
+    values = {v.code: v for v in sub.values.prefetch_related("evidence")}
+    prev = services.previous_values(sub, codes)
+    editable = services.can_edit(sub, scope)
+    sections = []
+    for group, nodes in groups:
+        rows = [
+            _row_context(sub, n, values.get(n.code), can_edit=editable, prev=prev.get(n.code, []))
+            for n in nodes
+        ]
+        sections.append({"group": group, "rows": rows})
+    check = services.check_submission(sub, fw)
+    ctx = {
+        "sub": sub, "fw": fw, "sections": sections, "can_edit": editable,
+        "can_submit": editable and scope.can_sign(sub.agency_id),
+        "can_decide": scope.is_department and sub.status == Submission.Status.SUBMITTED,
+        "check": check, "is_demo": sub.round.is_demo, "total": len(codes),
+        "filled": sum(1 for c in codes if c in values and not values[c].is_empty),
+    }
+    return render(request, "collection/submission.html", ctx)
+
+
+def _rw_or_error(request, sub):
+    scope = get_scope(request.user)
+    if not services.can_edit(sub, scope):
+        if not scope.can_enter(sub.agency_id):
+            return _forbidden(_("Bạn chỉ được xem biểu mẫu này."))
+        return _forbidden(_("Biểu mẫu không sửa được lúc này (đã gửi, đã duyệt hoặc đợt đã khóa)."))
+    return None
+
+
+@login_required
+@require_POST
+def value_save(request, pk, code):
+    sub = _get_submission_for_user(request, pk)
+    fw = frameworks.get_framework(sub.round.framework_id)
+    if code not in services.indicator_codes(fw, sub.agency_id):
+        raise Http404
+    denied = _rw_or_error(request, sub)
+    if denied:
+        return denied
+    node = fw.node(code)
+    raw = request.POST.get("value", "")
+    comment = request.POST.get("comment")
+    version = request.POST.get("version")
+    change = services.Change(
+        code=code, raw=raw, comment=comment,
+        expected_version=int(version) if version not in (None, "") and version.isdigit() else None,
+    )
+    status, error, conflict = 200, None, None
+    try:
+        services.save_values(sub.pk, [change], audit.Actor.from_request(request))
+    except services.Conflict as e:
+        status, error, conflict = 409, str(e), e.current
+    except services.NotEditable as e:
+        return _forbidden(str(e))
+    except ValueError as e:
+        status, error = 400, getattr(e, "errors", {}).get(code, str(e))
+    value = Value.objects.filter(submission=sub, code=code).first()
+    if request.headers.get("HX-Request"):
+        ctx = _row_context(
+            sub, node, value, can_edit=True, error=error, saved=error is None, conflict=conflict,
+            raw=raw if status == 400 else None,
+            prev=services.previous_values(sub, [code]).get(code, []),
+        )
+        # htmx swaps only 2xx by default; the row carries its own error, so answer 200 with a marker
+        resp = render(request, "collection/_value_row.html", {"r": ctx})
+        resp["X-Chiso-Status"] = str(status)
+        return resp
+    if error:
+        messages.error(request, f"{code}: {error}")
+        return redirect("submission", pk=sub.pk)
+    messages.success(request, _("Đã lưu {code}.").format(code=code))
+    return redirect("submission", pk=sub.pk)
+
+
+@login_required
+@require_POST
+def submission_save(request, pk):
+    """Save the whole form at once (no-JavaScript path)."""
+    sub = _get_submission_for_user(request, pk)
+    denied = _rw_or_error(request, sub)
+    if denied:
+        return denied
+    fw = frameworks.get_framework(sub.round.framework_id)
+    changes = []
+    for code in services.indicator_codes(fw, sub.agency_id):
+        if f"value_{code}" in request.POST:
+            version = request.POST.get(f"version_{code}", "")
+            changes.append(services.Change(
+                code=code, raw=request.POST[f"value_{code}"], comment=request.POST.get(f"comment_{code}"),
+                expected_version=int(version) if version.isdigit() else None,
+            ))
+    try:
+        services.save_values(sub.pk, changes, audit.Actor.from_request(request))
+    except services.CollectionError as e:
+        messages.error(request, str(e))
+    except ValueError as e:
+        for code, msg in getattr(e, "errors", {}).items():
+            messages.error(request, f"{code}: {msg}")
+        messages.error(request, _("Chưa lưu gì: hãy sửa các lỗi trên."))
+    else:
+        messages.success(request, _("Đã lưu biểu mẫu."))
+    return redirect("submission", pk=sub.pk)
+
+
+@login_required
+@require_POST
+def submission_submit(request, pk):
+    sub = _get_submission_for_user(request, pk)
+    scope = get_scope(request.user)
+    if not scope.can_sign(sub.agency_id):
+        return _forbidden(_("Chỉ lãnh đạo cơ quan được ký gửi biểu mẫu."))
+    try:
+        services.submit(sub.pk, audit.Actor.from_request(request))
+    except services.CollectionError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Đã gửi biểu mẫu tới cơ quan thường trực."))
+    return redirect("submission", pk=sub.pk)
+
+
+@login_required
+@require_POST
+def submission_approve(request, pk):
+    sub = _get_submission_for_user(request, pk)
+    if not get_scope(request.user).is_department:
+        return _forbidden(_("Chỉ cơ quan thường trực được phê duyệt."))
+    try:
+        services.approve(sub.pk, audit.Actor.from_request(request))
+    except services.CollectionError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Đã phê duyệt; số liệu đã được khóa."))
+    return redirect("submission", pk=sub.pk)
+
+
+@login_required
+def submission_return(request, pk):
+    sub = _get_submission_for_user(request, pk)
+    if not get_scope(request.user).is_department:
+        return _forbidden(_("Chỉ cơ quan thường trực được trả lại biểu mẫu."))
+    fw = frameworks.get_framework(sub.round.framework_id)
+    nodes = [n for _g, ns in services.form_indicators(fw, sub.agency_id) for n in ns]
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        notes = {n.code: request.POST.get(f"note_{n.code}", "")[:1000] for n in nodes}
+        try:
+            services.return_submission(sub.pk, audit.Actor.from_request(request), form.cleaned_data["reason"], notes)
+        except services.CollectionError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Đã trả lại biểu mẫu kèm lý do."))
+        return redirect("submission", pk=sub.pk)
+    return render(
+        request, "collection/return.html",
+        {"sub": sub, "form": form, "nodes": nodes, "is_demo": sub.round.is_demo},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def value_history(request, pk, code):
+    sub = _get_submission_for_user(request, pk)
+    fw = frameworks.get_framework(sub.round.framework_id)
+    if code not in services.indicator_codes(fw, sub.agency_id):
+        raise Http404
+    value = Value.objects.filter(submission=sub, code=code).first()
+    entries = (
+        AuditEntry.objects.filter(target_type="collection.value", target_id=str(value.pk)) if value else []
+    )
+    return render(
+        request, "collection/history.html",
+        {"sub": sub, "node": fw.node(code), "entries": entries, "is_demo": sub.round.is_demo},
+    )
+
+
+@login_required
+def submission_history(request, pk):
+    sub = _get_submission_for_user(request, pk)
+    entries = AuditEntry.objects.filter(
+        target_type="collection.submission", target_id=str(sub.pk)
+    ) | AuditEntry.objects.filter(parent_type="collection.submission", parent_id=str(sub.pk))
+    return render(
+        request, "collection/history.html",
+        {"sub": sub, "node": None, "entries": entries.order_by("-time", "-id")[:500], "is_demo": sub.round.is_demo},
+    )
+
+
+# --- evidence ------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk, code):
+    sub = _get_submission_for_user(request, pk)
+    fw = frameworks.get_framework(sub.round.framework_id)
+    if code not in services.indicator_codes(fw, sub.agency_id):
+        raise Http404
+    denied = _rw_or_error(request, sub)
+    if denied:
+        return denied
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Chưa chọn tệp."))
+        return redirect("submission", pk=sub.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        content_type, digest = check_upload(upload)
+    except ValueError as e:
+        messages.error(request, f"{code}: {e}")
+        return redirect("submission", pk=sub.pk)
+    actor = audit.Actor.from_request(request)
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().select_related("round").get(pk=sub.pk)
+        try:
+            services._check_editable(locked)
+        except services.NotEditable as e:
+            return _forbidden(str(e))
+        value, _c = Value.objects.get_or_create(submission=locked, code=code)
+        ev = Evidence(
+            value=value, original_name=os.path.basename(upload.name)[:200], content_type=content_type,
+            size=upload.size, sha256=digest, uploaded_by=request.user,
+        )
+        ev.file.save("upload", upload, save=False)
+        ev.save()
+        audit.record(actor, "evidence.add", ev, after={"name": ev.original_name, "sha256": digest}, parent=locked)
+    messages.success(request, _("Đã tải lên minh chứng “{name}”.").format(name=ev.original_name))
+    return redirect("submission", pk=sub.pk)
+
+
+def _get_evidence_for_user(request, pk) -> Evidence:
+    visible = Submission.objects.visible_to(request.user)
+    return get_object_or_404(
+        Evidence.objects.select_related("value__submission__round"), pk=pk, value__submission__in=visible
+    )
+
+
+@login_required
+def evidence_download(request, pk):
+    ev = _get_evidence_for_user(request, pk)
+    try:
+        fh = ev.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    resp = FileResponse(fh, as_attachment=True, filename=ev.original_name, content_type=ev.content_type)
+    resp["X-Content-Type-Options"] = "nosniff"
+    resp["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return resp
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk):
+    ev = _get_evidence_for_user(request, pk)
+    sub = ev.value.submission
+    denied = _rw_or_error(request, sub)
+    if denied:
+        return denied
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().select_related("round").get(pk=sub.pk)
+        try:
+            services._check_editable(locked)
+        except services.NotEditable as e:
+            return _forbidden(str(e))
+        audit.record(
+            audit.Actor.from_request(request), "evidence.delete", ev,
+            before={"name": ev.original_name, "sha256": ev.sha256}, parent=locked,
+        )
+        name = ev.file.name
+        ev.delete()
+        transaction.on_commit(lambda: ev.file.storage.delete(name))
+    messages.success(request, _("Đã xóa minh chứng."))
+    return redirect("submission", pk=sub.pk)
+
+
+# --- Excel -----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def template_download(request, pk):
+    sub = _get_submission_for_user(request, pk)
+    data = excel.template_bytes(sub)
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="chiso-bieu-mau-{sub.pk}.xlsx"'
+    return resp
+
+
+def _import_dir():
+    path = settings.PRIVATE_MEDIA_ROOT / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def import_upload(request, pk):
+    sub = _get_submission_for_user(request, pk)
+    denied = _rw_or_error(request, sub)
+    if denied:
+        return denied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    ctx = {"sub": sub, "form": form, "is_demo": sub.round.is_demo}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            form.add_error("file", _("Tệp quá lớn."))
+            return render(request, "collection/import.html", ctx, status=400)
+        data = upload.read()
+        preview = excel.parse(sub, data)
+        ctx["preview"] = preview
+        if not preview.errors:
+            token = secrets.token_hex(16)
+            (_import_dir() / f"{token}.xlsx").write_bytes(data)
+            request.session[f"import:{sub.pk}"] = token
+            ctx["token"] = token
+        return render(request, "collection/import.html", ctx, status=400 if preview.errors else 200)
+    return render(request, "collection/import.html", ctx)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    sub = _get_submission_for_user(request, pk)
+    denied = _rw_or_error(request, sub)
+    if denied:
+        return denied
+    token = request.POST.get("token", "")
+    if not token or request.session.get(f"import:{sub.pk}") != token:
+        messages.error(request, _("Phiên nhập Excel đã hết hạn; hãy tải tệp lên lại."))
+        return redirect("import_upload", pk=sub.pk)
+    path = _import_dir() / f"{token}.xlsx"
+    data = path.read_bytes() if path.exists() else b""
+    # Check again at commit time: the form may have changed since the preview.
+    preview = excel.parse(sub, data)
+    if preview.errors:
+        messages.error(request, _("Tệp có lỗi; không có giá trị nào được ghi."))
+        return redirect("import_upload", pk=sub.pk)
+    try:
+        services.save_values(sub.pk, preview.changes, audit.Actor.from_request(request), reason=_("Nhập từ Excel"))
+    except (services.CollectionError, ValueError) as e:
+        messages.error(request, _("Không ghi được: {e}").format(e=e))
+        return redirect("import_upload", pk=sub.pk)
+    finally:
+        path.unlink(missing_ok=True)
+        request.session.pop(f"import:{sub.pk}", None)
+    messages.success(request, _("Đã nhập {n} giá trị từ Excel.").format(n=len(preview.changes)))
+    return redirect("submission", pk=sub.pk)

@@ -1,0 +1,1 @@
+"""Small shared helpers of the web layer, one purpose per module."""

@@ -1,0 +1,1 @@
+"""Organisations and people: units, agencies, memberships and roles, audit, notices."""

@@ -1,0 +1,1 @@
+"""Results and analysis pages (published-table import, dashboard, charts) — second wave."""

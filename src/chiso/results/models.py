@@ -1,0 +1,1 @@
+"""Models of published results and index runs arrive in the second wave."""

@@ -1,0 +1,1 @@
+"""Django project of chiso: settings (all from the environment), urls, wsgi."""

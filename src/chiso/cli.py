@@ -76,7 +76,7 @@ def format_result(result: Result, fmt: str, *, decimals: int = 4, lang: str = "v
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["unit", "rank", *shown])
         for i in result.order():
-            r = result.ranks[i, 0]
+            r = result.rank[i]
             w.writerow([result.units[i], "" if np.isnan(r) else int(r),
                         *["" if np.isnan(result.scores[i, result.codes.index(c)])
                           else round(float(result.scores[i, result.codes.index(c)]), decimals) for c in shown]])
@@ -84,7 +84,7 @@ def format_result(result: Result, fmt: str, *, decimals: int = 4, lang: str = "v
     header = ["Hạng" if lang == "vi" else "Rank", "Đơn vị" if lang == "vi" else "Unit", *shown]
     rows = []
     for i in result.order():
-        r = result.ranks[i, 0]
+        r = result.rank[i]
         rows.append(["–" if np.isnan(r) else str(int(r)), result.units[i],
                      *[vn_number(float(result.scores[i, result.codes.index(c)]), decimals) if lang == "vi"
                        else f"{result.scores[i, result.codes.index(c)]:.{decimals}f}" for c in shown]])

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.stats import rankdata
 
 from .errors import AggregationError, InputError
 
@@ -200,5 +199,18 @@ def rank_competition(scores: Any, *, axis: int = 0, decimals: int | None = None,
     arr = np.asarray(scores, dtype=float)
     if decimals is not None:
         arr = np.round(arr, decimals)
-    key = -arr if higher_is_better else arr
-    return np.asarray(rankdata(key, method="min", axis=axis, nan_policy="omit"), dtype=float)
+    key = np.ascontiguousarray(np.moveaxis(-arr if higher_is_better else arr, axis, -1))
+    # Sort each column once; inside the sorted column a unit's rank is the 1-based
+    # position of the first unit with the same value (ties share it, the next rank is
+    # skipped).  NaN sorts last and stays unranked.  Vectorised over every column.
+    order = np.argsort(key, axis=-1)
+    srt = np.take_along_axis(key, order, axis=-1)
+    n = key.shape[-1]
+    pos = np.broadcast_to(np.arange(1, n + 1, dtype=float), srt.shape)
+    new_run = np.ones(srt.shape, dtype=bool)
+    new_run[..., 1:] = srt[..., 1:] != srt[..., :-1]
+    ranks_sorted = np.maximum.accumulate(np.where(new_run, pos, 0.0), axis=-1)
+    out = np.empty(key.shape, dtype=float)
+    np.put_along_axis(out, order, ranks_sorted, axis=-1)
+    out[np.isnan(key)] = np.nan
+    return np.moveaxis(out, -1, axis)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,13 +101,21 @@ class Result:
     imputed: np.ndarray
     scores: np.ndarray
     given: np.ndarray
-    ranks: np.ndarray
     factors: np.ndarray
     missing_report: list[dict[str, Any]] = field(default_factory=list)
-    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    sources: Mapping[tuple[str, str], str] = field(default_factory=dict)
     merged_from: dict[str, list[str]] = field(default_factory=dict)
     recipe: dict[str, Any] = field(default_factory=dict)
     parts: dict[str, Result] = field(default_factory=dict)
+    _ranks: np.ndarray | None = field(default=None, repr=False)
+    _root_rank: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def ranks(self) -> np.ndarray:
+        """Competition rank of every unit on every node, (n_units, n_nodes); computed on first use."""
+        if self._ranks is None:
+            self._ranks = rank_competition(self.scores, axis=0, decimals=self.framework.rank_decimals)
+        return self._ranks
 
     # --- lookups -------------------------------------------------------------
     def _u(self, unit: str) -> int:
@@ -131,13 +140,15 @@ class Result:
     @property
     def rank(self) -> np.ndarray:
         """Root rank per unit, shape (n_units,)."""
-        return self.ranks[:, 0]
+        if self._root_rank is None:
+            self._root_rank = rank_competition(self.scores[:, 0], decimals=self.framework.rank_decimals)
+        return self._root_rank
 
     def score(self, unit: str, code: str | None = None) -> float:
         return float(self.scores[self._u(unit), self._c(code)])
 
     def rank_of(self, unit: str, code: str | None = None) -> int | None:
-        r = self.ranks[self._u(unit), self._c(code)]
+        r = self.rank[self._u(unit)] if code is None else self.ranks[self._u(unit), self._c(code)]
         return None if np.isnan(r) else int(r)
 
     def order(self) -> list[int]:
@@ -230,7 +241,7 @@ class Result:
                 if np.isnan(v):
                     continue
                 scores[code] = round(float(v), decimals) if decimals is not None else float(v)
-            r = self.ranks[i, 0]
+            r = self.rank[i]
             out.append({"unit": self.units[i], "rank": None if np.isnan(r) else int(r), "scores": scores})
         return out
 
@@ -408,7 +419,7 @@ def _compute(
     n_u, n_n = len(unit_list), len(plan.codes)
     if n_u == 0:
         raise InputError("no units given", code="empty_input")
-    dups = sorted({u for u in unit_list if unit_list.count(u) > 1})
+    dups = sorted(u for u, k in Counter(unit_list).items() if k > 1)
     if dups:
         raise InputError(f"duplicate unit(s): {', '.join(dups)}", code="duplicate_unit", units=dups)
     unknown = [c for c in code_list if c not in plan.pos]
@@ -482,12 +493,19 @@ def _compute(
 
     # --- scoring ------------------------------------------------------------------
     scores = np.full((n_u, n_n), np.nan)
-    for j in np.flatnonzero(is_ind):
+    present = ~np.all(np.isnan(imputed), axis=0)
+    # Rules without per-indicator parameters are applied to all their columns at once.
+    batch: dict[str, list[int]] = {}
+    for j in np.flatnonzero(is_ind & present):
         node = plan.nodes[j]
-        x = imputed[:, j]
-        if np.all(np.isnan(x)):
-            continue
-        scores[:, j] = _score_one(node, x)
+        rule = node.scoring.rule if node.scoring else "given"
+        if rule in _BATCHED:
+            batch.setdefault(rule, []).append(int(j))
+        else:
+            scores[:, j] = _score_one(node, imputed[:, j])
+    for rule, cols in batch.items():
+        direction = np.array([plan.nodes[j].direction for j in cols], dtype=float)
+        scores[:, cols] = _BATCHED[rule](imputed[:, cols], direction=direction)
 
     # --- aggregation (children before parents) -------------------------------------
     factors = np.zeros((n_u, n_n))
@@ -517,15 +535,12 @@ def _compute(
         scores[:, j] = np.where(given[:, j], raw[:, j], scores[:, j])
         factors[:, kids] = _local_factors(node.method or "weighted_mean", x, w, scores[:, j], skip)
     # Indicators given as scores ("given" rule) keep their values as scores.
-    scores = np.where(given & is_ind[None, :], raw, scores)
+    given_ind = given & is_ind[None, :]
+    if np.any(given_ind):
+        scores = np.where(given_ind, raw, scores)
 
-    ranks = rank_competition(scores, axis=0, decimals=fw.rank_decimals)
 
-    src: dict[tuple[str, str], str] = {}
-    for i, u in enumerate(unit_list):
-        for j in given_cols:
-            if has[i, j]:
-                src[(u, plan.codes[j])] = _source_of(sources, u, plan.codes[j])
+    src = _Sources(sources, unit_list, plan.codes, has)
     recipe = {
         "framework": fw.id,
         "edition": fw.edition,
@@ -538,8 +553,16 @@ def _compute(
     }
     return Result(
         framework=fw, units=tuple(unit_list), codes=plan.codes, raw=raw, imputed=imputed, scores=scores,
-        given=given, ranks=ranks, factors=factors, missing_report=report, sources=src, recipe=recipe,
+        given=given, factors=factors, missing_report=report, sources=src, recipe=recipe,
     )
+
+
+_BATCHED = {
+    "minmax": sc.score_minmax,
+    "ratio_to_max": sc.score_ratio_to_max,
+    "zscore": sc.score_zscore,
+    "percentile": sc.score_percentile,
+}
 
 
 def _score_one(node: Node, x: np.ndarray) -> np.ndarray:
@@ -588,6 +611,35 @@ def _local_factors(method: str, x: np.ndarray, w: np.ndarray, parent: np.ndarray
             wx = np.sum(avail * np.nan_to_num(x), axis=1, keepdims=True)
             f = np.where(wx > 0, avail * parent[:, None] / wx, 0.0)
     return np.where(np.isnan(x), 0.0, f)
+
+
+class _Sources(Mapping):
+    """``(unit, code) -> source label`` for every given cell, computed on demand.
+
+    Building a dict of every cell would cost more than the whole computation for
+    10 000 units × 100 indicators.
+    """
+
+    def __init__(self, spec: Mapping[Any, str] | str | None, units: list[str], codes: tuple[str, ...],
+                 has: np.ndarray) -> None:
+        self.spec = spec
+        self._u = {u: i for i, u in enumerate(units)}
+        self._c = {c: j for j, c in enumerate(codes)}
+        self._units, self._codes, self._has = units, codes, has
+
+    def __getitem__(self, key: tuple[str, str]) -> str:
+        u, c = key
+        i, j = self._u.get(u), self._c.get(c)
+        if i is None or j is None or not self._has[i, j]:
+            raise KeyError(key)
+        return _source_of(self.spec, u, c)
+
+    def __iter__(self):
+        for i, j in zip(*np.nonzero(self._has)):
+            yield (self._units[i], self._codes[j])
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self._has))
 
 
 def _source_of(sources: Mapping[Any, str] | str | None, unit: str, code: str) -> str:
@@ -664,6 +716,6 @@ def regenerate(result: Result) -> Result:
         units=base.recipe["units"],
         codes=base.recipe["codes"],
         missing=rec["missing"]["policy"] + (":" + rec["missing"]["method"] if rec["missing"]["policy"] == "impute" else ""),
-        sources={k: v for k, v in base.sources.items()},
+        sources=base.sources.spec if isinstance(base.sources, _Sources) else dict(base.sources),
         merges=rec.get("merges"),
     )

@@ -38,14 +38,10 @@ class _Plan:
     pos: dict[str, int]
 
 
-_PLANS: dict[int, _Plan] = {}
-
-
 def plan_of(fw: Framework) -> _Plan:
-    """The (cached) array layout of ``fw``; nodes in pre-order, root at 0."""
-    key = id(fw)
-    cached = _PLANS.get(key)
-    if cached is not None and cached.nodes[0] is fw.root:
+    """The array layout of ``fw`` (computed once per framework); nodes in pre-order, root at 0."""
+    cached = fw.__dict__.get("_plan")
+    if cached is not None:
         return cached
     nodes = fw.nodes
     pos = {n.code: i for i, n in enumerate(nodes)}
@@ -57,7 +53,7 @@ def plan_of(fw: Framework) -> _Plan:
         parent[idx] = i
     postorder = list(range(len(nodes)))[::-1]  # reversed pre-order visits children before parents
     plan = _Plan(tuple(n.code for n in nodes), nodes, parent, children, postorder, pos)
-    _PLANS[key] = plan
+    fw.__dict__["_plan"] = plan  # a Framework is frozen and immutable: cache beside its cached properties
     return plan
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .errors import FrameworkError
@@ -193,8 +194,8 @@ class Framework:
     path: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
-    # --- derived structure -------------------------------------------------
-    @property
+    # --- derived structure (computed once: a Framework is immutable) ---------
+    @cached_property
     def nodes(self) -> tuple[Node, ...]:
         out: list[Node] = []
         stack = [self.root]
@@ -204,31 +205,39 @@ class Framework:
             stack.extend(reversed(n.children))
         return tuple(out)
 
-    @property
+    @cached_property
     def codes(self) -> tuple[str, ...]:
         return tuple(n.code for n in self.nodes)
 
-    @property
+    @cached_property
     def indicators(self) -> tuple[Node, ...]:
         return tuple(n for n in self.nodes if n.is_indicator)
 
+    @cached_property
+    def _by_code(self) -> dict[str, Node]:
+        return {n.code: n for n in self.nodes}
+
     def node(self, code: str) -> Node:
-        for n in self.nodes:
-            if n.code == code:
-                return n
+        if code in self._by_code:
+            return self._by_code[code]
         raise FrameworkError(
             f"Framework {self.id!r} has no node {code!r}", code="unknown_node", framework=self.id, node=code
         )
 
-    def parents(self) -> dict[str, str | None]:
+    @cached_property
+    def _parent_map(self) -> dict[str, str | None]:
         out: dict[str, str | None] = {self.root.code: None}
         for n in self.nodes:
             for c in n.children:
                 out[c.code] = n.code
         return out
 
+    def parents(self) -> dict[str, str | None]:
+        """Node code -> its parent's code (None for the root)."""
+        return dict(self._parent_map)
+
     def depth(self, code: str) -> int:
-        par = self.parents()
+        par = self._parent_map
         d = 0
         while par[code] is not None:
             code = par[code]  # type: ignore[assignment]
@@ -236,7 +245,7 @@ class Framework:
         return d
 
     def ancestors(self, code: str) -> list[str]:
-        par = self.parents()
+        par = self._parent_map
         out = []
         while par.get(code) is not None:
             code = par[code]  # type: ignore[assignment]

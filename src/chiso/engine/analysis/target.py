@@ -1,0 +1,805 @@
+"""Least-cost plan for a unit to reach a target rank (exact MILP, scipy HiGHS).
+
+The problem
+-----------
+A unit ``u`` may raise some indicators ("levers"), each up to a bound, at a
+cost per unit of raw improvement.  Find the cheapest plan after which at most
+``k - 1`` peers score strictly above ``u`` (competition rank <= k).
+
+Why a MILP is exact here
+------------------------
+With linear aggregations (weighted means, sums, points) the root score is
+linear in the indicator scores, with the effective weights as coefficients.
+Each lever's score as a function of its raw value, the others held, is
+piecewise linear: a slope (min–max, ratio to max, goalposts, capped ratio,
+a given sub-index) or a staircase (threshold tables, yes/no, partial credit).
+Each piece is one variable ``e`` in [0, 1] (the fraction of the piece used),
+continuous for slopes and binary for steps, with ordering binaries so that a
+piece is used only after the previous one is complete.  Rank <= k is a linear
+constraint: ``S_u >= k-th best peer score`` when the peers' scores are fixed,
+or ``S_u - S_p + M_p b_p >= 0`` with ``sum b_p <= k - 1`` when the plan moves
+the peers (below).
+
+When the unit's change moves a min–max bound
+--------------------------------------------
+Relative rules (min–max, ratio to max) score peers against the best and worst
+values, which include the unit.  Three regions of the unit's value ``y``
+(in the "more is better" orientation), for peers' minimum ``m`` and maximum
+``M``:
+
+* ``y in [m, M]`` — the goalposts do not move: own score linear, peers fixed;
+* ``y > M`` — the unit becomes the new maximum: its score is 1 and every
+  peer's score on the indicator is multiplied by ``(M - m) / (y - m)``.  With
+  ``tau = 1 - (M - m)/(y - m)`` in [0, 1) each peer's root score falls
+  *linearly* in ``tau`` (by its contribution of the indicator), while the cost
+  ``c (M - m) tau / (1 - tau)`` is convex in ``tau``.  The MILP carries the
+  cost as an epigraph variable bounded below by tangent cuts; after each solve
+  a cut is added at the solution until the true cost and the cut agree
+  (Kelley's outer approximation).  The final objective is a proven lower
+  bound and the reported plan's true cost an upper bound: ``gap`` is their
+  difference (<= 1e-7 relative on exit).
+* ``y < m`` (the unit is the strict minimum, min–max only) — raising ``y``
+  raises the minimum and lowers the peers' scores non-linearly.  The plan
+  either leaves the value or brings it at least to ``m`` (one binary step whose
+  effect on each peer is exact); positions strictly between the unit's value
+  and ``m`` are not considered, so such a plan is flagged ``exact=False``.
+
+Peers are frozen at their values or move by a trend (each raw value improved
+by a relative rate, within its range) before the plan is sought.
+
+Infeasibility is proven by monotonicity: every lever raises the unit's score
+and can only lower peers' scores, so if the plan with every lever at its bound
+misses rank k, nothing within the bounds reaches it; the error says which rank
+that best plan reaches.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from ..compute import Result, compute, plan_of
+from ..errors import AnalysisError
+from ..framework import Framework, Node
+from ._data import LINEAR, input_matrix, recompute, root_derivative, unit_index
+
+__all__ = ["Lever", "TargetPlan", "parse_lever", "seek_target"]
+
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Lever:
+    """An indicator the unit may change.
+
+    Parameters
+    ----------
+    code : str
+        Indicator code (or a sub-index given as a value).
+    upper : float, optional
+        Best value allowed (the *lower* bound for a less-is-better indicator).
+        Default: the value beyond which the score cannot rise, or the
+        framework's range; for an open-ended relative indicator, the best peer
+        value.
+    cost : float, default 1
+        Cost per unit of raw improvement (> 0).
+    """
+
+    code: str
+    upper: float | None = None
+    cost: float = 1.0
+
+
+def parse_lever(spec: str) -> Lever:
+    """Parse ``code[:upper[:cost]]`` (``code::2`` keeps the default bound).
+
+    Examples
+    --------
+    >>> parse_lever("htkt:0.9:2")
+    Lever(code='htkt', upper=0.9, cost=2.0)
+    """
+    parts = spec.split(":")
+    if not parts[0] or len(parts) > 3:
+        raise AnalysisError(f"lever {spec!r}: expected code[:upper[:cost]]", code="invalid_bounds", lever=spec)
+    try:
+        upper = float(parts[1]) if len(parts) > 1 and parts[1] != "" else None
+        cost = float(parts[2]) if len(parts) > 2 and parts[2] != "" else 1.0
+    except ValueError:
+        raise AnalysisError(f"lever {spec!r}: upper and cost must be numbers", code="invalid_bounds",
+                            lever=spec) from None
+    return Lever(parts[0], upper, cost)
+
+
+@dataclass
+class TargetPlan:
+    """The least-cost plan (or the proof that none exists).
+
+    Attributes
+    ----------
+    unit : str
+    target_rank : int
+    rank_before, rank_after : int
+    score_before, score_after : float
+    cost : float
+        True cost of the plan (sum of cost x raw improvement).
+    lower_bound : float
+        The solver's proven lower bound on any plan's cost.
+    margin : float
+        ``score_after`` minus the k-th best peer score after the plan (>= 0).
+    changes : list of dict
+        One per lever moved: code, from, to, change, cost, score_from, score_to,
+        contribution (change of the unit's root score due to it).
+    exact : bool
+        False when a min–max lever's intermediate positions below the peers'
+        minimum were not considered (see module notes).
+    peers : str
+        ``frozen`` or ``trend:<rate>``.
+    after : Result
+        The full computation after the plan (for explanations).
+    """
+
+    unit: str
+    target_rank: int
+    rank_before: int
+    rank_after: int
+    score_before: float
+    score_after: float
+    cost: float
+    lower_bound: float
+    margin: float
+    changes: list[dict[str, Any]]
+    exact: bool
+    peers: str
+    iterations: int = 0
+    notes: list[str] = field(default_factory=list)
+    after: Result | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit, "target_rank": self.target_rank, "rank_before": self.rank_before,
+            "rank_after": self.rank_after, "score_before": self.score_before, "score_after": self.score_after,
+            "cost": self.cost, "lower_bound": self.lower_bound, "margin": self.margin, "exact": self.exact,
+            "peers": self.peers, "changes": self.changes, "notes": self.notes, "iterations": self.iterations,
+        }
+
+
+@dataclass
+class _Piece:
+    length: float  # raw length (y units)
+    gain: float  # own indicator-score gain when fully used
+    binary: bool
+    peer_delta: np.ndarray | None = None  # change of each peer's indicator score when used (region a)
+
+
+@dataclass
+class _LeverModel:
+    lever: Lever
+    j: int  # node position
+    col: int  # input column
+    d: int  # orientation: y = d * x
+    y0: float
+    ub: float  # y-space bound
+    pieces: list[_Piece]
+    region_c: tuple[float, float, float] | None = None  # (top, mn, tau_max)
+    peer_base: np.ndarray | None = None  # peers' indicator scores at the start of region c
+    partial_a: bool = False
+
+
+def _trend(res: Result, units: list[str], codes: list[str], mat: np.ndarray, u: int, rate: float) -> np.ndarray:
+    plan = plan_of(res.framework)
+    out = mat.copy()
+    for c, code in enumerate(codes):
+        node = plan.nodes[plan.pos[code]]
+        d = node.direction if node.is_indicator and node.scoring and node.scoring.rule not in (
+            "given", "ratio_capped", "yes_no", "partial") else 1
+        lo, hi = node.value_range if node.is_indicator else (node.value_range if node.value_range != (None, None)
+                                                              else node.score_range)
+        col = out[:, c]
+        new = col * (1.0 + rate) if d > 0 else col * (1.0 - rate)
+        if node.is_indicator and node.scoring and node.scoring.rule in ("yes_no", "partial", "threshold"):
+            continue  # categorical: a trend has no meaning
+        if lo is not None:
+            new = np.maximum(new, lo)
+        if hi is not None:
+            new = np.minimum(new, hi)
+        keep = np.arange(len(units)) == u
+        out[:, c] = np.where(keep | np.isnan(col), col, new)
+    return out
+
+
+def _rule(node: Node) -> str:
+    return node.scoring.rule if node.is_indicator and node.scoring is not None else "given"
+
+
+def _build_lever(lv: Lever, node: Node, j: int, col: int, res: Result, u: int, peers: np.ndarray) -> _LeverModel:
+    rule = _rule(node)
+    x0 = res.imputed[u, j] if node.is_indicator else res.raw[u, j]
+    if np.isnan(x0):
+        raise AnalysisError(
+            f"lever {lv.code!r}: the unit has no value for it (skipped under the missing-data policy); "
+            "give its current value first", code="target_missing", code_name=lv.code,
+        )
+    if not (lv.cost > 0 and math.isfinite(lv.cost)):
+        raise AnalysisError(f"lever {lv.code!r}: cost must be > 0; got {lv.cost:g}", code="invalid_bounds",
+                            lever=lv.code)
+    lo_r, hi_r = node.value_range if node.is_indicator else (
+        node.value_range if node.value_range != (None, None) else node.score_range)
+    p = node.scoring.params if (node.is_indicator and node.scoring) else {}
+    d = node.direction if rule in ("minmax", "goalposts", "threshold", "ratio_to_max") else 1
+    if rule in ("zscore", "percentile") or (rule == "ratio_to_max" and d < 0):
+        raise AnalysisError(
+            f"lever {lv.code!r}: its rule ({rule}{', less is better' if d < 0 else ''}) makes every peer's "
+            "score depend non-linearly on the unit's value; target seeking supports min–max, ratio to max "
+            "(more is better), goalposts, capped ratios, thresholds, yes/no, partial credit and given values",
+            code="target_nonlinear", lever=lv.code, rule=rule,
+        )
+    y0 = d * x0
+    # Range bound in y-space (best admissible value).
+    rng_best = hi_r if d > 0 else lo_r
+    rng_best_y = None if rng_best is None else d * rng_best
+    py = d * res.imputed[peers, j] if node.is_indicator else d * res.raw[peers, j]
+    py = py[~np.isnan(py)]
+    # Saturation point (no gain beyond it) and default bound.
+    sat: float | None
+    if rule == "given":
+        sat = rng_best_y if rng_best_y is not None else 1.0
+    elif rule == "goalposts":
+        sat = max(d * p["lo"], d * p["hi"])
+    elif rule == "ratio_capped":
+        sat = float(p.get("target", 1.0))
+    elif rule == "threshold":
+        best = max(s for _, s in p["steps"])
+        sat = min(d * t for t, s in p["steps"] if s == best)
+    elif rule == "yes_no":
+        sat = 1.0
+    elif rule == "partial":
+        levels = {float(k): float(v) for k, v in p["levels"].items()}
+        best = max(levels.values())
+        sat = min(k for k, v in levels.items() if v == best)
+    else:  # minmax, ratio_to_max: no saturation (exceeding the best peer moves the bound)
+        sat = None
+    if lv.upper is None:
+        if sat is not None:
+            ub = sat if rng_best_y is None else min(sat, rng_best_y)
+        elif rng_best_y is not None:
+            ub = rng_best_y
+        else:
+            ub = max(float(py.max()) if py.size else y0, y0)
+    else:
+        ub = d * float(lv.upper)
+        if rng_best_y is not None and ub > rng_best_y + 1e-12:
+            raise AnalysisError(
+                f"lever {lv.code!r}: bound {lv.upper:g} is outside the indicator's range "
+                f"[{_f(lo_r)}, {_f(hi_r)}]", code="invalid_bounds", lever=lv.code, bound=lv.upper,
+            )
+        if sat is not None:
+            ub = min(ub, sat)
+    if ub < y0 - 1e-12:
+        what = "below" if d > 0 else "above"
+        raise AnalysisError(
+            f"lever {lv.code!r}: bound {d * ub:g} is {what} the unit's current value {x0:g}; a bound must be "
+            "an improvement", code="invalid_bounds", lever=lv.code, bound=d * ub, current=x0,
+        )
+    ub = max(ub, y0)
+    lm = _LeverModel(lv, j, col, d, y0, ub, [])
+    if ub <= y0:
+        return lm
+    pieces = lm.pieces
+    if rule == "given":
+        pieces.append(_Piece(ub - y0, ub - y0, False))
+    elif rule in ("goalposts", "ratio_capped"):
+        lo_y, hi_y = (min(d * p["lo"], d * p["hi"]), max(d * p["lo"], d * p["hi"])) if rule == "goalposts" \
+            else (0.0, float(p.get("target", 1.0)))
+        a = y0
+        if a < lo_y:
+            b = min(lo_y, ub)
+            pieces.append(_Piece(b - a, 0.0, False))
+            a = b
+        if a < ub:
+            pieces.append(_Piece(ub - a, (ub - a) / (hi_y - lo_y), False))
+    elif rule in ("threshold", "yes_no", "partial"):
+        if rule == "threshold":
+            scale = float(p.get("points") or 1.0)
+            steps = sorted((d * float(t), float(s) / scale) for t, s in p["steps"])
+
+            def score(y: float) -> float:
+                return max([s for t, s in steps if t <= y + 1e-12], default=0.0)
+            cands = [t for t, _ in steps]
+        elif rule == "yes_no":
+            def score(y: float) -> float:
+                return 1.0 if y >= 1 else 0.0
+            cands = [1.0]
+        else:
+            def score(y: float) -> float:
+                return levels.get(y, 0.0)
+            cands = sorted(levels)
+        prev_y, prev_s = y0, score(y0)
+        for t in sorted(cands):
+            if t <= y0 + 1e-12 or t > ub + 1e-12:
+                continue
+            s = score(t)
+            if s > prev_s + 1e-15:
+                pieces.append(_Piece(t - prev_y, s - prev_s, True))
+                prev_y, prev_s = t, s
+        lm.ub = prev_y if pieces else y0
+    else:  # minmax / ratio_to_max
+        if py.size == 0:
+            raise AnalysisError(f"lever {lv.code!r}: no peer has a value, the score cannot move",
+                                code="target_nonlinear", lever=lv.code)
+        m_o, b_o = float(py.min()), float(py.max())
+        is_mm = rule == "minmax"
+        mn = m_o if is_mm else 0.0
+        top = max(y0, b_o)
+        if is_mm and b_o == m_o:
+            # Every peer has the same value: the unit scores 0 below it and 1 at it.
+            if y0 < m_o and ub >= m_o:
+                pieces.append(_Piece(m_o - y0, 1.0, True))
+            lm.ub = min(ub, m_o) if y0 < m_o else y0
+            return lm
+        if is_mm and y0 < m_o:
+            if ub < m_o:
+                lm.partial_a = True
+                lm.ub = y0
+                return lm
+            cur = (py - y0) / (b_o - y0)
+            new = (py - m_o) / (b_o - m_o)
+            pieces.append(_Piece(m_o - y0, 0.0, True, peer_delta=new - cur))
+            lm.partial_a = True
+        a = max(y0, mn if is_mm else y0)
+        span = (b_o - mn) if top > mn else 0.0
+        if a < min(ub, b_o) and span > 0:
+            b = min(ub, b_o)
+            pieces.append(_Piece(b - a, (b - a) / span, False))
+        if ub > top + 1e-12 and top > mn:
+            psi_max = ub - top
+            tau_max = psi_max / (top - mn + psi_max)
+            lm.region_c = (top, mn, tau_max)
+            lm.peer_base = (py - mn) / (top - mn)
+            # peer_base must be aligned to all peers incl. NaN ones: rebuild below
+        lm.ub = ub
+    return lm
+
+
+def _f(x: float | None) -> str:
+    return "-inf" if x is None else f"{x:g}"
+
+
+def seek_target(
+    framework: Framework,
+    data: Any,
+    *,
+    unit: str,
+    rank: int,
+    vary: Sequence[Lever | str] | None = None,
+    peers: str = "frozen",
+    units: Sequence[str] | None = None,
+    codes: Sequence[str] | None = None,
+    missing: Any = None,
+    max_iterations: int = 60,
+) -> TargetPlan:
+    """Least-cost plan for ``unit`` to reach competition rank <= ``rank``.
+
+    Formula: minimise ``sum_i c_i (x_i' - x_i)`` subject to
+    ``#{p : S_p(x') > S_u(x')} <= rank - 1`` and ``x_i <= x_i' <= upper_i``
+    (mirrored for less-is-better indicators); see the module notes for the
+    MILP and for moving min–max bounds.
+
+    Parameters
+    ----------
+    framework : Framework
+    data : mapping unit -> {code: value}, or array with ``units``/``codes``
+    unit : str
+    rank : int
+        Target rank k >= 1.
+    vary : sequence of Lever or "code[:upper[:cost]]", optional
+        The levers; default every indicator given in the data that reaches the
+        root for this unit, at its default bound and cost 1.
+    peers : str, default "frozen"
+        ``frozen`` or ``trend:<rate>`` (e.g. ``trend:0.02``: each peer improves
+        every continuous raw value by 2 % within its range).
+
+    Returns
+    -------
+    TargetPlan
+
+    Raises
+    ------
+    AnalysisError
+        ``unknown_unit``, ``unknown_code``, ``invalid_target`` (rank < 1 or
+        > number of units), ``invalid_bounds`` (bound outside the range or
+        not an improvement, cost <= 0), ``target_impossible`` (with the best
+        rank reachable within the bounds), ``target_nonlinear`` (a geometric
+        or harmonic aggregation on the path, or a z-score/percentile lever).
+
+    Examples
+    --------
+    >>> from chiso.frameworks import load_framework
+    >>> fw = load_framework("vn-ict-index-2016-province")
+    >>> data = {"Hà Nam": {"htkt": 0.5, "htnl": 0.4, "ud": 0.6},
+    ...         "Bắc Ninh": {"htkt": 0.7, "htnl": 0.5, "ud": 0.6}}
+    >>> p = seek_target(fw, data, unit="Hà Nam", rank=1, vary=["htkt", "htnl:0.6:2"])
+    >>> [(c["code"], round(c["to"], 4)) for c in p.changes], round(p.cost, 4)
+    ([('htkt', 0.8)], 0.3)
+    """
+    res0 = compute(framework, data, units=units, codes=codes, missing=missing)
+    ulist, clist, mat = input_matrix(res0)
+    u = unit_index(ulist, unit)
+    n_u = len(ulist)
+    if isinstance(rank, bool) or not isinstance(rank, (int, np.integer)) or not 1 <= rank <= n_u:
+        raise AnalysisError(f"target rank must be an integer from 1 to {n_u}; got {rank!r}",
+                            code="invalid_target", rank=str(rank))
+    k = int(rank)
+    peer_label = "frozen"
+    if peers != "frozen":
+        kind, _, val = str(peers).partition(":")
+        try:
+            rate = float(val)
+        except ValueError:
+            rate = float("nan")
+        if kind != "trend" or not math.isfinite(rate) or rate <= -1:
+            raise AnalysisError(f"peers must be 'frozen' or 'trend:<rate>' (e.g. trend:0.02); got {peers!r}",
+                                code="invalid_peers", peers=str(peers))
+        mat = _trend(res0, ulist, clist, mat, u, rate)
+        peer_label = f"trend:{rate:g}"
+    res = recompute(res0, ulist, clist, mat) if peer_label != "frozen" else res0
+    plan = plan_of(framework)
+    others = np.array([i for i in range(n_u) if i != u])
+    droot = root_derivative(res)
+    s_all = res.scores[:, 0]
+    rank_before = int(res0.ranks[u, 0])
+
+    # --- levers -----------------------------------------------------------------------
+    if vary is None:
+        levers = [Lever(c) for c in clist
+                  if droot[u, plan.pos[c]] > 0 and (plan.nodes[plan.pos[c]].is_indicator or res.given[u, plan.pos[c]])]
+    else:
+        levers = [parse_lever(v) if isinstance(v, str) else v for v in vary]
+    unknown = [lv.code for lv in levers if lv.code not in plan.pos]
+    if unknown:
+        raise AnalysisError(f"unknown code(s) for framework {framework.id!r}: {', '.join(unknown)}",
+                            code="unknown_code", codes=unknown)
+    not_input = [lv.code for lv in levers if lv.code not in clist]
+    if not_input:
+        raise AnalysisError(
+            f"lever(s) {', '.join(not_input)} have no column in the input; a lever changes a given value",
+            code="unknown_code", codes=not_input)
+    dup = sorted({lv.code for lv in levers if [x.code for x in levers].count(lv.code) > 1})
+    if dup:
+        raise AnalysisError(f"lever(s) given twice: {', '.join(dup)}", code="invalid_bounds", codes=dup)
+    for lv in levers:
+        j = plan.pos[lv.code]
+        for a in [j, *_ancestors(plan, j)][1:]:
+            if res.given[u, a]:
+                break
+            if (plan.nodes[a].method or "weighted_mean") not in LINEAR:
+                raise AnalysisError(
+                    f"lever {lv.code!r} reaches the root through {plan.codes[a]!r}, a {plan.nodes[a].method} "
+                    "mean: the score is not linear in it, so the least-cost plan cannot be proven exact",
+                    code="target_nonlinear", lever=lv.code, node=plan.codes[a])
+    models = [_build_lever(lv, plan.nodes[plan.pos[lv.code]], plan.pos[lv.code], clist.index(lv.code), res, u,
+                           others) for lv in levers]
+    for lm in models:  # align region-c peer scores with `others` (peers with NaN score 0 there)
+        if lm.region_c is not None:
+            top, mn, _ = lm.region_c
+            yp = lm.d * (res.imputed[others, lm.j] if plan.nodes[lm.j].is_indicator else res.raw[others, lm.j])
+            lm.peer_base = np.where(np.isnan(yp), 0.0, (yp - mn) / (top - mn))
+        for pc in lm.pieces:
+            if pc.peer_delta is not None and pc.peer_delta.size != others.size:
+                yp = lm.d * res.imputed[others, lm.j]
+                full = np.zeros(others.size)
+                full[~np.isnan(yp)] = pc.peer_delta
+                pc.peer_delta = full
+    notes: list[str] = []
+    inexact = any(lm.partial_a for lm in models)
+    if inexact:
+        notes.append("a min–max lever starts below every peer: values between it and the peers' minimum "
+                     "were not considered (module notes)")
+
+    def apply(ys: dict[int, float]) -> Result:
+        m2 = mat.copy()
+        for lm in models:
+            if lm.j in ys:
+                m2[u, lm.col] = lm.d * ys[lm.j]
+        return recompute(res, ulist, clist, m2)
+
+    if rank_before <= k and peer_label == "frozen":
+        return _report(res0, res0, u, k, models, {}, 0.0, 0.0, True, peer_label, 0, ["already at or above the target"])
+    # --- proof of infeasibility by monotonicity ------------------------------------------
+    best = apply({lm.j: lm.ub for lm in models})
+    best_rank = int(best.ranks[u, 0])
+    if best_rank > k:
+        raise AnalysisError(
+            f"{unit!r} cannot reach rank {k}: with every lever at its bound it reaches rank {best_rank} "
+            f"(score {best.scores[u, 0]:.4f}); widen the bounds or vary more indicators",
+            code="target_impossible", unit=unit, rank=k, best_rank=best_rank,
+        )
+    if int(res.ranks[u, 0]) <= k:
+        return _report(res0, res, u, k, models, {}, 0.0, 0.0, True, peer_label, 0, ["already at or above the target"])
+
+    # Restricted problem first: no lever leaves the peers' [min, max] band, so the peers stay fixed
+    # (a small MILP).  Its cost C0 bounds the optimum; a move beyond the band costs at least its entry
+    # cost (reaching the band's edge), so levers whose entry cost is >= C0 cannot improve on it.
+    restricted = [_restrict(lm) for lm in models]
+    ys, lower, iters, c0 = {}, 0.0, 0, math.inf
+    try:
+        ys, lower, iters = _solve(restricted, droot, s_all, u, others, k, max_iterations)
+        c0 = sum(lm.lever.cost * (ys.get(lm.j, lm.y0) - lm.y0) for lm in models)
+    except AnalysisError:
+        pass
+    for lm in models:
+        if lm.region_c is not None and lm.lever.cost * (lm.region_c[0] - lm.y0) >= c0 - 1e-12:
+            lm.region_c = None
+        if lm.pieces and lm.pieces[0].peer_delta is not None and lm.lever.cost * lm.pieces[0].length >= c0 - 1e-12:
+            lm.pieces = []
+    if any(lm.region_c is not None or any(pc.peer_delta is not None for pc in lm.pieces) for lm in models):
+        ys2, lower2, iters2 = _solve(models, droot, s_all, u, others, k, max_iterations, cutoff=c0)
+        cost2 = sum(lm.lever.cost * (ys2.get(lm.j, lm.y0) - lm.y0) for lm in models)
+        iters += iters2
+        if cost2 < c0:
+            ys, lower = ys2, lower2
+        else:
+            lower = min(c0, lower2)
+    elif math.isinf(c0):  # pragma: no cover - excluded by the monotonicity check
+        raise AnalysisError("the solver found no plan", code="target_impossible")
+    after = apply(ys)
+    if int(after.ranks[u, 0]) > k:  # numerical safety: should not happen
+        notes.append("the optimal plan missed the target by rounding; returned the all-at-bound plan instead")
+        ys = {lm.j: lm.ub for lm in models}
+        after = best
+        inexact = True
+    cost = sum(lm.lever.cost * (ys.get(lm.j, lm.y0) - lm.y0) for lm in models)
+    return _report(res0, after, u, k, models, ys, cost, lower, not inexact, peer_label, iters, notes)
+
+
+def _ancestors(plan: Any, j: int) -> list[int]:
+    out = []
+    while plan.parent[j] >= 0:
+        j = plan.parent[j]
+        out.append(j)
+    return out
+
+
+def _restrict(lm: _LeverModel) -> _LeverModel:
+    """The lever kept inside the peers' band: no region a (peer-moving first step), no region c."""
+    pieces = [] if (lm.pieces and lm.pieces[0].peer_delta is not None) else list(lm.pieces)
+    ub = lm.y0 + sum(pc.length for pc in pieces)
+    return _LeverModel(lm.lever, lm.j, lm.col, lm.d, lm.y0, ub, pieces)
+
+
+def _solve(models: list[_LeverModel], droot: np.ndarray, s_all: np.ndarray, u: int, others: np.ndarray, k: int,
+           max_iterations: int, cutoff: float = math.inf) -> tuple[dict[int, float], float, int]:
+    """Build and solve the MILP (with Kelley cuts for region c); returns y-values, lower bound, iterations."""
+    # Variable layout: pieces, ordering binaries, tau + cost epigraph per region c, peer binaries.
+    nv = 0
+    piece_idx: list[list[int]] = []
+    integrality: list[int] = []
+    lb: list[float] = []
+    ubv: list[float] = []
+    obj: list[float] = []
+    rows: list[tuple[dict[int, float], float, float]] = []
+
+    def var(lo: float, hi: float, c: float, integer: bool) -> int:
+        nonlocal nv
+        lb.append(lo)
+        ubv.append(hi)
+        obj.append(c)
+        integrality.append(1 if integer else 0)
+        nv += 1
+        return nv - 1
+
+    if math.isfinite(cutoff):
+        # A plan costs at most `cutoff`: bound how far each lever can go beyond the band.
+        for lm in models:
+            if lm.region_c is None:
+                continue
+            top, mn, tau_max = lm.region_c
+            psi = (cutoff - lm.lever.cost * (top - lm.y0)) / lm.lever.cost
+            if psi <= 0:
+                lm.region_c = None
+            else:
+                lm.region_c = (top, mn, min(tau_max, psi / (top - mn + psi)))
+    tau_idx: dict[int, tuple[int, int]] = {}
+    for li, lm in enumerate(models):
+        ids = []
+        for pc in lm.pieces:
+            ids.append(var(0.0, 1.0, lm.lever.cost * pc.length, pc.binary))
+        piece_idx.append(ids)
+        for a, b in zip(ids, ids[1:]):
+            if integrality[a]:
+                rows.append(({b: 1.0, a: -1.0}, -np.inf, 0.0))  # e_b <= e_a
+            else:
+                z = var(0.0, 1.0, 0.0, True)
+                rows.append(({b: 1.0, z: -1.0}, -np.inf, 0.0))  # e_b <= z
+                rows.append(({z: 1.0, a: -1.0}, -np.inf, 0.0))  # z <= e_a
+        if lm.region_c is not None:
+            _, _, tau_max = lm.region_c
+            t = var(0.0, tau_max, 0.0, False)
+            kc = var(0.0, np.inf, 1.0, False)
+            tau_idx[li] = (t, kc)
+            if ids:
+                zc = var(0.0, 1.0, 0.0, True)
+                rows.append(({t: 1.0, zc: -tau_max}, -np.inf, 0.0))
+                last = ids[-1]
+                if integrality[last]:
+                    rows.append(({zc: 1.0, last: -1.0}, -np.inf, 0.0))
+                else:
+                    rows.append(({zc: 1.0, last: -1.0}, -np.inf, 0.0))
+    peer_effects = bool(tau_idx) or any(pc.peer_delta is not None for lm in models for pc in lm.pieces)
+    su0 = s_all[u]
+    # own root-score gain per variable
+    gain: dict[int, float] = {}
+    for lm, ids in zip(models, piece_idx):
+        for pc, v in zip(lm.pieces, ids):
+            if pc.gain:
+                gain[v] = droot[u, lm.j] * pc.gain
+    if not peer_effects:
+        ps = np.sort(s_all[others])[::-1]
+        thr = ps[k - 1] if k - 1 < ps.size else -np.inf
+        rows.append((dict(gain), thr - su0 + EPS, np.inf))
+    else:
+        # Peers that stay above even with every lever at its bound must be among the k - 1 above;
+        # the others get a binary "left above" b_p.
+        gain_max = sum(droot[u, lm.j] * pc.gain for lm in models for pc in lm.pieces)
+        if math.isfinite(cutoff):
+            # Fractional-knapsack bound on the own gain a plan of cost <= cutoff can buy.
+            items = sorted(((droot[u, lm.j] * pc.gain, lm.lever.cost * pc.length) for lm in models
+                            for pc in lm.pieces if pc.gain > 0), key=lambda gc: -gc[0] / gc[1])
+            budget, gain_max = cutoff, 0.0
+            for g, c in items:
+                take = min(1.0, budget / c) if c > 0 else 1.0
+                gain_max += g * take
+                budget -= c * take
+                if budget <= 0:
+                    break
+        contenders = []
+        fixed_above = 0
+        for i, p in enumerate(others):
+            if s_all[p] <= su0 - EPS:
+                continue
+            drop = sum(-droot[p, lm.j] * pc.peer_delta[i] for lm in models for pc in lm.pieces
+                       if pc.peer_delta is not None)
+            drop += sum(droot[p, lm.j] * lm.peer_base[i] * lm.region_c[2] for lm in models
+                        if lm.region_c is not None)
+            if s_all[p] - drop > su0 + gain_max + EPS:
+                fixed_above += 1
+            else:
+                contenders.append(i)
+        bvars = []
+        reduc: dict[int, np.ndarray] = {}
+        for i in contenders:
+            p = others[i]
+            coef = dict(gain)
+            for lm, ids in zip(models, piece_idx):
+                for pc, v in zip(lm.pieces, ids):
+                    if pc.peer_delta is not None:
+                        coef[v] = coef.get(v, 0.0) - droot[p, lm.j] * pc.peer_delta[i]
+            for li, (t, _) in tau_idx.items():
+                lm = models[li]
+                coef[t] = coef.get(t, 0.0) + droot[p, lm.j] * lm.peer_base[i]
+            big = s_all[p] - su0 + 2 * EPS
+            b = var(0.0, 1.0, 0.0, True)
+            coef[b] = big
+            bvars.append(b)
+            rows.append((coef, s_all[p] - su0 + EPS, np.inf))
+            reduc[b] = np.array([coef.get(v, 0.0) - gain.get(v, 0.0) for v in range(nv)])
+        if fixed_above > k - 1:  # pragma: no cover - excluded by the monotonicity check
+            raise AnalysisError("target unreachable", code="target_impossible")
+        rows.append(({b: 1.0 for b in bvars}, -np.inf, float(k - 1 - fixed_above)))
+        # Dominance: S_u >= S_q - red_q implies S_u - S_p >= (S_q - S_p) - sum max(0, red_q - red_p) * max
+        # (red: how much the plan lowers a peer, linear in the plan's variables).  When that bound is
+        # >= EPS, beating q beats p: b_p <= b_q.  Small moves beyond the band make this hold for most pairs.
+        nvb = nv
+        vmax = np.array(ubv[:nvb])
+        vmax[~np.isfinite(vmax)] = 0.0
+        vmax[bvars] = 0.0
+        red = np.array([np.pad(reduc[b], (0, nvb - reduc[b].size)) for b in bvars]) * vmax  # (P, nv)
+        sp_arr = np.array([s_all[others[i]] for i in contenders])
+        if bvars:
+            # slack[q, p] for every pair; keep, for each p, its two closest dominators (the rest follow).
+            slack = (sp_arr[:, None] - sp_arr[None, :]
+                     - np.maximum(red[:, None, :] - red[None, :, :], 0.0).sum(axis=2))
+            ok = slack >= 2 * EPS
+            np.fill_diagonal(ok, False)
+            ok &= (sp_arr[:, None] > sp_arr[None, :]) | (np.arange(len(bvars))[:, None] < np.arange(len(bvars)))
+            for b_, bp in enumerate(bvars):
+                qs = np.flatnonzero(ok[:, b_])
+                for a_ in qs[np.argsort(sp_arr[qs])][:2]:
+                    rows.append(({bp: 1.0, bvars[a_]: -1.0}, -np.inf, 0.0))
+
+    def f_cost(lm: _LeverModel, tau: float) -> tuple[float, float]:
+        top, mn, _ = lm.region_c  # type: ignore[misc]
+        r = top - mn
+        c = lm.lever.cost
+        return c * r * tau / (1 - tau), c * r / (1 - tau) ** 2
+
+    cuts: list[tuple[dict[int, float], float, float]] = []
+    for li, (t, kc) in tau_idx.items():
+        lm = models[li]
+        tau_max = lm.region_c[2]  # type: ignore[index]
+        for frac in (0.0, 0.25, 0.5, 0.75, 1.0):
+            t0 = frac * tau_max
+            fv, fd = f_cost(lm, t0)
+            cuts.append(({kc: 1.0, t: -fd}, fv - fd * t0, np.inf))
+    if math.isfinite(cutoff):
+        rows.append(({v: c for v, c in enumerate(obj) if c}, -np.inf, cutoff + 1e-9 * (1 + cutoff)))
+    iters = 0
+    cvec = np.array(obj)
+    bounds = Bounds(np.array(lb), np.array(ubv))
+    integ = np.array(integrality)
+    while True:
+        iters += 1
+        allrows = rows + cuts
+        a = np.zeros((len(allrows), nv))
+        lo = np.empty(len(allrows))
+        hi = np.empty(len(allrows))
+        for r, (coef, l_, h_) in enumerate(allrows):
+            for v, c in coef.items():
+                a[r, v] = c
+            lo[r], hi[r] = l_, h_
+        out = milp(cvec, constraints=LinearConstraint(a, lo, hi), integrality=integ, bounds=bounds,
+                   options={"mip_rel_gap": 1e-9})
+        if out.x is None:
+            raise AnalysisError(f"the solver found no plan ({out.message})", code="target_impossible")
+        x = out.x
+        new_cuts = 0
+        for li, (t, kc) in tau_idx.items():
+            lm = models[li]
+            fv, fd = f_cost(lm, x[t])
+            if fv - x[kc] > 1e-7 * (1.0 + abs(fv)):
+                cuts.append(({kc: 1.0, t: -fd}, fv - fd * x[t], np.inf))
+                new_cuts += 1
+        if new_cuts == 0 or iters >= max_iterations:
+            break
+    ys: dict[int, float] = {}
+    for li, (lm, ids) in enumerate(zip(models, piece_idx)):
+        y = lm.y0 + sum(pc.length * _snap(x[v]) for pc, v in zip(lm.pieces, ids))
+        if li in tau_idx:
+            t = x[tau_idx[li][0]]
+            top, mn, _ = lm.region_c  # type: ignore[misc]
+            if t > 1e-12:
+                y = top + (top - mn) * t / (1 - t)
+        if y > lm.y0 + 1e-12:
+            ys[lm.j] = min(y, lm.ub)
+    return ys, float(out.fun), iters
+
+
+def _snap(v: float) -> float:
+    return 0.0 if v < 1e-10 else (1.0 if v > 1 - 1e-10 else float(v))
+
+
+def _report(res0: Result, after: Result, u: int, k: int, models: list[_LeverModel], ys: Mapping[int, float],
+            cost: float, lower: float, exact: bool, peers: str, iters: int, notes: list[str]) -> TargetPlan:
+    droot0 = root_derivative(res0)
+    droot1 = root_derivative(after)
+    changes = []
+    for lm in models:
+        if lm.j not in ys:
+            continue
+        x_from = lm.d * lm.y0
+        x_to = lm.d * ys[lm.j]
+        changes.append({
+            "code": lm.lever.code,
+            "from": float(x_from),
+            "to": float(x_to),
+            "change": float(x_to - x_from),
+            "cost": float(lm.lever.cost * abs(x_to - x_from)),
+            "score_from": float(res0.scores[u, lm.j]),
+            "score_to": float(after.scores[u, lm.j]),
+            "contribution": float(after.scores[u, lm.j] * droot1[u, lm.j]
+                                  - res0.scores[u, lm.j] * droot0[u, lm.j]),
+        })
+    s_after = after.scores[:, 0]
+    peers_sorted = np.sort(np.delete(s_after, u))[::-1]
+    thr = peers_sorted[k - 1] if k - 1 < peers_sorted.size else float("nan")
+    margin = float(s_after[u] - thr) if not np.isnan(thr) else float("inf")
+    return TargetPlan(
+        unit=res0.units[u], target_rank=k, rank_before=int(res0.ranks[u, 0]), rank_after=int(after.ranks[u, 0]),
+        score_before=float(res0.scores[u, 0]), score_after=float(s_after[u]), cost=float(cost),
+        lower_bound=float(lower), margin=margin, changes=changes, exact=exact, peers=peers,
+        iterations=iters, notes=notes, after=after,
+    )

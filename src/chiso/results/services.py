@@ -1,0 +1,525 @@
+"""Results logic shared by pages, management commands and the API.
+
+- ``parse_table`` reads a published table (CSV/.xlsx) and matches unit names; it writes nothing
+  (the preview and the dry-run are the same call).  ``save_table`` writes a checked preview in one
+  transaction with one audit row: all or nothing.
+- ``run_from_table`` computes the index on published values of every province.
+- ``run_from_round`` computes the province's index from its approved collected values; peers' raw
+  values are unknown, so indicators are scored against goalposts (entered by the department or
+  fitted on the last published edition) and the page says so.
+Every run stores its inputs, goalposts and the engine's recipe, so it can be replayed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chiso.engine.compute import Result, compute
+from chiso.engine.errors import EngineError, InputError, UnitError
+from chiso.engine.framework import Framework
+from chiso.engine.scoring import MinMax, fit_minmax
+from chiso.io import read_table
+from chiso.lib import frameworks
+from chiso.lib.vn_format import format_number
+from chiso.orgs import audit
+
+from .models import Goalpost, IndexRun, PublishedTable, PublishedValue, Target
+
+RANK_HEADERS = {"rank", "hạng", "hang", "thứ hạng", "thu hang", "xếp hạng", "xep hang"}
+DEFAULT_TARGET_RANK = 20
+DEFAULT_TARGET_BASIS = "QĐ 936/QĐ-UBND ngày 23/6/2017 §2: nhóm 20 tỉnh dẫn đầu"
+DEMO_LABEL = "DỮ LIỆU MINH HỌA"
+
+
+# --- messages ------------------------------------------------------------------------------------
+
+
+def engine_message(err: EngineError) -> str:
+    """A Vietnamese sentence for an engine error (the web layer translates codes, see STYLE §7)."""
+    p = err.params
+    if err.code == "unknown_unit":
+        s = _("Không nhận ra đơn vị “{name}”.").format(name=p.get("name", ""))
+        if p.get("suggestions"):
+            s += " " + _("Có phải: {names}?").format(names=", ".join(p["suggestions"]))
+        return s
+    if err.code == "unit_not_valid":
+        return _("Đơn vị “{name}” không còn hiệu lực vào ngày {date}.").format(
+            name=p.get("name", ""), date=_vn_iso(p.get("as_of")))
+    if err.code == "ambiguous_unit":
+        return _("Tên “{name}” ứng với nhiều đơn vị; hãy ghi mã tỉnh.").format(name=p.get("name", ""))
+    if err.code == "no_unit_column":
+        return _("Cột đầu tiên phải là cột đơn vị (tiêu đề “unit” hoặc “tỉnh”).")
+    if err.code == "empty_file":
+        return _("Tệp không có dòng số liệu nào.")
+    if err.code in ("bad_encoding", "bad_xlsx", "bad_file_type"):
+        return _("Không đọc được tệp: hãy lưu dưới dạng .xlsx hoặc CSV UTF-8.")
+    if err.code == "bad_header":
+        return _("Dòng tiêu đề có cột trống hoặc cột trùng tên.")
+    if err.code == "missing_value":
+        return _("Thiếu giá trị bắt buộc: {n} ô.").format(n=len(p.get("cells", [])) or 1)
+    from chiso.messages import headline
+
+    return headline(err.code, "vi")
+
+
+def _vn_iso(s: str | None) -> str:
+    try:
+        return dt.date.fromisoformat(s).strftime("%d/%m/%Y") if s else ""
+    except ValueError:
+        return s or ""
+
+
+# --- import of a published table -----------------------------------------------------------------
+
+
+@dataclass
+class CellError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class PreviewRow:
+    row: int
+    name: str
+    unit_ref: str = ""
+    unit_name: str = ""
+    values: dict[str, float] = field(default_factory=dict)
+    ranks: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class TablePreview:
+    framework_id: str
+    year: int
+    codes: list[str] = field(default_factory=list)
+    rank_codes: list[str] = field(default_factory=list)
+    rows: list[PreviewRow] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def _rank_target(header: str, fw: Framework) -> str | None:
+    """``rank`` -> root; ``rank:htkt`` / ``hạng htkt`` -> that node; else None."""
+    h = header.strip()
+    low = h.casefold()
+    if low in RANK_HEADERS:
+        return fw.root.code
+    for sep in (":", " ", "_"):
+        head, _s, tail = h.partition(sep)
+        if tail and head.casefold() in RANK_HEADERS and tail.strip() in fw.codes:
+            return tail.strip()
+    return None
+
+
+def parse_table(path: str | Path, *, framework_id: str, year: int, registry=None) -> TablePreview:
+    """Read and check a published table; match every unit name. Writes nothing.
+
+    Columns: the unit column first, then node codes of the framework (values), and optionally
+    ``rank`` (rank of the index) or ``rank:<code>`` (rank at a node).
+    """
+    from chiso.reference import load_registry
+
+    fw = frameworks.get_framework(framework_id)
+    out = TablePreview(framework_id=fw.id, year=year)
+    try:
+        out.sha256 = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        table = read_table(path)
+    except InputError as e:
+        if e.code == "bad_cells":
+            for q in e.params.get("problems", []):
+                msg = _("Ô trống tên đơn vị.") if q["code"] == "unit" and not q["value"] else (
+                    _("Đơn vị “{name}” lặp lại.").format(name=q["value"]) if q["code"] == "unit"
+                    else _("“{value}” không phải là số.").format(value=q["value"]))
+                out.errors.append(CellError(q["row"], q["column"], msg))
+        else:
+            out.errors.append(CellError(e.params.get("row") or 0, e.params.get("column") or "", engine_message(e)))
+        return out
+    except OSError:
+        out.errors.append(CellError(0, "", _("Không đọc được tệp.")))
+        return out
+
+    value_cols: dict[str, str] = {}
+    rank_cols: dict[str, str] = {}
+    for code in table.codes:
+        target = _rank_target(code, fw)
+        if target is not None:
+            rank_cols[code] = target
+        elif code in fw.codes:
+            value_cols[code] = code
+        else:
+            out.errors.append(CellError(1, table.columns[code], _("Mã “{code}” không có trong bộ chỉ số {fw}.").format(
+                code=code, fw=fw.id)))
+    out.codes = list(value_cols)
+    out.rank_codes = list(dict.fromkeys(rank_cols.values()))
+    if not value_cols and not rank_cols:
+        out.errors.append(CellError(1, "B", _("Không có cột mã chỉ số hay cột thứ hạng nào.")))
+
+    reg = registry or load_registry()
+    as_of = dt.date(year, 12, 31)
+    seen: dict[str, int] = {}
+    col_index = {c: k for k, c in enumerate(table.codes)}
+    for i, name in enumerate(table.units):
+        rownum = table.rows.get(name, i + 2)
+        prow = PreviewRow(row=rownum, name=name)
+        try:
+            try:
+                unit = reg.resolve(name, as_of=as_of, level="province", where=f"dòng {rownum}")
+            except UnitError as e:
+                if e.code != "unit_not_valid":
+                    raise
+                unit = reg.resolve(name, level="province", where=f"dòng {rownum}")
+        except UnitError as e:
+            out.errors.append(CellError(rownum, "A", engine_message(e)))
+            out.rows.append(prow)
+            continue
+        if unit.id in seen:
+            out.errors.append(CellError(rownum, "A", _("“{name}” là cùng một tỉnh với dòng {row}.").format(
+                name=name, row=seen[unit.id])))
+        seen[unit.id] = rownum
+        prow.unit_ref, prow.unit_name = unit.id, unit.short_name or unit.name
+        for col, code in value_cols.items():
+            v = table.values[i, col_index[col]]
+            if math.isnan(v):
+                continue
+            lo, hi = fw.node(code).value_range if fw.node(code).is_indicator else (0.0, 1.0)
+            if (lo is not None and v < lo) or (hi is not None and v > hi):
+                out.errors.append(CellError(rownum, table.columns[col], _(
+                    "Giá trị {value} nằm ngoài khoảng [{lo}; {hi}].").format(
+                    value=format_number(float(v)), lo=format_number(lo) if lo is not None else "−∞",
+                    hi=format_number(hi) if hi is not None else "+∞")))
+                continue
+            prow.values[code] = float(v)
+        for col, code in rank_cols.items():
+            v = table.values[i, col_index[col]]
+            if math.isnan(v):
+                continue
+            if v != int(v) or v < 1:
+                out.errors.append(CellError(rownum, table.columns[col], _(
+                    "Thứ hạng phải là số nguyên dương, nhận được {value}.").format(value=format_number(float(v)))))
+                continue
+            prow.ranks[code] = int(v)
+        out.rows.append(prow)
+    return out
+
+
+def save_table(preview: TablePreview, actor: audit.Actor, *, title: str, source: str, file_name: str = "",
+               kind: str = PublishedTable.Kind.IMPORT, is_demo: bool = False,
+               row_sources: dict[int, str] | None = None) -> PublishedTable:
+    """Write a checked preview, all or nothing. Raises ``ValueError`` when the preview has errors."""
+    if not preview.ok:
+        raise ValueError(_("Tệp còn {n} lỗi; không có gì được ghi.").format(n=len(preview.errors)))
+    with transaction.atomic():
+        table = PublishedTable.objects.create(
+            framework_id=preview.framework_id, year=preview.year, title=title, kind=kind, source=source,
+            file_name=file_name, sha256=preview.sha256, is_demo=is_demo, created_by=actor.user,
+        )
+        objs = []
+        for r in preview.rows:
+            src = (row_sources or {}).get(r.row, source)
+            for code in dict.fromkeys([*r.values, *r.ranks]):
+                objs.append(PublishedValue(
+                    table=table, unit_ref=r.unit_ref, unit_name=r.unit_name or r.name, code=code,
+                    value=r.values.get(code), rank=r.ranks.get(code), row=r.row, source=src,
+                ))
+        PublishedValue.objects.bulk_create(objs, batch_size=500)
+        audit.record(actor, "results.table.import", table, after={
+            "framework": table.framework_id, "year": table.year, "rows": len(preview.rows),
+            "values": len(objs), "sha256": table.sha256, "file": file_name,
+        })
+        return table
+
+
+# --- the province --------------------------------------------------------------------------------
+
+
+def home_province() -> tuple[str, str]:
+    """``(reference id, short name)`` of the province this platform serves (the standing body's unit)."""
+    from chiso.orgs.models import Agency, Unit
+
+    agency = Agency.objects.filter(is_standing_body=True).select_related("unit").first()
+    unit = agency.unit if agency is not None else Unit.objects.filter(kind=Unit.Kind.PROVINCE).first()
+    while unit is not None and unit.kind != Unit.Kind.PROVINCE and unit.parent_id:
+        unit = unit.parent
+    if unit is None:
+        return "", ""
+    from chiso.reference import load_registry
+
+    reg = load_registry()
+    if unit.ref_id in reg:
+        u = reg.get(unit.ref_id)
+        return u.id, u.short_name or u.name
+    return unit.ref_id, unit.name
+
+
+def target_for(framework_id: str) -> tuple[int, str]:
+    t = Target.objects.filter(framework_id=framework_id).first()
+    return (t.rank, t.basis) if t is not None else (DEFAULT_TARGET_RANK, DEFAULT_TARGET_BASIS)
+
+
+# --- computing -----------------------------------------------------------------------------------
+
+
+def _summary(result: Result, unit: str, target_rank: int) -> dict[str, Any]:
+    """Per node at depth ≤ 1: the unit's score and rank, the best unit, and the score at the target rank."""
+    fw = result.framework
+    out: dict[str, Any] = {"nodes": []}
+    i = result.units.index(unit)
+    contrib = result.contributions_to_root()[i]
+    # Reference rows (``__lo__``, ``__hi__``) hold goalposts, not provinces: never a best or a rank.
+    real = np.array([not u.startswith("__") for u in result.units])
+    projection = not real.all()
+    for j, code in enumerate(result.codes):
+        if fw.depth(code) > 1:
+            continue
+        col = np.where(real, result.scores[:, j], np.nan)
+        finite = ~np.isnan(col)
+        best = threshold = best_unit = None
+        if finite.any() and not projection:
+            k = int(np.nanargmax(col))
+            best, best_unit = float(col[k]), result.units[k]
+            ordered = np.sort(col[finite])[::-1]
+            if len(ordered) >= target_rank:
+                threshold = float(ordered[target_rank - 1])
+        node = fw.node(code)
+        out["nodes"].append({
+            "code": code, "name": node.label("vi"), "name_en": node.label("en"), "depth": fw.depth(code),
+            "score": _f(result.scores[i, j]), "rank": None if projection else result.rank_of(unit, code),
+            "best": best, "best_unit": best_unit, "threshold": threshold,
+            "contribution": _f(contrib[j]), "scored": bool(getattr(node, "scored", True)),
+        })
+    return out
+
+
+def _f(x) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) or np.isnan(x) else float(x)
+
+
+def _matrix_json(a: np.ndarray) -> list[list[float | None]]:
+    return [[None if np.isnan(v) else float(v) for v in row] for row in a]
+
+
+def _store(result: Result, *, unit: str, unit_ref: str, actor: audit.Actor, **fields) -> IndexRun:
+    target_rank, _basis = target_for(result.framework.id)
+    summary = _summary(result, unit, target_rank)
+    summary["target_rank"] = target_rank
+    summary.update(fields.pop("summary_extra", {}))
+    i = result.units.index(unit)
+    run = IndexRun(
+        framework_id=result.framework.id, unit_ref=unit_ref, unit_name=unit, recipe=result.recipe,
+        output={"units": list(result.units), "codes": list(result.codes),
+                "scores": _matrix_json(result.scores), "ranks": _matrix_json(result.ranks),
+                "sources": {f"{u}|{c}": s for (u, c), s in result.sources.items()}},
+        summary=summary, score=_f(result.scores[i, 0]), created_by=actor.user, **fields,
+    )
+    if "n_units" not in fields:
+        run.n_units = len(result.units)
+    if run.rank is None and "rank" not in fields:
+        run.rank = result.rank_of(unit)
+    with transaction.atomic():
+        run.save()
+        audit.record(actor, "results.run.create", run, after={
+            "framework": run.framework_id, "year": run.year, "basis": run.basis, "score": run.score,
+            "rank": run.rank, "inputs_sha256": result.recipe.get("inputs_sha256"),
+        })
+    return run
+
+
+def run_from_table(table: PublishedTable, actor: audit.Actor, *, unit_ref: str | None = None) -> IndexRun:
+    """Compute the index over every province of a published table that gives values at the
+    framework's input level; the province is ``unit_ref`` (default: the home province)."""
+    fw = frameworks.get_framework(table.framework_id)
+    unit_ref = unit_ref or home_province()[0]
+    rows = list(table.values.filter(value__isnull=False).values_list("unit_ref", "unit_name", "code", "value", "source"))
+    codes = [c for c in fw.codes if any(r[2] == c for r in rows) and c != fw.root.code]
+    # A published table with values at depth 1 gives the main indices: compute from them.
+    inputs = [c for c in codes if fw.depth(c) == 1] or codes
+    units: dict[str, str] = {}
+    data: dict[str, dict[str, float]] = {}
+    sources: dict[tuple[str, str], str] = {}
+    for ref, name, code, value, src in rows:
+        if code not in inputs:
+            continue
+        units[ref] = name
+        data.setdefault(name, {})[code] = value
+        sources[(name, code)] = src or table.source
+    complete = [n for n in data if all(c in data[n] for c in inputs)]
+    dropped = sorted(set(data) - set(complete))
+    if unit_ref not in units or units[unit_ref] not in complete:
+        raise ValueError(_("Bảng “{t}” không có đủ số liệu của tỉnh để tính.").format(t=table.title))
+    unit = units[unit_ref]
+    result = compute(fw, {n: data[n] for n in complete}, sources=sources)
+    note = ""
+    if dropped:
+        note = _("Bỏ qua {n} tỉnh thiếu số liệu: {names}.").format(n=len(dropped), names=", ".join(dropped))
+    return _store(
+        result, unit=unit, unit_ref=unit_ref, actor=actor, year=table.year, basis=IndexRun.Basis.PUBLISHED,
+        title=_("{fw} năm {year} — từ bảng “{t}”").format(fw=fw.label("vi"), year=table.year, t=table.title),
+        is_demo=table.is_demo, table=table, note=note,
+        inputs={"units": complete, "codes": inputs, "values": [[data[n][c] for c in inputs] for n in complete],
+                "dropped": dropped},
+    )
+
+
+def province_values(rnd) -> tuple[dict[str, float], dict[str, list[dict]]]:
+    """The province's raw value per indicator from the round's *approved* submissions.
+
+    Several agencies may report the same indicator (each district its own share): the
+    province's value is their mean.  Returns ``(values, origins)`` where ``origins[code]`` lists
+    ``{"agency", "agency_id", "value", "submission_id"}``.
+    """
+    from chiso.collection.models import Submission, Value
+
+    qs = (Value.objects.filter(submission__round=rnd, submission__status=Submission.Status.APPROVED,
+                               number__isnull=False)
+          .values_list("code", "number", "submission_id", "submission__agency_id", "submission__agency__name")
+          .order_by("code", "submission__agency__name"))
+    origins: dict[str, list[dict]] = {}
+    for code, number, sub_id, agency_id, agency in qs:
+        origins.setdefault(code, []).append(
+            {"agency": agency, "agency_id": agency_id, "value": number, "submission_id": sub_id})
+    values = {c: float(np.mean([o["value"] for o in os_])) for c, os_ in origins.items()}
+    return values, origins
+
+
+def goalposts_for(fw: Framework, year: int) -> tuple[dict[str, tuple[float | None, float]], dict[str, str]]:
+    """Goalposts per indicator: entered by the department, else fitted (``fit_minmax``) on the raw
+    indicator values of the last published table of the framework up to ``year``."""
+    out: dict[str, tuple[float | None, float]] = {}
+    origin: dict[str, str] = {}
+    for g in Goalpost.objects.filter(framework_id=fw.id):
+        out[g.code] = (g.lo, g.hi)
+        origin[g.code] = g.source + (f" ({DEMO_LABEL})" if g.is_demo else "")
+    indicator_codes = [n.code for n in fw.indicators if n.code not in out]
+    if indicator_codes:
+        table = (PublishedTable.objects.filter(framework_id=fw.id, year__lte=year,
+                                               values__code__in=indicator_codes).distinct().first())
+        if table is not None:
+            vals = table.values.filter(code__in=indicator_codes, value__isnull=False)
+            units = sorted({v.unit_ref for v in vals})
+            codes = sorted({v.code for v in vals})
+            mat = np.full((len(units), len(codes)), np.nan)
+            for v in vals:
+                mat[units.index(v.unit_ref), codes.index(v.code)] = v.value
+            gp: MinMax = fit_minmax(mat)
+            for k, code in enumerate(codes):
+                out[code] = (float(gp.lo_[0, k]), float(gp.hi_[0, k]))
+                origin[code] = _("mốc tính từ bảng “{t}” ({n} tỉnh)").format(t=table.title, n=len(units))
+    return out, origin
+
+
+def run_from_round(rnd, actor: audit.Actor) -> IndexRun:
+    """Project the province's index from its approved values.
+
+    Step 1 (score): the province's indicators are scored by the engine together with two
+    reference rows, ``__lo__`` and ``__hi__``, holding the goalposts, so min–max and value ÷ max
+    use the peers' range instead of the province alone (what ``apply_minmax`` with clipping does).
+    Step 2 (rank): the province's main indices are placed among the peers' published values of the
+    same edition: a full ranking when peers' main indices are published, otherwise a rank bracket
+    between the published totals just above and below.
+    """
+    fw = frameworks.get_framework(rnd.framework_id)
+    unit_ref, unit = home_province()
+    values, origins = province_values(rnd)
+    if not values:
+        raise ValueError(_("Chưa có số liệu đã phê duyệt trong đợt “{t}”.").format(t=rnd.title))
+    gps, gp_origin = goalposts_for(fw, rnd.year)
+    indicators = [n.code for n in fw.indicators]
+    missing_gp = [c for c in indicators if c in values and c not in gps
+                  and fw.node(c).scoring and fw.node(c).scoring.rule in ("minmax", "ratio_to_max", "zscore", "percentile")]
+    used = [c for c in indicators if c in values and c not in missing_gp]
+    no_value = [c for c in indicators if c not in values]
+    data = {unit: {c: values[c] for c in used}}
+    lo_row = {c: gps[c][0] for c in used if c in gps and gps[c][0] is not None}
+    hi_row = {c: gps[c][1] for c in used if c in gps}
+    if hi_row:
+        data["__hi__"] = hi_row
+    if lo_row:
+        data["__lo__"] = lo_row
+    sources = {(unit, c): "; ".join(f"{o['agency']}: {format_number(o['value'])}" for o in origins[c]) for c in used}
+    for c in hi_row:
+        sources[("__hi__", c)] = gp_origin.get(c, "")
+    result = compute(fw, data, missing="reweight", sources=sources)
+
+    # Step 2: place the province among its peers.
+    note = [_("Ước tính: giá trị thô của các tỉnh khác chưa biết; các chỉ tiêu được chấm điểm theo mốc "
+              "(giá trị nhỏ nhất/lớn nhất) do Sở nhập hoặc lấy từ kỳ công bố gần nhất.")]
+    if missing_gp:
+        note.append(_("Chưa có mốc cho {n} chỉ tiêu (không tính): {codes}.").format(
+            n=len(missing_gp), codes=", ".join(missing_gp)))
+    if no_value:
+        note.append(_("Chưa có số liệu đã phê duyệt cho {n} chỉ tiêu (không tính): {codes}.").format(
+            n=len(no_value), codes=", ".join(no_value)))
+    mains = [c.code for c in fw.root.children]
+    mine = {c: result.score(unit, c) for c in mains}
+    peers_table = (PublishedTable.objects.filter(framework_id=fw.id, year=rnd.year).order_by("-created").first())
+    rank = rank_low = rank_high = None
+    n_units = 1
+    extra: dict[str, Any] = {}
+    if peers_table is not None:
+        pv = list(peers_table.values.exclude(unit_ref=unit_ref).values_list("unit_name", "code", "value", "rank"))
+        full: dict[str, dict[str, float]] = {}
+        for name, code, value, _r in pv:
+            if code in mains and value is not None:
+                full.setdefault(name, {})[code] = value
+        full = {n: d for n, d in full.items() if all(c in d for c in mains)}
+        if full and all(v == v for v in mine.values()):
+            ranked = compute(fw, {unit: mine, **full},
+                             sources={**{(n, c): peers_table.source for n in full for c in mains},
+                                      **{(unit, c): _("ước tính từ số liệu đã phê duyệt") for c in mains}})
+            rank = ranked.rank_of(unit)
+            n_units = len(ranked.units)
+            extra["ranking"] = _summary(ranked, unit, target_for(fw.id)[0])
+            note.append(_("Xếp hạng giữa {n} tỉnh có chỉ số thành phần công bố trong bảng “{t}”.").format(
+                n=len(full), t=peers_table.title))
+        else:
+            totals = sorted(((v, r, n) for n, c, v, r in pv if c == fw.root.code and v is not None and r),
+                            key=lambda t: -t[0])
+            score = result.score(unit)
+            above = [r for v, r, _n in totals if v > score]
+            below = [r for v, r, _n in totals if v <= score]
+            if totals:
+                rank_low = (max(above) + 1) if above else 1
+                rank_high = min(below) if below else None
+                n_units = 63 if fw.level == "province" else len(totals) + 1
+                note.append(_("Chỉ có tổng điểm của {n} tỉnh được công bố (“{t}”): thứ hạng ước tính là một "
+                              "khoảng giữa các tỉnh công bố liền trên và liền dưới.").format(
+                    n=len(totals), t=peers_table.title))
+    else:
+        note.append(_("Chưa có bảng công bố của các tỉnh cho năm {y}: chưa xếp hạng được.").format(y=rnd.year))
+    extra["origins"] = origins
+    extra["goalposts_origin"] = gp_origin
+    return _store(
+        result, unit=unit, unit_ref=unit_ref, actor=actor, year=rnd.year, basis=IndexRun.Basis.COLLECTED,
+        title=_("{fw} năm {year} — ước tính từ đợt “{t}”").format(fw=fw.label("vi"), year=rnd.year, t=rnd.title),
+        is_demo=rnd.is_demo or Goalpost.objects.filter(framework_id=fw.id, is_demo=True).exists(),
+        is_projection=True, round=rnd, table=peers_table, note="\n".join(note),
+        inputs={"units": list(data), "codes": used, "values": [[data[u].get(c) for c in used] for u in data],
+                "province": values},
+        goalposts={c: {"lo": gps[c][0], "hi": gps[c][1], "source": gp_origin.get(c, "")} for c in gps},
+        rank=rank, rank_low=rank_low, rank_high=rank_high or None, n_units=n_units, summary_extra=extra,
+    )
+
+
+def replay(run: IndexRun) -> Result:
+    """Recompute a run from its stored inputs (the recipe's missing-data policy included)."""
+    fw = frameworks.get_framework(run.framework_id)
+    inp = run.inputs
+    mat = np.array([[np.nan if v is None else v for v in row] for row in inp["values"]], dtype=float)
+    miss = run.recipe.get("missing", {})
+    policy = miss.get("policy", "error") + (":" + miss["method"] if miss.get("policy") == "impute" else "")
+    return compute(fw, mat, units=inp["units"], codes=inp["codes"], missing=policy)

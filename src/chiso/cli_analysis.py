@@ -1,0 +1,390 @@
+"""The analysis commands of ``chiso``: whatif, rankmove, target, uncertainty, sensitivity, audit.
+
+Registered by :func:`add_commands` (called from :mod:`chiso.cli`).  Each
+command reads a framework and a CSV/.xlsx table exactly as ``chiso compute``
+does (unit names resolved, bad cells reported with file, row and column),
+runs one function of :mod:`chiso.engine.analysis` and prints a table, CSV or
+JSON.  Bad requests raise :class:`~chiso.engine.errors.EngineError`
+subclasses, which ``chiso`` reports on stderr with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+from chiso.engine.analysis import (
+    Assumptions,
+    audit,
+    parse_change,
+    rank_move,
+    seek_target,
+    sensitivity,
+    uncertainty,
+    whatif,
+)
+from chiso.engine.errors import AnalysisError
+
+__all__ = ["ProgressBar", "add_commands", "render"]
+
+
+# --- output -----------------------------------------------------------------------------------------
+def _cell(v: Any, lang: str, decimals: int) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, bool):
+        return ("có" if v else "không") if lang == "vi" else ("yes" if v else "no")
+    if isinstance(v, float):
+        if np.isnan(v):
+            return "–"
+        s = f"{v:.{decimals}f}"
+        return s.replace(".", ",") if lang == "vi" else s
+    if isinstance(v, (list, tuple)):
+        return "; ".join(str(x) for x in v)
+    return str(v)
+
+
+def render(rows: list[dict[str, Any]], fmt: str, *, lang: str = "vi", decimals: int = 4, title: str = "",
+           extra: dict[str, Any] | None = None) -> str:
+    """Render records as an aligned ``table``, ``csv`` (dot decimals) or ``json`` (with ``extra`` keys)."""
+    if fmt == "json":
+        payload: Any = rows if extra is None else {**extra, "rows": rows}
+        return json.dumps(payload, ensure_ascii=False, indent=2, default=_json_default)
+    cols: list[str] = []
+    for r in rows:
+        for k in r:
+            if k not in cols:
+                cols.append(k)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(cols)
+        for r in rows:
+            w.writerow(["" if r.get(c) is None else ("; ".join(map(str, r[c])) if isinstance(r.get(c), list)
+                                                     else r.get(c)) for c in cols])
+        return buf.getvalue()
+    cells = [[_cell(r.get(c), lang, decimals) for c in cols] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
+    lines = [title] if title else []
+    lines.append("  ".join(c.ljust(w) for c, w in zip(cols, widths)))
+    lines.append("  ".join("-" * w for w in widths))
+    for row, r in zip(cells, rows):
+        lines.append("  ".join(x.rjust(w) if isinstance(r.get(c), (int, float)) and not isinstance(r.get(c), bool)
+                               else x.ljust(w) for x, w, c in zip(row, widths, cols)).rstrip())
+    return "\n".join(lines)
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return str(o)
+
+
+def _emit(args: argparse.Namespace, text: str) -> None:
+    from chiso.cli import _write_output
+
+    _write_output(text, getattr(args, "output", None))
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr: ``[#####.....] 52% 5200/10000 1.2 s``.
+
+    Drawn only when stderr is a terminal or ``force`` is set; at most ten
+    redraws per second.
+    """
+
+    def __init__(self, label: str, *, force: bool = False, stream: Any = None, width: int = 30) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = force or (hasattr(self.stream, "isatty") and self.stream.isatty())
+        self.label = label
+        self.width = width
+        self.start = time.perf_counter()
+        self.last = 0.0
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        frac = done / total if total else 1.0
+        fill = int(round(frac * self.width))
+        self.stream.write(f"\r{self.label} [{'#' * fill}{'.' * (self.width - fill)}] {frac:4.0%} "
+                          f"{done}/{total} {now - self.start:.1f} s")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.enabled and self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# --- inputs -------------------------------------------------------------------------------------------
+def _load(args: argparse.Namespace, path: str | None = None) -> tuple[Any, Any]:
+    """Framework and validated table (unit names resolved as ``chiso compute`` does)."""
+    from chiso.cli import run_compute
+
+    result, table = run_compute(args.framework, path or args.input, missing=getattr(args, "missing", None))
+    return result.framework, table
+
+
+def _csv_list(text: str | None) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.split(",") if x.strip()) if text else ()
+
+
+def _int_list(text: str | None, what: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(x) for x in _csv_list(text))
+    except ValueError:
+        raise AnalysisError(f"{what}: expected integers separated by commas (e.g. 1,2); got {text!r}",
+                            code="invalid_assumption") from None
+
+
+def _assumptions(args: argparse.Namespace) -> Assumptions:
+    levels = _int_list(args.levels, "--levels")
+    if args.weights and not levels:
+        levels = (1,)
+    return Assumptions(
+        weights=float(args.weights or 0.0),
+        weight_levels=levels,
+        aggregation=_csv_list(args.aggregation),
+        aggregation_levels=_int_list(args.agg_levels, "--agg-levels") or None,
+        normalisation=_csv_list(args.normalisation),
+        imputation=_csv_list(args.imputation),
+    )
+
+
+# --- commands -----------------------------------------------------------------------------------------
+def cmd_whatif(args: argparse.Namespace) -> int:
+    fw, table = _load(args)
+    triples = [parse_change(s) for s in args.set]
+    w = whatif(fw, table.values, triples, units=table.units, codes=table.codes, missing=args.missing)
+    changed = list(w.changes)
+    explain_units = [args.unit] if args.unit else changed
+    summary = [r for r in w.summary() if r["changed"] or r["rank_before"] != r["rank_after"]]
+    explain = {u: [r for r in w.explain(u) if r["moved"] or args.all_nodes] for u in explain_units}
+    if args.format == "json":
+        _emit(args, json.dumps({"summary": summary, "explain": explain}, ensure_ascii=False, indent=2,
+                               default=_json_default))
+        return 0
+    if args.format == "csv":
+        rows = [{"unit": u, **r} for u, rs in explain.items() for r in rs]
+        _emit(args, render(rows, "csv"))
+        return 0
+    keep = ("code", "score_before", "score_after", "contribution_delta", "rank_before", "rank_after", "why")
+    parts = [render(summary, "table", lang=args.lang, title="Đơn vị thay đổi / units that moved")]
+    for u, rs in explain.items():
+        parts.append(render([{k: r[k] for k in keep} for r in rs], "table", lang=args.lang,
+                            title=f"\n{u}: đóng góp vào chỉ số chung / contributions to the root"))
+    _emit(args, "\n".join(parts))
+    return 0
+
+
+def cmd_rankmove(args: argparse.Namespace) -> int:
+    fw, after = _load(args)
+    _, before = _load(args, args.before)
+    m = rank_move(fw, before.values, after.values, unit=args.unit, units_before=before.units,
+                  codes_before=before.codes, units_after=after.units, codes_after=after.codes,
+                  missing=args.missing)
+    if args.format == "json":
+        _emit(args, json.dumps(m.as_dict(), ensure_ascii=False, indent=2, default=_json_default))
+        return 0
+    if args.format == "csv":
+        _emit(args, render(m.nodes, "csv"))
+        return 0
+    head = [{"": "score", "before": m.score_before, "after": m.score_after, "own": m.own_score,
+             "peers": m.peers_score},
+            {"": "rank", "before": m.rank_before, "after": m.rank_after, "own": m.own_rank, "peers": m.peers_rank}]
+    text = render(head, "table", lang=args.lang, title=f"{m.unit}: thay đổi / change (own = tự thân, peers = "
+                                                            "các đơn vị khác)")
+    text += "\n" + render(m.nodes, "table", lang=args.lang, title="\nTheo chỉ số / by node")
+    if m.overtook or m.overtaken_by:
+        text += f"\n\nvượt / overtook: {', '.join(m.overtook) or '–'}\nbị vượt / overtaken by: " \
+                f"{', '.join(m.overtaken_by) or '–'}"
+    _emit(args, text)
+    return 0
+
+
+def cmd_target(args: argparse.Namespace) -> int:
+    fw, table = _load(args)
+    vary = args.vary or None
+    p = seek_target(fw, table.values, units=table.units, codes=table.codes, missing=args.missing, unit=args.unit,
+                    rank=args.rank, vary=vary, peers=args.peers)
+    if args.format == "json":
+        _emit(args, json.dumps(p.as_dict(), ensure_ascii=False, indent=2, default=_json_default))
+        return 0
+    if args.format == "csv":
+        _emit(args, render(p.changes, "csv"))
+        return 0
+    lines = [
+        f"{p.unit}: hạng / rank {p.rank_before} -> {p.rank_after} (mục tiêu / target <= {p.target_rank}), "
+        f"điểm / score {_cell(p.score_before, args.lang, 4)} -> {_cell(p.score_after, args.lang, 4)}",
+        f"chi phí / cost {_cell(p.cost, args.lang, 4)} (cận dưới / lower bound {_cell(p.lower_bound, args.lang, 4)}), "
+        f"biên / margin over rank {p.target_rank}: {_cell(p.margin, args.lang, 4)}; peers: {p.peers}; "
+        f"{'exact' if p.exact else 'NOT proven optimal'}",
+    ]
+    lines += [f"note: {n}" for n in p.notes]
+    text = "\n".join(lines)
+    if p.changes:
+        text += "\n" + render(p.changes, "table", lang=args.lang, title="\nKế hoạch / plan")
+    _emit(args, text)
+    return 0
+
+
+def _check_n(args: argparse.Namespace) -> None:
+    if args.n <= 0:
+        raise AnalysisError(f"-N must be a positive integer; got {args.n}", code="n_nonpositive", n=args.n)
+
+
+def cmd_uncertainty(args: argparse.Namespace) -> int:
+    _check_n(args)
+    fw, table = _load(args)
+    bar = ProgressBar("uncertainty", force=args.progress)
+    try:
+        r = uncertainty(fw, table.values, units=table.units, codes=table.codes, missing=args.missing,
+                        assumptions=_assumptions(args), n=args.n, top=args.top, seed=args.seed,
+                        sampler=args.sampler, memory_budget=args.memory << 20, progress=bar)
+    finally:
+        bar.close()
+    rows = r.to_records()
+    extra = {"n": r.n, "seed": r.seed, "sampler": r.sampler, "factors": r.factors, "assumptions": r.assumptions,
+             "mean_abs_rank_shift": r.mean_abs_shift}
+    title = (f"Monte Carlo: N = {r.n}, {r.sampler} seed {r.seed}, factors: {', '.join(r.factors)}; "
+             f"mean |rank shift| = {_cell(r.mean_abs_shift, args.lang, 2)}")
+    _emit(args, render(rows, args.format, lang=args.lang, title=title, extra=extra, decimals=3))
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    _check_n(args)
+    fw, table = _load(args)
+    bar = ProgressBar("sensitivity", force=args.progress)
+    try:
+        r = sensitivity(fw, table.values, units=table.units, codes=table.codes, missing=args.missing,
+                        assumptions=_assumptions(args), n=args.n, seed=args.seed, bootstrap=args.bootstrap,
+                        memory_budget=args.memory << 20, progress=bar)
+    finally:
+        bar.close()
+    rows = r.to_records()
+    conv = r.convergence_records()
+    if args.format == "json":
+        payload = {"n": r.n, "runs": r.n_runs, "seed": r.seed, "assumptions": r.assumptions,
+                   "output": "mean absolute rank shift", "indices": rows, "convergence": conv,
+                   "max_change_last_doubling": r.shift.max_change}
+        if args.per_unit:
+            payload["units"] = r.unit_records()
+        _emit(args, json.dumps(payload, ensure_ascii=False, indent=2, default=_json_default))
+        return 0
+    if args.format == "csv":
+        _emit(args, render(r.unit_records() if args.per_unit else rows, "csv"))
+        return 0
+    text = render(rows, "table", lang=args.lang, title=(
+        f"Sobol (Saltelli/Jansen), N = {r.n}, {r.n_runs} runs, output: mean |rank shift|, "
+        f"{int(r.shift.level * 100)}% bootstrap CI"))
+    text += "\n" + render(conv, "table", lang=args.lang, title="\nHội tụ / convergence")
+    text += f"\nmax change N/2 -> N: {_cell(r.shift.max_change, args.lang, 4)}"
+    if args.per_unit:
+        text += "\n" + render(r.unit_records(), "table", lang=args.lang, title="\nTheo đơn vị / per unit rank")
+    _emit(args, text)
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    fw, table = _load(args)
+    rep = audit(fw, table.values, units=table.units, codes=table.codes, missing=args.missing or "reweight")
+    if args.format == "json":
+        _emit(args, json.dumps({"units": rep.units, "indicators": rep.indicators, "components": rep.components,
+                                "flags": rep.flags}, ensure_ascii=False, indent=2, default=_json_default))
+        return 0
+    if args.format == "csv":
+        _emit(args, render(rep.indicators, "csv"))
+        return 0
+    text = render(rep.indicators, "table", lang=args.lang, title="Chỉ số thành phần / indicators")
+    text += "\n" + render(rep.components, "table", lang=args.lang, title="\nNhóm / components (Cronbach alpha)")
+    low = [r for r in rep.units if r["coverage"] < 1]
+    text += "\n" + (render(low, "table", lang=args.lang, title="\nĐơn vị thiếu dữ liệu / units with gaps")
+                    if low else "\nĐủ dữ liệu / full coverage")
+    text += "\n\nCảnh báo / flags:\n" + ("\n".join(f"- {f}" for f in rep.flags) if rep.flags else "- (none)")
+    _emit(args, text)
+    return 0
+
+
+# --- registration -------------------------------------------------------------------------------------
+def _common(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--framework", required=True, help="framework id or PATH.yaml")
+    s.add_argument("--input", required=True, help="CSV or .xlsx: a 'unit' column and one column per code")
+    s.add_argument("--missing", help="error | reweight | impute:mean|median|min|max|zero (default: the framework's)")
+    s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.add_argument("--output", "-o", help="write to this file (atomically) instead of standard output")
+
+
+def _assumption_options(s: argparse.ArgumentParser) -> None:
+    s.add_argument("-N", "--n", type=int, default=1000, help="replicates (uncertainty) or base sample (sensitivity)")
+    s.add_argument("--seed", type=int, default=1, help="scrambling seed (same seed, same result)")
+    s.add_argument("--weights", type=float, default=0.0, help="perturb weights by ±this fraction (e.g. 0.25)")
+    s.add_argument("--levels", help="depths whose weights are perturbed, e.g. 1,2 (1 = the root's children)")
+    s.add_argument("--aggregation", help="alternatives, e.g. arithmetic,geometric (also nominal, harmonic)")
+    s.add_argument("--agg-levels", dest="agg_levels", help="depths of the aggregating nodes (default: all)")
+    s.add_argument("--normalisation", help="alternatives: nominal,minmax,ratio_to_max,zscore,percentile")
+    s.add_argument("--imputation", help="alternatives: nominal,mean,median,min,max,zero,reweight")
+    s.add_argument("--memory", type=int, default=64, help="memory budget per block, MiB (default 64)")
+    s.add_argument("--progress", action="store_true", help="draw the progress bar even if stderr is not a terminal")
+
+
+def add_commands(subparsers: Any) -> None:
+    """Register the analysis commands on the ``chiso`` sub-parsers."""
+    s = subparsers.add_parser("whatif", help="nếu... thì / what-if: change values, see scores, ranks, contributions")
+    _common(s)
+    s.add_argument("--set", action="append", required=True, metavar="UNIT:CODE=VALUE",
+                   help="a change (repeatable), e.g. \"Hà Nam:htkt=0.7\"")
+    s.add_argument("--unit", help="explain this unit (default: every changed unit)")
+    s.add_argument("--all-nodes", action="store_true", help="list unchanged nodes too")
+    s.set_defaults(func=cmd_whatif)
+
+    s = subparsers.add_parser("rankmove", help="vì sao thứ hạng thay đổi / why did the rank move (own vs peers)")
+    _common(s)
+    s.add_argument("--before", required=True, help="the earlier edition or scenario (same layout as --input)")
+    s.add_argument("--unit", required=True)
+    s.set_defaults(func=cmd_rankmove)
+
+    s = subparsers.add_parser("target", help="kế hoạch chi phí thấp nhất / least-cost plan to reach a rank")
+    _common(s)
+    s.add_argument("--unit", required=True)
+    s.add_argument("--rank", type=int, required=True, help="target rank k (reach rank <= k)")
+    s.add_argument("--vary", action="append", metavar="CODE[:UPPER[:COST]]",
+                   help="an indicator the unit may change (repeatable); default: all, bound at the framework's "
+                        "maximum, cost 1 per unit")
+    s.add_argument("--peers", default="frozen", help="frozen | trend:RATE (e.g. trend:0.02)")
+    s.set_defaults(func=cmd_target)
+
+    s = subparsers.add_parser("uncertainty", help="phân tích bất định / Monte Carlo rank uncertainty")
+    _common(s)
+    _assumption_options(s)
+    s.add_argument("--top", type=int, default=20, help="report P(rank <= top) (default 20)")
+    s.add_argument("--sampler", choices=["sobol", "halton"], default="sobol")
+    s.set_defaults(func=cmd_uncertainty)
+
+    s = subparsers.add_parser("sensitivity", help="phân tích độ nhạy / Sobol sensitivity of ranks")
+    _common(s)
+    _assumption_options(s)
+    s.add_argument("--bootstrap", type=int, default=200, help="bootstrap resamples for the intervals")
+    s.add_argument("--per-unit", action="store_true", help="also report each unit's rank indices")
+    s.set_defaults(func=cmd_sensitivity)
+
+    s = subparsers.add_parser("audit", help="kiểm định thống kê / statistical audit of the data")
+    _common(s)
+    s.set_defaults(func=cmd_audit)
+
+

@@ -440,12 +440,18 @@ def _compute(
     )[None, :]
 
     # needed[u, j]: the node must be known for unit u (its parent is needed and not given).
-    needed = np.zeros((n_u, n_n), dtype=bool)
-    needed[:, 0] = True
+    # A child with weight 0 (e.g. "Đô thị thông minh", 0 points: not scored) is never needed.
+    col_needed = np.ones(n_n, dtype=bool)
     for j in range(1, n_n):
-        p = plan.parent[j]
-        # A child with weight 0 (e.g. "Đô thị thông minh", 0 points: not scored) is never needed.
-        needed[:, j] = needed[:, p] & ~given[:, p] & (plan.nodes[j].weight > 0)
+        col_needed[j] = col_needed[plan.parent[j]] and plan.nodes[j].weight > 0
+    if not np.any(given[:, ~is_ind]):
+        needed = np.broadcast_to(col_needed, (n_u, n_n))  # no sub-index given: the same for every unit
+    else:
+        needed = np.zeros((n_u, n_n), dtype=bool)
+        needed[:, 0] = True
+        for j in range(1, n_n):
+            p = plan.parent[j]
+            needed[:, j] = needed[:, p] & ~given[:, p] & col_needed[j]
 
     # --- missing values --------------------------------------------------------
     imputed = raw.copy()
@@ -514,9 +520,10 @@ def _compute(
         x = scores[:, kids]
         w = np.array([plan.nodes[k].weight for k in kids], dtype=float)
         rows = needed[:, j] & ~given[:, j]
-        if np.any(rows):
+        all_rows = bool(np.all(rows))
+        if all_rows or np.any(rows):
             try:
-                val = aggregate(node.method or "weighted_mean", x[rows], w, skip_missing=skip)
+                val = aggregate(node.method or "weighted_mean", x if all_rows else x[rows], w, skip_missing=skip)
             except AggregationError as e:
                 pos = e.params.get("positions", [])
                 where = [f"{unit_list[np.flatnonzero(rows)[r]]}/{plan.codes[kids[c]]}" for r, c in pos[:10]]
@@ -528,7 +535,8 @@ def _compute(
                     cells=where,
                 ) from None
             scores[rows, j] = val
-        scores[:, j] = np.where(given[:, j], raw[:, j], scores[:, j])
+        if np.any(given[:, j]):
+            scores[:, j] = np.where(given[:, j], raw[:, j], scores[:, j])
         factors[:, kids] = _local_factors(node.method or "weighted_mean", x, w, scores[:, j], skip)
     # Indicators given as scores ("given" rule) keep their values as scores.
     given_ind = given & is_ind[None, :]
@@ -649,7 +657,7 @@ def _source_of(sources: Mapping[Any, str] | str | None, unit: str, code: str) ->
 def _digest(units: list[str], codes: list[str], mat: np.ndarray) -> str:
     h = hashlib.sha256()
     h.update(json.dumps([units, codes]).encode())
-    h.update(np.ascontiguousarray(mat).tobytes())
+    h.update(memoryview(np.ascontiguousarray(mat)).cast("B"))
     return h.hexdigest()
 
 

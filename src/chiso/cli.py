@@ -45,8 +45,12 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
     lines = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths))]
     lines.append("  ".join("-" * w for w in widths))
     for r in rows:
-        lines.append("  ".join(str(c).rjust(w) if k != 1 else str(c).ljust(w) for k, (c, w) in enumerate(zip(r, widths))))
+        lines.append("  ".join(str(c).rjust(w) if _numeric(c) else str(c).ljust(w) for c, w in zip(r, widths)))
     return "\n".join(lines)
+
+
+def _numeric(cell: object) -> bool:
+    return str(cell).replace(",", "").replace(".", "").replace("-", "").replace("–", "").isdigit() or cell == "–"
 
 
 def _write_output(text: str, output: str | None) -> None:

@@ -145,9 +145,13 @@ def run_detail(request, pk):
         agencies = [o for o in origins.get(code, []) if o["submission_id"] in visible_subs]
         hidden = len(origins.get(code, [])) - len(agencies)
         gp = run.goalposts.get(code)
+        if hidden and not agencies:
+            # Another agency's indicator: its score would give its raw value away (score = value ÷ goalpost).
+            score = None
         rows.append({
             "code": code, "node": node, "depth": fw.depth(code), "score": score,
-            "rank": None if run.is_projection else out["ranks"][u][j], "contribution": contrib.get(code),
+            "rank": None if run.is_projection else out["ranks"][u][j],
+            "contribution": contrib.get(code) if score is not None or not node.is_indicator else None,
             "source": out.get("sources", {}).get(f"{run.unit_name}|{code}", "") if not node.is_indicator or
             not hidden else "",
             "raw": run.inputs.get("province", {}).get(code) if node.is_indicator and not hidden else None,
@@ -261,7 +265,7 @@ def table_import_confirm(request):
         return denied
     token = request.POST.get("token", "")
     form = ImportForm(request.POST, confirm=True)
-    if not (len(token) in (37, 38) and token[:32].isalnum() and token[32:] in (".csv", ".xlsx")) or not form.is_valid():
+    if not (len(token) in (36, 37) and token[:32].isalnum() and token[32:] in (".csv", ".xlsx")) or not form.is_valid():
         messages.error(request, _("Phiên nhập đã hết hạn; hãy tải tệp lên lại."))
         return redirect("results_import")
     path = _import_dir() / token

@@ -56,7 +56,7 @@ run: install
 	$(MANAGE) runserver --noreload 127.0.0.1:$(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 
 browser-deps:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y --no-install-recommends chromium)

@@ -39,6 +39,7 @@ class DeployCheckTestCase(SimpleTestCase):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "chiso.site.settings_production",
                "SECRET_KEY": "k" * 20 + "Xy7#pQ2!mZ9$wL4&vB8*" + "r" * 20, "ALLOWED_HOSTS": "chiso.example.gov.vn"}
         env.pop("DATABASE_URL", None)
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright by tests/browser/conftest.py only
         out = subprocess.run([sys.executable, "-m", "chiso.manage", "check", "--deploy", "--fail-level", "WARNING"],
                              capture_output=True, text=True, env=env)

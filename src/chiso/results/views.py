@@ -103,8 +103,9 @@ def dashboard(request):
         "best": [n["best"] for n in nodes if n["scored"]],
         "threshold": [n["threshold"] for n in nodes if n["scored"]],
         "years": [t["year"] for t in trend],
-        "rank": [(t["run"].rank if t["run"] and t["run"].rank else (t["published"].rank if t["published"] else None))
-                 for t in trend],
+        # a projection's rank is a bracket: its best end is drawn
+        "rank": [(t["run"].rank or t["run"].rank_low if t["run"] else None) or (t["published"].rank if t["published"]
+                                                                                else None) for t in trend],
         "trend_score": [(t["run"].score if t["run"] else (t["published"].value if t["published"] else None))
                         for t in trend],
         "target_rank": target_rank, "unit": unit_name,

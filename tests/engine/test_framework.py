@@ -98,3 +98,11 @@ def test_it_computes_score_ranges():
     fw = _fw({"code": "r", "method": "points_sum", "children": [
         {"code": "a", "scoring": "yes_no", "max_points": 20}, {"code": "b", "scoring": "minmax", "max_points": 30}]})
     assert fw.root.score_range == (0.0, 50.0)
+
+
+def test_it_parses_every_shipped_node_without_stray_keys():
+    # A comma inside an unquoted flow-mapping value would split a name into stray keys.
+    for fw in list_frameworks():
+        for n in fw.nodes:
+            assert set(n.name) <= {"vi", "en"} and n.name.get("vi"), (fw.id, n.code, n.name)
+            assert set(n.extra) <= {"extra_components"}, (fw.id, n.code, n.extra)

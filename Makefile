@@ -50,6 +50,8 @@ run: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) load_reference_case --demo
+	$(MANAGE) load_demo_results
+	$(BIN)/chiso demo
 	@echo ""
 	@echo "  chiso: http://127.0.0.1:$(PORT)/   (demo users: docs/web.md)"
 	@echo ""
@@ -81,3 +83,4 @@ test: lint browser-deps postgres
 
 bench: install
 	$(BIN)/python benchmarks/run
+	$(BIN)/python benchmarks/web/run_pages.py

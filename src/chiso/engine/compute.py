@@ -571,30 +571,7 @@ _BATCHED = {
 
 def _score_one(node: Node, x: np.ndarray) -> np.ndarray:
     s = node.scoring
-    rule = s.rule if s else "given"
-    p = s.params if s else {}
-    d = node.direction
-    if rule == "given":
-        return x.copy()
-    if rule == "minmax":
-        return sc.score_minmax(x, direction=d)
-    if rule == "ratio_to_max":
-        return sc.score_ratio_to_max(x, direction=d)
-    if rule == "goalposts":
-        return sc.score_goalposts(x, lo=p["lo"], hi=p["hi"], direction=d)
-    if rule == "zscore":
-        return sc.score_zscore(x, direction=d)
-    if rule == "percentile":
-        return sc.score_percentile(x, direction=d)
-    if rule == "threshold":
-        return sc.score_threshold(x, steps=p["steps"], points=p.get("points"), direction=d)
-    if rule == "ratio_capped":
-        return sc.score_ratio_capped(x, target=p.get("target", 1.0))
-    if rule == "yes_no":
-        return sc.score_yes_no(x)
-    if rule == "partial":
-        return sc.score_partial(x, levels=p["levels"])
-    raise InputError(f"unknown scoring rule {rule!r}", code="unknown_rule")  # pragma: no cover
+    return sc.apply_rule(s.rule if s else "given", x, params=s.params if s else None, direction=node.direction)
 
 
 def _local_factors(method: str, x: np.ndarray, w: np.ndarray, parent: np.ndarray, skip: bool) -> np.ndarray:

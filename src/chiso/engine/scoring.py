@@ -26,6 +26,7 @@ from .errors import InputError
 
 __all__ = [
     "MinMax",
+    "apply_rule",
     "apply_minmax",
     "fit_minmax",
     "score_goalposts",
@@ -322,3 +323,40 @@ def score_partial(values: Any, *, levels: dict) -> np.ndarray:
             positions=np.argwhere(bad).tolist(),
         )
     return out
+
+
+def apply_rule(rule: str, values: Any, *, params: dict | None = None, direction: Any = 1) -> np.ndarray:
+    """Apply the scoring rule named ``rule`` (a framework's ``scoring.rule``) with its ``params``.
+
+    Raises
+    ------
+    InputError
+        ``unknown_rule`` for a name that is not a scoring rule.
+
+    Examples
+    --------
+    >>> apply_rule("goalposts", [50.0], params={"lo": 0, "hi": 100}).tolist()
+    [0.5]
+    """
+    p = params or {}
+    if rule == "given":
+        return _as_float(values)
+    if rule == "minmax":
+        return score_minmax(values, direction=direction)
+    if rule == "ratio_to_max":
+        return score_ratio_to_max(values, direction=direction)
+    if rule == "goalposts":
+        return score_goalposts(values, lo=p["lo"], hi=p["hi"], direction=direction)
+    if rule == "zscore":
+        return score_zscore(values, direction=direction)
+    if rule == "percentile":
+        return score_percentile(values, direction=direction)
+    if rule == "threshold":
+        return score_threshold(values, steps=p["steps"], points=p.get("points"), direction=int(direction))
+    if rule == "ratio_capped":
+        return score_ratio_capped(values, target=p.get("target", 1.0))
+    if rule == "yes_no":
+        return score_yes_no(values)
+    if rule == "partial":
+        return score_partial(values, levels=p["levels"])
+    raise InputError(f"unknown scoring rule {rule!r}", code="unknown_rule")

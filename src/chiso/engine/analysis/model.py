@@ -517,29 +517,7 @@ class Model:
 
 def _score(node: Any, rule: str, x: np.ndarray) -> np.ndarray:
     s = node.scoring
-    p = s.params if s is not None else {}
-    d = node.direction
-    if rule == "given":
-        return x.copy()
-    if rule == "minmax":
-        return sc.score_minmax(x, direction=d)
-    if rule == "ratio_to_max":
-        return sc.score_ratio_to_max(x, direction=d)
-    if rule == "goalposts":
-        return sc.score_goalposts(x, lo=p["lo"], hi=p["hi"], direction=d)
-    if rule == "zscore":
-        return sc.score_zscore(x, direction=d)
-    if rule == "percentile":
-        return sc.score_percentile(x, direction=d)
-    if rule == "threshold":
-        return sc.score_threshold(x, steps=p["steps"], points=p.get("points"), direction=d)
-    if rule == "ratio_capped":
-        return sc.score_ratio_capped(x, target=p.get("target", 1.0))
-    if rule == "yes_no":
-        return sc.score_yes_no(x)
-    if rule == "partial":
-        return sc.score_partial(x, levels=p["levels"])
-    raise AnalysisError(f"unknown scoring rule {rule!r}", code="unknown_rule")  # pragma: no cover
+    return sc.apply_rule(rule, x, params=s.params if s is not None else None, direction=node.direction)
 
 
 def _agg(x: np.ndarray, w: np.ndarray, method: str, *, skip: bool, shift: float | None, code: str) -> np.ndarray:

@@ -246,9 +246,7 @@ def _clean(v: float) -> float | None:
     return None if v is None or np.isnan(v) else float(v)
 
 
-def _to_matrix(
-    fw: Framework, data: Any, units: Sequence[str] | None, codes: Sequence[str] | None
-) -> tuple[list[str], list[str], np.ndarray]:
+def _to_matrix(data: Any, units: Sequence[str] | None, codes: Sequence[str] | None) -> tuple[list[str], list[str], np.ndarray]:
     if isinstance(data, Mapping):
         units = [str(u) for u in data]
         seen: list[str] = []
@@ -397,7 +395,7 @@ def compute(
     (0.5, 2)
     """
     policy = MissingPolicy.parse(missing) if missing is not None else framework.missing
-    unit_list, code_list, mat = _to_matrix(framework, data, units, codes)
+    unit_list, code_list, mat = _to_matrix(data, units, codes)
     if merges:
         return _compute_merged(framework, unit_list, code_list, mat, policy, sources, merges)
     return _compute(framework, unit_list, code_list, mat, policy, sources)

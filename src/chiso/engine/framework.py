@@ -267,9 +267,10 @@ class Framework:
             duplicate code, cycle, negative weight, bad scoring parameters...),
             each prefixed with the file and the node code.
         """
-        where = path or str(data.get("id", "<framework>")) if isinstance(data, dict) else path
         if not isinstance(data, dict):
+            where = path or "<framework>"
             raise FrameworkError(f"{where}: a framework must be a mapping, got {type(data).__name__}")
+        where = path or str(data.get("id", "<framework>"))
         problems: list[str] = []
         for key in ("id", "name", "edition", "root"):
             if key not in data:
@@ -364,8 +365,6 @@ class Framework:
                         )
                 if method in ("points_ratio",) and children and sum(c.max_points or 0 for c in children) <= 0:
                     problems.append(f"node {code!r}: children's max_points sum to 0")
-                if vr == [None, None] or vr == (None, None):
-                    vr = [None, None]
             else:
                 sraw = raw.get("scoring", "given" if method is None else None)
                 if method is not None and "scoring" not in raw:
@@ -373,10 +372,7 @@ class Framework:
                 scoring = _parse_scoring(code, sraw, problems)
                 if scoring is not None and scoring.rule == "given" and vr in ([None, None], (None, None)):
                     vr = [0.0, 1.0]
-            if children:
-                lo_hi = tuple(vr)
-            else:
-                lo_hi = tuple(vr)
+            lo_hi = tuple(vr)
             if lo_hi[0] is not None and lo_hi[1] is not None and lo_hi[0] > lo_hi[1]:
                 problems.append(f"node {code!r}: range lower bound {lo_hi[0]} exceeds upper bound {lo_hi[1]}")
             defin = raw.get("definition") or {}

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "chiso.collection",
     "chiso.results",
     "chiso.api",
+    "chiso.program",
 ]
 
 MIDDLEWARE = [

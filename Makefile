@@ -51,6 +51,7 @@ run: install
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) load_reference_case --demo
 	$(MANAGE) load_demo_results
+	$(MANAGE) load_program_936 --demo
 	$(BIN)/chiso demo
 	@echo ""
 	@echo "  chiso: http://127.0.0.1:$(PORT)/   (demo users: docs/web.md)"

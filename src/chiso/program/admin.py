@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Duty, Kpi, Obligation, Objective, Program, Recommendation, Task
+from .models import Duty, Kpi, Objective, Obligation, Program, Recommendation, Task
 
 admin.site.register(Program)
 admin.site.register(Objective)

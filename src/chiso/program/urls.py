@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import public_views, views
+
+urlpatterns = [
+    path("chuong-trinh/", views.programs, name="programs"),
+    path("chuong-trinh/<int:pk>/", views.program_board, name="program"),
+    path("chuong-trinh/<int:pk>/nhiem-vu/<int:number>/", views.task_detail, name="program_task"),
+    path("chuong-trinh/<int:pk>/phan-cong/", views.duties, name="program_duties"),
+    path("chuong-trinh/<int:pk>/ke-hoach/", views.plans, name="program_plans"),
+    path("chuong-trinh/<int:pk>/dinh-ky/", views.obligations, name="program_obligations"),
+    path("chuong-trinh/<int:pk>/qua-han/", views.overdue, name="program_overdue"),
+    path("chuong-trinh/<int:pk>/qua-han/nhac-nho/", views.overdue_remind, name="program_remind"),
+    path("chuong-trinh/<int:pk>/tien-do/", views.progress_list, name="progress_list"),
+    path("chuong-trinh/<int:pk>/tien-do/mo/", views.progress_open, name="progress_open"),
+    path("ke-hoach/<int:pk>/", views.plan_download, name="plan_download"),
+    path("dinh-ky/<int:pk>/ghi-nhan/", views.occurrence_record, name="occurrence_record"),
+    path("tien-do/<int:pk>/", views.progress_report, name="progress_report"),
+    path("tien-do/<int:pk>/luu/", views.progress_save, name="progress_save"),
+    path("tien-do/<int:pk>/gui/", views.progress_submit, name="progress_submit"),
+    path("tien-do/<int:pk>/phe-duyet/", views.progress_approve, name="progress_approve"),
+    path("tien-do/<int:pk>/tra-lai/", views.progress_return, name="progress_return"),
+    path("tien-do/<int:pk>/minh-chung/", views.progress_evidence_upload, name="progress_evidence_upload"),
+    path("tien-do/minh-chung/<int:pk>/", views.progress_evidence_download, name="progress_evidence"),
+    path("kien-nghi/", views.recommendations, name="recommendations"),
+    path("kien-nghi/xuat.xlsx", views.recommendations_xlsx, name="recommendations_xlsx"),
+    path("kien-nghi/moi/", views.recommendation_new, name="recommendation_new"),
+    path("kien-nghi/<int:pk>/", views.recommendation_detail, name="recommendation"),
+    path("kien-nghi/<int:pk>/xu-ly/", views.recommendation_act, name="recommendation_act"),
+    path("cong-khai/", public_views.public_page, name="public_page"),
+]

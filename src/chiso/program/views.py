@@ -1,0 +1,575 @@
+"""The action program: board with traffic lights, tasks, duties, plans, obligations, quarterly
+progress (submit/approve), the overdue board with reminders, and recommendations.
+
+Each view starts with one access helper: not yours -> 404, yours but read-only -> 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chiso.collection.evidence import check_upload
+from chiso.lib import frameworks, xlsx
+from chiso.lib.periods import period_label
+from chiso.lib.vn_format import format_date, parse_date, parse_number
+from chiso.orgs import audit
+from chiso.orgs.access import get_scope
+from chiso.orgs.models import Agency, AuditEntry, Responsibility
+
+from . import services
+from .forms import ActForm, FileForm, OccurrenceForm, PlanForm, ProgressForm, RecommendationForm, ReturnForm
+from .models import (
+    AgencyPlan,
+    Kpi,
+    Occurrence,
+    Program,
+    ProgressEvidence,
+    ProgressReport,
+    Recommendation,
+    Task,
+)
+
+# --- access helpers --------------------------------------------------------------------------------
+
+
+def _get_program_for_user(request, pk) -> Program:
+    """Not visible -> 404."""
+    return get_object_or_404(Program.objects.visible_to(request.user).select_related("standing_body"), pk=pk)
+
+
+def _get_report_for_user(request, pk) -> ProgressReport:
+    qs = ProgressReport.objects.visible_to(request.user).select_related("task__program", "agency", "task__lead_agency")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _get_recommendation_for_user(request, pk) -> Recommendation:
+    qs = Recommendation.objects.visible_to(request.user).select_related("agency", "task", "assigned_to", "program")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _forbidden(message: str):
+    return HttpResponseForbidden(message)
+
+
+def _as_of(request) -> dt.date:
+    raw = request.GET.get("ngay", "")
+    if raw:
+        try:
+            return parse_date(raw)
+        except ValueError:
+            pass
+    return timezone.localdate()
+
+
+def _serve(obj):
+    try:
+        fh = obj.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    resp = FileResponse(fh, as_attachment=True, filename=obj.original_name, content_type=obj.content_type)
+    resp["X-Content-Type-Options"] = "nosniff"
+    resp["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return resp
+
+
+# --- programs and the board ------------------------------------------------------------------------
+
+
+@login_required
+def programs(request):
+    qs = Program.objects.visible_to(request.user)
+    if qs.count() == 1:
+        return redirect("program", pk=qs.get().pk)
+    return render(request, "program/programs.html", {"programs": qs})
+
+
+@login_required
+def program_board(request, pk):
+    program = _get_program_for_user(request, pk)
+    b = services.board(program, _as_of(request))
+    scope = get_scope(request.user)
+    return render(request, "program/board.html", {
+        "program": program, "board": b, "is_demo": b.is_demo, "scope": scope,
+        "as_of_text": format_date(b.as_of),
+    })
+
+
+@login_required
+def task_detail(request, pk, number):
+    program = _get_program_for_user(request, pk)
+    task = get_object_or_404(Task.objects.select_related("lead_agency", "objective"), program=program, number=number)
+    b = services.board(program, _as_of(request))
+    row = next(r for r in b.tasks if r.task.pk == task.pk)
+    reports = (ProgressReport.objects.visible_to(request.user).filter(task=task)
+               .select_related("agency").order_by("-year", "-quarter", "agency__name"))
+    recs = Recommendation.objects.visible_to(request.user).filter(task=task).select_related("agency")
+    is_demo = row.light != "grey" and b.is_demo or any(r.is_demo for r in reports)
+    return render(request, "program/task.html", {
+        "program": program, "task": task, "row": row, "reports": reports, "recs": recs, "is_demo": is_demo,
+        "supporting": task.supporting_agencies.all(),
+    })
+
+
+@login_required
+def duties(request, pk):
+    program = _get_program_for_user(request, pk)
+    duties = program.duties.prefetch_related("agencies")
+    resp = (Responsibility.objects.visible_to(request.user).filter(framework_id=program.framework_id)
+            .select_related("agency").order_by("agency__kind", "agency__name", "role", "code"))
+    try:
+        fw = frameworks.get_framework(program.framework_id)
+        names = {c: fw.node(c).label("vi") for c in fw.codes}
+    except Exception:  # a program may name a framework chiso does not ship
+        names = {}
+    by_agency: dict[int, dict] = {}
+    for r in resp:
+        d = by_agency.setdefault(r.agency_id, {"agency": r.agency, "lead": [], "support": []})
+        d[r.role].append((r.code, names.get(r.code, r.code)))
+    tasks = program.tasks.select_related("lead_agency").prefetch_related("supporting_agencies")
+    return render(request, "program/duties.html", {
+        "program": program, "duties": duties, "matrix": list(by_agency.values()), "tasks": tasks,
+    })
+
+
+# --- agencies' plans (§5a) -------------------------------------------------------------------------
+
+
+@login_required
+def plans(request, pk):
+    program = _get_program_for_user(request, pk)
+    scope = get_scope(request.user)
+    qs = AgencyPlan.objects.visible_to(request.user).filter(program=program).select_related("agency")
+    my_agencies = Agency.objects.filter(pk__in=scope.agency_ids)
+    form = PlanForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        agency = my_agencies.filter(pk=request.POST.get("agency") or 0).first() or my_agencies.first()
+        if agency is None:
+            return _forbidden(_("Chỉ cơ quan được phân công mới tải kế hoạch lên."))
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                content_type, digest = check_upload(upload)
+            except ValueError as e:
+                messages.error(request, str(e))
+                return redirect("program_plans", pk=program.pk)
+            with transaction.atomic():
+                plan = AgencyPlan(program=program, agency=agency, title=form.cleaned_data["title"],
+                                  document_number=form.cleaned_data["document_number"],
+                                  original_name=os.path.basename(upload.name)[:200], content_type=content_type,
+                                  size=upload.size, sha256=digest, uploaded_by=request.user)
+                plan.file.save("upload", upload, save=False)
+                plan.save()
+                audit.record(audit.Actor.from_request(request), "plan.add", plan, parent=program,
+                             after={"name": plan.original_name, "sha256": digest, "agency": agency.code})
+            messages.success(request, _("Đã tải lên kế hoạch “{title}”.").format(title=plan.title))
+            return redirect("program_plans", pk=program.pk)
+    return render(request, "program/plans.html", {
+        "program": program, "plans": qs, "form": form, "my_agencies": my_agencies,
+        "is_demo": any(p.is_demo for p in qs),
+    })
+
+
+@login_required
+def plan_download(request, pk):
+    plan = get_object_or_404(AgencyPlan.objects.visible_to(request.user), pk=pk)
+    return _serve(plan)
+
+
+# --- obligations -----------------------------------------------------------------------------------
+
+
+@login_required
+def obligations(request, pk):
+    program = _get_program_for_user(request, pk)
+    as_of = _as_of(request)
+    obs = program.obligations.select_related("agency").prefetch_related("occurrences")
+    scope = get_scope(request.user)
+    rows = []
+    for ob in obs:
+        occ = list(ob.occurrences.all())
+        rows.append({"ob": ob, "occ": occ, "done": sum(1 for o in occ if o.done_on),
+                     "late": sum(1 for o in occ if not o.done_on and o.due_on < as_of),
+                     "can_record": scope.is_department or scope.can_enter(ob.agency_id)})
+    return render(request, "program/obligations.html", {
+        "program": program, "rows": rows, "as_of": as_of, "form": OccurrenceForm(),
+        "is_demo": any(o.is_demo for r in rows for o in r["occ"]),
+    })
+
+
+@login_required
+@require_POST
+def occurrence_record(request, pk):
+    occ = get_object_or_404(Occurrence.objects.visible_to(request.user).select_related("obligation__program"), pk=pk)
+    scope = get_scope(request.user)
+    if not (scope.is_department or scope.can_enter(occ.obligation.agency_id)):
+        return _forbidden(_("Chỉ cơ quan thực hiện hoặc cơ quan thường trực được ghi nhận."))
+    form = OccurrenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ngày thực hiện không hợp lệ (dd/mm/yyyy)."))
+    else:
+        services.record_occurrence(occ.pk, audit.Actor.from_request(request), **form.cleaned_data)
+        messages.success(request, _("Đã ghi nhận “{label}”.").format(label=occ.label))
+    return redirect("program_obligations", pk=occ.obligation.program_id)
+
+
+# --- overdue board ------------------------------------------------------------------------------------
+
+
+@login_required
+def overdue(request, pk):
+    program = _get_program_for_user(request, pk)
+    scope = get_scope(request.user)
+    as_of = _as_of(request)
+    od = services.overdue(program, as_of, agency_ids=None if scope.reads_all else scope.agency_ids)
+    by_agency: dict[str, int] = {}
+    for m in od.reports:
+        by_agency[m.agency.name] = by_agency.get(m.agency.name, 0) + 1
+    return render(request, "program/overdue.html", {
+        "program": program, "od": od, "as_of": as_of, "can_remind": scope.is_department,
+        "report_counts": sorted(by_agency.items(), key=lambda kv: -kv[1]),
+        "reports_shown": od.reports[:200],
+    })
+
+
+@login_required
+@require_POST
+def overdue_remind(request, pk):
+    program = _get_program_for_user(request, pk)
+    if not get_scope(request.user).is_department:
+        return _forbidden(_("Chỉ cơ quan thường trực được gửi nhắc nhở."))
+    n = services.send_reminders(program, audit.Actor.from_request(request), _as_of(request))
+    messages.success(request, _("Đã gửi nhắc nhở tới {n} cơ quan.").format(n=n))
+    return redirect("program_overdue", pk=program.pk)
+
+
+# --- quarterly progress ----------------------------------------------------------------------------------
+
+
+def _quarter_param(request, program) -> tuple[int, int]:
+    raw = request.GET.get("quy") or request.POST.get("quy") or ""
+    try:
+        y, q = (int(x) for x in raw.split("-"))
+        if (y, q) in services.reporting_quarters(program):
+            return y, q
+    except ValueError:
+        pass
+    return services.current_quarter(program)
+
+
+@login_required
+def progress_list(request, pk):
+    program = _get_program_for_user(request, pk)
+    scope = get_scope(request.user)
+    year, quarter = _quarter_param(request, program)
+    reports = {(r.task_id, r.agency_id): r for r in ProgressReport.objects.visible_to(request.user).filter(
+        task__program=program, year=year, quarter=quarter).select_related("agency")}
+    tasks = program.tasks.select_related("lead_agency").prefetch_related("supporting_agencies")
+    rows = []
+    for t in tasks:
+        agencies = [t.lead_agency, *t.supporting_agencies.all()]
+        for a in agencies:
+            mine = scope.can_enter(a.pk)
+            r = reports.get((t.pk, a.pk))
+            if r is None and not mine and not (scope.reads_all and a.pk == t.lead_agency_id):
+                continue
+            rows.append({"task": t, "agency": a, "report": r, "lead": a.pk == t.lead_agency_id, "mine": mine})
+    quarters = services.reporting_quarters(program)
+    return render(request, "program/progress_list.html", {
+        "program": program, "rows": rows, "year": year, "quarter": quarter,
+        "period": period_label(year, quarter), "quarters": [(f"{y}-{q}", period_label(y, q)) for y, q in quarters],
+        "due": services.report_due(program, year, quarter), "is_demo": any(r.is_demo for r in reports.values()),
+    })
+
+
+@login_required
+@require_POST
+def progress_open(request, pk):
+    program = _get_program_for_user(request, pk)
+    scope = get_scope(request.user)
+    task = get_object_or_404(Task, program=program, number=request.POST.get("task") or 0)
+    agency = get_object_or_404(Agency, pk=request.POST.get("agency") or 0)
+    if not scope.can_enter(agency.pk):
+        return _forbidden(_("Chỉ cơ quan được giao mới lập báo cáo tiến độ của mình."))
+    year, quarter = _quarter_param(request, program)
+    try:
+        report = services.open_report(task, agency, year, quarter, audit.Actor.from_request(request))
+    except services.ProgramError as e:
+        messages.error(request, str(e))
+        return redirect("progress_list", pk=program.pk)
+    return redirect("progress_report", pk=report.pk)
+
+
+def _report_context(request, report, form=None):
+    scope = get_scope(request.user)
+    editable = services.can_edit_report(report, scope)
+    kpis = list(report.task.kpis.all())
+    values = {v.kpi_id: v.value for v in report.kpi_values.all()}
+    actuals = services.kpi_actuals(kpis)
+    krows = [{"kpi": k, "reported": values.get(k.pk), "actual": actuals[k.pk]} for k in kpis]
+    form = form or ProgressForm(initial={"task_status": report.task_status, "percent": report.percent,
+                                         "narrative": report.narrative, "version": report.version})
+    history = AuditEntry.objects.filter(target_type="program.progressreport", target_id=str(report.pk))[:100]
+    return {
+        "report": report, "task": report.task, "program": report.task.program, "form": form,
+        "can_edit": editable, "can_submit": editable and scope.can_sign(report.agency_id),
+        "can_decide": scope.is_department and report.status == ProgressReport.Status.SUBMITTED,
+        "krows": krows, "evidence": list(report.evidence.all()), "history": history,
+        "is_demo": report.is_demo, "file_form": FileForm(), "return_form": ReturnForm(),
+    }
+
+
+@login_required
+def progress_report(request, pk):
+    report = _get_report_for_user(request, pk)
+    return render(request, "program/progress.html", _report_context(request, report))
+
+
+def _rw_or_error(request, report):
+    scope = get_scope(request.user)
+    if not services.can_edit_report(report, scope):
+        if not scope.can_enter(report.agency_id):
+            return _forbidden(_("Bạn chỉ được xem báo cáo này."))
+        return _forbidden(_("Báo cáo không sửa được lúc này (đã gửi hoặc đã duyệt)."))
+    return None
+
+
+@login_required
+@require_POST
+def progress_save(request, pk):
+    report = _get_report_for_user(request, pk)
+    denied = _rw_or_error(request, report)
+    if denied:
+        return denied
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        return render(request, "program/progress.html", _report_context(request, report, form), status=400)
+    kpi_values: dict[int, float | None] = {}
+    for k in report.task.kpis.filter(source=Kpi.Source.REPORTED):
+        raw = request.POST.get(f"kpi_{k.pk}")
+        if raw is None:
+            continue
+        if raw.strip() == "":
+            kpi_values[k.pk] = None
+            continue
+        try:
+            kpi_values[k.pk] = parse_number(raw)
+        except ValueError:
+            form.add_error(None, _("“{raw}” không phải là số ({kpi}).").format(raw=raw[:40], kpi=k.name))
+            return render(request, "program/progress.html", _report_context(request, report, form), status=400)
+    d = form.cleaned_data
+    try:
+        services.save_report(report.pk, audit.Actor.from_request(request), task_status=d["task_status"],
+                             percent=d["percent"], narrative=d["narrative"], kpi_values=kpi_values,
+                             expected_version=d.get("version"))
+    except services.NotEditable as e:
+        return _forbidden(str(e))
+    except services.ProgramError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Đã lưu báo cáo tiến độ."))
+    return redirect("progress_report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def progress_submit(request, pk):
+    report = _get_report_for_user(request, pk)
+    if not get_scope(request.user).can_sign(report.agency_id):
+        return _forbidden(_("Chỉ lãnh đạo cơ quan được ký gửi báo cáo."))
+    try:
+        services.submit_report(report.pk, audit.Actor.from_request(request))
+    except services.ProgramError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Đã gửi báo cáo tới cơ quan thường trực."))
+    return redirect("progress_report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def progress_approve(request, pk):
+    report = _get_report_for_user(request, pk)
+    if not get_scope(request.user).is_department:
+        return _forbidden(_("Chỉ cơ quan thường trực được phê duyệt."))
+    try:
+        services.approve_report(report.pk, audit.Actor.from_request(request))
+    except services.ProgramError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Đã phê duyệt báo cáo tiến độ."))
+    return redirect("progress_report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def progress_return(request, pk):
+    report = _get_report_for_user(request, pk)
+    if not get_scope(request.user).is_department:
+        return _forbidden(_("Chỉ cơ quan thường trực được trả lại báo cáo."))
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Phải ghi lý do trả lại."))
+        return redirect("progress_report", pk=report.pk)
+    try:
+        services.return_report(report.pk, audit.Actor.from_request(request), form.cleaned_data["reason"])
+    except services.ProgramError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Đã trả lại báo cáo kèm lý do."))
+    return redirect("progress_report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def progress_evidence_upload(request, pk):
+    report = _get_report_for_user(request, pk)
+    denied = _rw_or_error(request, report)
+    if denied:
+        return denied
+    form = FileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Chưa chọn tệp."))
+        return redirect("progress_report", pk=report.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        content_type, digest = check_upload(upload)
+    except ValueError as e:
+        messages.error(request, str(e))
+        return redirect("progress_report", pk=report.pk)
+    with transaction.atomic():
+        locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        if not locked.is_editable_status:
+            return _forbidden(_("Báo cáo không sửa được lúc này (đã gửi hoặc đã duyệt)."))
+        ev = ProgressEvidence(report=locked, original_name=os.path.basename(upload.name)[:200],
+                              content_type=content_type, size=upload.size, sha256=digest, uploaded_by=request.user)
+        ev.file.save("upload", upload, save=False)
+        ev.save()
+        audit.record(audit.Actor.from_request(request), "progress.evidence.add", ev, parent=locked,
+                     after={"name": ev.original_name, "sha256": digest})
+    messages.success(request, _("Đã tải lên minh chứng “{name}”.").format(name=ev.original_name))
+    return redirect("progress_report", pk=report.pk)
+
+
+@login_required
+def progress_evidence_download(request, pk):
+    visible = ProgressReport.objects.visible_to(request.user)
+    ev = get_object_or_404(ProgressEvidence, pk=pk, report__in=visible)
+    return _serve(ev)
+
+
+# --- recommendations ---------------------------------------------------------------------------------------
+
+
+def _filtered_recommendations(request):
+    qs = Recommendation.objects.visible_to(request.user).select_related("agency", "task", "assigned_to", "program")
+    g = request.GET
+    if g.get("trang_thai") in Recommendation.Status.values:
+        qs = qs.filter(status=g["trang_thai"])
+    if g.get("loai") in Recommendation.Kind.values:
+        qs = qs.filter(kind=g["loai"])
+    if (g.get("co_quan") or "").isdigit():
+        qs = qs.filter(agency_id=int(g["co_quan"]))
+    if (g.get("nhiem_vu") or "").isdigit():
+        qs = qs.filter(task__number=int(g["nhiem_vu"]))
+    if g.get("q"):
+        qs = qs.filter(title__icontains=g["q"][:100])
+    return qs
+
+
+@login_required
+def recommendations(request):
+    qs = _filtered_recommendations(request)
+    scope = get_scope(request.user)
+    agencies = Agency.objects.filter(pk__in=Recommendation.objects.visible_to(request.user).values("agency_id"))
+    return render(request, "program/recommendations.html", {
+        "recs": qs, "statuses": Recommendation.Status.choices, "kinds": Recommendation.Kind.choices,
+        "agencies": agencies, "can_send": bool(scope.agency_ids), "g": request.GET,
+        "is_demo": any(r.is_demo for r in qs), "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def recommendations_xlsx(request):
+    qs = _filtered_recommendations(request)
+    header = [_("Số"), _("Tiêu đề"), _("Cơ quan gửi"), _("Loại"), _("Nhiệm vụ"), _("Chỉ số thành phần"),
+              _("Trạng thái"), _("Cơ quan được giao"), _("Ngày gửi"), _("Trả lời"), _("Công khai"),
+              _("Dữ liệu minh họa")]
+    rows = [[r.pk, r.title, r.agency.name, r.get_kind_display(), str(r.task) if r.task else "", r.component,
+             r.get_status_display(), r.assigned_to.name if r.assigned_to else "",
+             format_date(timezone.localtime(r.created)), r.answer, _("Có") if r.is_public else _("Không"),
+             _("Có") if r.is_demo else ""] for r in qs]
+    data = xlsx.workbook_bytes(_("Kiến nghị"), header, rows)
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = 'attachment; filename="chiso-kien-nghi.xlsx"'
+    return resp
+
+
+@login_required
+def recommendation_new(request):
+    scope = get_scope(request.user)
+    agencies = list(Agency.objects.filter(pk__in=scope.agency_ids))
+    if not agencies:
+        return _forbidden(_("Chỉ cán bộ của một cơ quan được gửi kiến nghị."))
+    program = Program.objects.visible_to(request.user).first()
+    if program is None:
+        raise Http404
+    try:
+        fw = frameworks.get_framework(program.framework_id)
+        components = [(c, fw.node(c).label("vi")) for c in fw.codes if fw.depth(c) <= 2]
+    except Exception:  # an unknown framework: no component list
+        components = []
+    tasks = list(program.tasks.all())
+    form = RecommendationForm(request.POST or None, tasks=tasks, components=components, agencies=agencies,
+                              initial={"task": request.GET.get("nhiem_vu")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        agency = next(a for a in agencies if a.pk == d["agency"])
+        task = next((t for t in tasks if t.number == d["task"]), None)
+        rec = services.submit_recommendation(
+            audit.Actor.from_request(request), program=program, agency=agency, title=d["title"], body=d["body"],
+            kind=d["kind"], task=task, component=d["component"] or "")
+        messages.success(request, _("Đã gửi kiến nghị tới cơ quan thường trực."))
+        return redirect("recommendation", pk=rec.pk)
+    return render(request, "program/recommendation_new.html", {"form": form, "program": program},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def recommendation_detail(request, pk):
+    rec = _get_recommendation_for_user(request, pk)
+    scope = get_scope(request.user)
+    return render(request, "program/recommendation.html", {
+        "rec": rec, "steps": rec.steps.select_related("agency"), "can_act": scope.is_department,
+        "form": ActForm(), "is_demo": rec.is_demo,
+    })
+
+
+@login_required
+@require_POST
+def recommendation_act(request, pk):
+    rec = _get_recommendation_for_user(request, pk)
+    if not get_scope(request.user).is_department:
+        return _forbidden(_("Chỉ cơ quan thường trực xử lý kiến nghị."))
+    form = ActForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Thao tác không hợp lệ."))
+        return redirect("recommendation", pk=rec.pk)
+    d = form.cleaned_data
+    try:
+        services.act_on_recommendation(rec.pk, audit.Actor.from_request(request), d["action"], text=d["text"],
+                                       assigned_to=d["assigned_to"])
+    except services.ProgramError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Đã cập nhật kiến nghị."))
+    return redirect("recommendation", pk=rec.pk)

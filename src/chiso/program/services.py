@@ -335,7 +335,9 @@ def overdue(program: Program, as_of: dt.date | None = None, *, agency_ids: set[i
 
 def _notify_agency(agency: Agency, text: str, url: str, subject: str) -> list[str]:
     recipients = []
-    for m in Membership.objects.filter(agency=agency, role__in=AGENCY_ROLES).select_related("user"):
+    # The standing body's own duties (quarterly report, conference) fall to its department staff.
+    roles = AGENCY_ROLES + (DEPT_ROLES if agency.is_standing_body else [])
+    for m in Membership.objects.filter(agency=agency, role__in=roles).select_related("user"):
         Notice.objects.create(user=m.user, text=text[:500], url=url)
         if m.user.email:
             recipients.append(m.user.email)

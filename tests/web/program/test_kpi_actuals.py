@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from chiso.collection import services as collection
+from chiso.collection.models import Submission
+from chiso.orgs import audit
+from chiso.program import services
+
+from .base import ProgramTestCase
+
+
+class KpiActualsTestCase(ProgramTestCase):
+    def test_it_ignores_unapproved_collected_values(self):
+        self.fill_a(total="8")
+        self.set_status(self.sub_a, "submitted")
+        self.assertIsNone(services.kpi_actuals([self.kpi_ind])[self.kpi_ind.pk].value)
+
+    def test_it_reads_approved_collected_values(self):
+        self.fill_a(total="8")
+        collection.submit(self.sub_a.pk, audit.Actor(user=self.anna))
+        collection.approve(self.sub_a.pk, audit.Actor(user=self.officer))
+        actual = services.kpi_actuals([self.kpi_ind])[self.kpi_ind.pk]
+        self.assertEqual(actual.value, 8.0)
+        self.assertEqual(actual.period, "Năm 2024")
+
+    def test_it_reads_reported_values_of_approved_reports_only(self):
+        r = self.open_a()
+        services.save_report(r.pk, audit.Actor(user=self.alice), task_status="on_track", percent=10, narrative="x",
+                             kpi_values={self.kpi_rep.pk: 3.0})
+        self.assertIsNone(services.kpi_actuals([self.kpi_rep])[self.kpi_rep.pk].value)
+        self.approved_a(reported=2.0, year=2017, quarter=4)
+        self.assertEqual(services.kpi_actuals([self.kpi_rep])[self.kpi_rep.pk].value, 2.0)
+
+    def test_it_feeds_the_board(self):
+        self.approved_a(reported=4.0)
+        b = services.board(self.program, dt.date(2018, 1, 1))
+        row = next(r for r in b.tasks if r.task.pk == self.task1.pk)
+        self.assertEqual([k.light for k in row.kpis], ["grey", "green"])
+        self.assertEqual(row.light, "green")
+        row2 = next(r for r in b.tasks if r.task.pk == self.task2.pk)
+        self.assertEqual(row2.light, "red")  # past its deadline, never reported done
+        self.assertEqual(b.light, "amber")
+
+    def test_it_uses_submission_status_not_round(self):
+        self.fill_a(total="8")
+        Submission.objects.filter(pk=self.sub_a.pk).update(status="returned")
+        self.assertIsNone(services.kpi_actuals([self.kpi_ind])[self.kpi_ind.pk].value)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "chiso.results",
     "chiso.api",
     "chiso.program",
+    "chiso.reports",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("chiso.collection.urls")),
     path("", include("chiso.results.urls")),
     path("", include("chiso.api.urls")),
+    path("", include("chiso.reports.urls")),
     path("", include("chiso.program.urls")),
     path("quan-tri/", admin.site.urls),
 ]

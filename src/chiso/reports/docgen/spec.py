@@ -1,0 +1,138 @@
+"""What a document is made of, independent of its file format.
+
+A :class:`DocumentSpec` is built once from a report's data snapshot; the DOCX, the PDF (converted
+from the DOCX) and the XLSX are all written from it, so a number shown in a sentence, in a table of
+the document and in a cell of the workbook comes from one value and one formatting function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from chiso.lib.vn_format import format_number
+
+# Column formats: how a cell's value is written in the document (the workbook keeps the number).
+FORMATS = ("text", "int", "score", "pct", "rank", "delta_int", "delta_score", "delta_pct")
+
+
+def fmt(value: Any, kind: str = "text") -> str:
+    """The one formatter used by sentences and table cells (decimal comma, dot thousands)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if kind == "text":
+        return str(value)
+    if kind == "int":
+        return format_number(int(round(value)))
+    if kind == "score":
+        return format_number(float(value), 4)
+    if kind == "pct":
+        return format_number(float(value), 1) + "%"
+    if kind == "rank":
+        return str(int(value))
+    if kind == "delta_int":
+        v = int(round(value))
+        return ("+" if v > 0 else "") + format_number(v)
+    if kind == "delta_score":
+        return ("+" if value > 0 else "") + format_number(float(value), 4)
+    if kind == "delta_pct":
+        return ("+" if value > 0 else "") + format_number(float(value), 1) + " điểm %"
+    raise ValueError(f"unknown cell format {kind!r}; expected one of {', '.join(FORMATS)}")
+
+
+def vn_long_date(day: dt.date) -> str:
+    """ND 30/2020 date: "ngày 05 tháng 02 năm 2019" (days 1–9 and months 1–2 take a leading zero)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass
+class Paragraph:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    indent: bool = True
+
+
+@dataclass
+class Table:
+    """A table: ``columns`` names, ``formats`` per column (see :data:`FORMATS`), ``rows`` of raw
+    values. ``total_rows`` are indices of rows drawn in bold (subtotals, totals)."""
+
+    key: str
+    title: str
+    columns: list[str]
+    formats: list[str]
+    rows: list[list[Any]]
+    total_rows: list[int] = field(default_factory=list)
+    note: str = ""
+    widths_cm: list[float] | None = None
+
+    def __post_init__(self):
+        if len(self.columns) != len(self.formats):
+            raise ValueError(f"table {self.key!r}: {len(self.columns)} columns but {len(self.formats)} formats")
+        for i, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise ValueError(f"table {self.key!r}, row {i}: {len(row)} cells, expected {len(self.columns)}")
+
+    def cell_text(self, i: int, j: int) -> str:
+        return fmt(self.rows[i][j], self.formats[j])
+
+
+@dataclass
+class Chart:
+    """A chart drawn server-side into a PNG. ``kind``: ``bar`` (grouped), ``hbar`` or ``line``."""
+
+    key: str
+    title: str
+    kind: str
+    categories: list[str]
+    series: list[tuple[str, list[float | None]]]
+    y_label: str = ""
+    invert_y: bool = False  # ranks: 1 at the top
+    hline: tuple[float, str] | None = None
+    caption: str = ""
+
+
+@dataclass
+class Header:
+    parent_body: str  # cơ quan chủ quản, e.g. "UBND TỈNH HÀ NAM"
+    issuing_body: str  # cơ quan ban hành, e.g. "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"
+    number_symbol: str  # "Số: /BC-STTTT"
+    place: str  # "Hà Nam"
+    date: dt.date
+    doc_type: str  # "BÁO CÁO"
+    subject: str
+
+
+@dataclass
+class Signature:
+    authority: str = ""  # quyền hạn: "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN" (may be empty)
+    title: str = "GIÁM ĐỐC"  # chức vụ
+    name: str = ""  # họ tên
+
+
+@dataclass
+class DocumentSpec:
+    header: Header
+    blocks: list[Heading | Paragraph | Table | Chart]
+    recipients: list[str]
+    signature: Signature
+    demo_note: str = ""  # non-empty when any number comes from demonstration data
+    title_for_files: str = "bao-cao"
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [b for b in self.blocks if isinstance(b, Chart)]

@@ -1,0 +1,144 @@
+"""What the reports read from the action program (``chiso.program``): tasks with their KPIs and
+traffic lights, progress reports and recommendations, as plain JSON-ready dicts.
+
+Reports degrade clearly when the program app is not installed or holds no program: the snapshot
+says ``{"available": False, "note": …}`` and the document prints that note instead of the section.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.apps import apps
+
+
+def _installed() -> bool:
+    return apps.is_installed("chiso.program")
+
+
+def current_program(framework_id: str | None = None, *, as_of: dt.date | None = None):
+    if not _installed():
+        return None
+    from chiso.program.models import Program
+
+    qs = Program.objects.all()
+    if framework_id:
+        qs = qs.filter(framework_id=framework_id) or Program.objects.all()
+    if as_of is not None:
+        in_force = qs.filter(starts_on__lte=as_of).order_by("-starts_on")
+        if in_force.exists():
+            return in_force.first()
+    return qs.first()
+
+
+def unavailable(note: str) -> dict[str, Any]:
+    return {"available": False, "note": note}
+
+
+def kpi_actual(kpi, as_of: dt.date) -> tuple[float | None, str]:
+    """The KPI's actual value up to ``as_of`` and where it came from.
+
+    ``indicator`` KPIs: the approved values of the indicator in the latest round of its framework
+    whose period ended by ``as_of`` (one agency's value when ``source_agency`` is set, else the mean
+    over the agencies, as ``results.services.province_values``). ``reported`` KPIs: the value in the
+    latest approved progress report of the task up to ``as_of``.
+    """
+    from chiso.lib.periods import period_end
+
+    if kpi.source == "indicator":
+        from chiso.collection.models import Round, Submission, Value
+
+        rounds = [r for r in Round.objects.filter(framework_id=kpi.framework_id) if period_end(r.year, r.quarter) <= as_of]
+        for rnd in rounds:  # newest first
+            qs = Value.objects.filter(submission__round=rnd, submission__status=Submission.Status.APPROVED,
+                                      code=kpi.indicator_code, number__isnull=False)
+            if kpi.source_agency_id:
+                qs = qs.filter(submission__agency_id=kpi.source_agency_id)
+            nums = list(qs.values_list("number", flat=True))
+            if nums:
+                return sum(nums) / len(nums), f"{rnd.title} ({len(nums)} cơ quan)"
+        return None, ""
+    from chiso.program.models import KpiValue, ProgressReport
+
+    kv = (KpiValue.objects.filter(kpi=kpi, report__status=ProgressReport.Status.APPROVED)
+          .select_related("report").order_by("-report__year", "-report__quarter").first())
+    ends = [kv] if kv is not None and period_end(kv.report.year, kv.report.quarter) <= as_of else []
+    if not ends:
+        return None, ""
+    return ends[0].value, f"báo cáo {ends[0].report.period}"
+
+
+def program_state(*, framework_id: str | None, as_of: dt.date, date_from: dt.date | None = None) -> dict[str, Any]:
+    """Tasks, KPIs (with actuals and lights), the latest approved progress per task up to
+    ``as_of``, and recommendations (all open ones, and those created from ``date_from`` on)."""
+    if not _installed():
+        return unavailable("Phân hệ Chương trình hành động chưa được cài đặt: chưa có số liệu về nhiệm vụ, "
+                           "chỉ tiêu và kiến nghị.")
+    from chiso.program import lights
+    from chiso.program.models import ProgressReport, Recommendation
+
+    program = current_program(framework_id, as_of=as_of)
+    if program is None:
+        return unavailable("Chưa có chương trình hành động nào trong chiso: chưa có số liệu về nhiệm vụ, "
+                           "chỉ tiêu và kiến nghị.")
+    reports = {}
+    period_reports = []
+    for rep in (ProgressReport.objects.approved().filter(task__program=program)
+                .select_related("agency", "task").order_by("year", "quarter", "id")):
+        from chiso.lib.periods import period_end
+
+        end = period_end(rep.year, rep.quarter)
+        if end > as_of:
+            continue
+        reports[rep.task_id] = rep  # ordered: the last one wins
+        if date_from is None or end >= date_from:
+            period_reports.append(rep)
+    tasks = []
+    demo = False
+    for task in program.tasks.select_related("lead_agency").prefetch_related("kpis", "supporting_agencies"):
+        kpis = []
+        for kpi in task.kpis.all():
+            actual, origin = kpi_actual(kpi, as_of)
+            light = lights.kpi_light(actual=actual, target=kpi.target, baseline=kpi.baseline,
+                                     direction=kpi.direction, start=program.starts_on, due=kpi.due_on, as_of=as_of)
+            kpis.append({"name": kpi.name, "unit": kpi.unit, "baseline": kpi.baseline, "target": kpi.target,
+                         "due_on": kpi.due_on.isoformat() if kpi.due_on else None, "actual": actual,
+                         "origin": origin, "light": light})
+        rep = reports.get(task.pk)
+        demo = demo or bool(rep and rep.is_demo)
+        light = lights.task_light(report_status=rep.task_status if rep else None, deadline=task.deadline,
+                                  as_of=as_of, kpi_lights=[k["light"] for k in kpis])
+        tasks.append({
+            "number": task.number, "title": task.title, "lead": str(task.lead_agency),
+            "support": [str(a) for a in task.supporting_agencies.all()],
+            "deadline": task.deadline.isoformat() if task.deadline else None,
+            "status": rep.get_task_status_display() if rep else None,
+            "percent": rep.percent if rep else None, "period": rep.period if rep else None,
+            "narrative": rep.narrative if rep else "", "light": light, "kpis": kpis,
+            "components": list(task.components or []),
+        })
+    recs = []
+    for r in program.recommendations.select_related("agency", "task", "assigned_to").order_by("created", "id"):
+        created = r.created.date()
+        is_open = r.status not in Recommendation.ANSWERED_STATES
+        in_range = (date_from is None or created >= date_from) and created <= as_of
+        if not (is_open or in_range) or created > as_of:
+            continue
+        demo = demo or r.is_demo
+        recs.append({"title": r.title, "agency": str(r.agency), "status": r.get_status_display(), "open": is_open,
+                     "created": created.isoformat(), "task": r.task.number if r.task else None,
+                     "component": r.component, "answer": r.answer,
+                     "assigned_to": str(r.assigned_to) if r.assigned_to else ""})
+    progress = [{"task": rep.task.number, "task_title": rep.task.title, "agency": str(rep.agency),
+                 "period": rep.period, "status": rep.get_task_status_display(), "percent": rep.percent,
+                 "narrative": rep.narrative} for rep in period_reports]
+    return {
+        "available": True, "note": "",
+        "program": {"title": program.title, "decision": f"{program.decision_number}",
+                    "header_number": program.header_number, "date": program.decision_date.isoformat(),
+                    "issuer": program.issuer, "starts_on": program.starts_on.isoformat(),
+                    "ends_on": program.ends_on.isoformat(), "framework_id": program.framework_id},
+        "light": lights.mean([t["light"] for t in tasks]),
+        "tasks": tasks, "recommendations": recs, "progress": progress, "is_demo": demo,
+    }

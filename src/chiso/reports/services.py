@@ -1,0 +1,362 @@
+"""Report generation: gather a JSON snapshot of the data, then write the documents from it.
+
+``create_job`` records the request; ``run_job`` does the work and reports progress on the job row;
+``start`` runs it in a background thread once the request's transaction has committed (see
+docs/reports.md for why a thread, and the ``run_report_jobs`` worker for the alternative).
+Every number in a report is read from the snapshot, never again from the database, so a job can be
+re-rendered later exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import close_old_connections, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from chiso.collection.models import Round, Submission, Value
+from chiso.lib import frameworks
+from chiso.lib.periods import period_end, period_label
+from chiso.orgs import audit
+from chiso.orgs.models import Agency, Responsibility
+from chiso.results.models import IndexRun, PublishedValue
+from chiso.results.services import home_province, target_for
+
+from . import docgen, documents, program_data
+from .frameworks import QUARTERLY_ID
+from .models import ReportJob
+
+log = logging.getLogger(__name__)
+
+QUARTERLY_CODES = ["ho_so_tiep_nhan", "ho_so_truc_tuyen", "ho_so_dung_han", "ho_so_tre_han",
+                   "dvc_muc_3", "dvc_muc_4", "dvc_muc_3_phat_sinh", "dvc_muc_4_phat_sinh"]
+
+
+class ReportError(Exception):
+    """A user-facing refusal (a Vietnamese sentence)."""
+
+
+# --- who writes: the province, the issuing body ---------------------------------------------------
+
+
+def _abbreviation(name: str) -> str:
+    """"Sở Thông tin và Truyền thông" -> "STTTT"; "Sở Khoa học và Công nghệ" -> "SKHCN"."""
+    words = [w for w in name.replace(",", " ").replace("-", " ").split() if w.lower() != "và"]
+    return "".join(w[0] for w in words if w[0].isalpha()).upper() or "CQ"
+
+
+def issuer() -> dict[str, str]:
+    ref, province = home_province()
+    body = Agency.objects.filter(is_standing_body=True).first()
+    ubnd = Agency.objects.filter(kind=Agency.Kind.PROVINCE).first()
+    full = body.name if body else "Cơ quan thường trực"
+    plain = full.split(" tỉnh ")[0].split(" thành phố ")[0]
+    return {
+        "province_ref": ref, "province": province or "",
+        "parent_body": (f"UBND TỈNH {province}".upper() if province else (ubnd.name.upper() if ubnd else "")),
+        "issuing_body": plain, "symbol": _abbreviation(plain),
+    }
+
+
+# --- annual analysis report (QĐ 936 §5b) -----------------------------------------------------------
+
+
+def _subtree(fw, code: str) -> set[str]:
+    node = fw.node(code)
+    out, stack = set(), [node]
+    while stack:
+        n = stack.pop()
+        out.add(n.code)
+        stack.extend(n.children)
+    return out
+
+
+def default_annual_run() -> IndexRun | None:
+    return IndexRun.objects.order_by("-year", "-created", "-id").first()
+
+
+def annual_snapshot(*, framework_id: str | None = None, year: int | None = None, as_of: dt.date | None = None
+                    ) -> dict[str, Any]:
+    """The published (or computed) result of ``framework_id`` for ``year`` (default: the latest run),
+    its trend, each main index against the target-rank threshold and the best province, the agencies
+    accountable for each weak one, and the program's tasks, KPIs and open recommendations."""
+    runs = IndexRun.objects.all()
+    if framework_id:
+        runs = runs.filter(framework_id=framework_id)
+    if year:
+        runs = runs.filter(year=year)
+    run = runs.order_by("-year", "-created", "-id").first()
+    if run is None:
+        raise ReportError("Chưa có kết quả chỉ số nào (nhập bảng công bố hoặc tính chỉ số trước).")
+    fw = frameworks.get_framework(run.framework_id)
+    who = issuer()
+    target_rank, target_basis = target_for(fw.id)
+    summary = run.summary or {}
+    ranking = {n["code"]: n for n in (summary.get("ranking") or {}).get("nodes", [])}
+
+    def node_row(n: dict) -> dict:
+        row = {k: n.get(k) for k in ("code", "name", "score", "rank", "best", "best_unit", "threshold")}
+        peer = ranking.get(n["code"])
+        if peer:
+            row.update({k: peer.get(k) for k in ("rank", "best", "best_unit", "threshold")})
+        s, t, b = row["score"], row["threshold"], row["best"]
+        row["gap"] = s - t if s is not None and t is not None else None
+        row["gap_best"] = s - b if s is not None and b is not None else None
+        row["weak"] = row["gap"] is not None and row["gap"] < 0
+        row["strong"] = row["gap"] is not None and row["gap"] >= 0
+        return row
+
+    nodes = [n for n in summary.get("nodes", []) if n.get("depth") == 1 and n.get("scored", True)]
+    components = [node_row(n) for n in nodes]
+    root_n = next((n for n in summary.get("nodes", []) if n.get("depth") == 0), None)
+    root = node_row(root_n) if root_n else {"code": fw.root.code, "name": fw.root.label("vi"), "score": run.score}
+    # Who answers for each component: the responsibility matrix on the component or anything under it.
+    resp = list(Responsibility.objects.filter(framework_id=fw.id).select_related("agency")
+                .order_by("agency__kind", "agency__name"))
+    for c in components:
+        codes = _subtree(fw, c["code"])
+        c["lead"] = sorted({str(r.agency) for r in resp if r.code in codes and r.role == "lead"})
+        c["support"] = sorted({str(r.agency) for r in resp if r.code in codes and r.role == "support"})
+    # Trend: the latest run of each year and the province's published total, as the dashboard.
+    trend: dict[int, dict] = {}
+    for r in IndexRun.objects.filter(framework_id=fw.id).order_by("year", "created", "id").only(
+            "year", "score", "rank", "rank_low", "rank_high", "is_demo", "is_projection", "title"):
+        trend[r.year] = {"year": r.year, "score": r.score, "rank": r.rank, "rank_low": r.rank_low,
+                         "rank_high": r.rank_high, "source": r.title, "is_demo": r.is_demo,
+                         "projection": r.is_projection}
+    for p in (PublishedValue.objects.filter(table__framework_id=fw.id, unit_ref=who["province_ref"],
+                                            code=fw.root.code, table__is_demo=False)
+              .select_related("table").order_by("table__year")):
+        row = trend.setdefault(p.table.year, {"year": p.table.year, "score": None, "rank": None, "rank_low": None,
+                                              "rank_high": None, "source": "", "is_demo": False,
+                                              "projection": False})
+        # A published figure is a fact: it replaces a projection or fills what a run lacks.
+        if (row["projection"] or row["score"] is None) and p.value is not None:
+            row.update(score=p.value, rank=p.rank, rank_low=None, rank_high=None, is_demo=False, projection=False,
+                       source=p.table.title)
+        elif row["rank"] is None and p.rank is not None:
+            row.update(rank=p.rank, rank_low=None, rank_high=None)
+            row["source"] = (f"{row['source']}; " if row["source"] else "") + f"hạng: {p.table.title}"
+    as_of = as_of or period_end(run.year + 1, None)
+    prog = program_data.program_state(framework_id=fw.id, as_of=as_of)
+    return {
+        "kind": "annual", "generated_at": timezone.now().isoformat(), "issuer": who,
+        "framework": {"id": fw.id, "name": fw.label("vi"), "root": fw.root.code, "status": fw.status},
+        "year": run.year,
+        "run": {"id": run.pk, "title": run.title, "basis": run.get_basis_display(), "projection": run.is_projection,
+                "is_demo": run.is_demo, "score": run.score, "rank": run.rank, "rank_low": run.rank_low,
+                "rank_high": run.rank_high, "n_units": run.n_units, "note": run.note},
+        "target_rank": target_rank, "target_basis": target_basis,
+        "root": root, "components": components,
+        "trend": [trend[y] for y in sorted(trend)],
+        "program": prog,
+        "is_demo": bool(run.is_demo or prog.get("is_demo")),
+    }
+
+
+# --- quarterly one-stop-shop report (QĐ 936 §4a) ---------------------------------------------------
+
+
+def _previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
+def _round_figures(rnd: Round | None) -> tuple[dict[int, dict[str, float]], dict[int, str]]:
+    """Approved values per agency id; and the status of every agency's submission."""
+    if rnd is None:
+        return {}, {}
+    values: dict[int, dict[str, float]] = {}
+    for agency_id, code, number in (Value.objects.filter(
+            submission__round=rnd, submission__status=Submission.Status.APPROVED, number__isnull=False,
+            code__in=QUARTERLY_CODES).values_list("submission__agency_id", "code", "number")):
+        values.setdefault(agency_id, {})[code] = number
+    status = dict(rnd.submissions.values_list("agency_id", "status"))
+    return values, status
+
+
+def _totals(rows: list[dict], key: str) -> dict[str, float]:
+    out = {c: 0.0 for c in QUARTERLY_CODES}
+    for r in rows:
+        for c in QUARTERLY_CODES:
+            out[c] += (r[key] or {}).get(c) or 0.0
+    return out
+
+
+def quarterly_snapshot(*, year: int, quarter: int) -> dict[str, Any]:
+    """Per agency and district: dossiers received, online, on time, late; level 3/4 services
+    offered and used; from the APPROVED submissions of the quarter's round, with the previous
+    quarter's round beside it."""
+    rnd = Round.objects.filter(framework_id=QUARTERLY_ID, year=year, quarter=quarter).first()
+    if rnd is None:
+        raise ReportError(
+            f"Chưa có đợt thu thập số liệu {period_label(year, quarter)} của bộ “{QUARTERLY_ID}” "
+            "(tạo đợt thu thập cho quý này trước)."
+        )
+    py, pq = _previous_quarter(year, quarter)
+    prev = Round.objects.filter(framework_id=QUARTERLY_ID, year=py, quarter=pq).first()
+    cur_values, cur_status = _round_figures(rnd)
+    prev_values, _prev_status = _round_figures(prev)
+    status_label = dict(Submission.Status.choices)
+    agencies = Agency.objects.filter(pk__in=set(cur_status) | set(prev_values)).order_by("kind", "name")
+    rows = []
+    for a in agencies:
+        rows.append({"agency": str(a), "agency_name": a.name, "kind": a.kind,
+                     "status": str(status_label.get(cur_status.get(a.pk), "—")),
+                     "approved": a.pk in cur_values,
+                     "values": cur_values.get(a.pk), "prev": prev_values.get(a.pk)})
+    groups = []
+    for kind, label in ((Agency.Kind.DEPARTMENT, "Sở, ban, ngành"), (Agency.Kind.DISTRICT, "UBND huyện, thành phố")):
+        members = [r for r in rows if r["kind"] == kind]
+        if members:
+            groups.append({"kind": kind, "label": label, "rows": members,
+                           "total": _totals([r for r in members if r["values"]], "values"),
+                           "prev_total": _totals([r for r in members if r["prev"]], "prev")})
+    others = [r for r in rows if r["kind"] not in (Agency.Kind.DEPARTMENT, Agency.Kind.DISTRICT)]
+    if others:
+        groups.append({"kind": "other", "label": "Cơ quan khác", "rows": others,
+                       "total": _totals([r for r in others if r["values"]], "values"),
+                       "prev_total": _totals([r for r in others if r["prev"]], "prev")})
+    total = _totals([r for r in rows if r["values"]], "values")
+    prev_total = _totals([r for r in rows if r["prev"]], "prev") if prev is not None else None
+    prog = program_data.program_state(framework_id=None, as_of=period_end(year, quarter),
+                                      date_from=period_end(py, pq) + dt.timedelta(days=1))
+    return {
+        "kind": "quarterly", "generated_at": timezone.now().isoformat(), "issuer": issuer(),
+        "year": year, "quarter": quarter, "period": period_label(year, quarter),
+        "prev_period": period_label(py, pq),
+        "round": {"id": rnd.pk, "title": rnd.title, "is_demo": rnd.is_demo},
+        "prev_round": {"id": prev.pk, "title": prev.title, "is_demo": prev.is_demo} if prev else None,
+        "groups": groups, "total": total, "prev_total": prev_total,
+        "missing": [r["agency"] for r in rows if not r["approved"]],
+        "program": prog,
+        "is_demo": bool(rnd.is_demo or (prev and prev.is_demo) or prog.get("is_demo")),
+    }
+
+
+# --- program progress report (any date range) -----------------------------------------------------
+
+
+def progress_snapshot(*, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
+    if date_from > date_to:
+        raise ReportError("Ngày bắt đầu phải trước ngày kết thúc.")
+    prog = program_data.program_state(framework_id=None, as_of=date_to, date_from=date_from)
+    return {
+        "kind": "progress", "generated_at": timezone.now().isoformat(), "issuer": issuer(),
+        "date_from": date_from.isoformat(), "date_to": date_to.isoformat(), "program": prog,
+        "is_demo": bool(prog.get("is_demo")),
+    }
+
+
+# --- jobs ---------------------------------------------------------------------------------------------
+
+
+def title_for(kind: str, params: dict) -> str:
+    if kind == ReportJob.Kind.ANNUAL:
+        return f"Báo cáo phân tích kết quả chỉ số năm {params.get('year') or '(mới nhất)'}"
+    if kind == ReportJob.Kind.QUARTERLY:
+        return f"Báo cáo {period_label(params['year'], params['quarter'])} về Một cửa điện tử và DVCTT"
+    return (f"Báo cáo tiến độ chương trình từ {dt.date.fromisoformat(params['date_from']):%d/%m/%Y} "
+            f"đến {dt.date.fromisoformat(params['date_to']):%d/%m/%Y}")
+
+
+def create_job(kind: str, params: dict, actor: audit.Actor) -> ReportJob:
+    with transaction.atomic():
+        job = ReportJob.objects.create(kind=kind, params=params, title=title_for(kind, params),
+                                       created_by=actor.user, step="Đang chờ")
+        audit.record(actor, "report.create", job, after={"kind": kind, "params": params})
+    return job
+
+
+def snapshot_for(job: ReportJob) -> dict[str, Any]:
+    p = job.params
+    if job.kind == ReportJob.Kind.ANNUAL:
+        return annual_snapshot(framework_id=p.get("framework_id") or None, year=p.get("year") or None)
+    if job.kind == ReportJob.Kind.QUARTERLY:
+        return quarterly_snapshot(year=int(p["year"]), quarter=int(p["quarter"]))
+    return progress_snapshot(date_from=dt.date.fromisoformat(p["date_from"]),
+                             date_to=dt.date.fromisoformat(p["date_to"]))
+
+
+def _progress(job: ReportJob, percent: int, step: str) -> None:
+    job.progress, job.step = percent, step
+    job.save(update_fields=["progress", "step"])
+
+
+def run_job(job_id: int, *, pdf: bool = True) -> ReportJob:
+    """Generate one job's files, saving progress on the job row as it goes. Never raises for a
+    report problem: the job ends FAILED with the reason."""
+    with transaction.atomic():
+        # Two workers must not take the same job: the row lock decides, the loser sees RUNNING.
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.status != ReportJob.Status.QUEUED:
+            return job
+        job.status, job.started, job.progress, job.step = ReportJob.Status.RUNNING, timezone.now(), 5, "Bắt đầu"
+        job.save(update_fields=["status", "started", "progress", "step"])
+    try:
+        _progress(job, 10, "Thu thập số liệu")
+        snap = snapshot_for(job)
+        job.snapshot, job.is_demo = snap, bool(snap.get("is_demo"))
+        job.save(update_fields=["snapshot", "is_demo"])
+        _progress(job, 30, "Soạn văn bản và vẽ biểu đồ")
+        spec = documents.build(snap, job.params)
+        name = slugify(f"{job.kind}-{job.pk}") or f"report-{job.pk}"
+        job.docx.save(f"{name}.docx", ContentFile(docgen.render_docx(spec)), save=False)
+        _progress(job, 55, "Xuất bảng số liệu Excel")
+        job.xlsx.save(f"{name}.xlsx", ContentFile(docgen.render_xlsx(spec)), save=False)
+        job.save(update_fields=["docx", "xlsx"])
+        if pdf:
+            _progress(job, 65, "Chuyển sang PDF")
+            job.docx.open("rb")
+            try:
+                data = job.docx.read()
+            finally:
+                job.docx.close()
+            job.pdf.save(f"{name}.pdf", ContentFile(docgen.docx_to_pdf(data)), save=False)
+            job.save(update_fields=["pdf"])
+        job.status, job.progress, job.step, job.finished = ReportJob.Status.DONE, 100, "Hoàn thành", timezone.now()
+        job.save(update_fields=["status", "progress", "step", "finished"])
+    except (ReportError, docgen.ConversionError) as e:
+        _fail(job, str(e))
+    except Exception as e:  # a bug must not leave the job "running" forever
+        log.exception("report job %s failed", job.pk)
+        _fail(job, f"Lỗi không mong đợi: {type(e).__name__}: {e}")
+    return job
+
+
+def _fail(job: ReportJob, message: str) -> None:
+    job.status, job.error, job.finished = ReportJob.Status.FAILED, message[:2000], timezone.now()
+    job.step = "Lỗi"
+    job.save(update_fields=["status", "error", "finished", "step"])
+
+
+def _run_in_thread(job_id: int) -> None:
+    try:
+        run_job(job_id)
+    finally:
+        close_old_connections()
+
+
+def start(job: ReportJob) -> None:
+    """Run the job in a daemon thread after the current transaction commits (the thread's own
+    database connection must see the job row)."""
+    def spawn():
+        threading.Thread(target=_run_in_thread, args=(job.pk,), name=f"report-job-{job.pk}", daemon=True).start()
+
+    transaction.on_commit(spawn)
+
+
+def requeue_stale(older_than: dt.timedelta = dt.timedelta(minutes=30)) -> int:
+    """Jobs left RUNNING by a process that died: back to QUEUED (the worker command runs them)."""
+    cutoff = timezone.now() - older_than
+    return ReportJob.objects.filter(Q(status=ReportJob.Status.RUNNING) & Q(started__lt=cutoff)).update(
+        status=ReportJob.Status.QUEUED, step="Chờ chạy lại", progress=0)
+
+
+def download_name(job: ReportJob) -> str:
+    return slugify(f"bao-cao-{job.get_kind_display()}-{job.pk}")[:80] or f"bao-cao-{job.pk}"

@@ -1,0 +1,70 @@
+"""The quarterly one-stop-shop report: per agency and district, totals, previous quarter."""
+
+from __future__ import annotations
+
+from chiso.collection.models import Submission, Value
+from chiso.orgs import audit
+from chiso.reports import services
+from chiso.reports.models import ReportJob
+
+from . import files
+from .base import Q1, Q2, ReportsTestCase
+
+
+def db_total(rnd, code):
+    return sum(Value.objects.filter(submission__round=rnd, submission__status=Submission.Status.APPROVED,
+                                    code=code).values_list("number", flat=True))
+
+
+class QuarterlyReportTestCase(ReportsTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        job = services.create_job("quarterly", {"year": 2024, "quarter": 2}, audit.Actor(user=cls.admin))
+        cls.job = services.run_job(job.pk)
+
+    def test_it_finishes(self):
+        self.assertEqual(self.job.status, ReportJob.Status.DONE, self.job.error)
+
+    def test_it_totals_approved_values_only(self):
+        total = self.job.snapshot["total"]
+        self.assertEqual(total["ho_so_tiep_nhan"], db_total(self.q2, "ho_so_tiep_nhan"))
+        self.assertEqual(total["ho_so_tiep_nhan"], sum(v[0] for v in Q2.values()))
+        self.assertEqual(self.job.snapshot["prev_total"]["ho_so_tiep_nhan"], sum(v[0] for v in Q1.values()))
+        self.assertEqual(self.job.snapshot["missing"], ["UBND huyện Thử"])
+
+    def test_it_lists_agencies_and_totals_in_the_table(self):
+        rows = files.table_rows(self.job, "Bảng 1.")
+        by_name = {r[0]: r for r in rows}
+        self.assertEqual(by_name["Sở Nội vụ"][1:5], ["120", "18", "110", "4"])
+        self.assertEqual(by_name["Sở Nội vụ"][5], "96,5%")  # 110 / (110 + 4)
+        self.assertEqual(by_name["UBND huyện Thử"][1], "—")
+        received = sum(v[0] for v in Q2.values())
+        self.assertEqual(by_name["Toàn tỉnh"][1], str(received))
+        text = files.docx_text(self.job)
+        self.assertIn(f"các cơ quan tiếp nhận {received} hồ sơ", text)
+
+    def test_it_compares_with_the_previous_quarter(self):
+        rows = files.table_rows(self.job, "Bảng 2.")
+        received = [r for r in rows if r[0] == "Hồ sơ tiếp nhận"][0]
+        q1, q2 = sum(v[0] for v in Q1.values()), sum(v[0] for v in Q2.values())
+        self.assertEqual(received[1:], [str(q1), str(q2), f"{q2 - q1:+d}"])
+        self.assertIn(f"số hồ sơ tiếp nhận {q2 - q1:+d}", files.docx_text(self.job))
+
+    def test_it_writes_numbers_to_the_workbook(self):
+        wb = files.xlsx(self.job)
+        ws = wb[[n for n in wb.sheetnames if n.startswith("Bảng 1")][0]]
+        data = {r[0].value: [c.value for c in r] for r in ws.iter_rows(min_row=3) if r[0].value}
+        self.assertEqual(data["Toàn tỉnh"][1], db_total(self.q2, "ho_so_tiep_nhan"))
+        self.assertEqual(data["Sở Tư pháp"][2], 35)
+
+    def test_it_writes_the_pdf(self):
+        text = files.pdf_text(self.job)
+        self.assertIn("Một cửa điện tử", text)
+        self.assertIn("UBND huyện Thử", text)
+
+    def test_it_refuses_a_quarter_without_a_round(self):
+        job = services.create_job("quarterly", {"year": 2030, "quarter": 1}, audit.Actor(user=self.admin))
+        job = services.run_job(job.pk, pdf=False)
+        self.assertEqual(job.status, ReportJob.Status.FAILED)
+        self.assertIn("Chưa có đợt thu thập số liệu Quý 1/2030", job.error)

@@ -101,6 +101,10 @@ class Target(models.Model):
     framework_id = models.CharField(_("bộ chỉ số"), max_length=80, unique=True)
     rank = models.PositiveSmallIntegerField(_("thứ hạng mục tiêu"))
     basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
+    # part of the dashboard's cache key: a new target shows at once
+    updated = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
 
     def __str__(self) -> str:
         return f"{self.framework_id} ≤ {self.rank}"

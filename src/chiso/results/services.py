@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.engine.compute import Result, compute
@@ -293,6 +294,8 @@ def _summary(result: Result, unit: str, target_rank: int) -> dict[str, Any]:
             k = int(np.nanargmax(col))
             best, best_unit = float(col[k]), result.units[k]
             ordered = np.sort(col[finite])[::-1]
+            # Every unit's score, best first: the threshold of any target rank, should the target change.
+            out.setdefault("ladder", {})[code] = [float(v) for v in ordered]
             if len(ordered) >= target_rank:
                 threshold = float(ordered[target_rank - 1])
         node = fw.node(code)
@@ -313,11 +316,52 @@ def _matrix_json(a: np.ndarray) -> list[list[float | None]]:
     return [[None if np.isnan(v) else float(v) for v in row] for row in a]
 
 
+def main_table(summary: dict[str, Any], *, target_rank: int) -> dict[str, Any]:
+    """The dashboard's numbers for one run: the root and each main index (depth 1) with the
+    province's score, its rank, the best unit and the score at ``target_rank``, and the bar and
+    radar chart series.
+
+    Pure function of the run's ``summary``, stored with the run at compute time
+    (``summary["dashboard"]``) and recomputed only when the target rank has changed since.
+    Where peers' main indices are published (``summary["ranking"]``) the rank, best and threshold
+    come from that ranking.  A threshold needs the scores of every unit (``ladder``); runs stored
+    before the ladder existed keep the threshold of their own target rank only.
+    """
+    ranking = summary.get("ranking") or {}
+    peers = {n["code"]: n for n in ranking.get("nodes", [])}
+    same_target = summary.get("target_rank") == target_rank
+
+    def placed(n: dict) -> dict:
+        n = dict(n)
+        source = ranking if n["code"] in peers else summary
+        if n["code"] in peers:
+            n.update({k: peers[n["code"]][k] for k in ("rank", "best", "best_unit", "threshold")})
+        ladder = (source.get("ladder") or {}).get(n["code"])
+        if ladder is not None:
+            n["threshold"] = ladder[target_rank - 1] if len(ladder) >= target_rank else None
+        elif not same_target:
+            n["threshold"] = None
+        n["gap"] = (n["score"] - n["threshold"]) if n["score"] is not None and n["threshold"] is not None else None
+        return n
+
+    nodes = [placed(n) for n in summary.get("nodes", []) if n["depth"] == 1]
+    root = next((placed(n) for n in summary.get("nodes", []) if n["depth"] == 0), None)
+    scored = [n for n in nodes if n["scored"]]
+    return {
+        "target_rank": target_rank, "nodes": nodes, "root": root,
+        "chart": {"labels": [n["name"] for n in scored], "labels_en": [n["name_en"] for n in scored],
+                  "score": [n["score"] for n in scored], "best": [n["best"] for n in scored],
+                  "threshold": [n["threshold"] for n in scored]},
+    }
+
+
 def _store(result: Result, *, unit: str, unit_ref: str, actor: audit.Actor, **fields) -> IndexRun:
     target_rank, _basis = target_for(result.framework.id)
     summary = _summary(result, unit, target_rank)
     summary["target_rank"] = target_rank
     summary.update(fields.pop("summary_extra", {}))
+    # Precomputed here, once, so that the dashboard does not rebuild it on every view.
+    summary["dashboard"] = main_table(summary, target_rank=target_rank)
     i = result.units.index(unit)
     run = IndexRun(
         framework_id=result.framework.id, unit_ref=unit_ref, unit_name=unit, recipe=result.recipe,
@@ -404,22 +448,122 @@ def goalposts_for(fw: Framework, year: int) -> tuple[dict[str, tuple[float | Non
     for g in Goalpost.objects.filter(framework_id=fw.id):
         out[g.code] = (g.lo, g.hi)
         origin[g.code] = g.source + (f" ({DEMO_LABEL})" if g.is_demo else "")
-    indicator_codes = [n.code for n in fw.indicators if n.code not in out]
-    if indicator_codes:
-        table = (PublishedTable.objects.filter(framework_id=fw.id, year__lte=year,
-                                               values__code__in=indicator_codes).distinct().first())
-        if table is not None:
-            vals = table.values.filter(code__in=indicator_codes, value__isnull=False)
-            units = sorted({v.unit_ref for v in vals})
-            codes = sorted({v.code for v in vals})
-            mat = np.full((len(units), len(codes)), np.nan)
-            for v in vals:
-                mat[units.index(v.unit_ref), codes.index(v.code)] = v.value
-            gp: MinMax = fit_minmax(mat)
-            for k, code in enumerate(codes):
-                out[code] = (float(gp.lo_[0, k]), float(gp.hi_[0, k]))
-                origin[code] = _("mốc tính từ bảng “{t}” ({n} tỉnh)").format(t=table.title, n=len(units))
+    fitted, fitted_origin = fitted_goalposts(fw, year, [n.code for n in fw.indicators if n.code not in out])
+    out.update(fitted)
+    origin.update(fitted_origin)
     return out, origin
+
+
+def fitted_goalposts(fw: Framework, year: int, codes: list[str]
+                     ) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
+    """Goalposts of ``codes`` fitted (``fit_minmax``) on the raw indicator values of the last
+    published table of the framework up to ``year``; codes the table lacks are left out."""
+    out: dict[str, tuple[float, float]] = {}
+    origin: dict[str, str] = {}
+    if not codes:
+        return out, origin
+    table = (PublishedTable.objects.filter(framework_id=fw.id, year__lte=year, values__code__in=codes)
+             .distinct().first())
+    if table is None:
+        return out, origin
+    vals = table.values.filter(code__in=codes, value__isnull=False)
+    units = sorted({v.unit_ref for v in vals})
+    found = sorted({v.code for v in vals})
+    mat = np.full((len(units), len(found)), np.nan)
+    for v in vals:
+        mat[units.index(v.unit_ref), found.index(v.code)] = v.value
+    gp: MinMax = fit_minmax(mat)
+    for k, code in enumerate(found):
+        out[code] = (float(gp.lo_[0, k]), float(gp.hi_[0, k]))
+        origin[code] = _("mốc tính từ bảng “{t}” ({n} tỉnh)").format(t=table.title, n=len(units))
+    return out, origin
+
+
+# --- target rank and goalposts entered by the department ---------------------------------------------
+
+# Scoring rules that place a value between peers' minimum and maximum: they need goalposts when
+# peers' raw values are unknown.  ``ratio_to_max`` needs only the maximum.
+GOALPOST_RULES = ("minmax", "ratio_to_max", "zscore", "percentile")
+LO_OPTIONAL_RULES = ("ratio_to_max",)
+
+
+def goalpost_indicators(fw: Framework) -> list:
+    """The framework's indicators whose scoring needs goalposts, in framework order."""
+    return [n for n in fw.indicators if n.scoring is not None and n.scoring.rule in GOALPOST_RULES]
+
+
+def max_rank(fw: Framework) -> int | None:
+    """How many units are ranked in the framework's edition (63 provinces up to 2025), or None
+    when the reference registry does not know the level."""
+    from chiso.reference import load_registry
+
+    try:
+        n = len(load_registry().units_at(dt.date(int(fw.edition), 12, 31), level=fw.level))
+    except (LookupError, TypeError, ValueError):
+        return None
+    return n or None
+
+
+def set_target(fw: Framework, actor: audit.Actor, *, rank: int, basis: str, reason: str = "") -> Target:
+    """Set the province's target rank for ``fw``: one transaction, one audit row."""
+    with transaction.atomic():
+        # Two department users saving at once: the row lock orders them, the last one wins and
+        # both changes are in the audit trail with their own before/after.
+        target = Target.objects.select_for_update().filter(framework_id=fw.id).first()
+        before = {"rank": target.rank, "basis": target.basis} if target is not None else None
+        after = {"rank": rank, "basis": basis}
+        if before == after:
+            return target
+        if target is None:
+            target = Target(framework_id=fw.id)
+        target.rank, target.basis = rank, basis
+        target.updated, target.updated_by = timezone.now(), actor.user
+        target.save()
+        audit.record(actor, "results.target.change", target, before=before, after=after, reason=reason,
+                     object_repr=f"{fw.id}: {rank}")
+    return target
+
+
+@dataclass(frozen=True)
+class GoalpostEntry:
+    """One indicator's goalposts as the department wants them: ``lo``/``hi`` entered, or
+    ``entered=False`` to take them from the last published edition."""
+
+    code: str
+    entered: bool
+    lo: float | None = None
+    hi: float | None = None
+
+
+def save_goalposts(fw: Framework, entries: list[GoalpostEntry], actor: audit.Actor, *, source: str,
+                   reason: str = "") -> int:
+    """Write the goalposts of ``fw``, all or nothing, with one audit row listing every change
+    (before/after per code).  Unchanged indicators keep their source.  Returns the number changed."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    with transaction.atomic():
+        # Lock the framework's rows so that two simultaneous saves do not interleave half-way.
+        current = {g.code: g for g in Goalpost.objects.select_for_update().filter(framework_id=fw.id)}
+        for e in entries:
+            g = current.get(e.code)
+            old = {"lo": g.lo, "hi": g.hi, "source": g.source} if g is not None else None
+            if not e.entered:
+                if g is not None:
+                    g.delete()
+                    before[e.code], after[e.code] = old, None
+                continue
+            if g is not None and (g.lo, g.hi) == (e.lo, e.hi):
+                continue
+            if g is None:
+                g = Goalpost(framework_id=fw.id, code=e.code)
+            g.lo, g.hi, g.source, g.is_demo = e.lo, e.hi, source, False
+            g.updated, g.updated_by = timezone.now(), actor.user
+            g.save()
+            before[e.code], after[e.code] = old, {"lo": e.lo, "hi": e.hi, "source": source}
+        if after or before:
+            audit.record(actor, "results.goalposts.change", ("results.goalpost", fw.id), before=before,
+                         after=after, reason=reason, object_repr=f"{fw.id}: {len(after)}")
+    return len(after)
 
 
 def run_from_round(rnd, actor: audit.Actor) -> IndexRun:
@@ -440,7 +584,7 @@ def run_from_round(rnd, actor: audit.Actor) -> IndexRun:
     gps, gp_origin = goalposts_for(fw, rnd.year)
     indicators = [n.code for n in fw.indicators]
     missing_gp = [c for c in indicators if c in values and c not in gps
-                  and fw.node(c).scoring and fw.node(c).scoring.rule in ("minmax", "ratio_to_max", "zscore", "percentile")]
+                  and fw.node(c).scoring and fw.node(c).scoring.rule in GOALPOST_RULES]
     used = [c for c in indicators if c in values and c not in missing_gp]
     no_value = [c for c in indicators if c not in values]
     data = {unit: {c: values[c] for c in used}}

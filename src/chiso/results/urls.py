@@ -12,4 +12,7 @@ urlpatterns = [
     path("ket-qua/bang/<int:pk>/", views.table_detail, name="results_table"),
     path("ket-qua/nhap/", views.table_import, name="results_import"),
     path("ket-qua/nhap/xac-nhan/", views.table_import_confirm, name="results_import_confirm"),
+    path("ket-qua/muc-tieu/<str:fw_id>/", views.goals, name="results_goals"),
+    path("ket-qua/muc-tieu/<str:fw_id>/hang/", views.target_edit, name="results_target_edit"),
+    path("ket-qua/muc-tieu/<str:fw_id>/moc/", views.goalposts_edit, name="results_goalposts_edit"),
 ]

@@ -7,25 +7,32 @@ Importing tables and computing runs: the standing body (department) only.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseForbidden
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.engine.errors import EngineError
 from chiso.lib import frameworks
+from chiso.lib.vn_format import format_date
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 
 from . import services
-from .forms import ImportForm, RunForm
-from .models import IndexRun, PublishedTable, PublishedValue
+from .forms import GoalpostsForm, ImportForm, RunForm, TargetForm
+from .models import Goalpost, IndexRun, PublishedTable, PublishedValue, Target
 
 # --- access helpers --------------------------------------------------------------------------------
 
@@ -43,36 +50,77 @@ def _department_or_403(request):
 
 # --- dashboard -------------------------------------------------------------------------------------
 
+# The rendered dashboard body is cached per (data stamp, framework, run, language, audience); the
+# stamp changes whenever a run, a published table or a target is added or changed, so entries are
+# never invalidated by hand.  The TTL bounds what an out-of-band edit (shell, admin) can leave stale.
+DASHBOARD_CACHE_SECONDS = 300
+RUN_LIST_FIELDS = ("framework_id", "year", "title", "created", "is_demo", "is_projection", "score", "rank",
+                   "rank_low", "rank_high")
 
-def _framework_ids(runs, tables) -> list[str]:
-    ids = list(dict.fromkeys([*runs.values_list("framework_id", flat=True),
-                              *tables.values_list("framework_id", flat=True)]))
-    return ids
+
+def _dashboard_stamp() -> str:
+    """One cheap query whose answer changes when anything the dashboard shows changes."""
+    q = connection.ops.quote_name
+    run, table, target = (q(m._meta.db_table) for m in (IndexRun, PublishedTable, Target))
+    with connection.cursor() as c:
+        c.execute(f"SELECT (SELECT COUNT(*) FROM {run}), (SELECT MAX(id) FROM {run}), "  # noqa: S608 (table names)
+                  f"(SELECT COUNT(*) FROM {table}), (SELECT MAX(id) FROM {table}), "
+                  f"(SELECT COUNT(*) FROM {target}), (SELECT MAX(updated) FROM {target})")
+        return "|".join(str(x) for x in c.fetchone())
+
+
+def _audience(request) -> str:
+    """Who the body is rendered for: anonymous readers see only runs on published data, the
+    department also sees the management links."""
+    if not request.user.is_authenticated:
+        return "anon"
+    return "dept" if get_scope(request.user).is_department else "user"
 
 
 def dashboard(request):
+    audience = _audience(request)
+    params = f"{request.GET.get('bo', '')}|{request.GET.get('lan', '')}"
+    key = "results:dashboard:" + hashlib.sha256(
+        f"{_dashboard_stamp()}|{params}|{get_language()}|{audience}".encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = _dashboard_body(request, audience)
+        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+    # The compute form carries the reader's CSRF token: rendered per request, outside the cached body.
+    return render(request, "results/dashboard.html", {**body, "can_manage": audience == "dept"})
+
+
+def _dashboard_body(request, audience: str) -> dict:
+    """Render the cacheable part of the dashboard: ``{"html", "is_demo", "has_run", "fw_id", "run_id",
+    "tables"}`` (``tables``: ``(pk, title)`` of the framework's tables, for the department's compute form)."""
     runs = IndexRun.objects.visible_to(request.user)
     tables = PublishedTable.objects.visible_to(request.user)
-    fw_ids = _framework_ids(runs, tables)
-    fw_id = request.GET.get("bo") or (runs.values_list("framework_id", flat=True).first() if runs.exists() else None) \
-        or (fw_ids[0] if fw_ids else None)
-    ctx = {"fw_ids": fw_ids, "fw_id": fw_id, "choices": [], "is_demo": False}
+    fw_ids = list(dict.fromkeys([*runs.values_list("framework_id", flat=True),
+                                 *tables.values_list("framework_id", flat=True)]))
+    fw_id = request.GET.get("bo") or (fw_ids[0] if fw_ids else None)
+    en = (get_language() or "vi")[:2] == "en"
+    ctx: dict = {"fw_ids": fw_ids, "fw_id": fw_id, "choices": [], "can_manage": audience == "dept",
+                 "signed_in": audience != "anon"}
     for i in fw_ids:
         try:
-            ctx["choices"].append((i, frameworks.get_framework(i).label("vi")))
+            ctx["choices"].append((i, frameworks.get_framework(i).label("en" if en else "vi")))
         except EngineError:
             continue
     if fw_id is None or fw_id not in fw_ids:
-        return render(request, "results/dashboard.html", ctx)
+        ctx["fw_id"] = None
+        return {"html": render_to_string("results/_dashboard_body.html", ctx), "is_demo": False,
+                "has_run": False, "fw_id": None, "run_id": None, "tables": []}
     fw = frameworks.get_framework(fw_id)
     unit_ref, unit_name = services.home_province()
-    fw_runs = list(runs.filter(framework_id=fw_id).defer("inputs", "output", "recipe", "goalposts"))
+    fw_runs = list(runs.filter(framework_id=fw_id).only(*RUN_LIST_FIELDS))
     latest_by_year: dict[int, IndexRun] = {}
     for r in fw_runs:  # ordered by -year, -created: the first seen per year is the latest
         latest_by_year.setdefault(r.year, r)
-    run = fw_runs[0] if fw_runs else None
+    run_pk = fw_runs[0].pk if fw_runs else None
     if request.GET.get("lan"):
-        run = next((r for r in fw_runs if str(r.pk) == request.GET["lan"]), run)
+        run_pk = next((r.pk for r in fw_runs if str(r.pk) == request.GET["lan"]), run_pk)
+    run = (runs.only(*RUN_LIST_FIELDS, "summary", "note", "n_units", "basis").get(pk=run_pk)
+           if run_pk is not None else None)
     published = (PublishedValue.objects.filter(table__framework_id=fw_id, unit_ref=unit_ref, code=fw.root.code,
                                                table__is_demo=False)
                  .select_related("table").order_by("table__year"))
@@ -83,25 +131,17 @@ def dashboard(request):
         p = next((p for p in published if p.table.year == y), None)
         trend.append({"year": y, "run": r, "published": p})
     target_rank, target_basis = services.target_for(fw_id)
-    nodes = [n for n in (run.summary.get("nodes", []) if run else []) if n["depth"] == 1]
-    ranking = (run.summary.get("ranking") or {}).get("nodes", []) if run else []
-    ranking_by_code = {n["code"]: n for n in ranking}
-    for n in nodes:
-        peer = ranking_by_code.get(n["code"])
-        if peer:
-            n.update(rank=peer["rank"], best=peer["best"], best_unit=peer["best_unit"], threshold=peer["threshold"])
-        n["gap"] = (n["score"] - n["threshold"]) if n["score"] is not None and n["threshold"] is not None else None
-    root = next((n for n in (run.summary.get("nodes", []) if run else []) if n["depth"] == 0), None)
-    if root and ranking_by_code.get(fw.root.code):
-        root = {**root, **{k: ranking_by_code[fw.root.code][k] for k in ("rank", "best", "best_unit", "threshold")}}
-    if root:
-        root["gap"] = (run.score - root["threshold"]) if run.score is not None and root.get("threshold") is not None \
-            else None
+    main = {"nodes": [], "root": None, "chart": {"labels": [], "labels_en": [], "score": [], "best": [],
+                                                "threshold": []}}
+    if run is not None:
+        stored = run.summary.get("dashboard")
+        main = stored if stored and stored.get("target_rank") == target_rank else \
+            services.main_table(run.summary, target_rank=target_rank)
+    for n in main["nodes"]:
+        n["label"] = n["name_en"] if en else n["name"]
     chart = {
-        "labels": [n["name"] for n in nodes if n["scored"]],
-        "score": [n["score"] for n in nodes if n["scored"]],
-        "best": [n["best"] for n in nodes if n["scored"]],
-        "threshold": [n["threshold"] for n in nodes if n["scored"]],
+        "labels": main["chart"]["labels_en" if en else "labels"],
+        "score": main["chart"]["score"], "best": main["chart"]["best"], "threshold": main["chart"]["threshold"],
         "years": [t["year"] for t in trend],
         # a projection's rank is a bracket: its best end is drawn
         "rank": [(t["run"].rank or t["run"].rank_low if t["run"] else None) or (t["published"].rank if t["published"]
@@ -111,12 +151,12 @@ def dashboard(request):
         "target_rank": target_rank, "unit": unit_name,
     }
     ctx.update({
-        "fw": fw, "run": run, "runs": fw_runs, "nodes": nodes, "root": root, "trend": trend, "chart": chart,
-        "unit_name": unit_name, "target_rank": target_rank, "target_basis": target_basis,
-        "is_demo": bool(run and run.is_demo), "can_manage": get_scope(request.user).is_department,
-        "tables": tables.filter(framework_id=fw_id),
+        "fw": fw, "run": run, "runs": fw_runs, "nodes": main["nodes"], "root": main["root"], "trend": trend,
+        "chart": chart, "unit_name": unit_name, "target_rank": target_rank, "target_basis": target_basis,
     })
-    return render(request, "results/dashboard.html", ctx)
+    return {"html": render_to_string("results/_dashboard_body.html", ctx), "is_demo": bool(run and run.is_demo),
+            "has_run": run is not None, "fw_id": fw_id, "run_id": run.pk if run is not None else None,
+            "tables": list(tables.filter(framework_id=fw_id).values_list("pk", "title")) if audience == "dept" else []}
 
 
 # --- one run, explained ---------------------------------------------------------------------------------
@@ -285,3 +325,99 @@ def table_import_confirm(request):
         os.remove(path)
     messages.success(request, _("Đã nhập bảng “{t}”: {n} đơn vị.").format(t=table.title, n=len(preview.rows)))
     return redirect("results_table", pk=table.pk)
+
+
+# --- target rank and goalposts ---------------------------------------------------------------------
+
+
+def _get_framework_or_404(fw_id: str):
+    try:
+        return frameworks.get_framework(fw_id)
+    except (EngineError, LookupError, OSError):
+        raise Http404(_("Không có bộ chỉ số {id}").format(id=fw_id)) from None
+
+
+def _department_edits_or_403(request, fw_id: str):
+    """``(framework, None)`` for the department; unknown framework -> 404, other roles -> 403."""
+    fw = _get_framework_or_404(fw_id)
+    if not get_scope(request.user).is_department:
+        return fw, HttpResponseForbidden(_("Chỉ cơ quan thường trực được sửa mục tiêu và mốc tính điểm."))
+    return fw, None
+
+
+def _goalpost_rows(fw) -> list[dict]:
+    """Each indicator that needs goalposts with the goalposts in force: entered or fitted on the
+    last published edition (``None`` when neither exists)."""
+    entered = {g.code: g for g in Goalpost.objects.filter(framework_id=fw.id)}
+    nodes = services.goalpost_indicators(fw)
+    fitted, origin = services.fitted_goalposts(fw, 9999, [n.code for n in nodes])
+    rows = []
+    for n in nodes:
+        g = entered.get(n.code)
+        rows.append({"node": n, "entered": g, "fitted": fitted.get(n.code), "fitted_source": origin.get(n.code, "")})
+    return rows
+
+
+@login_required
+def goals(request, fw_id):
+    """Target rank and goalposts of one framework edition: every signed-in role reads them."""
+    fw = _get_framework_or_404(fw_id)
+    target = Target.objects.filter(framework_id=fw.id).select_related("updated_by").first()
+    target_rank, target_basis = services.target_for(fw.id)
+    rows = _goalpost_rows(fw)
+    return render(request, "results/goals.html", {
+        "fw": fw, "target": target, "target_rank": target_rank, "target_basis": target_basis, "rows": rows,
+        "choices": frameworks.framework_choices(), "can_manage": get_scope(request.user).is_department,
+        "is_demo": any(r["entered"] is not None and r["entered"].is_demo for r in rows),
+    })
+
+
+@login_required
+def target_edit(request, fw_id):
+    fw, denied = _department_edits_or_403(request, fw_id)
+    if denied:
+        return denied
+    rank, basis = services.target_for(fw.id)
+    n_units = services.max_rank(fw)
+    form = TargetForm(request.POST or None, n_units=n_units, initial={"rank": rank, "basis": basis})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        services.set_target(fw, audit.Actor.from_request(request), rank=d["rank"], basis=d["basis"],
+                            reason=d["reason"])
+        messages.success(request, _("Đã lưu thứ hạng mục tiêu: {rank}.").format(rank=d["rank"]))
+        return redirect("results_goals", fw_id=fw.id)
+    return render(request, "results/target_edit.html", {"fw": fw, "form": form, "n_units": n_units})
+
+
+def _exact(x: float | None) -> str:
+    """A stored number for a form field, with the decimal comma and without rounding (so that
+    saving the form unchanged changes nothing)."""
+    return "" if x is None else repr(float(x)).replace(".", ",")
+
+
+@login_required
+def goalposts_edit(request, fw_id):
+    fw, denied = _department_edits_or_403(request, fw_id)
+    if denied:
+        return denied
+    rows = _goalpost_rows(fw)
+    initial = {}
+    for r in rows:
+        g, code = r["entered"], r["node"].code
+        initial[f"mode_{code}"] = GoalpostsForm.ENTERED if g is not None else GoalpostsForm.PUBLISHED
+        if g is not None:
+            initial[f"lo_{code}"] = _exact(g.lo)
+            initial[f"hi_{code}"] = _exact(g.hi)
+    form = GoalpostsForm(request.POST or None, indicators=[r["node"] for r in rows], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        source = d["source"] or _("Sở nhập ngày {date}").format(date=format_date(timezone.localdate()))
+        n = services.save_goalposts(fw, d["entries"], audit.Actor.from_request(request), source=source,
+                                    reason=d["reason"])
+        messages.success(request, _("Đã lưu mốc tính điểm: {n} chỉ tiêu thay đổi.").format(n=n))
+        return redirect("results_goals", fw_id=fw.id)
+    by_code = {r["node"].code: r for r in rows}
+    lines = [{**by_code[node.code], "mode": mode, "lo": lo, "hi": hi} for node, mode, lo, hi in form.rows()]
+    return render(request, "results/goalposts_edit.html", {"fw": fw, "form": form, "lines": lines,
+                                                           "is_demo": any(r["entered"] is not None and
+                                                                          r["entered"].is_demo for r in rows)})

@@ -77,6 +77,18 @@ class AccessMatrixTestCase(ResultsTestCase):
         self.check("post", "/ket-qua/tinh/", {"anon": 302, "admin": 302, "officer": 302, "*": 403},
                    data={"table": self.table.pk})
 
+    def test_goals(self):
+        self.check("get", "/ket-qua/muc-tieu/test-fw/", {"anon": 302, "*": 200})
+        self.check("get", "/ket-qua/muc-tieu/no-such-fw/", {"anon": 302, "*": 404})
+        dept = {"anon": 302, "admin": 200, "officer": 200, "*": 403}
+        for url in ["/ket-qua/muc-tieu/test-fw/hang/", "/ket-qua/muc-tieu/test-fw/moc/"]:
+            self.check("get", url, dept)
+            self.check("get", url.replace("test-fw", "no-such-fw"), {"anon": 302, "*": 404})
+        # invalid posts re-show the form (200); others are refused before anything is read
+        self.check("post", "/ket-qua/muc-tieu/test-fw/hang/", dept, data={"rank": "0"})
+        self.check("post", "/ket-qua/muc-tieu/test-fw/moc/", dept,
+                   data={"mode_total_staff": "entered", "hi_total_staff": "x"})
+
     def test_tokens_page(self):
         self.check("get", "/khoa-api/", {"anon": 302, "*": 200})
         mine = Token.objects.get(user=self.alice)

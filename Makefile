@@ -15,7 +15,7 @@ VENDOR_STAMP := $(VENDOR)/.stamp-$(shell cat package.json package-lock.json 2>/d
 LOCALE := src/chiso/site/locale
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
 
-.PHONY: install run test lint bench vendor messages browser-deps postgres test-sqlite test-postgres test-browser
+.PHONY: report-deps install run test lint bench vendor messages browser-deps postgres test-sqlite test-postgres test-browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,7 +44,15 @@ $(LOCALE)/%/LC_MESSAGES/django.mo: $(LOCALE)/%/LC_MESSAGES/django.po
 
 messages: $(MO_FILES)
 
-install: $(STAMP) vendor messages
+# Reports: DOCX -> PDF with LibreOffice; poppler-utils (pdftotext, pdftoppm) for the tests and screenshots;
+# Liberation Serif 2.x (fonts-liberation2), metric-compatible with Times New Roman and, unlike 1.x
+# (fonts-liberation), with every Vietnamese glyph (U+1EA0-1EF9).
+report-deps:
+	command -v soffice >/dev/null || (apt-get update -qq && apt-get install -y --no-install-recommends libreoffice-writer-nogui)
+	command -v pdftoppm >/dev/null || (apt-get update -qq && apt-get install -y --no-install-recommends poppler-utils)
+	fc-list ':family=Liberation Serif:charset=1ea0' | grep -q . || (apt-get update -qq && apt-get install -y --no-install-recommends fonts-liberation2)
+
+install: $(STAMP) vendor messages report-deps
 
 run: install
 	mkdir -p var
@@ -52,6 +60,7 @@ run: install
 	$(MANAGE) load_reference_case --demo
 	$(MANAGE) load_demo_results
 	$(MANAGE) load_program_936 --demo
+	$(MANAGE) load_quarterly_demo --demo
 	$(BIN)/chiso demo
 	@echo ""
 	@echo "  chiso: http://127.0.0.1:$(PORT)/   (demo users: docs/web.md)"
@@ -85,3 +94,4 @@ test: lint browser-deps postgres
 bench: install
 	$(BIN)/python benchmarks/run
 	$(BIN)/python benchmarks/web/run_pages.py
+	$(BIN)/python benchmarks/web/run_reports.py

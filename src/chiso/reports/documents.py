@@ -76,7 +76,7 @@ def _program_blocks(prog: dict, sec: _Sections, *, tasks_title: str, recs_title:
         ["rank", "text", "text", "text", "int", "text"],
         [[t["number"], t["title"], t["lead"], (f"{t['status']} ({t['period']})" if t["status"] else "Chưa báo cáo"),
           t["percent"], LIGHTS[t["light"]]] for t in tasks],
-        widths_cm=[1.1, 5.0, 2.8, 3.4, 1.8, 2.4],
+        widths_cm=[1.3, 4.9, 2.8, 3.3, 1.8, 2.4],
     ))
     kpis = [(t, k) for t in tasks for k in t["kpis"]]
     if kpis:
@@ -116,7 +116,7 @@ def _program_blocks(prog: dict, sec: _Sections, *, tasks_title: str, recs_title:
             ["rank", "text", "text", "text", "text"],
             [[i + 1, r["agency"], r["title"], dt.date.fromisoformat(r["created"]).strftime("%d/%m/%Y"), r["status"]]
              for i, r in enumerate(recs)],
-            widths_cm=[1.1, 3.2, 6.6, 2.3, 3.3],
+            widths_cm=[1.3, 3.2, 6.4, 2.3, 3.3],
         ))
     return blocks
 

@@ -32,6 +32,8 @@ def render_png(chart: Chart, *, width_cm: float = 16.0, height_cm: float = 7.5) 
     try:
         n = len(chart.categories)
         k = max(1, len(chart.series))
+        counts = all(float(v).is_integer() for _n, vs in chart.series for v in vs if v is not None)
+        places = (lambda v: 0) if counts else (lambda v: 2 if abs(v) < 10 else 0)
         if chart.kind in ("bar", "hbar"):
             width = 0.8 / k
             for s, (name, values) in enumerate(chart.series):
@@ -43,11 +45,13 @@ def render_png(chart: Chart, *, width_cm: float = 16.0, height_cm: float = 7.5) 
                     ax.barh(pos, vals, width, label=name, color=COLORS[s % len(COLORS)])
             if chart.kind == "bar":
                 ax.set_xticks(range(n), chart.categories, rotation=20 if n > 4 else 0, ha="right" if n > 4 else "center")
-                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _vn(v, 2 if abs(v) < 10 else 0)))
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _vn(v, places(v))))
+                if counts:
+                    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             else:
                 ax.set_yticks(range(n), chart.categories)
                 ax.invert_yaxis()
-                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _vn(v, 2 if abs(v) < 10 else 0)))
+                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _vn(v, places(v))))
         elif chart.kind == "line":
             for s, (name, values) in enumerate(chart.series):
                 xs = [i for i, v in enumerate(values) if v is not None]

@@ -1,0 +1,99 @@
+"""The three reports for the reference case (Hà Nam, QĐ 936, demonstration data), checked against the
+database; the first page of each is rendered to docs/screenshots/report-*.png."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+
+from chiso.collection.models import Round, Submission, Value
+from chiso.orgs import audit
+from chiso.program.models import Task
+from chiso.reports import services
+from chiso.reports.frameworks import QUARTERLY_ID
+from chiso.reports.models import ReportJob
+from chiso.results.models import IndexRun
+
+from . import files
+
+
+class ReferenceCaseReportsTestCase(TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls._media = tempfile.mkdtemp(prefix="chiso-test-reports-")
+        cls._override = override_settings(PRIVATE_MEDIA_ROOT=Path(cls._media))
+        cls._override.enable()
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls._override.disable()
+        shutil.rmtree(cls._media, ignore_errors=True)
+
+    @classmethod
+    def setUpTestData(cls):
+        for cmd, args in (("load_reference_case", ["--demo"]), ("load_demo_results", []),
+                          ("load_program_936", ["--demo"]), ("load_quarterly_demo", ["--demo"])):
+            call_command(cmd, *args, verbosity=0)
+        actor = audit.Actor()
+        cls.annual = services.run_job(services.create_job(
+            "annual", {"framework_id": "vn-ict-index-2016-province", "year": 2017, "sign_authority": "KT. GIÁM ĐỐC",
+                       "sign_title": "PHÓ GIÁM ĐỐC"}, actor).pk)
+        cls.annual_dti = services.run_job(services.create_job("annual", {}, actor).pk)
+        cls.quarterly = services.run_job(services.create_job("quarterly", {"year": 2017, "quarter": 4}, actor).pk)
+        cls.progress = services.run_job(services.create_job(
+            "progress", {"date_from": "2017-07-01", "date_to": "2017-12-31"}, actor).pk)
+
+    def test_it_generates_every_report(self):
+        for job in (self.annual, self.annual_dti, self.quarterly, self.progress):
+            self.assertEqual(job.status, ReportJob.Status.DONE, job.error)
+            self.assertTrue(job.is_demo)
+            self.assertIn("DỮ LIỆU MINH HỌA", files.pdf_text(job))
+
+    def test_it_renders_first_pages(self):
+        for job, name in ((self.annual_dti, "report-annual"), (self.quarterly, "report-quarterly"),
+                          (self.progress, "report-progress")):
+            self.assertGreater(files.first_page_png(job, name).stat().st_size, 10_000)
+
+    def test_annual_matches_the_run(self):
+        run = IndexRun.objects.filter(framework_id="vn-dti-2022-province").latest("year", "created")
+        text = files.docx_text(self.annual_dti)
+        score = f"{run.score:.4f}".replace(".", ",")
+        self.assertIn(f"đạt {score} điểm, hạng {run.rank}/{run.n_units}", text)
+        self.assertIn(f"đạt {score} điểm", files.pdf_text(self.annual_dti))
+        rows = files.table_rows(self.annual_dti, "Bảng 2.")
+        by_code = {n["name"]: n for n in run.summary["nodes"] if n["depth"] == 1}
+        for row in rows[1:]:
+            self.assertEqual(row[1], f"{by_code[row[0]]['score']:.4f}".replace(".", ","))
+            self.assertEqual(row[2], str(by_code[row[0]]["rank"]))
+
+    def test_annual_lists_tasks_and_open_recommendations(self):
+        text = files.docx_text(self.annual)
+        for task in Task.objects.all():
+            self.assertIn(task.title, text)
+        self.assertIn("Sở Tư pháp", files.table_rows(self.annual, "Bảng 3.")[-1][2] + text)
+
+    def test_quarterly_matches_approved_values(self):
+        rnd = Round.objects.get(framework_id=QUARTERLY_ID, year=2017, quarter=4)
+        received = sum(Value.objects.filter(submission__round=rnd, submission__status=Submission.Status.APPROVED,
+                                            code="ho_so_tiep_nhan").values_list("number", flat=True))
+        total = f"{int(received):,}".replace(",", ".")
+        self.assertIn(f"các cơ quan tiếp nhận {total} hồ sơ", files.docx_text(self.quarterly))
+        self.assertEqual(files.table_rows(self.quarterly, "Bảng 1.")[-1][:2], ["Toàn tỉnh", total])
+        ws = files.xlsx(self.quarterly)
+        sheet = ws[[n for n in ws.sheetnames if n.startswith("Bảng 1")][0]]
+        last = [r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] == "Toàn tỉnh"][0]
+        self.assertEqual(last[1], received)
+        self.assertEqual(len(self.quarterly.snapshot["missing"]), 1)
+
+    def test_progress_lists_the_program_tasks(self):
+        snap = self.progress.snapshot["program"]
+        self.assertTrue(snap["available"])
+        self.assertEqual(len(snap["tasks"]), Task.objects.count())
+        rows = files.table_rows(self.progress, "Tình hình thực hiện các nhiệm vụ")
+        self.assertEqual(len(rows) - 1, Task.objects.count())

@@ -74,3 +74,31 @@ class ExcelImportTestCase(BaseTestCase):
         r = self.client.post(f"/bieu-mau/{self.sub_a.pk}/nhap-excel/xac-nhan/", {"token": "abc"}, follow=True)
         self.assertContains(r, "hết hạn")
         self.assertFalse(Value.objects.exists())
+
+    def confirm(self, rows):
+        r = self.client.post(self.url(), {"file": book(rows)})
+        return self.client.post(f"/bieu-mau/{self.sub_a.pk}/nhap-excel/xac-nhan/", {"token": r.context["token"]},
+                                follow=True)
+
+    def test_it_audits_each_changed_value_of_an_import(self):
+        self.fill_a()
+        self.login(self.alice)
+        r = self.confirm([["total_staff", "", "", "", "", 10, None],
+                          ["it_staff", "", "", "", "", 4, "tăng"],
+                          ["has_portal", "", "", "", "", 0, None]])
+        self.assertContains(r, "Đã nhập 3 giá trị")
+        entries = AuditEntry.objects.filter(action="value.change", reason="Nhập từ Excel").order_by("id")
+        self.assertEqual([(e.before["number"], e.after["number"]) for e in entries], [(2.0, 4.0), (1.0, 0.0)])
+        self.assertEqual({e.user_name for e in entries}, {"alice"})
+        self.assertEqual(entries[0].after["comment"], "tăng")
+        versions = dict(Value.objects.values_list("code", "version"))
+        self.assertEqual(versions, {"total_staff": 1, "it_staff": 2, "has_portal": 2})
+
+    def test_it_writes_nothing_when_the_form_is_locked_before_confirm(self):
+        self.login(self.alice)
+        r = self.client.post(self.url(), {"file": book([["total_staff", "", "", "", "", 10, None]])})
+        self.set_status(self.sub_a, "approved")
+        r = self.client.post(f"/bieu-mau/{self.sub_a.pk}/nhap-excel/xac-nhan/", {"token": r.context["token"]})
+        self.assertEqual(r.status_code, 403)
+        self.assertFalse(Value.objects.exists())
+        self.assertFalse(AuditEntry.objects.filter(action="value.change").exists())

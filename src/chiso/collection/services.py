@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.lib import frameworks
-from chiso.lib.periods import period_end, previous_periods
+from chiso.lib.periods import period_end, period_label, previous_periods
 from chiso.lib.vn_format import format_number, parse_number
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, AuditEntry, Membership, Notice, Responsibility
@@ -334,10 +334,15 @@ class Check:
 _OPS = {"lte": lambda a, b: a <= b, "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b}
 
 
-def check_submission(sub: Submission, fw=None) -> Check:
+def check_submission(sub: Submission, fw=None, *, codes: list[str] | None = None,
+                     values: dict[str, Value] | None = None) -> Check:
+    """Missing values and failed cross-indicator rules. A page that already holds the form's
+    ``codes`` and ``values`` (code -> Value) passes them to save their queries."""
     fw = fw or frameworks.get_framework(sub.round.framework_id)
-    codes = indicator_codes(fw, sub.agency_id)
-    values = {v.code: v for v in sub.values.all()}
+    if codes is None:
+        codes = indicator_codes(fw, sub.agency_id)
+    if values is None:
+        values = {v.code: v for v in sub.values.all()}
     out = Check(missing=[c for c in codes if c not in values or values[c].is_empty])
     for rule in ValidationRule.objects.filter(framework_id=fw.id, left_code__in=codes):
         left = values.get(rule.left_code)
@@ -464,25 +469,27 @@ def create_round(actor: audit.Actor, **fields) -> Round:
 
 
 def previous_values(sub: Submission, codes: list[str]) -> dict[str, list[tuple[str, Value]]]:
-    """The same agency's values of the previous three periods of the same framework."""
+    """The same agency's values of the previous three periods of the same framework, newest
+    first: ``{code: [(period label, Value), ...]}``, codes without any previous value left out."""
     periods = previous_periods(sub.round.year, sub.round.quarter)
-    out: dict[str, list[tuple[str, Value]]] = {}
     rounds = {
-        (r.year, r.quarter): r
-        for r in Round.objects.filter(framework_id=sub.round.framework_id, year__gte=periods[-1][0])
+        (year, quarter): pk
+        for pk, year, quarter in Round.objects.filter(
+            framework_id=sub.round.framework_id, year__gte=periods[-1][0]
+        ).values_list("pk", "year", "quarter")
     }
-    wanted = [rounds[p] for p in periods if p in rounds]
+    wanted = [(p, rounds[p]) for p in periods if p in rounds]
     if not wanted:
-        return out
-    values = Value.objects.filter(
-        submission__round__in=wanted, submission__agency_id=sub.agency_id, code__in=codes
-    ).select_related("submission__round")
-    by_round = {}
-    for v in values:
-        by_round.setdefault(v.code, {})[v.submission.round_id] = v
-    for code in codes:
-        out[code] = [(r.period, by_round[code][r.pk]) for r in wanted if r.pk in by_round.get(code, {})]
-    return out
+        return {}
+    found: dict[str, dict[int, Value]] = {}
+    for v in Value.objects.filter(
+        submission__round_id__in=[pk for _p, pk in wanted], submission__agency_id=sub.agency_id, code__in=codes
+    ).select_related("submission"):
+        found.setdefault(v.code, {})[v.submission.round_id] = v
+    return {
+        code: [(period_label(*p), by_round[pk]) for p, pk in wanted if pk in by_round]
+        for code, by_round in found.items()
+    }
 
 
 @dataclass

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,11 +15,15 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.lib import frameworks
+from chiso.lib.templatetags import text_in, vn_number
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import AuditEntry
@@ -101,15 +106,48 @@ def round_remind(request, pk):
 # --- the form -----------------------------------------------------------------------------------------
 
 
-def _row_context(sub, node, value, *, can_edit, prev=(), error=None, saved=False, conflict=None, raw=None):
+class _RowUrls:
+    """The per-indicator URLs of one form, reversed once and filled in per code (a form has up
+    to a few hundred rows, each with three links)."""
+
+    MARK = "__code__"
+
+    def __init__(self, pk: int):
+        self.patterns = {name: reverse(name, args=[pk, self.MARK]) for name in
+                         ("value_save", "evidence_upload", "value_history")}
+
+    def __call__(self, code: str) -> dict[str, str]:
+        # the quoting reverse() applies to an argument
+        quoted = quote(code, safe=RFC3986_SUBDELIMS + "/~:@")
+        return {name: url.replace(self.MARK, quoted) for name, url in self.patterns.items()}
+
+
+def _prev_text(value: Value) -> str:
+    return value.choice or vn_number(value.number)
+
+
+def _row_context(sub, node, value, *, can_edit, prev=(), error=None, saved=False, conflict=None, raw=None,
+                 urls=None, lang=None):
+    """Everything one row of the form shows, computed here rather than in the template (the row
+    template is rendered once per indicator)."""
+    lang = (lang or get_language() or "vi")[:2]
+    lo, hi = node.value_range
+    urls = (urls or _RowUrls(sub.pk))(node.code)
     return {
-        "sub": sub, "node": node, "value": value, "can_edit": can_edit, "prev": prev,
+        "code": node.code, "label": node.label(lang), "unit": node.unit,
+        "range": f"[{vn_number(lo)}; {vn_number(hi)}]" if lo is not None or hi is not None else "",
+        "definition": text_in(node.definition, lang), "source": node.source,
+        "return_note": value.return_note if value is not None else "",
+        "comment": value.comment if value is not None else "",
+        "version": value.version if value is not None else 0,
+        "can_edit": can_edit, "prev": [(period, _prev_text(v)) for period, v in prev],
         "kind": frameworks.indicator_kind(node),
         "levels": list((node.scoring.params.get("levels") or {}).keys()) if node.scoring else [],
         "text": raw if raw is not None else services.input_text(value, node),
         "shown": services.display_value(value, node),
         "evidence": list(value.evidence.all()) if value is not None and value.pk else [],
         "error": error, "saved": saved, "conflict": conflict,
+        "save_url": urls["value_save"], "upload_url": urls["evidence_upload"], "history_url": urls["value_history"],
     }
 
 
@@ -123,14 +161,16 @@ def submission(request, pk):
     values = {v.code: v for v in sub.values.prefetch_related("evidence")}
     prev = services.previous_values(sub, codes)
     editable = services.can_edit(sub, scope)
+    urls, lang = _RowUrls(sub.pk), get_language()
     sections = []
     for group, nodes in groups:
         rows = [
-            _row_context(sub, n, values.get(n.code), can_edit=editable, prev=prev.get(n.code, []))
+            _row_context(sub, n, values.get(n.code), can_edit=editable, prev=prev.get(n.code, []), urls=urls,
+                         lang=lang)
             for n in nodes
         ]
         sections.append({"group": group, "rows": rows})
-    check = services.check_submission(sub, fw)
+    check = services.check_submission(sub, fw, codes=codes, values=values)
     ctx = {
         "sub": sub, "fw": fw, "sections": sections, "can_edit": editable,
         "can_submit": editable and scope.can_sign(sub.agency_id),

@@ -1,0 +1,93 @@
+"""The agency's form page (/bieu-mau/<pk>/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from chiso.collection import services, views
+from chiso.collection.models import Round, Submission, Value
+from chiso.orgs import audit
+
+from .base import BaseTestCase
+
+
+class SubmissionTestCase(BaseTestCase):
+    def url(self, sub=None):
+        return f"/bieu-mau/{(sub or self.sub_a).pk}/"
+
+    def add_previous_year(self, number=8.0):
+        rnd = Round.objects.create(framework_id="test-fw", year=2023, title="Đợt 2023", opens_on=dt.date(2023, 1, 1),
+                                   due_on=dt.date(2023, 2, 1), locks_on=dt.date(2023, 3, 1))
+        old = Submission.objects.create(round=rnd, agency=self.a, status="approved")
+        Value.objects.create(submission=old, code="total_staff", number=number, version=1)
+        Value.objects.create(submission=old, code="has_portal", number=1.0, version=1)
+
+    def test_it_shows_the_agency_indicators_with_their_metadata(self):
+        self.login(self.alice)
+        r = self.client.get(self.url())
+        self.assertEqual([row["code"] for s in r.context["sections"] for row in s["rows"]],
+                         ["total_staff", "it_staff", "has_portal"])
+        self.assertContains(r, "Tổng số cán bộ")
+        self.assertContains(r, "Đơn vị: người")
+        self.assertContains(r, "Khoảng: [0; —]")
+        self.assertContains(r, "Số cán bộ trong biên chế")
+        self.assertContains(r, "Nguồn: Báo cáo của Sở Nội vụ")
+        self.assertContains(r, f'hx-post="/bieu-mau/{self.sub_a.pk}/chi-so/total_staff/"')
+        self.assertNotContains(r, "pct_online")
+
+    def test_it_shows_saved_values_and_versions(self):
+        self.fill_a(total="1234,5")
+        self.login(self.alice)
+        r = self.client.get(self.url())
+        self.assertContains(r, 'value="1234,5"')
+        self.assertContains(r, '<input type="hidden" name="version" value="1">')
+        self.assertContains(r, "3/3")
+
+    def test_it_shows_previous_periods_beside_the_field(self):
+        self.add_previous_year()
+        self.login(self.alice)
+        r = self.client.get(self.url())
+        rows = {row["code"]: row for s in r.context["sections"] for row in s["rows"]}
+        self.assertEqual(rows["total_staff"]["prev"], [("Năm 2023", "8")])
+        self.assertEqual(rows["it_staff"]["prev"], [])
+        self.assertContains(r, "Năm 2023: <strong>8</strong>")
+
+    def test_it_is_read_only_after_approval(self):
+        self.fill_a()
+        self.set_status(self.sub_a, "approved")
+        self.login(self.alice)
+        r = self.client.get(self.url())
+        self.assertNotContains(r, 'name="value"')
+        self.assertContains(r, '<strong class="shown">Có</strong>')
+
+    def test_it_renders_with_a_fixed_number_of_queries(self):
+        # session, user, memberships, submission, responsibilities, values, their evidence,
+        # previous rounds, previous values, validation rules, unread notices
+        self.add_previous_year()
+        self.fill_a()
+        self.login(self.alice)
+        with self.assertNumQueries(11):
+            r = self.client.get(self.url())
+        self.assertEqual(r.status_code, 200)
+
+    def test_it_hides_other_agency(self):
+        self.login(self.bob)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+
+    def test_it_builds_row_links_as_reverse_does(self):
+        urls = views._RowUrls(self.sub_a.pk)
+        for code in ("total_staff", "HT1.2", "a b", "chỉ_số", "x%y"):
+            got = urls(code)
+            for name in ("value_save", "evidence_upload", "value_history"):
+                self.assertEqual(got[name], reverse(name, args=[self.sub_a.pk, code]))
+
+    def test_it_keeps_the_same_queries_for_more_values(self):
+        self.login(self.alice)
+        services.save_values(self.sub_a.pk, [services.Change("total_staff", "1")], audit.Actor(user=self.alice))
+        with self.assertNumQueries(10):  # no previous round: its values are not queried
+            self.client.get(self.url())
+        self.fill_a()
+        with self.assertNumQueries(10):
+            self.client.get(self.url())

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from chiso.collection.models import Round, Submission, Value
+from chiso.lib.vn_format import format_number
+from chiso.results.models import IndexRun
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "chiso-demo-2017"
@@ -29,12 +31,23 @@ def logout(page):
 @pytest.fixture
 def case(live_server):
     call_command("load_reference_case", "--demo", verbosity=0)
+    call_command("load_demo_results", verbosity=0)  # goalposts and peers for the projection
     sub = Round.objects.get(year=2017).submissions.get(agency__code="A35.STTTT")
     return live_server.url, sub
 
 
+def dashboard_score(page, base, framework_id):
+    page.goto(f"{base}/ket-qua/?bo={framework_id}")
+    return page.inner_text("#kpi-score")
+
+
 def test_it_fills_submits_returns_corrects_and_approves(page, case, shot):
     base, sub = case
+    fw_id = sub.round.framework_id
+    login(page, base, "sotttt.thamdinh")
+    before = dashboard_score(page, base, fw_id)
+    logout(page)
+
     login(page, base, "sotttt.nhaplieu")
     shot(page, "home-agency")
     page.goto(f"{base}/bieu-mau/{sub.pk}/")
@@ -100,6 +113,19 @@ def test_it_fills_submits_returns_corrects_and_approves(page, case, shot):
     sub.refresh_from_db()
     assert sub.status == Submission.Status.APPROVED
     assert Value.objects.get(submission=sub, code=codes[0]).number == 60.0
+
+    # the department computes the index from the approved values; the dashboard shows the new result
+    page.goto(f"{base}/dot/{sub.round_id}/")
+    page.click("#compute-btn")
+    page.wait_for_url(f"{base}/ket-qua/lan-tinh/*/")
+    run = IndexRun.objects.filter(framework_id=fw_id).latest("created")
+    assert "Số liệu ICT Index năm 2017" in run.title
+    inputs = run.inputs  # the corrected, approved value went in
+    assert inputs["values"][inputs["units"].index(run.unit_name)][inputs["codes"].index(codes[0])] == 60.0
+    after = dashboard_score(page, base, fw_id)
+    assert after == format_number(run.score, 4)
+    assert after != before
+    shot(page, "dashboard-after-approval")
 
 
 def test_it_imports_excel(page, case, shot, tmp_path):

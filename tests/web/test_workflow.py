@@ -163,6 +163,17 @@ class BoardTestCase(BaseTestCase):
         self.assertContains(r, "3/3")
         self.assertContains(r, "3 ngày")
 
+    def test_it_offers_the_department_to_compute_from_approved_values(self):
+        self.login(self.officer)
+        r = self.client.get(f"/dot/{self.round.pk}/")
+        self.assertNotContains(r, 'id="compute-btn"')  # nothing approved yet
+        self.set_status(self.sub_a, "approved")
+        r = self.client.get(f"/dot/{self.round.pk}/")
+        self.assertContains(r, 'action="/ket-qua/tinh/"')
+        self.assertContains(r, f'<input type="hidden" name="round" value="{self.round.pk}">')
+        self.login(self.alice)
+        self.assertNotContains(self.client.get(f"/dot/{self.round.pk}/"), 'id="compute-btn"')
+
     def test_agency_sees_only_its_row(self):
         self.login(self.alice)
         r = self.client.get(f"/dot/{self.round.pk}/")

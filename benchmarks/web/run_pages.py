@@ -6,6 +6,15 @@ it with gunicorn and measures the results dashboard and an agency's form page wi
 threads (http.client, keep-alive). Finally times an Excel upload of 10 000 values through the
 import views (preview, then confirm: all or nothing). Prints its figures; asserts nothing.
 
+Server: gunicorn with --workers sync workers (default 2 × CPU + 1) and persistent database
+connections (DB_CONN_MAX_AGE=60 unless set), as a deployment runs. With 20 closed-loop clients
+on few cores a request mostly waits for the others: latency ≈ clients × CPU per request ÷ cores,
+and more workers or threads cannot shorten it once the cores are busy. So beside the latencies
+the benchmark prints the CPU per request (gunicorn's processes from /proc, plus the client
+threads; on PostgreSQL the database server's own CPU is not counted), the latency that CPU
+implies on idle cores, and the load average at the start: other work on the machine inflates
+the latencies, not the CPU figure.
+
     .venv/bin/python benchmarks/web/run_pages.py [--requests 400] [--workers 5]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python benchmarks/web/run_pages.py
 """
@@ -170,6 +179,40 @@ def measure(port: int, path: str, cookie: str, n: int, clients: int) -> list[flo
     return times
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) used so far by a process and its children still running (gunicorn's
+    master and workers), from /proc; None where there is no /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(entry) == pid or int(fields[1]) == pid:  # fields[1] is the parent's pid
+                total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    except OSError:
+        return None
+    return total
+
+
+def measure_cpu(server_pid: int, *args) -> tuple[list[float], float | None, float]:
+    """``measure(*args)`` plus the CPU seconds per request spent by the server and by the clients.
+
+    On a machine shared with other work the latencies grow with the load; the CPU per request
+    does not, and bounds what 20 closed-loop clients can see on idle cores: each request waits
+    for the others' service, clients × CPU per request ÷ cores."""
+    s0, c0 = cpu_seconds(server_pid), time.process_time()
+    times = measure(*args)
+    s1, c1 = cpu_seconds(server_pid), time.process_time()
+    n = len(times)
+    return times, (s1 - s0) / n if s0 is not None and s1 is not None else None, (c1 - c0) / n
+
+
 def report(name: str, times: list[float]) -> None:
     ms = sorted(t * 1000 for t in times)
     p95 = ms[min(len(ms) - 1, int(round(0.95 * len(ms))) - 1)]
@@ -220,12 +263,16 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
     args = ap.parse_args()
     var = setup_env()
-    print(f"chiso web benchmark — {os.cpu_count()} CPU, database {os.environ.get('DATABASE_URL', 'SQLite')}")
+    print(f"chiso web benchmark — {os.cpu_count()} CPU, database {os.environ.get('DATABASE_URL', 'SQLite')}, "
+          f"load average {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)")
     info = build()
     print(f"  built in {info['seconds']:.1f} s: 30 agencies, {info['rounds']} quarterly rounds, 100 indicators, "
           f"{info['values']} values, {info['audit']} audit rows")
     port = free_port()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), str(REPO / "src"), os.environ.get("PYTHONPATH", "")]))
+    # Persistent database connections, as a deployment runs (settings read DB_CONN_MAX_AGE): without
+    # them every request opens a connection — about 2 ms of CPU on SQLite, a backend fork on PostgreSQL.
+    env.setdefault("DB_CONN_MAX_AGE", "60")
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     proc = subprocess.Popen([gunicorn, "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
                              "bench_wsgi:application"], env=env, cwd=str(HERE))
@@ -240,11 +287,18 @@ def main() -> int:
         cookie_officer = session_cookie(info["officer"])
         pages = [("dashboard /ket-qua/", "/ket-qua/", cookie_admin),
                  (f"form /bieu-mau/{info['form']}/", f"/bieu-mau/{info['form']}/", cookie_officer)]
-        print(f"  gunicorn: {args.workers} workers; {args.clients} concurrent clients; {args.requests} requests per page")
+        print(f"  gunicorn: {args.workers} sync workers, DB_CONN_MAX_AGE={env['DB_CONN_MAX_AGE']}; "
+              f"{args.clients} concurrent clients; {args.requests} requests per page")
         for name, path, cookie in pages:
             measure(port, path, cookie, args.clients * 2, args.clients)  # warm-up
             report(name + " (1 client)", measure(port, path, cookie, 50, 1))
-            report(name, measure(port, path, cookie, args.requests, args.clients))
+            times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, cookie, args.requests, args.clients)
+            report(name, times)
+            if server_cpu is not None:
+                cpu = server_cpu + client_cpu
+                print(f"  {'':<28} CPU per request: server {server_cpu * 1000:.1f} ms + clients "
+                      f"{client_cpu * 1000:.1f} ms; on {os.cpu_count()} idle cores {args.clients} clients wait "
+                      f"about {args.clients * cpu / (os.cpu_count() or 1) * 1000:.0f} ms")
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=20)

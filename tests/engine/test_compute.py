@@ -181,3 +181,9 @@ def test_it_records_provenance_per_cell():
     r = compute(ICT, {"a": {"htkt": 0.1, "htnl": 0.2, "ud": 0.3}, "b": {"htkt": 0.3, "htnl": 0.2, "ud": 0.1}},
                 sources={"a": "Sở TT&TT, đợt 2024"})
     assert r.sources[("a", "htkt")] == "Sở TT&TT, đợt 2024" and r.sources[("b", "ud")] == "input"
+
+
+def test_it_computes_with_no_input_codes_under_reweight():
+    # A unit with no value at all: nothing to hash, nothing to score, the total is missing.
+    r = compute(ICT, [[], []], units=["a", "b"], codes=[], missing="reweight")
+    assert np.all(np.isnan(r.total)) and r.rank_of("a") is None

@@ -632,7 +632,9 @@ def _source_of(sources: Mapping[Any, str] | str | None, unit: str, code: str) ->
 def _digest(units: list[str], codes: list[str], mat: np.ndarray) -> str:
     h = hashlib.sha256()
     h.update(json.dumps([units, codes]).encode())
-    h.update(memoryview(np.ascontiguousarray(mat)).cast("B"))
+    arr = np.ascontiguousarray(mat)
+    if arr.size:  # a zero-size view cannot be cast to bytes
+        h.update(memoryview(arr).cast("B"))
     return h.hexdigest()
 
 

@@ -113,13 +113,14 @@ class Actual:
     is_demo: bool = False
 
 
-def kpi_actuals(kpis: list[Kpi]) -> dict[int, Actual]:
+def kpi_actuals(kpis: list[Kpi], *, as_of: dt.date | None = None) -> dict[int, Actual]:
     """The actual of each KPI, from APPROVED data only.
 
     ``indicator`` KPIs: the value of the indicator in approved submissions of the latest round
     (year, then quarter) of the KPI's framework that has one; the source agency's value when the
     KPI names one, otherwise the mean over agencies. ``reported`` KPIs: the value in the latest
-    approved progress report of the task. Two queries in all.
+    approved progress report of the task. With ``as_of``, only periods that ended by that date
+    count (a report on an earlier date). Two queries in all.
     """
     out: dict[int, Actual] = {k.pk: Actual(None) for k in kpis}
     ind = [k for k in kpis if k.source == Kpi.Source.INDICATOR]
@@ -134,6 +135,8 @@ def kpi_actuals(kpis: list[Kpi]) -> dict[int, Actual]:
         )
         by_key: dict[tuple[str, str], list] = defaultdict(list)
         for code, number, agency_id, fw, year, quarter, demo in rows:
+            if as_of is not None and period_end(year, quarter) > as_of:
+                continue
             by_key[(fw, code)].append((year, quarter or 0, agency_id, number, demo, quarter))
         for k in ind:
             cands = by_key.get((k.framework_id, k.indicator_code), [])
@@ -158,6 +161,8 @@ def kpi_actuals(kpis: list[Kpi]) -> dict[int, Actual]:
             .order_by("kpi_id", "-report__year", "-report__quarter")
         )
         for kpi_id, value, year, quarter, demo in rows:
+            if as_of is not None and period_end(year, quarter) > as_of:
+                continue
             if out[kpi_id].value is None:
                 out[kpi_id] = Actual(value, period_label(year, quarter), _("Báo cáo tiến độ đã phê duyệt"), demo)
     return out

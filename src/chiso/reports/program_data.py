@@ -36,39 +36,6 @@ def unavailable(note: str) -> dict[str, Any]:
     return {"available": False, "note": note}
 
 
-def kpi_actual(kpi, as_of: dt.date) -> tuple[float | None, str]:
-    """The KPI's actual value up to ``as_of`` and where it came from.
-
-    ``indicator`` KPIs: the approved values of the indicator in the latest round of its framework
-    whose period ended by ``as_of`` (one agency's value when ``source_agency`` is set, else the mean
-    over the agencies, as ``results.services.province_values``). ``reported`` KPIs: the value in the
-    latest approved progress report of the task up to ``as_of``.
-    """
-    from chiso.lib.periods import period_end
-
-    if kpi.source == "indicator":
-        from chiso.collection.models import Round, Submission, Value
-
-        rounds = [r for r in Round.objects.filter(framework_id=kpi.framework_id) if period_end(r.year, r.quarter) <= as_of]
-        for rnd in rounds:  # newest first
-            qs = Value.objects.filter(submission__round=rnd, submission__status=Submission.Status.APPROVED,
-                                      code=kpi.indicator_code, number__isnull=False)
-            if kpi.source_agency_id:
-                qs = qs.filter(submission__agency_id=kpi.source_agency_id)
-            nums = list(qs.values_list("number", flat=True))
-            if nums:
-                return sum(nums) / len(nums), f"{rnd.title} ({len(nums)} cơ quan)"
-        return None, ""
-    from chiso.program.models import KpiValue, ProgressReport
-
-    kv = (KpiValue.objects.filter(kpi=kpi, report__status=ProgressReport.Status.APPROVED)
-          .select_related("report").order_by("-report__year", "-report__quarter").first())
-    ends = [kv] if kv is not None and period_end(kv.report.year, kv.report.quarter) <= as_of else []
-    if not ends:
-        return None, ""
-    return ends[0].value, f"báo cáo {ends[0].report.period}"
-
-
 def program_state(*, framework_id: str | None, as_of: dt.date, date_from: dt.date | None = None) -> dict[str, Any]:
     """Tasks, KPIs (with actuals and lights), the latest approved progress per task up to
     ``as_of``, and recommendations (all open ones, and those created from ``date_from`` on)."""
@@ -94,12 +61,17 @@ def program_state(*, framework_id: str | None, as_of: dt.date, date_from: dt.dat
         reports[rep.task_id] = rep  # ordered: the last one wins
         if date_from is None or end >= date_from:
             period_reports.append(rep)
+    from chiso.program.services import kpi_actuals
+
     tasks = []
     demo = False
-    for task in program.tasks.select_related("lead_agency").prefetch_related("kpis", "supporting_agencies"):
+    all_tasks = list(program.tasks.select_related("lead_agency").prefetch_related("kpis", "supporting_agencies"))
+    actuals = kpi_actuals([k for t in all_tasks for k in t.kpis.all()], as_of=as_of)
+    for task in all_tasks:
         kpis = []
         for kpi in task.kpis.all():
-            actual, origin = kpi_actual(kpi, as_of)
+            got = actuals[kpi.pk]
+            actual, origin = got.value, (f"{got.source} — {got.period}" if got.value is not None else "")
             light = lights.kpi_light(actual=actual, target=kpi.target, baseline=kpi.baseline,
                                      direction=kpi.direction, start=program.starts_on, due=kpi.due_on, as_of=as_of)
             kpis.append({"name": kpi.name, "unit": kpi.unit, "baseline": kpi.baseline, "target": kpi.target,

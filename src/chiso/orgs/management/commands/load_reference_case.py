@@ -170,7 +170,8 @@ class Command(BaseCommand):
             for code in codes[: max(1, round(len(codes) * share))]:
                 node = fw.node(code)
                 lo, hi = node.value_range
-                top = hi if hi is not None else 150.0
+                # Open-ended indicators: a plausible scale (computers per person ~1; subscriptions per 100 people).
+                top = hi if hi is not None else (1.2 if node.unit.endswith("/người") else 150.0)
                 prev = (base or {}).get(code)
                 x = prev * rng.uniform(1.0, 1.15) if prev else rng.uniform(0.35, 0.9) * top
                 Value.objects.update_or_create(

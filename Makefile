@@ -13,7 +13,8 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 VENDOR := src/chiso/static/vendor
 VENDOR_STAMP := $(VENDOR)/.stamp-$(shell cat package.json package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 LOCALE := src/chiso/site/locale
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
+# One catalogue for the project (site/locale) plus one per app (<app>/locale), which Django finds itself.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po src/chiso/*/locale/*/LC_MESSAGES/django.po))
 
 .PHONY: report-deps install run test lint bench vendor messages browser-deps postgres test-sqlite test-postgres test-browser
 
@@ -38,7 +39,7 @@ $(VENDOR_STAMP): package.json package-lock.json
 vendor: $(VENDOR_STAMP)
 
 # Translations: the .po files are the source; .mo files are compiled here (gitignored).
-$(LOCALE)/%/LC_MESSAGES/django.mo: $(LOCALE)/%/LC_MESSAGES/django.po
+%/LC_MESSAGES/django.mo: %/LC_MESSAGES/django.po
 	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y --no-install-recommends gettext)
 	msgfmt --check -o $@ $<
 

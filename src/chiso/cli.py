@@ -203,12 +203,42 @@ def _parse_date(s: str) -> date:
 def cmd_frameworks(args: argparse.Namespace) -> int:
     fws = list_frameworks()
     if args.format == "json":
-        print(json.dumps([{"id": f.id, "name": f.name, "edition": f.edition, "status": f.status, "level": f.level}
-                          for f in fws], ensure_ascii=False, indent=2))
+        print(json.dumps([{"id": f.id, "name": f.name, "edition": f.edition, "status": f.status, "level": f.level,
+                           "kind": f.kind} for f in fws], ensure_ascii=False, indent=2))
         return 0
-    rows = [[f.id, f.label(args.lang), str(f.edition), f.status] for f in fws]
-    print(_table(rows, ["id", "Tên" if args.lang == "vi" else "Name", "Năm" if args.lang == "vi" else "Edition",
-                        "Trạng thái" if args.lang == "vi" else "Status"]))
+    vi = args.lang == "vi"
+    kinds = {"index": "chỉ số quốc gia" if vi else "national index", "internal": "nội bộ" if vi else "internal"}
+    rows = [[f.id, f.label(args.lang), str(f.edition), f.status, kinds.get(f.kind, f.kind)] for f in fws]
+    print(_table(rows, ["id", "Tên" if vi else "Name", "Năm" if vi else "Edition",
+                        "Trạng thái" if vi else "Status", "Loại" if vi else "Kind"]))
+    return 0
+
+
+def cmd_framework_copy(args: argparse.Namespace) -> int:
+    """Copy a framework for a new year: a new file; the source (and every result computed with it)
+    is untouched."""
+    import yaml
+
+    from chiso.engine.points import PointsFramework, copy_framework
+    from chiso.frameworks import framework_paths
+
+    src = args.source
+    path = framework_paths().get(src) or Path(src)
+    fw = load_framework(src)  # validates the source (clear error for an unknown id or a bad file)
+    data = yaml.safe_load(Path(fw.path or path).read_text(encoding="utf-8"))
+    new = copy_framework(data, new_id=args.id, edition=args.edition, name_suffix=args.name_suffix)
+    checked = Framework.from_dict(new, path=args.out)
+    if checked.kind == "internal":
+        PointsFramework(checked)
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise InputError(f"{out}: the file exists (use --force to replace it)", code="file_exists", file=str(out))
+    header = (f"# {new['id']}: copied from {data.get('id')} (edition {data.get('edition')}) by `chiso framework copy`;\n"
+              f"# adapt it for {args.edition}. Results of earlier years keep their own framework.\n")
+    _write_output(header + yaml.safe_dump(new, allow_unicode=True, sort_keys=False, width=110), str(out))
+    vi = args.lang == "vi"
+    print(f"Đã sao chép {data.get('id')} → {new['id']} ({args.edition}): {out}" if vi
+           else f"Copied {data.get('id')} -> {new['id']} ({args.edition}): {out}")
     return 0
 
 
@@ -226,20 +256,37 @@ def cmd_show(args: argparse.Namespace) -> int:
     out.append("")
 
     def walk(node, depth: int, parent_method: str | None) -> None:
-        if parent_method in ("points_ratio", "points_sum"):
+        if parent_method in ("points_ratio", "points_sum") and node.max_points is not None:
             w = f"{node.max_points:g} điểm" if lang == "vi" else f"{node.max_points:g} pts"
-        elif parent_method:
+        elif parent_method and parent_method not in ("points_ratio", "points_sum"):
             w = f"w={node.weight:g}"
         else:
             w = ""
         how = node.method if node.children else (node.scoring.rule if node.scoring else "given")
         flag = " [tạm tính]" if node.status == "provisional" else ""
         extra = f" ({node.unit})" if node.unit else ""
+        if fw.kind == "internal" and node.is_indicator:
+            tiers = node.extra.get("tiers") or ["*"]
+            extra += f"  [{', '.join(tiers)}]"
+            if node.extra.get("only_for"):
+                extra += f" {'chỉ' if lang == 'vi' else 'only'}: {', '.join(node.extra['only_for'])}"
         out.append(f"{'  ' * depth}{node.code}  {node.label(lang)}{extra}  — {how}  {w}{flag}".rstrip())
         for c in node.children:
             walk(c, depth + 1, node.method)
 
     walk(fw.root, 0, None)
+    if fw.kind == "internal":
+        from chiso.engine.points import PointsFramework
+
+        pfw = PointsFramework(fw)
+        out.append("")
+        for t in pfw.tiers:
+            out.append(f"{t.label(lang)} [{t.code}]: {len(pfw.indicators(t.code))} "
+                       + ("chỉ số, tối đa" if lang == "vi" else "indicators, max")
+                       + f" {pfw.max_points(t.code):g} " + ("điểm" if lang == "vi" else "points"))
+        if pfw.bands:
+            out.append(("Xếp loại" if lang == "vi" else "Bands") + ": "
+                       + "; ".join(f"{b.label(lang)} ≥ {b.min:g}" for b in pfw.bands))
     print("\n".join(out))
     return 0
 
@@ -285,6 +332,17 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("show", help="cây chỉ số / show a framework's tree")
     s.add_argument("framework", help="id or path to a YAML file")
     s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("framework", help="sao chép bộ chỉ số / manage framework files")
+    fsub = s.add_subparsers(dest="framework_command", required=True)
+    c = fsub.add_parser("copy", help="sao chép cho năm mới / copy a framework for a new year")
+    c.add_argument("source", help="framework id or PATH.yaml")
+    c.add_argument("--id", required=True, help="id of the copy (e.g. hanam-cds-noibo-2025)")
+    c.add_argument("--edition", required=True, type=int, help="year of the copy")
+    c.add_argument("--out", required=True, help="YAML file to write")
+    c.add_argument("--name-suffix", dest="name_suffix", help="appended to the names (e.g. '(2025)')")
+    c.add_argument("--force", action="store_true", help="replace an existing file")
+    c.set_defaults(func=cmd_framework_copy)
 
     s = sub.add_parser("compute", help="tính chỉ số từ tệp CSV/Excel / compute from a CSV or .xlsx file")
     s.add_argument("--framework", required=True, help="framework id or PATH.yaml")

@@ -38,6 +38,20 @@ VI = {
     "invalid_bounds": "Giới hạn không hợp lệ",
     "n_nonpositive": "Số lần lặp phải lớn hơn 0",
     "assumption_unused": "Giả định không được mô hình sử dụng",
+    "copy_same_id": "Bản sao cần một mã (id) mới, khác mã bộ chỉ số gốc",
+    "copy_edition": "Năm của bản sao không hợp lệ",
+    "file_exists": "Tệp đã tồn tại",
+    "unknown_tier": "Không có nhóm đơn vị này trong bộ chỉ số",
+    "not_a_number": "Giá trị không phải là số",
+    "negative": "Giá trị không được âm",
+    "not_integer": "Số lượng phải là số nguyên",
+    "percent_range": "Tỷ lệ phần trăm phải trong khoảng 0–100",
+    "ratio_inputs": "Tỷ lệ cần hai số a và b",
+    "ratio_zero_base": "Mẫu số b phải lớn hơn 0",
+    "ratio_exceeds": "Tử số a không được lớn hơn mẫu số b",
+    "not_yes_no": "Chỉ nhận Có hoặc Không",
+    "unknown_level": "Mức không có trong danh sách",
+    "points_range": "Điểm nằm ngoài khoảng từ 0 đến điểm tối đa",
 }
 
 EN = {
@@ -50,6 +64,11 @@ EN = {
     "missing_value": "Missing required value",
     "unknown_framework": "Unknown framework",
     "framework_invalid": "Invalid framework",
+    "copy_same_id": "The copy needs a new id, different from the source's",
+    "copy_edition": "Invalid year for the copy",
+    "file_exists": "The file exists",
+    "unknown_tier": "Unknown tier",
+    "points_range": "Points outside 0..max",
 }
 
 

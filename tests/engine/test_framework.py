@@ -11,10 +11,12 @@ def _fw(root, **kw):
     return Framework.from_dict({"id": "t", "name": "t", "edition": 2024, "root": root, **kw}, path="t.yaml")
 
 
-def test_it_ships_the_four_editions():
+def test_it_ships_the_four_editions_and_the_internal_template():
     assert set(framework_paths()) == {
         "vn-ict-index-2015-province", "vn-ict-index-2016-province", "vn-dti-2022-province", "vn-dti-2024-province",
+        "hanam-cds-noibo-2022",
     }
+    assert {f.id for f in list_frameworks() if f.kind == "internal"} == {"hanam-cds-noibo-2022"}
     by_id = {f.id: f for f in list_frameworks()}
     assert by_id["vn-dti-2024-province"].status == "provisional"
     assert by_id["vn-ict-index-2015-province"].status == "provisional"
@@ -105,4 +107,6 @@ def test_it_parses_every_shipped_node_without_stray_keys():
     for fw in list_frameworks():
         for n in fw.nodes:
             assert set(n.name) <= {"vi", "en"} and n.name.get("vi"), (fw.id, n.code, n.name)
-            assert set(n.extra) <= {"extra_components"}, (fw.id, n.code, n.extra)
+            allowed = {"extra_components"} if fw.kind == "index" else {
+                "tiers", "only_for", "value", "evidence", "evidence_required", "data_provider", "verifier"}
+            assert set(n.extra) <= allowed, (fw.id, n.code, n.extra)

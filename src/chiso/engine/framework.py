@@ -42,7 +42,7 @@ SCORING_RULES = (
 )
 MISSING_POLICIES = ("error", "reweight", "impute")
 IMPUTE_METHODS = ("mean", "median", "min", "max", "zero")
-STATUSES = ("official", "provisional")
+STATUSES = ("official", "provisional", "template")  # template: a model for a province to adapt
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,12 @@ class Framework:
     path: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def kind(self) -> str:
+        """``index`` (a ministry's index, ranked across provinces) or ``internal`` (a province's
+        points-based index of its own units: see :mod:`chiso.engine.points`)."""
+        return str(self.extra.get("kind", "index"))
+
     # --- derived structure (computed once: a Framework is immutable) ---------
     @cached_property
     def nodes(self) -> tuple[Node, ...]:
@@ -329,7 +335,10 @@ class Framework:
                     problems.append(f"node {code!r}: {label} must be a number, got {v!r}")
                 elif v < 0:
                     problems.append(f"node {code!r}: {label} must be >= 0, got {v}")
-            if parent_method in ("points_ratio", "points_sum") and max_points is None:
+            # An internal (points-based) index computes each unit's maximum from what applies to it,
+            # so its groups need no nominal max_points; everything else adding points does.
+            internal_group = data.get("kind") == "internal" and bool(raw.get("children"))
+            if parent_method in ("points_ratio", "points_sum") and max_points is None and not internal_group:
                 problems.append(f"node {code!r}: its parent adds points, so it needs max_points")
             direction = raw.get("direction", 1)
             if direction in ("positive", "+", "higher"):

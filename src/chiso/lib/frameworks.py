@@ -50,14 +50,18 @@ def shipped_ids() -> list[str]:
     return out
 
 
-def framework_choices() -> list[tuple[str, str]]:
+def framework_choices(kind: str = "index") -> list[tuple[str, str]]:
+    """(id, label) of the frameworks of ``kind``: ``index`` (the ministry's indices, collected and
+    ranked across provinces — the default) or ``internal`` (a province's points index of its units)."""
     ids = list(dict.fromkeys([*_registered, *shipped_ids()]))
     out = []
     for fw_id in ids:
         try:
-            out.append((fw_id, f"{get_framework(fw_id).label('vi')} ({fw_id})"))
+            fw = get_framework(fw_id)
         except (FrameworkError, LookupError, OSError):
             continue
+        if fw.kind == kind:
+            out.append((fw_id, f"{fw.label('vi')} ({fw_id})"))
     return out
 
 

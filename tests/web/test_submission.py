@@ -63,14 +63,19 @@ class SubmissionTestCase(BaseTestCase):
         self.assertContains(r, '<strong class="shown">Có</strong>')
 
     def test_it_renders_with_a_fixed_number_of_queries(self):
-        # session, user, memberships, submission, responsibilities, values, their evidence,
-        # previous rounds, previous values, validation rules, unread notices
+        # Rendered: user, memberships, submission, the body's stamp (views.submission caches the
+        # body under it), responsibilities, values, their evidence, previous rounds, previous
+        # values, validation rules, unread notices.
         self.add_previous_year()
         self.fill_a()
         self.login(self.alice)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(11):
             r = self.client.get(self.url())
         self.assertEqual(r.status_code, 200)
+        # Served from the cache: user, memberships, submission, stamp, unread notices.
+        with self.assertNumQueries(5):
+            r = self.client.get(self.url())
+        self.assertContains(r, "Năm 2023: <strong>8</strong>")
 
     def test_it_hides_other_agency(self):
         self.login(self.bob)
@@ -86,8 +91,8 @@ class SubmissionTestCase(BaseTestCase):
     def test_it_keeps_the_same_queries_for_more_values(self):
         self.login(self.alice)
         services.save_values(self.sub_a.pk, [services.Change("total_staff", "1")], audit.Actor(user=self.alice))
-        with self.assertNumQueries(9):  # no previous round: its values are not queried
+        with self.assertNumQueries(10):  # no previous round: its values are not queried
             self.client.get(self.url())
-        self.fill_a()
-        with self.assertNumQueries(9):
+        self.fill_a()  # a change: the body is rendered again, with the same queries
+        with self.assertNumQueries(10):
             self.client.get(self.url())

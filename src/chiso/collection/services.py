@@ -22,7 +22,7 @@ from chiso.lib.vn_format import format_number, parse_number
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, AuditEntry, Membership, Notice, Responsibility
 
-from .models import Round, Submission, ValidationRule, Value
+from .models import Evidence, Round, Submission, ValidationRule, Value
 
 
 class CollectionError(Exception):
@@ -490,6 +490,57 @@ def previous_values(sub: Submission, codes: list[str]) -> dict[str, list[tuple[s
         code: [(period_label(*p), by_round[pk]) for p, pk in wanted if pk in by_round]
         for code, by_round in found.items()
     }
+
+
+def form_stamp(sub: Submission) -> tuple:
+    """One cheap query whose answer changes whenever anything the form page's body is rendered
+    from changes (the page caches that body under a key built from this stamp, see
+    ``views.submission``). Besides the submission row itself (status, ``version`` — bumped by
+    submit, approve and return, which also write the return notes — and the round's dates, all
+    read with the submission), the body shows:
+
+    - this form's values: every write path (``save_values`` from the page, the no-JavaScript form,
+      Excel and the API; a return note or an evidence file creating a value) adds a row or bumps
+      ``version`` and ``updated_at``, so (count, sum of versions, last update, last id) moves;
+    - their evidence files: adding one raises the last id, deleting one lowers the count;
+    - the values beside each field (the agency's values in the framework's other rounds), the
+      same way, and the framework's rounds (which periods exist);
+    - the responsibility matrix (which indicators are in the form) and the validation rules, by
+      content: the codes the agency leads and every rule's text, so an edit in place shows too.
+
+    Rows are never re-numbered (ids only grow), so a value can only repeat when nothing changed.
+    """
+    q = connection.ops.quote_name
+    val, ev, subm, rnd = (q(m._meta.db_table) for m in (Value, Evidence, Submission, Round))
+    resp, rule = q(Responsibility._meta.db_table), q(ValidationRule._meta.db_table)
+    pg = connection.vendor == "postgresql"
+
+    def concat(expr: str) -> str:
+        return f"string_agg({expr}, ',' ORDER BY id)" if pg else f"group_concat({expr}, ',')"
+
+    rule_text = ("CAST(id AS TEXT) || ':' || left_code || ':' || op || ':' || right_code || ':' || "
+                 "COALESCE(CAST(right_constant AS TEXT), '') || ':' || importance || ':' || message")
+    sql = (
+        "SELECT * FROM "
+        f"(SELECT COUNT(*) AS v_n, SUM(version) AS v_sum, MAX(updated_at) AS v_at, MAX(id) AS v_id "
+        f" FROM {val} WHERE submission_id = %s) v, "
+        f"(SELECT COUNT(*) AS e_n, MAX(e.id) AS e_id FROM {ev} e JOIN {val} x ON x.id = e.value_id "
+        f" WHERE x.submission_id = %s) e, "
+        f"(SELECT COUNT(*) AS p_n, SUM(p.version) AS p_sum, MAX(p.updated_at) AS p_at, MAX(p.id) AS p_id "
+        f" FROM {val} p JOIN {subm} s ON s.id = p.submission_id JOIN {rnd} r ON r.id = s.round_id "
+        f" WHERE s.agency_id = %s AND r.framework_id = %s AND s.id <> %s) p, "
+        f"(SELECT COUNT(*) AS r_n, MAX(id) AS r_id, SUM(year * 10 + COALESCE(quarter, 0)) AS r_sum "
+        f" FROM {rnd} WHERE framework_id = %s) r, "
+        f"(SELECT {concat('code')} AS m_codes FROM {resp} WHERE framework_id = %s AND agency_id = %s "
+        f" AND role = %s) m, "
+        f"(SELECT {concat(rule_text)} AS k_rules FROM {rule} WHERE framework_id = %s) k"
+    )
+    fw_id = sub.round.framework_id
+    params = [sub.pk, sub.pk, sub.agency_id, fw_id, sub.pk, fw_id, fw_id, sub.agency_id,
+              Responsibility.Role.LEAD.value, fw_id]
+    with connection.cursor() as c:
+        c.execute(sql, params)
+        return tuple(c.fetchone())
 
 
 @dataclass

@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
-from run_pages import free_port, measure, report, session_cookie, setup_env  # noqa: E402
+from run_pages import free_port, measure, measure_cpu, report, session_cookie, setup_env  # noqa: E402
 
 
 def build() -> dict:
@@ -70,10 +70,22 @@ def build() -> dict:
             for t in tasks:
                 if (t.pk, t.lead_agency_id, y, q) in existing:
                     continue
-                reports.append(ProgressReport(
-                    task=t, agency_id=t.lead_agency_id, year=y, quarter=q, status="approved", task_status="on_track",
-                    percent=min(100, 6 * (y - 2017) * 4 + q * 6), narrative="Báo cáo (benchmark)", submitted_at=now,
-                    decided_at=now, decided_by=officer, is_demo=True))
+                reports.append(
+                    ProgressReport(
+                        task=t,
+                        agency_id=t.lead_agency_id,
+                        year=y,
+                        quarter=q,
+                        status="approved",
+                        task_status="on_track",
+                        percent=min(100, 6 * (y - 2017) * 4 + q * 6),
+                        narrative="Báo cáo (benchmark)",
+                        submitted_at=now,
+                        decided_at=now,
+                        decided_by=officer,
+                        is_demo=True,
+                    )
+                )
         ProgressReport.objects.bulk_create(reports)
         for r in ProgressReport.objects.filter(narrative="Báo cáo (benchmark)").select_related("task"):
             for k in r.task.kpis.all():
@@ -81,18 +93,39 @@ def build() -> dict:
                     values.append(KpiValue(report=r, kpi=k, value=float(r.quarter)))
         KpiValue.objects.bulk_create(values)
         agencies = list(Agency.objects.filter(code__startswith="A35."))
-        recs = [Recommendation(program=program, agency=agencies[i % len(agencies)], task=tasks[i % len(tasks)],
-                               title=f"Kiến nghị {i} (benchmark)", body="Nội dung", status="answered",
-                               answer="Trả lời", answered_at=now, is_public=i % 3 == 0, is_demo=True)
-                for i in range(300)]
+        recs = [
+            Recommendation(
+                program=program,
+                agency=agencies[i % len(agencies)],
+                task=tasks[i % len(tasks)],
+                title=f"Kiến nghị {i} (benchmark)",
+                body="Nội dung",
+                status="answered",
+                answer="Trả lời",
+                answered_at=now,
+                is_public=i % 3 == 0,
+                is_demo=True,
+            )
+            for i in range(300)
+        ]
         Recommendation.objects.bulk_create(recs)
-        RecommendationStep.objects.bulk_create([
-            RecommendationStep(recommendation=r, action=a, status_after="answered", text="x")
-            for r in Recommendation.objects.filter(title__endswith="(benchmark)") for a in ("submit", "answer")])
+        RecommendationStep.objects.bulk_create(
+            [
+                RecommendationStep(recommendation=r, action=a, status_after="answered", text="x")
+                for r in Recommendation.objects.filter(title__endswith="(benchmark)")
+                for a in ("submit", "answer")
+            ]
+        )
         Occurrence.objects.filter(done_on__isnull=True, due_on__lt=dt.date(2020, 6, 30)).update(
-            done_on=dt.date(2020, 6, 30), note="benchmark", is_demo=True)
-    return {"program": program.pk, "officer": officer, "seconds": time.perf_counter() - t0,
-            "reports": ProgressReport.objects.count(), "recs": Recommendation.objects.count()}
+            done_on=dt.date(2020, 6, 30), note="benchmark", is_demo=True
+        )
+    return {
+        "program": program.pk,
+        "officer": officer,
+        "seconds": time.perf_counter() - t0,
+        "reports": ProgressReport.objects.count(),
+        "recs": Recommendation.objects.count(),
+    }
 
 
 def main() -> int:
@@ -102,15 +135,37 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
     args = ap.parse_args()
     var = setup_env()
-    print(f"chiso program board benchmark — {os.cpu_count()} CPU, database {os.environ.get('DATABASE_URL', 'SQLite')}")
+    print(
+        f"chiso program board benchmark — {os.cpu_count()} CPU, database {os.environ.get('DATABASE_URL', 'SQLite')}, "
+        f"load average {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)"
+    )
     info = build()
-    print(f"  built in {info['seconds']:.1f} s: QĐ 936 (13 tasks), {info['reports']} progress reports, "
-          f"{info['recs']} recommendations")
+    print(
+        f"  built in {info['seconds']:.1f} s: QĐ 936 (13 tasks), {info['reports']} progress reports, "
+        f"{info['recs']} recommendations"
+    )
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(HERE), str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
+    )
+    # Persistent database connections, as a deployment runs (as run_pages.py).
+    env.setdefault("DB_CONN_MAX_AGE", "60")
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen([gunicorn, "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                             "chiso.site.wsgi:application"], env=env, cwd=str(HERE))
+    proc = subprocess.Popen(
+        [
+            gunicorn,
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "bench_wsgi:application",
+        ],
+        env=env,
+        cwd=str(HERE),
+    )
     try:
         for _ in range(100):
             try:
@@ -120,14 +175,27 @@ def main() -> int:
                 time.sleep(0.1)
         cookie = session_cookie(info["officer"])
         p = info["program"]
-        pages = [(f"board /chuong-trinh/{p}/", f"/chuong-trinh/{p}/", cookie),
-                 (f"overdue /chuong-trinh/{p}/qua-han/", f"/chuong-trinh/{p}/qua-han/", cookie),
-                 ("public /cong-khai/ (anonymous)", "/cong-khai/", "")]
-        print(f"  gunicorn: {args.workers} workers; {args.clients} concurrent clients; {args.requests} requests per page")
+        pages = [
+            (f"board /chuong-trinh/{p}/", f"/chuong-trinh/{p}/", cookie),
+            (f"overdue /chuong-trinh/{p}/qua-han/", f"/chuong-trinh/{p}/qua-han/", cookie),
+            ("public /cong-khai/ (anonymous)", "/cong-khai/", ""),
+        ]
+        print(
+            f"  gunicorn: {args.workers} sync workers, DB_CONN_MAX_AGE={env['DB_CONN_MAX_AGE']}; "
+            f"{args.clients} concurrent clients; {args.requests} requests per page"
+        )
         for name, path, c in pages:
             measure(port, path, c, args.clients * 2, args.clients)  # warm-up
             report(name + " (1 client)", measure(port, path, c, 50, 1))
-            report(name, measure(port, path, c, args.requests, args.clients))
+            times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, c, args.requests, args.clients)
+            report(name, times)
+            if server_cpu is not None:
+                cpu = server_cpu + client_cpu
+                print(
+                    f"  {'':<28} CPU per request: server {server_cpu * 1000:.1f} ms + clients "
+                    f"{client_cpu * 1000:.1f} ms; on {os.cpu_count()} idle cores {args.clients} clients wait "
+                    f"about {args.clients * cpu / (os.cpu_count() or 1) * 1000:.0f} ms"
+                )
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=20)

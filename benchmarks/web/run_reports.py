@@ -33,8 +33,12 @@ def build() -> None:
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("flush", verbosity=0, interactive=False)
-    for cmd, args in (("load_reference_case", ["--demo"]), ("load_demo_results", []),
-                      ("load_program_936", ["--demo"]), ("load_quarterly_demo", ["--demo"])):
+    for cmd, args in (
+        ("load_reference_case", ["--demo"]),
+        ("load_demo_results", []),
+        ("load_program_936", ["--demo"]),
+        ("load_quarterly_demo", ["--demo"]),
+    ):
         call_command(cmd, *args, verbosity=0)
 
 
@@ -71,26 +75,41 @@ def main() -> int:
 
     try:
         build()
-        print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; "
-              f"LibreOffice: {shutil.which('soffice')}; {REPEAT} runs each (first run includes imports)")
+        print(
+            f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; "
+            f"LibreOffice: {shutil.which('soffice')}; {REPEAT} runs each (first run includes imports)"
+        )
         cases = [
             ("annual (reference case, DTI 2022 demo run)", "annual", {}),
-            ("annual (ICT Index 2017 projection, QĐ 936 program)", "annual",
-             {"framework_id": "vn-ict-index-2016-province", "year": 2017}),
+            (
+                "annual (ICT Index 2017 projection, QĐ 936 program)",
+                "annual",
+                {"framework_id": "vn-ict-index-2016-province", "year": 2017},
+            ),
             ("quarterly (quý 4/2017 vs quý 3/2017)", "quarterly", {"year": 2017, "quarter": 4}),
-            ("progress (01/07/2017–31/12/2017)", "progress", {"date_from": "2017-07-01", "date_to": "2017-12-31"}),
+            (
+                "progress (01/07/2017–31/12/2017)",
+                "progress",
+                {"date_from": "2017-07-01", "date_to": "2017-12-31"},
+            ),
         ]
-        print(f"{'report':52} {'snapshot':>9} {'docx':>7} {'xlsx':>7} {'pdf':>7} {'job':>7}  (seconds, median)")
+        print(
+            f"{'report':52} {'snapshot':>9} {'docx':>7} {'xlsx':>7} {'pdf':>7} {'job':>7}  (seconds, median)"
+        )
         for label, kind, params in cases:
             runs = [time_job(kind, params) for _ in range(REPEAT)]
             med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
             first = runs[0]["job"]
-            print(f"{label:52} {med['snapshot']:9.3f} {med['docx']:7.3f} {med['xlsx']:7.3f} {med['pdf']:7.3f} "
-                  f"{med['job']:7.3f}  (first job {first:.3f})")
+            print(
+                f"{label:52} {med['snapshot']:9.3f} {med['docx']:7.3f} {med['xlsx']:7.3f} {med['pdf']:7.3f} "
+                f"{med['job']:7.3f}  (first job {first:.3f})"
+            )
             if kind == "annual" and not params:
                 verdict = "OK" if med["job"] <= 5 else "OVER"
-                print(f"  -> annual report, reference case: {med['job']:.2f} s median end to end "
-                      f"(target ≤ 5 s): {verdict}")
+                print(
+                    f"  -> annual report, reference case: {med['job']:.2f} s median end to end "
+                    f"(target ≤ 5 s): {verdict}"
+                )
     finally:
         if "CHISO_VAR_DIR" in os.environ and os.environ["CHISO_VAR_DIR"] == str(var):
             shutil.rmtree(var, ignore_errors=True)

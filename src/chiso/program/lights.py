@@ -53,8 +53,16 @@ def progress_share(actual: float, target: float, baseline: float | None, directi
     return min(1.0, max(0.0, p))
 
 
-def kpi_light(*, actual: float | None, target: float | None, baseline: float | None, direction: int,
-              start: dt.date, due: dt.date | None, as_of: dt.date) -> str:
+def kpi_light(
+    *,
+    actual: float | None,
+    target: float | None,
+    baseline: float | None,
+    direction: int,
+    start: dt.date,
+    due: dt.date | None,
+    as_of: dt.date,
+) -> str:
     if actual is None or target is None:
         return GREY
     met = actual >= target if direction >= 0 else actual <= target
@@ -71,8 +79,14 @@ def kpi_light(*, actual: float | None, target: float | None, baseline: float | N
     return RED
 
 
-REPORT_LIGHT = {"done": GREEN, "ongoing": GREEN, "on_track": GREEN, "at_risk": AMBER, "not_started": AMBER,
-                "delayed": RED}
+REPORT_LIGHT = {
+    "done": GREEN,
+    "ongoing": GREEN,
+    "on_track": GREEN,
+    "at_risk": AMBER,
+    "not_started": AMBER,
+    "delayed": RED,
+}
 
 
 def worst(lights: Iterable[str]) -> str:
@@ -88,15 +102,18 @@ def mean(lights: Iterable[str]) -> str:
     return GREEN if m >= 1.5 else AMBER if m >= 0.75 else RED
 
 
-def task_light(*, report_status: str | None, deadline: dt.date | None, as_of: dt.date,
-               kpi_lights: Iterable[str]) -> str:
+def task_light(
+    *, report_status: str | None, deadline: dt.date | None, as_of: dt.date, kpi_lights: Iterable[str]
+) -> str:
     own = REPORT_LIGHT.get(report_status or "", GREY)
     if deadline is not None and as_of > deadline and report_status != "done":
         own = RED
     return worst([own, *kpi_lights])
 
 
-def rank_light(*, rank: int | None, target_rank: int | None, year: int | None, target_year: int | None) -> str:
+def rank_light(
+    *, rank: int | None, target_rank: int | None, year: int | None, target_year: int | None
+) -> str:
     if rank is None or target_rank is None:
         return GREY
     if rank <= target_rank:

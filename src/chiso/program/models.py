@@ -45,6 +45,22 @@ class Light(models.TextChoices):
     GREY = "grey", _("Chưa có số liệu")
 
 
+class Versioned(models.Model):
+    """A row whose every save bumps ``version`` (also from the Django admin): the page cache's data
+    stamp sums it (program/cache.py) and edit forms carry it for optimistic concurrency."""
+
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.version = (self.version or 0) + 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+
 # --- the program --------------------------------------------------------------------------------
 
 
@@ -57,7 +73,7 @@ class ProgramQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
 
-class Program(models.Model):
+class Program(Versioned):
     """An action program with its legal basis.
 
     QĐ 936's header prints the number 436 while the annex says 936: both are kept as published
@@ -102,7 +118,7 @@ class Program(models.Model):
         return f"{self.starts_on.year}–{self.ends_on.year}"
 
 
-class Objective(models.Model):
+class Objective(Versioned):
     """A general objective (text) or a specific, measurable one (a framework and a target rank)."""
 
     class Kind(models.TextChoices):
@@ -140,7 +156,7 @@ class TaskQuerySet(models.QuerySet):
         return self if user.is_authenticated else self.none()
 
 
-class Task(models.Model):
+class Task(Versioned):
     """One solution of §3 (one per bullet), with its lead and supporting agencies."""
 
     program = models.ForeignKey(Program, models.CASCADE, related_name="tasks")
@@ -151,27 +167,33 @@ class Task(models.Model):
     title = models.CharField(_("tên ngắn"), max_length=200)
     text = models.TextField(_("nội dung như văn bản"))
     section = models.CharField(_("mục trong văn bản"), max_length=20, blank=True)
-    lead_agency = models.ForeignKey(Agency, models.PROTECT, related_name="led_tasks", verbose_name=_("chủ trì"))
+    lead_agency = models.ForeignKey(
+        Agency, models.PROTECT, related_name="led_tasks", verbose_name=_("chủ trì")
+    )
     supporting_agencies = models.ManyToManyField(
         Agency, blank=True, related_name="supported_tasks", verbose_name=_("phối hợp")
     )
     assignment_basis = models.CharField(_("căn cứ phân công"), max_length=300, blank=True)
     deadline = models.DateField(_("thời hạn"), null=True, blank=True)
-    recurrence = models.CharField(_("tính chất"), max_length=20, choices=Recurrence.choices, default=Recurrence.NONE)
+    recurrence = models.CharField(
+        _("tính chất"), max_length=20, choices=Recurrence.choices, default=Recurrence.NONE
+    )
     components = models.JSONField(_("chỉ số thành phần liên quan"), default=list, blank=True)
 
     objects = TaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "number"]
-        constraints = [models.UniqueConstraint(fields=["program", "number"], name="program_task_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="program_task_number_unique")
+        ]
         verbose_name = _("nhiệm vụ")
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
 
-class Kpi(models.Model):
+class Kpi(Versioned):
     """A measurable target of a task. The actual comes from approved collected values of an
     indicator (``indicator`` source) or from values reported in approved progress reports."""
 
@@ -197,7 +219,11 @@ class Kpi(models.Model):
     framework_id = models.CharField(_("bộ chỉ số"), max_length=80, blank=True)
     indicator_code = models.CharField(_("mã chỉ số"), max_length=80, blank=True)
     source_agency = models.ForeignKey(
-        Agency, models.SET_NULL, null=True, blank=True, related_name="+",
+        Agency,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("cơ quan cung cấp số liệu"),
         help_text=_("Để trống: trung bình các cơ quan có số liệu đã phê duyệt."),
     )
@@ -232,6 +258,31 @@ class Duty(models.Model):
 
     def __str__(self) -> str:
         return f"§{self.section} {self.addressee}: {self.text[:60]}"
+
+
+class IndexPublication(Versioned):
+    """ "The index for year Y was published on date D": entered by the department when the ministry
+    publishes an edition's results. The obligations "after each published index" (QĐ 936 §5b: the
+    review conference) are scheduled from these dates (``services.sync_occurrences``)."""
+
+    framework_id = models.CharField(_("bộ chỉ số"), max_length=80)
+    year = models.PositiveSmallIntegerField(_("năm đánh giá"))
+    published_on = models.DateField(_("ngày công bố"))
+    reference = models.CharField(_("văn bản, nguồn công bố"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["framework_id", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework_id", "year"], name="program_publication_one_per_year"),
+        ]
+        verbose_name = _("công bố kết quả chỉ số")
+
+    def __str__(self) -> str:
+        return f"{self.framework_id} {self.year}: {self.published_on:%d/%m/%Y}"
 
 
 # --- agencies' own plans (§5a) -------------------------------------------------------------------
@@ -273,18 +324,18 @@ class AgencyPlan(models.Model):
 # --- recurring obligations -----------------------------------------------------------------------
 
 
-class Obligation(models.Model):
+class Obligation(Versioned):
     """A recurring duty with a schedule (quarterly report §4a, monthly TV segment §4i, annual
     conference §5b). Occurrences are generated from the schedule by ``services.sync_occurrences``."""
 
     program = models.ForeignKey(Program, models.CASCADE, related_name="obligations")
     title = models.CharField(_("nghĩa vụ"), max_length=300)
     section = models.CharField(_("mục"), max_length=20, blank=True)
-    agency = models.ForeignKey(Agency, models.PROTECT, related_name="obligations", verbose_name=_("cơ quan thực hiện"))
-    recurrence = models.CharField(_("định kỳ"), max_length=20, choices=Recurrence.choices)
-    due_offset_days = models.SmallIntegerField(
-        _("hạn (số ngày sau cuối kỳ / sau ngày công bố)"), default=0
+    agency = models.ForeignKey(
+        Agency, models.PROTECT, related_name="obligations", verbose_name=_("cơ quan thực hiện")
     )
+    recurrence = models.CharField(_("định kỳ"), max_length=20, choices=Recurrence.choices)
+    due_offset_days = models.SmallIntegerField(_("hạn (số ngày sau cuối kỳ / sau ngày công bố)"), default=0)
     schedule_note = models.CharField(_("ghi chú lịch"), max_length=300, blank=True)
 
     class Meta:
@@ -299,7 +350,7 @@ class OccurrenceQuerySet(models.QuerySet):
         return self if user.is_authenticated else self.none()
 
 
-class Occurrence(models.Model):
+class Occurrence(Versioned):
     """One due instance of an obligation and the record that it was done."""
 
     obligation = models.ForeignKey(Obligation, models.CASCADE, related_name="occurrences")
@@ -371,11 +422,17 @@ class ProgressReport(models.Model):
     version = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(null=True, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
@@ -386,9 +443,12 @@ class ProgressReport(models.Model):
         ordering = ["-year", "-quarter", "task__number", "agency__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["task", "agency", "year", "quarter"], name="program_progress_one_per_task_agency_quarter"
+                fields=["task", "agency", "year", "quarter"],
+                name="program_progress_one_per_task_agency_quarter",
             ),
-            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="program_progress_quarter_1_4"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="program_progress_quarter_1_4"
+            ),
             models.CheckConstraint(condition=Q(percent__lte=100), name="program_progress_percent_le_100"),
         ]
         # program board: latest approved report per task; overdue board: reports of a quarter
@@ -420,7 +480,9 @@ class KpiValue(models.Model):
     value = models.FloatField(_("giá trị"))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "kpi"], name="program_kpivalue_one_per_report")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kpi"], name="program_kpivalue_one_per_report")
+        ]
 
 
 class ProgressEvidence(models.Model):
@@ -477,21 +539,39 @@ class Recommendation(models.Model):
     ANSWERED_STATES = ("answered", "closed")
 
     program = models.ForeignKey(Program, models.CASCADE, related_name="recommendations")
-    agency = models.ForeignKey(Agency, models.PROTECT, related_name="recommendations", verbose_name=_("cơ quan gửi"))
-    task = models.ForeignKey(Task, models.SET_NULL, null=True, blank=True, related_name="recommendations",
-                             verbose_name=_("nhiệm vụ"))
+    agency = models.ForeignKey(
+        Agency, models.PROTECT, related_name="recommendations", verbose_name=_("cơ quan gửi")
+    )
+    task = models.ForeignKey(
+        Task,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("nhiệm vụ"),
+    )
     component = models.CharField(_("chỉ số thành phần"), max_length=80, blank=True)
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, default=Kind.DIFFICULTY)
     title = models.CharField(_("tiêu đề"), max_length=300)
     body = models.TextField(_("nội dung"))
-    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
-    assigned_to = models.ForeignKey(Agency, models.SET_NULL, null=True, blank=True, related_name="assigned_recommendations",
-                                    verbose_name=_("cơ quan được giao"))
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    assigned_to = models.ForeignKey(
+        Agency,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_recommendations",
+        verbose_name=_("cơ quan được giao"),
+    )
     answer = models.TextField(_("trả lời"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     is_public = models.BooleanField(_("công khai"), default=False)
     created = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated = models.DateTimeField(default=timezone.now)
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
 
@@ -530,7 +610,9 @@ class RecommendationStep(models.Model):
 
     recommendation = models.ForeignKey(Recommendation, models.CASCADE, related_name="steps")
     time = models.DateTimeField(default=timezone.now)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     user_name = models.CharField(max_length=150, blank=True)
     agency = models.ForeignKey(Agency, models.SET_NULL, null=True, blank=True, related_name="+")
     action = models.CharField(max_length=12, choices=Action.choices)

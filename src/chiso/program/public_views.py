@@ -9,13 +9,21 @@ Narratives, evidence files and return reasons never appear here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from chiso.lib import frameworks
 from chiso.results.models import PublishedValue
 from chiso.results.services import home_province
 
-from . import services
+from . import cache, services
 from .models import Program, Recommendation
 
 
@@ -23,8 +31,11 @@ def _published_results(unit_ref: str) -> list[dict]:
     """Per framework: the home province's published total (value, rank) by year, oldest first."""
     if not unit_ref:
         return []
-    rows = (PublishedValue.objects.filter(unit_ref=unit_ref, table__is_demo=False)
-            .select_related("table").order_by("table__framework_id", "table__year"))
+    rows = (
+        PublishedValue.objects.filter(unit_ref=unit_ref, table__is_demo=False)
+        .select_related("table")
+        .order_by("table__framework_id", "table__year")
+    )
     out: dict[str, dict] = {}
     for pv in rows:
         fw_id = pv.table.framework_id
@@ -35,21 +46,87 @@ def _published_results(unit_ref: str) -> list[dict]:
         if pv.code != fw.root.code:
             continue
         d = out.setdefault(fw_id, {"framework": fw, "years": []})
-        d["years"].append({"year": pv.table.year, "value": pv.value, "rank": pv.rank,
-                           "source": pv.source or pv.table.source})
+        d["years"].append(
+            {
+                "year": pv.table.year,
+                "value": pv.value,
+                "rank": pv.rank,
+                "source": pv.source or pv.table.source,
+            }
+        )
     return list(out.values())
 
 
-def public_page(request):
+@dataclass(frozen=True)
+class Section:
+    """One section of the public page.
+
+    ``template`` is rendered with the page's context (``unit_name``, ``boards``, ``recs``,
+    ``results``, ``chart``) plus what ``context()`` returns. The page is cached (program/cache.py):
+    ``stamp()`` must return a short string that changes whenever the section's data changes (one
+    cheap query), so the cached page is never stale. A section reads PUBLIC data only: it is
+    built without the request and shown to anonymous visitors."""
+
+    name: str
+    template: str
+    context: Callable[[], dict] | None = None
+    stamp: Callable[[], str] | None = None
+
+
+SECTIONS: list[Section] = [
+    Section("results", "public/_results.html"),
+    Section("programs", "public/_programs.html"),
+    Section("recommendations", "public/_recommendations.html"),
+]
+
+
+def register_section(section: Section, *, before: str | None = None) -> None:
+    """Add a section to the public page (call it from an app's ``AppConfig.ready``); ``before``
+    names the section it goes before (default: at the end). Registering a name again replaces it."""
+    SECTIONS[:] = [s for s in SECTIONS if s.name != section.name]
+    names = [s.name for s in SECTIONS]
+    SECTIONS.insert(names.index(before) if before in names else len(SECTIONS), section)
+
+
+def public_body() -> dict:
+    """The public page's content: built from public data only and from nothing about the reader
+    (it takes no request), so one cached copy serves every visitor."""
     unit_ref, unit_name = home_province()
     boards = [services.board(p) for p in Program.objects.public().select_related("standing_body")]
-    recs = (Recommendation.objects.public().filter(program__is_public=True)
-            .select_related("agency", "task").order_by("-answered_at"))
+    recs = list(
+        Recommendation.objects.public()
+        .filter(program__is_public=True)
+        .select_related("agency", "task")
+        .order_by("-answered_at")
+    )
     results = _published_results(unit_ref)
-    chart = [{"label": r["framework"].label("vi"), "years": [y["year"] for y in r["years"]],
-              "ranks": [y["rank"] for y in r["years"]]} for r in results]
+    lang = (get_language() or "vi")[:2]
+    chart = [
+        {
+            "label": r["framework"].label(lang),
+            "years": [y["year"] for y in r["years"]],
+            "ranks": [y["rank"] for y in r["years"]],
+            "axis": str(_("Thứ hạng")),
+        }
+        for r in results
+    ]
     is_demo = any(b.is_demo for b in boards) or any(r.is_demo for r in recs)
-    return render(request, "public/page.html", {
-        "unit_name": unit_name, "boards": boards, "recs": recs, "results": results, "chart": chart,
-        "is_demo": is_demo,
-    })
+    ctx = {"unit_name": unit_name, "boards": boards, "recs": recs, "results": results, "chart": chart}
+    sections = [render_to_string(s.template, {**ctx, **(s.context() if s.context else {})}) for s in SECTIONS]
+    return {"unit_name": unit_name, "sections": sections, "chart": chart, "is_demo": is_demo}
+
+
+def public_page(request):
+    extra = tuple(f"{s.name}={s.stamp()}" for s in SECTIONS if s.stamp is not None)
+    parts = (timezone.localdate().isoformat(), ",".join(s.name for s in SECTIONS), *extra)
+    body = cache.fragment("public", parts, public_body)
+    return render(
+        request,
+        "public/page.html",
+        {
+            "unit_name": body["unit_name"],
+            "chart": body["chart"],
+            "is_demo": body["is_demo"],
+            "sections": [mark_safe(s) for s in body["sections"]],  # noqa: S308 (our own render)
+        },
+    )

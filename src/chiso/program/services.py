@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +24,10 @@ from chiso.orgs.models import Agency, Membership, Notice
 
 from . import lights
 from .models import (
+    IndexPublication,
     Kpi,
     KpiValue,
+    Objective,
     Occurrence,
     Program,
     ProgressReport,
@@ -128,10 +130,14 @@ def kpi_actuals(kpis: list[Kpi], *, as_of: dt.date | None = None) -> dict[int, A
         cond = Q()
         for k in ind:
             cond |= Q(submission__round__framework_id=k.framework_id, code=k.indicator_code)
-        rows = (
-            Value.objects.filter(cond, submission__status="approved", number__isnull=False)
-            .values_list("code", "number", "submission__agency_id", "submission__round__framework_id",
-                         "submission__round__year", "submission__round__quarter", "submission__round__is_demo")
+        rows = Value.objects.filter(cond, submission__status="approved", number__isnull=False).values_list(
+            "code",
+            "number",
+            "submission__agency_id",
+            "submission__round__framework_id",
+            "submission__round__year",
+            "submission__round__quarter",
+            "submission__round__is_demo",
         )
         by_key: dict[tuple[str, str], list] = defaultdict(list)
         for code, number, agency_id, fw, year, quarter, demo in rows:
@@ -148,7 +154,8 @@ def kpi_actuals(kpis: list[Kpi], *, as_of: dt.date | None = None) -> dict[int, A
             chosen = [c for c in cands if (c[0], c[1]) == latest]
             value = sum(c[3] for c in chosen) / len(chosen)
             out[k.pk] = Actual(
-                value, period_label(latest[0], chosen[0][5]),
+                value,
+                period_label(latest[0], chosen[0][5]),
                 _("Số liệu đã phê duyệt, chỉ số {code}").format(code=k.indicator_code)
                 + ("" if k.source_agency_id else _(" (trung bình {n} cơ quan)").format(n=len(chosen))),
                 any(c[4] for c in chosen),
@@ -164,7 +171,9 @@ def kpi_actuals(kpis: list[Kpi], *, as_of: dt.date | None = None) -> dict[int, A
             if as_of is not None and period_end(year, quarter) > as_of:
                 continue
             if out[kpi_id].value is None:
-                out[kpi_id] = Actual(value, period_label(year, quarter), _("Báo cáo tiến độ đã phê duyệt"), demo)
+                out[kpi_id] = Actual(
+                    value, period_label(year, quarter), _("Báo cáo tiến độ đã phê duyệt"), demo
+                )
     return out
 
 
@@ -210,25 +219,33 @@ class Board:
 
 def latest_approved_reports(tasks) -> dict[int, ProgressReport]:
     """Latest approved report per task (lead agency first when several agencies reported the same
-    quarter). One query."""
-    out: dict[int, ProgressReport] = {}
+    quarter). Two light queries: the candidates' keys, then only the chosen rows."""
     lead = {t.pk: t.lead_agency_id for t in tasks}
-    qs = (ProgressReport.objects.filter(task__in=list(lead), status=ProgressReport.Status.APPROVED)
-          .select_related("agency").order_by("-year", "-quarter", "id"))
-    for r in qs:
-        cur = out.get(r.task_id)
-        if cur is None or ((cur.year, cur.quarter) == (r.year, r.quarter) and r.agency_id == lead[r.task_id]
-                           and cur.agency_id != lead[r.task_id]):
-            out[r.task_id] = r
-    return out
+    best: dict[int, tuple] = {}
+    rows = (
+        ProgressReport.objects.filter(task__in=list(lead), status=ProgressReport.Status.APPROVED)
+        .order_by("-year", "-quarter", "id")
+        .values_list("id", "task_id", "agency_id", "year", "quarter")
+    )
+    for pk, task_id, agency_id, year, quarter in rows:
+        cur = best.get(task_id)
+        if cur is None or (
+            (cur[3], cur[4]) == (year, quarter) and agency_id == lead[task_id] and cur[2] != lead[task_id]
+        ):
+            best[task_id] = (pk, task_id, agency_id, year, quarter)
+    if not best:
+        return {}
+    chosen = ProgressReport.objects.filter(pk__in=[b[0] for b in best.values()]).select_related("agency")
+    return {r.task_id: r for r in chosen}
 
 
-def published_rank(framework_id: str) -> dict | None:
+def published_rank(framework_id: str, unit_ref: str | None = None) -> dict | None:
     """The home province's latest published rank for a framework (non-demonstration tables only)."""
     from chiso.results.models import PublishedValue
     from chiso.results.services import home_province
 
-    unit_ref, _name = home_province()
+    if unit_ref is None:
+        unit_ref, _name = home_province()
     if not unit_ref:
         return None
     try:
@@ -237,47 +254,97 @@ def published_rank(framework_id: str) -> dict | None:
         root = frameworks.get_framework(framework_id).root.code
     except Exception:  # an unknown framework has no published rank
         return None
-    pv = (PublishedValue.objects.filter(table__framework_id=framework_id, table__is_demo=False, unit_ref=unit_ref,
-                                        code=root, rank__isnull=False)
-          .select_related("table").order_by("-table__year").first())
+    pv = (
+        PublishedValue.objects.filter(
+            table__framework_id=framework_id,
+            table__is_demo=False,
+            unit_ref=unit_ref,
+            code=root,
+            rank__isnull=False,
+        )
+        .select_related("table")
+        .order_by("-table__year")
+        .first()
+    )
     if pv is None:
         return None
     return {"year": pv.table.year, "rank": pv.rank, "value": pv.value, "source": pv.source or pv.table.source}
 
 
 def board(program: Program, as_of: dt.date | None = None) -> Board:
+    """The roll-up of one program at a date, in one pass: tasks with their KPIs (one query with the
+    KPIs' source agencies), the KPI actuals (two), the latest approved reports (two), the objectives
+    and the published rank (one per measurable objective's framework, with the home province read
+    once). Pages cache the rendered result (``program/cache.py``)."""
+    from chiso.results.services import home_province
+
     as_of = as_of or timezone.localdate()
-    tasks = list(program.tasks.select_related("lead_agency", "objective").prefetch_related(
-        "supporting_agencies", "kpis__source_agency"))
+    tasks = list(
+        program.tasks.select_related("lead_agency", "objective").prefetch_related(
+            Prefetch("kpis", queryset=Kpi.objects.select_related("source_agency"))
+        )
+    )
     kpis = [k for t in tasks for k in t.kpis.all()]
     actuals = kpi_actuals(kpis)
     reports = latest_approved_reports(tasks)
     rows = []
+    by_objective: dict[int | None, list[TaskRow]] = defaultdict(list)
     is_demo = any(a.is_demo for a in actuals.values()) or any(r.is_demo for r in reports.values())
     for t in tasks:
         krows = []
         for k in t.kpis.all():
             a = actuals[k.pk]
-            krows.append(KpiRow(k, a, lights.kpi_light(
-                actual=a.value, target=k.target, baseline=k.baseline, direction=k.direction,
-                start=program.starts_on, due=k.due_on, as_of=as_of)))
+            krows.append(
+                KpiRow(
+                    k,
+                    a,
+                    lights.kpi_light(
+                        actual=a.value,
+                        target=k.target,
+                        baseline=k.baseline,
+                        direction=k.direction,
+                        start=program.starts_on,
+                        due=k.due_on,
+                        as_of=as_of,
+                    ),
+                )
+            )
         rep = reports.get(t.pk)
         status = rep.task_status if rep else None
-        light = lights.task_light(report_status=status, deadline=t.deadline, as_of=as_of,
-                                  kpi_lights=[r.light for r in krows])
-        rows.append(TaskRow(t, krows, rep, light, t.deadline is not None and as_of > t.deadline and status != "done"))
+        light = lights.task_light(
+            report_status=status, deadline=t.deadline, as_of=as_of, kpi_lights=[r.light for r in krows]
+        )
+        row = TaskRow(
+            t, krows, rep, light, t.deadline is not None and as_of > t.deadline and status != "done"
+        )
+        rows.append(row)
+        by_objective[t.objective_id].append(row)
     objectives, general = [], []
+    ranks: dict[str, dict | None] = {}
+    unit_ref = None
     for o in program.objectives.all():
         if not o.is_measurable:
             general.append(o)
             continue
-        trows = [r for r in rows if r.task.objective_id == o.pk]
-        rank = published_rank(o.framework_id) if o.framework_id else None
-        rl = lights.rank_light(rank=rank["rank"] if rank else None, target_rank=o.target_rank,
-                               year=rank["year"] if rank else None, target_year=o.target_year)
+        trows = by_objective.get(o.pk, [])
+        rank = None
+        if o.framework_id:
+            if o.framework_id not in ranks:
+                if unit_ref is None:
+                    unit_ref = home_province()[0]
+                ranks[o.framework_id] = published_rank(o.framework_id, unit_ref)
+            rank = ranks[o.framework_id]
+        rl = lights.rank_light(
+            rank=rank["rank"] if rank else None,
+            target_rank=o.target_rank,
+            year=rank["year"] if rank else None,
+            target_year=o.target_year,
+        )
         objectives.append(ObjectiveRow(o, trows, rank, rl, lights.mean([rl, *(r.light for r in trows)])))
     light = lights.mean(o.light for o in objectives)
-    counts = {c: sum(1 for r in rows if r.light == c) for c in (lights.GREEN, lights.AMBER, lights.RED, lights.GREY)}
+    counts = {
+        c: sum(1 for r in rows if r.light == c) for c in (lights.GREEN, lights.AMBER, lights.RED, lights.GREY)
+    }
     return Board(program, as_of, objectives, general, rows, light, is_demo, counts)
 
 
@@ -330,8 +397,9 @@ def overdue(program: Program, as_of: dt.date | None = None, *, agency_ids: set[i
             r = existing.get((t.pk, t.lead_agency_id, y, q))
             if r is None or r.status in (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED):
                 reports.append(MissingReport(t, t.lead_agency, y, q, report_due(program, y, q), r))
-    occ = (Occurrence.objects.filter(obligation__program=program, done_on__isnull=True, due_on__lt=as_of)
-           .select_related("obligation__agency"))
+    occ = Occurrence.objects.filter(
+        obligation__program=program, done_on__isnull=True, due_on__lt=as_of
+    ).select_related("obligation__agency")
     if agency_ids is not None:
         tasks = [r for r in tasks if r.task.lead_agency_id in agency_ids]
         occ = occ.filter(obligation__agency_id__in=agency_ids)
@@ -361,17 +429,22 @@ def send_reminders(program: Program, actor: audit.Actor, as_of: dt.date | None =
     for r in od.tasks:
         agencies[r.task.lead_agency_id] = r.task.lead_agency
         per_agency[r.task.lead_agency_id].append(
-            _("nhiệm vụ {n} “{t}” quá hạn {d}").format(n=r.task.number, t=r.task.title,
-                                                     d=r.task.deadline.strftime("%d/%m/%Y")))
+            _("nhiệm vụ {n} “{t}” quá hạn {d}").format(
+                n=r.task.number, t=r.task.title, d=r.task.deadline.strftime("%d/%m/%Y")
+            )
+        )
     for m in od.reports:
         agencies[m.agency.pk] = m.agency
         per_agency[m.agency.pk].append(
-            _("báo cáo tiến độ {p} nhiệm vụ {n} (hạn {d})").format(p=m.period, n=m.task.number,
-                                                                   d=m.due_on.strftime("%d/%m/%Y")))
+            _("báo cáo tiến độ {p} nhiệm vụ {n} (hạn {d})").format(
+                p=m.period, n=m.task.number, d=m.due_on.strftime("%d/%m/%Y")
+            )
+        )
     for o in od.occurrences:
         agencies[o.obligation.agency_id] = o.obligation.agency
         per_agency[o.obligation.agency_id].append(
-            _("{t} — {p} (hạn {d})").format(t=o.obligation.title, p=o.label, d=o.due_on.strftime("%d/%m/%Y")))
+            _("{t} — {p} (hạn {d})").format(t=o.obligation.title, p=o.label, d=o.due_on.strftime("%d/%m/%Y"))
+        )
     url = reverse("program_overdue", args=[program.pk])
     now = timezone.now()
     with transaction.atomic():
@@ -379,12 +452,21 @@ def send_reminders(program: Program, actor: audit.Actor, as_of: dt.date | None =
             agency = agencies[agency_id]
             shown = items[:5] + ([_("và {n} việc khác").format(n=len(items) - 5)] if len(items) > 5 else [])
             text = _("Nhắc nhở ({program}): {agency} có {n} việc quá hạn: {items}.").format(
-                program=program.decision_number, agency=agency.name, n=len(items), items="; ".join(shown))
-            recipients = _notify_agency(agency, text, url, _("[chiso] Nhắc nhở việc quá hạn của Chương trình hành động"))
-            audit.record(actor, "program.remind", agency, parent=program,
-                         after={"items": len(items), "recipients": recipients})
+                program=program.decision_number, agency=agency.name, n=len(items), items="; ".join(shown)
+            )
+            recipients = _notify_agency(
+                agency, text, url, _("[chiso] Nhắc nhở việc quá hạn của Chương trình hành động")
+            )
+            audit.record(
+                actor,
+                "program.remind",
+                agency,
+                parent=program,
+                after={"items": len(items), "recipients": recipients},
+            )
         ProgressReport.objects.filter(
-            task__program=program, agency_id__in=list(per_agency),
+            task__program=program,
+            agency_id__in=list(per_agency),
             status__in=[ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED],
         ).update(last_reminded_at=now)
     return len(per_agency)
@@ -393,35 +475,58 @@ def send_reminders(program: Program, actor: audit.Actor, as_of: dt.date | None =
 # --- progress reports ----------------------------------------------------------------------------
 
 
-def open_report(task: Task, agency: Agency, year: int, quarter: int, actor: audit.Actor, *,
-                is_demo: bool = False) -> ProgressReport:
+def open_report(
+    task: Task, agency: Agency, year: int, quarter: int, actor: audit.Actor, *, is_demo: bool = False
+) -> ProgressReport:
     """Get or create the agency's report on the task for a quarter (the agency must lead or support it)."""
     if agency.pk not in task_agency_ids(task):
-        raise ProgramError(_("Cơ quan {agency} không chủ trì hay phối hợp nhiệm vụ này.").format(agency=agency))
+        raise ProgramError(
+            _("Cơ quan {agency} không chủ trì hay phối hợp nhiệm vụ này.").format(agency=agency)
+        )
     if (year, quarter) not in reporting_quarters(task.program):
-        raise ProgramError(_("{period} không thuộc thời gian của chương trình.").format(
-            period=period_label(year, quarter)))
+        raise ProgramError(
+            _("{period} không thuộc thời gian của chương trình.").format(period=period_label(year, quarter))
+        )
     with transaction.atomic():
         report, created = ProgressReport.objects.get_or_create(
-            task=task, agency=agency, year=year, quarter=quarter, defaults={"is_demo": is_demo})
+            task=task, agency=agency, year=year, quarter=quarter, defaults={"is_demo": is_demo}
+        )
         if created:
-            audit.record(actor, "progress.create", report, parent=task.program,
-                         after={"task": task.number, "period": report.period})
+            audit.record(
+                actor,
+                "progress.create",
+                report,
+                parent=task.program,
+                after={"task": task.number, "period": report.period},
+            )
     return report
 
 
 def _locked(report_id: int) -> ProgressReport:
-    return ProgressReport.objects.select_for_update().select_related("task__program", "agency").get(pk=report_id)
+    return (
+        ProgressReport.objects.select_for_update().select_related("task__program", "agency").get(pk=report_id)
+    )
 
 
 def _check_editable(report: ProgressReport) -> None:
     if not report.is_editable_status:
-        raise NotEditable(_("Báo cáo đang ở trạng thái “{status}”, không sửa được.").format(
-            status=report.get_status_display()))
+        raise NotEditable(
+            _("Báo cáo đang ở trạng thái “{status}”, không sửa được.").format(
+                status=report.get_status_display()
+            )
+        )
 
 
-def save_report(report_id: int, actor: audit.Actor, *, task_status: str, percent: int, narrative: str,
-                kpi_values: dict[int, float | None] | None = None, expected_version: int | None = None) -> ProgressReport:
+def save_report(
+    report_id: int,
+    actor: audit.Actor,
+    *,
+    task_status: str,
+    percent: int,
+    narrative: str,
+    kpi_values: dict[int, float | None] | None = None,
+    expected_version: int | None = None,
+) -> ProgressReport:
     with transaction.atomic():
         # Lock the report: a concurrent submit/approve waits for this save (or this save sees the
         # new status and refuses).
@@ -451,9 +556,17 @@ def save_report(report_id: int, actor: audit.Actor, *, task_status: str, percent
         report.version += 1
         report.updated_at = timezone.now()
         report.updated_by = actor.user
-        report.save(update_fields=["task_status", "percent", "narrative", "version", "updated_at", "updated_by"])
-        audit.record(actor, "progress.change", report, parent=report.task.program,
-                     before={**before, "kpis": before_kpis}, after={**after, "kpis": after_kpis})
+        report.save(
+            update_fields=["task_status", "percent", "narrative", "version", "updated_at", "updated_by"]
+        )
+        audit.record(
+            actor,
+            "progress.change",
+            report,
+            parent=report.task.program,
+            before={**before, "kpis": before_kpis},
+            after={**after, "kpis": after_kpis},
+        )
         return report
 
 
@@ -469,19 +582,33 @@ def submit_report(report_id: int, actor: audit.Actor) -> ProgressReport:
         report.submitted_by = actor.user
         report.version += 1
         report.save(update_fields=["status", "submitted_at", "submitted_by", "version"])
-        audit.record(actor, "progress.submit", report, parent=report.task.program, before=before,
-                     after={"status": report.status})
+        audit.record(
+            actor,
+            "progress.submit",
+            report,
+            parent=report.task.program,
+            before=before,
+            after={"status": report.status},
+        )
         url = reverse("progress_report", args=[report.pk])
         for m in Membership.objects.filter(agency=report.task.program.standing_body, role__in=DEPT_ROLES):
-            Notice.objects.create(user=m.user, url=url, text=_("{agency} gửi báo cáo tiến độ {period}: {task}").format(
-                agency=report.agency, period=report.period, task=report.task)[:500])
+            Notice.objects.create(
+                user=m.user,
+                url=url,
+                text=_("{agency} gửi báo cáo tiến độ {period}: {task}").format(
+                    agency=report.agency, period=report.period, task=report.task
+                )[:500],
+            )
         return report
 
 
 def _check_submitted(report: ProgressReport) -> None:
     if report.status != ProgressReport.Status.SUBMITTED:
-        raise ProgramError(_("Chỉ phê duyệt hoặc trả lại được báo cáo đã gửi (hiện: “{status}”).").format(
-            status=report.get_status_display()))
+        raise ProgramError(
+            _("Chỉ phê duyệt hoặc trả lại được báo cáo đã gửi (hiện: “{status}”).").format(
+                status=report.get_status_display()
+            )
+        )
 
 
 def approve_report(report_id: int, actor: audit.Actor) -> ProgressReport:
@@ -494,11 +621,22 @@ def approve_report(report_id: int, actor: audit.Actor) -> ProgressReport:
         report.return_reason = ""
         report.version += 1
         report.save(update_fields=["status", "decided_at", "decided_by", "return_reason", "version"])
-        audit.record(actor, "progress.approve", report, parent=report.task.program,
-                     before={"status": "submitted"}, after={"status": report.status})
-        _notify_agency(report.agency, _("Báo cáo tiến độ {period} “{task}” đã được phê duyệt.").format(
-            period=report.period, task=report.task.title), reverse("progress_report", args=[report.pk]),
-            _("[chiso] Báo cáo tiến độ đã được phê duyệt"))
+        audit.record(
+            actor,
+            "progress.approve",
+            report,
+            parent=report.task.program,
+            before={"status": "submitted"},
+            after={"status": report.status},
+        )
+        _notify_agency(
+            report.agency,
+            _("Báo cáo tiến độ {period} “{task}” đã được phê duyệt.").format(
+                period=report.period, task=report.task.title
+            ),
+            reverse("progress_report", args=[report.pk]),
+            _("[chiso] Báo cáo tiến độ đã được phê duyệt"),
+        )
         return report
 
 
@@ -515,11 +653,23 @@ def return_report(report_id: int, actor: audit.Actor, reason: str) -> ProgressRe
         report.return_reason = reason
         report.version += 1
         report.save(update_fields=["status", "decided_at", "decided_by", "return_reason", "version"])
-        audit.record(actor, "progress.return", report, parent=report.task.program,
-                     before={"status": "submitted"}, after={"status": report.status}, reason=reason)
-        _notify_agency(report.agency, _("Báo cáo tiến độ {period} “{task}” bị trả lại: {reason}").format(
-            period=report.period, task=report.task.title, reason=reason), reverse("progress_report", args=[report.pk]),
-            _("[chiso] Báo cáo tiến độ bị trả lại"))
+        audit.record(
+            actor,
+            "progress.return",
+            report,
+            parent=report.task.program,
+            before={"status": "submitted"},
+            after={"status": report.status},
+            reason=reason,
+        )
+        _notify_agency(
+            report.agency,
+            _("Báo cáo tiến độ {period} “{task}” bị trả lại: {reason}").format(
+                period=report.period, task=report.task.title, reason=reason
+            ),
+            reverse("progress_report", args=[report.pk]),
+            _("[chiso] Báo cáo tiến độ bị trả lại"),
+        )
         return report
 
 
@@ -528,30 +678,69 @@ def return_report(report_id: int, actor: audit.Actor, reason: str) -> ProgressRe
 
 def _step(rec: Recommendation, actor: audit.Actor, action: str, text: str = "", agency: Agency | None = None):
     RecommendationStep.objects.create(
-        recommendation=rec, user=actor.user, user_name=actor.name, agency=agency, action=action, text=text,
-        status_after=rec.status)
+        recommendation=rec,
+        user=actor.user,
+        user_name=actor.name,
+        agency=agency,
+        action=action,
+        text=text,
+        status_after=rec.status,
+    )
 
 
-def submit_recommendation(actor: audit.Actor, *, program: Program, agency: Agency, title: str, body: str,
-                          kind: str = Recommendation.Kind.DIFFICULTY, task: Task | None = None, component: str = "",
-                          is_demo: bool = False) -> Recommendation:
+def submit_recommendation(
+    actor: audit.Actor,
+    *,
+    program: Program,
+    agency: Agency,
+    title: str,
+    body: str,
+    kind: str = Recommendation.Kind.DIFFICULTY,
+    task: Task | None = None,
+    component: str = "",
+    is_demo: bool = False,
+) -> Recommendation:
     if task is not None and task.program_id != program.pk:
         raise ProgramError(_("Nhiệm vụ không thuộc chương trình."))
     with transaction.atomic():
         rec = Recommendation.objects.create(
-            program=program, agency=agency, title=title.strip(), body=body.strip(), kind=kind, task=task,
-            component=component, created_by=actor.user, is_demo=is_demo)
+            program=program,
+            agency=agency,
+            title=title.strip(),
+            body=body.strip(),
+            kind=kind,
+            task=task,
+            component=component,
+            created_by=actor.user,
+            is_demo=is_demo,
+        )
         _step(rec, actor, RecommendationStep.Action.SUBMIT, rec.body, agency)
-        audit.record(actor, "recommendation.submit", rec, parent=program, after={"title": rec.title, "agency": agency.code})
+        audit.record(
+            actor,
+            "recommendation.submit",
+            rec,
+            parent=program,
+            after={"title": rec.title, "agency": agency.code},
+        )
         url = reverse("recommendation", args=[rec.pk])
         for m in Membership.objects.filter(agency=program.standing_body, role__in=DEPT_ROLES):
-            Notice.objects.create(user=m.user, url=url, text=_("Kiến nghị mới của {agency}: {title}").format(
-                agency=agency, title=rec.title)[:500])
+            Notice.objects.create(
+                user=m.user,
+                url=url,
+                text=_("Kiến nghị mới của {agency}: {title}").format(agency=agency, title=rec.title)[:500],
+            )
     return rec
 
 
-def act_on_recommendation(rec_id: int, actor: audit.Actor, action: str, *, text: str = "",
-                          assigned_to: Agency | None = None, is_public: bool | None = None) -> Recommendation:
+def act_on_recommendation(
+    rec_id: int,
+    actor: audit.Actor,
+    action: str,
+    *,
+    text: str = "",
+    assigned_to: Agency | None = None,
+    is_public: bool | None = None,
+) -> Recommendation:
     """The department's step: answer, assign, escalate (to the UBND tỉnh), comment, close, or
     (un)publish an answered one. The sender is notified of every step."""
     A = RecommendationStep.Action
@@ -583,17 +772,172 @@ def act_on_recommendation(rec_id: int, actor: audit.Actor, action: str, *, text:
         rec.updated = timezone.now()
         rec.save()
         _step(rec, actor, action, text, assigned_to)
-        audit.record(actor, f"recommendation.{action}", rec, parent=rec.program, before=before,
-                     after={"status": rec.status, "assigned_to": rec.assigned_to_id, "is_public": rec.is_public},
-                     reason=text[:500])
+        audit.record(
+            actor,
+            f"recommendation.{action}",
+            rec,
+            parent=rec.program,
+            before=before,
+            after={"status": rec.status, "assigned_to": rec.assigned_to_id, "is_public": rec.is_public},
+            reason=text[:500],
+        )
         url = reverse("recommendation", args=[rec.pk])
         label = dict(A.choices)[action]
         msg = _("Kiến nghị “{title}”: {action}.").format(title=rec.title, action=label)
-        _notify_agency(rec.agency, f"{msg} {text}".strip(), url, _("[chiso] Kiến nghị của cơ quan có cập nhật"))
+        _notify_agency(
+            rec.agency, f"{msg} {text}".strip(), url, _("[chiso] Kiến nghị của cơ quan có cập nhật")
+        )
         if action == A.ASSIGN and assigned_to is not None and assigned_to.pk != rec.agency_id:
-            _notify_agency(assigned_to, _("Được giao xử lý kiến nghị “{title}” của {agency}: {text}").format(
-                title=rec.title, agency=rec.agency, text=text), url, _("[chiso] Được giao xử lý kiến nghị"))
+            _notify_agency(
+                assigned_to,
+                _("Được giao xử lý kiến nghị “{title}” của {agency}: {text}").format(
+                    title=rec.title, agency=rec.agency, text=text
+                ),
+                url,
+                _("[chiso] Được giao xử lý kiến nghị"),
+            )
     return rec
+
+
+# --- the department's edits of targets ----------------------------------------------------------------
+
+KPI_EDITABLE = ("baseline", "target", "unit", "due_on")
+OBJECTIVE_EDITABLE = ("target_rank", "target_year")
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _edit(
+    model,
+    pk: int,
+    actor: audit.Actor,
+    *,
+    fields: tuple[str, ...],
+    changes: dict,
+    expected_version: int,
+    reason: str,
+    action: str,
+    program_of,
+    stale: str,
+):
+    """Change ``fields`` of one row: lock it, refuse a stale form (its version), write only what
+    changed, and audit who, when, old -> new and why. Nothing changed: no write, no audit row."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ProgramError(_("Phải ghi lý do thay đổi."))
+    with transaction.atomic():
+        obj = model.objects.select_for_update().get(pk=pk)
+        if obj.version != expected_version:
+            raise Conflict(stale)
+        before = {
+            f: _plain(getattr(obj, f)) for f in fields if f in changes and getattr(obj, f) != changes[f]
+        }
+        if not before:
+            return obj, False
+        for f in before:
+            setattr(obj, f, changes[f])
+        obj.save(update_fields=list(before))
+        audit.record(
+            actor,
+            action,
+            obj,
+            parent=program_of(obj),
+            before=before,
+            after={f: _plain(getattr(obj, f)) for f in before},
+            reason=reason,
+        )
+        return obj, True
+
+
+def update_kpi(kpi_id: int, actor: audit.Actor, *, changes: dict, expected_version: int, reason: str):
+    """The department sets a KPI's baseline, target, unit and due date (``kpi.change``)."""
+    return _edit(
+        Kpi,
+        kpi_id,
+        actor,
+        fields=KPI_EDITABLE,
+        changes=changes,
+        expected_version=expected_version,
+        reason=reason,
+        action="kpi.change",
+        program_of=lambda k: k.task.program,
+        stale=_("Chỉ tiêu vừa được người khác sửa; giá trị hiện tại ở dưới, hãy xem lại rồi nhập lại."),
+    )
+
+
+def update_objective(
+    objective_id: int, actor: audit.Actor, *, changes: dict, expected_version: int, reason: str
+):
+    """The department sets a specific objective's target rank and year (``objective.change``)."""
+    return _edit(
+        Objective,
+        objective_id,
+        actor,
+        fields=OBJECTIVE_EDITABLE,
+        changes=changes,
+        expected_version=expected_version,
+        reason=reason,
+        action="objective.change",
+        program_of=lambda o: o.program,
+        stale=_("Mục tiêu vừa được người khác sửa; giá trị hiện tại ở dưới, hãy xem lại rồi nhập lại."),
+    )
+
+
+# --- publication of the index ------------------------------------------------------------------------
+
+
+def record_publication(
+    program: Program, actor: audit.Actor, *, year: int, published_on: dt.date, reference: str = ""
+) -> tuple[IndexPublication, int]:
+    """Record (or correct) "the index of ``year`` was published on ``published_on``" for the
+    program's framework, then schedule the obligations that follow each publication (the §5b
+    conference): returns the record and the number of occurrences created or moved."""
+    with transaction.atomic():
+        pub = (
+            IndexPublication.objects.select_for_update()
+            .filter(framework_id=program.framework_id, year=year)
+            .first()
+        )
+        before = None
+        if pub is None:
+            pub = IndexPublication(framework_id=program.framework_id, year=year)
+        else:
+            before = {"published_on": pub.published_on.isoformat(), "reference": pub.reference}
+        pub.published_on, pub.reference = published_on, reference.strip()
+        pub.recorded_by, pub.recorded_at = actor.user, timezone.now()
+        pub.save()
+        audit.record(
+            actor,
+            "index.published",
+            pub,
+            parent=program,
+            before=before,
+            after={"year": year, "published_on": published_on.isoformat(), "reference": pub.reference},
+        )
+        changed = sync_occurrences(program)
+    return pub, changed
+
+
+def publication_dates(program: Program) -> dict[int, tuple[dt.date, str]]:
+    """Year -> (date of publication, where it comes from) for the program's framework: the
+    department's entries (``IndexPublication``) first, otherwise the day a non-demonstration
+    published table of that year was recorded in chiso."""
+    from chiso.results.models import PublishedTable
+
+    out: dict[int, tuple[dt.date, str]] = {}
+    years = (program.starts_on.year - 1, program.ends_on.year)
+    tables = PublishedTable.objects.filter(
+        framework_id=program.framework_id, is_demo=False, year__gte=years[0], year__lte=years[1]
+    ).order_by("year", "created")
+    for t in tables:
+        out.setdefault(t.year, (timezone.localtime(t.created).date(), "table"))
+    for p in IndexPublication.objects.filter(
+        framework_id=program.framework_id, year__gte=years[0], year__lte=years[1]
+    ):
+        out[p.year] = (p.published_on, "entered")
+    return out
 
 
 # --- recurring obligations -----------------------------------------------------------------------
@@ -605,14 +949,14 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def sync_occurrences(program: Program, *, until: dt.date | None = None) -> int:
-    """Create the missing occurrences of every obligation from the program's schedule (idempotent).
+    """Create the missing occurrences of every obligation from the program's schedule (idempotent);
+    returns how many were created (or, after publication, moved).
 
     Monthly and quarterly: every month/quarter from the program's start to its end; yearly: every
-    year. After publication: one per published (non-demonstration) table of the program's
-    framework whose assessed year falls in the program, due ``due_offset_days`` after it was
-    recorded in chiso."""
-    from chiso.results.models import PublishedTable
-
+    year. After publication: one per published index year of the program's framework from the
+    year before the program to its end (``publication_dates``: the date the department entered,
+    else the day a non-demonstration published table was recorded in chiso), due
+    ``due_offset_days`` after it; a corrected date moves an occurrence not yet done."""
     until = min(program.ends_on, until) if until else program.ends_on
     created = 0
     for ob in program.obligations.all():
@@ -632,19 +976,22 @@ def sync_occurrences(program: Program, *, until: dt.date | None = None) -> int:
             for y in range(program.starts_on.year, until.year + 1):
                 wanted.append((str(y), period_label(y, None), dt.date(y, 12, 31) + off))
         elif ob.recurrence == Recurrence.AFTER_PUBLICATION:
-            tables = PublishedTable.objects.filter(
-                framework_id=program.framework_id, is_demo=False,
-                year__gte=program.starts_on.year - 1, year__lte=program.ends_on.year)
-            for t in tables.order_by("year", "created"):
-                key = f"pub-{t.year}"
-                if any(w[0] == key for w in wanted):
-                    continue
-                wanted.append((key, _("Sau công bố kết quả năm {y}").format(y=t.year),
-                               timezone.localtime(t.created).date() + off))
-        have = set(ob.occurrences.values_list("period", flat=True))
-        new = [Occurrence(obligation=ob, period=p, label=lab, due_on=d) for p, lab, d in wanted if p not in have]
+            for year, (day, _src) in sorted(publication_dates(program).items()):
+                wanted.append((f"pub-{year}", _("Sau công bố kết quả năm {y}").format(y=year), day + off))
+        have = {o.period: o for o in ob.occurrences.all()}
+        new = [
+            Occurrence(obligation=ob, period=p, label=lab, due_on=d) for p, lab, d in wanted if p not in have
+        ]
         Occurrence.objects.bulk_create(new)
         created += len(new)
+        if ob.recurrence == Recurrence.AFTER_PUBLICATION:
+            # A corrected publication date moves the due date of what is not done yet.
+            for p, _lab, d in wanted:
+                o = have.get(p)
+                if o is not None and o.done_on is None and o.due_on != d:
+                    o.due_on = d
+                    o.save(update_fields=["due_on"])
+                    created += 1
     return created
 
 
@@ -655,6 +1002,12 @@ def record_occurrence(occ_id: int, actor: audit.Actor, *, done_on: dt.date, note
         occ.done_on, occ.note = done_on, note.strip()
         occ.recorded_by, occ.recorded_at = actor.user, timezone.now()
         occ.save(update_fields=["done_on", "note", "recorded_by", "recorded_at"])
-        audit.record(actor, "obligation.done", occ, parent=occ.obligation.program, before=before,
-                     after={"done_on": done_on.isoformat(), "note": occ.note})
+        audit.record(
+            actor,
+            "obligation.done",
+            occ,
+            parent=occ.obligation.program,
+            before=before,
+            after={"done_on": done_on.isoformat(), "note": occ.note},
+        )
     return occ

@@ -13,6 +13,11 @@ urlpatterns = [
     path("chuong-trinh/<int:pk>/dinh-ky/", views.obligations, name="program_obligations"),
     path("chuong-trinh/<int:pk>/qua-han/", views.overdue, name="program_overdue"),
     path("chuong-trinh/<int:pk>/qua-han/nhac-nho/", views.overdue_remind, name="program_remind"),
+    path("chuong-trinh/<int:pk>/chi-tieu/<int:kpi_pk>/sua/", views.kpi_edit, name="kpi_edit"),
+    path(
+        "chuong-trinh/<int:pk>/muc-tieu/<int:objective_pk>/sua/", views.objective_edit, name="objective_edit"
+    ),
+    path("chuong-trinh/<int:pk>/cong-bo-chi-so/", views.publications, name="program_publications"),
     path("chuong-trinh/<int:pk>/tien-do/", views.progress_list, name="progress_list"),
     path("chuong-trinh/<int:pk>/tien-do/mo/", views.progress_open, name="progress_open"),
     path("ke-hoach/<int:pk>/", views.plan_download, name="plan_download"),

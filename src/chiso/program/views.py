@@ -14,23 +14,40 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.collection.evidence import check_upload
 from chiso.lib import frameworks, xlsx
 from chiso.lib.periods import period_label
-from chiso.lib.vn_format import format_date, parse_date, parse_number
+from chiso.lib.vn_format import format_date, format_number, parse_date, parse_number
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import Agency, AuditEntry, Responsibility
 
-from . import services
-from .forms import ActForm, FileForm, OccurrenceForm, PlanForm, ProgressForm, RecommendationForm, ReturnForm
+from . import cache, services
+from .forms import (
+    ActForm,
+    FileForm,
+    KpiEditForm,
+    ObjectiveEditForm,
+    OccurrenceForm,
+    PlanForm,
+    ProgressForm,
+    PublicationForm,
+    RecommendationForm,
+    ReturnForm,
+)
 from .models import (
     AgencyPlan,
+    IndexPublication,
     Kpi,
+    Objective,
     Occurrence,
     Program,
     ProgressEvidence,
@@ -48,12 +65,16 @@ def _get_program_for_user(request, pk) -> Program:
 
 
 def _get_report_for_user(request, pk) -> ProgressReport:
-    qs = ProgressReport.objects.visible_to(request.user).select_related("task__program", "agency", "task__lead_agency")
+    qs = ProgressReport.objects.visible_to(request.user).select_related(
+        "task__program", "agency", "task__lead_agency"
+    )
     return get_object_or_404(qs, pk=pk)
 
 
 def _get_recommendation_for_user(request, pk) -> Recommendation:
-    qs = Recommendation.objects.visible_to(request.user).select_related("agency", "task", "assigned_to", "program")
+    qs = Recommendation.objects.visible_to(request.user).select_related(
+        "agency", "task", "assigned_to", "program"
+    )
     return get_object_or_404(qs, pk=pk)
 
 
@@ -93,39 +114,86 @@ def programs(request):
     return render(request, "program/programs.html", {"programs": qs})
 
 
+def _audience(scope) -> str:
+    """Who a cached fragment is rendered for. The board and the public page show the same data to
+    every reader of the audience; the department also gets the edit links."""
+    return "dept" if scope.is_department else "reader"
+
+
 @login_required
 def program_board(request, pk):
     program = _get_program_for_user(request, pk)
-    b = services.board(program, _as_of(request))
-    scope = get_scope(request.user)
-    return render(request, "program/board.html", {
-        "program": program, "board": b, "is_demo": b.is_demo, "scope": scope,
-        "as_of_text": format_date(b.as_of),
-    })
+    as_of = _as_of(request)
+    audience = _audience(get_scope(request.user))
+
+    def build():
+        b = services.board(program, as_of)
+        html = render_to_string(
+            "program/_board_body.html",
+            {
+                "program": program,
+                "board": b,
+                "as_of_text": format_date(b.as_of),
+                "can_edit": audience == "dept",
+            },
+        )
+        return {"html": html, "is_demo": b.is_demo}
+
+    # Rendered once per (data stamp, program, date, language, audience): see program/cache.py.
+    body = cache.fragment("board", (program.pk, as_of.isoformat(), audience), build)
+    return render(
+        request,
+        "program/board.html",
+        {
+            "program": program,
+            "body": mark_safe(body["html"]),
+            "is_demo": body["is_demo"],  # noqa: S308 (our own render)
+        },
+    )
 
 
 @login_required
 def task_detail(request, pk, number):
     program = _get_program_for_user(request, pk)
-    task = get_object_or_404(Task.objects.select_related("lead_agency", "objective"), program=program, number=number)
+    task = get_object_or_404(
+        Task.objects.select_related("lead_agency", "objective"), program=program, number=number
+    )
     b = services.board(program, _as_of(request))
     row = next(r for r in b.tasks if r.task.pk == task.pk)
-    reports = (ProgressReport.objects.visible_to(request.user).filter(task=task)
-               .select_related("agency").order_by("-year", "-quarter", "agency__name"))
+    reports = (
+        ProgressReport.objects.visible_to(request.user)
+        .filter(task=task)
+        .select_related("agency")
+        .order_by("-year", "-quarter", "agency__name")
+    )
     recs = Recommendation.objects.visible_to(request.user).filter(task=task).select_related("agency")
     is_demo = row.light != "grey" and b.is_demo or any(r.is_demo for r in reports)
-    return render(request, "program/task.html", {
-        "program": program, "task": task, "row": row, "reports": reports, "recs": recs, "is_demo": is_demo,
-        "supporting": task.supporting_agencies.all(),
-    })
+    return render(
+        request,
+        "program/task.html",
+        {
+            "program": program,
+            "task": task,
+            "row": row,
+            "reports": reports,
+            "recs": recs,
+            "is_demo": is_demo,
+            "supporting": task.supporting_agencies.all(),
+            "can_edit": get_scope(request.user).is_department,
+        },
+    )
 
 
 @login_required
 def duties(request, pk):
     program = _get_program_for_user(request, pk)
     duties = program.duties.prefetch_related("agencies")
-    resp = (Responsibility.objects.visible_to(request.user).filter(framework_id=program.framework_id)
-            .select_related("agency").order_by("agency__kind", "agency__name", "role", "code"))
+    resp = (
+        Responsibility.objects.visible_to(request.user)
+        .filter(framework_id=program.framework_id)
+        .select_related("agency")
+        .order_by("agency__kind", "agency__name", "role", "code")
+    )
     try:
         fw = frameworks.get_framework(program.framework_id)
         names = {c: fw.node(c).label("vi") for c in fw.codes}
@@ -136,9 +204,16 @@ def duties(request, pk):
         d = by_agency.setdefault(r.agency_id, {"agency": r.agency, "lead": [], "support": []})
         d[r.role].append((r.code, names.get(r.code, r.code)))
     tasks = program.tasks.select_related("lead_agency").prefetch_related("supporting_agencies")
-    return render(request, "program/duties.html", {
-        "program": program, "duties": duties, "matrix": list(by_agency.values()), "tasks": tasks,
-    })
+    return render(
+        request,
+        "program/duties.html",
+        {
+            "program": program,
+            "duties": duties,
+            "matrix": list(by_agency.values()),
+            "tasks": tasks,
+        },
+    )
 
 
 # --- agencies' plans (§5a) -------------------------------------------------------------------------
@@ -163,20 +238,39 @@ def plans(request, pk):
                 messages.error(request, str(e))
                 return redirect("program_plans", pk=program.pk)
             with transaction.atomic():
-                plan = AgencyPlan(program=program, agency=agency, title=form.cleaned_data["title"],
-                                  document_number=form.cleaned_data["document_number"],
-                                  original_name=os.path.basename(upload.name)[:200], content_type=content_type,
-                                  size=upload.size, sha256=digest, uploaded_by=request.user)
+                plan = AgencyPlan(
+                    program=program,
+                    agency=agency,
+                    title=form.cleaned_data["title"],
+                    document_number=form.cleaned_data["document_number"],
+                    original_name=os.path.basename(upload.name)[:200],
+                    content_type=content_type,
+                    size=upload.size,
+                    sha256=digest,
+                    uploaded_by=request.user,
+                )
                 plan.file.save("upload", upload, save=False)
                 plan.save()
-                audit.record(audit.Actor.from_request(request), "plan.add", plan, parent=program,
-                             after={"name": plan.original_name, "sha256": digest, "agency": agency.code})
+                audit.record(
+                    audit.Actor.from_request(request),
+                    "plan.add",
+                    plan,
+                    parent=program,
+                    after={"name": plan.original_name, "sha256": digest, "agency": agency.code},
+                )
             messages.success(request, _("Đã tải lên kế hoạch “{title}”.").format(title=plan.title))
             return redirect("program_plans", pk=program.pk)
-    return render(request, "program/plans.html", {
-        "program": program, "plans": qs, "form": form, "my_agencies": my_agencies,
-        "is_demo": any(p.is_demo for p in qs),
-    })
+    return render(
+        request,
+        "program/plans.html",
+        {
+            "program": program,
+            "plans": qs,
+            "form": form,
+            "my_agencies": my_agencies,
+            "is_demo": any(p.is_demo for p in qs),
+        },
+    )
 
 
 @login_required
@@ -197,19 +291,34 @@ def obligations(request, pk):
     rows = []
     for ob in obs:
         occ = list(ob.occurrences.all())
-        rows.append({"ob": ob, "occ": occ, "done": sum(1 for o in occ if o.done_on),
-                     "late": sum(1 for o in occ if not o.done_on and o.due_on < as_of),
-                     "can_record": scope.is_department or scope.can_enter(ob.agency_id)})
-    return render(request, "program/obligations.html", {
-        "program": program, "rows": rows, "as_of": as_of, "form": OccurrenceForm(),
-        "is_demo": any(o.is_demo for r in rows for o in r["occ"]),
-    })
+        rows.append(
+            {
+                "ob": ob,
+                "occ": occ,
+                "done": sum(1 for o in occ if o.done_on),
+                "late": sum(1 for o in occ if not o.done_on and o.due_on < as_of),
+                "can_record": scope.is_department or scope.can_enter(ob.agency_id),
+            }
+        )
+    return render(
+        request,
+        "program/obligations.html",
+        {
+            "program": program,
+            "rows": rows,
+            "as_of": as_of,
+            "form": OccurrenceForm(),
+            "is_demo": any(o.is_demo for r in rows for o in r["occ"]),
+        },
+    )
 
 
 @login_required
 @require_POST
 def occurrence_record(request, pk):
-    occ = get_object_or_404(Occurrence.objects.visible_to(request.user).select_related("obligation__program"), pk=pk)
+    occ = get_object_or_404(
+        Occurrence.objects.visible_to(request.user).select_related("obligation__program"), pk=pk
+    )
     scope = get_scope(request.user)
     if not (scope.is_department or scope.can_enter(occ.obligation.agency_id)):
         return _forbidden(_("Chỉ cơ quan thực hiện hoặc cơ quan thường trực được ghi nhận."))
@@ -230,15 +339,47 @@ def overdue(request, pk):
     program = _get_program_for_user(request, pk)
     scope = get_scope(request.user)
     as_of = _as_of(request)
-    od = services.overdue(program, as_of, agency_ids=None if scope.reads_all else scope.agency_ids)
-    by_agency: dict[str, int] = {}
-    for m in od.reports:
-        by_agency[m.agency.name] = by_agency.get(m.agency.name, 0) + 1
-    return render(request, "program/overdue.html", {
-        "program": program, "od": od, "as_of": as_of, "can_remind": scope.is_department,
-        "report_counts": sorted(by_agency.items(), key=lambda kv: -kv[1]),
-        "reports_shown": od.reports[:200],
-    })
+    # An agency sees only its own rows: its fragment is keyed on its agencies, never shared with
+    # the department's (which reads all).
+    agency_ids = None if scope.reads_all else scope.agency_ids
+    audience = "all" if agency_ids is None else "agencies:" + ",".join(str(i) for i in sorted(agency_ids))
+
+    def build():
+        od = services.overdue(program, as_of, agency_ids=agency_ids)
+        by_agency: dict[str, int] = {}
+        for m in od.reports:
+            by_agency[m.agency.name] = by_agency.get(m.agency.name, 0) + 1
+        html = render_to_string(
+            "program/_overdue_body.html",
+            {
+                "program": program,
+                "od": od,
+                "as_of": as_of,
+                "report_counts": sorted(by_agency.items(), key=lambda kv: -kv[1]),
+                "reports_shown": od.reports[:200],
+            },
+        )
+        return {
+            "html": html,
+            "is_demo": False,
+            "summary": (len(od.tasks), len(od.reports), len(od.occurrences)),
+        }
+
+    body = cache.fragment("overdue", (program.pk, as_of.isoformat(), audience), build)
+    n_tasks, n_reports, n_occ = body["summary"]
+    return render(
+        request,
+        "program/overdue.html",
+        {
+            "program": program,
+            "as_of": as_of,
+            "can_remind": scope.is_department,
+            "body": mark_safe(body["html"]),  # noqa: S308 (our own render)
+            "n_tasks": n_tasks,
+            "n_reports": n_reports,
+            "n_occurrences": n_occ,
+        },
+    )
 
 
 @login_required
@@ -271,8 +412,12 @@ def progress_list(request, pk):
     program = _get_program_for_user(request, pk)
     scope = get_scope(request.user)
     year, quarter = _quarter_param(request, program)
-    reports = {(r.task_id, r.agency_id): r for r in ProgressReport.objects.visible_to(request.user).filter(
-        task__program=program, year=year, quarter=quarter).select_related("agency")}
+    reports = {
+        (r.task_id, r.agency_id): r
+        for r in ProgressReport.objects.visible_to(request.user)
+        .filter(task__program=program, year=year, quarter=quarter)
+        .select_related("agency")
+    }
     tasks = program.tasks.select_related("lead_agency").prefetch_related("supporting_agencies")
     rows = []
     for t in tasks:
@@ -284,11 +429,20 @@ def progress_list(request, pk):
                 continue
             rows.append({"task": t, "agency": a, "report": r, "lead": a.pk == t.lead_agency_id, "mine": mine})
     quarters = services.reporting_quarters(program)
-    return render(request, "program/progress_list.html", {
-        "program": program, "rows": rows, "year": year, "quarter": quarter,
-        "period": period_label(year, quarter), "quarters": [(f"{y}-{q}", period_label(y, q)) for y, q in quarters],
-        "due": services.report_due(program, year, quarter), "is_demo": any(r.is_demo for r in reports.values()),
-    })
+    return render(
+        request,
+        "program/progress_list.html",
+        {
+            "program": program,
+            "rows": rows,
+            "year": year,
+            "quarter": quarter,
+            "period": period_label(year, quarter),
+            "quarters": [(f"{y}-{q}", period_label(y, q)) for y, q in quarters],
+            "due": services.report_due(program, year, quarter),
+            "is_demo": any(r.is_demo for r in reports.values()),
+        },
+    )
 
 
 @login_required
@@ -316,15 +470,29 @@ def _report_context(request, report, form=None):
     values = {v.kpi_id: v.value for v in report.kpi_values.all()}
     actuals = services.kpi_actuals(kpis)
     krows = [{"kpi": k, "reported": values.get(k.pk), "actual": actuals[k.pk]} for k in kpis]
-    form = form or ProgressForm(initial={"task_status": report.task_status, "percent": report.percent,
-                                         "narrative": report.narrative, "version": report.version})
+    form = form or ProgressForm(
+        initial={
+            "task_status": report.task_status,
+            "percent": report.percent,
+            "narrative": report.narrative,
+            "version": report.version,
+        }
+    )
     history = AuditEntry.objects.filter(target_type="program.progressreport", target_id=str(report.pk))[:100]
     return {
-        "report": report, "task": report.task, "program": report.task.program, "form": form,
-        "can_edit": editable, "can_submit": editable and scope.can_sign(report.agency_id),
+        "report": report,
+        "task": report.task,
+        "program": report.task.program,
+        "form": form,
+        "can_edit": editable,
+        "can_submit": editable and scope.can_sign(report.agency_id),
         "can_decide": scope.is_department and report.status == ProgressReport.Status.SUBMITTED,
-        "krows": krows, "evidence": list(report.evidence.all()), "history": history,
-        "is_demo": report.is_demo, "file_form": FileForm(), "return_form": ReturnForm(),
+        "krows": krows,
+        "evidence": list(report.evidence.all()),
+        "history": history,
+        "is_demo": report.is_demo,
+        "file_form": FileForm(),
+        "return_form": ReturnForm(),
     }
 
 
@@ -365,12 +533,20 @@ def progress_save(request, pk):
             kpi_values[k.pk] = parse_number(raw)
         except ValueError:
             form.add_error(None, _("“{raw}” không phải là số ({kpi}).").format(raw=raw[:40], kpi=k.name))
-            return render(request, "program/progress.html", _report_context(request, report, form), status=400)
+            return render(
+                request, "program/progress.html", _report_context(request, report, form), status=400
+            )
     d = form.cleaned_data
     try:
-        services.save_report(report.pk, audit.Actor.from_request(request), task_status=d["task_status"],
-                             percent=d["percent"], narrative=d["narrative"], kpi_values=kpi_values,
-                             expected_version=d.get("version"))
+        services.save_report(
+            report.pk,
+            audit.Actor.from_request(request),
+            task_status=d["task_status"],
+            percent=d["percent"],
+            narrative=d["narrative"],
+            kpi_values=kpi_values,
+            expected_version=d.get("version"),
+        )
     except services.NotEditable as e:
         return _forbidden(str(e))
     except services.ProgramError as e:
@@ -450,12 +626,23 @@ def progress_evidence_upload(request, pk):
         locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
         if not locked.is_editable_status:
             return _forbidden(_("Báo cáo không sửa được lúc này (đã gửi hoặc đã duyệt)."))
-        ev = ProgressEvidence(report=locked, original_name=os.path.basename(upload.name)[:200],
-                              content_type=content_type, size=upload.size, sha256=digest, uploaded_by=request.user)
+        ev = ProgressEvidence(
+            report=locked,
+            original_name=os.path.basename(upload.name)[:200],
+            content_type=content_type,
+            size=upload.size,
+            sha256=digest,
+            uploaded_by=request.user,
+        )
         ev.file.save("upload", upload, save=False)
         ev.save()
-        audit.record(audit.Actor.from_request(request), "progress.evidence.add", ev, parent=locked,
-                     after={"name": ev.original_name, "sha256": digest})
+        audit.record(
+            audit.Actor.from_request(request),
+            "progress.evidence.add",
+            ev,
+            parent=locked,
+            after={"name": ev.original_name, "sha256": digest},
+        )
     messages.success(request, _("Đã tải lên minh chứng “{name}”.").format(name=ev.original_name))
     return redirect("progress_report", pk=report.pk)
 
@@ -471,7 +658,9 @@ def progress_evidence_download(request, pk):
 
 
 def _filtered_recommendations(request):
-    qs = Recommendation.objects.visible_to(request.user).select_related("agency", "task", "assigned_to", "program")
+    qs = Recommendation.objects.visible_to(request.user).select_related(
+        "agency", "task", "assigned_to", "program"
+    )
     g = request.GET
     if g.get("trang_thai") in Recommendation.Status.values:
         qs = qs.filter(status=g["trang_thai"])
@@ -490,26 +679,63 @@ def _filtered_recommendations(request):
 def recommendations(request):
     qs = _filtered_recommendations(request)
     scope = get_scope(request.user)
-    agencies = Agency.objects.filter(pk__in=Recommendation.objects.visible_to(request.user).values("agency_id"))
-    return render(request, "program/recommendations.html", {
-        "recs": qs, "statuses": Recommendation.Status.choices, "kinds": Recommendation.Kind.choices,
-        "agencies": agencies, "can_send": bool(scope.agency_ids), "g": request.GET,
-        "is_demo": any(r.is_demo for r in qs), "query": request.GET.urlencode(),
-    })
+    agencies = Agency.objects.filter(
+        pk__in=Recommendation.objects.visible_to(request.user).values("agency_id")
+    )
+    return render(
+        request,
+        "program/recommendations.html",
+        {
+            "recs": qs,
+            "statuses": Recommendation.Status.choices,
+            "kinds": Recommendation.Kind.choices,
+            "agencies": agencies,
+            "can_send": bool(scope.agency_ids),
+            "g": request.GET,
+            "is_demo": any(r.is_demo for r in qs),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
 def recommendations_xlsx(request):
     qs = _filtered_recommendations(request)
-    header = [_("Số"), _("Tiêu đề"), _("Cơ quan gửi"), _("Loại"), _("Nhiệm vụ"), _("Chỉ số thành phần"),
-              _("Trạng thái"), _("Cơ quan được giao"), _("Ngày gửi"), _("Trả lời"), _("Công khai"),
-              _("Dữ liệu minh họa")]
-    rows = [[r.pk, r.title, r.agency.name, r.get_kind_display(), str(r.task) if r.task else "", r.component,
-             r.get_status_display(), r.assigned_to.name if r.assigned_to else "",
-             format_date(timezone.localtime(r.created)), r.answer, _("Có") if r.is_public else _("Không"),
-             _("Có") if r.is_demo else ""] for r in qs]
+    header = [
+        _("Số"),
+        _("Tiêu đề"),
+        _("Cơ quan gửi"),
+        _("Loại"),
+        _("Nhiệm vụ"),
+        _("Chỉ số thành phần"),
+        _("Trạng thái"),
+        _("Cơ quan được giao"),
+        _("Ngày gửi"),
+        _("Trả lời"),
+        _("Công khai"),
+        _("Dữ liệu minh họa"),
+    ]
+    rows = [
+        [
+            r.pk,
+            r.title,
+            r.agency.name,
+            r.get_kind_display(),
+            str(r.task) if r.task else "",
+            r.component,
+            r.get_status_display(),
+            r.assigned_to.name if r.assigned_to else "",
+            format_date(timezone.localtime(r.created)),
+            r.answer,
+            _("Có") if r.is_public else _("Không"),
+            _("Có") if r.is_demo else "",
+        ]
+        for r in qs
+    ]
     data = xlsx.workbook_bytes(_("Kiến nghị"), header, rows)
-    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     resp["Content-Disposition"] = 'attachment; filename="chiso-kien-nghi.xlsx"'
     return resp
 
@@ -529,29 +755,52 @@ def recommendation_new(request):
     except Exception:  # an unknown framework: no component list
         components = []
     tasks = list(program.tasks.all())
-    form = RecommendationForm(request.POST or None, tasks=tasks, components=components, agencies=agencies,
-                              initial={"task": request.GET.get("nhiem_vu")})
+    form = RecommendationForm(
+        request.POST or None,
+        tasks=tasks,
+        components=components,
+        agencies=agencies,
+        initial={"task": request.GET.get("nhiem_vu")},
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         agency = next(a for a in agencies if a.pk == d["agency"])
         task = next((t for t in tasks if t.number == d["task"]), None)
         rec = services.submit_recommendation(
-            audit.Actor.from_request(request), program=program, agency=agency, title=d["title"], body=d["body"],
-            kind=d["kind"], task=task, component=d["component"] or "")
+            audit.Actor.from_request(request),
+            program=program,
+            agency=agency,
+            title=d["title"],
+            body=d["body"],
+            kind=d["kind"],
+            task=task,
+            component=d["component"] or "",
+        )
         messages.success(request, _("Đã gửi kiến nghị tới cơ quan thường trực."))
         return redirect("recommendation", pk=rec.pk)
-    return render(request, "program/recommendation_new.html", {"form": form, "program": program},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "program/recommendation_new.html",
+        {"form": form, "program": program},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
 def recommendation_detail(request, pk):
     rec = _get_recommendation_for_user(request, pk)
     scope = get_scope(request.user)
-    return render(request, "program/recommendation.html", {
-        "rec": rec, "steps": rec.steps.select_related("agency"), "can_act": scope.is_department,
-        "form": ActForm(), "is_demo": rec.is_demo,
-    })
+    return render(
+        request,
+        "program/recommendation.html",
+        {
+            "rec": rec,
+            "steps": rec.steps.select_related("agency"),
+            "can_act": scope.is_department,
+            "form": ActForm(),
+            "is_demo": rec.is_demo,
+        },
+    )
 
 
 @login_required
@@ -566,10 +815,193 @@ def recommendation_act(request, pk):
         return redirect("recommendation", pk=rec.pk)
     d = form.cleaned_data
     try:
-        services.act_on_recommendation(rec.pk, audit.Actor.from_request(request), d["action"], text=d["text"],
-                                       assigned_to=d["assigned_to"])
+        services.act_on_recommendation(
+            rec.pk,
+            audit.Actor.from_request(request),
+            d["action"],
+            text=d["text"],
+            assigned_to=d["assigned_to"],
+        )
     except services.ProgramError as e:
         messages.error(request, str(e))
     else:
         messages.success(request, _("Đã cập nhật kiến nghị."))
     return redirect("recommendation", pk=rec.pk)
+
+
+# --- the department's edits of targets ------------------------------------------------------------------
+
+
+def _department_only(request):
+    if not get_scope(request.user).is_department:
+        return _forbidden(_("Chỉ cơ quan thường trực (Sở) được sửa chỉ tiêu và mục tiêu."))
+    return None
+
+
+def _history(obj):
+    return AuditEntry.objects.filter(target_type=obj._meta.label_lower, target_id=str(obj.pk)).order_by(
+        "-time"
+    )[:50]
+
+
+def _edit_view(request, program, obj, *, form_class, fields, update, template_ctx):
+    """GET: the form with the current values; POST: validate, then ``update`` (which refuses a
+    stale version). Errors are shown at the field (400), a stale form gets a 409 with the current
+    values."""
+
+    def initial(o):
+        out = {"version": o.version}
+        for f in fields:
+            v = getattr(o, f)
+            out[f] = (
+                format_date(v)
+                if isinstance(v, dt.date)
+                else (format_number(v, lang="vi", empty="") if isinstance(v, float) else v)
+            )
+        return out
+
+    status = 200
+    form = form_class(request.POST or None, program=program, initial=initial(obj))
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                obj, changed = update(
+                    obj.pk,
+                    audit.Actor.from_request(request),
+                    changes={f: d[f] for f in fields},
+                    expected_version=d["version"],
+                    reason=d["reason"],
+                )
+            except services.Conflict as e:
+                obj.refresh_from_db()
+                form = form_class(program=program, initial=initial(obj))
+                form.add_error(None, str(e))
+                status = 409
+            else:
+                if changed:
+                    messages.success(request, _("Đã lưu thay đổi (có ghi nhật ký)."))
+                else:
+                    messages.info(request, _("Không có gì thay đổi."))
+                return redirect(template_ctx["back"])
+        else:
+            status = 400
+    return render(
+        request,
+        "program/edit_target.html",
+        {"program": program, "form": form, "history": _history(obj), "obj": obj, **template_ctx},
+        status=status,
+    )
+
+
+@login_required
+def kpi_edit(request, pk, kpi_pk):
+    program = _get_program_for_user(request, pk)
+    kpi = get_object_or_404(Kpi.objects.select_related("task"), pk=kpi_pk, task__program=program)
+    denied = _department_only(request)
+    if denied:
+        return denied
+    return _edit_view(
+        request,
+        program,
+        kpi,
+        form_class=KpiEditForm,
+        fields=services.KPI_EDITABLE,
+        update=services.update_kpi,
+        template_ctx={
+            "title": _("Sửa chỉ tiêu (KPI)"),
+            "subject": kpi.name,
+            "task": kpi.task,
+            "back": reverse("program_task", args=[program.pk, kpi.task.number]),
+        },
+    )
+
+
+@login_required
+def objective_edit(request, pk, objective_pk):
+    program = _get_program_for_user(request, pk)
+    objective = get_object_or_404(Objective, pk=objective_pk, program=program, kind=Objective.Kind.SPECIFIC)
+    denied = _department_only(request)
+    if denied:
+        return denied
+    return _edit_view(
+        request,
+        program,
+        objective,
+        form_class=ObjectiveEditForm,
+        fields=services.OBJECTIVE_EDITABLE,
+        update=services.update_objective,
+        template_ctx={
+            "title": _("Sửa mục tiêu cụ thể"),
+            "subject": objective.text,
+            "task": None,
+            "back": reverse("program", args=[program.pk]),
+        },
+    )
+
+
+# --- publication of the index -------------------------------------------------------------------------------
+
+
+@login_required
+def publications(request, pk):
+    """ "The index for year Y was published on date D": the department records it; the obligations
+    after each publication (the §5b conference) are scheduled from it."""
+    program = _get_program_for_user(request, pk)
+    scope = get_scope(request.user)
+    form = PublicationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not scope.is_department:
+            return _forbidden(_("Chỉ cơ quan thường trực (Sở) được ghi nhận ngày công bố chỉ số."))
+        if form.is_valid():
+            d = form.cleaned_data
+            pub, n = services.record_publication(
+                program,
+                audit.Actor.from_request(request),
+                year=d["year"],
+                published_on=d["published_on"],
+                reference=d["reference"],
+            )
+            messages.success(
+                request,
+                _(
+                    "Đã ghi nhận: kết quả năm {y} công bố ngày {d}; {n} lịch nhiệm vụ định kỳ được "
+                    "tạo hoặc cập nhật."
+                ).format(y=pub.year, d=format_date(pub.published_on), n=n),
+            )
+            return redirect("program_publications", pk=program.pk)
+        status = 400
+    dates = services.publication_dates(program)
+    entered = {
+        p.year: p
+        for p in IndexPublication.objects.filter(framework_id=program.framework_id).select_related(
+            "recorded_by"
+        )
+    }
+    rows = [
+        {"year": y, "date": d, "source": src, "entry": entered.get(y)}
+        for y, (d, src) in sorted(dates.items())
+    ]
+    after = (
+        Occurrence.objects.filter(obligation__program=program, obligation__recurrence="after_publication")
+        .select_related("obligation__agency")
+        .order_by("due_on")
+    )
+    try:
+        fw_label = frameworks.get_framework(program.framework_id).label((get_language() or "vi")[:2])
+    except Exception:  # a program may name a framework chiso does not ship
+        fw_label = program.framework_id
+    return render(
+        request,
+        "program/publications.html",
+        {
+            "program": program,
+            "rows": rows,
+            "form": form,
+            "can_record": scope.is_department,
+            "occurrences": after,
+            "fw_label": fw_label,
+        },
+        status=status,
+    )

@@ -11,8 +11,10 @@ from typing import Any
 
 from .docgen import Chart, DocumentSpec, Header, Heading, Paragraph, Signature, Table, fmt
 
-DEMO_NOTE = ("DỮ LIỆU MINH HỌA / demonstration data — báo cáo này có số liệu do chiso tạo ra để minh họa, "
-             "không phải số liệu thật.")
+DEMO_NOTE = (
+    "DỮ LIỆU MINH HỌA / demonstration data — báo cáo này có số liệu do chiso tạo ra để minh họa, "
+    "không phải số liệu thật."
+)
 LIGHTS = {"green": "Đúng tiến độ", "amber": "Cần chú ý", "red": "Chậm / không đạt", "grey": "Chưa có số liệu"}
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
@@ -28,17 +30,29 @@ class _Sections:
 
 def _header(snap: dict, params: dict, subject: str) -> Header:
     who = snap["issuer"]
-    day = dt.date.fromisoformat(params["date"]) if params.get("date") else dt.date.fromisoformat(
-        snap["generated_at"][:10])
+    day = (
+        dt.date.fromisoformat(params["date"])
+        if params.get("date")
+        else dt.date.fromisoformat(snap["generated_at"][:10])
+    )
     number = (params.get("number") or "").strip()
-    return Header(parent_body=who["parent_body"], issuing_body=who["issuing_body"],
-                  number_symbol=f"Số: {number or '      '}/BC-{who['symbol']}", place=who["province"] or "",
-                  date=day, doc_type="BÁO CÁO", subject=subject)
+    return Header(
+        parent_body=who["parent_body"],
+        issuing_body=who["issuing_body"],
+        number_symbol=f"Số: {number or '      '}/BC-{who['symbol']}",
+        place=who["province"] or "",
+        date=day,
+        doc_type="BÁO CÁO",
+        subject=subject,
+    )
 
 
 def _signature(params: dict) -> Signature:
-    return Signature(authority=params.get("sign_authority", ""), title=params.get("sign_title") or "GIÁM ĐỐC",
-                     name=params.get("sign_name", ""))
+    return Signature(
+        authority=params.get("sign_authority", ""),
+        title=params.get("sign_title") or "GIÁM ĐỐC",
+        name=params.get("sign_name", ""),
+    )
 
 
 def _recipients(snap: dict, first: list[str]) -> list[str]:
@@ -55,8 +69,15 @@ def _rank_text(rank, low, high, n) -> str:
     return "chưa xác định được thứ hạng"
 
 
-def _program_blocks(prog: dict, sec: _Sections, *, tasks_title: str, recs_title: str, recs_open_only: bool,
-                    with_progress: bool = False) -> list:
+def _program_blocks(
+    prog: dict,
+    sec: _Sections,
+    *,
+    tasks_title: str,
+    recs_title: str,
+    recs_open_only: bool,
+    with_progress: bool = False,
+) -> list:
     blocks: list = [sec(tasks_title)]
     if not prog.get("available"):
         blocks.append(Paragraph(prog.get("note") or "Chưa có số liệu chương trình hành động.", italic=True))
@@ -65,59 +86,119 @@ def _program_blocks(prog: dict, sec: _Sections, *, tasks_title: str, recs_title:
         return blocks
     tasks = prog["tasks"]
     counts = {k: sum(1 for t in tasks if t["light"] == k) for k in LIGHTS}
-    blocks.append(Paragraph(
-        f"Chương trình có {fmt(len(tasks), 'int')} nhiệm vụ: {fmt(counts['green'], 'int')} đúng tiến độ, "
-        f"{fmt(counts['amber'], 'int')} cần chú ý, {fmt(counts['red'], 'int')} chậm hoặc không đạt, "
-        f"{fmt(counts['grey'], 'int')} chưa có số liệu. Đánh giá chung: {LIGHTS[prog['light']].lower()}."
-    ))
-    blocks.append(Table(
-        "tasks", "Tình hình thực hiện các nhiệm vụ",
-        ["STT", "Nhiệm vụ", "Chủ trì", "Tình hình (báo cáo gần nhất)", "% hoàn thành", "Đánh giá"],
-        ["rank", "text", "text", "text", "int", "text"],
-        [[t["number"], t["title"], t["lead"], (f"{t['status']} ({t['period']})" if t["status"] else "Chưa báo cáo"),
-          t["percent"], LIGHTS[t["light"]]] for t in tasks],
-        widths_cm=[1.3, 4.9, 2.8, 3.3, 1.8, 2.4],
-    ))
+    blocks.append(
+        Paragraph(
+            f"Chương trình có {fmt(len(tasks), 'int')} nhiệm vụ: {fmt(counts['green'], 'int')} đúng tiến độ, "
+            f"{fmt(counts['amber'], 'int')} cần chú ý, {fmt(counts['red'], 'int')} chậm hoặc không đạt, "
+            f"{fmt(counts['grey'], 'int')} chưa có số liệu. Đánh giá chung: {LIGHTS[prog['light']].lower()}."
+        )
+    )
+    blocks.append(
+        Table(
+            "tasks",
+            "Tình hình thực hiện các nhiệm vụ",
+            ["STT", "Nhiệm vụ", "Chủ trì", "Tình hình (báo cáo gần nhất)", "% hoàn thành", "Đánh giá"],
+            ["rank", "text", "text", "text", "int", "text"],
+            [
+                [
+                    t["number"],
+                    t["title"],
+                    t["lead"],
+                    (f"{t['status']} ({t['period']})" if t["status"] else "Chưa báo cáo"),
+                    t["percent"],
+                    LIGHTS[t["light"]],
+                ]
+                for t in tasks
+            ],
+            widths_cm=[1.3, 4.9, 2.8, 3.3, 1.8, 2.4],
+        )
+    )
     kpis = [(t, k) for t in tasks for k in t["kpis"]]
     if kpis:
-        blocks.append(Table(
-            "kpis", "Các chỉ tiêu (KPI)",
-            ["Nhiệm vụ", "Chỉ tiêu", "Giá trị gốc", "Mục tiêu", "Thực tế", "Đánh giá"],
-            ["rank", "text", "text", "text", "text", "text"],
-            [[t["number"], f"{k['name']}" + (f" ({k['unit']})" if k["unit"] else ""), _num(k["baseline"]),
-              _num(k["target"]), _num(k["actual"]),
-              LIGHTS[k["light"]]] for t, k in kpis],
-            widths_cm=[1.6, 6.3, 2.0, 2.0, 2.0, 2.6],
-            note="Giá trị thực tế: số liệu đã phê duyệt của chỉ số thu thập trong chiso, hoặc giá trị cơ quan báo cáo "
-                 "trong báo cáo tiến độ đã phê duyệt.",
-        ))
+        blocks.append(
+            Table(
+                "kpis",
+                "Các chỉ tiêu (KPI)",
+                ["Nhiệm vụ", "Chỉ tiêu", "Giá trị gốc", "Mục tiêu", "Thực tế", "Đánh giá"],
+                ["rank", "text", "text", "text", "text", "text"],
+                [
+                    [
+                        t["number"],
+                        f"{k['name']}" + (f" ({k['unit']})" if k["unit"] else ""),
+                        _num(k["baseline"]),
+                        _num(k["target"]),
+                        _num(k["actual"]),
+                        LIGHTS[k["light"]],
+                    ]
+                    for t, k in kpis
+                ],
+                widths_cm=[1.6, 6.3, 2.0, 2.0, 2.0, 2.6],
+                note="Giá trị thực tế: số liệu đã phê duyệt của chỉ số thu thập trong chiso, hoặc giá trị cơ quan báo cáo "
+                "trong báo cáo tiến độ đã phê duyệt.",
+            )
+        )
     if with_progress:
         prs = prog.get("progress", [])
-        blocks.append(Paragraph(f"Trong kỳ báo cáo có {fmt(len(prs), 'int')} báo cáo tiến độ đã được phê duyệt."))
+        blocks.append(
+            Paragraph(f"Trong kỳ báo cáo có {fmt(len(prs), 'int')} báo cáo tiến độ đã được phê duyệt.")
+        )
         if prs:
-            blocks.append(Table(
-                "progress", "Báo cáo tiến độ đã phê duyệt trong kỳ",
-                ["Kỳ", "Nhiệm vụ", "Cơ quan", "Tình hình", "%"],
-                ["text", "text", "text", "text", "int"],
-                [[p["period"], f"{p['task']}. {p['task_title']}", p["agency"], p["status"], p["percent"]] for p in prs],
-                widths_cm=[2.2, 5.5, 3.2, 3.8, 1.8],
-            ))
+            blocks.append(
+                Table(
+                    "progress",
+                    "Báo cáo tiến độ đã phê duyệt trong kỳ",
+                    ["Kỳ", "Nhiệm vụ", "Cơ quan", "Tình hình", "%"],
+                    ["text", "text", "text", "text", "int"],
+                    [
+                        [
+                            p["period"],
+                            f"{p['task']}. {p['task_title']}",
+                            p["agency"],
+                            p["status"],
+                            p["percent"],
+                        ]
+                        for p in prs
+                    ],
+                    widths_cm=[2.2, 5.5, 3.2, 3.8, 1.8],
+                )
+            )
     blocks.append(sec(recs_title))
     recs = [r for r in prog["recommendations"] if r["open"]] if recs_open_only else prog["recommendations"]
     n_open = sum(1 for r in prog["recommendations"] if r["open"])
     if not recs:
-        blocks.append(Paragraph("Không có kiến nghị nào " + ("đang chờ xử lý." if recs_open_only else "trong kỳ.")))
+        blocks.append(
+            Paragraph("Không có kiến nghị nào " + ("đang chờ xử lý." if recs_open_only else "trong kỳ."))
+        )
     else:
-        blocks.append(Paragraph(f"Có {fmt(n_open, 'int')} kiến nghị đang chờ xử lý" + (
-            "." if recs_open_only else f"; tổng số kiến nghị trong kỳ và còn mở: {fmt(len(recs), 'int')}.")))
-        blocks.append(Table(
-            "recommendations", "Kiến nghị của các cơ quan",
-            ["STT", "Cơ quan gửi", "Nội dung", "Ngày gửi", "Trạng thái"],
-            ["rank", "text", "text", "text", "text"],
-            [[i + 1, r["agency"], r["title"], dt.date.fromisoformat(r["created"]).strftime("%d/%m/%Y"), r["status"]]
-             for i, r in enumerate(recs)],
-            widths_cm=[1.3, 3.2, 6.4, 2.3, 3.3],
-        ))
+        blocks.append(
+            Paragraph(
+                f"Có {fmt(n_open, 'int')} kiến nghị đang chờ xử lý"
+                + (
+                    "."
+                    if recs_open_only
+                    else f"; tổng số kiến nghị trong kỳ và còn mở: {fmt(len(recs), 'int')}."
+                )
+            )
+        )
+        blocks.append(
+            Table(
+                "recommendations",
+                "Kiến nghị của các cơ quan",
+                ["STT", "Cơ quan gửi", "Nội dung", "Ngày gửi", "Trạng thái"],
+                ["rank", "text", "text", "text", "text"],
+                [
+                    [
+                        i + 1,
+                        r["agency"],
+                        r["title"],
+                        dt.date.fromisoformat(r["created"]).strftime("%d/%m/%Y"),
+                        r["status"],
+                    ]
+                    for i, r in enumerate(recs)
+                ],
+                widths_cm=[1.3, 3.2, 6.4, 2.3, 3.3],
+            )
+        )
     return blocks
 
 
@@ -137,111 +218,239 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
     sec = _Sections()
     prog = snap["program"]
     subject = f"Phân tích kết quả {fw['name']} năm {year} của tỉnh {province}"
-    basis = ("Thực hiện mục 5b Chương trình hành động ban hành kèm theo Quyết định số "
-             f"{prog['program']['decision']} ngày {dt.date.fromisoformat(prog['program']['date']):%d/%m/%Y} "
-             f"của {prog['program']['issuer']}" if prog.get("available") else
-             "Để phục vụ hội nghị phân tích, đánh giá kết quả chỉ số hằng năm")
-    blocks: list = [Paragraph(
-        f"{basis}, trên cơ sở kết quả {fw['name']} năm {year}, {who['issuing_body']} báo cáo phân tích kết quả, "
-        "điểm mạnh, điểm yếu và trách nhiệm của các cơ quan như sau:")]
+    basis = (
+        "Thực hiện mục 5b Chương trình hành động ban hành kèm theo Quyết định số "
+        f"{prog['program']['decision']} ngày {dt.date.fromisoformat(prog['program']['date']):%d/%m/%Y} "
+        f"của {prog['program']['issuer']}"
+        if prog.get("available")
+        else "Để phục vụ hội nghị phân tích, đánh giá kết quả chỉ số hằng năm"
+    )
+    blocks: list = [
+        Paragraph(
+            f"{basis}, trên cơ sở kết quả {fw['name']} năm {year}, {who['issuing_body']} báo cáo phân tích kết quả, "
+            "điểm mạnh, điểm yếu và trách nhiệm của các cơ quan như sau:"
+        )
+    ]
     blocks.append(sec("Kết quả chung và xu hướng"))
     rank_txt = _rank_text(run["rank"], run["rank_low"], run["rank_high"], run["n_units"])
-    sentence = (f"Năm {year}, tỉnh {province} đạt {fmt(run['score'], 'score')} điểm, {rank_txt} "
-                f"(nguồn: {run['title']}).")
+    sentence = (
+        f"Năm {year}, tỉnh {province} đạt {fmt(run['score'], 'score')} điểm, {rank_txt} "
+        f"(nguồn: {run['title']})."
+    )
     if run["projection"]:
-        sentence += (" Đây là kết quả ước tính từ số liệu đã phê duyệt của tỉnh, chưa phải kết quả Bộ công bố.")
+        sentence += " Đây là kết quả ước tính từ số liệu đã phê duyệt của tỉnh, chưa phải kết quả Bộ công bố."
     blocks.append(Paragraph(sentence))
     if root.get("threshold") is not None:
-        blocks.append(Paragraph(
-            f"Mục tiêu: hạng {T} ({snap['target_basis']}). Điểm của tỉnh xếp hạng {T} là "
-            f"{fmt(root['threshold'], 'score')}; chênh lệch của tỉnh so với ngưỡng này là "
-            f"{fmt(root['gap'], 'delta_score')}. Tỉnh dẫn đầu ({root.get('best_unit') or '—'}) đạt "
-            f"{fmt(root.get('best'), 'score')} điểm."))
+        blocks.append(
+            Paragraph(
+                f"Mục tiêu: hạng {T} ({snap['target_basis']}). Điểm của tỉnh xếp hạng {T} là "
+                f"{fmt(root['threshold'], 'score')}; chênh lệch của tỉnh so với ngưỡng này là "
+                f"{fmt(root['gap'], 'delta_score')}. Tỉnh dẫn đầu ({root.get('best_unit') or '—'}) đạt "
+                f"{fmt(root.get('best'), 'score')} điểm."
+            )
+        )
     else:
-        blocks.append(Paragraph(f"Mục tiêu: hạng {T} ({snap['target_basis']}). Chưa có đủ số liệu của các tỉnh "
-                                f"để xác định điểm của tỉnh xếp hạng {T}."))
+        blocks.append(
+            Paragraph(
+                f"Mục tiêu: hạng {T} ({snap['target_basis']}). Chưa có đủ số liệu của các tỉnh "
+                f"để xác định điểm của tỉnh xếp hạng {T}."
+            )
+        )
     trend = snap["trend"]
-    blocks.append(Table(
-        "trend", f"Bảng 1. Kết quả của tỉnh {province} qua các năm", ["Năm", "Điểm", "Hạng", "Nguồn"],
-        ["rank", "score", "text", "text"],
-        [[t["year"], t["score"], (str(t["rank"]) if t["rank"] else
-                                  (f"{t['rank_low']}–{t['rank_high']} (ước tính)" if t["rank_low"] else "—")),
-          t["source"] + (" (minh họa)" if t["is_demo"] else "")] for t in trend],
-        widths_cm=[1.6, 2.2, 2.8, 9.9],
-    ))
+    blocks.append(
+        Table(
+            "trend",
+            f"Bảng 1. Kết quả của tỉnh {province} qua các năm",
+            ["Năm", "Điểm", "Hạng", "Nguồn"],
+            ["rank", "score", "text", "text"],
+            [
+                [
+                    t["year"],
+                    t["score"],
+                    (
+                        str(t["rank"])
+                        if t["rank"]
+                        else (f"{t['rank_low']}–{t['rank_high']} (ước tính)" if t["rank_low"] else "—")
+                    ),
+                    t["source"] + (" (minh họa)" if t["is_demo"] else ""),
+                ]
+                for t in trend
+            ],
+            widths_cm=[1.6, 2.2, 2.8, 9.9],
+        )
+    )
     ranks = [t["rank"] or t["rank_low"] for t in trend]
     if any(ranks):
-        blocks.append(Chart("trend", f"Thứ hạng của tỉnh {province} qua các năm", "line",
-                            [str(t["year"]) for t in trend], [("Hạng", ranks)], invert_y=True,
-                            hline=(T, f"Mục tiêu: hạng {T}"), y_label="Hạng",
-                            caption=f"Hình 1. Thứ hạng qua các năm (đường đứt: mục tiêu hạng {T})."))
+        blocks.append(
+            Chart(
+                "trend",
+                f"Thứ hạng của tỉnh {province} qua các năm",
+                "line",
+                [str(t["year"]) for t in trend],
+                [("Hạng", ranks)],
+                invert_y=True,
+                hline=(T, f"Mục tiêu: hạng {T}"),
+                y_label="Hạng",
+                caption=f"Hình 1. Thứ hạng qua các năm (đường đứt: mục tiêu hạng {T}).",
+            )
+        )
     comps = snap["components"]
     blocks.append(sec("Các chỉ số thành phần"))
     known = [c for c in comps if c["threshold"] is not None]
-    blocks.append(Table(
-        "components", f"Bảng 2. Chỉ số thành phần so với ngưỡng hạng {T} và tỉnh dẫn đầu",
-        ["Chỉ số thành phần", "Điểm", "Hạng", f"Ngưỡng hạng {T}", "Chênh lệch với ngưỡng", "Cao nhất",
-         "Chênh lệch với cao nhất"],
-        ["text", "score", "rank", "score", "delta_score", "score", "delta_score"],
-        [[c["name"], c["score"], c["rank"], c["threshold"], c["gap"], c["best"], c["gap_best"]] for c in comps],
-        widths_cm=[4.6, 1.8, 1.3, 2.1, 2.3, 1.9, 2.5],
-        note="Ngưỡng hạng T: điểm của tỉnh xếp hạng T ở chỉ số đó; chênh lệch âm: thấp hơn.",
-    ))
+    blocks.append(
+        Table(
+            "components",
+            f"Bảng 2. Chỉ số thành phần so với ngưỡng hạng {T} và tỉnh dẫn đầu",
+            [
+                "Chỉ số thành phần",
+                "Điểm",
+                "Hạng",
+                f"Ngưỡng hạng {T}",
+                "Chênh lệch với ngưỡng",
+                "Cao nhất",
+                "Chênh lệch với cao nhất",
+            ],
+            ["text", "score", "rank", "score", "delta_score", "score", "delta_score"],
+            [
+                [c["name"], c["score"], c["rank"], c["threshold"], c["gap"], c["best"], c["gap_best"]]
+                for c in comps
+            ],
+            widths_cm=[4.6, 1.8, 1.3, 2.1, 2.3, 1.9, 2.5],
+            note="Ngưỡng hạng T: điểm của tỉnh xếp hạng T ở chỉ số đó; chênh lệch âm: thấp hơn.",
+        )
+    )
     if known:
-        blocks.append(Chart("components", f"Chỉ số thành phần: tỉnh {province}, ngưỡng hạng {T} và tỉnh cao nhất",
-                            "bar", [c["name"] for c in comps],
-                            [(province, [c["score"] for c in comps]), (f"Ngưỡng hạng {T}", [c["threshold"] for c in comps]),
-                             ("Cao nhất", [c["best"] for c in comps])], y_label="Điểm (0–1)",
-                            caption="Hình 2. Điểm các chỉ số thành phần."))
+        blocks.append(
+            Chart(
+                "components",
+                f"Chỉ số thành phần: tỉnh {province}, ngưỡng hạng {T} và tỉnh cao nhất",
+                "bar",
+                [c["name"] for c in comps],
+                [
+                    (province, [c["score"] for c in comps]),
+                    (f"Ngưỡng hạng {T}", [c["threshold"] for c in comps]),
+                    ("Cao nhất", [c["best"] for c in comps]),
+                ],
+                y_label="Điểm (0–1)",
+                caption="Hình 2. Điểm các chỉ số thành phần.",
+            )
+        )
     blocks.append(sec("Điểm mạnh, điểm yếu"))
     strong = sorted([c for c in comps if c["strong"]], key=lambda c: -c["gap"])
     weak = sorted([c for c in comps if c["weak"]], key=lambda c: c["gap"])
     if not known:
-        blocks.append(Paragraph(
-            "Chưa có số liệu của các tỉnh khác ở cấp chỉ số thành phần nên chưa so sánh được với ngưỡng "
-            f"hạng {T} và tỉnh dẫn đầu; bảng trách nhiệm dưới đây liệt kê mọi chỉ số thành phần."))
+        blocks.append(
+            Paragraph(
+                "Chưa có số liệu của các tỉnh khác ở cấp chỉ số thành phần nên chưa so sánh được với ngưỡng "
+                f"hạng {T} và tỉnh dẫn đầu; bảng trách nhiệm dưới đây liệt kê mọi chỉ số thành phần."
+            )
+        )
     else:
-        blocks.append(Paragraph("Điểm mạnh (đạt hoặc vượt ngưỡng hạng " + str(T) + "): " + (
-            "; ".join(f"{c['name']} ({fmt(c['score'], 'score')}, hạng {fmt(c['rank'], 'rank')}, "
-                      f"{fmt(c['gap'], 'delta_score')} so với ngưỡng)" for c in strong) or "không có") + "."))
-        blocks.append(Paragraph("Điểm yếu (thấp hơn ngưỡng hạng " + str(T) + ", từ xa nhất): " + (
-            "; ".join(f"{c['name']} ({fmt(c['score'], 'score')}, hạng {fmt(c['rank'], 'rank')}, "
-                      f"{fmt(c['gap'], 'delta_score')} so với ngưỡng; tỉnh dẫn đầu {c['best_unit'] or '—'} "
-                      f"{fmt(c['best'], 'score')})" for c in weak) or "không có") + "."))
+        blocks.append(
+            Paragraph(
+                "Điểm mạnh (đạt hoặc vượt ngưỡng hạng "
+                + str(T)
+                + "): "
+                + (
+                    "; ".join(
+                        f"{c['name']} ({fmt(c['score'], 'score')}, hạng {fmt(c['rank'], 'rank')}, "
+                        f"{fmt(c['gap'], 'delta_score')} so với ngưỡng)"
+                        for c in strong
+                    )
+                    or "không có"
+                )
+                + "."
+            )
+        )
+        blocks.append(
+            Paragraph(
+                "Điểm yếu (thấp hơn ngưỡng hạng "
+                + str(T)
+                + ", từ xa nhất): "
+                + (
+                    "; ".join(
+                        f"{c['name']} ({fmt(c['score'], 'score')}, hạng {fmt(c['rank'], 'rank')}, "
+                        f"{fmt(c['gap'], 'delta_score')} so với ngưỡng; tỉnh dẫn đầu {c['best_unit'] or '—'} "
+                        f"{fmt(c['best'], 'score')})"
+                        for c in weak
+                    )
+                    or "không có"
+                )
+                + "."
+            )
+        )
     blocks.append(sec("Trách nhiệm của các cơ quan đối với các chỉ số yếu"))
     accountable = weak if known else comps
     if accountable:
-        blocks.append(Table(
-            "responsibility", "Bảng 3. Cơ quan chủ trì, phối hợp cải thiện từng chỉ số",
-            ["Chỉ số thành phần", "Chênh lệch với ngưỡng", "Cơ quan chủ trì", "Cơ quan phối hợp"],
-            ["text", "delta_score", "text", "text"],
-            [[c["name"], c["gap"], ", ".join(c["lead"]) or "Chưa phân công",
-              ", ".join(c["support"]) or "—"] for c in accountable],
-            widths_cm=[3.8, 2.2, 4.6, 5.9],
-            note="Theo ma trận trách nhiệm trong chiso (chủ trì/phối hợp ở chỉ số đó hoặc ở chỉ tiêu thuộc chỉ số đó).",
-        ))
+        blocks.append(
+            Table(
+                "responsibility",
+                "Bảng 3. Cơ quan chủ trì, phối hợp cải thiện từng chỉ số",
+                ["Chỉ số thành phần", "Chênh lệch với ngưỡng", "Cơ quan chủ trì", "Cơ quan phối hợp"],
+                ["text", "delta_score", "text", "text"],
+                [
+                    [
+                        c["name"],
+                        c["gap"],
+                        ", ".join(c["lead"]) or "Chưa phân công",
+                        ", ".join(c["support"]) or "—",
+                    ]
+                    for c in accountable
+                ],
+                widths_cm=[3.8, 2.2, 4.6, 5.9],
+                note="Theo ma trận trách nhiệm trong chiso (chủ trì/phối hợp ở chỉ số đó hoặc ở chỉ tiêu thuộc chỉ số đó).",
+            )
+        )
         unassigned = [c["name"] for c in accountable if not c["lead"]]
         if unassigned:
-            blocks.append(Paragraph("Chưa có cơ quan chủ trì: " + ", ".join(unassigned) +
-                                    ". Đề nghị phân công trong ma trận trách nhiệm.", italic=True))
+            blocks.append(
+                Paragraph(
+                    "Chưa có cơ quan chủ trì: "
+                    + ", ".join(unassigned)
+                    + ". Đề nghị phân công trong ma trận trách nhiệm.",
+                    italic=True,
+                )
+            )
     else:
         blocks.append(Paragraph(f"Không có chỉ số thành phần nào thấp hơn ngưỡng hạng {T}."))
-    blocks += _program_blocks(prog, sec, tasks_title="Tình hình thực hiện nhiệm vụ và chỉ tiêu",
-                              recs_title="Kiến nghị chưa được giải quyết", recs_open_only=True)
+    blocks += _program_blocks(
+        prog,
+        sec,
+        tasks_title="Tình hình thực hiện nhiệm vụ và chỉ tiêu",
+        recs_title="Kiến nghị chưa được giải quyết",
+        recs_open_only=True,
+    )
     blocks.append(sec("Đề xuất"))
     if weak:
-        blocks.append(Paragraph(
-            "Đề nghị các cơ quan chủ trì các chỉ số " + ", ".join(c["name"] for c in weak) +
-            f" rà soát nguyên nhân, xây dựng giải pháp cụ thể để đưa các chỉ số này đạt ngưỡng hạng {T}, "
-            "báo cáo kết quả về cơ quan thường trực theo định kỳ hằng quý."))
+        blocks.append(
+            Paragraph(
+                "Đề nghị các cơ quan chủ trì các chỉ số "
+                + ", ".join(c["name"] for c in weak)
+                + f" rà soát nguyên nhân, xây dựng giải pháp cụ thể để đưa các chỉ số này đạt ngưỡng hạng {T}, "
+                "báo cáo kết quả về cơ quan thường trực theo định kỳ hằng quý."
+            )
+        )
     else:
-        blocks.append(Paragraph("Đề nghị các cơ quan duy trì kết quả đạt được và tiếp tục thực hiện các nhiệm vụ "
-                                "của chương trình hành động."))
+        blocks.append(
+            Paragraph(
+                "Đề nghị các cơ quan duy trì kết quả đạt được và tiếp tục thực hiện các nhiệm vụ "
+                "của chương trình hành động."
+            )
+        )
     return DocumentSpec(
-        header=_header(snap, params, subject), blocks=blocks,
-        recipients=_recipients(snap, ["- UBND tỉnh (để báo cáo);", "- Ban Chỉ đạo CNTT tỉnh;",
-                                      "- Các sở, ban, ngành;", "- UBND các huyện, thành phố;"]),
-        signature=_signature(params), demo_note=DEMO_NOTE if snap.get("is_demo") else "",
+        header=_header(snap, params, subject),
+        blocks=blocks,
+        recipients=_recipients(
+            snap,
+            [
+                "- UBND tỉnh (để báo cáo);",
+                "- Ban Chỉ đạo CNTT tỉnh;",
+                "- Các sở, ban, ngành;",
+                "- UBND các huyện, thành phố;",
+            ],
+        ),
+        signature=_signature(params),
+        demo_note=DEMO_NOTE if snap.get("is_demo") else "",
         title_for_files=f"bao-cao-phan-tich-{year}",
     )
 
@@ -280,23 +489,34 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
     sec = _Sections()
     subject = f"Tình hình ứng dụng Một cửa điện tử và dịch vụ công trực tuyến {period.lower()}"
     prog = snap["program"]
-    basis = ("Thực hiện nhiệm vụ tại mục 4a Chương trình hành động ban hành kèm theo Quyết định số "
-             f"{prog['program']['decision']} ngày {dt.date.fromisoformat(prog['program']['date']):%d/%m/%Y} "
-             f"của {prog['program']['issuer']}" if prog.get("available") else
-             "Thực hiện nhiệm vụ theo dõi, giám sát hệ thống Một cửa điện tử và dịch vụ công trực tuyến, "
-             "định kỳ hằng quý báo cáo Ủy ban nhân dân tỉnh")
-    blocks: list = [Paragraph(f"{basis}, {who['issuing_body']} báo cáo tình hình {period.lower()} trên địa bàn "
-                              f"tỉnh {province} như sau:")]
+    basis = (
+        "Thực hiện nhiệm vụ tại mục 4a Chương trình hành động ban hành kèm theo Quyết định số "
+        f"{prog['program']['decision']} ngày {dt.date.fromisoformat(prog['program']['date']):%d/%m/%Y} "
+        f"của {prog['program']['issuer']}"
+        if prog.get("available")
+        else "Thực hiện nhiệm vụ theo dõi, giám sát hệ thống Một cửa điện tử và dịch vụ công trực tuyến, "
+        "định kỳ hằng quý báo cáo Ủy ban nhân dân tỉnh"
+    )
+    blocks: list = [
+        Paragraph(
+            f"{basis}, {who['issuing_body']} báo cáo tình hình {period.lower()} trên địa bàn "
+            f"tỉnh {province} như sau:"
+        )
+    ]
     blocks.append(sec("Tình hình tiếp nhận, giải quyết hồ sơ"))
     rec, onl = total["ho_so_tiep_nhan"], total["ho_so_truc_tuyen"]
     ok, late = total["ho_so_dung_han"], total["ho_so_tre_han"]
-    text = (f"Trong {period.lower()}, các cơ quan tiếp nhận {fmt(rec, 'int')} hồ sơ, trong đó {fmt(onl, 'int')} hồ sơ "
-            f"trực tuyến (tỷ lệ {fmt(_online_rate(total), 'pct')}); giải quyết đúng hạn {fmt(ok, 'int')} hồ sơ, trễ hạn "
-            f"{fmt(late, 'int')} hồ sơ (tỷ lệ đúng hạn {fmt(_on_time_rate(total), 'pct')}).")
+    text = (
+        f"Trong {period.lower()}, các cơ quan tiếp nhận {fmt(rec, 'int')} hồ sơ, trong đó {fmt(onl, 'int')} hồ sơ "
+        f"trực tuyến (tỷ lệ {fmt(_online_rate(total), 'pct')}); giải quyết đúng hạn {fmt(ok, 'int')} hồ sơ, trễ hạn "
+        f"{fmt(late, 'int')} hồ sơ (tỷ lệ đúng hạn {fmt(_on_time_rate(total), 'pct')})."
+    )
     if prev is not None:
-        text += (f" So với {prev_period.lower()}, số hồ sơ tiếp nhận {fmt(_delta(rec, prev['ho_so_tiep_nhan']), 'delta_int')}, "
-                 f"hồ sơ trực tuyến {fmt(_delta(onl, prev['ho_so_truc_tuyen']), 'delta_int')}, hồ sơ trễ hạn "
-                 f"{fmt(_delta(late, prev['ho_so_tre_han']), 'delta_int')}.")
+        text += (
+            f" So với {prev_period.lower()}, số hồ sơ tiếp nhận {fmt(_delta(rec, prev['ho_so_tiep_nhan']), 'delta_int')}, "
+            f"hồ sơ trực tuyến {fmt(_delta(onl, prev['ho_so_truc_tuyen']), 'delta_int')}, hồ sơ trễ hạn "
+            f"{fmt(_delta(late, prev['ho_so_tre_han']), 'delta_int')}."
+        )
     else:
         text += f" Chưa có số liệu {prev_period.lower()} để so sánh."
     blocks.append(Paragraph(text))
@@ -304,92 +524,210 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
     for g in snap["groups"]:
         for r in g["rows"]:
             v = r["values"]
-            rows.append([r["agency"], _g(v, "ho_so_tiep_nhan"), _g(v, "ho_so_truc_tuyen"), _g(v, "ho_so_dung_han"),
-                         _g(v, "ho_so_tre_han"), _on_time_rate(v), _online_rate(v)])
+            rows.append(
+                [
+                    r["agency"],
+                    _g(v, "ho_so_tiep_nhan"),
+                    _g(v, "ho_so_truc_tuyen"),
+                    _g(v, "ho_so_dung_han"),
+                    _g(v, "ho_so_tre_han"),
+                    _on_time_rate(v),
+                    _online_rate(v),
+                ]
+            )
         t = g["total"]
         bold.append(len(rows))
-        rows.append([f"Cộng {g['label']}", t["ho_so_tiep_nhan"], t["ho_so_truc_tuyen"], t["ho_so_dung_han"],
-                     t["ho_so_tre_han"], _on_time_rate(t), _online_rate(t)])
+        rows.append(
+            [
+                f"Cộng {g['label']}",
+                t["ho_so_tiep_nhan"],
+                t["ho_so_truc_tuyen"],
+                t["ho_so_dung_han"],
+                t["ho_so_tre_han"],
+                _on_time_rate(t),
+                _online_rate(t),
+            ]
+        )
     bold.append(len(rows))
     rows.append(["Toàn tỉnh", rec, onl, ok, late, _on_time_rate(total), _online_rate(total)])
-    blocks.append(Table(
-        "dossiers", f"Bảng 1. Hồ sơ thủ tục hành chính {period.lower()} theo cơ quan, địa phương",
-        ["Cơ quan, địa phương", "Tiếp nhận", "Trực tuyến", "Đúng hạn", "Trễ hạn", "Tỷ lệ đúng hạn", "Tỷ lệ trực tuyến"],
-        ["text", "int", "int", "int", "int", "pct", "pct"], rows, total_rows=bold,
-        widths_cm=[4.9, 1.9, 1.9, 1.9, 1.7, 2.1, 2.1],
-        note="Tỷ lệ đúng hạn = đúng hạn ÷ (đúng hạn + trễ hạn); tỷ lệ trực tuyến = trực tuyến ÷ tiếp nhận. "
-             "“—”: chưa có số liệu được phê duyệt.",
-    ))
+    blocks.append(
+        Table(
+            "dossiers",
+            f"Bảng 1. Hồ sơ thủ tục hành chính {period.lower()} theo cơ quan, địa phương",
+            [
+                "Cơ quan, địa phương",
+                "Tiếp nhận",
+                "Trực tuyến",
+                "Đúng hạn",
+                "Trễ hạn",
+                "Tỷ lệ đúng hạn",
+                "Tỷ lệ trực tuyến",
+            ],
+            ["text", "int", "int", "int", "int", "pct", "pct"],
+            rows,
+            total_rows=bold,
+            widths_cm=[4.9, 1.9, 1.9, 1.9, 1.7, 2.1, 2.1],
+            note="Tỷ lệ đúng hạn = đúng hạn ÷ (đúng hạn + trễ hạn); tỷ lệ trực tuyến = trực tuyến ÷ tiếp nhận. "
+            "“—”: chưa có số liệu được phê duyệt.",
+        )
+    )
     blocks.append(sec(f"So sánh với {prev_period}"))
-    labels = [("ho_so_tiep_nhan", "Hồ sơ tiếp nhận"), ("ho_so_truc_tuyen", "Hồ sơ trực tuyến"),
-              ("ho_so_dung_han", "Hồ sơ đúng hạn"), ("ho_so_tre_han", "Hồ sơ trễ hạn"),
-              ("dvc_muc_3", "DVCTT mức độ 3 cung cấp"), ("dvc_muc_4", "DVCTT mức độ 4 cung cấp")]
-    blocks.append(Table(
-        "compare", f"Bảng 2. {period} so với {prev_period.lower()}",
-        ["Chỉ tiêu", prev_period, period, "Tăng (+), giảm (−)"], ["text", "int", "int", "delta_int"],
-        [[lab, prev[c] if prev else None, total[c], _delta(total[c], prev[c]) if prev else None] for c, lab in labels],
-        widths_cm=[6.5, 3.3, 3.3, 3.4],
-    ))
-    blocks.append(Table(
-        "compare_rates", f"Bảng 3. Tỷ lệ {period.lower()} so với {prev_period.lower()}",
-        ["Tỷ lệ", prev_period, period, "Tăng (+), giảm (−)"], ["text", "pct", "pct", "delta_pct"],
-        [["Tỷ lệ hồ sơ đúng hạn", _on_time_rate(prev), _on_time_rate(total),
-          _delta(_on_time_rate(total), _on_time_rate(prev))],
-         ["Tỷ lệ hồ sơ trực tuyến", _online_rate(prev), _online_rate(total),
-          _delta(_online_rate(total), _online_rate(prev))]],
-        widths_cm=[6.5, 3.3, 3.3, 3.4],
-    ))
-    blocks.append(Chart("compare", f"Hồ sơ {prev_period.lower()} và {period.lower()}", "bar",
-                        [lab for _c, lab in labels[:4]],
-                        [(prev_period, [prev[c] if prev else None for c, _l in labels[:4]]),
-                         (period, [total[c] for c, _l in labels[:4]])], y_label="Hồ sơ",
-                        caption="Hình 1. Hồ sơ tiếp nhận, trực tuyến, đúng hạn và trễ hạn."))
+    labels = [
+        ("ho_so_tiep_nhan", "Hồ sơ tiếp nhận"),
+        ("ho_so_truc_tuyen", "Hồ sơ trực tuyến"),
+        ("ho_so_dung_han", "Hồ sơ đúng hạn"),
+        ("ho_so_tre_han", "Hồ sơ trễ hạn"),
+        ("dvc_muc_3", "DVCTT mức độ 3 cung cấp"),
+        ("dvc_muc_4", "DVCTT mức độ 4 cung cấp"),
+    ]
+    blocks.append(
+        Table(
+            "compare",
+            f"Bảng 2. {period} so với {prev_period.lower()}",
+            ["Chỉ tiêu", prev_period, period, "Tăng (+), giảm (−)"],
+            ["text", "int", "int", "delta_int"],
+            [
+                [lab, prev[c] if prev else None, total[c], _delta(total[c], prev[c]) if prev else None]
+                for c, lab in labels
+            ],
+            widths_cm=[6.5, 3.3, 3.3, 3.4],
+        )
+    )
+    blocks.append(
+        Table(
+            "compare_rates",
+            f"Bảng 3. Tỷ lệ {period.lower()} so với {prev_period.lower()}",
+            ["Tỷ lệ", prev_period, period, "Tăng (+), giảm (−)"],
+            ["text", "pct", "pct", "delta_pct"],
+            [
+                [
+                    "Tỷ lệ hồ sơ đúng hạn",
+                    _on_time_rate(prev),
+                    _on_time_rate(total),
+                    _delta(_on_time_rate(total), _on_time_rate(prev)),
+                ],
+                [
+                    "Tỷ lệ hồ sơ trực tuyến",
+                    _online_rate(prev),
+                    _online_rate(total),
+                    _delta(_online_rate(total), _online_rate(prev)),
+                ],
+            ],
+            widths_cm=[6.5, 3.3, 3.3, 3.4],
+        )
+    )
+    blocks.append(
+        Chart(
+            "compare",
+            f"Hồ sơ {prev_period.lower()} và {period.lower()}",
+            "bar",
+            [lab for _c, lab in labels[:4]],
+            [
+                (prev_period, [prev[c] if prev else None for c, _l in labels[:4]]),
+                (period, [total[c] for c, _l in labels[:4]]),
+            ],
+            y_label="Hồ sơ",
+            caption="Hình 1. Hồ sơ tiếp nhận, trực tuyến, đúng hạn và trễ hạn.",
+        )
+    )
     blocks.append(sec("Dịch vụ công trực tuyến mức độ 3, mức độ 4"))
-    blocks.append(Paragraph(
-        f"Các cơ quan đang cung cấp {fmt(total['dvc_muc_3'], 'int')} dịch vụ công trực tuyến mức độ 3 và "
-        f"{fmt(total['dvc_muc_4'], 'int')} dịch vụ mức độ 4; trong quý có hồ sơ trực tuyến ở "
-        f"{fmt(total['dvc_muc_3_phat_sinh'], 'int')} dịch vụ mức độ 3 và {fmt(total['dvc_muc_4_phat_sinh'], 'int')} "
-        "dịch vụ mức độ 4."))
+    blocks.append(
+        Paragraph(
+            f"Các cơ quan đang cung cấp {fmt(total['dvc_muc_3'], 'int')} dịch vụ công trực tuyến mức độ 3 và "
+            f"{fmt(total['dvc_muc_4'], 'int')} dịch vụ mức độ 4; trong quý có hồ sơ trực tuyến ở "
+            f"{fmt(total['dvc_muc_3_phat_sinh'], 'int')} dịch vụ mức độ 3 và {fmt(total['dvc_muc_4_phat_sinh'], 'int')} "
+            "dịch vụ mức độ 4."
+        )
+    )
     rows, bold = [], []
     for g in snap["groups"]:
         for r in g["rows"]:
             v = r["values"]
-            rows.append([r["agency"], _g(v, "dvc_muc_3"), _g(v, "dvc_muc_3_phat_sinh"), _g(v, "dvc_muc_4"),
-                         _g(v, "dvc_muc_4_phat_sinh")])
+            rows.append(
+                [
+                    r["agency"],
+                    _g(v, "dvc_muc_3"),
+                    _g(v, "dvc_muc_3_phat_sinh"),
+                    _g(v, "dvc_muc_4"),
+                    _g(v, "dvc_muc_4_phat_sinh"),
+                ]
+            )
         t = g["total"]
         bold.append(len(rows))
-        rows.append([f"Cộng {g['label']}", t["dvc_muc_3"], t["dvc_muc_3_phat_sinh"], t["dvc_muc_4"],
-                     t["dvc_muc_4_phat_sinh"]])
+        rows.append(
+            [
+                f"Cộng {g['label']}",
+                t["dvc_muc_3"],
+                t["dvc_muc_3_phat_sinh"],
+                t["dvc_muc_4"],
+                t["dvc_muc_4_phat_sinh"],
+            ]
+        )
     bold.append(len(rows))
-    rows.append(["Toàn tỉnh", total["dvc_muc_3"], total["dvc_muc_3_phat_sinh"], total["dvc_muc_4"],
-                 total["dvc_muc_4_phat_sinh"]])
-    blocks.append(Table(
-        "services", "Bảng 4. Dịch vụ công trực tuyến theo cơ quan, địa phương",
-        ["Cơ quan, địa phương", "Mức 3 cung cấp", "Mức 3 có hồ sơ", "Mức 4 cung cấp", "Mức 4 có hồ sơ"],
-        ["text", "int", "int", "int", "int"], rows, total_rows=bold, widths_cm=[6.1, 2.6, 2.6, 2.6, 2.6],
-        note="Số dịch vụ toàn tỉnh là tổng số của các cơ quan (một dịch vụ do hai cơ quan cung cấp được tính hai lần).",
-    ))
+    rows.append(
+        [
+            "Toàn tỉnh",
+            total["dvc_muc_3"],
+            total["dvc_muc_3_phat_sinh"],
+            total["dvc_muc_4"],
+            total["dvc_muc_4_phat_sinh"],
+        ]
+    )
+    blocks.append(
+        Table(
+            "services",
+            "Bảng 4. Dịch vụ công trực tuyến theo cơ quan, địa phương",
+            ["Cơ quan, địa phương", "Mức 3 cung cấp", "Mức 3 có hồ sơ", "Mức 4 cung cấp", "Mức 4 có hồ sơ"],
+            ["text", "int", "int", "int", "int"],
+            rows,
+            total_rows=bold,
+            widths_cm=[6.1, 2.6, 2.6, 2.6, 2.6],
+            note="Số dịch vụ toàn tỉnh là tổng số của các cơ quan (một dịch vụ do hai cơ quan cung cấp được tính hai lần).",
+        )
+    )
     blocks.append(sec("Cơ quan chưa có số liệu"))
     if snap["missing"]:
-        blocks.append(Paragraph(f"{fmt(len(snap['missing']), 'int')} cơ quan chưa có số liệu được phê duyệt, không "
-                                "được tính trong báo cáo: " + ", ".join(snap["missing"]) + "."))
+        blocks.append(
+            Paragraph(
+                f"{fmt(len(snap['missing']), 'int')} cơ quan chưa có số liệu được phê duyệt, không "
+                "được tính trong báo cáo: " + ", ".join(snap["missing"]) + "."
+            )
+        )
     else:
         blocks.append(Paragraph("Tất cả các cơ quan đã có số liệu được phê duyệt."))
     blocks.append(sec("Kiến nghị, đề xuất"))
     if prog.get("available"):
         open_recs = [r for r in prog["recommendations"] if r["open"]]
-        blocks.append(Paragraph(
-            f"Có {fmt(len(open_recs), 'int')} kiến nghị của các cơ quan đang chờ xử lý" +
-            (": " + "; ".join(f"{r['agency']}: {r['title']}" for r in open_recs) + "." if open_recs else ".")))
+        blocks.append(
+            Paragraph(
+                f"Có {fmt(len(open_recs), 'int')} kiến nghị của các cơ quan đang chờ xử lý"
+                + (
+                    ": " + "; ".join(f"{r['agency']}: {r['title']}" for r in open_recs) + "."
+                    if open_recs
+                    else "."
+                )
+            )
+        )
     else:
         blocks.append(Paragraph(prog.get("note", ""), italic=True))
     if late:
-        blocks.append(Paragraph("Đề nghị các cơ quan có hồ sơ trễ hạn rà soát nguyên nhân, khắc phục trong quý tới."))
+        blocks.append(
+            Paragraph("Đề nghị các cơ quan có hồ sơ trễ hạn rà soát nguyên nhân, khắc phục trong quý tới.")
+        )
     return DocumentSpec(
-        header=_header(snap, params, subject), blocks=blocks,
-        recipients=_recipients(snap, ["- UBND tỉnh (để báo cáo);", "- Sở Nội vụ;", "- Các sở, ban, ngành;",
-                                      "- UBND các huyện, thành phố;"]),
-        signature=_signature(params), demo_note=DEMO_NOTE if snap.get("is_demo") else "",
+        header=_header(snap, params, subject),
+        blocks=blocks,
+        recipients=_recipients(
+            snap,
+            [
+                "- UBND tỉnh (để báo cáo);",
+                "- Sở Nội vụ;",
+                "- Các sở, ban, ngành;",
+                "- UBND các huyện, thành phố;",
+            ],
+        ),
+        signature=_signature(params),
+        demo_note=DEMO_NOTE if snap.get("is_demo") else "",
         title_for_files=f"bao-cao-quy-{snap['quarter']}-{snap['year']}",
     )
 
@@ -404,21 +742,42 @@ def build_progress(snap: dict, params: dict) -> DocumentSpec:
     title = prog["program"]["title"] if prog.get("available") else "Chương trình hành động"
     subject = f"Tiến độ thực hiện {title} từ ngày {d0:%d/%m/%Y} đến ngày {d1:%d/%m/%Y}"
     sec = _Sections()
-    blocks: list = [Paragraph(f"{who['issuing_body']} báo cáo tiến độ thực hiện {title} từ ngày {d0:%d/%m/%Y} "
-                              f"đến ngày {d1:%d/%m/%Y} như sau:")]
+    blocks: list = [
+        Paragraph(
+            f"{who['issuing_body']} báo cáo tiến độ thực hiện {title} từ ngày {d0:%d/%m/%Y} "
+            f"đến ngày {d1:%d/%m/%Y} như sau:"
+        )
+    ]
     if prog.get("available"):
         tasks = prog["tasks"]
         counts = {k: sum(1 for t in tasks if t["light"] == k) for k in LIGHTS}
-        blocks.append(Chart("lights", "Số nhiệm vụ theo đánh giá", "bar", [LIGHTS[k] for k in LIGHTS],
-                            [("Nhiệm vụ", [counts[k] for k in LIGHTS])], y_label="Nhiệm vụ",
-                            caption="Hình 1. Nhiệm vụ theo mức đánh giá (quy tắc: docs/program.md)."))
-    blocks += _program_blocks(prog, sec, tasks_title="Tình hình thực hiện nhiệm vụ, chỉ tiêu",
-                              recs_title="Kiến nghị của các cơ quan", recs_open_only=False, with_progress=True)
+        blocks.append(
+            Chart(
+                "lights",
+                "Số nhiệm vụ theo đánh giá",
+                "bar",
+                [LIGHTS[k] for k in LIGHTS],
+                [("Nhiệm vụ", [counts[k] for k in LIGHTS])],
+                y_label="Nhiệm vụ",
+                caption="Hình 1. Nhiệm vụ theo mức đánh giá (quy tắc: docs/program.md).",
+            )
+        )
+    blocks += _program_blocks(
+        prog,
+        sec,
+        tasks_title="Tình hình thực hiện nhiệm vụ, chỉ tiêu",
+        recs_title="Kiến nghị của các cơ quan",
+        recs_open_only=False,
+        with_progress=True,
+    )
     return DocumentSpec(
-        header=_header(snap, params, subject), blocks=blocks,
-        recipients=_recipients(snap, ["- UBND tỉnh (để báo cáo);", "- Các sở, ban, ngành;",
-                                      "- UBND các huyện, thành phố;"]),
-        signature=_signature(params), demo_note=DEMO_NOTE if snap.get("is_demo") else "",
+        header=_header(snap, params, subject),
+        blocks=blocks,
+        recipients=_recipients(
+            snap, ["- UBND tỉnh (để báo cáo);", "- Các sở, ban, ngành;", "- UBND các huyện, thành phố;"]
+        ),
+        signature=_signature(params),
+        demo_note=DEMO_NOTE if snap.get("is_demo") else "",
         title_for_files=f"bao-cao-tien-do-{d0:%Y%m%d}-{d1:%Y%m%d}",
     )
 

@@ -23,13 +23,20 @@ class ReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=ReportJob.Kind.choices)
     framework_id = forms.ChoiceField(label=_("Bộ chỉ số (báo cáo năm)"), required=False)
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
-    quarter = forms.TypedChoiceField(label=_("Quý"), required=False, coerce=int, empty_value=None,
-                                     choices=[("", "—"), (1, "I"), (2, "II"), (3, "III"), (4, "IV")])
+    quarter = forms.TypedChoiceField(
+        label=_("Quý"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
+    )
     date_from = VnDateField(label=_("Từ ngày (báo cáo tiến độ)"), required=False)
     date_to = VnDateField(label=_("Đến ngày"), required=False)
     number = forms.CharField(label=_("Số văn bản"), required=False, max_length=20)
     sign_authority = forms.CharField(label=_("Quyền hạn ký (KT., TL., …)"), required=False, max_length=60)
-    sign_title = forms.CharField(label=_("Chức vụ người ký"), required=False, max_length=80, initial="GIÁM ĐỐC")
+    sign_title = forms.CharField(
+        label=_("Chức vụ người ký"), required=False, max_length=80, initial="GIÁM ĐỐC"
+    )
     sign_name = forms.CharField(label=_("Họ tên người ký"), required=False, max_length=120)
 
     def __init__(self, *args, framework_choices=(), **kwargs):

@@ -36,23 +36,33 @@ def unavailable(note: str) -> dict[str, Any]:
     return {"available": False, "note": note}
 
 
-def program_state(*, framework_id: str | None, as_of: dt.date, date_from: dt.date | None = None) -> dict[str, Any]:
+def program_state(
+    *, framework_id: str | None, as_of: dt.date, date_from: dt.date | None = None
+) -> dict[str, Any]:
     """Tasks, KPIs (with actuals and lights), the latest approved progress per task up to
     ``as_of``, and recommendations (all open ones, and those created from ``date_from`` on)."""
     if not _installed():
-        return unavailable("Phân hệ Chương trình hành động chưa được cài đặt: chưa có số liệu về nhiệm vụ, "
-                           "chỉ tiêu và kiến nghị.")
+        return unavailable(
+            "Phân hệ Chương trình hành động chưa được cài đặt: chưa có số liệu về nhiệm vụ, "
+            "chỉ tiêu và kiến nghị."
+        )
     from chiso.program import lights
     from chiso.program.models import ProgressReport, Recommendation
 
     program = current_program(framework_id, as_of=as_of)
     if program is None:
-        return unavailable("Chưa có chương trình hành động nào trong chiso: chưa có số liệu về nhiệm vụ, "
-                           "chỉ tiêu và kiến nghị.")
+        return unavailable(
+            "Chưa có chương trình hành động nào trong chiso: chưa có số liệu về nhiệm vụ, "
+            "chỉ tiêu và kiến nghị."
+        )
     reports = {}
     period_reports = []
-    for rep in (ProgressReport.objects.approved().filter(task__program=program)
-                .select_related("agency", "task").order_by("year", "quarter", "id")):
+    for rep in (
+        ProgressReport.objects.approved()
+        .filter(task__program=program)
+        .select_related("agency", "task")
+        .order_by("year", "quarter", "id")
+    ):
         from chiso.lib.periods import period_end
 
         end = period_end(rep.year, rep.quarter)
@@ -65,52 +75,111 @@ def program_state(*, framework_id: str | None, as_of: dt.date, date_from: dt.dat
 
     tasks = []
     demo = False
-    all_tasks = list(program.tasks.select_related("lead_agency").prefetch_related("kpis", "supporting_agencies"))
+    all_tasks = list(
+        program.tasks.select_related("lead_agency").prefetch_related("kpis", "supporting_agencies")
+    )
     actuals = kpi_actuals([k for t in all_tasks for k in t.kpis.all()], as_of=as_of)
     for task in all_tasks:
         kpis = []
         for kpi in task.kpis.all():
             got = actuals[kpi.pk]
             actual, origin = got.value, (f"{got.source} — {got.period}" if got.value is not None else "")
-            light = lights.kpi_light(actual=actual, target=kpi.target, baseline=kpi.baseline,
-                                     direction=kpi.direction, start=program.starts_on, due=kpi.due_on, as_of=as_of)
-            kpis.append({"name": kpi.name, "unit": kpi.unit, "baseline": kpi.baseline, "target": kpi.target,
-                         "due_on": kpi.due_on.isoformat() if kpi.due_on else None, "actual": actual,
-                         "origin": origin, "light": light})
+            light = lights.kpi_light(
+                actual=actual,
+                target=kpi.target,
+                baseline=kpi.baseline,
+                direction=kpi.direction,
+                start=program.starts_on,
+                due=kpi.due_on,
+                as_of=as_of,
+            )
+            kpis.append(
+                {
+                    "name": kpi.name,
+                    "unit": kpi.unit,
+                    "baseline": kpi.baseline,
+                    "target": kpi.target,
+                    "due_on": kpi.due_on.isoformat() if kpi.due_on else None,
+                    "actual": actual,
+                    "origin": origin,
+                    "light": light,
+                }
+            )
         rep = reports.get(task.pk)
         demo = demo or bool(rep and rep.is_demo)
-        light = lights.task_light(report_status=rep.task_status if rep else None, deadline=task.deadline,
-                                  as_of=as_of, kpi_lights=[k["light"] for k in kpis])
-        tasks.append({
-            "number": task.number, "title": task.title, "lead": str(task.lead_agency),
-            "support": [str(a) for a in task.supporting_agencies.all()],
-            "deadline": task.deadline.isoformat() if task.deadline else None,
-            "status": rep.get_task_status_display() if rep else None,
-            "percent": rep.percent if rep else None, "period": rep.period if rep else None,
-            "narrative": rep.narrative if rep else "", "light": light, "kpis": kpis,
-            "components": list(task.components or []),
-        })
+        light = lights.task_light(
+            report_status=rep.task_status if rep else None,
+            deadline=task.deadline,
+            as_of=as_of,
+            kpi_lights=[k["light"] for k in kpis],
+        )
+        tasks.append(
+            {
+                "number": task.number,
+                "title": task.title,
+                "lead": str(task.lead_agency),
+                "support": [str(a) for a in task.supporting_agencies.all()],
+                "deadline": task.deadline.isoformat() if task.deadline else None,
+                "status": rep.get_task_status_display() if rep else None,
+                "percent": rep.percent if rep else None,
+                "period": rep.period if rep else None,
+                "narrative": rep.narrative if rep else "",
+                "light": light,
+                "kpis": kpis,
+                "components": list(task.components or []),
+            }
+        )
     recs = []
-    for r in program.recommendations.select_related("agency", "task", "assigned_to").order_by("created", "id"):
+    for r in program.recommendations.select_related("agency", "task", "assigned_to").order_by(
+        "created", "id"
+    ):
         created = r.created.date()
         is_open = r.status not in Recommendation.ANSWERED_STATES
         in_range = (date_from is None or created >= date_from) and created <= as_of
         if not (is_open or in_range) or created > as_of:
             continue
         demo = demo or r.is_demo
-        recs.append({"title": r.title, "agency": str(r.agency), "status": r.get_status_display(), "open": is_open,
-                     "created": created.isoformat(), "task": r.task.number if r.task else None,
-                     "component": r.component, "answer": r.answer,
-                     "assigned_to": str(r.assigned_to) if r.assigned_to else ""})
-    progress = [{"task": rep.task.number, "task_title": rep.task.title, "agency": str(rep.agency),
-                 "period": rep.period, "status": rep.get_task_status_display(), "percent": rep.percent,
-                 "narrative": rep.narrative} for rep in period_reports]
+        recs.append(
+            {
+                "title": r.title,
+                "agency": str(r.agency),
+                "status": r.get_status_display(),
+                "open": is_open,
+                "created": created.isoformat(),
+                "task": r.task.number if r.task else None,
+                "component": r.component,
+                "answer": r.answer,
+                "assigned_to": str(r.assigned_to) if r.assigned_to else "",
+            }
+        )
+    progress = [
+        {
+            "task": rep.task.number,
+            "task_title": rep.task.title,
+            "agency": str(rep.agency),
+            "period": rep.period,
+            "status": rep.get_task_status_display(),
+            "percent": rep.percent,
+            "narrative": rep.narrative,
+        }
+        for rep in period_reports
+    ]
     return {
-        "available": True, "note": "",
-        "program": {"title": program.title, "decision": f"{program.decision_number}",
-                    "header_number": program.header_number, "date": program.decision_date.isoformat(),
-                    "issuer": program.issuer, "starts_on": program.starts_on.isoformat(),
-                    "ends_on": program.ends_on.isoformat(), "framework_id": program.framework_id},
+        "available": True,
+        "note": "",
+        "program": {
+            "title": program.title,
+            "decision": f"{program.decision_number}",
+            "header_number": program.header_number,
+            "date": program.decision_date.isoformat(),
+            "issuer": program.issuer,
+            "starts_on": program.starts_on.isoformat(),
+            "ends_on": program.ends_on.isoformat(),
+            "framework_id": program.framework_id,
+        },
         "light": lights.mean([t["light"] for t in tasks]),
-        "tasks": tasks, "recommendations": recs, "progress": progress, "is_demo": demo,
+        "tasks": tasks,
+        "recommendations": recs,
+        "progress": progress,
+        "is_demo": demo,
     }

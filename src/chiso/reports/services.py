@@ -34,8 +34,16 @@ from .models import ReportJob
 
 log = logging.getLogger(__name__)
 
-QUARTERLY_CODES = ["ho_so_tiep_nhan", "ho_so_truc_tuyen", "ho_so_dung_han", "ho_so_tre_han",
-                   "dvc_muc_3", "dvc_muc_4", "dvc_muc_3_phat_sinh", "dvc_muc_4_phat_sinh"]
+QUARTERLY_CODES = [
+    "ho_so_tiep_nhan",
+    "ho_so_truc_tuyen",
+    "ho_so_dung_han",
+    "ho_so_tre_han",
+    "dvc_muc_3",
+    "dvc_muc_4",
+    "dvc_muc_3_phat_sinh",
+    "dvc_muc_4_phat_sinh",
+]
 
 
 class ReportError(Exception):
@@ -46,7 +54,7 @@ class ReportError(Exception):
 
 
 def _abbreviation(name: str) -> str:
-    """"Sở Thông tin và Truyền thông" -> "STTTT"; "Sở Khoa học và Công nghệ" -> "SKHCN"."""
+    """ "Sở Thông tin và Truyền thông" -> "STTTT"; "Sở Khoa học và Công nghệ" -> "SKHCN"."""
     words = [w for w in name.replace(",", " ").replace("-", " ").split() if w.lower() != "và"]
     return "".join(w[0] for w in words if w[0].isalpha()).upper() or "CQ"
 
@@ -58,9 +66,11 @@ def issuer() -> dict[str, str]:
     full = body.name if body else "Cơ quan thường trực"
     plain = full.split(" tỉnh ")[0].split(" thành phố ")[0]
     return {
-        "province_ref": ref, "province": province or "",
+        "province_ref": ref,
+        "province": province or "",
         "parent_body": (f"UBND TỈNH {province}".upper() if province else (ubnd.name.upper() if ubnd else "")),
-        "issuing_body": plain, "symbol": _abbreviation(plain),
+        "issuing_body": plain,
+        "symbol": _abbreviation(plain),
     }
 
 
@@ -81,8 +91,9 @@ def default_annual_run() -> IndexRun | None:
     return IndexRun.objects.order_by("-year", "-created", "-id").first()
 
 
-def annual_snapshot(*, framework_id: str | None = None, year: int | None = None, as_of: dt.date | None = None
-                    ) -> dict[str, Any]:
+def annual_snapshot(
+    *, framework_id: str | None = None, year: int | None = None, as_of: dt.date | None = None
+) -> dict[str, Any]:
     """The published (or computed) result of ``framework_id`` for ``year`` (default: the latest run),
     its trend, each main index against the target-rank threshold and the best province, the agencies
     accountable for each weak one, and the program's tasks, KPIs and open recommendations."""
@@ -115,45 +126,97 @@ def annual_snapshot(*, framework_id: str | None = None, year: int | None = None,
     nodes = [n for n in summary.get("nodes", []) if n.get("depth") == 1 and n.get("scored", True)]
     components = [node_row(n) for n in nodes]
     root_n = next((n for n in summary.get("nodes", []) if n.get("depth") == 0), None)
-    root = node_row(root_n) if root_n else {"code": fw.root.code, "name": fw.root.label("vi"), "score": run.score}
+    root = (
+        node_row(root_n)
+        if root_n
+        else {"code": fw.root.code, "name": fw.root.label("vi"), "score": run.score}
+    )
     # Who answers for each component: the responsibility matrix on the component or anything under it.
-    resp = list(Responsibility.objects.filter(framework_id=fw.id).select_related("agency")
-                .order_by("agency__kind", "agency__name"))
+    resp = list(
+        Responsibility.objects.filter(framework_id=fw.id)
+        .select_related("agency")
+        .order_by("agency__kind", "agency__name")
+    )
     for c in components:
         codes = _subtree(fw, c["code"])
         c["lead"] = sorted({str(r.agency) for r in resp if r.code in codes and r.role == "lead"})
         c["support"] = sorted({str(r.agency) for r in resp if r.code in codes and r.role == "support"})
     # Trend: the latest run of each year and the province's published total, as the dashboard.
     trend: dict[int, dict] = {}
-    for r in IndexRun.objects.filter(framework_id=fw.id).order_by("year", "created", "id").only(
-            "year", "score", "rank", "rank_low", "rank_high", "is_demo", "is_projection", "title"):
-        trend[r.year] = {"year": r.year, "score": r.score, "rank": r.rank, "rank_low": r.rank_low,
-                         "rank_high": r.rank_high, "source": r.title, "is_demo": r.is_demo,
-                         "projection": r.is_projection}
-    for p in (PublishedValue.objects.filter(table__framework_id=fw.id, unit_ref=who["province_ref"],
-                                            code=fw.root.code, table__is_demo=False)
-              .select_related("table").order_by("table__year")):
-        row = trend.setdefault(p.table.year, {"year": p.table.year, "score": None, "rank": None, "rank_low": None,
-                                              "rank_high": None, "source": "", "is_demo": False,
-                                              "projection": False})
+    for r in (
+        IndexRun.objects.filter(framework_id=fw.id)
+        .order_by("year", "created", "id")
+        .only("year", "score", "rank", "rank_low", "rank_high", "is_demo", "is_projection", "title")
+    ):
+        trend[r.year] = {
+            "year": r.year,
+            "score": r.score,
+            "rank": r.rank,
+            "rank_low": r.rank_low,
+            "rank_high": r.rank_high,
+            "source": r.title,
+            "is_demo": r.is_demo,
+            "projection": r.is_projection,
+        }
+    for p in (
+        PublishedValue.objects.filter(
+            table__framework_id=fw.id, unit_ref=who["province_ref"], code=fw.root.code, table__is_demo=False
+        )
+        .select_related("table")
+        .order_by("table__year")
+    ):
+        row = trend.setdefault(
+            p.table.year,
+            {
+                "year": p.table.year,
+                "score": None,
+                "rank": None,
+                "rank_low": None,
+                "rank_high": None,
+                "source": "",
+                "is_demo": False,
+                "projection": False,
+            },
+        )
         # A published figure is a fact: it replaces a projection or fills what a run lacks.
         if (row["projection"] or row["score"] is None) and p.value is not None:
-            row.update(score=p.value, rank=p.rank, rank_low=None, rank_high=None, is_demo=False, projection=False,
-                       source=p.table.title)
+            row.update(
+                score=p.value,
+                rank=p.rank,
+                rank_low=None,
+                rank_high=None,
+                is_demo=False,
+                projection=False,
+                source=p.table.title,
+            )
         elif row["rank"] is None and p.rank is not None:
             row.update(rank=p.rank, rank_low=None, rank_high=None)
             row["source"] = (f"{row['source']}; " if row["source"] else "") + f"hạng: {p.table.title}"
     as_of = as_of or period_end(run.year + 1, None)
     prog = program_data.program_state(framework_id=fw.id, as_of=as_of)
     return {
-        "kind": "annual", "generated_at": timezone.now().isoformat(), "issuer": who,
+        "kind": "annual",
+        "generated_at": timezone.now().isoformat(),
+        "issuer": who,
         "framework": {"id": fw.id, "name": fw.label("vi"), "root": fw.root.code, "status": fw.status},
         "year": run.year,
-        "run": {"id": run.pk, "title": run.title, "basis": run.get_basis_display(), "projection": run.is_projection,
-                "is_demo": run.is_demo, "score": run.score, "rank": run.rank, "rank_low": run.rank_low,
-                "rank_high": run.rank_high, "n_units": run.n_units, "note": run.note},
-        "target_rank": target_rank, "target_basis": target_basis,
-        "root": root, "components": components,
+        "run": {
+            "id": run.pk,
+            "title": run.title,
+            "basis": run.get_basis_display(),
+            "projection": run.is_projection,
+            "is_demo": run.is_demo,
+            "score": run.score,
+            "rank": run.rank,
+            "rank_low": run.rank_low,
+            "rank_high": run.rank_high,
+            "n_units": run.n_units,
+            "note": run.note,
+        },
+        "target_rank": target_rank,
+        "target_basis": target_basis,
+        "root": root,
+        "components": components,
         "trend": [trend[y] for y in sorted(trend)],
         "program": prog,
         "is_demo": bool(run.is_demo or prog.get("is_demo")),
@@ -172,9 +235,12 @@ def _round_figures(rnd: Round | None) -> tuple[dict[int, dict[str, float]], dict
     if rnd is None:
         return {}, {}
     values: dict[int, dict[str, float]] = {}
-    for agency_id, code, number in (Value.objects.filter(
-            submission__round=rnd, submission__status=Submission.Status.APPROVED, number__isnull=False,
-            code__in=QUARTERLY_CODES).values_list("submission__agency_id", "code", "number")):
+    for agency_id, code, number in Value.objects.filter(
+        submission__round=rnd,
+        submission__status=Submission.Status.APPROVED,
+        number__isnull=False,
+        code__in=QUARTERLY_CODES,
+    ).values_list("submission__agency_id", "code", "number"):
         values.setdefault(agency_id, {})[code] = number
     status = dict(rnd.submissions.values_list("agency_id", "status"))
     return values, status
@@ -206,33 +272,64 @@ def quarterly_snapshot(*, year: int, quarter: int) -> dict[str, Any]:
     agencies = Agency.objects.filter(pk__in=set(cur_status) | set(prev_values)).order_by("kind", "name")
     rows = []
     for a in agencies:
-        rows.append({"agency": str(a), "agency_name": a.name, "kind": a.kind,
-                     "status": str(status_label.get(cur_status.get(a.pk), "—")),
-                     "approved": a.pk in cur_values,
-                     "values": cur_values.get(a.pk), "prev": prev_values.get(a.pk)})
+        rows.append(
+            {
+                "agency": str(a),
+                "agency_name": a.name,
+                "kind": a.kind,
+                "status": str(status_label.get(cur_status.get(a.pk), "—")),
+                "approved": a.pk in cur_values,
+                "values": cur_values.get(a.pk),
+                "prev": prev_values.get(a.pk),
+            }
+        )
     groups = []
-    for kind, label in ((Agency.Kind.DEPARTMENT, "Sở, ban, ngành"), (Agency.Kind.DISTRICT, "UBND huyện, thành phố")):
+    for kind, label in (
+        (Agency.Kind.DEPARTMENT, "Sở, ban, ngành"),
+        (Agency.Kind.DISTRICT, "UBND huyện, thành phố"),
+    ):
         members = [r for r in rows if r["kind"] == kind]
         if members:
-            groups.append({"kind": kind, "label": label, "rows": members,
-                           "total": _totals([r for r in members if r["values"]], "values"),
-                           "prev_total": _totals([r for r in members if r["prev"]], "prev")})
+            groups.append(
+                {
+                    "kind": kind,
+                    "label": label,
+                    "rows": members,
+                    "total": _totals([r for r in members if r["values"]], "values"),
+                    "prev_total": _totals([r for r in members if r["prev"]], "prev"),
+                }
+            )
     others = [r for r in rows if r["kind"] not in (Agency.Kind.DEPARTMENT, Agency.Kind.DISTRICT)]
     if others:
-        groups.append({"kind": "other", "label": "Cơ quan khác", "rows": others,
-                       "total": _totals([r for r in others if r["values"]], "values"),
-                       "prev_total": _totals([r for r in others if r["prev"]], "prev")})
+        groups.append(
+            {
+                "kind": "other",
+                "label": "Cơ quan khác",
+                "rows": others,
+                "total": _totals([r for r in others if r["values"]], "values"),
+                "prev_total": _totals([r for r in others if r["prev"]], "prev"),
+            }
+        )
     total = _totals([r for r in rows if r["values"]], "values")
     prev_total = _totals([r for r in rows if r["prev"]], "prev") if prev is not None else None
-    prog = program_data.program_state(framework_id=None, as_of=period_end(year, quarter),
-                                      date_from=period_end(py, pq) + dt.timedelta(days=1))
+    prog = program_data.program_state(
+        framework_id=None,
+        as_of=period_end(year, quarter),
+        date_from=period_end(py, pq) + dt.timedelta(days=1),
+    )
     return {
-        "kind": "quarterly", "generated_at": timezone.now().isoformat(), "issuer": issuer(),
-        "year": year, "quarter": quarter, "period": period_label(year, quarter),
+        "kind": "quarterly",
+        "generated_at": timezone.now().isoformat(),
+        "issuer": issuer(),
+        "year": year,
+        "quarter": quarter,
+        "period": period_label(year, quarter),
         "prev_period": period_label(py, pq),
         "round": {"id": rnd.pk, "title": rnd.title, "is_demo": rnd.is_demo},
         "prev_round": {"id": prev.pk, "title": prev.title, "is_demo": prev.is_demo} if prev else None,
-        "groups": groups, "total": total, "prev_total": prev_total,
+        "groups": groups,
+        "total": total,
+        "prev_total": prev_total,
         "missing": [r["agency"] for r in rows if not r["approved"]],
         "program": prog,
         "is_demo": bool(rnd.is_demo or (prev and prev.is_demo) or prog.get("is_demo")),
@@ -247,8 +344,12 @@ def progress_snapshot(*, date_from: dt.date, date_to: dt.date) -> dict[str, Any]
         raise ReportError("Ngày bắt đầu phải trước ngày kết thúc.")
     prog = program_data.program_state(framework_id=None, as_of=date_to, date_from=date_from)
     return {
-        "kind": "progress", "generated_at": timezone.now().isoformat(), "issuer": issuer(),
-        "date_from": date_from.isoformat(), "date_to": date_to.isoformat(), "program": prog,
+        "kind": "progress",
+        "generated_at": timezone.now().isoformat(),
+        "issuer": issuer(),
+        "date_from": date_from.isoformat(),
+        "date_to": date_to.isoformat(),
+        "program": prog,
         "is_demo": bool(prog.get("is_demo")),
     }
 
@@ -261,14 +362,17 @@ def title_for(kind: str, params: dict) -> str:
         return f"Báo cáo phân tích kết quả chỉ số năm {params.get('year') or '(mới nhất)'}"
     if kind == ReportJob.Kind.QUARTERLY:
         return f"Báo cáo {period_label(params['year'], params['quarter'])} về Một cửa điện tử và DVCTT"
-    return (f"Báo cáo tiến độ chương trình từ {dt.date.fromisoformat(params['date_from']):%d/%m/%Y} "
-            f"đến {dt.date.fromisoformat(params['date_to']):%d/%m/%Y}")
+    return (
+        f"Báo cáo tiến độ chương trình từ {dt.date.fromisoformat(params['date_from']):%d/%m/%Y} "
+        f"đến {dt.date.fromisoformat(params['date_to']):%d/%m/%Y}"
+    )
 
 
 def create_job(kind: str, params: dict, actor: audit.Actor) -> ReportJob:
     with transaction.atomic():
-        job = ReportJob.objects.create(kind=kind, params=params, title=title_for(kind, params),
-                                       created_by=actor.user, step="Đang chờ")
+        job = ReportJob.objects.create(
+            kind=kind, params=params, title=title_for(kind, params), created_by=actor.user, step="Đang chờ"
+        )
         audit.record(actor, "report.create", job, after={"kind": kind, "params": params})
     return job
 
@@ -279,8 +383,9 @@ def snapshot_for(job: ReportJob) -> dict[str, Any]:
         return annual_snapshot(framework_id=p.get("framework_id") or None, year=p.get("year") or None)
     if job.kind == ReportJob.Kind.QUARTERLY:
         return quarterly_snapshot(year=int(p["year"]), quarter=int(p["quarter"]))
-    return progress_snapshot(date_from=dt.date.fromisoformat(p["date_from"]),
-                             date_to=dt.date.fromisoformat(p["date_to"]))
+    return progress_snapshot(
+        date_from=dt.date.fromisoformat(p["date_from"]), date_to=dt.date.fromisoformat(p["date_to"])
+    )
 
 
 def _progress(job: ReportJob, percent: int, step: str) -> None:
@@ -296,7 +401,12 @@ def run_job(job_id: int, *, pdf: bool = True) -> ReportJob:
         job = ReportJob.objects.select_for_update().get(pk=job_id)
         if job.status != ReportJob.Status.QUEUED:
             return job
-        job.status, job.started, job.progress, job.step = ReportJob.Status.RUNNING, timezone.now(), 5, "Bắt đầu"
+        job.status, job.started, job.progress, job.step = (
+            ReportJob.Status.RUNNING,
+            timezone.now(),
+            5,
+            "Bắt đầu",
+        )
         job.save(update_fields=["status", "started", "progress", "step"])
     try:
         _progress(job, 10, "Thu thập số liệu")
@@ -319,7 +429,12 @@ def run_job(job_id: int, *, pdf: bool = True) -> ReportJob:
                 job.docx.close()
             job.pdf.save(f"{name}.pdf", ContentFile(docgen.docx_to_pdf(data)), save=False)
             job.save(update_fields=["pdf"])
-        job.status, job.progress, job.step, job.finished = ReportJob.Status.DONE, 100, "Hoàn thành", timezone.now()
+        job.status, job.progress, job.step, job.finished = (
+            ReportJob.Status.DONE,
+            100,
+            "Hoàn thành",
+            timezone.now(),
+        )
         job.save(update_fields=["status", "progress", "step", "finished"])
     except (ReportError, docgen.ConversionError) as e:
         _fail(job, str(e))
@@ -345,8 +460,11 @@ def _run_in_thread(job_id: int) -> None:
 def start(job: ReportJob) -> None:
     """Run the job in a daemon thread after the current transaction commits (the thread's own
     database connection must see the job row)."""
+
     def spawn():
-        threading.Thread(target=_run_in_thread, args=(job.pk,), name=f"report-job-{job.pk}", daemon=True).start()
+        threading.Thread(
+            target=_run_in_thread, args=(job.pk,), name=f"report-job-{job.pk}", daemon=True
+        ).start()
 
     transaction.on_commit(spawn)
 
@@ -355,7 +473,8 @@ def requeue_stale(older_than: dt.timedelta = dt.timedelta(minutes=30)) -> int:
     """Jobs left RUNNING by a process that died: back to QUEUED (the worker command runs them)."""
     cutoff = timezone.now() - older_than
     return ReportJob.objects.filter(Q(status=ReportJob.Status.RUNNING) & Q(started__lt=cutoff)).update(
-        status=ReportJob.Status.QUEUED, step="Chờ chạy lại", progress=0)
+        status=ReportJob.Status.QUEUED, step="Chờ chạy lại", progress=0
+    )
 
 
 def download_name(job: ReportJob) -> str:

@@ -51,8 +51,9 @@ def report_list(request):
         return HttpResponseForbidden(_("Chỉ cơ quan thường trực và lãnh đạo UBND tỉnh xem được báo cáo."))
     form = ReportForm(framework_choices=_framework_choices()) if scope.is_department else None
     jobs = ReportJob.objects.visible_to(request.user).defer("snapshot").select_related("created_by")[:100]
-    return render(request, "reports/list.html", {"jobs": jobs, "form": form,
-                                                 "is_demo": any(j.is_demo for j in jobs)})
+    return render(
+        request, "reports/list.html", {"jobs": jobs, "form": form, "is_demo": any(j.is_demo for j in jobs)}
+    )
 
 
 @login_required

@@ -19,25 +19,77 @@ class ProgramTestCase(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.program = Program.objects.create(
-            code="test-program", title="Chương trình thử", decision_number="936/QĐ-UBND",
-            header_number="436/QĐ-UBND", decision_date=dt.date(2017, 6, 23), issuer="UBND tỉnh Thử",
-            signer="Người Ký", signer_title="Phó Chủ tịch", starts_on=dt.date(2017, 6, 23),
-            ends_on=dt.date(2020, 12, 31), framework_id="test-fw", standing_body=cls.dept)
+            code="test-program",
+            title="Chương trình thử",
+            decision_number="936/QĐ-UBND",
+            header_number="436/QĐ-UBND",
+            decision_date=dt.date(2017, 6, 23),
+            issuer="UBND tỉnh Thử",
+            signer="Người Ký",
+            signer_title="Phó Chủ tịch",
+            starts_on=dt.date(2017, 6, 23),
+            ends_on=dt.date(2020, 12, 31),
+            framework_id="test-fw",
+            standing_body=cls.dept,
+        )
         Objective.objects.create(program=cls.program, kind="general", order=1, text="Mục tiêu chung thử")
-        cls.objective = Objective.objects.create(program=cls.program, kind="specific", order=1, text="Top 20",
-                                                 framework_id="test-fw", target_rank=20, target_year=2020)
-        cls.task1 = Task.objects.create(program=cls.program, objective=cls.objective, number=1, title="Nhiệm vụ A",
-                                        text="Nội dung nhiệm vụ A", lead_agency=cls.a, recurrence="quarterly")
+        cls.objective = Objective.objects.create(
+            program=cls.program,
+            kind="specific",
+            order=1,
+            text="Top 20",
+            framework_id="test-fw",
+            target_rank=20,
+            target_year=2020,
+        )
+        cls.task1 = Task.objects.create(
+            program=cls.program,
+            objective=cls.objective,
+            number=1,
+            title="Nhiệm vụ A",
+            text="Nội dung nhiệm vụ A",
+            lead_agency=cls.a,
+            recurrence="quarterly",
+        )
         cls.task1.supporting_agencies.set([cls.b])
-        cls.task2 = Task.objects.create(program=cls.program, objective=cls.objective, number=2, title="Nhiệm vụ B",
-                                        text="Nội dung nhiệm vụ B", lead_agency=cls.b, deadline=dt.date(2017, 12, 31))
-        cls.kpi_ind = Kpi.objects.create(task=cls.task1, order=1, name="Tổng số cán bộ", unit="người", target=10,
-                                         due_on=dt.date(2020, 12, 31), source="indicator", framework_id="test-fw",
-                                         indicator_code="total_staff", source_agency=cls.a)
-        cls.kpi_rep = Kpi.objects.create(task=cls.task1, order=2, name="Số lớp đào tạo", unit="lớp", target=4,
-                                         due_on=dt.date(2020, 12, 31), source="reported")
-        cls.obligation = Obligation.objects.create(program=cls.program, title="Báo cáo quý", section="4a",
-                                                   agency=cls.dept, recurrence="quarterly", due_offset_days=15)
+        cls.task2 = Task.objects.create(
+            program=cls.program,
+            objective=cls.objective,
+            number=2,
+            title="Nhiệm vụ B",
+            text="Nội dung nhiệm vụ B",
+            lead_agency=cls.b,
+            deadline=dt.date(2017, 12, 31),
+        )
+        cls.kpi_ind = Kpi.objects.create(
+            task=cls.task1,
+            order=1,
+            name="Tổng số cán bộ",
+            unit="người",
+            target=10,
+            due_on=dt.date(2020, 12, 31),
+            source="indicator",
+            framework_id="test-fw",
+            indicator_code="total_staff",
+            source_agency=cls.a,
+        )
+        cls.kpi_rep = Kpi.objects.create(
+            task=cls.task1,
+            order=2,
+            name="Số lớp đào tạo",
+            unit="lớp",
+            target=4,
+            due_on=dt.date(2020, 12, 31),
+            source="reported",
+        )
+        cls.obligation = Obligation.objects.create(
+            program=cls.program,
+            title="Báo cáo quý",
+            section="4a",
+            agency=cls.dept,
+            recurrence="quarterly",
+            due_offset_days=15,
+        )
         services.sync_occurrences(cls.program)
 
     def open_a(self, year=2017, quarter=3):
@@ -45,8 +97,14 @@ class ProgramTestCase(BaseTestCase):
 
     def approved_a(self, *, task_status="on_track", percent=50, reported=None, year=2017, quarter=3):
         r = self.open_a(year, quarter)
-        services.save_report(r.pk, audit.Actor(user=self.alice), task_status=task_status, percent=percent,
-                             narrative="Đã làm", kpi_values={self.kpi_rep.pk: reported} if reported is not None else {})
+        services.save_report(
+            r.pk,
+            audit.Actor(user=self.alice),
+            task_status=task_status,
+            percent=percent,
+            narrative="Đã làm",
+            kpi_values={self.kpi_rep.pk: reported} if reported is not None else {},
+        )
         services.submit_report(r.pk, audit.Actor(user=self.anna))
         services.approve_report(r.pk, audit.Actor(user=self.officer))
         r.refresh_from_db()

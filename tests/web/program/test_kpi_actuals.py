@@ -26,8 +26,14 @@ class KpiActualsTestCase(ProgramTestCase):
 
     def test_it_reads_reported_values_of_approved_reports_only(self):
         r = self.open_a()
-        services.save_report(r.pk, audit.Actor(user=self.alice), task_status="on_track", percent=10, narrative="x",
-                             kpi_values={self.kpi_rep.pk: 3.0})
+        services.save_report(
+            r.pk,
+            audit.Actor(user=self.alice),
+            task_status="on_track",
+            percent=10,
+            narrative="x",
+            kpi_values={self.kpi_rep.pk: 3.0},
+        )
         self.assertIsNone(services.kpi_actuals([self.kpi_rep])[self.kpi_rep.pk].value)
         self.approved_a(reported=2.0, year=2017, quarter=4)
         self.assertEqual(services.kpi_actuals([self.kpi_rep])[self.kpi_rep.pk].value, 2.0)

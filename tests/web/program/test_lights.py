@@ -11,8 +11,15 @@ START, DUE = dt.date(2017, 1, 1), dt.date(2021, 1, 1)
 
 class KpiLightTestCase(SimpleTestCase):
     def light(self, actual, target=100.0, baseline=None, direction=1, as_of=dt.date(2019, 1, 1), due=DUE):
-        return L.kpi_light(actual=actual, target=target, baseline=baseline, direction=direction, start=START,
-                           due=due, as_of=as_of)
+        return L.kpi_light(
+            actual=actual,
+            target=target,
+            baseline=baseline,
+            direction=direction,
+            start=START,
+            due=due,
+            as_of=as_of,
+        )
 
     def test_it_is_grey_without_actual_or_target(self):
         self.assertEqual(self.light(None), L.GREY)
@@ -42,18 +49,38 @@ class KpiLightTestCase(SimpleTestCase):
 
 class RollupTestCase(SimpleTestCase):
     def test_it_takes_the_worst_for_a_task(self):
-        self.assertEqual(L.task_light(report_status="on_track", deadline=None, as_of=dt.date(2018, 1, 1),
-                                      kpi_lights=[L.GREEN, L.RED, L.GREY]), L.RED)
+        self.assertEqual(
+            L.task_light(
+                report_status="on_track",
+                deadline=None,
+                as_of=dt.date(2018, 1, 1),
+                kpi_lights=[L.GREEN, L.RED, L.GREY],
+            ),
+            L.RED,
+        )
 
     def test_it_makes_a_late_task_red(self):
-        self.assertEqual(L.task_light(report_status="on_track", deadline=dt.date(2017, 12, 31),
-                                      as_of=dt.date(2018, 1, 1), kpi_lights=[]), L.RED)
-        self.assertEqual(L.task_light(report_status="done", deadline=dt.date(2017, 12, 31),
-                                      as_of=dt.date(2018, 1, 1), kpi_lights=[]), L.GREEN)
+        self.assertEqual(
+            L.task_light(
+                report_status="on_track",
+                deadline=dt.date(2017, 12, 31),
+                as_of=dt.date(2018, 1, 1),
+                kpi_lights=[],
+            ),
+            L.RED,
+        )
+        self.assertEqual(
+            L.task_light(
+                report_status="done", deadline=dt.date(2017, 12, 31), as_of=dt.date(2018, 1, 1), kpi_lights=[]
+            ),
+            L.GREEN,
+        )
 
     def test_it_is_grey_without_anything(self):
-        self.assertEqual(L.task_light(report_status=None, deadline=None, as_of=dt.date(2018, 1, 1),
-                                      kpi_lights=[L.GREY]), L.GREY)
+        self.assertEqual(
+            L.task_light(report_status=None, deadline=None, as_of=dt.date(2018, 1, 1), kpi_lights=[L.GREY]),
+            L.GREY,
+        )
 
     def test_it_averages_for_objectives(self):
         self.assertEqual(L.mean([L.GREEN, L.GREEN, L.RED]), L.AMBER)  # 4/3

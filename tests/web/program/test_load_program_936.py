@@ -20,10 +20,14 @@ class LoadProgram936TestCase(TestCase):
         self.assertIn("tasks: 13", out)
         p = Program.objects.get()
         self.assertEqual((p.decision_number, p.header_number), ("936/QĐ-UBND", "436/QĐ-UBND"))
-        self.assertEqual((p.decision_date, p.signer, p.issuer), (dt.date(2017, 6, 23), "Vũ Đại Thắng",
-                                                                 "Ủy ban nhân dân tỉnh Hà Nam"))
+        self.assertEqual(
+            (p.decision_date, p.signer, p.issuer),
+            (dt.date(2017, 6, 23), "Vũ Đại Thắng", "Ủy ban nhân dân tỉnh Hà Nam"),
+        )
         o = p.objectives.get(kind="specific")
-        self.assertEqual((o.framework_id, o.target_rank, o.target_year), ("vn-ict-index-2016-province", 20, 2020))
+        self.assertEqual(
+            (o.framework_id, o.target_rank, o.target_year), ("vn-ict-index-2016-province", 20, 2020)
+        )
         self.assertIn("nhóm 20 tỉnh", o.text)
         self.assertEqual(p.objectives.filter(kind="general").count(), 4)
         t7 = Task.objects.get(number=7)
@@ -31,10 +35,14 @@ class LoadProgram936TestCase(TestCase):
         self.assertEqual(t7.lead_agency.code, "A35.STTTT")
         self.assertEqual(t7.deadline, dt.date(2017, 12, 31))
         k = t7.kpis.get()
-        self.assertEqual((k.indicator_code, k.target, k.source), ("xa_dung_mot_cua_dien_tu", 100.0, "indicator"))
+        self.assertEqual(
+            (k.indicator_code, k.target, k.source), ("xa_dung_mot_cua_dien_tu", 100.0, "indicator")
+        )
         codes = set(Kpi.objects.exclude(indicator_code="").values_list("indicator_code", flat=True))
-        self.assertTrue({"may_tinh_tren_cbcc", "truong_th_day_tin_hoc", "dvc_muc_3", "dvc_muc_4",
-                         "xa_ket_noi_wan"} <= codes)
+        self.assertTrue(
+            {"may_tinh_tren_cbcc", "truong_th_day_tin_hoc", "dvc_muc_3", "dvc_muc_4", "xa_ket_noi_wan"}
+            <= codes
+        )
         self.assertEqual(Task.objects.get(number=12).lead_agency.code, "A35.SGDDT")
         self.assertEqual(Duty.objects.filter(section="a").count(), 8)
         self.assertIn("phát sóng định kỳ 01 lần/tháng", Duty.objects.get(section="i", order=2).text)
@@ -56,10 +64,17 @@ class LoadProgram936TestCase(TestCase):
 
     def test_it_is_idempotent(self):
         Command().handle(demo=True)
-        counts = [m.objects.count() for m in (Program, Task, Kpi, Duty, Occurrence, ProgressReport, Recommendation)]
+        counts = [
+            m.objects.count() for m in (Program, Task, Kpi, Duty, Occurrence, ProgressReport, Recommendation)
+        ]
         Command().handle(demo=True)
-        self.assertEqual(counts, [m.objects.count() for m in (Program, Task, Kpi, Duty, Occurrence, ProgressReport,
-                                                               Recommendation)])
+        self.assertEqual(
+            counts,
+            [
+                m.objects.count()
+                for m in (Program, Task, Kpi, Duty, Occurrence, ProgressReport, Recommendation)
+            ],
+        )
 
     def test_the_board_shows_the_demo_label(self):
         from django.contrib.auth.models import User

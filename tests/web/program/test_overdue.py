@@ -16,8 +16,10 @@ class OverdueTestCase(ProgramTestCase):
         od = services.overdue(self.program, dt.date(2018, 2, 1))
         self.assertEqual([r.task for r in od.tasks], [self.task2])
         # Q3 and Q4/2017 are due by 10/01/2018: 2 tasks × 2 quarters, lead agencies only
-        self.assertEqual(sorted((m.task.number, m.year, m.quarter) for m in od.reports),
-                         [(1, 2017, 3), (1, 2017, 4), (2, 2017, 3), (2, 2017, 4)])
+        self.assertEqual(
+            sorted((m.task.number, m.year, m.quarter) for m in od.reports),
+            [(1, 2017, 3), (1, 2017, 4), (2, 2017, 3), (2, 2017, 4)],
+        )
         self.assertEqual([o.period for o in od.occurrences], ["2017-Q3", "2017-Q4"])
 
     def test_it_drops_submitted_reports_and_done_occurrences(self):
@@ -42,15 +44,26 @@ class RemindTestCase(ProgramTestCase):
         self.assertEqual(r.status_code, 302)
         self.assertEqual(len(mail.outbox), 3)  # agency A, agency B, and the department (its quarterly report)
         to = sorted(addr for m in mail.outbox for addr in m.to)
-        self.assertEqual(to, ["admin@example.org", "alice@example.org", "anna@example.org", "bella@example.org",
-                              "bob@example.org", "officer@example.org"])
+        self.assertEqual(
+            to,
+            [
+                "admin@example.org",
+                "alice@example.org",
+                "anna@example.org",
+                "bella@example.org",
+                "bob@example.org",
+                "officer@example.org",
+            ],
+        )
         self.assertTrue(Notice.objects.filter(user=self.bob, text__contains="Nhiệm vụ B").exists())
         self.assertEqual(AuditEntry.objects.filter(action="program.remind").count(), 3)
 
     def test_it_is_department_only(self):
         for u in (self.alice, self.leader, self.nobody):
             self.login(u)
-            self.assertEqual(self.client.post(f"/chuong-trinh/{self.program.pk}/qua-han/nhac-nho/").status_code, 403)
+            self.assertEqual(
+                self.client.post(f"/chuong-trinh/{self.program.pk}/qua-han/nhac-nho/").status_code, 403
+            )
         self.assertEqual(len(mail.outbox), 0)
 
 
@@ -64,7 +77,9 @@ class OccurrencesTestCase(ProgramTestCase):
     def test_it_records_an_occurrence(self):
         occ = self.obligation.occurrences.first()
         self.login(self.alice)
-        self.assertEqual(self.client.post(f"/dinh-ky/{occ.pk}/ghi-nhan/", {"done_on": "10/10/2017"}).status_code, 403)
+        self.assertEqual(
+            self.client.post(f"/dinh-ky/{occ.pk}/ghi-nhan/", {"done_on": "10/10/2017"}).status_code, 403
+        )
         self.login(self.officer)
         self.client.post(f"/dinh-ky/{occ.pk}/ghi-nhan/", {"done_on": "10/10/2017", "note": "Văn bản số 12"})
         occ.refresh_from_db()

@@ -15,8 +15,17 @@ from chiso.program.models import AgencyPlan, ProgressEvidence
 
 from .base import ProgramTestCase
 
-SECRET = ["NHÁP-BÍ-MẬT", "LÝ-DO-TRẢ-LẠI-RIÊNG", "bi-mat-minh-chung.pdf", "Ý-KIẾN-NỘI-BỘ", "KIẾN-NGHỊ-CHƯA-TRẢ-LỜI",
-          "ke-hoach-rieng.pdf", "123456,5", "123456.5", "123.456,5"]
+SECRET = [
+    "NHÁP-BÍ-MẬT",
+    "LÝ-DO-TRẢ-LẠI-RIÊNG",
+    "bi-mat-minh-chung.pdf",
+    "Ý-KIẾN-NỘI-BỘ",
+    "KIẾN-NGHỊ-CHƯA-TRẢ-LỜI",
+    "ke-hoach-rieng.pdf",
+    "123456,5",
+    "123456.5",
+    "123.456,5",
+]
 
 
 def _routes(resolver=None, prefix=""):
@@ -35,37 +44,80 @@ class PublicPageTestCase(ProgramTestCase):
         self.approved_a(percent=55, reported=3.0)
         # ... a draft report with a secret narrative and evidence, a returned one with a private reason
         draft = services.open_report(self.task1, self.a, 2017, 4, actor)
-        services.save_report(draft.pk, actor, task_status="delayed", percent=5, narrative="NHÁP-BÍ-MẬT",
-                             kpi_values={self.kpi_rep.pk: 123456.5})
-        ev = ProgressEvidence(report=draft, original_name="bi-mat-minh-chung.pdf", content_type="application/pdf",
-                              size=9, sha256="x")
+        services.save_report(
+            draft.pk,
+            actor,
+            task_status="delayed",
+            percent=5,
+            narrative="NHÁP-BÍ-MẬT",
+            kpi_values={self.kpi_rep.pk: 123456.5},
+        )
+        ev = ProgressEvidence(
+            report=draft,
+            original_name="bi-mat-minh-chung.pdf",
+            content_type="application/pdf",
+            size=9,
+            sha256="x",
+        )
         ev.file.save("upload", ContentFile(b"%PDF-1.4\n"), save=False)
         ev.save()
         ret = services.open_report(self.task1, self.b, 2017, 3, audit.Actor(user=self.bob))
-        services.save_report(ret.pk, audit.Actor(user=self.bob), task_status="on_track", percent=1, narrative="r")
+        services.save_report(
+            ret.pk, audit.Actor(user=self.bob), task_status="on_track", percent=1, narrative="r"
+        )
         services.submit_report(ret.pk, audit.Actor(user=self.bella))
         services.return_report(ret.pk, audit.Actor(user=self.officer), "LÝ-DO-TRẢ-LẠI-RIÊNG")
         # an unapproved collected value and its evidence
         self.fill_a(total="123456,5")
         value = Value.objects.get(submission=self.sub_a, code="total_staff")
-        cev = Evidence(value=value, original_name="bi-mat-minh-chung.pdf", content_type="application/pdf", size=9,
-                       sha256="x")
+        cev = Evidence(
+            value=value,
+            original_name="bi-mat-minh-chung.pdf",
+            content_type="application/pdf",
+            size=9,
+            sha256="x",
+        )
         cev.file.save("upload", ContentFile(b"%PDF-1.4\n"), save=False)
         cev.save()
-        plan = AgencyPlan(program=self.program, agency=self.a, title="x", original_name="ke-hoach-rieng.pdf",
-                          content_type="application/pdf", size=9, sha256="x")
+        plan = AgencyPlan(
+            program=self.program,
+            agency=self.a,
+            title="x",
+            original_name="ke-hoach-rieng.pdf",
+            content_type="application/pdf",
+            size=9,
+            sha256="x",
+        )
         plan.file.save("upload", ContentFile(b"%PDF-1.4\n"), save=False)
         plan.save()
         # recommendations: one answered and public (with an internal comment), one unanswered
-        rec = services.submit_recommendation(actor, program=self.program, agency=self.a, title="Kiến nghị công khai",
-                                             body="Nội dung công khai")
-        services.act_on_recommendation(rec.pk, audit.Actor(user=self.officer), "comment", text="Ý-KIẾN-NỘI-BỘ")
-        services.act_on_recommendation(rec.pk, audit.Actor(user=self.officer), "answer", text="Câu trả lời công khai")
+        rec = services.submit_recommendation(
+            actor, program=self.program, agency=self.a, title="Kiến nghị công khai", body="Nội dung công khai"
+        )
+        services.act_on_recommendation(
+            rec.pk, audit.Actor(user=self.officer), "comment", text="Ý-KIẾN-NỘI-BỘ"
+        )
+        services.act_on_recommendation(
+            rec.pk, audit.Actor(user=self.officer), "answer", text="Câu trả lời công khai"
+        )
         services.act_on_recommendation(rec.pk, audit.Actor(user=self.officer), "publish")
-        services.submit_recommendation(actor, program=self.program, agency=self.a, title="KIẾN-NGHỊ-CHƯA-TRẢ-LỜI",
-                                       body="x")
-        self.ids = {"pk": [self.program.pk, draft.pk, ret.pk, ev.pk, cev.pk, plan.pk, rec.pk, self.round.pk,
-                           self.sub_a.pk, 1]}
+        services.submit_recommendation(
+            actor, program=self.program, agency=self.a, title="KIẾN-NGHỊ-CHƯA-TRẢ-LỜI", body="x"
+        )
+        self.ids = {
+            "pk": [
+                self.program.pk,
+                draft.pk,
+                ret.pk,
+                ev.pk,
+                cev.pk,
+                plan.pk,
+                rec.pk,
+                self.round.pk,
+                self.sub_a.pk,
+                1,
+            ]
+        }
 
     def test_it_shows_the_program_and_public_answers(self):
         page = self.client.get("/cong-khai/").content.decode()
@@ -92,7 +144,9 @@ class PublicPageTestCase(ProgramTestCase):
                 for pk in self.ids["pk"]:
                     url = route
                     for conv, name in names:
-                        url = re.sub(r"<(?:\w+:)?" + name + ">", "total_staff" if conv == "str" else str(pk), url)
+                        url = re.sub(
+                            r"<(?:\w+:)?" + name + ">", "total_staff" if conv == "str" else str(pk), url
+                        )
                     candidates.append(url)
             for url in candidates:
                 url = "/" + url.lstrip("^").rstrip("$")

@@ -17,17 +17,30 @@ from .base import ProgramTestCase
 class RecommendationNewTestCase(ProgramTestCase):
     def test_it_sends_a_recommendation(self):
         self.login(self.alice)
-        r = self.client.post("/kien-nghi/moi/", {"kind": "difficulty", "title": "Thiếu kinh phí", "body": "Chi tiết",
-                                                 "task": "1", "component": "staff", "agency": self.a.pk})
+        r = self.client.post(
+            "/kien-nghi/moi/",
+            {
+                "kind": "difficulty",
+                "title": "Thiếu kinh phí",
+                "body": "Chi tiết",
+                "task": "1",
+                "component": "staff",
+                "agency": self.a.pk,
+            },
+        )
         rec = Recommendation.objects.get()
         self.assertRedirects(r, f"/kien-nghi/{rec.pk}/")
-        self.assertEqual((rec.agency, rec.task, rec.component, rec.status), (self.a, self.task1, "staff", "submitted"))
+        self.assertEqual(
+            (rec.agency, rec.task, rec.component, rec.status), (self.a, self.task1, "staff", "submitted")
+        )
         self.assertEqual(rec.steps.count(), 1)
         self.assertTrue(Notice.objects.filter(user=self.admin, url=f"/kien-nghi/{rec.pk}/").exists())
 
     def test_it_refuses_to_send_for_another_agency(self):
         self.login(self.alice)
-        r = self.client.post("/kien-nghi/moi/", {"kind": "difficulty", "title": "x", "body": "y", "agency": self.b.pk})
+        r = self.client.post(
+            "/kien-nghi/moi/", {"kind": "difficulty", "title": "x", "body": "y", "agency": self.b.pk}
+        )
         self.assertEqual(r.status_code, 400)
         self.assertFalse(Recommendation.objects.exists())
 
@@ -39,19 +52,33 @@ class RecommendationNewTestCase(ProgramTestCase):
 
 class RecommendationActTestCase(ProgramTestCase):
     def setUp(self):
-        self.rec = services.submit_recommendation(audit.Actor(user=self.alice), program=self.program, agency=self.a,
-                                                  title="Thiếu đường truyền", body="5 xã chưa có", task=self.task1)
+        self.rec = services.submit_recommendation(
+            audit.Actor(user=self.alice),
+            program=self.program,
+            agency=self.a,
+            title="Thiếu đường truyền",
+            body="5 xã chưa có",
+            task=self.task1,
+        )
         mail.outbox.clear()
 
     def test_it_answers_and_the_sender_sees_every_step(self):
         self.login(self.officer)
-        self.client.post(f"/kien-nghi/{self.rec.pk}/xu-ly/", {"action": "assign", "text": "Giao Sở B xem xét",
-                                                              "assigned_to": self.b.pk})
-        self.client.post(f"/kien-nghi/{self.rec.pk}/xu-ly/", {"action": "escalate", "text": "Trình UBND tỉnh"})
-        self.client.post(f"/kien-nghi/{self.rec.pk}/xu-ly/", {"action": "answer", "text": "Đã bố trí kinh phí"})
+        self.client.post(
+            f"/kien-nghi/{self.rec.pk}/xu-ly/",
+            {"action": "assign", "text": "Giao Sở B xem xét", "assigned_to": self.b.pk},
+        )
+        self.client.post(
+            f"/kien-nghi/{self.rec.pk}/xu-ly/", {"action": "escalate", "text": "Trình UBND tỉnh"}
+        )
+        self.client.post(
+            f"/kien-nghi/{self.rec.pk}/xu-ly/", {"action": "answer", "text": "Đã bố trí kinh phí"}
+        )
         self.rec.refresh_from_db()
         self.assertEqual((self.rec.status, self.rec.answer), ("answered", "Đã bố trí kinh phí"))
-        self.assertEqual(list(self.rec.steps.values_list("action", flat=True)), ["submit", "assign", "escalate", "answer"])
+        self.assertEqual(
+            list(self.rec.steps.values_list("action", flat=True)), ["submit", "assign", "escalate", "answer"]
+        )
         self.assertGreaterEqual(len([m for m in mail.outbox if "alice@example.org" in m.to]), 3)
         self.assertTrue(Notice.objects.filter(user=self.bob, text__contains="Được giao").exists())
         self.login(self.alice)
@@ -67,8 +94,12 @@ class RecommendationActTestCase(ProgramTestCase):
             r = self.client.post(f"/kien-nghi/{self.rec.pk}/xu-ly/", {"action": "answer", "text": "x"})
             self.assertEqual(r.status_code, 403)
         self.login(self.bob)
-        self.assertEqual(self.client.post(f"/kien-nghi/{self.rec.pk}/xu-ly/", {"action": "answer", "text": "x"}
-                                          ).status_code, 404)
+        self.assertEqual(
+            self.client.post(
+                f"/kien-nghi/{self.rec.pk}/xu-ly/", {"action": "answer", "text": "x"}
+            ).status_code,
+            404,
+        )
 
     def test_it_publishes_only_answered(self):
         self.login(self.officer)
@@ -88,9 +119,18 @@ class RecommendationActTestCase(ProgramTestCase):
 class RecommendationListTestCase(ProgramTestCase):
     def setUp(self):
         actor = audit.Actor(user=self.alice)
-        self.r1 = services.submit_recommendation(actor, program=self.program, agency=self.a, title="Một", body="x")
-        self.r2 = services.submit_recommendation(audit.Actor(user=self.bob), program=self.program, agency=self.b,
-                                                 title="Hai", body="y", kind="proposal", task=self.task2)
+        self.r1 = services.submit_recommendation(
+            actor, program=self.program, agency=self.a, title="Một", body="x"
+        )
+        self.r2 = services.submit_recommendation(
+            audit.Actor(user=self.bob),
+            program=self.program,
+            agency=self.b,
+            title="Hai",
+            body="y",
+            kind="proposal",
+            task=self.task2,
+        )
 
     def test_it_shows_an_agency_only_its_own(self):
         self.login(self.alice)

@@ -59,8 +59,9 @@ def pdf_text(job) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "r.pdf"
         p.write_bytes(read(job.pdf))
-        return subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, check=True,
-                              timeout=60).stdout.decode()
+        return subprocess.run(
+            ["pdftotext", "-layout", str(p), "-"], capture_output=True, check=True, timeout=60
+        ).stdout.decode()
 
 
 def first_page_png(job, name: str) -> Path:
@@ -69,8 +70,23 @@ def first_page_png(job, name: str) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "r.pdf"
         p.write_bytes(read(job.pdf))
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(p),
-                        str(Path(tmp) / "page")], check=True, timeout=60)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(p),
+                str(Path(tmp) / "page"),
+            ],
+            check=True,
+            timeout=60,
+        )
         out = SCREENSHOTS / f"{name}.png"
         shutil.copyfile(Path(tmp) / "page.png", out)
     return out

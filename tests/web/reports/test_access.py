@@ -44,8 +44,11 @@ class ReportAccessTestCase(ReportsTestCase):
     def test_it_hides_a_job_from_agencies(self):
         for user in (self.alice, self.bob, self.nobody):
             self.login(user)
-            for name, args in (("report_detail", [self.job.pk]), ("report_status", [self.job.pk]),
-                               ("report_download", [self.job.pk, "docx"])):
+            for name, args in (
+                ("report_detail", [self.job.pk]),
+                ("report_status", [self.job.pk]),
+                ("report_download", [self.job.pk, "docx"]),
+            ):
                 self.assertEqual(self.client.get(reverse(name, args=args)).status_code, 404, (user, name))
 
     def test_it_serves_the_files_privately(self):
@@ -57,8 +60,12 @@ class ReportAccessTestCase(ReportsTestCase):
         self.assertEqual(r["Cache-Control"], "private, no-store")
         self.assertTrue(b"".join(r.streaming_content).startswith(b"PK"))
         # not generated (pdf=False) or not a format: 404
-        self.assertEqual(self.client.get(reverse("report_download", args=[self.job.pk, "pdf"])).status_code, 404)
-        self.assertEqual(self.client.get(reverse("report_download", args=[self.job.pk, "exe"])).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("report_download", args=[self.job.pk, "pdf"])).status_code, 404
+        )
+        self.assertEqual(
+            self.client.get(reverse("report_download", args=[self.job.pk, "exe"])).status_code, 404
+        )
 
     def test_it_lets_only_the_department_request_a_report(self):
         data = {"kind": "quarterly", "year": "2024", "quarter": "1"}
@@ -71,11 +78,15 @@ class ReportAccessTestCase(ReportsTestCase):
     def test_it_creates_and_starts_a_job(self):
         self.login(self.officer)
         with mock.patch.object(services, "run_job") as run, self.captureOnCommitCallbacks(execute=True):
-            r = self.client.post(reverse("report_create"), {"kind": "progress", "date_from": "01/01/2024",
-                                                            "date_to": "30/06/2024", "sign_name": "Lê C"})
+            r = self.client.post(
+                reverse("report_create"),
+                {"kind": "progress", "date_from": "01/01/2024", "date_to": "30/06/2024", "sign_name": "Lê C"},
+            )
         job = ReportJob.objects.latest("id")
         self.assertRedirects(r, reverse("report_detail", args=[job.pk]))
-        self.assertEqual(job.params, {"date_from": "2024-01-01", "date_to": "2024-06-30", "sign_name": "Lê C"})
+        self.assertEqual(
+            job.params, {"date_from": "2024-01-01", "date_to": "2024-06-30", "sign_name": "Lê C"}
+        )
         self.assertEqual(job.created_by, self.officer)
         self.assertTrue(AuditEntry.objects.filter(action="report.create", target_id=str(job.pk)).exists())
         for t in threading.enumerate():

@@ -27,13 +27,30 @@ from chiso.reports.docgen import (
 
 def spec(demo=""):
     return DocumentSpec(
-        header=Header("UBND TỈNH HÀ NAM", "Sở Thông tin và Truyền thông", "Số: 12/BC-STTTT", "Hà Nam",
-                      dt.date(2018, 2, 5), "Báo cáo", "Kết quả thử nghiệm"),
-        blocks=[Heading("I. KẾT QUẢ"), Paragraph(f"Điểm {fmt(0.57933, 'score')}."),
-                Table("t", "Bảng 1", ["Chỉ số", "Điểm", "Hồ sơ"], ["text", "score", "int"],
-                      [["Hạ tầng", 0.61234, 1234], ["Tổng", 0.5, 2000]], total_rows=[1]),
-                Chart("c", "Biểu đồ", "bar", ["A", "B"], [("Tỉnh", [0.5, 0.7])])],
-        recipients=["- UBND tỉnh;", "- Lưu: VT."], signature=Signature("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn A"),
+        header=Header(
+            "UBND TỈNH HÀ NAM",
+            "Sở Thông tin và Truyền thông",
+            "Số: 12/BC-STTTT",
+            "Hà Nam",
+            dt.date(2018, 2, 5),
+            "Báo cáo",
+            "Kết quả thử nghiệm",
+        ),
+        blocks=[
+            Heading("I. KẾT QUẢ"),
+            Paragraph(f"Điểm {fmt(0.57933, 'score')}."),
+            Table(
+                "t",
+                "Bảng 1",
+                ["Chỉ số", "Điểm", "Hồ sơ"],
+                ["text", "score", "int"],
+                [["Hạ tầng", 0.61234, 1234], ["Tổng", 0.5, 2000]],
+                total_rows=[1],
+            ),
+            Chart("c", "Biểu đồ", "bar", ["A", "B"], [("Tỉnh", [0.5, 0.7])]),
+        ],
+        recipients=["- UBND tỉnh;", "- Lưu: VT."],
+        signature=Signature("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn A"),
         demo_note=demo,
     )
 
@@ -78,8 +95,10 @@ class DocgenTestCase(SimpleTestCase):
         doc = Document(io.BytesIO(render_docx(spec())))
         sec = doc.sections[0]
         self.assertEqual((round(sec.page_width.cm, 1), round(sec.page_height.cm, 1)), (21.0, 29.7))
-        self.assertEqual([round(x.cm, 1) for x in (sec.top_margin, sec.bottom_margin, sec.left_margin,
-                                                   sec.right_margin)], [2.0, 2.0, 3.0, 1.5])
+        self.assertEqual(
+            [round(x.cm, 1) for x in (sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin)],
+            [2.0, 2.0, 3.0, 1.5],
+        )
         self.assertEqual(doc.styles["Normal"].font.name, "Times New Roman")
         body = [p for p in doc.paragraphs if p.text.startswith("Điểm")][0]
         self.assertEqual(body.runs[0].font.size.pt, 14)

@@ -14,8 +14,9 @@ class AnnualReportTestCase(ReportsTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        job = services.create_job("annual", {"framework_id": "test-fw", "sign_name": "Trần Văn B"},
-                                  audit.Actor(user=cls.admin))
+        job = services.create_job(
+            "annual", {"framework_id": "test-fw", "sign_name": "Trần Văn B"}, audit.Actor(user=cls.admin)
+        )
         cls.job = services.run_job(job.pk)
 
     def test_it_finishes_with_three_files(self):

@@ -12,8 +12,11 @@ from .base import Q1, Q2, ReportsTestCase
 
 
 def db_total(rnd, code):
-    return sum(Value.objects.filter(submission__round=rnd, submission__status=Submission.Status.APPROVED,
-                                    code=code).values_list("number", flat=True))
+    return sum(
+        Value.objects.filter(
+            submission__round=rnd, submission__status=Submission.Status.APPROVED, code=code
+        ).values_list("number", flat=True)
+    )
 
 
 class QuarterlyReportTestCase(ReportsTestCase):

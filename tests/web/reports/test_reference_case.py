@@ -37,17 +37,33 @@ class ReferenceCaseReportsTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        for cmd, args in (("load_reference_case", ["--demo"]), ("load_demo_results", []),
-                          ("load_program_936", ["--demo"]), ("load_quarterly_demo", ["--demo"])):
+        for cmd, args in (
+            ("load_reference_case", ["--demo"]),
+            ("load_demo_results", []),
+            ("load_program_936", ["--demo"]),
+            ("load_quarterly_demo", ["--demo"]),
+        ):
             call_command(cmd, *args, verbosity=0)
         actor = audit.Actor()
-        cls.annual = services.run_job(services.create_job(
-            "annual", {"framework_id": "vn-ict-index-2016-province", "year": 2017, "sign_authority": "KT. GIÁM ĐỐC",
-                       "sign_title": "PHÓ GIÁM ĐỐC"}, actor).pk)
+        cls.annual = services.run_job(
+            services.create_job(
+                "annual",
+                {
+                    "framework_id": "vn-ict-index-2016-province",
+                    "year": 2017,
+                    "sign_authority": "KT. GIÁM ĐỐC",
+                    "sign_title": "PHÓ GIÁM ĐỐC",
+                },
+                actor,
+            ).pk
+        )
         cls.annual_dti = services.run_job(services.create_job("annual", {}, actor).pk)
-        cls.quarterly = services.run_job(services.create_job("quarterly", {"year": 2017, "quarter": 4}, actor).pk)
-        cls.progress = services.run_job(services.create_job(
-            "progress", {"date_from": "2017-07-01", "date_to": "2017-12-31"}, actor).pk)
+        cls.quarterly = services.run_job(
+            services.create_job("quarterly", {"year": 2017, "quarter": 4}, actor).pk
+        )
+        cls.progress = services.run_job(
+            services.create_job("progress", {"date_from": "2017-07-01", "date_to": "2017-12-31"}, actor).pk
+        )
 
     def test_it_generates_every_report(self):
         for job in (self.annual, self.annual_dti, self.quarterly, self.progress):
@@ -56,8 +72,11 @@ class ReferenceCaseReportsTestCase(TestCase):
             self.assertIn("DỮ LIỆU MINH HỌA", files.pdf_text(job))
 
     def test_it_renders_first_pages(self):
-        for job, name in ((self.annual_dti, "report-annual"), (self.quarterly, "report-quarterly"),
-                          (self.progress, "report-progress")):
+        for job, name in (
+            (self.annual_dti, "report-annual"),
+            (self.quarterly, "report-quarterly"),
+            (self.progress, "report-progress"),
+        ):
             self.assertGreater(files.first_page_png(job, name).stat().st_size, 10_000)
 
     def test_annual_matches_the_run(self):
@@ -80,8 +99,11 @@ class ReferenceCaseReportsTestCase(TestCase):
 
     def test_quarterly_matches_approved_values(self):
         rnd = Round.objects.get(framework_id=QUARTERLY_ID, year=2017, quarter=4)
-        received = sum(Value.objects.filter(submission__round=rnd, submission__status=Submission.Status.APPROVED,
-                                            code="ho_so_tiep_nhan").values_list("number", flat=True))
+        received = sum(
+            Value.objects.filter(
+                submission__round=rnd, submission__status=Submission.Status.APPROVED, code="ho_so_tiep_nhan"
+            ).values_list("number", flat=True)
+        )
         total = f"{int(received):,}".replace(",", ".")
         self.assertIn(f"các cơ quan tiếp nhận {total} hồ sơ", files.docx_text(self.quarterly))
         self.assertEqual(files.table_rows(self.quarterly, "Bảng 1.")[-1][:2], ["Toàn tỉnh", total])

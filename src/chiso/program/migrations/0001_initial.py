@@ -10,336 +10,874 @@ import chiso.program.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Kpi',
+            name="Kpi",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('name', models.CharField(max_length=300, verbose_name='tên chỉ tiêu')),
-                ('unit', models.CharField(blank=True, max_length=40, verbose_name='đơn vị')),
-                ('baseline', models.FloatField(blank=True, null=True, verbose_name='giá trị gốc')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='năm gốc')),
-                ('target', models.FloatField(blank=True, null=True, verbose_name='chỉ tiêu')),
-                ('target_basis', models.CharField(blank=True, max_length=300, verbose_name='căn cứ chỉ tiêu')),
-                ('direction', models.SmallIntegerField(choices=[(1, 'Càng cao càng tốt'), (-1, 'Càng thấp càng tốt')], default=1, verbose_name='chiều')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='hạn đạt')),
-                ('source', models.CharField(choices=[('indicator', 'Chỉ số thu thập trong chiso (số liệu đã phê duyệt)'), ('reported', 'Cơ quan báo cáo kèm minh chứng')], max_length=10, verbose_name='nguồn số liệu thực tế')),
-                ('framework_id', models.CharField(blank=True, max_length=80, verbose_name='bộ chỉ số')),
-                ('indicator_code', models.CharField(blank=True, max_length=80, verbose_name='mã chỉ số')),
-                ('source_agency', models.ForeignKey(blank=True, help_text='Để trống: trung bình các cơ quan có số liệu đã phê duyệt.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.agency', verbose_name='cơ quan cung cấp số liệu')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("name", models.CharField(max_length=300, verbose_name="tên chỉ tiêu")),
+                ("unit", models.CharField(blank=True, max_length=40, verbose_name="đơn vị")),
+                ("baseline", models.FloatField(blank=True, null=True, verbose_name="giá trị gốc")),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="năm gốc"),
+                ),
+                ("target", models.FloatField(blank=True, null=True, verbose_name="chỉ tiêu")),
+                (
+                    "target_basis",
+                    models.CharField(blank=True, max_length=300, verbose_name="căn cứ chỉ tiêu"),
+                ),
+                (
+                    "direction",
+                    models.SmallIntegerField(
+                        choices=[(1, "Càng cao càng tốt"), (-1, "Càng thấp càng tốt")],
+                        default=1,
+                        verbose_name="chiều",
+                    ),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="hạn đạt")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("indicator", "Chỉ số thu thập trong chiso (số liệu đã phê duyệt)"),
+                            ("reported", "Cơ quan báo cáo kèm minh chứng"),
+                        ],
+                        max_length=10,
+                        verbose_name="nguồn số liệu thực tế",
+                    ),
+                ),
+                ("framework_id", models.CharField(blank=True, max_length=80, verbose_name="bộ chỉ số")),
+                ("indicator_code", models.CharField(blank=True, max_length=80, verbose_name="mã chỉ số")),
+                (
+                    "source_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Để trống: trung bình các cơ quan có số liệu đã phê duyệt.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.agency",
+                        verbose_name="cơ quan cung cấp số liệu",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chỉ tiêu (KPI)',
-                'ordering': ['task', 'order', 'id'],
+                "verbose_name": "chỉ tiêu (KPI)",
+                "ordering": ["task", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Program',
+            name="Program",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='mã')),
-                ('title', models.CharField(max_length=400, verbose_name='tên chương trình')),
-                ('decision_number', models.CharField(max_length=60, verbose_name='số quyết định (như ghi ở phụ lục)')),
-                ('header_number', models.CharField(blank=True, max_length=60, verbose_name='số quyết định (như ghi ở phần đầu)')),
-                ('number_note', models.CharField(blank=True, max_length=300, verbose_name='ghi chú về số hiệu')),
-                ('decision_date', models.DateField(verbose_name='ngày ban hành')),
-                ('issuer', models.CharField(max_length=200, verbose_name='cơ quan ban hành')),
-                ('signer', models.CharField(max_length=120, verbose_name='người ký')),
-                ('signer_title', models.CharField(max_length=200, verbose_name='chức vụ người ký')),
-                ('legal_grounds', models.TextField(blank=True, verbose_name='căn cứ ban hành')),
-                ('starts_on', models.DateField(verbose_name='bắt đầu')),
-                ('ends_on', models.DateField(verbose_name='kết thúc')),
-                ('framework_id', models.CharField(max_length=80, verbose_name='bộ chỉ số')),
-                ('progress_due_days', models.PositiveSmallIntegerField(default=10, verbose_name='hạn báo cáo tiến độ (số ngày sau cuối quý)')),
-                ('source', models.TextField(blank=True, verbose_name='nguồn')),
-                ('is_public', models.BooleanField(default=True, verbose_name='công khai')),
-                ('standing_body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.agency', verbose_name='cơ quan thường trực')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="mã")),
+                ("title", models.CharField(max_length=400, verbose_name="tên chương trình")),
+                (
+                    "decision_number",
+                    models.CharField(max_length=60, verbose_name="số quyết định (như ghi ở phụ lục)"),
+                ),
+                (
+                    "header_number",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="số quyết định (như ghi ở phần đầu)"
+                    ),
+                ),
+                (
+                    "number_note",
+                    models.CharField(blank=True, max_length=300, verbose_name="ghi chú về số hiệu"),
+                ),
+                ("decision_date", models.DateField(verbose_name="ngày ban hành")),
+                ("issuer", models.CharField(max_length=200, verbose_name="cơ quan ban hành")),
+                ("signer", models.CharField(max_length=120, verbose_name="người ký")),
+                ("signer_title", models.CharField(max_length=200, verbose_name="chức vụ người ký")),
+                ("legal_grounds", models.TextField(blank=True, verbose_name="căn cứ ban hành")),
+                ("starts_on", models.DateField(verbose_name="bắt đầu")),
+                ("ends_on", models.DateField(verbose_name="kết thúc")),
+                ("framework_id", models.CharField(max_length=80, verbose_name="bộ chỉ số")),
+                (
+                    "progress_due_days",
+                    models.PositiveSmallIntegerField(
+                        default=10, verbose_name="hạn báo cáo tiến độ (số ngày sau cuối quý)"
+                    ),
+                ),
+                ("source", models.TextField(blank=True, verbose_name="nguồn")),
+                ("is_public", models.BooleanField(default=True, verbose_name="công khai")),
+                (
+                    "standing_body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.agency",
+                        verbose_name="cơ quan thường trực",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chương trình hành động',
-                'ordering': ['-decision_date', 'code'],
+                "verbose_name": "chương trình hành động",
+                "ordering": ["-decision_date", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Obligation',
+            name="Obligation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='nghĩa vụ')),
-                ('section', models.CharField(blank=True, max_length=20, verbose_name='mục')),
-                ('recurrence', models.CharField(choices=[('none', 'Một lần'), ('monthly', 'Hằng tháng'), ('quarterly', 'Hằng quý'), ('yearly', 'Hằng năm'), ('after_publication', 'Sau mỗi lần công bố chỉ số')], max_length=20, verbose_name='định kỳ')),
-                ('due_offset_days', models.SmallIntegerField(default=0, verbose_name='hạn (số ngày sau cuối kỳ / sau ngày công bố)')),
-                ('schedule_note', models.CharField(blank=True, max_length=300, verbose_name='ghi chú lịch')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='obligations', to='orgs.agency', verbose_name='cơ quan thực hiện')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='obligations', to='program.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="nghĩa vụ")),
+                ("section", models.CharField(blank=True, max_length=20, verbose_name="mục")),
+                (
+                    "recurrence",
+                    models.CharField(
+                        choices=[
+                            ("none", "Một lần"),
+                            ("monthly", "Hằng tháng"),
+                            ("quarterly", "Hằng quý"),
+                            ("yearly", "Hằng năm"),
+                            ("after_publication", "Sau mỗi lần công bố chỉ số"),
+                        ],
+                        max_length=20,
+                        verbose_name="định kỳ",
+                    ),
+                ),
+                (
+                    "due_offset_days",
+                    models.SmallIntegerField(
+                        default=0, verbose_name="hạn (số ngày sau cuối kỳ / sau ngày công bố)"
+                    ),
+                ),
+                ("schedule_note", models.CharField(blank=True, max_length=300, verbose_name="ghi chú lịch")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="obligations",
+                        to="orgs.agency",
+                        verbose_name="cơ quan thực hiện",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="obligations",
+                        to="program.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['program', 'section', 'id'],
+                "ordering": ["program", "section", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Objective',
+            name="Objective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('general', 'Mục tiêu chung'), ('specific', 'Mục tiêu cụ thể')], max_length=10, verbose_name='loại')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('text', models.TextField(verbose_name='nội dung')),
-                ('framework_id', models.CharField(blank=True, max_length=80, verbose_name='bộ chỉ số')),
-                ('target_rank', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='thứ hạng mục tiêu')),
-                ('target_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='năm đạt mục tiêu')),
-                ('section', models.CharField(blank=True, max_length=20, verbose_name='mục trong văn bản')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objectives', to='program.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("general", "Mục tiêu chung"), ("specific", "Mục tiêu cụ thể")],
+                        max_length=10,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                ("text", models.TextField(verbose_name="nội dung")),
+                ("framework_id", models.CharField(blank=True, max_length=80, verbose_name="bộ chỉ số")),
+                (
+                    "target_rank",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="thứ hạng mục tiêu"),
+                ),
+                (
+                    "target_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="năm đạt mục tiêu"),
+                ),
+                ("section", models.CharField(blank=True, max_length=20, verbose_name="mục trong văn bản")),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objectives",
+                        to="program.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['program', 'kind', 'order'],
+                "ordering": ["program", "kind", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Duty',
+            name="Duty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section', models.CharField(max_length=10, verbose_name='mục')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('addressee', models.CharField(max_length=200, verbose_name='đối tượng như văn bản')),
-                ('text', models.TextField(verbose_name='nội dung')),
-                ('agencies', models.ManyToManyField(related_name='program_duties', to='orgs.agency', verbose_name='cơ quan')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duties', to='program.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("section", models.CharField(max_length=10, verbose_name="mục")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("addressee", models.CharField(max_length=200, verbose_name="đối tượng như văn bản")),
+                ("text", models.TextField(verbose_name="nội dung")),
+                (
+                    "agencies",
+                    models.ManyToManyField(
+                        related_name="program_duties", to="orgs.agency", verbose_name="cơ quan"
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duties",
+                        to="program.program",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhiệm vụ được phân công',
-                'ordering': ['program', 'section', 'order'],
+                "verbose_name": "nhiệm vụ được phân công",
+                "ordering": ["program", "section", "order"],
             },
         ),
         migrations.CreateModel(
-            name='AgencyPlan',
+            name="AgencyPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='tên kế hoạch')),
-                ('document_number', models.CharField(blank=True, max_length=80, verbose_name='số, ký hiệu')),
-                ('file', models.FileField(max_length=200, storage=chiso.collection.models.private_storage, upload_to=chiso.program.models._private_path)),
-                ('original_name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='dữ liệu minh họa')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='program_plans', to='orgs.agency')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plans', to='program.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="tên kế hoạch")),
+                ("document_number", models.CharField(blank=True, max_length=80, verbose_name="số, ký hiệu")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        storage=chiso.collection.models.private_storage,
+                        upload_to=chiso.program.models._private_path,
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("is_demo", models.BooleanField(default=False, verbose_name="dữ liệu minh họa")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="program_plans",
+                        to="orgs.agency",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plans",
+                        to="program.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency__name', '-uploaded_at'],
+                "ordering": ["agency__name", "-uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('quarter', models.PositiveSmallIntegerField(verbose_name='quý')),
-                ('status', models.CharField(choices=[('draft', 'Đang nhập'), ('submitted', 'Đã gửi, chờ phê duyệt'), ('approved', 'Đã phê duyệt'), ('returned', 'Bị trả lại')], default='draft', max_length=12, verbose_name='trạng thái')),
-                ('task_status', models.CharField(choices=[('not_started', 'Chưa triển khai'), ('on_track', 'Đang triển khai, đúng tiến độ'), ('at_risk', 'Có nguy cơ chậm'), ('delayed', 'Chậm tiến độ'), ('done', 'Hoàn thành'), ('ongoing', 'Thực hiện thường xuyên')], default='not_started', max_length=12, verbose_name='tình hình thực hiện')),
-                ('percent', models.PositiveSmallIntegerField(default=0, verbose_name='% hoàn thành')),
-                ('narrative', models.TextField(blank=True, verbose_name='kết quả, khó khăn')),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('return_reason', models.TextField(blank=True, verbose_name='lý do trả lại')),
-                ('last_reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='dữ liệu minh họa')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress_reports', to='orgs.agency')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                ("quarter", models.PositiveSmallIntegerField(verbose_name="quý")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Đang nhập"),
+                            ("submitted", "Đã gửi, chờ phê duyệt"),
+                            ("approved", "Đã phê duyệt"),
+                            ("returned", "Bị trả lại"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "task_status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Chưa triển khai"),
+                            ("on_track", "Đang triển khai, đúng tiến độ"),
+                            ("at_risk", "Có nguy cơ chậm"),
+                            ("delayed", "Chậm tiến độ"),
+                            ("done", "Hoàn thành"),
+                            ("ongoing", "Thực hiện thường xuyên"),
+                        ],
+                        default="not_started",
+                        max_length=12,
+                        verbose_name="tình hình thực hiện",
+                    ),
+                ),
+                ("percent", models.PositiveSmallIntegerField(default=0, verbose_name="% hoàn thành")),
+                ("narrative", models.TextField(blank=True, verbose_name="kết quả, khó khăn")),
+                ("version", models.PositiveIntegerField(default=0)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("return_reason", models.TextField(blank=True, verbose_name="lý do trả lại")),
+                ("last_reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("is_demo", models.BooleanField(default=False, verbose_name="dữ liệu minh họa")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="progress_reports",
+                        to="orgs.agency",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year', '-quarter', 'task__number', 'agency__name'],
+                "ordering": ["-year", "-quarter", "task__number", "agency__name"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressEvidence',
+            name="ProgressEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=chiso.collection.models.private_storage, upload_to=chiso.program.models._private_path)),
-                ('original_name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='program.progressreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        storage=chiso.collection.models.private_storage,
+                        upload_to=chiso.program.models._private_path,
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="program.progressreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'id'],
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='KpiValue',
+            name="KpiValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.FloatField(verbose_name='giá trị')),
-                ('kpi', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reported_values', to='program.kpi')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpi_values', to='program.progressreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.FloatField(verbose_name="giá trị")),
+                (
+                    "kpi",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reported_values",
+                        to="program.kpi",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kpi_values",
+                        to="program.progressreport",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('component', models.CharField(blank=True, max_length=80, verbose_name='chỉ số thành phần')),
-                ('kind', models.CharField(choices=[('difficulty', 'Khó khăn, vướng mắc'), ('proposal', 'Đề xuất, kiến nghị')], default='difficulty', max_length=12, verbose_name='loại')),
-                ('title', models.CharField(max_length=300, verbose_name='tiêu đề')),
-                ('body', models.TextField(verbose_name='nội dung')),
-                ('status', models.CharField(choices=[('submitted', 'Đã gửi, chờ xử lý'), ('assigned', 'Đã giao cơ quan xử lý'), ('escalated', 'Đã trình UBND tỉnh'), ('answered', 'Đã trả lời'), ('closed', 'Đã đóng')], default='submitted', max_length=12, verbose_name='trạng thái')),
-                ('answer', models.TextField(blank=True, verbose_name='trả lời')),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('is_public', models.BooleanField(default=False, verbose_name='công khai')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated', models.DateTimeField(default=django.utils.timezone.now)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='dữ liệu minh họa')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='orgs.agency', verbose_name='cơ quan gửi')),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_recommendations', to='orgs.agency', verbose_name='cơ quan được giao')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='program.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("component", models.CharField(blank=True, max_length=80, verbose_name="chỉ số thành phần")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("difficulty", "Khó khăn, vướng mắc"), ("proposal", "Đề xuất, kiến nghị")],
+                        default="difficulty",
+                        max_length=12,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="tiêu đề")),
+                ("body", models.TextField(verbose_name="nội dung")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Đã gửi, chờ xử lý"),
+                            ("assigned", "Đã giao cơ quan xử lý"),
+                            ("escalated", "Đã trình UBND tỉnh"),
+                            ("answered", "Đã trả lời"),
+                            ("closed", "Đã đóng"),
+                        ],
+                        default="submitted",
+                        max_length=12,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("answer", models.TextField(blank=True, verbose_name="trả lời")),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("is_public", models.BooleanField(default=False, verbose_name="công khai")),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated", models.DateTimeField(default=django.utils.timezone.now)),
+                ("is_demo", models.BooleanField(default=False, verbose_name="dữ liệu minh họa")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recommendations",
+                        to="orgs.agency",
+                        verbose_name="cơ quan gửi",
+                    ),
+                ),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_recommendations",
+                        to="orgs.agency",
+                        verbose_name="cơ quan được giao",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="program.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created', '-id'],
+                "ordering": ["-created", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RecommendationStep',
+            name="RecommendationStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('time', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user_name', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(choices=[('submit', 'Gửi kiến nghị'), ('answer', 'Trả lời'), ('assign', 'Giao xử lý'), ('escalate', 'Trình UBND tỉnh'), ('comment', 'Ý kiến'), ('close', 'Đóng'), ('publish', 'Công khai'), ('unpublish', 'Thôi công khai')], max_length=12)),
-                ('text', models.TextField(blank=True)),
-                ('status_after', models.CharField(choices=[('submitted', 'Đã gửi, chờ xử lý'), ('assigned', 'Đã giao cơ quan xử lý'), ('escalated', 'Đã trình UBND tỉnh'), ('answered', 'Đã trả lời'), ('closed', 'Đã đóng')], max_length=12)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.agency')),
-                ('recommendation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='program.recommendation')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("time", models.DateTimeField(default=django.utils.timezone.now)),
+                ("user_name", models.CharField(blank=True, max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("submit", "Gửi kiến nghị"),
+                            ("answer", "Trả lời"),
+                            ("assign", "Giao xử lý"),
+                            ("escalate", "Trình UBND tỉnh"),
+                            ("comment", "Ý kiến"),
+                            ("close", "Đóng"),
+                            ("publish", "Công khai"),
+                            ("unpublish", "Thôi công khai"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                (
+                    "status_after",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Đã gửi, chờ xử lý"),
+                            ("assigned", "Đã giao cơ quan xử lý"),
+                            ("escalated", "Đã trình UBND tỉnh"),
+                            ("answered", "Đã trả lời"),
+                            ("closed", "Đã đóng"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.agency",
+                    ),
+                ),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="program.recommendation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['time', 'id'],
+                "ordering": ["time", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='số thứ tự')),
-                ('title', models.CharField(max_length=200, verbose_name='tên ngắn')),
-                ('text', models.TextField(verbose_name='nội dung như văn bản')),
-                ('section', models.CharField(blank=True, max_length=20, verbose_name='mục trong văn bản')),
-                ('assignment_basis', models.CharField(blank=True, max_length=300, verbose_name='căn cứ phân công')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='thời hạn')),
-                ('recurrence', models.CharField(choices=[('none', 'Một lần'), ('monthly', 'Hằng tháng'), ('quarterly', 'Hằng quý'), ('yearly', 'Hằng năm'), ('after_publication', 'Sau mỗi lần công bố chỉ số')], default='none', max_length=20, verbose_name='tính chất')),
-                ('components', models.JSONField(blank=True, default=list, verbose_name='chỉ số thành phần liên quan')),
-                ('lead_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_tasks', to='orgs.agency', verbose_name='chủ trì')),
-                ('objective', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tasks', to='program.objective', verbose_name='mục tiêu')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='program.program')),
-                ('supporting_agencies', models.ManyToManyField(blank=True, related_name='supported_tasks', to='orgs.agency', verbose_name='phối hợp')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="số thứ tự")),
+                ("title", models.CharField(max_length=200, verbose_name="tên ngắn")),
+                ("text", models.TextField(verbose_name="nội dung như văn bản")),
+                ("section", models.CharField(blank=True, max_length=20, verbose_name="mục trong văn bản")),
+                (
+                    "assignment_basis",
+                    models.CharField(blank=True, max_length=300, verbose_name="căn cứ phân công"),
+                ),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="thời hạn")),
+                (
+                    "recurrence",
+                    models.CharField(
+                        choices=[
+                            ("none", "Một lần"),
+                            ("monthly", "Hằng tháng"),
+                            ("quarterly", "Hằng quý"),
+                            ("yearly", "Hằng năm"),
+                            ("after_publication", "Sau mỗi lần công bố chỉ số"),
+                        ],
+                        default="none",
+                        max_length=20,
+                        verbose_name="tính chất",
+                    ),
+                ),
+                (
+                    "components",
+                    models.JSONField(blank=True, default=list, verbose_name="chỉ số thành phần liên quan"),
+                ),
+                (
+                    "lead_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_tasks",
+                        to="orgs.agency",
+                        verbose_name="chủ trì",
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tasks",
+                        to="program.objective",
+                        verbose_name="mục tiêu",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="program.program",
+                    ),
+                ),
+                (
+                    "supporting_agencies",
+                    models.ManyToManyField(
+                        blank=True, related_name="supported_tasks", to="orgs.agency", verbose_name="phối hợp"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhiệm vụ',
-                'ordering': ['program', 'number'],
+                "verbose_name": "nhiệm vụ",
+                "ordering": ["program", "number"],
             },
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='task',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recommendations', to='program.task', verbose_name='nhiệm vụ'),
+            model_name="recommendation",
+            name="task",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="recommendations",
+                to="program.task",
+                verbose_name="nhiệm vụ",
+            ),
         ),
         migrations.AddField(
-            model_name='progressreport',
-            name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='program.task'),
+            model_name="progressreport",
+            name="task",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="reports", to="program.task"
+            ),
         ),
         migrations.AddField(
-            model_name='kpi',
-            name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpis', to='program.task'),
+            model_name="kpi",
+            name="task",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="kpis", to="program.task"
+            ),
         ),
         migrations.CreateModel(
-            name='Occurrence',
+            name="Occurrence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=20, verbose_name='kỳ')),
-                ('label', models.CharField(max_length=100, verbose_name='tên kỳ')),
-                ('due_on', models.DateField(verbose_name='hạn')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='ngày thực hiện')),
-                ('note', models.TextField(blank=True, verbose_name='ghi nhận')),
-                ('recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='dữ liệu minh họa')),
-                ('obligation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='occurrences', to='program.obligation')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=20, verbose_name="kỳ")),
+                ("label", models.CharField(max_length=100, verbose_name="tên kỳ")),
+                ("due_on", models.DateField(verbose_name="hạn")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="ngày thực hiện")),
+                ("note", models.TextField(blank=True, verbose_name="ghi nhận")),
+                ("recorded_at", models.DateTimeField(blank=True, null=True)),
+                ("is_demo", models.BooleanField(default=False, verbose_name="dữ liệu minh họa")),
+                (
+                    "obligation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="occurrences",
+                        to="program.obligation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['obligation', 'due_on'],
-                'indexes': [models.Index(fields=['done_on', 'due_on'], name='program_occ_done_due')],
-                'constraints': [models.UniqueConstraint(fields=('obligation', 'period'), name='program_occurrence_one_per_period')],
+                "ordering": ["obligation", "due_on"],
+                "indexes": [models.Index(fields=["done_on", "due_on"], name="program_occ_done_due")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("obligation", "period"), name="program_occurrence_one_per_period"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_on__lte', models.F('ends_on'))), name='program_dates_ordered'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("starts_on__lte", models.F("ends_on"))), name="program_dates_ordered"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='objective',
-            constraint=models.CheckConstraint(condition=models.Q(('target_rank__isnull', True), models.Q(('framework_id', ''), _negated=True), _connector='OR'), name='program_objective_rank_needs_framework'),
+            model_name="objective",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target_rank__isnull", True),
+                    models.Q(("framework_id", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="program_objective_rank_needs_framework",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='kpivalue',
-            constraint=models.UniqueConstraint(fields=('report', 'kpi'), name='program_kpivalue_one_per_report'),
+            model_name="kpivalue",
+            constraint=models.UniqueConstraint(
+                fields=("report", "kpi"), name="program_kpivalue_one_per_report"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('program', 'number'), name='program_task_number_unique'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                fields=("program", "number"), name="program_task_number_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='recommendation',
-            index=models.Index(fields=['program', 'status'], name='program_rec_status'),
+            model_name="recommendation",
+            index=models.Index(fields=["program", "status"], name="program_rec_status"),
         ),
         migrations.AddIndex(
-            model_name='recommendation',
-            index=models.Index(fields=['is_public', 'status'], name='program_rec_public'),
+            model_name="recommendation",
+            index=models.Index(fields=["is_public", "status"], name="program_rec_public"),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.CheckConstraint(condition=models.Q(('is_public', False), ('status__in', ['answered', 'closed']), _connector='OR'), name='program_rec_public_only_when_answered'),
+            model_name="recommendation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_public", False), ("status__in", ["answered", "closed"]), _connector="OR"
+                ),
+                name="program_rec_public_only_when_answered",
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressreport',
-            index=models.Index(fields=['task', 'status', 'year', 'quarter'], name='program_prog_task_status'),
+            model_name="progressreport",
+            index=models.Index(fields=["task", "status", "year", "quarter"], name="program_prog_task_status"),
         ),
         migrations.AddIndex(
-            model_name='progressreport',
-            index=models.Index(fields=['year', 'quarter', 'status'], name='program_prog_period_status'),
+            model_name="progressreport",
+            index=models.Index(fields=["year", "quarter", "status"], name="program_prog_period_status"),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.UniqueConstraint(fields=('task', 'agency', 'year', 'quarter'), name='program_progress_one_per_task_agency_quarter'),
+            model_name="progressreport",
+            constraint=models.UniqueConstraint(
+                fields=("task", "agency", "year", "quarter"),
+                name="program_progress_one_per_task_agency_quarter",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(('quarter__gte', 1), ('quarter__lte', 4)), name='program_progress_quarter_1_4'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quarter__gte", 1), ("quarter__lte", 4)),
+                name="program_progress_quarter_1_4",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(('percent__lte', 100)), name='program_progress_percent_le_100'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("percent__lte", 100)), name="program_progress_percent_le_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='kpi',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('source', 'indicator'), _negated=True), models.Q(models.Q(('framework_id', ''), _negated=True), models.Q(('indicator_code', ''), _negated=True)), _connector='OR'), name='program_kpi_indicator_needs_code'),
+            model_name="kpi",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("source", "indicator"), _negated=True),
+                    models.Q(
+                        models.Q(("framework_id", ""), _negated=True),
+                        models.Q(("indicator_code", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="program_kpi_indicator_needs_code",
+            ),
         ),
     ]

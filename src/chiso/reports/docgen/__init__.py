@@ -14,6 +14,19 @@ from .spec import Chart, DocumentSpec, Header, Heading, Paragraph, Signature, Ta
 from .xlsx import render_xlsx
 
 __all__ = [
-    "Chart", "ConversionError", "DocumentSpec", "Header", "Heading", "Paragraph", "Signature", "Table",
-    "docx_to_pdf", "fmt", "render_docx", "render_png", "render_xlsx", "soffice_path", "vn_long_date",
+    "Chart",
+    "ConversionError",
+    "DocumentSpec",
+    "Header",
+    "Heading",
+    "Paragraph",
+    "Signature",
+    "Table",
+    "docx_to_pdf",
+    "fmt",
+    "render_docx",
+    "render_png",
+    "render_xlsx",
+    "soffice_path",
+    "vn_long_date",
 ]

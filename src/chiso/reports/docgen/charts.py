@@ -44,7 +44,9 @@ def render_png(chart: Chart, *, width_cm: float = 16.0, height_cm: float = 7.5) 
                 else:
                     ax.barh(pos, vals, width, label=name, color=COLORS[s % len(COLORS)])
             if chart.kind == "bar":
-                ax.set_xticks(range(n), chart.categories, rotation=20 if n > 4 else 0, ha="right" if n > 4 else "center")
+                ax.set_xticks(
+                    range(n), chart.categories, rotation=20 if n > 4 else 0, ha="right" if n > 4 else "center"
+                )
                 ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _vn(v, places(v))))
                 if counts:
                     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -58,8 +60,14 @@ def render_png(chart: Chart, *, width_cm: float = 16.0, height_cm: float = 7.5) 
                 ys = [v for v in values if v is not None]
                 ax.plot(xs, ys, marker="o", label=name, color=COLORS[s % len(COLORS)])
                 for x, y in zip(xs, ys):
-                    ax.annotate(_vn(y, 0 if float(y).is_integer() else 2), (x, y), textcoords="offset points",
-                                xytext=(0, 6), ha="center", fontsize=7)
+                    ax.annotate(
+                        _vn(y, 0 if float(y).is_integer() else 2),
+                        (x, y),
+                        textcoords="offset points",
+                        xytext=(0, 6),
+                        ha="center",
+                        fontsize=7,
+                    )
             ax.set_xticks(range(n), chart.categories)
             ax.yaxis.set_major_locator(MaxNLocator(integer=chart.invert_y))
             if chart.invert_y:

@@ -52,8 +52,19 @@ def _set_font(run, size: float, *, bold=False, italic=False, color: RGBColor | N
         fonts.set(qn(attr), FONT)
 
 
-def _para(container, text: str = "", size: float = 14, *, bold=False, italic=False,
-          align=WD_ALIGN_PARAGRAPH.CENTER, before=0, after=0, indent_cm: float | None = None, color=None):
+def _para(
+    container,
+    text: str = "",
+    size: float = 14,
+    *,
+    bold=False,
+    italic=False,
+    align=WD_ALIGN_PARAGRAPH.CENTER,
+    before=0,
+    after=0,
+    indent_cm: float | None = None,
+    color=None,
+):
     p = container.add_paragraph()
     p.alignment = align
     pf = p.paragraph_format
@@ -172,7 +183,9 @@ def _setup(doc, spec: DocumentSpec):
     _page_number_field(p)
     if spec.demo_note:
         for footer in (sec.footer, sec.first_page_footer):
-            _set_font(footer.paragraphs[0].add_run(spec.demo_note), 9, italic=True, color=RGBColor(0xC0, 0, 0))
+            _set_font(
+                footer.paragraphs[0].add_run(spec.demo_note), 9, italic=True, color=RGBColor(0xC0, 0, 0)
+            )
     core = doc.core_properties
     core.title = spec.header.subject
     core.author = spec.header.issuing_body
@@ -212,7 +225,11 @@ def _header(doc, spec: DocumentSpec):
         _para(doc, spec.demo_note, 12, bold=True, before=6, color=RGBColor(0xC0, 0, 0))
     _para(doc, h.doc_type.upper(), 14, bold=True, before=18)
     _para(doc, h.subject, 14, bold=True)
-    _rule(doc, min(TEXT_WIDTH_CM * 0.4, max(2.5, _text_width_cm(h.subject, 14, caps=False) * 0.4)), TEXT_WIDTH_CM)
+    _rule(
+        doc,
+        min(TEXT_WIDTH_CM * 0.4, max(2.5, _text_width_cm(h.subject, 14, caps=False) * 0.4)),
+        TEXT_WIDTH_CM,
+    )
     _para(doc, "", 6, after=6)
 
 
@@ -300,12 +317,28 @@ def render_docx(spec: DocumentSpec) -> bytes:
     _header(doc, spec)
     for block in spec.blocks:
         if isinstance(block, Heading):
-            p = _para(doc, block.text, 14, bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=6, after=6,
-                      indent_cm=1.27 if block.level > 0 else 0)
+            p = _para(
+                doc,
+                block.text,
+                14,
+                bold=True,
+                align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                before=6,
+                after=6,
+                indent_cm=1.27 if block.level > 0 else 0,
+            )
             p.paragraph_format.keep_with_next = True
         elif isinstance(block, Paragraph):
-            _para(doc, block.text, 14, bold=block.bold, italic=block.italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-                  after=6, indent_cm=1.27 if block.indent else 0)
+            _para(
+                doc,
+                block.text,
+                14,
+                bold=block.bold,
+                italic=block.italic,
+                align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                after=6,
+                indent_cm=1.27 if block.indent else 0,
+            )
         elif isinstance(block, Table):
             _table(doc, block)
         elif isinstance(block, Chart):

@@ -32,11 +32,23 @@ def docx_to_pdf(docx: bytes, *, timeout: float = 120.0) -> bytes:
         src = tmp_path / "report.docx"
         src.write_bytes(docx)
         profile = (tmp_path / "profile").as_uri()
-        cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo",
-               "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)]
+        cmd = [
+            exe,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ]
         env = {**os.environ, "HOME": tmp, "SAL_USE_VCLPLUGIN": "svp"}
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, cwd=tmp, start_new_session=True)
+            proc = subprocess.run(
+                cmd, capture_output=True, timeout=timeout, env=env, cwd=tmp, start_new_session=True
+            )
         except subprocess.TimeoutExpired:
             raise ConversionError(f"LibreOffice did not finish within {timeout:g} s") from None
         out = tmp_path / "report.pdf"

@@ -78,10 +78,14 @@ class Table:
 
     def __post_init__(self):
         if len(self.columns) != len(self.formats):
-            raise ValueError(f"table {self.key!r}: {len(self.columns)} columns but {len(self.formats)} formats")
+            raise ValueError(
+                f"table {self.key!r}: {len(self.columns)} columns but {len(self.formats)} formats"
+            )
         for i, row in enumerate(self.rows):
             if len(row) != len(self.columns):
-                raise ValueError(f"table {self.key!r}, row {i}: {len(row)} cells, expected {len(self.columns)}")
+                raise ValueError(
+                    f"table {self.key!r}, row {i}: {len(row)} cells, expected {len(self.columns)}"
+                )
 
     def cell_text(self, i: int, j: int) -> str:
         return fmt(self.rows[i][j], self.formats[j])

@@ -16,8 +16,13 @@ from openpyxl.utils import get_column_letter
 from .spec import DocumentSpec, vn_long_date
 
 NUMBER_FORMATS = {
-    "int": "#,##0", "score": "0.0000", "pct": "0.0", "rank": "0",
-    "delta_int": "+#,##0;-#,##0;0", "delta_score": "+0.0000;-0.0000;0", "delta_pct": "+0.0;-0.0;0",
+    "int": "#,##0",
+    "score": "0.0000",
+    "pct": "0.0",
+    "rank": "0",
+    "delta_int": "+#,##0;-#,##0;0",
+    "delta_score": "+0.0000;-0.0000;0",
+    "delta_pct": "+0.0;-0.0;0",
 }
 
 
@@ -37,8 +42,11 @@ def render_xlsx(spec: DocumentSpec) -> bytes:
     info.title = "Thông tin"
     h = spec.header
     rows = [
-        ("Cơ quan chủ quản", h.parent_body), ("Cơ quan ban hành", h.issuing_body), ("Số, ký hiệu", h.number_symbol),
-        ("Địa danh, ngày tháng", f"{h.place}, {vn_long_date(h.date)}"), ("Loại văn bản", h.doc_type),
+        ("Cơ quan chủ quản", h.parent_body),
+        ("Cơ quan ban hành", h.issuing_body),
+        ("Số, ký hiệu", h.number_symbol),
+        ("Địa danh, ngày tháng", f"{h.place}, {vn_long_date(h.date)}"),
+        ("Loại văn bản", h.doc_type),
         ("Trích yếu", h.subject),
     ]
     if spec.demo_note:
@@ -77,7 +85,9 @@ def render_xlsx(spec: DocumentSpec) -> bytes:
             ws.cell(ws.max_row, 1).font = Font(bold=True, color="C00000")
         ws.freeze_panes = "A3"
         for j in range(len(table.columns)):
-            ws.column_dimensions[get_column_letter(j + 1)].width = 44 if j == 0 and table.formats[0] == "text" else 16
+            ws.column_dimensions[get_column_letter(j + 1)].width = (
+                44 if j == 0 and table.formats[0] == "text" else 16
+            )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

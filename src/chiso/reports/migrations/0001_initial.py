@@ -9,7 +9,6 @@ import chiso.reports.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,30 +17,91 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ReportJob',
+            name="ReportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('annual', 'Báo cáo phân tích kết quả chỉ số năm (hội nghị đánh giá)'), ('quarterly', 'Báo cáo quý về Một cửa điện tử và dịch vụ công trực tuyến'), ('progress', 'Báo cáo tiến độ chương trình hành động')], max_length=12, verbose_name='loại báo cáo')),
-                ('title', models.CharField(max_length=300, verbose_name='tiêu đề')),
-                ('params', models.JSONField(default=dict, verbose_name='tham số')),
-                ('status', models.CharField(choices=[('queued', 'Đang chờ'), ('running', 'Đang tạo'), ('done', 'Hoàn thành'), ('failed', 'Lỗi')], default='queued', max_length=8, verbose_name='trạng thái')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='tiến độ (%)')),
-                ('step', models.CharField(blank=True, max_length=200, verbose_name='bước')),
-                ('error', models.TextField(blank=True, verbose_name='lỗi')),
-                ('snapshot', models.JSONField(blank=True, default=dict, verbose_name='số liệu dùng để tạo')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='dữ liệu minh họa')),
-                ('docx', models.FileField(blank=True, max_length=200, storage=chiso.reports.models.report_storage, upload_to=chiso.reports.models.report_path)),
-                ('pdf', models.FileField(blank=True, max_length=200, storage=chiso.reports.models.report_storage, upload_to=chiso.reports.models.report_path)),
-                ('xlsx', models.FileField(blank=True, max_length=200, storage=chiso.reports.models.report_storage, upload_to=chiso.reports.models.report_path)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started', models.DateTimeField(blank=True, null=True)),
-                ('finished', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("annual", "Báo cáo phân tích kết quả chỉ số năm (hội nghị đánh giá)"),
+                            ("quarterly", "Báo cáo quý về Một cửa điện tử và dịch vụ công trực tuyến"),
+                            ("progress", "Báo cáo tiến độ chương trình hành động"),
+                        ],
+                        max_length=12,
+                        verbose_name="loại báo cáo",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="tiêu đề")),
+                ("params", models.JSONField(default=dict, verbose_name="tham số")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Đang chờ"),
+                            ("running", "Đang tạo"),
+                            ("done", "Hoàn thành"),
+                            ("failed", "Lỗi"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="tiến độ (%)")),
+                ("step", models.CharField(blank=True, max_length=200, verbose_name="bước")),
+                ("error", models.TextField(blank=True, verbose_name="lỗi")),
+                ("snapshot", models.JSONField(blank=True, default=dict, verbose_name="số liệu dùng để tạo")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="dữ liệu minh họa")),
+                (
+                    "docx",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        storage=chiso.reports.models.report_storage,
+                        upload_to=chiso.reports.models.report_path,
+                    ),
+                ),
+                (
+                    "pdf",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        storage=chiso.reports.models.report_storage,
+                        upload_to=chiso.reports.models.report_path,
+                    ),
+                ),
+                (
+                    "xlsx",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        storage=chiso.reports.models.report_storage,
+                        upload_to=chiso.reports.models.report_path,
+                    ),
+                ),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started", models.DateTimeField(blank=True, null=True)),
+                ("finished", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo',
-                'ordering': ['-created', '-id'],
-                'indexes': [models.Index(fields=['status', 'created'], name='reports_job_status_created')],
+                "verbose_name": "báo cáo",
+                "ordering": ["-created", "-id"],
+                "indexes": [models.Index(fields=["status", "created"], name="reports_job_status_created")],
             },
         ),
     ]

@@ -9,7 +9,7 @@
     new Chart(canvas, {
       type: "line",
       data: { labels: s.years, datasets: [{ label: s.label, data: s.ranks, spanGaps: true }] },
-      options: { animation: false, scales: { y: { reverse: true, title: { display: true, text: "Thứ hạng" } } } }
+      options: { animation: false, scales: { y: { reverse: true, title: { display: true, text: s.axis } } } }
     });
   });
 })();

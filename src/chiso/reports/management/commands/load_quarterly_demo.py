@@ -20,8 +20,16 @@ RULES = [
     ("ho_so_truc_tuyen", "ho_so_tiep_nhan", "Số hồ sơ trực tuyến không thể lớn hơn số hồ sơ tiếp nhận."),
     ("ho_so_dung_han", "ho_so_tiep_nhan", "Số hồ sơ đúng hạn không thể lớn hơn số hồ sơ tiếp nhận."),
     ("ho_so_tre_han", "ho_so_tiep_nhan", "Số hồ sơ trễ hạn không thể lớn hơn số hồ sơ tiếp nhận."),
-    ("dvc_muc_3_phat_sinh", "dvc_muc_3", "Số dịch vụ mức 3 có hồ sơ không thể lớn hơn số dịch vụ mức 3 cung cấp."),
-    ("dvc_muc_4_phat_sinh", "dvc_muc_4", "Số dịch vụ mức 4 có hồ sơ không thể lớn hơn số dịch vụ mức 4 cung cấp."),
+    (
+        "dvc_muc_3_phat_sinh",
+        "dvc_muc_3",
+        "Số dịch vụ mức 3 có hồ sơ không thể lớn hơn số dịch vụ mức 3 cung cấp.",
+    ),
+    (
+        "dvc_muc_4_phat_sinh",
+        "dvc_muc_4",
+        "Số dịch vụ mức 4 có hồ sơ không thể lớn hơn số dịch vụ mức 4 cung cấp.",
+    ),
 ]
 DEMO_QUARTERS = [(2017, 3), (2017, 4)]
 
@@ -35,10 +43,16 @@ def demo_figures(rng: random.Random, *, district: bool, growth: float) -> dict[s
     on_time = received - late - rng.randint(0, max(1, received // 20))
     l3 = rng.randint(10, 60) if not district else rng.randint(5, 25)
     l4 = rng.randint(0, 8)
-    return {"ho_so_tiep_nhan": received, "ho_so_truc_tuyen": online, "ho_so_dung_han": max(0, on_time),
-            "ho_so_tre_han": late, "dvc_muc_3": l3, "dvc_muc_4": l4,
-            "dvc_muc_3_phat_sinh": min(l3, int(l3 * rng.uniform(0.2, 0.6) * growth)),
-            "dvc_muc_4_phat_sinh": min(l4, int(l4 * rng.uniform(0.2, 0.8) * growth))}
+    return {
+        "ho_so_tiep_nhan": received,
+        "ho_so_truc_tuyen": online,
+        "ho_so_dung_han": max(0, on_time),
+        "ho_so_tre_han": late,
+        "dvc_muc_3": l3,
+        "dvc_muc_4": l4,
+        "dvc_muc_3_phat_sinh": min(l3, int(l3 * rng.uniform(0.2, 0.6) * growth)),
+        "dvc_muc_4_phat_sinh": min(l4, int(l4 * rng.uniform(0.2, 0.8) * growth)),
+    }
 
 
 class Command(BaseCommand):
@@ -60,12 +74,22 @@ class Command(BaseCommand):
         agencies = Agency.objects.filter(kind__in=[Agency.Kind.DEPARTMENT, Agency.Kind.DISTRICT])
         for a in agencies:
             Responsibility.objects.get_or_create(
-                framework_id=QUARTERLY_ID, code="mot_cua_dvctt", agency=a,
-                defaults={"role": Responsibility.Role.LEAD, "note": "QĐ 936 §4a: báo cáo quý (số liệu của cơ quan)"})
+                framework_id=QUARTERLY_ID,
+                code="mot_cua_dvctt",
+                agency=a,
+                defaults={
+                    "role": Responsibility.Role.LEAD,
+                    "note": "QĐ 936 §4a: báo cáo quý (số liệu của cơ quan)",
+                },
+            )
         for left, right, msg in RULES:
             ValidationRule.objects.get_or_create(
-                framework_id=QUARTERLY_ID, left_code=left, op="lte", right_code=right,
-                defaults={"importance": ValidationRule.Importance.CRITICAL, "message": msg})
+                framework_id=QUARTERLY_ID,
+                left_code=left,
+                op="lte",
+                right_code=right,
+                defaults={"importance": ValidationRule.Importance.CRITICAL, "message": msg},
+            )
         return agencies.count()
 
     def handle_one_demo_rounds(self) -> int:
@@ -77,10 +101,16 @@ class Command(BaseCommand):
         for i, (year, quarter) in enumerate(DEMO_QUARTERS):
             end = dt.date(year, quarter * 3, 28)
             rnd = collection.create_round(
-                actor, framework_id=QUARTERLY_ID, year=year, quarter=quarter, is_demo=True,
+                actor,
+                framework_id=QUARTERLY_ID,
+                year=year,
+                quarter=quarter,
+                is_demo=True,
                 title=f"Một cửa điện tử và DVCTT quý {quarter}/{year} (minh họa)",
-                opens_on=end - dt.timedelta(days=20), due_on=end + dt.timedelta(days=10),
-                locks_on=end + dt.timedelta(days=20))
+                opens_on=end - dt.timedelta(days=20),
+                due_on=end + dt.timedelta(days=10),
+                locks_on=end + dt.timedelta(days=20),
+            )
             created += 1
             now = timezone.now()
             subs = list(rnd.submissions.select_related("agency"))
@@ -88,9 +118,23 @@ class Command(BaseCommand):
                 # The last agency of the last quarter has not been approved: the report must say so.
                 if i == len(DEMO_QUARTERS) - 1 and k == len(subs) - 1:
                     continue
-                figures = demo_figures(rng, district=sub.agency.kind == Agency.Kind.DISTRICT, growth=1.0 + 0.15 * i)
-                Value.objects.bulk_create([Value(submission=sub, code=c, number=v, version=1, updated_at=now,
-                                                 comment="DỮ LIỆU MINH HỌA") for c, v in figures.items()])
-                Submission.objects.filter(pk=sub.pk).update(status=Submission.Status.APPROVED, submitted_at=now,
-                                                            decided_at=now, version=2)
+                figures = demo_figures(
+                    rng, district=sub.agency.kind == Agency.Kind.DISTRICT, growth=1.0 + 0.15 * i
+                )
+                Value.objects.bulk_create(
+                    [
+                        Value(
+                            submission=sub,
+                            code=c,
+                            number=v,
+                            version=1,
+                            updated_at=now,
+                            comment="DỮ LIỆU MINH HỌA",
+                        )
+                        for c, v in figures.items()
+                    ]
+                )
+                Submission.objects.filter(pk=sub.pk).update(
+                    status=Submission.Status.APPROVED, submitted_at=now, decided_at=now, version=2
+                )
         return created

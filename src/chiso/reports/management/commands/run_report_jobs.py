@@ -32,5 +32,8 @@ class Command(BaseCommand):
         return f"report jobs done: {done}, failed: {failed}"
 
     def handle_one_batch(self) -> list[int]:
-        return list(ReportJob.objects.filter(status=ReportJob.Status.QUEUED).order_by("created", "id")
-                    .values_list("pk", flat=True)[:20])
+        return list(
+            ReportJob.objects.filter(status=ReportJob.Status.QUEUED)
+            .order_by("created", "id")
+            .values_list("pk", flat=True)[:20]
+        )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.utils.translation import get_language
+
 from chiso.engine import Framework, FrameworkError
 
 _registered: dict[str, Framework] = {}
@@ -61,7 +63,7 @@ def framework_choices(kind: str = "index") -> list[tuple[str, str]]:
         except (FrameworkError, LookupError, OSError):
             continue
         if fw.kind == kind:
-            out.append((fw_id, f"{fw.label('vi')} ({fw_id})"))
+            out.append((fw_id, f"{fw.label((get_language() or 'vi')[:2])} ({fw_id})"))  # in the reader's language
     return out
 
 

@@ -23,6 +23,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chiso.engine.compute import Result, compute
 from chiso.engine.errors import EngineError, InputError, UnitError
@@ -37,7 +38,7 @@ from .models import Goalpost, IndexRun, PublishedTable, PublishedValue, Target
 
 RANK_HEADERS = {"rank", "hạng", "hang", "thứ hạng", "thu hang", "xếp hạng", "xep hang"}
 DEFAULT_TARGET_RANK = 20
-DEFAULT_TARGET_BASIS = "QĐ 936/QĐ-UBND ngày 23/6/2017 §2: nhóm 20 tỉnh dẫn đầu"
+DEFAULT_TARGET_BASIS = gettext_noop("QĐ 936/QĐ-UBND ngày 23/6/2017 §2: nhóm 20 tỉnh dẫn đầu")  # shown translated
 DEMO_LABEL = "DỮ LIỆU MINH HỌA"
 
 
@@ -179,11 +180,11 @@ def parse_table(path: str | Path, *, framework_id: str, year: int, registry=None
         prow = PreviewRow(row=rownum, name=name)
         try:
             try:
-                unit = reg.resolve(name, as_of=as_of, level="province", where=f"dòng {rownum}")
+                unit = reg.resolve(name, as_of=as_of, level="province", where=_("dòng {row}").format(row=rownum))
             except UnitError as e:
                 if e.code != "unit_not_valid":
                     raise
-                unit = reg.resolve(name, level="province", where=f"dòng {rownum}")
+                unit = reg.resolve(name, level="province", where=_("dòng {row}").format(row=rownum))
         except UnitError as e:
             out.errors.append(CellError(rownum, "A", engine_message(e)))
             out.rows.append(prow)
@@ -269,7 +270,7 @@ def home_province() -> tuple[str, str]:
 
 def target_for(framework_id: str) -> tuple[int, str]:
     t = Target.objects.filter(framework_id=framework_id).first()
-    return (t.rank, t.basis) if t is not None else (DEFAULT_TARGET_RANK, DEFAULT_TARGET_BASIS)
+    return (t.rank, t.basis) if t is not None else (DEFAULT_TARGET_RANK, _(DEFAULT_TARGET_BASIS))
 
 
 # --- computing -----------------------------------------------------------------------------------

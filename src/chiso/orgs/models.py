@@ -64,6 +64,7 @@ class Agency(models.Model):
         DISTRICT = "district", _("UBND huyện/thành phố")
         PRESS = "press", _("Cơ quan báo chí")
         PROVINCE = "province", _("UBND tỉnh")
+        COMMUNE = "commune", _("UBND xã/phường/thị trấn")
 
     code = models.CharField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên"), max_length=200)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "chiso.api",
     "chiso.program",
     "chiso.reports",
+    "chiso.assessment",
 ]
 
 MIDDLEWARE = [

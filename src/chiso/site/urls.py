@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("chiso.api.urls")),
     path("", include("chiso.reports.urls")),
     path("", include("chiso.program.urls")),
+    path("xep-hang-noi-bo/", include("chiso.assessment.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

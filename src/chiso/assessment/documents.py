@@ -1,0 +1,314 @@
+"""Documents of the internal ranking, written with the reports app's ND 30 builder
+(:mod:`chiso.reports.docgen`): the decision announcing the results (Quyết định công bố kết quả),
+the scorecard of a unit, and the results workbook (.xlsx)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from chiso.lib.vn_format import format_number
+from chiso.lib.xlsx import workbook_bytes
+from chiso.reports.docgen import (
+    ConversionError,
+    DocumentSpec,
+    Header,
+    Heading,
+    Paragraph,
+    Signature,
+    Table,
+    docx_to_pdf,
+    render_docx,
+)
+from chiso.reports.services import issuer
+from chiso.results.services import home_province
+
+from . import services
+from .models import Participant, Round, Tier
+
+__all__ = ["ConversionError", "decision_docx", "decision_spec", "results_xlsx", "scorecard_docx", "to_pdf"]
+
+DEMO_NOTE = (
+    "DỮ LIỆU MINH HỌA / demonstration data — văn bản này có số liệu do chiso tạo ra để minh họa, "
+    "không phải kết quả thật."
+)
+TIER_PHRASE = {
+    Tier.SO: "các sở, ban, ngành",
+    Tier.HUYEN: "Ủy ban nhân dân các huyện, thị xã, thành phố",
+    Tier.XA: "Ủy ban nhân dân các xã, phường, thị trấn",
+}
+
+
+def to_pdf(docx: bytes) -> bytes:
+    return docx_to_pdf(docx)
+
+
+def _p2(x) -> str:
+    return "—" if x is None else format_number(x, 2)
+
+
+def _ratio(x) -> str:
+    return "—" if x is None else format_number(x, 4)
+
+
+def _rank(p: Participant) -> str:
+    return "—" if p.rank is None else str(int(p.rank))
+
+
+def _province() -> str:
+    return home_province()[1] or "Hà Nam"
+
+
+def decision_spec(rnd: Round) -> DocumentSpec:
+    province = _province()
+    rows = services.results(rnd)
+    ranked = [r for r in rows if not r.p.excluded]
+    excluded = [r for r in rows if r.p.excluded]
+    subject = (
+        f"Công bố kết quả đánh giá, xếp hạng mức độ chuyển đổi số của {TIER_PHRASE[rnd.tier]} "
+        f"tỉnh {province} năm {rnd.year}"
+    )
+    number = rnd.decision_number.split("/")[0] if rnd.decision_number else ""
+    header = Header(
+        parent_body="",
+        issuing_body=f"ỦY BAN NHÂN DÂN TỈNH {province.upper()}",
+        number_symbol=f"Số: {number or '      '}/QĐ-UBND",
+        place=province,
+        date=rnd.decision_date or timezone.localdate(),
+        doc_type="QUYẾT ĐỊNH",
+        subject=subject,
+    )
+    who = issuer()
+    body = who["issuing_body"] or "Sở Thông tin và Truyền thông"
+    blocks: list = []
+    if not rnd.is_published:
+        blocks.append(Paragraph("DỰ THẢO", bold=True, indent=False))
+    blocks += [
+        Paragraph(f"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH {province.upper()}", bold=True, indent=False),
+        Paragraph(
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung "
+            "một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 "
+            "năm 2019;",
+            italic=True,
+        ),
+        Paragraph(
+            "Căn cứ Quyết định số 936/QĐ-UBND ngày 23 tháng 6 năm 2017 của Ủy ban nhân dân tỉnh ban hành "
+            "Chương trình hành động nâng cao chỉ số ICT Index tỉnh Hà Nam;",
+            italic=True,
+        ),
+        Paragraph(
+            f"Căn cứ Bộ chỉ số đánh giá chuyển đổi số (mã {rnd.framework.code}, bản chụp "
+            f"{rnd.framework_sha256[:12]}) áp dụng cho đợt đánh giá năm {rnd.year};",
+            italic=True,
+        ),
+        Paragraph(
+            f"Xét kết quả thẩm định của Hội đồng thẩm định và đề nghị của Giám đốc {body}.", italic=True
+        ),
+        Paragraph("QUYẾT ĐỊNH:", bold=True, indent=False),
+        Paragraph(
+            f"Điều 1. Công bố kết quả đánh giá, xếp hạng mức độ chuyển đổi số năm {rnd.year} của "
+            f"{len(rows)} đơn vị thuộc khối {TIER_PHRASE[rnd.tier]}, trong đó {len(ranked)} đơn vị được "
+            f"xếp hạng, như sau:"
+        ),
+    ]
+    blocks.append(
+        Table(
+            key="ket_qua",
+            title=f"Bảng xếp hạng năm {rnd.year}",
+            columns=["Hạng", "Đơn vị", "Điểm", "Điểm tối đa", "Tỷ lệ (0–1)", "Xếp loại"],
+            formats=["text"] * 6,
+            rows=[
+                [
+                    _rank(r.p),
+                    r.p.agency.name,
+                    _p2(r.p.final_total if r.p.final_total is not None else r.p.current_total),
+                    format_number(r.p.max_points),
+                    _ratio(r.p.ratio),
+                    r.band_label,
+                ]
+                for r in ranked
+            ],
+            widths_cm=[1.4, 6.1, 2.2, 2.2, 2.2, 2.4],
+            note="Đồng điểm thì đồng hạng; hạng kế tiếp bỏ qua (1, 2, 2, 4). Điểm làm tròn 2 chữ số thập phân.",
+        )
+    )
+    for r in excluded:
+        blocks.append(
+            Paragraph(
+                f"Đơn vị được đánh giá nhưng không xếp hạng: {r.p.agency.name} "
+                f"({_p2(r.p.current_total)}/{format_number(r.p.max_points)} điểm) — lý do: "
+                f"{r.p.exclusion_reason}."
+            )
+        )
+    blocks += [
+        Paragraph(
+            f"Điều 2. Giao {body} công khai kết quả trên Cổng thông tin điện tử của tỉnh; các đơn vị căn "
+            "cứ kết quả, xây dựng kế hoạch khắc phục những chỉ số còn thấp, báo cáo kết quả thực hiện."
+        ),
+        Paragraph(
+            f"Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân tỉnh, "
+            f"Giám đốc {body}, Thủ trưởng các đơn vị có tên tại Điều 1 chịu trách nhiệm thi hành "
+            "Quyết định này./."
+        ),
+    ]
+    return DocumentSpec(
+        header=header,
+        blocks=blocks,
+        recipients=["- Như Điều 3;", "- Chủ tịch, các PCT UBND tỉnh;", f"- {body};", "- Lưu: VT."],
+        signature=Signature(
+            authority="KT. CHỦ TỊCH", title=rnd.signer_title or "PHÓ CHỦ TỊCH", name=rnd.signer_name
+        ),
+        demo_note=DEMO_NOTE if rnd.is_demo else "",
+        title_for_files=f"quyet-dinh-{rnd.year}-{rnd.tier}",
+    )
+
+
+def decision_docx(rnd: Round) -> bytes:
+    return render_docx(decision_spec(rnd))
+
+
+def scorecard_spec(p: Participant, *, hide_appraisal: bool = False) -> DocumentSpec:
+    rnd = p.round
+    who = issuer()
+    province = _province()
+    groups = services.scorecard(p, hide_appraisal=hide_appraisal)
+    pfw = services.round_pfw(rnd)
+    band = {b.code: b for b in pfw.bands}.get(p.band)
+    total = p.current_total
+    header = Header(
+        parent_body=who["parent_body"] or f"UBND TỈNH {province.upper()}",
+        issuing_body=who["issuing_body"] or "Sở Thông tin và Truyền thông",
+        number_symbol="",
+        place=province,
+        date=timezone.localdate(),
+        doc_type="BẢNG ĐIỂM",
+        subject=f"Kết quả đánh giá chuyển đổi số năm {rnd.year} của {p.agency.name}",
+    )
+    rank_text = (
+        f"xếp hạng {_rank(p)}"
+        if p.rank is not None
+        else ("không xếp hạng (" + p.exclusion_reason + ")" if p.excluded else "chưa xếp hạng")
+    )
+    blocks: list = [
+        Paragraph(
+            f"{p.agency.name} đạt {_p2(total)}/{format_number(p.max_points)} điểm (tỷ lệ {_ratio(p.ratio)}), "
+            f"xếp loại {band.label('vi') if band else '—'}, {rank_text}. Điểm tự đánh giá: {_p2(p.self_total)}"
+            + ("" if hide_appraisal else f"; điểm thẩm định: {_p2(p.appraised_total)}")
+            + "."
+        )
+    ]
+    if rnd.is_published and rnd.decision_number:
+        blocks.append(
+            Paragraph(
+                f"Theo Quyết định số {rnd.decision_number} ngày {rnd.decision_date:%d/%m/%Y} công bố kết quả."
+            )
+        )
+    explain = []
+    for g in groups:
+        blocks.append(Heading(f"{g.group.label('vi')}: {_p2(g.points)}/{format_number(g.max)} điểm"))
+        rows = []
+        for ln in g.lines:
+            rows.append(
+                [
+                    ln.ind.code,
+                    ln.ind.label("vi"),
+                    format_number(ln.ind.max_points),
+                    _p2(ln.self_points),
+                    "" if hide_appraisal else _p2(ln.appraised),
+                    "" if hide_appraisal else _p2(ln.final),
+                    _p2(ln.lost),
+                ]
+            )
+            if ln.lost > 1e-9 or ln.explanation:
+                ev = [f.original_name for f in ln.files] + [
+                    f"{d.number} ngày {d.date:%d/%m/%Y}: {d.summary}" for d in ln.docs
+                ]
+                explain.append(
+                    f"{ln.ind.code} — {ln.ind.label('vi')}: mất {_p2(ln.lost)} điểm. "
+                    + " ".join(ln.explanation)
+                    + (f" Minh chứng: {'; '.join(ev)}." if ev else " Không có minh chứng.")
+                )
+        blocks.append(
+            Table(
+                key=g.group.code,
+                title="",
+                formats=["text"] * 7,
+                rows=rows,
+                columns=["Mã", "Chỉ số", "Tối đa", "Tự chấm", "Thẩm định", "Cuối cùng", "Mất"],
+                widths_cm=[2.6, 6.5, 1.4, 1.6, 1.8, 1.8, 1.3],
+            )
+        )
+    if explain:
+        blocks.append(Heading("Giải thích điểm bị mất"))
+        blocks += [Paragraph(t) for t in explain]
+    return DocumentSpec(
+        header=header,
+        blocks=blocks,
+        recipients=[f"- {p.agency.name};", f"- Lưu: VT, {who['symbol']}."],
+        signature=Signature(authority="KT. GIÁM ĐỐC", title="PHÓ GIÁM ĐỐC"),
+        demo_note=DEMO_NOTE if rnd.is_demo else "",
+        title_for_files=f"bang-diem-{rnd.year}-{p.agency.code}",
+    )
+
+
+def scorecard_docx(p: Participant, *, hide_appraisal: bool = False) -> bytes:
+    return render_docx(scorecard_spec(p, hide_appraisal=hide_appraisal))
+
+
+def results_xlsx(rnd: Round) -> bytes:
+    rows = services.results(rnd)
+    header = [
+        "Hạng",
+        "Đơn vị",
+        "Mã đơn vị",
+        "Điểm cuối cùng",
+        "Điểm tối đa",
+        "Tỷ lệ (0–1)",
+        "Xếp loại",
+        "Điểm tự đánh giá",
+        "Điểm thẩm định",
+        "Chênh lệch tự chấm − thẩm định",
+        "Thay đổi tỷ lệ so với năm trước",
+        "Thay đổi hạng so với năm trước",
+        "Không xếp hạng — lý do",
+    ]
+    data = []
+    for r in rows:
+        p = r.p
+        data.append(
+            [
+                int(p.rank) if p.rank is not None else None,
+                p.agency.name,
+                p.agency.code,
+                round(p.current_total, 2),
+                p.max_points,
+                round(p.ratio, 4),
+                r.band_label,
+                p.self_total,
+                p.appraised_total,
+                None if p.gap is None else round(p.gap, 2),
+                None if r.delta_ratio is None else round(r.delta_ratio, 4),
+                r.delta_rank,
+                p.exclusion_reason if p.excluded else "",
+            ]
+        )
+    notes = [
+        rnd.title,
+        f"Bộ chỉ số: {rnd.framework.code} (bản chụp sha256 {rnd.framework_sha256})",
+        f"Trạng thái: {rnd.get_status_display()}",
+        f"Xuất lúc: {timezone.localtime():%d/%m/%Y %H:%M}",
+    ]
+    if rnd.decision_number:
+        notes.append(
+            f"Quyết định số {rnd.decision_number} ngày {rnd.decision_date:%d/%m/%Y}"
+            if rnd.decision_date
+            else rnd.decision_number
+        )
+    for rev in rnd.revisions.select_related("entry__participant__agency"):
+        notes.append(
+            f"Sửa đổi số {rev.number} ngày {timezone.localtime(rev.created):%d/%m/%Y}: "
+            f"{rev.entry.participant.agency.name}, {rev.entry.code}: {_p2(rev.old_points)} → "
+            f"{_p2(rev.new_points)} điểm. Lý do: {rev.reason}"
+        )
+    if rnd.is_demo:
+        notes.insert(0, DEMO_NOTE)
+    return workbook_bytes(f"Xếp hạng {rnd.year}", header, data, notes=notes)

@@ -1,0 +1,45 @@
+"""URLs of the internal ranking, mounted under /xep-hang-noi-bo/."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.index, name="assessment_index"),
+    path("bo-chi-so/", views.frameworks, name="assessment_frameworks"),
+    path("bo-chi-so/nhap/", views.framework_import, name="assessment_framework_import"),
+    path("bo-chi-so/<int:pk>/", views.framework_detail, name="assessment_framework"),
+    path("bo-chi-so/<int:pk>/sao-chep/", views.framework_copy, name="assessment_framework_copy"),
+    path("bo-chi-so/<int:pk>/sua/", views.framework_edit, name="assessment_framework_edit"),
+    path("dot/moi/", views.round_new, name="assessment_round_new"),
+    path("dot/<int:pk>/", views.round_detail, name="assessment_round"),
+    path("dot/<int:pk>/buoc/<str:action>/", views.round_transition, name="assessment_transition"),
+    path("dot/<int:pk>/hoi-dong/", views.council, name="assessment_council"),
+    path("dot/<int:pk>/quyet-dinh/", views.decision, name="assessment_decision"),
+    path("dot/<int:pk>/quyet-dinh.<str:fmt>", views.decision_file, name="assessment_decision_file"),
+    path("dot/<int:pk>/ket-qua/", views.results, name="assessment_results"),
+    path("dot/<int:pk>/ket-qua.xlsx", views.results_xlsx, name="assessment_results_xlsx"),
+    path("don-vi/<int:pk>/", views.unit_history, name="assessment_unit_history"),
+    path("phieu/<int:pk>/", views.sheet, name="assessment_sheet"),
+    path("phieu/<int:pk>/cai-dat/", views.unit_settings, name="assessment_unit_settings"),
+    path("phieu/<int:pk>/luu/", views.sheet_save, name="assessment_sheet_save"),
+    path("phieu/<int:pk>/gui/", views.sheet_submit, name="assessment_sheet_submit"),
+    path("phieu/<int:pk>/tra-lai/", views.sheet_reopen, name="assessment_sheet_reopen"),
+    path("phieu/<int:pk>/tham-dinh/", views.sheet_appraise, name="assessment_sheet_appraise"),
+    path("phieu/<int:pk>/giai-trinh/", views.sheet_answer, name="assessment_sheet_answer"),
+    path("phieu/<int:pk>/hoi-dong/", views.sheet_final, name="assessment_sheet_final"),
+    path("phieu/<int:pk>/bang-diem/", views.scorecard, name="assessment_scorecard"),
+    path("phieu/<int:pk>/bang-diem.<str:fmt>", views.scorecard_file, name="assessment_scorecard_file"),
+    path(
+        "phieu/<int:pk>/chi-so/<str:code>/minh-chung/",
+        views.evidence_upload,
+        name="assessment_evidence_upload",
+    ),
+    path("phieu/<int:pk>/chi-so/<str:code>/van-ban/", views.document_add, name="assessment_document_add"),
+    path("phieu/<int:pk>/chi-so/<str:code>/sua-doi/", views.revise, name="assessment_revise"),
+    path("minh-chung/<int:pk>/", views.evidence_download, name="assessment_evidence"),
+    path("minh-chung/<int:pk>/xoa/", views.evidence_delete, name="assessment_evidence_delete"),
+    path("van-ban/<int:pk>/xoa/", views.document_delete, name="assessment_document_delete"),
+]

@@ -1,0 +1,995 @@
+"""Pages of the internal ranking (/xep-hang-noi-bo/). Thin: the cycle is in services, scoring and
+ranking in the engine. Not yours -> 404; yours but not allowed now -> 403."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chiso.collection.evidence import check_upload
+from chiso.orgs import audit
+from chiso.orgs.models import Agency
+
+from . import documents, services
+from .access import get_access
+from .forms import CopyForm, CouncilForm, DecisionForm, RoundForm, YamlForm
+from .models import (
+    CouncilMember,
+    DocumentRef,
+    Entry,
+    EvidenceFile,
+    InternalFramework,
+    Participant,
+    Revision,
+    Round,
+)
+
+S = Round.Status
+
+
+def _refused(request, e: services.Refused, fallback):
+    if e.status == 403:
+        return HttpResponseForbidden(e.message)
+    messages.error(request, e.message)
+    return fallback
+
+
+def _round_for(request, pk) -> Round:
+    return get_object_or_404(Round.objects.visible_to(request.user), pk=pk)
+
+
+def _participant_for(request, pk) -> Participant:
+    qs = Participant.objects.visible_to(request.user).select_related("round", "agency")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _department_only(request):
+    acc = get_access(request.user)
+    if not acc.is_department:
+        return HttpResponseForbidden(_("Chỉ cơ quan thường trực thực hiện được thao tác này."))
+    return None
+
+
+def _demo(rnd: Round | None) -> bool:
+    return bool(rnd and rnd.is_demo)
+
+
+# --- index and frameworks -------------------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    acc = get_access(request.user)
+    rounds = Round.objects.visible_to(request.user).select_related("framework")
+    own = (
+        Participant.objects.filter(agency_id__in=acc.agency_ids)
+        .select_related("round", "agency")
+        .order_by("-round__year")
+    )
+    return render(
+        request,
+        "assessment/index.html",
+        {
+            "acc": acc,
+            "rounds": rounds,
+            "own": own,
+            "frameworks": InternalFramework.objects.all() if acc.reads_all else [],
+            "is_demo": any(r.is_demo for r in rounds),
+        },
+    )
+
+
+@login_required
+def frameworks(request):
+    acc = get_access(request.user)
+    if not acc.reads_all:
+        raise Http404
+    imported = set(InternalFramework.objects.values_list("code", flat=True))
+    return render(
+        request,
+        "assessment/frameworks.html",
+        {
+            "acc": acc,
+            "frameworks": InternalFramework.objects.select_related("derived_from"),
+            "shipped": [(i, n) for i, n in services.shipped_internal() if i not in imported],
+        },
+    )
+
+
+@login_required
+@require_POST
+def framework_import(request):
+    if not get_access(request.user).reads_all:
+        raise Http404
+    denied = _department_only(request)
+    if denied:
+        return denied
+    try:
+        fw = services.import_shipped(request.POST.get("id", ""), audit.Actor.from_request(request))
+    except services.Refused as e:
+        return _refused(request, e, redirect("assessment_frameworks"))
+    messages.success(request, _("Đã đưa bộ chỉ số “{name}” vào sử dụng.").format(name=fw.name))
+    return redirect("assessment_framework", pk=fw.pk)
+
+
+def _framework_for(request, pk) -> InternalFramework:
+    if not get_access(request.user).reads_all:
+        raise Http404
+    return get_object_or_404(InternalFramework, pk=pk)
+
+
+@login_required
+def framework_detail(request, pk):
+    fw = _framework_for(request, pk)
+    try:
+        pfw = services.pfw_for_text(fw.yaml_text, fw.sha256)
+    except services.Refused as e:
+        pfw, error = None, e.message
+    else:
+        error = ""
+    tiers = []
+    if pfw is not None:
+        for t in pfw.tiers:
+            tiers.append({"tier": t, "max": pfw.max_points(t.code), "n": len(pfw.indicators(t.code))})
+    return render(
+        request,
+        "assessment/framework.html",
+        {
+            "fw": fw,
+            "pfw": pfw,
+            "error": error,
+            "tiers": tiers,
+            "acc": get_access(request.user),
+            "indicators": pfw.indicators() if pfw else [],
+            "rounds": fw.rounds.all(),
+        },
+    )
+
+
+@login_required
+def framework_copy(request, pk):
+    fw = _framework_for(request, pk)
+    denied = _department_only(request)
+    if denied:
+        return denied
+    form = CopyForm(
+        request.POST or None,
+        initial={"edition": fw.edition + 1, "code": f"{fw.code.rsplit('-', 1)[0]}-{fw.edition + 1}"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.copy(
+                fw,
+                code=form.cleaned_data["code"],
+                edition=form.cleaned_data["edition"],
+                actor=audit.Actor.from_request(request),
+            )
+        except services.Refused as e:
+            for f, msg in e.errors.items():
+                form.add_error(f if f in form.fields else None, msg)
+            if not e.errors:
+                form.add_error(None, e.message)
+        else:
+            messages.success(
+                request,
+                _("Đã sao chép thành “{code}”. Bộ chỉ số cũ và kết quả các năm trước không đổi.").format(
+                    code=new.code
+                ),
+            )
+            return redirect("assessment_framework_edit", pk=new.pk)
+    return render(request, "assessment/framework_copy.html", {"fw": fw, "form": form})
+
+
+@login_required
+def framework_edit(request, pk):
+    fw = _framework_for(request, pk)
+    denied = _department_only(request)
+    if denied:
+        return denied
+    form = YamlForm(request.POST or None, initial={"yaml_text": fw.yaml_text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_yaml(fw, form.cleaned_data["yaml_text"], audit.Actor.from_request(request))
+        except services.Refused as e:
+            form.add_error("yaml_text", e.errors.get("yaml_text") or e.message)
+        else:
+            messages.success(
+                request, _("Đã lưu bộ chỉ số. Các đợt đánh giá đã mở vẫn dùng bản chụp của chúng.")
+            )
+            return redirect("assessment_framework", pk=fw.pk)
+    return render(
+        request, "assessment/framework_edit.html", {"fw": fw, "form": form, "used_by": fw.rounds.count()}
+    )
+
+
+# --- rounds ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def round_new(request):
+    denied = _department_only(request)
+    if denied:
+        return denied
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            rnd = services.create_round(
+                audit.Actor.from_request(request),
+                framework=d["framework"],
+                year=d["year"],
+                tier=d["tier"],
+                title=d["title"],
+                opens_on=d["opens_on"],
+                self_due_on=d["self_due_on"],
+                appraisal_due_on=d["appraisal_due_on"],
+                answer_days=d["answer_days"],
+            )
+        except services.Refused as e:
+            for f, msg in e.errors.items():
+                form.add_error(f if f in form.fields and msg else None, msg or e.message)
+            if not any(e.errors.values()):
+                form.add_error(None, e.message)
+        else:
+            messages.success(
+                request, _("Đã mở đợt đánh giá với {n} đơn vị.").format(n=rnd.participants.count())
+            )
+            return redirect("assessment_round", pk=rnd.pk)
+    return render(request, "assessment/round_new.html", {"form": form})
+
+
+def _board_body(request, rnd: Round, acc) -> str:
+    """The appraisal board's table, cached on the round's version stamp and what the user may see."""
+    lang = get_language() or "vi"
+    seat = acc.seat(rnd.pk)
+    if acc.reads_all:
+        who = "all"
+    elif seat is not None:
+        who = "seat:" + ",".join(map(str, sorted(seat.agency_ids or []))) if seat.agency_ids else "all"
+    else:
+        who = "own:" + ",".join(map(str, sorted(acc.agency_ids)))
+    key = f"assessment:board:{rnd.pk}:{rnd.version}:{lang}:{who}"
+    body = cache.get(key)
+    if body is None:
+        parts = rnd.participants.select_related("agency")
+        if who.startswith("own:"):
+            parts = parts.filter(agency_id__in=acc.agency_ids)
+        elif who.startswith("seat:"):
+            parts = parts.filter(agency_id__in=seat.agency_ids)
+        rows = services.results(rnd, parts, lang)
+        show_rank = not who.startswith("own:") or rnd.is_published
+        body = render_to_string(
+            "assessment/_board.html",
+            {"rnd": rnd, "rows": rows, "show_rank": show_rank, "LANGUAGE_CODE": lang},
+        )
+        cache.set(key, body, 600)
+    return body
+
+
+@login_required
+def round_detail(request, pk):
+    rnd = _round_for(request, pk)
+    acc = get_access(request.user)
+    actions = [
+        a
+        for a, (src, _d, _w) in services.TRANSITIONS.items()
+        if src == rnd.status and services.may_transition(a, acc, rnd)
+    ]
+    return render(
+        request,
+        "assessment/round.html",
+        {
+            "rnd": rnd,
+            "acc": acc,
+            "board": _board_body(request, rnd, acc),
+            "actions": actions,
+            "steps": S.choices,
+            "is_demo": rnd.is_demo,
+            "seat": acc.seat(rnd.pk),
+            "council": rnd.council.select_related("user") if acc.reads_all or acc.seat(rnd.pk) else [],
+            "revisions": rnd.revisions.select_related("entry__participant__agency") if rnd.is_frozen else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_transition(request, pk, action):
+    rnd = _round_for(request, pk)
+    acc = get_access(request.user)
+    if action not in services.TRANSITIONS:
+        raise Http404
+    decision = None
+    if action == "publish":
+        decision = {}
+    try:
+        services.transition(
+            rnd.pk,
+            action,
+            audit.Actor.from_request(request),
+            acc,
+            reason=request.POST.get("reason", ""),
+            decision=decision,
+        )
+    except services.Refused as e:
+        if e.status == 403:
+            return HttpResponseForbidden(e.message)
+        messages.error(request, e.message)
+        return redirect("assessment_round", pk=rnd.pk)
+    rnd.refresh_from_db()
+    messages.success(
+        request, _("Đợt đánh giá chuyển sang bước “{step}”.").format(step=rnd.get_status_display())
+    )
+    return redirect("assessment_round", pk=rnd.pk)
+
+
+@login_required
+def unit_settings(request, pk):
+    p = _participant_for(request, pk)
+    denied = _department_only(request)
+    if denied:
+        return denied
+    if request.method == "POST":
+        try:
+            services.set_unit(
+                p.pk,
+                audit.Actor.from_request(request),
+                tags=request.POST.get("tags", ""),
+                excluded=bool(request.POST.get("excluded")),
+                reason=request.POST.get("exclusion_reason", ""),
+            )
+        except services.Refused as e:
+            if e.status == 403:
+                return HttpResponseForbidden(e.message)
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("assessment_round", pk=p.round_id)
+    pfw = services.round_pfw(p.round)
+    tags = sorted({t for i in pfw.indicators() for t in i.only_for})
+    return render(
+        request, "assessment/unit_settings.html", {"p": p, "tags": tags, "is_demo": p.round.is_demo}
+    )
+
+
+@login_required
+def council(request, pk):
+    rnd = _round_for(request, pk)
+    acc = get_access(request.user)
+    if not (acc.reads_all or acc.seat(rnd.pk)):
+        raise Http404
+    form = None
+    if acc.is_department:
+        form = CouncilForm(request.POST or None, rnd=rnd)
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.set_council(
+                    rnd,
+                    audit.Actor.from_request(request),
+                    user=d["user"],
+                    position=d["position"],
+                    is_chair=d["is_chair"],
+                    agencies=list(d["agencies"]),
+                    codes=d["codes"],
+                )
+            except services.Refused as e:
+                form.add_error(None, e.message)
+            else:
+                messages.success(request, _("Đã cập nhật hội đồng."))
+                return redirect("assessment_council", pk=rnd.pk)
+    elif request.method == "POST":
+        return HttpResponseForbidden(_("Chỉ cơ quan thường trực thực hiện được thao tác này."))
+    members = rnd.council.select_related("user").prefetch_related("agencies")
+    return render(
+        request,
+        "assessment/council.html",
+        {"rnd": rnd, "members": members, "form": form, "is_demo": rnd.is_demo},
+    )
+
+
+@login_required
+def decision(request, pk):
+    rnd = _round_for(request, pk)
+    acc = get_access(request.user)
+    if not acc.reads_all:
+        raise Http404
+    if rnd.step < list(S.values).index(S.APPROVAL):
+        raise Http404
+    form = DecisionForm(
+        request.POST or None,
+        initial={
+            "number": rnd.decision_number,
+            "date": rnd.decision_date,
+            "signer_name": rnd.signer_name,
+            "signer_title": rnd.signer_title or "PHÓ CHỦ TỊCH",
+        },
+    )
+    if request.method == "POST":
+        denied = _department_only(request)
+        if denied:
+            return denied
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.set_decision(
+                    rnd.pk,
+                    audit.Actor.from_request(request),
+                    number=d["number"],
+                    date=d["date"],
+                    signer_name=d["signer_name"],
+                    signer_title=d["signer_title"],
+                )
+            except services.Refused as e:
+                return _refused(request, e, redirect("assessment_decision", pk=rnd.pk))
+            messages.success(request, _("Đã lưu thông tin quyết định."))
+            return redirect("assessment_decision", pk=rnd.pk)
+    return render(
+        request, "assessment/decision.html", {"rnd": rnd, "form": form, "acc": acc, "is_demo": rnd.is_demo}
+    )
+
+
+def _file_response(data: bytes, name: str, content_type: str) -> HttpResponse:
+    resp = HttpResponse(data, content_type=content_type)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def decision_file(request, pk, fmt):
+    rnd = _round_for(request, pk)
+    if not get_access(request.user).reads_all or fmt not in ("docx", "pdf"):
+        raise Http404
+    if rnd.step < list(S.values).index(S.APPROVAL):
+        raise Http404
+    data = documents.decision_docx(rnd)
+    name = f"quyet-dinh-cong-bo-{rnd.year}-{rnd.tier}"
+    if fmt == "pdf":
+        try:
+            return _file_response(documents.to_pdf(data), name + ".pdf", "application/pdf")
+        except documents.ConversionError as e:
+            return HttpResponse(_("Không chuyển được sang PDF: {e}").format(e=e), status=503)
+    return _file_response(data, name + ".docx", DOCX)
+
+
+def _sees_results(acc, rnd: Round) -> bool:
+    return acc.reads_all or acc.seat(rnd.pk) is not None or rnd.is_published
+
+
+@login_required
+def results(request, pk):
+    rnd = (
+        _round_for(request, pk)
+        if not Round.objects.filter(pk=pk, status=S.PUBLISHED).exists()
+        else get_object_or_404(Round, pk=pk)
+    )
+    acc = get_access(request.user)
+    if not _sees_results(acc, rnd):
+        raise Http404
+    parts = rnd.participants.select_related("agency")
+    seat = acc.seat(rnd.pk)
+    if not acc.reads_all and not rnd.is_published and seat and seat.agency_ids:
+        parts = parts.filter(agency_id__in=seat.agency_ids)
+    rows = services.results(rnd, parts, get_language() or "vi")
+    pfw = services.round_pfw(rnd)
+    return render(
+        request,
+        "assessment/results.html",
+        {
+            "rnd": rnd,
+            "rows": rows,
+            "bands": pfw.bands,
+            "prev": services.previous_round(rnd),
+            "acc": acc,
+            "revisions": rnd.revisions.select_related("entry__participant__agency"),
+            "is_demo": rnd.is_demo,
+            "rank_by": pfw.rank_by,
+        },
+    )
+
+
+@login_required
+def results_xlsx(request, pk):
+    rnd = (
+        _round_for(request, pk)
+        if not Round.objects.filter(pk=pk, status=S.PUBLISHED).exists()
+        else get_object_or_404(Round, pk=pk)
+    )
+    acc = get_access(request.user)
+    if not (acc.reads_all or rnd.is_published):
+        raise Http404
+    return _file_response(documents.results_xlsx(rnd), f"ket-qua-xep-hang-{rnd.year}-{rnd.tier}.xlsx", XLSX)
+
+
+@login_required
+def unit_history(request, pk):
+    agency = get_object_or_404(Agency, pk=pk)
+    acc = get_access(request.user)
+    if not (acc.reads_all or pk in acc.agency_ids):
+        raise Http404
+    rows = services.gap_history(agency.pk)
+    return render(
+        request,
+        "assessment/history.html",
+        {"agency": agency, "rows": rows, "is_demo": any(r["round"].is_demo for r in rows)},
+    )
+
+
+# --- one unit's sheet ------------------------------------------------------------------------------------------
+
+
+def _sheet_context(request, p: Participant, errors=None, posted=None):
+    acc = get_access(request.user)
+    rnd = p.round
+    pfw = services.round_pfw(rnd)
+    lang = get_language() or "vi"
+    seat = acc.seat(rnd.pk)
+    only_codes = seat.codes if (seat is not None and not acc.reads_all and not acc.is_own(p)) else None
+    entries = {e.code: e for e in p.entries.prefetch_related("files", "docs")}
+    mode = {
+        "self": rnd.status == S.SELF and acc.can_enter(p) and p.status == Participant.Status.DRAFT,
+        "appraise": rnd.status == S.APPRAISAL and acc.can_appraise(p),
+        "answer": rnd.status == S.ANSWER
+        and acc.can_enter(p)
+        and (rnd.answer_due_on is None or timezone.localdate() <= rnd.answer_due_on),
+        "final": rnd.status == S.COUNCIL and acc.can_decide(p),
+        "revise": rnd.is_frozen and acc.is_department,
+    }
+    # appraisal and answers are visible to the unit from the moment the appraisal is sent
+    show_appraisal = not _hides_appraisal(acc, p)
+    lines = []
+    for ind in pfw.indicators(rnd.tier, p.tag_set):
+        e = entries.get(ind.code)
+        if e is None or (only_codes is not None and ind.code not in only_codes):
+            continue
+        raw = (posted or {}).get(ind.code)
+        lines.append(
+            {
+                "ind": ind,
+                "e": e,
+                "label": ind.label(lang),
+                "value_text": services.display_raw(ind, e.raw),
+                "input": _input_values(ind, e.raw) if raw is None else raw,
+                "error": (errors or {}).get(ind.code, ""),
+                "can_appraise": mode["appraise"] and acc.can_appraise(p, ind.code),
+                "can_decide": mode["final"] and acc.can_decide(p, ind.code),
+                "can_answer": mode["answer"] and e.changed and e.answered_at is None,
+                "levels": [(str(k), v.get(lang) or v.get("vi") or str(k)) for k, v in ind.levels.items()],
+                "files": list(e.files.all()),
+                "docs": list(e.docs.all()),
+            }
+        )
+    return {
+        "p": p,
+        "rnd": rnd,
+        "acc": acc,
+        "lines": lines,
+        "mode": mode,
+        "show_appraisal": show_appraisal,
+        "is_demo": rnd.is_demo,
+        "can_submit": mode["self"] and acc.can_submit(p),
+        "any_answer": any(ln["can_answer"] for ln in lines),
+        "errors": errors or {},
+        "band": {b.code: b for b in pfw.bands}.get(p.band),
+    }
+
+
+def _hides_appraisal(acc, p: Participant) -> bool:
+    """A unit sees its appraisal once it is sent to it (not while the council is still working)."""
+    return (
+        acc.is_own(p)
+        and not acc.reads_all
+        and acc.seat(p.round_id) is None
+        and p.round.step < list(S.values).index(S.ANSWER)
+    )
+
+
+def _input_values(ind, raw):
+    if raw is None:
+        return {"v": "", "a": "", "b": ""}
+    if ind.value_kind == "ratio" and isinstance(raw, dict):
+        return {"v": "", "a": _num(raw.get("a")), "b": _num(raw.get("b"))}
+    if ind.value_kind == "yes_no":
+        return {"v": "1" if raw else "0", "a": "", "b": ""}
+    return {
+        "v": _num(raw) if isinstance(raw, (int, float)) and ind.value_kind != "level" else str(raw),
+        "a": "",
+        "b": "",
+    }
+
+
+def _num(x) -> str:
+    if x is None:
+        return ""
+    from chiso.lib.vn_format import format_number
+
+    return format_number(x).replace(".", "")
+
+
+@login_required
+def sheet(request, pk):
+    p = _participant_for(request, pk)
+    return render(request, "assessment/sheet.html", _sheet_context(request, p))
+
+
+@login_required
+@require_POST
+def sheet_save(request, pk):
+    p = _participant_for(request, pk)
+    acc = get_access(request.user)
+    if not acc.can_enter(p):
+        return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá nhập bản tự đánh giá."))
+    pfw = services.round_pfw(p.round)
+    answers, posted = {}, {}
+    for ind in pfw.indicators(p.round.tier, p.tag_set):
+        raw = services.raw_from_post(ind, request.POST, f"v_{ind.code}")
+        answers[ind.code] = (raw, request.POST.get(f"note_{ind.code}", ""))
+        posted[ind.code] = {
+            "v": request.POST.get(f"v_{ind.code}", ""),
+            "a": request.POST.get(f"v_{ind.code}_a", ""),
+            "b": request.POST.get(f"v_{ind.code}_b", ""),
+        }
+    try:
+        services.save_self(p.pk, answers, audit.Actor.from_request(request))
+    except services.Refused as e:
+        if e.status == 403:
+            return HttpResponseForbidden(e.message)
+        messages.error(request, e.message)
+        ctx = _sheet_context(request, p, errors=e.errors, posted=posted)
+        return render(request, "assessment/sheet.html", ctx, status=400)
+    messages.success(
+        request, _("Đã lưu bản tự đánh giá; điểm tự đánh giá được tính theo quy tắc của bộ chỉ số.")
+    )
+    return redirect("assessment_sheet", pk=p.pk)
+
+
+def _post_action(request, pk, check, do, ok_message):
+    p = _participant_for(request, pk)
+    acc = get_access(request.user)
+    if not check(acc, p):
+        return HttpResponseForbidden(_("Bạn không có quyền thực hiện thao tác này."))
+    try:
+        do(p, acc)
+    except services.Refused as e:
+        if e.status == 403:
+            return HttpResponseForbidden(e.message)
+        detail = "; ".join(f"{code}: {msg}" for code, msg in e.errors.items())
+        messages.error(request, f"{e.message} {detail}".strip())
+        ctx = _sheet_context(request, p, errors=e.errors)
+        return render(request, "assessment/sheet.html", ctx, status=400)
+    messages.success(request, ok_message)
+    return redirect("assessment_sheet", pk=p.pk)
+
+
+@login_required
+@require_POST
+def sheet_submit(request, pk):
+    return _post_action(
+        request,
+        pk,
+        lambda acc, p: acc.can_submit(p),
+        lambda p, acc: services.submit(p.pk, audit.Actor.from_request(request)),
+        _("Đã gửi bản tự đánh giá đến cơ quan thường trực."),
+    )
+
+
+@login_required
+@require_POST
+def sheet_reopen(request, pk):
+    return _post_action(
+        request,
+        pk,
+        lambda acc, p: acc.is_department,
+        lambda p, acc: services.reopen(
+            p.pk, audit.Actor.from_request(request), request.POST.get("reason", "")
+        ),
+        _("Đã trả lại bản tự đánh giá cho đơn vị."),
+    )
+
+
+def _scores(request, p, prefix_points, prefix_reason):
+    pfw = services.round_pfw(p.round)
+    return {
+        c: (request.POST.get(f"{prefix_points}_{c}", ""), request.POST.get(f"{prefix_reason}_{c}", ""))
+        for c in pfw.codes
+        if f"{prefix_points}_{c}" in request.POST
+    }
+
+
+@login_required
+@require_POST
+def sheet_appraise(request, pk):
+    return _post_action(
+        request,
+        pk,
+        lambda acc, p: acc.can_appraise(p),
+        lambda p, acc: services.appraise(
+            p.pk, _scores(request, p, "ap", "ar"), audit.Actor.from_request(request), acc
+        ),
+        _("Đã lưu điểm thẩm định."),
+    )
+
+
+@login_required
+@require_POST
+def sheet_answer(request, pk):
+    def do(p, acc):
+        pfw = services.round_pfw(p.round)
+        answers = {c: request.POST.get(f"ans_{c}", "") for c in pfw.codes if f"ans_{c}" in request.POST}
+        services.answer(p.pk, answers, audit.Actor.from_request(request))
+
+    return _post_action(request, pk, lambda acc, p: acc.can_enter(p), do, _("Đã gửi giải trình."))
+
+
+@login_required
+@require_POST
+def sheet_final(request, pk):
+    return _post_action(
+        request,
+        pk,
+        lambda acc, p: acc.can_decide(p),
+        lambda p, acc: services.decide_final(
+            p.pk, _scores(request, p, "fp", "fr"), audit.Actor.from_request(request), acc
+        ),
+        _("Đã lưu điểm cuối cùng."),
+    )
+
+
+def _entry_for(request, pk, code) -> tuple[Participant, Entry]:
+    p = _participant_for(request, pk)
+    e = get_object_or_404(Entry, participant=p, code=code)
+    acc = get_access(request.user)
+    seat = acc.seat(p.round_id)
+    if not acc.reads_all and not acc.is_own(p) and seat is not None and not seat.covers(p.agency_id, code):
+        raise Http404
+    return p, e
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk, code):
+    p, e = _entry_for(request, pk, code)
+    acc = get_access(request.user)
+    if not acc.can_enter(p):
+        return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá tải minh chứng."))
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Chưa chọn tệp."))
+        return redirect("assessment_sheet", pk=p.pk)
+    try:
+        content_type, digest = check_upload(upload)
+    except ValueError as err:
+        messages.error(request, f"{code}: {err}")
+        return redirect("assessment_sheet", pk=p.pk)
+    actor = audit.Actor.from_request(request)
+    try:
+        with transaction.atomic():
+            services._lock(p.pk)
+            e.participant = p
+            services.check_evidence_editable(e)
+            ev = EvidenceFile(
+                entry=e,
+                original_name=os.path.basename(upload.name)[:200],
+                content_type=content_type,
+                size=upload.size,
+                sha256=digest,
+                uploaded_by=request.user,
+            )
+            ev.file.save("upload", upload, save=False)
+            ev.save()
+            audit.record(
+                actor,
+                "assessment_evidence.add",
+                ev,
+                parent=p,
+                after={"code": code, "name": ev.original_name, "sha256": digest},
+            )
+            services.rescore_entry(e.pk)
+    except services.Refused as err:
+        return HttpResponseForbidden(err.message)
+    messages.success(request, _("Đã tải lên minh chứng “{name}”.").format(name=ev.original_name))
+    return redirect("assessment_sheet", pk=p.pk)
+
+
+@login_required
+@require_POST
+def document_add(request, pk, code):
+    p, e = _entry_for(request, pk, code)
+    if not get_access(request.user).can_enter(p):
+        return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá thêm văn bản."))
+    try:
+        services.add_document(
+            e.pk,
+            audit.Actor.from_request(request),
+            number=request.POST.get("number", ""),
+            date=request.POST.get("date", ""),
+            summary=request.POST.get("summary", ""),
+        )
+    except services.Refused as err:
+        if err.status == 403:
+            return HttpResponseForbidden(err.message)
+        messages.error(request, f"{code}: {err.message} " + " ".join(err.errors.values()))
+        return redirect("assessment_sheet", pk=p.pk)
+    messages.success(request, _("Đã thêm văn bản."))
+    return redirect("assessment_sheet", pk=p.pk)
+
+
+def _evidence_for(request, model, pk):
+    obj = get_object_or_404(model.objects.select_related("entry__participant__round"), pk=pk)
+    p = obj.entry.participant
+    acc = get_access(request.user)
+    if not acc.sees_participant(p):
+        raise Http404
+    seat = acc.seat(p.round_id)
+    if (
+        not acc.reads_all
+        and not acc.is_own(p)
+        and seat is not None
+        and not seat.covers(p.agency_id, obj.entry.code)
+    ):
+        raise Http404
+    return obj, p, acc
+
+
+@login_required
+def evidence_download(request, pk):
+    ev, _p, _acc = _evidence_for(request, EvidenceFile, pk)
+    try:
+        fh = ev.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    resp = FileResponse(fh, as_attachment=True, filename=ev.original_name, content_type=ev.content_type)
+    resp["X-Content-Type-Options"] = "nosniff"
+    resp["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return resp
+
+
+def _delete_evidence(request, model, pk, action):
+    obj, p, acc = _evidence_for(request, model, pk)
+    if not acc.can_enter(p):
+        return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá xóa minh chứng."))
+    try:
+        with transaction.atomic():
+            services._lock(p.pk)
+            services.check_evidence_editable(obj.entry)
+            audit.record(
+                audit.Actor.from_request(request),
+                action,
+                obj,
+                parent=p,
+                before={"code": obj.entry.code, "name": str(obj)},
+            )
+            entry_id = obj.entry_id
+            name = getattr(getattr(obj, "file", None), "name", None)
+            storage = obj.file.storage if name else None
+            obj.delete()
+            if name:
+                transaction.on_commit(lambda: storage.delete(name))
+            services.rescore_entry(entry_id)
+    except services.Refused as err:
+        return HttpResponseForbidden(err.message)
+    messages.success(request, _("Đã xóa minh chứng."))
+    return redirect("assessment_sheet", pk=p.pk)
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk):
+    return _delete_evidence(request, EvidenceFile, pk, "assessment_evidence.delete")
+
+
+@login_required
+@require_POST
+def document_delete(request, pk):
+    return _delete_evidence(request, DocumentRef, pk, "assessment_doc.delete")
+
+
+@login_required
+def revise(request, pk, code):
+    p, e = _entry_for(request, pk, code)
+    acc = get_access(request.user)
+    if not acc.is_department:
+        return HttpResponseForbidden(_("Chỉ cơ quan thường trực lập sửa đổi sau quyết định."))
+    if not p.round.is_frozen:
+        return HttpResponseForbidden(
+            _("Chỉ sửa đổi sau khi có quyết định; trước đó hội đồng sửa điểm trực tiếp.")
+        )
+    errors = {}
+    if request.method == "POST":
+        try:
+            services.revise(
+                e.pk,
+                audit.Actor.from_request(request),
+                points=request.POST.get("points", ""),
+                reason=request.POST.get("reason", ""),
+                document=request.POST.get("document", ""),
+            )
+        except services.Refused as err:
+            if err.status == 403:
+                return HttpResponseForbidden(err.message)
+            messages.error(request, err.message)
+            errors = err.errors
+        else:
+            messages.success(request, _("Đã lập sửa đổi; điểm cũ được lưu lại."))
+            return redirect("assessment_sheet", pk=p.pk)
+    ind = services.round_pfw(p.round).indicator(code)
+    return render(
+        request,
+        "assessment/revise.html",
+        {
+            "p": p,
+            "e": e,
+            "ind": ind,
+            "errors": errors,
+            "post": request.POST,
+            "is_demo": p.round.is_demo,
+            "history": Revision.objects.filter(entry=e),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def scorecard(request, pk):
+    p = _participant_for(request, pk)
+    acc = get_access(request.user)
+    # before the appraisal is sent, the unit's own scorecard is its self-assessment only
+    hide = _hides_appraisal(acc, p)
+    groups = services.scorecard(p, get_language() or "vi", hide_appraisal=hide)
+    pfw = services.round_pfw(p.round)
+    return render(
+        request,
+        "assessment/scorecard.html",
+        {
+            "p": p,
+            "rnd": p.round,
+            "groups": groups,
+            "hide_appraisal": hide,
+            "band": {b.code: b for b in pfw.bands}.get(p.band),
+            "is_demo": p.round.is_demo,
+            "history": services.gap_history(
+                p.agency_id, Participant.objects.visible_to(request.user).filter(agency_id=p.agency_id)
+            ),
+        },
+    )
+
+
+@login_required
+def scorecard_file(request, pk, fmt):
+    p = _participant_for(request, pk)
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    data = documents.scorecard_docx(p, hide_appraisal=_hides_appraisal(get_access(request.user), p))
+    name = f"bang-diem-{p.round.year}-{p.agency.code}"
+    if fmt == "pdf":
+        try:
+            return _file_response(documents.to_pdf(data), name + ".pdf", "application/pdf")
+        except documents.ConversionError as e:
+            return HttpResponse(_("Không chuyển được sang PDF: {e}").format(e=e), status=503)
+    return _file_response(data, name + ".docx", DOCX)
+
+
+# helper for the council form's user list
+def council_candidates():
+    return get_user_model().objects.filter(is_active=True).order_by("username")
+
+
+__all__ = ["CouncilMember"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 
 from chiso.collection import services, views
 from chiso.collection.models import Round, Submission, Value
@@ -96,3 +97,35 @@ class SubmissionTestCase(BaseTestCase):
         self.fill_a()  # a change: the body is rendered again, with the same queries
         with self.assertNumQueries(10):
             self.client.get(self.url())
+
+
+class SubmissionLookupTestCase(BaseTestCase):
+    """views._get_submission_for_user reads the submission, its round and agency with one plain SQL
+    statement (models.submission_with_round_and_agency): the objects must equal the ORM's."""
+
+    def test_it_reads_what_the_orm_reads(self):
+        from chiso.collection.models import submission_with_round_and_agency
+
+        self.fill_a()
+        self.set_status(self.sub_a, "submitted")
+        Submission.objects.filter(pk=self.sub_a.pk).update(submitted_at=timezone.now(), return_reason="Lý do")
+        Round.objects.filter(pk=self.round.pk).update(is_demo=True)
+        orm = Submission.objects.select_related("round", "agency").get(pk=self.sub_a.pk)
+        with self.assertNumQueries(1):
+            raw = submission_with_round_and_agency(self.sub_a.pk)
+            for a, b in ((orm, raw), (orm.round, raw.round), (orm.agency, raw.agency)):
+                for f in type(a)._meta.concrete_fields:
+                    self.assertEqual(
+                        (f.attname, getattr(a, f.attname)), (f.attname, getattr(b, f.attname))
+                    )
+        self.assertIs(raw.round.is_demo, True)
+        self.assertIsNotNone(raw.submitted_at.tzinfo)
+        self.assertIsInstance(raw.round.opens_on, dt.date)
+        self.assertIsNone(submission_with_round_and_agency(10**6))
+
+    def test_visibility_follows_visible_to(self):
+        users = (self.admin, self.officer, self.alice, self.anna, self.bob, self.bella, self.leader, self.nobody)
+        for user in users:
+            for sub in (self.sub_a, self.sub_b):
+                visible = Submission.objects.visible_to(user).filter(pk=sub.pk).exists()
+                self.assertEqual(sub.is_visible_to(user), visible, (user.username, sub.pk))

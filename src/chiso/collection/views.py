@@ -36,15 +36,17 @@ from chiso.orgs.models import AuditEntry
 from . import excel, services
 from .evidence import check_upload
 from .forms import EvidenceForm, ReturnForm, RoundForm, UploadForm
-from .models import Evidence, Round, Submission, Value
+from .models import Evidence, Round, Submission, Value, submission_with_round_and_agency
 
 # --- access helpers --------------------------------------------------------------------------------
 
 
 def _get_submission_for_user(request, pk) -> Submission:
-    """Not visible -> 404."""
-    qs = Submission.objects.visible_to(request.user).select_related("round", "agency")
-    return get_object_or_404(qs, pk=pk)
+    """Not visible -> 404 (the rule of ``Submission.objects.visible_to``)."""
+    sub = submission_with_round_and_agency(pk)
+    if sub is None or not sub.is_visible_to(request.user):
+        raise Http404
+    return sub
 
 
 def _forbidden(message: str):

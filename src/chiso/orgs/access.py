@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from .models import Membership
 
 R = Membership.Role
@@ -53,8 +55,22 @@ def get_scope(user) -> Scope:
     if cached is not None:
         return cached
     scope = Scope()
-    for agency_id, role in Membership.objects.filter(user=user).values_list("agency_id", "role"):
+    for agency_id, role in _memberships(user.pk):
         scope.roles.add(role)
         scope.by_agency.setdefault(agency_id, set()).add(role)
     user._chiso_scope = scope
     return scope
+
+
+def _memberships(user_id: int) -> list[tuple[int, str]]:
+    """``Membership.objects.filter(user=...).values_list("agency_id", "role")`` as plain SQL: every
+    signed-in request runs it, and building the ORM query costs several times running it."""
+    q = connection.ops.quote_name
+    meta = Membership._meta
+    col = {name: q(meta.get_field(name).column) for name in ("agency", "role", "user")}
+    with connection.cursor() as c:
+        c.execute(
+            f"SELECT {col['agency']}, {col['role']} FROM {q(meta.db_table)} WHERE {col['user']} = %s",
+            [user_id],
+        )
+        return c.fetchall()

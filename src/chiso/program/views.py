@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -838,10 +839,33 @@ def _department_only(request):
     return None
 
 
-def _history(obj):
-    return AuditEntry.objects.filter(target_type=obj._meta.label_lower, target_id=str(obj.pk)).order_by(
+def _shown(value) -> str:
+    """An audited value as the reader writes it (31/12/2020, 0,75, —)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return format_number(value, lang=(get_language() or "vi")[:2])
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return format_date(dt.date.fromisoformat(value))
+    return str(value)
+
+
+def _history(obj, form) -> list[dict]:
+    """The audited changes of ``obj``, newest first: who, when, field: old -> new, why."""
+    entries = AuditEntry.objects.filter(target_type=obj._meta.label_lower, target_id=str(obj.pk)).order_by(
         "-time"
-    )[:50]
+    )
+    out = []
+    for e in entries[:50]:
+        before, after = e.before or {}, e.after or {}
+        changes = [
+            (form.fields[f].label if f in form.fields else f, _shown(before.get(f)), _shown(after.get(f)))
+            for f in after
+        ]
+        out.append({"time": e.time, "user": e.user_name, "changes": changes, "reason": e.reason})
+    return out
 
 
 def _edit_view(request, program, obj, *, form_class, fields, update, template_ctx):
@@ -860,7 +884,7 @@ def _edit_view(request, program, obj, *, form_class, fields, update, template_ct
             )
         return out
 
-    status = 200
+    status, conflict = 200, ""
     form = form_class(request.POST or None, program=program, initial=initial(obj))
     if request.method == "POST":
         if form.is_valid():
@@ -876,7 +900,7 @@ def _edit_view(request, program, obj, *, form_class, fields, update, template_ct
             except services.Conflict as e:
                 obj.refresh_from_db()
                 form = form_class(program=program, initial=initial(obj))
-                form.add_error(None, str(e))
+                conflict = str(e)
                 status = 409
             else:
                 if changed:
@@ -889,7 +913,14 @@ def _edit_view(request, program, obj, *, form_class, fields, update, template_ct
     return render(
         request,
         "program/edit_target.html",
-        {"program": program, "form": form, "history": _history(obj), "obj": obj, **template_ctx},
+        {
+            "program": program,
+            "form": form,
+            "history": _history(obj, form),
+            "obj": obj,
+            "conflict": conflict,
+            **template_ctx,
+        },
         status=status,
     )
 

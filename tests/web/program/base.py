@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
+
 from chiso.orgs import audit
 from chiso.program import services
 from chiso.program.models import Kpi, Objective, Obligation, Program, Task
@@ -91,6 +93,12 @@ class ProgramTestCase(BaseTestCase):
             due_offset_days=15,
         )
         services.sync_occurrences(cls.program)
+
+    def setUp(self):
+        super().setUp()
+        # The page cache (chiso.program.cache) lives in the process: a test's rolled-back data must
+        # not serve the next test (in production nothing is rolled back under a cached stamp).
+        cache.clear()
 
     def open_a(self, year=2017, quarter=3):
         return services.open_report(self.task1, self.a, year, quarter, audit.Actor(user=self.alice))

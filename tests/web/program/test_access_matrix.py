@@ -15,6 +15,7 @@ OK, RO, NF, LOGIN = 200, 403, 404, 302
 
 class ProgramAccessMatrixTestCase(ProgramTestCase):
     def setUp(self):
+        super().setUp()
         self.report = self.open_a()
         self.ev = ProgressEvidence(
             report=self.report, original_name="a.pdf", content_type="application/pdf", size=9, sha256="x"

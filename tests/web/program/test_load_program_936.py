@@ -3,17 +3,30 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import TestCase
 
 from chiso.program.management.commands.load_program_936 import Command
-from chiso.program.models import Duty, Kpi, Occurrence, Program, ProgressReport, Recommendation, Task
+from chiso.program.models import (
+    Duty,
+    Kpi,
+    Objective,
+    Occurrence,
+    Program,
+    ProgressReport,
+    Recommendation,
+    Task,
+)
 
 
 class LoadProgram936TestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         call_command("load_reference_case", "--demo", verbosity=0)
+
+    def setUp(self):
+        cache.clear()  # the program's page cache (see tests/web/program/base.py)
 
     def test_it_loads_the_decision_as_data(self):
         out = Command().handle(demo=False)
@@ -75,6 +88,34 @@ class LoadProgram936TestCase(TestCase):
                 for m in (Program, Task, Kpi, Duty, Occurrence, ProgressReport, Recommendation)
             ],
         )
+
+    def test_loading_again_keeps_the_departments_targets(self):
+        from chiso.orgs import audit
+        from chiso.program import services
+
+        Command().handle(demo=False)
+        kpi = Kpi.objects.get(task__number=8, order=1)  # level 3 online services: no target in QĐ 936
+        self.assertIsNone(kpi.target)
+        services.update_kpi(
+            kpi.pk,
+            audit.Actor(),
+            changes={"target": 30.0, "unit": "%"},
+            expected_version=kpi.version,
+            reason="Sở đặt chỉ tiêu",
+        )
+        objective = Objective.objects.get(kind="specific")
+        services.update_objective(
+            objective.pk,
+            audit.Actor(),
+            changes={"target_rank": 15},
+            expected_version=objective.version,
+            reason="Sở nâng mục tiêu",
+        )
+        Command().handle(demo=False)
+        kpi.refresh_from_db()
+        objective.refresh_from_db()
+        self.assertEqual((kpi.target, kpi.unit), (30.0, "%"))
+        self.assertEqual(objective.target_rank, 15)
 
     def test_the_board_shows_the_demo_label(self):
         from django.contrib.auth.models import User

@@ -39,6 +39,7 @@ def _routes(resolver=None, prefix=""):
 
 class PublicPageTestCase(ProgramTestCase):
     def setUp(self):
+        super().setUp()
         actor = audit.Actor(user=self.alice)
         # an approved report on task 1 (public) ...
         self.approved_a(percent=55, reported=3.0)

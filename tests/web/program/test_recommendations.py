@@ -52,6 +52,7 @@ class RecommendationNewTestCase(ProgramTestCase):
 
 class RecommendationActTestCase(ProgramTestCase):
     def setUp(self):
+        super().setUp()
         self.rec = services.submit_recommendation(
             audit.Actor(user=self.alice),
             program=self.program,
@@ -118,6 +119,7 @@ class RecommendationActTestCase(ProgramTestCase):
 
 class RecommendationListTestCase(ProgramTestCase):
     def setUp(self):
+        super().setUp()
         actor = audit.Actor(user=self.alice)
         self.r1 = services.submit_recommendation(
             actor, program=self.program, agency=self.a, title="Một", body="x"

@@ -9,3 +9,15 @@ class AssessmentConfig(AppConfig):
     label = "assessment"
     verbose_name = _("Xếp hạng nội bộ")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from chiso.program.public_views import Section, register_section
+
+        from . import public
+
+        register_section(
+            Section(
+                "internal_rankings", "assessment/_public.html", context=public.context, stamp=public.stamp
+            ),
+            before="programs",
+        )

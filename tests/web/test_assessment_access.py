@@ -4,7 +4,6 @@ member sees the units of the seat; the department everything; the leadership rea
 
 from __future__ import annotations
 
-
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 

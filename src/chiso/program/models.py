@@ -376,6 +376,27 @@ class Occurrence(Versioned):
     def __str__(self) -> str:
         return f"{self.obligation} · {self.label}"
 
+    @property
+    def display_label(self) -> str:
+        """The period's name in the reader's language ("2017-07", "2017-Q3", "2017", "pub-2018");
+        ``label`` keeps the Vietnamese name written when the occurrence was generated."""
+        import re
+
+        from django.utils.translation import gettext
+
+        m = re.fullmatch(r"(\d{4})-(\d{2})", self.period)
+        if m:
+            return gettext("Tháng {m}/{y}").format(m=int(m.group(2)), y=m.group(1))
+        m = re.fullmatch(r"(\d{4})-Q([1-4])", self.period)
+        if m:
+            return period_label(int(m.group(1)), int(m.group(2)))
+        if re.fullmatch(r"\d{4}", self.period):
+            return period_label(int(self.period), None)
+        m = re.fullmatch(r"pub-(\d{4})", self.period)
+        if m:
+            return gettext("Sau công bố kết quả năm {y}").format(y=m.group(1))
+        return self.label
+
 
 # --- quarterly progress --------------------------------------------------------------------------
 

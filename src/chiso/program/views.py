@@ -197,7 +197,7 @@ def duties(request, pk):
     )
     try:
         fw = frameworks.get_framework(program.framework_id)
-        names = {c: fw.node(c).label("vi") for c in fw.codes}
+        names = {c: fw.node(c).label((get_language() or "vi")[:2]) for c in fw.codes}
     except Exception:  # a program may name a framework chiso does not ship
         names = {}
     by_agency: dict[int, dict] = {}
@@ -752,7 +752,9 @@ def recommendation_new(request):
         raise Http404
     try:
         fw = frameworks.get_framework(program.framework_id)
-        components = [(c, fw.node(c).label("vi")) for c in fw.codes if fw.depth(c) <= 2]
+        components = [
+            (c, fw.node(c).label((get_language() or "vi")[:2])) for c in fw.codes if fw.depth(c) <= 2
+        ]
     except Exception:  # an unknown framework: no component list
         components = []
     tasks = list(program.tasks.all())

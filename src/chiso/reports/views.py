@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,7 +39,7 @@ def _framework_choices():
     out = []
     for fw_id in IndexRun.objects.order_by().values_list("framework_id", flat=True).distinct():
         try:
-            out.append((fw_id, frameworks.get_framework(fw_id).label("vi")))
+            out.append((fw_id, frameworks.get_framework(fw_id).label((get_language() or "vi")[:2])))
         except Exception:  # an unknown framework id in old runs: leave it out of the list
             continue
     return sorted(out)

@@ -169,9 +169,9 @@ class ChangesShowAtOnceTestCase(ProgramTestCase):
         vi = self.board()
         self.client.cookies["chiso_language"] = "en"
         en = self.board()
-        self.assertIn("Mục tiêu chung", vi)
-        self.assertNotIn("Mục tiêu chung", en)
-        self.assertIn("General objectives", en)
+        self.assertIn("Mục tiêu chung (§1)", vi)
+        self.assertNotIn("Mục tiêu chung (§1)", en)
+        self.assertIn("General objective (§1)", en)
 
     def test_a_recorded_occurrence_on_the_overdue_board(self):
         url = f"/chuong-trinh/{self.program.pk}/qua-han/?ngay=01/02/2018"

@@ -495,3 +495,20 @@ class FrameworkTests(AssessmentCase):
         self.assertEqual(rnd.participants.count(), 3)
         self.assertEqual(Entry.objects.filter(participant__round=rnd).count(), 3 * 5)
         self.assertEqual(rnd.framework_sha256, self.fw.sha256)
+
+
+class EnglishTests(AssessmentCase):
+    def test_pages_and_errors_in_english(self):
+        self.client.cookies["chiso_language"] = "en"
+        self.login(self.alice)
+        r = self.client.post(
+            f"/xep-hang-noi-bo/phieu/{self.pa.pk}/luu/", {"v_meetings": "ba", "v_online": "120"}
+        )
+        self.assertContains(r, "The value is not a number.", status_code=400)
+        self.assertContains(r, "A percentage must be between 0 and 100.", status_code=400)
+        self.assertContains(r, "Save and score", status_code=400)
+        self.login(self.admin)
+        r = self.client.get(f"/xep-hang-noi-bo/dot/{self.round.pk}/")
+        self.assertContains(r, "Appraisal board")
+        self.assertContains(r, "Close the self-assessment, start the appraisal")
+        self.assertNotContains(r, "Bảng thẩm định")

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chiso.engine.errors import FrameworkError, InputError
 from chiso.engine.points import PointsFramework, copy_framework
@@ -64,61 +65,68 @@ _PFW_CACHE: OrderedDict[str, PointsFramework] = OrderedDict()
 
 # English engine problems -> Vietnamese (the engine lists problems as English sentences).
 _PROBLEMS_VI = [
-    (r"indicator '([^']+)': needs max_points > 0", "Chỉ số “{0}”: cần điểm tối đa (max_points) lớn hơn 0."),
+    (
+        r"indicator '([^']+)': needs max_points > 0",
+        gettext_noop("Chỉ số “{0}”: cần điểm tối đa (max_points) lớn hơn 0."),
+    ),
     (
         r"indicator '([^']+)': scoring rule '([^']*)' cannot score a unit on its own.*",
-        "Chỉ số “{0}”: quy tắc chấm điểm “{1}” không dùng được; dùng threshold, ratio_capped, yes_no, partial hoặc given.",
+        gettext_noop(
+            "Chỉ số “{0}”: quy tắc chấm điểm “{1}” không dùng được; dùng threshold, ratio_capped, yes_no, partial hoặc given."
+        ),
     ),
     (
         r"indicator '([^']+)': value kind must be one of .*, got '([^']*)'",
-        "Chỉ số “{0}”: loại giá trị “{1}” không hợp lệ (count, number, percent, ratio, yes_no, level).",
+        gettext_noop(
+            "Chỉ số “{0}”: loại giá trị “{1}” không hợp lệ (count, number, percent, ratio, yes_no, level)."
+        ),
     ),
     (
         r"indicator '([^']+)': a ratio value needs inputs a and b.*",
-        "Chỉ số “{0}”: tỷ lệ cần hai đầu vào a và b.",
+        gettext_noop("Chỉ số “{0}”: tỷ lệ cần hai đầu vào a và b."),
     ),
     (
         r"indicator '([^']+)': partial credit needs a value of kind 'level'.*",
-        "Chỉ số “{0}”: chấm điểm từng phần cần giá trị loại “level”.",
+        gettext_noop("Chỉ số “{0}”: chấm điểm từng phần cần giá trị loại “level”."),
     ),
     (
         r"indicator '([^']+)': levels (.*) are scored but not named",
-        "Chỉ số “{0}”: các mức {1} có điểm nhưng chưa có tên.",
+        gettext_noop("Chỉ số “{0}”: các mức {1} có điểm nhưng chưa có tên."),
     ),
     (
         r"indicator '([^']+)': a yes/no rule needs a value of kind 'yes_no'.*",
-        "Chỉ số “{0}”: quy tắc có/không cần giá trị loại “yes_no”.",
+        gettext_noop("Chỉ số “{0}”: quy tắc có/không cần giá trị loại “yes_no”."),
     ),
     (
         r"indicator '([^']+)': threshold points (\S+) differ from max_points (\S+)",
-        "Chỉ số “{0}”: điểm của bảng bậc ({1}) khác điểm tối đa ({2}).",
+        gettext_noop("Chỉ số “{0}”: điểm của bảng bậc ({1}) khác điểm tối đa ({2})."),
     ),
     (
         r"indicator '([^']+)': unknown tier\(s\) ([^;]+);.*",
-        "Chỉ số “{0}”: khối không có trong bộ chỉ số: {1}.",
+        gettext_noop("Chỉ số “{0}”: khối không có trong bộ chỉ số: {1}."),
     ),
     (
         r"indicator '([^']+)': evidence_required must be true or false.*",
-        "Chỉ số “{0}”: evidence_required phải là true hoặc false.",
+        gettext_noop("Chỉ số “{0}”: evidence_required phải là true hoặc false."),
     ),
     (
         r"bands must be listed highest first with distinct minima, got (.*)",
-        "Các mức xếp loại phải xếp từ cao xuống thấp, ngưỡng không trùng nhau (đang có {0}).",
+        gettext_noop("Các mức xếp loại phải xếp từ cao xuống thấp, ngưỡng không trùng nhau (đang có {0})."),
     ),
-    (r"the lowest band must start at 0.*", "Mức xếp loại thấp nhất phải bắt đầu từ 0."),
+    (r"the lowest band must start at 0.*", gettext_noop("Mức xếp loại thấp nhất phải bắt đầu từ 0.")),
     (
         r"bands: every band needs a code and a min in \[0, 1\].*",
-        "Mỗi mức xếp loại cần mã (code) và ngưỡng min trong [0, 1].",
+        gettext_noop("Mỗi mức xếp loại cần mã (code) và ngưỡng min trong [0, 1]."),
     ),
     (
         r"band '([^']+)': light must be one of.*",
-        "Mức xếp loại “{0}”: màu đèn phải là green, amber, red hoặc grey.",
+        gettext_noop("Mức xếp loại “{0}”: màu đèn phải là green, amber, red hoặc grey."),
     ),
-    (r"kind must be 'internal'.*", "Bộ chỉ số nội bộ phải có “kind: internal”."),
-    (r"tiers: .*", "Danh sách khối (tiers) không hợp lệ: mỗi khối cần một mã riêng."),
+    (r"kind must be 'internal'.*", gettext_noop("Bộ chỉ số nội bộ phải có “kind: internal”.")),
+    (r"tiers: .*", gettext_noop("Danh sách khối (tiers) không hợp lệ: mỗi khối cần một mã riêng.")),
     (
         r"status must be one of .*, got '([^']*)'",
-        "Trạng thái (status) “{0}” không hợp lệ: dùng official, provisional hoặc template.",
+        gettext_noop("Trạng thái (status) “{0}” không hợp lệ: dùng official, provisional hoặc template."),
     ),
 ]
 
@@ -131,7 +139,7 @@ def problems_vi(err: FrameworkError) -> list[str]:
         for pattern, vi in _PROBLEMS_VI:
             m = re.fullmatch(pattern, p)
             if m:
-                out.append(vi.format(*m.groups()))
+                out.append(_(vi).format(*m.groups()))
                 break
         else:
             out.append(_("Bộ chỉ số không hợp lệ: {detail}").format(detail=p))
@@ -520,16 +528,16 @@ def _bump(rnd: Round) -> None:
 # --- self-assessment ------------------------------------------------------------------------------------------
 
 INPUT_ERRORS = {
-    "not_a_number": "Giá trị không phải là số.",
-    "negative": "Giá trị không được âm.",
-    "not_integer": "Số đếm phải là số nguyên.",
-    "percent_range": "Tỷ lệ phần trăm phải từ 0 đến 100.",
-    "out_of_range": "Giá trị nằm ngoài khoảng cho phép.",
-    "ratio_inputs": "Cần nhập cả tử số (a) và mẫu số (b).",
-    "ratio_zero_base": "Mẫu số (b) phải lớn hơn 0.",
-    "ratio_exceeds": "Tử số (a) không được lớn hơn mẫu số (b).",
-    "not_yes_no": "Chọn Có hoặc Không.",
-    "unknown_level": "Mức không có trong danh sách.",
+    "not_a_number": gettext_noop("Giá trị không phải là số."),
+    "negative": gettext_noop("Giá trị không được âm."),
+    "not_integer": gettext_noop("Số đếm phải là số nguyên."),
+    "percent_range": gettext_noop("Tỷ lệ phần trăm phải từ 0 đến 100."),
+    "out_of_range": gettext_noop("Giá trị nằm ngoài khoảng cho phép."),
+    "ratio_inputs": gettext_noop("Cần nhập cả tử số (a) và mẫu số (b)."),
+    "ratio_zero_base": gettext_noop("Mẫu số (b) phải lớn hơn 0."),
+    "ratio_exceeds": gettext_noop("Tử số (a) không được lớn hơn mẫu số (b)."),
+    "not_yes_no": gettext_noop("Chọn Có hoặc Không."),
+    "unknown_level": gettext_noop("Mức không có trong danh sách."),
 }
 
 

@@ -3,7 +3,8 @@
 Builds 1 province, 30 agencies, 6 years × 4 quarters of rounds, 100 indicators, and the complete
 audit history (every value written three times, every form submitted and approved); then serves
 it with gunicorn and measures the results dashboard and an agency's form page with 20 client
-threads (http.client, keep-alive). Finally times an Excel upload of 10 000 values through the
+threads (http.client, keep-alive), then the form page right after each save of one of its values
+(one client; the page's cached body is stale then, so it is rendered afresh). Finally times an Excel upload of 10 000 values through the
 import views (preview, then confirm: all or nothing). Prints its figures; asserts nothing.
 
 Server: gunicorn with --workers sync workers (default 2 × CPU + 1) and persistent database
@@ -26,6 +27,7 @@ import datetime as dt
 import http.client
 import io
 import os
+import re
 import shutil
 import signal
 import socket
@@ -129,7 +131,7 @@ def build() -> dict:
                                      opens_on=today - dt.timedelta(days=5), due_on=today + dt.timedelta(days=5),
                                      locks_on=today + dt.timedelta(days=10))
     big_sub = Submission.objects.create(round=big_round, agency=big)
-    return {"form": form.pk, "big": big_sub.pk, "rounds": n_rounds, "values": Value.objects.count(),
+    return {"form": form.pk, "form_code": codes[1], "big": big_sub.pk, "rounds": n_rounds, "values": Value.objects.count(),
             "audit": AuditEntry.objects.count(), "seconds": built, "officer": officer, "admin": admin}
 
 
@@ -176,6 +178,40 @@ def measure(port: int, path: str, cookie: str, n: int, clients: int) -> list[flo
         t.start()
     for t in threads:
         t.join()
+    return times
+
+
+def measure_after_save(port: int, form: int, code: str, cookie: str, n: int) -> list[float]:
+    """The form page right after one of its values was saved, as an officer who saves and reloads
+    sees it: its cached body is stale then (the stamp moved), so every load renders it afresh.
+    One client: n × (save a value through the page's htmx endpoint, then time the page)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    path = f"/bieu-mau/{form}/"
+    conn.request("GET", path, headers={"Cookie": cookie})
+    r = conn.getresponse()
+    r.read()
+    m = re.search(r"csrftoken=([^;]+)", r.getheader("Set-Cookie") or "")
+    if m is None:
+        raise SystemExit("no CSRF cookie on the form page")
+    cookies = f"{cookie}; csrftoken={m.group(1)}"
+    times = []
+    for i in range(n):
+        body = f"value={i % 100}".encode()
+        conn.request("POST", f"{path}chi-so/{code}/", body=body, headers={
+            "Cookie": cookies, "X-CSRFToken": m.group(1), "HX-Request": "true", "Referer": f"http://127.0.0.1:{port}/",
+            "Content-Type": "application/x-www-form-urlencoded"})
+        r = conn.getresponse()
+        r.read()
+        if r.status != 200 or r.getheader("X-Chiso-Status") != "200":
+            raise SystemExit(f"save: HTTP {r.status} {r.getheader('X-Chiso-Status')}")
+        t = time.perf_counter()
+        conn.request("GET", path, headers={"Cookie": cookies, "Accept-Language": "vi"})
+        r = conn.getresponse()
+        r.read()
+        times.append(time.perf_counter() - t)
+        if r.status != 200:
+            raise SystemExit(f"{path}: HTTP {r.status}")
+    conn.close()
     return times
 
 
@@ -242,7 +278,6 @@ def upload_10000(big_pk: int, officer) -> None:
     t0 = time.perf_counter()
     r = c.post(f"/bieu-mau/{big_pk}/nhap-excel/", {"file": SimpleUploadedFile("b.xlsx", data)})
     t1 = time.perf_counter()
-    import re
 
     m = re.search(rb'name="token" value="([^"]+)"', r.content)
     if m is None:
@@ -299,6 +334,8 @@ def main() -> int:
                 print(f"  {'':<28} CPU per request: server {server_cpu * 1000:.1f} ms + clients "
                       f"{client_cpu * 1000:.1f} ms; on {os.cpu_count()} idle cores {args.clients} clients wait "
                       f"about {args.clients * cpu / (os.cpu_count() or 1) * 1000:.0f} ms")
+        report("form after a save (1 client)",
+               measure_after_save(port, info["form"], info["form_code"], cookie_officer, 50))
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=20)

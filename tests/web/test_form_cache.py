@@ -62,6 +62,16 @@ class FormCacheTestCase(BaseTestCase):
         strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
         self.assertEqual(strip.sub("", body(first)), strip.sub("", body(second)))
 
+    def test_a_very_large_body_is_not_cached(self):
+        from chiso.collection import views
+
+        old, views.FORM_CACHE_MAX_CHARS = views.FORM_CACHE_MAX_CHARS, 1000
+        try:
+            self.get(self.alice)
+            self.assertIn("sections", self.get().context)  # rendered again
+        finally:
+            views.FORM_CACHE_MAX_CHARS = old
+
     # --- every change shows at once -------------------------------------------------------------
 
     def test_a_saved_value_shows_immediately(self):

@@ -168,6 +168,9 @@ def _row_context(sub, node, value, *, can_edit, prev=(), error=None, saved=False
 # one per-reader part, is put in per request. The TTL bounds what a write outside the
 # application (a SQL shell) could leave stale.
 FORM_CACHE_SECONDS = 300
+# A body larger than this is not cached (a form of about a thousand rows): the per-process cache
+# would hold a few copies of it and gain little over rendering it.
+FORM_CACHE_MAX_CHARS = 2_000_000
 
 
 def _form_cache_key(sub: Submission, fw, rights: dict, lang: str) -> str:
@@ -223,7 +226,8 @@ def submission(request, pk):
     ctx = {"sub": sub, "is_demo": sub.round.is_demo}
     if parts is None:
         parts, body_ctx = _form_body(sub, fw, rights, lang)
-        cache.set(key, parts, FORM_CACHE_SECONDS)
+        if sum(map(len, parts)) <= FORM_CACHE_MAX_CHARS:
+            cache.set(key, parts, FORM_CACHE_SECONDS)
         ctx["sections"] = body_ctx["sections"]  # for tests reading the rows (only when freshly rendered)
     ctx["body"] = mark_safe(get_token(request).join(parts))  # escaped by the template engine
     return render(request, "collection/submission.html", ctx)

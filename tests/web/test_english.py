@@ -22,9 +22,10 @@ from chiso.collection.models import Round, ValidationRule, Value
 from chiso.lib import frameworks
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, Unit
-from chiso.results.models import Target
+from chiso.results.models import IndexRun, PublishedTable, PublishedValue, Target
 
 from .base import TEST_FW, BaseTestCase
+from .results.base import DTI, ResultsTestCase
 
 # Vietnamese letters that English never uses (lower and upper case, with and without tones).
 VIETNAMESE = re.compile(
@@ -232,6 +233,41 @@ class EnglishPagesTestCase(BaseTestCase):
 
     def test_results_pages(self):
         self.check(self.admin, "/ket-qua/", "/ket-qua/bang/", "/ket-qua/nhap/", "/ket-qua/muc-tieu/test-fw/")
+        self.check(self.admin, "/ket-qua/muc-tieu/test-fw/hang/", "/ket-qua/muc-tieu/test-fw/moc/")
         self.client.logout()
         self.client.cookies["chiso_language"] = "en"
         self.assert_english(self.client.get("/ket-qua/"), "/ket-qua/ (public)")
+
+
+class EnglishResultsPagesTestCase(ResultsTestCase):
+    """The results pages with a published table and a run computed from it (tests/web/results)."""
+
+    maxDiff = None
+    extra_data: tuple[str, ...] = EnglishPagesTestCase.extra_data
+    own_part = staticmethod(EnglishPagesTestCase.own_part)
+    assert_english = EnglishPagesTestCase.assert_english
+    check = EnglishPagesTestCase.check
+
+    def setUp(self):
+        super().setUp()
+        self.client.cookies["chiso_language"] = "en"
+
+    def data_strings(self) -> list[str]:
+        out = set(EnglishPagesTestCase.data_strings(self))
+        fw = frameworks.get_framework(DTI)
+        out.update(n.label("en") for n in fw.nodes)  # a node without an English name shows its own
+        out.update(PublishedValue.objects.values_list("unit_name", flat=True))
+        out.update(PublishedTable.objects.values_list("title", flat=True))
+        for run in IndexRun.objects.all():  # stored as computed (title, unit, note)
+            out.update(s for s in (run.title, run.unit_name, *run.note.splitlines()) if s)
+        return sorted((s for s in out if s), key=len, reverse=True)
+
+    def test_dashboard_run_and_table_pages(self):
+        self.check(
+            self.admin,
+            "/ket-qua/",
+            f"/ket-qua/lan-tinh/{self.dti_run.pk}/",
+            f"/ket-qua/bang/{self.table.pk}/",
+            f"/ket-qua/muc-tieu/{DTI}/",
+        )
+        self.check(self.leader, "/ket-qua/", f"/ket-qua/lan-tinh/{self.dti_run.pk}/")

@@ -326,7 +326,11 @@ def main() -> int:
               f"{args.clients} concurrent clients; {args.requests} requests per page")
         for name, path, cookie in pages:
             measure(port, path, cookie, args.clients * 2, args.clients)  # warm-up
-            report(name + " (1 client)", measure(port, path, cookie, 50, 1))
+            times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, cookie, 100, 1)
+            report(name + " (1 client)", times)
+            if server_cpu is not None:
+                print(f"  {'':<28} CPU per request, 1 client: server {server_cpu * 1000:.1f} ms + client "
+                      f"{client_cpu * 1000:.1f} ms (the figure least moved by other work on the machine)")
             times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, cookie, args.requests, args.clients)
             report(name, times)
             if server_cpu is not None:

@@ -123,11 +123,14 @@ def _audience(scope) -> str:
 
 @login_required
 def program_board(request, pk):
-    program = _get_program_for_user(request, pk)
     as_of = _as_of(request)
     audience = _audience(get_scope(request.user))
 
     def build():
+        # A miss reads the program with the reader's access check (404 is raised, never cached).
+        # A hit needs no program query: every signed-in user reads every program
+        # (ProgramQuerySet.visible_to), and a deleted or changed program changes the data stamp.
+        program = _get_program_for_user(request, pk)
         b = services.board(program, as_of)
         html = render_to_string(
             "program/_board_body.html",
@@ -138,17 +141,17 @@ def program_board(request, pk):
                 "can_edit": audience == "dept",
             },
         )
-        return {"html": html, "is_demo": b.is_demo}
+        return {"html": html, "is_demo": b.is_demo, "title": program.decision_number}
 
     # Rendered once per (data stamp, program, date, language, audience): see program/cache.py.
-    body = cache.fragment("board", (program.pk, as_of.isoformat(), audience), build)
+    body = cache.fragment("board", (pk, as_of.isoformat(), audience), build)
     return render(
         request,
         "program/board.html",
         {
-            "program": program,
-            "body": mark_safe(body["html"]),
-            "is_demo": body["is_demo"],  # noqa: S308 (our own render)
+            "title": body["title"],
+            "body": mark_safe(body["html"]),  # noqa: S308 (our own render)
+            "is_demo": body["is_demo"],
         },
     )
 
@@ -337,7 +340,6 @@ def occurrence_record(request, pk):
 
 @login_required
 def overdue(request, pk):
-    program = _get_program_for_user(request, pk)
     scope = get_scope(request.user)
     as_of = _as_of(request)
     # An agency sees only its own rows: its fragment is keyed on its agencies, never shared with
@@ -346,6 +348,7 @@ def overdue(request, pk):
     audience = "all" if agency_ids is None else "agencies:" + ",".join(str(i) for i in sorted(agency_ids))
 
     def build():
+        program = _get_program_for_user(request, pk)  # as program_board: checked on a miss
         od = services.overdue(program, as_of, agency_ids=agency_ids)
         by_agency: dict[str, int] = {}
         for m in od.reports:
@@ -360,21 +363,25 @@ def overdue(request, pk):
                 "reports_shown": od.reports[:200],
             },
         )
+        nav = render_to_string("program/_nav.html", {"program": program})
         return {
             "html": html,
-            "is_demo": False,
+            "nav": nav,
+            "number": program.decision_number,
             "summary": (len(od.tasks), len(od.reports), len(od.occurrences)),
         }
 
-    body = cache.fragment("overdue", (program.pk, as_of.isoformat(), audience), build)
+    body = cache.fragment("overdue", (pk, as_of.isoformat(), audience), build)
     n_tasks, n_reports, n_occ = body["summary"]
     return render(
         request,
         "program/overdue.html",
         {
-            "program": program,
+            "pk": pk,
+            "number": body["number"],
             "as_of": as_of,
             "can_remind": scope.is_department,
+            "nav": mark_safe(body["nav"]),  # noqa: S308 (our own render)
             "body": mark_safe(body["html"]),  # noqa: S308 (our own render)
             "n_tasks": n_tasks,
             "n_reports": n_reports,

@@ -272,3 +272,15 @@ class NeverSharedTestCase(PublicPageTestCase):
         # anonymous pages under /chuong-trinh/ still need a login, cache or not
         self.assertEqual(anon.get(f"/chuong-trinh/{self.program.pk}/").status_code, 302)
         self.assertEqual(anon.get(f"/chuong-trinh/{self.program.pk}/qua-han/").status_code, 302)
+
+
+class MissingProgramTestCase(ProgramTestCase):
+    def test_an_unknown_or_deleted_program_is_404_cache_or_not(self):
+        self.login(self.officer)
+        self.assertEqual(self.client.get(f"/chuong-trinh/{self.program.pk}/").status_code, 200)
+        self.assertEqual(self.client.get(f"/chuong-trinh/{self.program.pk}/qua-han/").status_code, 200)
+        self.assertEqual(self.client.get("/chuong-trinh/99999/").status_code, 404)
+        self.assertEqual(self.client.get("/chuong-trinh/99999/qua-han/").status_code, 404)
+        self.program.delete()
+        self.assertEqual(self.client.get(f"/chuong-trinh/{self.program.pk}/").status_code, 404)
+        self.assertEqual(self.client.get(f"/chuong-trinh/{self.program.pk}/qua-han/").status_code, 404)

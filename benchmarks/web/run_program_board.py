@@ -186,7 +186,11 @@ def main() -> int:
         )
         for name, path, c in pages:
             measure(port, path, c, args.clients * 2, args.clients)  # warm-up
-            report(name + " (1 client)", measure(port, path, c, 50, 1))
+            times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, c, 50, 1)
+            report(name + " (1 client)", times)
+            if server_cpu is not None:
+                print(f"  {'':<28} CPU per request (1 client): server {server_cpu * 1000:.1f} ms + clients "
+                      f"{client_cpu * 1000:.1f} ms")
             times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, c, args.requests, args.clients)
             report(name, times)
             if server_cpu is not None:

@@ -1226,12 +1226,16 @@ class ResultRow:
         return int(self.prev_rank - self.p.rank)
 
 
-def results(rnd: Round, participants=None, lang: str = "vi") -> list[ResultRow]:
-    """League table rows: ranked units by rank, then the excluded ones (with their reason)."""
+def results(
+    rnd: Round, participants=None, lang: str = "vi", *, prev: Round | None | bool = False
+) -> list[ResultRow]:
+    """League table rows: ranked units by rank, then the excluded ones (with their reason). ``prev``:
+    the round to compare with (default: the previous round of the same tier)."""
     pfw = round_pfw(rnd)
     bands = {b.code: b for b in pfw.bands}
     parts = list(participants if participants is not None else rnd.participants.select_related("agency"))
-    prev = previous_round(rnd)
+    if prev is False:
+        prev = previous_round(rnd)
     prev_by_agency = {}
     if prev is not None:
         prev_by_agency = {

@@ -12,9 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -48,7 +50,7 @@ def _refused(request, e: services.Refused, fallback):
 
 
 def _round_for(request, pk) -> Round:
-    return get_object_or_404(Round.objects.visible_to(request.user), pk=pk)
+    return get_object_or_404(Round.objects.visible_to(request.user).select_related("framework"), pk=pk)
 
 
 def _participant_for(request, pk) -> Participant:
@@ -251,58 +253,78 @@ def round_new(request):
     return render(request, "assessment/round_new.html", {"form": form})
 
 
-def _board_body(request, rnd: Round, acc) -> str:
-    """The appraisal board's table, cached on the round's version stamp and what the user may see."""
-    lang = get_language() or "vi"
+def _who(rnd: Round, acc) -> tuple[str, frozenset[int] | None]:
+    """What the user may see of a round's units: ``("all", None)``, ``("seat", ids)`` or ``("own", ids)``."""
     seat = acc.seat(rnd.pk)
-    if acc.reads_all:
-        who = "all"
-    elif seat is not None:
-        who = "seat:" + ",".join(map(str, sorted(seat.agency_ids or []))) if seat.agency_ids else "all"
-    else:
-        who = "own:" + ",".join(map(str, sorted(acc.agency_ids)))
-    key = f"assessment:board:{rnd.pk}:{rnd.version}:{lang}:{who}"
+    if acc.reads_all or (seat is not None and not seat.agency_ids):
+        return "all", None
+    if seat is not None:
+        return "seat", seat.agency_ids
+    return "own", frozenset(acc.agency_ids)
+
+
+def _board_body(rnd: Round, acc, lang: str) -> str:
+    """The appraisal board's table: one query (units with their cached totals) and a cache keyed on the
+    round's version stamp and what the user may see."""
+    who, ids = _who(rnd, acc)
+    key = f"assessment:board:{rnd.pk}:{rnd.version}:{lang}:{who}:{','.join(map(str, sorted(ids or ())))}"
     body = cache.get(key)
     if body is None:
         parts = rnd.participants.select_related("agency")
-        if who.startswith("own:"):
-            parts = parts.filter(agency_id__in=acc.agency_ids)
-        elif who.startswith("seat:"):
-            parts = parts.filter(agency_id__in=seat.agency_ids)
+        if ids is not None:
+            parts = parts.filter(agency_id__in=ids)
         rows = services.results(rnd, parts, lang)
-        show_rank = not who.startswith("own:") or rnd.is_published
         body = render_to_string(
             "assessment/_board.html",
-            {"rnd": rnd, "rows": rows, "show_rank": show_rank, "LANGUAGE_CODE": lang},
+            {"rnd": rnd, "rows": rows, "LANGUAGE_CODE": lang, "show_rank": who != "own" or rnd.is_published},
         )
         cache.set(key, body, 600)
     return body
 
 
+CSRF_MARK = "__chiso_csrf__"
+
+
 @login_required
 def round_detail(request, pk):
+    """The round and its appraisal board. The page body is cached on the round's version, the
+    language and what the user may see and do; the CSRF token is put in per request."""
     rnd = _round_for(request, pk)
     acc = get_access(request.user)
+    lang = get_language() or "vi"
     actions = [
         a
         for a, (src, _d, _w) in services.TRANSITIONS.items()
         if src == rnd.status and services.may_transition(a, acc, rnd)
     ]
-    return render(
-        request,
-        "assessment/round.html",
-        {
-            "rnd": rnd,
-            "acc": acc,
-            "board": _board_body(request, rnd, acc),
-            "actions": actions,
-            "steps": S.choices,
-            "is_demo": rnd.is_demo,
-            "seat": acc.seat(rnd.pk),
-            "council": rnd.council.select_related("user") if acc.reads_all or acc.seat(rnd.pk) else [],
-            "revisions": rnd.revisions.select_related("entry__participant__agency") if rnd.is_frozen else [],
-        },
+    seat = acc.seat(rnd.pk)
+    who, ids = _who(rnd, acc)
+    key = (
+        f"assessment:round:{rnd.pk}:{rnd.version}:{lang}:{who}:{','.join(map(str, sorted(ids or ())))}:"
+        f"{','.join(actions)}:{int(acc.reads_all)}{int(acc.is_department)}{int(seat is not None)}"
+        f"{int(bool(seat and seat.is_chair))}"
     )
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(
+            "assessment/_round_body.html",
+            {
+                "rnd": rnd,
+                "acc": acc,
+                "board": _board_body(rnd, acc, lang),
+                "actions": actions,
+                "steps": S.choices,
+                "seat": seat,
+                "csrf_token": CSRF_MARK,
+                "LANGUAGE_CODE": lang,
+                "revisions": rnd.revisions.select_related("entry__participant__agency")
+                if rnd.is_frozen
+                else [],
+            },
+        )
+        cache.set(key, body, 600)
+    body = mark_safe(body.replace(CSRF_MARK, get_token(request)))  # noqa: S308 (our own render)
+    return render(request, "assessment/round.html", {"rnd": rnd, "body": body, "is_demo": rnd.is_demo})
 
 
 @login_required
@@ -484,24 +506,43 @@ def results(request, pk):
     acc = get_access(request.user)
     if not _sees_results(acc, rnd):
         raise Http404
-    parts = rnd.participants.select_related("agency")
-    seat = acc.seat(rnd.pk)
-    if not acc.reads_all and not rnd.is_published and seat and seat.agency_ids:
-        parts = parts.filter(agency_id__in=seat.agency_ids)
-    rows = services.results(rnd, parts, get_language() or "vi")
-    pfw = services.round_pfw(rnd)
+    lang = get_language() or "vi"
+    who, ids = _who(rnd, acc) if not rnd.is_published else ("all", None)
+    if who == "own":  # a unit before publication (not reached: _sees_results), kept for safety
+        raise Http404
+    prev = services.previous_round(rnd)
+    key = (
+        f"assessment:results:{rnd.pk}:{rnd.version}:{lang}:{who}:{','.join(map(str, sorted(ids or ())))}:"
+        f"{int(acc.reads_all)}:{prev.pk if prev else 0}.{prev.version if prev else 0}"
+    )
+    body = cache.get(key)
+    if body is None:
+        parts = rnd.participants.select_related("agency")
+        if ids is not None:
+            parts = parts.filter(agency_id__in=ids)
+        rows = services.results(rnd, parts, lang, prev=prev)
+        pfw = services.round_pfw(rnd)
+        body = render_to_string(
+            "assessment/_results_body.html",
+            {
+                "rnd": rnd,
+                "rows": rows,
+                "bands": pfw.bands,
+                "prev": prev,
+                "acc": acc,
+                "LANGUAGE_CODE": lang,
+                "revisions": list(rnd.revisions.select_related("entry__participant__agency")),
+                "rank_by": pfw.rank_by,
+            },
+        )
+        cache.set(key, body, 600)
     return render(
         request,
         "assessment/results.html",
         {
             "rnd": rnd,
-            "rows": rows,
-            "bands": pfw.bands,
-            "prev": services.previous_round(rnd),
-            "acc": acc,
-            "revisions": rnd.revisions.select_related("entry__participant__agency"),
+            "body": mark_safe(body),  # noqa: S308
             "is_demo": rnd.is_demo,
-            "rank_by": pfw.rank_by,
         },
     )
 

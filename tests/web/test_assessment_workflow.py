@@ -383,7 +383,9 @@ class CouncilToPublicationTests(AssessmentCase):
         self.assertEqual(rows["B"].delta_rank, -1)  # 1 -> 2
         self.assertIsNone(rows["C"].delta_ratio)  # not assessed the year before
         self.login(self.admin)
-        self.assertContains(self.client.get(f"/xep-hang-noi-bo/dot/{self.round.pk}/ket-qua/"), "▲2")
+        r = self.client.get(f"/xep-hang-noi-bo/dot/{self.round.pk}/ket-qua/")
+        self.assertContains(r, "▲2")
+        self.assertContains(r, '<span class="blight amber"></span>Khá')  # traffic light of the band
 
 
 class FrameworkTests(AssessmentCase):
@@ -512,3 +514,30 @@ class EnglishTests(AssessmentCase):
         self.assertContains(r, "Appraisal board")
         self.assertContains(r, "Close the self-assessment, start the appraisal")
         self.assertNotContains(r, "Bảng thẩm định")
+
+
+class FrameworkMessagesTests(AssessmentCase):
+    def test_engine_problems_in_vietnamese(self):
+        cases = {
+            FW_YAML.replace("code: chaired", "code: meetings"): "Mã “meetings” bị trùng.",
+            FW_YAML.replace(
+                "rule: threshold", "rule: thresh"
+            ): "Chỉ số “meetings”: không có quy tắc chấm điểm “thresh”",
+            FW_YAML.replace("method: points_sum", "method: pts", 1): "Nhóm “cds”: không có phương pháp “pts”",
+            FW_YAML.replace(
+                "[[4, 20], [3, 15], [2, 10], [1, 5]]", "[[4, 20], [3, 25]]"
+            ): "Chỉ số “meetings”: điểm của một bậc (25) nằm ngoài khoảng [0, 20].",
+            FW_YAML.replace("id: test-noibo\n", ""): "Thiếu khóa “id” ở cấp cao nhất.",
+            FW_YAML.replace("max_points: 20", "max_points: hai mươi", 1): "Bộ chỉ số không hợp lệ:",
+            FW_YAML.replace(
+                "light: amber", "light: blue"
+            ): "Mức xếp loại “kha”: màu đèn phải là green, amber, red hoặc grey.",
+            FW_YAML.replace(
+                "kind: internal", "kind: national"
+            ): "nhóm cha cộng điểm nên chỉ số cần điểm tối đa",
+        }
+        for text, expected in cases.items():
+            with self.assertRaises(services.Refused) as cm:
+                services.parse_yaml(text)
+            self.assertIn(expected, cm.exception.message)
+            self.assertTrue(cm.exception.message.startswith("Bộ chỉ số không hợp lệ:"), cm.exception.message)

@@ -65,6 +65,52 @@ _PFW_CACHE: OrderedDict[str, PointsFramework] = OrderedDict()
 
 # English engine problems -> Vietnamese (the engine lists problems as English sentences).
 _PROBLEMS_VI = [
+    (r"missing top-level key '([^']+)'", gettext_noop("Thiếu khóa “{0}” ở cấp cao nhất.")),
+    (r"node '([^']+)': duplicate code", gettext_noop("Mã “{0}” bị trùng.")),
+    (
+        r"node '([^']+)': unknown scoring rule '([^']*)'; expected one of (.*)",
+        gettext_noop("Chỉ số “{0}”: không có quy tắc chấm điểm “{1}” (dùng một trong: {2})."),
+    ),
+    (
+        r"node '([^']+)': method must be one of (.*), got '([^']*)'",
+        gettext_noop("Nhóm “{0}”: không có phương pháp “{2}” (dùng một trong: {1})."),
+    ),
+    (
+        r"node '([^']+)': threshold score (\S+) outside \[0, (\S+)\]",
+        gettext_noop("Chỉ số “{0}”: điểm của một bậc ({1}) nằm ngoài khoảng [0, {2}]."),
+    ),
+    (
+        r"node '([^']+)': threshold needs steps .*",
+        gettext_noop("Chỉ số “{0}”: bảng bậc cần dạng steps: [[ngưỡng, điểm], ...]."),
+    ),
+    (
+        r"node '([^']+)': (.+) must be a number, got (.*)",
+        gettext_noop("Chỉ số “{0}”: {1} phải là một số (đang là {2})."),
+    ),
+    (
+        r"node '([^']+)': (.+) must be >= 0, got (.*)",
+        gettext_noop("Chỉ số “{0}”: {1} không được âm (đang là {2})."),
+    ),
+    (
+        r"node '([^']+)': its parent adds points, so it needs max_points",
+        gettext_noop("Chỉ số “{0}”: nhóm cha cộng điểm nên chỉ số cần điểm tối đa (max_points)."),
+    ),
+    (
+        r"node '([^']+)': an indicator needs a scoring rule",
+        gettext_noop("Chỉ số “{0}”: cần quy tắc chấm điểm (scoring)."),
+    ),
+    (
+        r"node '([^']+)': aggregate node \(method '[^']*'\) has no children",
+        gettext_noop("Nhóm “{0}”: chưa có chỉ số con nào."),
+    ),
+    (
+        r"node '([^']+)': partial credit for level (.+) must be in \[0, 1\].*",
+        gettext_noop("Chỉ số “{0}”: mức {1} phải được từ 0 đến 1 phần điểm."),
+    ),
+    (
+        r"node '([^']+)': ratio_capped target must be > 0.*",
+        gettext_noop("Chỉ số “{0}”: mục tiêu (target) của ratio_capped phải lớn hơn 0."),
+    ),
     (
         r"indicator '([^']+)': needs max_points > 0",
         gettext_noop("Chỉ số “{0}”: cần điểm tối đa (max_points) lớn hơn 0."),
@@ -142,7 +188,7 @@ def problems_vi(err: FrameworkError) -> list[str]:
                 out.append(_(vi).format(*m.groups()))
                 break
         else:
-            out.append(_("Bộ chỉ số không hợp lệ: {detail}").format(detail=p))
+            out.append(_("Chi tiết: {detail}").format(detail=p))
     return out
 
 
@@ -161,11 +207,14 @@ def parse_yaml(text: str) -> tuple[dict, PointsFramework]:
         raise Refused(_("Nội dung YAML phải là một bảng khóa–giá trị (id, name, root, ...)."))
     try:
         pfw = PointsFramework.from_dict(data)
-    except FrameworkError as e:
+    except (FrameworkError, InputError) as e:
         msgs = problems_vi(e)
         raise Refused(
             _("Bộ chỉ số không hợp lệ:") + " " + " ".join(msgs), {"yaml_text": "\n".join(msgs)}
         ) from None
+    except (ValueError, TypeError, KeyError, AttributeError) as e:  # the engine should raise FrameworkError
+        msg = _("Bộ chỉ số không hợp lệ:") + " " + _("Chi tiết: {detail}").format(detail=e)
+        raise Refused(msg, {"yaml_text": msg}) from None
     return data, pfw
 
 

@@ -33,6 +33,7 @@ name: {vi: Bộ chỉ số nội bộ thử nghiệm, en: Test internal index}
 tiers:
   - {code: so, name: {vi: Sở}, unit_kind: department}
   - {code: huyen, name: {vi: Huyện}, unit_kind: district}
+  - {code: xa, name: {vi: Xã}, unit_kind: commune}
 bands:
   - {code: tot, name: {vi: Tốt, en: Good}, min: 0.8, light: green}
   - {code: kha, name: {vi: Khá, en: Fair}, min: 0.5, light: amber}

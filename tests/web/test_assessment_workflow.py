@@ -13,7 +13,7 @@ from django.utils import timezone
 from chiso.assessment import services
 from chiso.assessment.access import get_access
 from chiso.assessment.models import Entry, InternalFramework, Participant, Revision, Round
-from chiso.orgs.models import AuditEntry
+from chiso.orgs.models import Agency, AuditEntry, Unit
 
 from .test_assessment_base import FW_YAML, GOOD, AssessmentCase
 
@@ -541,3 +541,43 @@ class FrameworkMessagesTests(AssessmentCase):
                 services.parse_yaml(text)
             self.assertIn(expected, cm.exception.message)
             self.assertTrue(cm.exception.message.startswith("Bộ chỉ số không hợp lệ:"), cm.exception.message)
+
+
+class CommuneTierTests(AssessmentCase):
+    def test_communes_get_agencies_and_a_round(self):
+        prov = Unit.objects.get(ref_id="P99")
+        district = Unit.objects.create(
+            ref_id="D991", code="991", name="Huyện An", kind="district", parent=prov
+        )
+        for i, name in enumerate(["Xã Một", "Phường Hai", "Thị trấn Ba"]):
+            Unit.objects.create(
+                ref_id=f"C99{i}",
+                code=f"99{i}",
+                name=name,
+                kind="commune",
+                parent=district,
+                valid_to=dt.date(2025, 7, 1) if i == 2 else None,
+            )
+        self.login(self.admin)
+        r = self.client.post(
+            "/xep-hang-noi-bo/dot/moi/",
+            {
+                "framework": self.fw.pk,
+                "year": "2025",
+                "tier": "xa",
+                "title": "Xã 2025",
+                "opens_on": "01/01/2026",
+                "self_due_on": "31/01/2026",
+                "appraisal_due_on": "28/02/2026",
+                "answer_days": "5",
+            },
+        )
+        rnd = Round.objects.get(tier="xa")
+        self.assertRedirects(r, f"/xep-hang-noi-bo/dot/{rnd.pk}/")
+        names = sorted(rnd.participants.values_list("agency__name", flat=True))
+        # the commune that ended on 01/07/2025 was assessed for 2025 too (it existed during the year)
+        self.assertEqual(
+            names, ["Ủy ban nhân dân Phường Hai", "Ủy ban nhân dân Thị trấn Ba", "Ủy ban nhân dân Xã Một"]
+        )
+        self.assertEqual(services.ensure_commune_agencies("P99"), 0)  # idempotent
+        self.assertEqual(Agency.objects.filter(kind="commune").count(), 3)

@@ -377,30 +377,30 @@ def update_yaml(fw: InternalFramework, text: str, actor: audit.Actor) -> Interna
 # --- units of a tier ----------------------------------------------------------------------------------------
 
 
-def ensure_commune_agencies(province_ref: str = "P35") -> int:
-    """One agency ("UBND <xã>") per commune of the province, so communes can be assessed."""
-    n = 0
+def ensure_commune_agencies(province_ref: str | None = None) -> int:
+    """One agency ("UBND <xã>") per commune of the province (default: the home province), so that
+    communes can be assessed. Returns how many were created."""
+    if province_ref is None:
+        from chiso.results.services import home_province
+
+        province_ref = home_province()[0]
     communes = Unit.objects.filter(kind=Unit.Kind.COMMUNE, parent__parent__ref_id=province_ref)
     existing = set(Agency.objects.filter(kind="commune").values_list("code", flat=True))
-    new = []
-    for u in communes:
-        code = f"UBND_XA.{u.ref_id}"
-        if code in existing:
-            continue
-        new.append(
-            Agency(
-                code=code,
-                name=f"Ủy ban nhân dân {u.name}",
-                short_name=f"UBND {u.name}"[:60],
-                kind="commune",
-                unit=u,
-                valid_from=u.valid_from,
-                valid_to=u.valid_to,
-            )
+    new = [
+        Agency(
+            code=f"UBND_XA.{u.ref_id}",
+            name=f"Ủy ban nhân dân {u.name}",
+            short_name=f"UBND {u.name}"[:60],
+            kind="commune",
+            unit=u,
+            valid_from=u.valid_from,
+            valid_to=u.valid_to,
         )
-        n += 1
+        for u in communes
+        if f"UBND_XA.{u.ref_id}" not in existing
+    ]
     Agency.objects.bulk_create(new)
-    return n
+    return len(new)
 
 
 def tier_agencies(tier: str, year: int):

@@ -131,3 +131,58 @@ class DocgenTestCase(SimpleTestCase):
     def test_it_rejects_a_ragged_table(self):
         with self.assertRaisesRegex(ValueError, "row 0: 1 cells, expected 2"):
             Table("t", "", ["a", "b"], ["text", "int"], [["x"]])
+
+
+class PdfProfilePoolTestCase(SimpleTestCase):
+    """LibreOffice profiles are lent to one conversion at a time and kept for the next one
+    (docgen.pdf): a sequential conversion reuses the profile, two at once get two, a failed
+    conversion's profile is thrown away."""
+
+    def setUp(self):
+        from chiso.reports.docgen import pdf
+
+        self.pdf = pdf
+        with pdf._lock:
+            pdf._free_profiles.clear()
+
+    def test_profiles_are_reused_one_conversion_at_a_time(self):
+        import subprocess
+        import threading
+
+        data = render_docx(spec())
+        first = self.pdf.docx_to_pdf(data)
+        self.assertTrue(first.startswith(b"%PDF"))
+        self.assertEqual(len(self.pdf._free_profiles), 1)
+        kept = self.pdf._free_profiles[0]
+        self.assertTrue((kept / "profile" / "user").is_dir())  # LibreOffice initialised it
+        self.pdf.docx_to_pdf(data)
+        self.assertEqual(self.pdf._free_profiles, [kept])  # reused, not a new one
+        results = []
+        threads = [
+            threading.Thread(target=lambda: results.append(self.pdf.docx_to_pdf(data))) for _ in range(2)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(len(results), 2)
+        self.assertTrue(all(r.startswith(b"%PDF") for r in results))
+        self.assertEqual(len(set(self.pdf._free_profiles)), 2)  # two at once: two profiles
+        text = subprocess.run(["pdftotext", "-", "-"], input=results[0], capture_output=True).stdout.decode()
+        self.assertIn("Hạ tầng", text)
+
+    def test_a_failed_conversions_profile_is_thrown_away(self):
+        import os
+        import shutil
+
+        from chiso.reports.docgen import ConversionError
+
+        # a converter that fails at once (exit status 1), named as an installation would name it
+        os.environ["SOFFICE"] = shutil.which("false")
+        try:
+            with self.assertRaises(ConversionError) as e:
+                self.pdf.docx_to_pdf(render_docx(spec()))
+        finally:
+            del os.environ["SOFFICE"]
+        self.assertIn("exit 1", str(e.exception))
+        self.assertEqual(self.pdf._free_profiles, [])

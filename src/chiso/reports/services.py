@@ -19,6 +19,7 @@ from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 
 from chiso.collection.models import Round, Submission, Value
 from chiso.lib import frameworks
@@ -405,34 +406,30 @@ def run_job(job_id: int, *, pdf: bool = True) -> ReportJob:
             ReportJob.Status.RUNNING,
             timezone.now(),
             5,
-            "Bắt đầu",
+            gettext_noop("Bắt đầu"),
         )
         job.save(update_fields=["status", "started", "progress", "step"])
     try:
-        _progress(job, 10, "Thu thập số liệu")
+        _progress(job, 10, gettext_noop("Thu thập số liệu"))
         snap = snapshot_for(job)
         job.snapshot, job.is_demo = snap, bool(snap.get("is_demo"))
         job.save(update_fields=["snapshot", "is_demo"])
-        _progress(job, 30, "Soạn văn bản và vẽ biểu đồ")
+        _progress(job, 30, gettext_noop("Soạn văn bản và vẽ biểu đồ"))
         spec = documents.build(snap, job.params)
         name = slugify(f"{job.kind}-{job.pk}") or f"report-{job.pk}"
-        job.docx.save(f"{name}.docx", ContentFile(docgen.render_docx(spec)), save=False)
-        _progress(job, 55, "Xuất bảng số liệu Excel")
+        docx = docgen.render_docx(spec)
+        job.docx.save(f"{name}.docx", ContentFile(docx), save=False)
+        _progress(job, 55, gettext_noop("Xuất bảng số liệu Excel"))
         job.xlsx.save(f"{name}.xlsx", ContentFile(docgen.render_xlsx(spec)), save=False)
         job.save(update_fields=["docx", "xlsx"])
         if pdf:
-            _progress(job, 65, "Chuyển sang PDF")
-            job.docx.open("rb")
-            try:
-                data = job.docx.read()
-            finally:
-                job.docx.close()
-            job.pdf.save(f"{name}.pdf", ContentFile(docgen.docx_to_pdf(data)), save=False)
+            _progress(job, 65, gettext_noop("Chuyển sang PDF"))
+            job.pdf.save(f"{name}.pdf", ContentFile(docgen.docx_to_pdf(docx)), save=False)
             job.save(update_fields=["pdf"])
         job.status, job.progress, job.step, job.finished = (
             ReportJob.Status.DONE,
             100,
-            "Hoàn thành",
+            gettext_noop("Hoàn thành"),
             timezone.now(),
         )
         job.save(update_fields=["status", "progress", "step", "finished"])
@@ -446,7 +443,7 @@ def run_job(job_id: int, *, pdf: bool = True) -> ReportJob:
 
 def _fail(job: ReportJob, message: str) -> None:
     job.status, job.error, job.finished = ReportJob.Status.FAILED, message[:2000], timezone.now()
-    job.step = "Lỗi"
+    job.step = gettext_noop("Lỗi")
     job.save(update_fields=["status", "error", "finished", "step"])
 
 
@@ -473,7 +470,7 @@ def requeue_stale(older_than: dt.timedelta = dt.timedelta(minutes=30)) -> int:
     """Jobs left RUNNING by a process that died: back to QUEUED (the worker command runs them)."""
     cutoff = timezone.now() - older_than
     return ReportJob.objects.filter(Q(status=ReportJob.Status.RUNNING) & Q(started__lt=cutoff)).update(
-        status=ReportJob.Status.QUEUED, step="Chờ chạy lại", progress=0
+        status=ReportJob.Status.QUEUED, step=gettext_noop("Chờ chạy lại"), progress=0
     )
 
 

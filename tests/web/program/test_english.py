@@ -106,7 +106,11 @@ class EnglishPagesTestCase(ProgramTestCase):
             reason="Điều chỉnh",
         )
         self.job = ReportJob.objects.create(
-            kind="annual", title="Báo cáo năm 2024", params={"year": 2024}, created_by=self.officer
+            kind="annual",
+            title="Báo cáo năm 2024",
+            params={"year": 2024},
+            step="Thu thập số liệu",
+            created_by=self.officer,
         )
         self.assertTrue(Occurrence.objects.exists() and IndexPublication.objects.exists())
 
@@ -152,7 +156,7 @@ class EnglishPagesTestCase(ProgramTestCase):
             ("/kien-nghi/?trang_thai=answered", "Export to Excel"),
             (f"/kien-nghi/{self.rec.pk}/", "Steps"),
             ("/bao-cao/", "Generate the report"),
-            (f"/bao-cao/{self.job.pk}/", "Requested at"),
+            (f"/bao-cao/{self.job.pk}/", "— Data collection"),  # the job's step, stored as its msgid
             ("/cong-khai/", "Answered recommendations"),
         ]:
             self.assert_english(url, expect)

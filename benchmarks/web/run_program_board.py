@@ -189,8 +189,10 @@ def main() -> int:
             times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, c, 50, 1)
             report(name + " (1 client)", times)
             if server_cpu is not None:
-                print(f"  {'':<28} CPU per request (1 client): server {server_cpu * 1000:.1f} ms + clients "
-                      f"{client_cpu * 1000:.1f} ms")
+                print(
+                    f"  {'':<28} CPU per request (1 client): server {server_cpu * 1000:.1f} ms + clients "
+                    f"{client_cpu * 1000:.1f} ms"
+                )
             times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, c, args.requests, args.clients)
             report(name, times)
             if server_cpu is not None:

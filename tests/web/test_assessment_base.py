@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.test import TestCase, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from chiso.assessment import services
 from chiso.assessment.access import get_access
@@ -166,6 +166,11 @@ class AssessmentCase(TestCase):
             agencies=[cls.b],
             codes=["plan", "online"],
         )
+
+    def setUp(self):
+        super().setUp()
+        translation.activate("vi")  # a request in English leaves English active in the thread
+        self.addCleanup(translation.activate, "vi")
 
     # --- helpers ----------------------------------------------------------------------------------------
     def login(self, user):

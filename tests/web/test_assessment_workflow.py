@@ -13,7 +13,7 @@ from django.utils import timezone
 from chiso.assessment import services
 from chiso.assessment.access import get_access
 from chiso.assessment.models import Entry, InternalFramework, Participant, Revision, Round
-from chiso.orgs.models import Agency, AuditEntry, Unit
+from chiso.orgs.models import Agency, AuditEntry, Notice, Unit
 
 from .test_assessment_base import FW_YAML, GOOD, AssessmentCase
 
@@ -135,6 +135,7 @@ class SelfAssessmentTests(AssessmentCase):
 
 class AppraisalTests(AssessmentCase):
     def setUp(self):
+        super().setUp()
         self.fill(self.pa, self.alice)
         self.fill(self.pb, self.bella)
         self.fill(self.pc, self.admin, {**GOOD, "online": "20"})
@@ -295,6 +296,12 @@ class CouncilToPublicationTests(AssessmentCase):
         self.assertEqual(self.round.status, "published")
         ranks = dict(Participant.objects.filter(round=self.round).values_list("agency__code", "rank"))
         self.assertEqual(ranks, {"A": 1.0, "B": 1.0, "C": 1.0})  # all at 45/70: ties share the rank
+        notes = {(n.user.username, n.url) for n in Notice.objects.select_related("user")}
+        sheet_a = f"/xep-hang-noi-bo/phieu/{self.pa.pk}/"
+        self.assertIn(("anna", sheet_a), notes)  # appraisal sent, results published
+        self.assertIn(("leader", f"/xep-hang-noi-bo/dot/{self.round.pk}/"), notes)  # awaiting approval
+        self.assertFalse(any(u == "bella" and url == sheet_a for u, url in notes))
+        self.assertTrue(Notice.objects.filter(user=self.anna, text__contains="đã được công bố").exists())
         actions = set(
             AuditEntry.objects.filter(target_type="assessment.round").values_list("action", flat=True)
         )

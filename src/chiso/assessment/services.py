@@ -1071,7 +1071,50 @@ def transition(
             actor, f"assessment_round.{action}", rnd, before=before, after={"status": dst}, reason=reason
         )
         recompute(rnd)
+        _notify(rnd, action)
     return rnd
+
+
+def _notify(rnd: Round, action: str) -> None:
+    """In-app notices for who acts next: units when the appraisal is sent and when results are
+    published; the leadership when results await approval; the department when they are approved
+    or returned."""
+    from django.urls import reverse
+
+    from chiso.orgs.models import Membership, Notice
+
+    R = Membership.Role
+    notices = []
+    if action in ("send_appraisal", "publish"):
+        sheets = dict(rnd.participants.values_list("agency_id", "pk"))
+        members = Membership.objects.filter(agency_id__in=sheets, role__in=(R.AGENCY_OFFICER, R.AGENCY_HEAD))
+        for m in members.select_related("user"):
+            url = reverse("assessment_sheet", args=[sheets[m.agency_id]])
+            if action == "send_appraisal":
+                text = _(
+                    "{round}: kết quả thẩm định đã gửi; đơn vị giải trình (một lần) đến hết ngày {day}."
+                ).format(round=rnd.title, day=f"{rnd.answer_due_on:%d/%m/%Y}")
+            else:
+                text = _("{round}: kết quả đã được công bố (Quyết định {number}).").format(
+                    round=rnd.title, number=rnd.decision_number
+                )
+            notices.append(Notice(user=m.user, text=text[:500], url=url))
+    else:
+        roles = {
+            "to_approval": (R.LEADERSHIP,),
+            "approve": (R.DEPT_ADMIN, R.DEPT_OFFICER),
+            "return": (R.DEPT_ADMIN, R.DEPT_OFFICER),
+        }.get(action)
+        if roles:
+            text = {
+                "to_approval": _("{round}: kết quả chờ lãnh đạo phê duyệt."),
+                "approve": _("{round}: lãnh đạo đã phê duyệt; lập quyết định công bố."),
+                "return": _("{round}: lãnh đạo trả lại hội đồng: {reason}"),
+            }[action].format(round=rnd.title, reason=rnd.return_reason)
+            url = reverse("assessment_round", args=[rnd.pk])
+            users = {m.user_id for m in Membership.objects.filter(role__in=roles)}
+            notices = [Notice(user_id=u, text=text[:500], url=url) for u in sorted(users)]
+    Notice.objects.bulk_create(notices)
 
 
 def Coalesce0(field_name: str):

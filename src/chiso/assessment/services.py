@@ -20,8 +20,8 @@ import yaml
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from chiso.engine.errors import FrameworkError, InputError
 from chiso.engine.points import PointsFramework, copy_framework
@@ -246,7 +246,9 @@ def shipped_internal() -> list[tuple[str, str]]:
             continue
         if re.search(r"^kind:\s*internal\s*$", head, re.M):
             data = yaml.safe_load(head)
-            out.append((fid, (data.get("name") or {}).get("vi", fid)))
+            names = data.get("name") or {}
+            lang = (get_language() or "vi")[:2]
+            out.append((fid, names.get(lang) or names.get("vi") or fid))
     return out
 
 

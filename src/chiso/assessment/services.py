@@ -644,6 +644,12 @@ def _check_stage(rnd: Round, *stages: str) -> None:
 
 
 def _lock(participant_id: int) -> Participant:
+    """Lock the unit's round, then the unit (always in this order, as the round's steps lock the round
+    first): a save and a step of the same round never deadlock, and the step read is the current one."""
+    round_id = Participant.objects.filter(pk=participant_id).values_list("round_id", flat=True).first()
+    if round_id is None:
+        raise Participant.DoesNotExist
+    list(Round.objects.select_for_update().filter(pk=round_id).values_list("pk", flat=True))
     return Participant.objects.select_for_update().select_related("round", "agency").get(pk=participant_id)
 
 
@@ -1223,8 +1229,18 @@ def revise(entry_id: int, actor: audit.Actor, *, points: str, reason: str, docum
 
 def recompute(rnd: Round) -> None:
     """Totals, 0–1 results, bands and ranks of every unit of the round from the engine; stored on the
-    participants (one UPDATE per changed unit) and the round's version bumped."""
+    participants (one UPDATE per changed unit) and the round's version bumped.
+
+    Runs inside the caller's transaction and first locks the round's row: two saves in the same round
+    recompute one after the other, the second reading what the first committed (ranks depend on
+    every unit)."""
     pfw = round_pfw(rnd)
+    with transaction.atomic():
+        list(Round.objects.select_for_update().filter(pk=rnd.pk).values_list("pk", flat=True))
+        _recompute_locked(rnd, pfw)
+
+
+def _recompute_locked(rnd: Round, pfw: PointsFramework) -> None:
     parts = list(Participant.objects.filter(round=rnd).order_by("pk"))
     if not parts:
         _bump(rnd)

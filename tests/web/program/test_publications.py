@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 from django.test import Client
+from django.utils import timezone
 
 from chiso.orgs.models import AuditEntry
 from chiso.program.models import IndexPublication, Obligation, Occurrence
@@ -128,3 +129,31 @@ class PublicationTestCase(ProgramTestCase):
         r = Client().post(self.url, {"year": "2018", "published_on": "10/05/2019"})
         self.assertEqual(r.status_code, 302)
         self.assertFalse(IndexPublication.objects.exists())
+
+
+class TableImportTestCase(ProgramTestCase):
+    def setUp(self):
+        super().setUp()
+        self.conference = Obligation.objects.create(
+            program=self.program,
+            title="Hội nghị đánh giá kết quả",
+            section="5b",
+            agency=self.dept,
+            recurrence="after_publication",
+            due_offset_days=60,
+        )
+
+    def occurrences(self):
+        return list(self.conference.occurrences.values_list("period", "due_on", "done_on"))
+
+    def test_importing_a_published_table_schedules_the_conference(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            PublishedTable.objects.create(framework_id="test-fw", year=2019, title="Bảng 2019")
+        ((period, due, done),) = self.occurrences()
+        self.assertEqual((period, done), ("pub-2019", None))
+        self.assertEqual(due, timezone.localdate() + dt.timedelta(days=60))
+        # a demonstration table or another framework's schedules nothing
+        with self.captureOnCommitCallbacks(execute=True):
+            PublishedTable.objects.create(framework_id="test-fw", year=2020, title="Minh họa", is_demo=True)
+            PublishedTable.objects.create(framework_id="other-fw", year=2020, title="Khác")
+        self.assertEqual(len(self.occurrences()), 1)

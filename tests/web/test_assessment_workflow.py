@@ -100,6 +100,24 @@ class SelfAssessmentTests(AssessmentCase):
         self.assertEqual(r.status_code, 403)
         self.assertEqual(entry(self.pa, "meetings").value, 4.0)
 
+    def test_live_self_score_before_saving(self):
+        self.login(self.alice)
+        url = f"/xep-hang-noi-bo/phieu/{self.pa.pk}/chi-so/chaired/tinh-diem/"
+        r = self.client.post(url, {"v_chaired_a": "3", "v_chaired_b": "4"})
+        self.assertContains(r, "7,50")
+        self.assertContains(r, "chưa lưu")
+        r = self.client.post(url, {"v_chaired_a": "5", "v_chaired_b": "4"})
+        self.assertContains(r, "Tử số (a) không được lớn hơn mẫu số (b).")
+        r = self.client.post(
+            f"/xep-hang-noi-bo/phieu/{self.pa.pk}/chi-so/meetings/tinh-diem/", {"v_meetings": "4"}
+        )
+        self.assertContains(r, "0,00")  # no evidence yet
+        self.assertIsNone(entry(self.pa, "chaired").raw)  # nothing saved
+        self.login(self.bella)
+        self.assertEqual(self.client.post(url, {"v_chaired_a": "3", "v_chaired_b": "4"}).status_code, 404)
+        self.login(self.officer)
+        self.assertEqual(self.client.post(url, {"v_chaired_a": "3", "v_chaired_b": "4"}).status_code, 403)
+
     def test_submit_refused_while_indicators_are_empty(self):
         services.save_self(self.pa.pk, {"meetings": ("2", "")}, self.actor(self.alice))
         with self.assertRaises(services.Refused) as cm:

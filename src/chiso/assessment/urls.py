@@ -38,6 +38,7 @@ urlpatterns = [
         name="assessment_evidence_upload",
     ),
     path("phieu/<int:pk>/chi-so/<str:code>/van-ban/", views.document_add, name="assessment_document_add"),
+    path("phieu/<int:pk>/chi-so/<str:code>/tinh-diem/", views.sheet_preview, name="assessment_preview"),
     path("phieu/<int:pk>/chi-so/<str:code>/sua-doi/", views.revise, name="assessment_revise"),
     path("minh-chung/<int:pk>/", views.evidence_download, name="assessment_evidence"),
     path("minh-chung/<int:pk>/xoa/", views.evidence_delete, name="assessment_evidence_delete"),

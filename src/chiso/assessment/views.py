@@ -16,12 +16,14 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.collection.evidence import check_upload
+from chiso.lib.templatetags import vn_number
 from chiso.orgs import audit
 from chiso.orgs.models import Agency
 
@@ -700,6 +702,27 @@ def sheet_save(request, pk):
         request, _("Đã lưu bản tự đánh giá; điểm tự đánh giá được tính theo quy tắc của bộ chỉ số.")
     )
     return redirect("assessment_sheet", pk=p.pk)
+
+
+@login_required
+@require_POST
+def sheet_preview(request, pk, code):
+    """The self-score the rule gives what is typed, before saving (htmx, on change): a fragment with
+    the points or the Vietnamese error. Saves nothing."""
+    p, e = _entry_for(request, pk, code)
+    if not get_access(request.user).can_enter(p):
+        return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá nhập bản tự đánh giá."))
+    pfw = services.round_pfw(p.round)
+    ind = pfw.indicator(code)
+    raw = services.raw_from_post(ind, request.POST, f"v_{code}")
+    try:
+        value = pfw.value_of(code, raw)
+    except services.InputError as err:
+        return HttpResponse(f'<span class="err">{escape(services.input_error_vi(err))}</span>')
+    pts = pfw.points(code, value, has_evidence=services.entry_has_evidence(e))
+    if pts != pts:  # NaN: nothing typed
+        return HttpResponse("—")
+    return HttpResponse(f'{vn_number(pts, 2)} <small class="muted">({escape(_("chưa lưu"))})</small>')
 
 
 def _post_action(request, pk, check, do, ok_message):

@@ -69,6 +69,17 @@ class ExportTests(AssessmentCase):
         self.assertEqual(body["A"][3], 35.0)
         self.assertEqual(body["A"][4], 70.0)
         self.assertEqual(body["A"][7:10], (45.0, 40.0, 5.0))  # self, appraised, gap
+        # every unit's scorecard in one document, in rank order, in Vietnamese whatever the reader's language
+        self.client.cookies["chiso_language"] = "en"
+        r = self.client.get(f"{P}/dot/{self.round.pk}/bang-diem.docx")
+        self.assertEqual(r.status_code, 200)
+        text = docx_text(r.content)
+        self.assertLess(text.index("2. UBND HUYỆN CHÂU"), text.index("3. UBND HUYỆN AN"))
+        self.assertIn("1. UBND HUYỆN BÌNH", text)
+        self.assertIn("Thẩm định: 15,00 → 10,00 điểm. Lý do: Chỉ 2 cuộc họp có thông báo kết luận.", text)
+        self.assertIn("Giải thích điểm bị mất", text)
+        self.login(self.anna)
+        self.assertEqual(self.client.get(f"{P}/dot/{self.round.pk}/bang-diem.docx").status_code, 404)
         notes = "\n".join(str(c[0]) for c in wb["Hướng dẫn"].iter_rows(values_only=True))
         self.assertIn("Quyết định số 86/QĐ-UBND ngày 20/03/2025", notes)
         self.assertIn("Sửa đổi số 1", notes)

@@ -4,7 +4,7 @@ the scorecard of a unit, and the results workbook (.xlsx)."""
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from chiso.lib.vn_format import format_number
 from chiso.lib.xlsx import workbook_bytes
@@ -25,7 +25,15 @@ from chiso.results.services import home_province
 from . import services
 from .models import Participant, Round, Tier
 
-__all__ = ["ConversionError", "decision_docx", "decision_spec", "results_xlsx", "scorecard_docx", "to_pdf"]
+__all__ = [
+    "ConversionError",
+    "decision_docx",
+    "decision_spec",
+    "results_xlsx",
+    "scorecard_docx",
+    "scorecards_docx",
+    "to_pdf",
+]
 
 DEMO_NOTE = (
     "DỮ LIỆU MINH HỌA / demonstration data — văn bản này có số liệu do chiso tạo ra để minh họa, "
@@ -59,6 +67,11 @@ def _province() -> str:
 
 
 def decision_spec(rnd: Round) -> DocumentSpec:
+    with translation.override("vi"):  # the band names and the table in Vietnamese
+        return _decision_spec(rnd)
+
+
+def _decision_spec(rnd: Round) -> DocumentSpec:
     province = _province()
     rows = services.results(rnd)
     ranked = [r for r in rows if not r.p.excluded]
@@ -166,37 +179,30 @@ def decision_docx(rnd: Round) -> bytes:
     return render_docx(decision_spec(rnd))
 
 
-def scorecard_spec(p: Participant, *, hide_appraisal: bool = False) -> DocumentSpec:
+def _card_blocks(p: Participant, *, hide_appraisal: bool, numbered: str = "") -> list:
+    """One unit's scorecard: summary, one table per group, every point lost explained."""
     rnd = p.round
-    who = issuer()
-    province = _province()
     groups = services.scorecard(p, hide_appraisal=hide_appraisal)
     pfw = services.round_pfw(rnd)
     band = {b.code: b for b in pfw.bands}.get(p.band)
-    total = p.current_total
-    header = Header(
-        parent_body=who["parent_body"] or f"UBND TỈNH {province.upper()}",
-        issuing_body=who["issuing_body"] or "Sở Thông tin và Truyền thông",
-        number_symbol="",
-        place=province,
-        date=timezone.localdate(),
-        doc_type="BẢNG ĐIỂM",
-        subject=f"Kết quả đánh giá chuyển đổi số năm {rnd.year} của {p.agency.name}",
-    )
     rank_text = (
         f"xếp hạng {_rank(p)}"
         if p.rank is not None
         else ("không xếp hạng (" + p.exclusion_reason + ")" if p.excluded else "chưa xếp hạng")
     )
-    blocks: list = [
+    blocks: list = []
+    if numbered:
+        blocks.append(Heading(f"{numbered}. {p.agency.name.upper()}", level=0))
+    blocks.append(
         Paragraph(
-            f"{p.agency.name} đạt {_p2(total)}/{format_number(p.max_points)} điểm (tỷ lệ {_ratio(p.ratio)}), "
-            f"xếp loại {band.label('vi') if band else '—'}, {rank_text}. Điểm tự đánh giá: {_p2(p.self_total)}"
+            f"{p.agency.name} đạt {_p2(p.current_total)}/{format_number(p.max_points)} điểm (tỷ lệ "
+            f"{_ratio(p.ratio)}), xếp loại {band.label('vi') if band else '—'}, {rank_text}. Điểm tự đánh giá: "
+            f"{_p2(p.self_total)}"
             + ("" if hide_appraisal else f"; điểm thẩm định: {_p2(p.appraised_total)}")
             + "."
         )
-    ]
-    if rnd.is_published and rnd.decision_number:
+    )
+    if rnd.is_published and rnd.decision_number and not numbered:
         blocks.append(
             Paragraph(
                 f"Theo Quyết định số {rnd.decision_number} ngày {rnd.decision_date:%d/%m/%Y} công bố kết quả."
@@ -229,7 +235,7 @@ def scorecard_spec(p: Participant, *, hide_appraisal: bool = False) -> DocumentS
                 )
         blocks.append(
             Table(
-                key=g.group.code,
+                key=f"{p.agency.code}-{g.group.code}",
                 title="",
                 formats=["text"] * 7,
                 rows=rows,
@@ -240,14 +246,62 @@ def scorecard_spec(p: Participant, *, hide_appraisal: bool = False) -> DocumentS
     if explain:
         blocks.append(Heading("Giải thích điểm bị mất"))
         blocks += [Paragraph(t) for t in explain]
+    return blocks
+
+
+def _card_header(rnd: Round, subject: str) -> Header:
+    who = issuer()
+    province = _province()
+    return Header(
+        parent_body=who["parent_body"] or f"UBND TỈNH {province.upper()}",
+        issuing_body=who["issuing_body"] or "Sở Thông tin và Truyền thông",
+        number_symbol="",
+        place=province,
+        date=timezone.localdate(),
+        doc_type="BẢNG ĐIỂM",
+        subject=subject,
+    )
+
+
+def scorecard_spec(p: Participant, *, hide_appraisal: bool = False) -> DocumentSpec:
+    rnd = p.round
+    with translation.override(
+        "vi"
+    ):  # an administrative document is Vietnamese whatever the reader's language
+        blocks = _card_blocks(p, hide_appraisal=hide_appraisal)
+    who = issuer()
     return DocumentSpec(
-        header=header,
+        header=_card_header(rnd, f"Kết quả đánh giá chuyển đổi số năm {rnd.year} của {p.agency.name}"),
         blocks=blocks,
         recipients=[f"- {p.agency.name};", f"- Lưu: VT, {who['symbol']}."],
         signature=Signature(authority="KT. GIÁM ĐỐC", title="PHÓ GIÁM ĐỐC"),
         demo_note=DEMO_NOTE if rnd.is_demo else "",
         title_for_files=f"bang-diem-{rnd.year}-{p.agency.code}",
     )
+
+
+def scorecards_spec(rnd: Round) -> DocumentSpec:
+    """The scorecards of every unit of a round, in rank order, in one document."""
+    rows = services.results(rnd)
+    blocks: list = []
+    with translation.override("vi"):
+        for n, r in enumerate(rows, start=1):
+            blocks += _card_blocks(r.p, hide_appraisal=False, numbered=str(n))
+    who = issuer()
+    return DocumentSpec(
+        header=_card_header(
+            rnd, f"Kết quả đánh giá chuyển đổi số năm {rnd.year} của {TIER_PHRASE[rnd.tier]}"
+        ),
+        blocks=blocks,
+        recipients=["- Các đơn vị được đánh giá;", f"- Lưu: VT, {who['symbol']}."],
+        signature=Signature(authority="KT. GIÁM ĐỐC", title="PHÓ GIÁM ĐỐC"),
+        demo_note=DEMO_NOTE if rnd.is_demo else "",
+        title_for_files=f"bang-diem-{rnd.year}-{rnd.tier}",
+    )
+
+
+def scorecards_docx(rnd: Round) -> bytes:
+    return render_docx(scorecards_spec(rnd))
 
 
 def scorecard_docx(p: Participant, *, hide_appraisal: bool = False) -> bytes:

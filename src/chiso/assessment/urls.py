@@ -21,6 +21,7 @@ urlpatterns = [
     path("dot/<int:pk>/quyet-dinh.<str:fmt>", views.decision_file, name="assessment_decision_file"),
     path("dot/<int:pk>/ket-qua/", views.results, name="assessment_results"),
     path("dot/<int:pk>/ket-qua.xlsx", views.results_xlsx, name="assessment_results_xlsx"),
+    path("dot/<int:pk>/bang-diem.<str:fmt>", views.scorecards_file, name="assessment_scorecards_file"),
     path("don-vi/<int:pk>/", views.unit_history, name="assessment_unit_history"),
     path("phieu/<int:pk>/", views.sheet, name="assessment_sheet"),
     path("phieu/<int:pk>/cai-dat/", views.unit_settings, name="assessment_unit_settings"),

@@ -494,6 +494,22 @@ def decision_file(request, pk, fmt):
     return _file_response(data, name + ".docx", DOCX)
 
 
+@login_required
+def scorecards_file(request, pk, fmt):
+    """Every unit's scorecard in one document (the department and the leadership)."""
+    rnd = _round_for(request, pk)
+    if not get_access(request.user).reads_all or fmt not in ("docx", "pdf"):
+        raise Http404
+    data = documents.scorecards_docx(rnd)
+    name = f"bang-diem-{rnd.year}-{rnd.tier}"
+    if fmt == "pdf":
+        try:
+            return _file_response(documents.to_pdf(data), name + ".pdf", "application/pdf")
+        except documents.ConversionError as e:
+            return HttpResponse(_("Không chuyển được sang PDF: {e}").format(e=e), status=503)
+    return _file_response(data, name + ".docx", DOCX)
+
+
 def _sees_results(acc, rnd: Round) -> bool:
     return acc.reads_all or acc.seat(rnd.pk) is not None or rnd.is_published
 

@@ -1313,7 +1313,12 @@ def _recompute_locked(rnd: Round, pfw: PointsFramework) -> None:
 
 
 def previous_round(rnd: Round) -> Round | None:
-    return Round.objects.filter(tier=rnd.tier, year__lt=rnd.year).order_by("-year").first()
+    """The latest published round of the same tier before this one (what year-over-year compares to)."""
+    return (
+        Round.objects.filter(tier=rnd.tier, year__lt=rnd.year, status=Round.Status.PUBLISHED)
+        .order_by("-year")
+        .first()
+    )
 
 
 @dataclass

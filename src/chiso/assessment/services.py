@@ -756,8 +756,8 @@ def add_document(entry_id: int, actor: audit.Actor, *, number: str, date: str, s
     if errors:
         raise Refused(_("Chưa thêm được văn bản."), errors)
     with transaction.atomic():
-        entry = Entry.objects.select_related("participant__round").get(pk=entry_id)
-        _lock(entry.participant_id)
+        entry = Entry.objects.get(pk=entry_id)
+        entry.participant = _lock(entry.participant_id)  # the current step, read under the lock
         check_evidence_editable(entry)
         doc = DocumentRef.objects.create(entry=entry, number=number[:80], date=day, summary=summary[:500])
         audit.record(

@@ -862,8 +862,7 @@ def evidence_upload(request, pk, code):
     actor = audit.Actor.from_request(request)
     try:
         with transaction.atomic():
-            services._lock(p.pk)
-            e.participant = p
+            e.participant = services._lock(p.pk)  # the current step, read under the lock
             services.check_evidence_editable(e)
             ev = EvidenceFile(
                 entry=e,
@@ -948,7 +947,7 @@ def _delete_evidence(request, model, pk, action):
         return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá xóa minh chứng."))
     try:
         with transaction.atomic():
-            services._lock(p.pk)
+            obj.entry.participant = services._lock(p.pk)
             services.check_evidence_editable(obj.entry)
             audit.record(
                 audit.Actor.from_request(request),

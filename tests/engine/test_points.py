@@ -216,3 +216,12 @@ def test_it_scores_and_ranks_a_merged_province_sized_cycle():
     assert np.allclose(a.total, vals.sum(axis=1) / 10)
     order = np.argsort(-np.round(a.total, 2), kind="stable")
     assert a.rank[order[0]] == 1 and a.rank[order[-1]] == 1 + np.sum(np.round(a.total, 2) > np.round(a.total[order[-1]], 2))
+
+
+@pytest.mark.parametrize("bad", ["hai mươi", True, float("nan"), [20]])
+def test_a_non_numeric_max_points_is_a_framework_error_not_a_crash(bad):
+    d = _data()
+    d["root"]["children"][0]["children"][0]["max_points"] = bad
+    with pytest.raises(FrameworkError) as e:
+        PointsFramework.from_dict(d)
+    assert "node 'hop': max_points must be a number" in str(e.value)

@@ -104,6 +104,10 @@ class ExportTests(AssessmentCase):
         self.assertIn("Điều 1.", text)
         self.assertIn("Điều 3.", text)
         self.assertIn("UBND huyện An | 45,00 | 70 | 0,6429 | Khá", text)
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        authority = [p for p in Document(io.BytesIO(r.content)).paragraphs if p.text.startswith("CHỦ TỊCH ỦY BAN")]
+        self.assertEqual([p.alignment for p in authority], [WD_ALIGN_PARAGRAPH.CENTER])
         self.assertIn("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", text)
         self.assertIn("/QĐ-UBND", text)
         self.step("approve", self.leader)

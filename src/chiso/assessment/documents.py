@@ -58,6 +58,11 @@ def _ratio(x) -> str:
     return "—" if x is None else format_number(x, 4)
 
 
+def _max_format(maxima) -> str:
+    """Maxima are usually whole points (20, 385): written without decimals unless one is not."""
+    return "int" if all(float(m) == int(m) for m in maxima if m is not None) else "points"
+
+
 def _rank(p: Participant) -> str:
     return "—" if p.rank is None else str(int(p.rank))
 
@@ -94,9 +99,9 @@ def _decision_spec(rnd: Round) -> DocumentSpec:
     body = who["issuing_body"] or "Sở Thông tin và Truyền thông"
     blocks: list = []
     if not rnd.is_published:
-        blocks.append(Paragraph("DỰ THẢO", bold=True, indent=False))
+        blocks.append(Paragraph("DỰ THẢO", bold=True, indent=False, align="center"))
     blocks += [
-        Paragraph(f"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH {province.upper()}", bold=True, indent=False),
+        Paragraph(f"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH {province.upper()}", bold=True, indent=False, align="center"),
         Paragraph(
             "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung "
             "một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 "
@@ -116,7 +121,7 @@ def _decision_spec(rnd: Round) -> DocumentSpec:
         Paragraph(
             f"Xét kết quả thẩm định của Hội đồng thẩm định và đề nghị của Giám đốc {body}.", italic=True
         ),
-        Paragraph("QUYẾT ĐỊNH:", bold=True, indent=False),
+        Paragraph("QUYẾT ĐỊNH:", bold=True, indent=False, align="center"),
         Paragraph(
             f"Điều 1. Công bố kết quả đánh giá, xếp hạng mức độ chuyển đổi số năm {rnd.year} của "
             f"{len(rows)} đơn vị thuộc khối {TIER_PHRASE[rnd.tier]}, trong đó {len(ranked)} đơn vị được "
@@ -128,14 +133,14 @@ def _decision_spec(rnd: Round) -> DocumentSpec:
             key="ket_qua",
             title=f"Bảng xếp hạng năm {rnd.year}",
             columns=["Hạng", "Đơn vị", "Điểm", "Điểm tối đa", "Tỷ lệ (0–1)", "Xếp loại"],
-            formats=["text"] * 6,
+            formats=["rank", "text", "points", _max_format(r.p.max_points for r in ranked), "score", "text"],
             rows=[
                 [
-                    _rank(r.p),
+                    r.p.rank,
                     r.p.agency.name,
-                    _p2(r.p.final_total if r.p.final_total is not None else r.p.current_total),
-                    format_number(r.p.max_points),
-                    _ratio(r.p.ratio),
+                    r.p.final_total if r.p.final_total is not None else r.p.current_total,
+                    r.p.max_points,
+                    r.p.ratio,
                     r.band_label,
                 ]
                 for r in ranked
@@ -217,11 +222,11 @@ def _card_blocks(p: Participant, *, hide_appraisal: bool, numbered: str = "") ->
                 [
                     ln.ind.code,
                     ln.ind.label("vi"),
-                    format_number(ln.ind.max_points),
-                    _p2(ln.self_points),
-                    "" if hide_appraisal else _p2(ln.appraised),
-                    "" if hide_appraisal else _p2(ln.final),
-                    _p2(ln.lost),
+                    ln.ind.max_points,
+                    ln.self_points,
+                    None if hide_appraisal else ln.appraised,
+                    None if hide_appraisal else ln.final,
+                    ln.lost,
                 ]
             )
             if ln.lost > 1e-9 or ln.explanation:
@@ -237,7 +242,7 @@ def _card_blocks(p: Participant, *, hide_appraisal: bool, numbered: str = "") ->
             Table(
                 key=f"{p.agency.code}-{g.group.code}",
                 title="",
-                formats=["text"] * 7,
+                formats=["text", "text", _max_format(ln.ind.max_points for ln in g.lines)] + ["points"] * 4,
                 rows=rows,
                 columns=["Mã", "Chỉ số", "Tối đa", "Tự chấm", "Thẩm định", "Cuối cùng", "Mất"],
                 widths_cm=[2.6, 6.5, 1.4, 1.6, 1.8, 1.8, 1.3],

@@ -396,9 +396,9 @@ class Framework:
                 name={str(k): str(v) for k, v in name.items()},
                 children=tuple(children),
                 method=method if children else None,
-                weight=float(max_points if (parent_method in ("points_ratio", "points_sum") and max_points is not None)
-                             else (weight if isinstance(weight, (int, float)) else 1.0)),
-                max_points=float(max_points) if isinstance(max_points, (int, float)) else None,
+                weight=float(max_points if (parent_method in ("points_ratio", "points_sum") and _num(max_points))
+                             else (weight if _num(weight) else 1.0)),
+                max_points=float(max_points) if _num(max_points) else None,
                 scoring=scoring,
                 direction=int(direction),
                 unit=str(raw.get("unit", "")),
@@ -459,6 +459,11 @@ class Framework:
             path=path,
             extra={k: v for k, v in data.items() if k not in known_top},
         )
+
+
+def _num(v: Any) -> bool:
+    """A finite number (not a bool): what a weight or max_points must be."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def _parse_scoring(code: str, spec: Any, problems: list[str]) -> Scoring | None:

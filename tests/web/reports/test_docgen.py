@@ -128,6 +128,22 @@ class DocgenTestCase(SimpleTestCase):
         self.assertEqual([c.value for c in ws[3]], ["Hạ tầng", 0.61234, 1234])
         self.assertEqual(wb["Thông tin"]["B3"].value, "Số: 12/BC-STTTT")
 
+    def test_it_centres_a_paragraph_when_asked_and_justifies_by_default(self):
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        sp = spec()
+        sp.blocks += [Paragraph("QUYẾT ĐỊNH:", bold=True, indent=False, align="center"), Paragraph("Điều 1.")]
+        doc = Document(io.BytesIO(render_docx(sp)))
+        by_text = {p.text: p for p in doc.paragraphs}
+        self.assertEqual(by_text["QUYẾT ĐỊNH:"].alignment, WD_ALIGN_PARAGRAPH.CENTER)
+        self.assertEqual(by_text["Điều 1."].alignment, WD_ALIGN_PARAGRAPH.JUSTIFY)
+        with self.assertRaisesRegex(ValueError, "paragraph align 'middle'"):
+            Paragraph("x", align="middle")
+
+    def test_points_are_written_with_two_decimals_and_kept_as_numbers(self):
+        self.assertEqual(fmt(407.6449, "points"), "407,64")
+        self.assertEqual(fmt(None, "points"), "—")
+
     def test_it_rejects_a_ragged_table(self):
         with self.assertRaisesRegex(ValueError, "row 0: 1 cells, expected 2"):
             Table("t", "", ["a", "b"], ["text", "int"], [["x"]])

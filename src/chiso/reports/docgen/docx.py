@@ -313,6 +313,14 @@ def _closing(doc, spec: DocumentSpec):
     _para(right, s.name or " ", 14, bold=True)
 
 
+_ALIGNS = {
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+}
+
+
 def render_docx(spec: DocumentSpec) -> bytes:
     """Return the .docx bytes of ``spec``."""
     doc = Document()
@@ -338,9 +346,9 @@ def render_docx(spec: DocumentSpec) -> bytes:
                 14,
                 bold=block.bold,
                 italic=block.italic,
-                align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                align=_ALIGNS[block.align],
                 after=6,
-                indent_cm=1.27 if block.indent else 0,
+                indent_cm=1.27 if (block.indent and block.align == "justify") else 0,
             )
         elif isinstance(block, Table):
             _table(doc, block)

@@ -15,7 +15,7 @@ from typing import Any
 from chiso.lib.vn_format import format_number
 
 # Column formats: how a cell's value is written in the document (the workbook keeps the number).
-FORMATS = ("text", "int", "score", "pct", "rank", "delta_int", "delta_score", "delta_pct")
+FORMATS = ("text", "int", "points", "score", "pct", "rank", "delta_int", "delta_score", "delta_pct")
 
 
 def fmt(value: Any, kind: str = "text") -> str:
@@ -26,6 +26,8 @@ def fmt(value: Any, kind: str = "text") -> str:
         return str(value)
     if kind == "int":
         return format_number(int(round(value)))
+    if kind == "points":  # points of an internal index: 2 decimals, as provinces publish them
+        return format_number(float(value), 2)
     if kind == "score":
         return format_number(float(value), 4)
     if kind == "pct":
@@ -54,12 +56,20 @@ class Heading:
     level: int = 1
 
 
+PARAGRAPH_ALIGNS = ("justify", "center", "left", "right")
+
+
 @dataclass
 class Paragraph:
     text: str
     bold: bool = False
     italic: bool = False
     indent: bool = True
+    align: str = "justify"  # one of PARAGRAPH_ALIGNS; "center" e.g. for a decision's authority line
+
+    def __post_init__(self):
+        if self.align not in PARAGRAPH_ALIGNS:
+            raise ValueError(f"paragraph align {self.align!r}; expected one of {', '.join(PARAGRAPH_ALIGNS)}")
 
 
 @dataclass

@@ -17,6 +17,7 @@ from .spec import DocumentSpec, vn_long_date
 
 NUMBER_FORMATS = {
     "int": "#,##0",
+    "points": "0.00",
     "score": "0.0000",
     "pct": "0.0",
     "rank": "0",

@@ -47,3 +47,26 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+# The header's navigation links depend only on the language, on whether the reader is signed in and
+# on whether the reader reads everything (the reports link); rendering them (a dozen URL reversals and
+# translations) was half of a cached page's work. Rendered once per process and key.
+_NAV: dict[tuple, str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def header_nav(context):
+    from django.template.loader import render_to_string
+    from django.urls import get_script_prefix
+    from django.utils.safestring import mark_safe
+
+    user = context.get("user")
+    scope = context.get("scope")
+    signed_in = bool(user is not None and user.is_authenticated)
+    key = (get_language(), get_script_prefix(), signed_in, bool(signed_in and scope is not None and scope.reads_all))
+    html = _NAV.get(key)
+    if html is None:
+        html = render_to_string("_header_nav.html", {"signed_in": signed_in, "reads_all": key[3]})
+        _NAV[key] = html
+    return mark_safe(html)  # noqa: S308 (our own template, rendered with autoescape)

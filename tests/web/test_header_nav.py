@@ -46,3 +46,31 @@ class HeaderNavTestCase(BaseTestCase):
 
         Notice.objects.create(user=self.alice, text="Nhắc nộp số liệu")
         self.assertIn('<span class="badge">1</span>', self.nav())
+
+    def test_the_readers_own_values_are_put_in_escaped(self):
+        self.alice.first_name, self.alice.last_name = "<b>Alice", "&Co"
+        self.alice.save()
+        self.login(self.alice)
+        r = self.client.get(reverse("home") + '?x="><script>alert(1)</script>')
+        html = r.content.decode()
+        header = html[html.index('<header class="top">'):html.index("</header>")]
+        self.assertNotIn("<script>", header)
+        self.assertIn('<input name="next" type="hidden" value="/?x=%22%3E%3Cscript%3Ealert(1)%3C/script%3E">', header)
+        self.assertIn('<span class="who">&lt;b&gt;Alice &amp;Co</span>', header)
+        self.assertNotIn("\x00", html)
+
+    def test_the_header_forms_carry_the_readers_own_csrf_token(self):
+        from django.test import Client
+
+        self.login(self.alice)
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.alice)
+        html = client.get(reverse("home")).content.decode()
+        header = html[html.index('<header class="top">'):html.index("</header>")]
+        token = header.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        self.assertEqual(len(token), 64)
+        # signing out with the header's form works; with another token it is refused
+        self.assertEqual(client.post(reverse("logout"), {"csrfmiddlewaretoken": "x" * 64}).status_code, 403)
+        r = client.post(reverse("logout"), {"csrfmiddlewaretoken": token})
+        self.assertEqual(r.status_code, 302)
+        self.assertNotIn("_auth_user_id", client.session)

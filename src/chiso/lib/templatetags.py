@@ -49,24 +49,45 @@ def get_item(mapping, key):
         return None
 
 
-# The header's navigation links depend only on the language, on whether the reader is signed in and
-# on whether the reader reads everything (the reports link); rendering them (a dozen URL reversals and
-# translations) was half of a cached page's work. Rendered once per process and key.
-_NAV: dict[tuple, str] = {}
+# The page header (brand, navigation, language switch, sign-out) is the same for every reader of one
+# language and kind (signed in or not; reads everything or not) but for four things: the reader's CSRF
+# token, the path to come back to, the reader's name and the unread-notice count. Rendering it (a
+# dozen URL reversals and translations) was half of a cached page's work: it is rendered once per
+# process and key with markers, and the four values are put in per request, escaped.
+_HEADER: dict[tuple, str] = {}
+_MARKS = {name: f"\x00chiso-{name}\x00" for name in ("csrf", "next", "who", "badge")}
 
 
 @register.simple_tag(takes_context=True)
-def header_nav(context):
+def page_header(context):
     from django.template.loader import render_to_string
     from django.urls import get_script_prefix
+    from django.utils.html import escape
     from django.utils.safestring import mark_safe
 
+    request = context.get("request")
     user = context.get("user")
     scope = context.get("scope")
     signed_in = bool(user is not None and user.is_authenticated)
-    key = (get_language(), get_script_prefix(), signed_in, bool(signed_in and scope is not None and scope.reads_all))
-    html = _NAV.get(key)
-    if html is None:
-        html = render_to_string("_header_nav.html", {"signed_in": signed_in, "reads_all": key[3]})
-        _NAV[key] = html
-    return mark_safe(html)  # noqa: S308 (our own template, rendered with autoescape)
+    reads_all = bool(signed_in and scope is not None and scope.reads_all)
+    key = (get_language(), get_script_prefix(), signed_in, reads_all)
+    skeleton = _HEADER.get(key)
+    if skeleton is None:
+        skeleton = render_to_string("_header.html", {"signed_in": signed_in, "reads_all": reads_all, **_MARKS})
+        _HEADER[key] = skeleton
+    badge = ""
+    if signed_in:
+        unread = context.get("unread_notices")
+        n = unread() if callable(unread) else unread
+        if n:
+            badge = f' <span class="badge">{int(n)}</span>'
+    values = {
+        "csrf": escape(str(context.get("csrf_token", ""))),
+        "next": escape(request.get_full_path()) if request is not None else "",
+        "who": escape(user.get_full_name() or user.get_username()) if signed_in else "",
+        "badge": badge,
+    }
+    html = skeleton
+    for name, mark in _MARKS.items():
+        html = html.replace(mark, values[name])
+    return mark_safe(html)  # noqa: S308 (our own template; every value put in is escaped)

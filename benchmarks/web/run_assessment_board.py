@@ -18,9 +18,6 @@ import argparse
 import datetime as dt
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
-from run_pages import free_port, measure_cpu, report, session_cookie, setup_env  # noqa: E402
+from run_pages import measure_pages, session_cookie, setup_env, start_gunicorn, stop_gunicorn  # noqa: E402
 
 N_UNITS = 100
 
@@ -144,56 +141,22 @@ def main() -> int:
         f"  built in {info['seconds']:.1f} s: {N_UNITS} units, {info['entries']} entries (self-assessed, "
         "every fifth unit appraised with a changed score)"
     )
-    port = free_port()
-    env = dict(
-        os.environ,
-        PYTHONPATH=os.pathsep.join([str(HERE), str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
-    )
-    env.setdefault("DB_CONN_MAX_AGE", "60")
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen(
-        [
-            gunicorn,
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "bench_wsgi:application",
-        ],
-        env=env,
-        cwd=str(HERE),
-    )
+    proc, port, env = start_gunicorn(args.workers)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         cookie = session_cookie(info["officer"])
         r, s = info["round"], info["sheet"]
         pages = [
-            (f"board /xep-hang-noi-bo/dot/{r}/", f"/xep-hang-noi-bo/dot/{r}/"),
-            ("league table .../ket-qua/", f"/xep-hang-noi-bo/dot/{r}/ket-qua/"),
-            ("one unit's sheet .../phieu/", f"/xep-hang-noi-bo/phieu/{s}/"),
+            (f"board /xep-hang-noi-bo/dot/{r}/", f"/xep-hang-noi-bo/dot/{r}/", cookie),
+            ("league table .../ket-qua/", f"/xep-hang-noi-bo/dot/{r}/ket-qua/", cookie),
+            ("one unit's sheet .../phieu/", f"/xep-hang-noi-bo/phieu/{s}/", cookie),
         ]
         print(
             f"  gunicorn: {args.workers} sync workers, DB_CONN_MAX_AGE={env['DB_CONN_MAX_AGE']}; "
             f"{args.clients} concurrent clients; {args.requests} requests per page"
         )
-        for name, path in pages:
-            measure_cpu(proc.pid, port, path, cookie, args.clients * 2, args.clients)  # warm-up: every worker
-            times, _srv, _cli = measure_cpu(proc.pid, port, path, cookie, 50, 1)
-            report(name + " (1 client)", times)
-            times, srv, _cli = measure_cpu(proc.pid, port, path, cookie, args.requests, args.clients)
-            report(name, times)
-            if srv is not None:
-                print(f"  {'':<28} server CPU per request {srv * 1000:.1f} ms")
+        measure_pages(proc, port, pages, clients=args.clients, requests=args.requests, single=50)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
+        stop_gunicorn(proc)
     shutil.rmtree(var, ignore_errors=True)
     return 0
 

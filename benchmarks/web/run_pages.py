@@ -256,6 +256,51 @@ def report(name: str, times: list[float]) -> None:
           f"max {ms[-1]:7.1f} ms")
 
 
+def start_gunicorn(workers: int) -> tuple[subprocess.Popen, int, dict]:
+    """Serve the benchmark's WSGI application (bench_wsgi) with gunicorn sync workers on a free port;
+    returns the process, the port and its environment once it accepts connections."""
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), str(REPO / "src"), os.environ.get("PYTHONPATH", "")]))
+    # Persistent database connections, as a deployment runs (settings read DB_CONN_MAX_AGE): without
+    # them every request opens a connection — about 2 ms of CPU on SQLite, a backend fork on PostgreSQL.
+    env.setdefault("DB_CONN_MAX_AGE", "60")
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    proc = subprocess.Popen([gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+                             "bench_wsgi:application"], env=env, cwd=str(HERE))
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return proc, port, env
+
+
+def stop_gunicorn(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+def measure_pages(proc: subprocess.Popen, port: int, pages: list[tuple[str, str, str]], *, clients: int,
+                  requests: int, single: int = 100) -> None:
+    """For each (name, path, cookie): warm every worker up, then print the latencies and the CPU per
+    request with one client and with ``clients`` concurrent clients."""
+    for name, path, cookie in pages:
+        measure(port, path, cookie, clients * 2, clients)  # warm-up
+        times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, cookie, single, 1)
+        report(name + " (1 client)", times)
+        if server_cpu is not None:
+            print(f"  {'':<28} CPU per request, 1 client: server {server_cpu * 1000:.1f} ms + client "
+                  f"{client_cpu * 1000:.1f} ms (the figure least moved by other work on the machine)")
+        times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, cookie, requests, clients)
+        report(name, times)
+        if server_cpu is not None:
+            cpu = server_cpu + client_cpu
+            print(f"  {'':<28} CPU per request: server {server_cpu * 1000:.1f} ms + clients "
+                  f"{client_cpu * 1000:.1f} ms; on {os.cpu_count()} idle cores {clients} clients wait "
+                  f"about {clients * cpu / (os.cpu_count() or 1) * 1000:.0f} ms")
+
+
 def upload_10000(big_pk: int, officer) -> None:
     from django.test import Client
     from openpyxl import load_workbook
@@ -303,46 +348,19 @@ def main() -> int:
     info = build()
     print(f"  built in {info['seconds']:.1f} s: 30 agencies, {info['rounds']} quarterly rounds, 100 indicators, "
           f"{info['values']} values, {info['audit']} audit rows")
-    port = free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), str(REPO / "src"), os.environ.get("PYTHONPATH", "")]))
-    # Persistent database connections, as a deployment runs (settings read DB_CONN_MAX_AGE): without
-    # them every request opens a connection — about 2 ms of CPU on SQLite, a backend fork on PostgreSQL.
-    env.setdefault("DB_CONN_MAX_AGE", "60")
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen([gunicorn, "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                             "bench_wsgi:application"], env=env, cwd=str(HERE))
+    proc, port, env = start_gunicorn(args.workers)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         cookie_admin = session_cookie(info["admin"])
         cookie_officer = session_cookie(info["officer"])
-        pages = [("dashboard /ket-qua/", "/ket-qua/", cookie_admin),
-                 (f"form /bieu-mau/{info['form']}/", f"/bieu-mau/{info['form']}/", cookie_officer)]
         print(f"  gunicorn: {args.workers} sync workers, DB_CONN_MAX_AGE={env['DB_CONN_MAX_AGE']}; "
               f"{args.clients} concurrent clients; {args.requests} requests per page")
-        for name, path, cookie in pages:
-            measure(port, path, cookie, args.clients * 2, args.clients)  # warm-up
-            times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, cookie, 100, 1)
-            report(name + " (1 client)", times)
-            if server_cpu is not None:
-                print(f"  {'':<28} CPU per request, 1 client: server {server_cpu * 1000:.1f} ms + client "
-                      f"{client_cpu * 1000:.1f} ms (the figure least moved by other work on the machine)")
-            times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, cookie, args.requests, args.clients)
-            report(name, times)
-            if server_cpu is not None:
-                cpu = server_cpu + client_cpu
-                print(f"  {'':<28} CPU per request: server {server_cpu * 1000:.1f} ms + clients "
-                      f"{client_cpu * 1000:.1f} ms; on {os.cpu_count()} idle cores {args.clients} clients wait "
-                      f"about {args.clients * cpu / (os.cpu_count() or 1) * 1000:.0f} ms")
+        measure_pages(proc, port, [("dashboard /ket-qua/", "/ket-qua/", cookie_admin),
+                                   (f"form /bieu-mau/{info['form']}/", f"/bieu-mau/{info['form']}/", cookie_officer)],
+                      clients=args.clients, requests=args.requests)
         report("form after a save (1 client)",
                measure_after_save(port, info["form"], info["form_code"], cookie_officer, 50))
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
+        stop_gunicorn(proc)
     upload_10000(info["big"], info["officer"])
     shutil.rmtree(var, ignore_errors=True)
     return 0

@@ -17,9 +17,6 @@ import argparse
 import datetime as dt
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
-from run_pages import free_port, measure, measure_cpu, report, session_cookie, setup_env  # noqa: E402
+from run_pages import measure_pages, session_cookie, setup_env, start_gunicorn, stop_gunicorn  # noqa: E402
 
 
 def build() -> dict:
@@ -144,35 +141,8 @@ def main() -> int:
         f"  built in {info['seconds']:.1f} s: QĐ 936 (13 tasks), {info['reports']} progress reports, "
         f"{info['recs']} recommendations"
     )
-    port = free_port()
-    env = dict(
-        os.environ,
-        PYTHONPATH=os.pathsep.join([str(HERE), str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
-    )
-    # Persistent database connections, as a deployment runs (as run_pages.py).
-    env.setdefault("DB_CONN_MAX_AGE", "60")
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen(
-        [
-            gunicorn,
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "bench_wsgi:application",
-        ],
-        env=env,
-        cwd=str(HERE),
-    )
+    proc, port, env = start_gunicorn(args.workers)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         cookie = session_cookie(info["officer"])
         p = info["program"]
         pages = [
@@ -184,27 +154,9 @@ def main() -> int:
             f"  gunicorn: {args.workers} sync workers, DB_CONN_MAX_AGE={env['DB_CONN_MAX_AGE']}; "
             f"{args.clients} concurrent clients; {args.requests} requests per page"
         )
-        for name, path, c in pages:
-            measure(port, path, c, args.clients * 2, args.clients)  # warm-up
-            times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, c, 50, 1)
-            report(name + " (1 client)", times)
-            if server_cpu is not None:
-                print(
-                    f"  {'':<28} CPU per request (1 client): server {server_cpu * 1000:.1f} ms + clients "
-                    f"{client_cpu * 1000:.1f} ms"
-                )
-            times, server_cpu, client_cpu = measure_cpu(proc.pid, port, path, c, args.requests, args.clients)
-            report(name, times)
-            if server_cpu is not None:
-                cpu = server_cpu + client_cpu
-                print(
-                    f"  {'':<28} CPU per request: server {server_cpu * 1000:.1f} ms + clients "
-                    f"{client_cpu * 1000:.1f} ms; on {os.cpu_count()} idle cores {args.clients} clients wait "
-                    f"about {args.clients * cpu / (os.cpu_count() or 1) * 1000:.0f} ms"
-                )
+        measure_pages(proc, port, pages, clients=args.clients, requests=args.requests, single=50)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
+        stop_gunicorn(proc)
     shutil.rmtree(var, ignore_errors=True)
     return 0
 

@@ -821,13 +821,56 @@ def _points_in(text: str, maximum: float) -> float:
     return x
 
 
-def appraise(participant_id: int, scores: dict[str, tuple[str, str]], actor: audit.Actor, acc) -> Participant:
-    """Appraised scores ``{code: (points text, reason)}``; a score different from the self-score
-    needs a reason. All or nothing."""
+@dataclass(frozen=True)
+class _ScoreStep:
+    """A step that sets a score per indicator with a reason (the appraisal, the council's final
+    score): which stage, who may, what the score is compared with, which fields hold it."""
+
+    stage: str
+    may: str  # the Access method: "can_appraise" | "can_decide"
+    not_yours: str
+    needs_reason: str  # formatted with {pts}: the score compared with
+    refused: str  # formatted with {n}
+    fields: tuple[str, str, str, str]  # points, reason, by, at
+    action: str
+
+    def base(self, e: Entry) -> float:
+        if self.stage == S.APPRAISAL:
+            return e.self_points or 0.0
+        return e.appraised_points if e.appraised_points is not None else (e.self_points or 0.0)
+
+
+_APPRAISAL = _ScoreStep(
+    stage=S.APPRAISAL,
+    may="can_appraise",
+    not_yours=gettext_noop("Chỉ số này không thuộc phạm vi thẩm định của bạn."),
+    needs_reason=gettext_noop("Điểm thẩm định khác điểm tự đánh giá ({pts}): phải nêu lý do."),
+    refused=gettext_noop("Chưa lưu: có {n} điểm thẩm định chưa hợp lệ (xem từng dòng)."),
+    fields=("appraised_points", "appraisal_reason", "appraised_by", "appraised_at"),
+    action="assessment_appraisal.save",
+)
+_FINAL = _ScoreStep(
+    stage=S.COUNCIL,
+    may="can_decide",
+    not_yours=gettext_noop("Chỉ chủ tịch hội đồng hoặc Sở quyết định điểm cuối cùng."),
+    needs_reason=gettext_noop("Điểm cuối cùng khác điểm thẩm định ({pts}): phải nêu lý do."),
+    refused=gettext_noop("Chưa lưu: có {n} điểm cuối cùng chưa hợp lệ (xem từng dòng)."),
+    fields=("final_points", "final_reason", "final_by", "final_at"),
+    action="assessment_final.save",
+)
+
+
+def _set_scores(
+    step: _ScoreStep, participant_id: int, scores: dict[str, tuple[str, str]], actor: audit.Actor, acc
+) -> Participant:
+    """Scores ``{code: (points text, reason)}`` for one step; a score different from the one it
+    is compared with needs a reason. All or nothing, audited (old → new), totals recomputed."""
+    f_pts, f_reason, f_by, f_at = step.fields
     with transaction.atomic():
         p = _lock(participant_id)
-        _check_stage(p.round, S.APPRAISAL)
+        _check_stage(p.round, step.stage)
         pfw = round_pfw(p.round)
+        may = getattr(acc, step.may)
         entries = {e.code: e for e in p.entries.all()}
         errors, changed = {}, []
         now = timezone.now()
@@ -835,8 +878,8 @@ def appraise(participant_id: int, scores: dict[str, tuple[str, str]], actor: aud
             e = entries.get(code)
             if e is None or not (text or "").strip():
                 continue
-            if not acc.can_appraise(p, code):
-                errors[code] = _("Chỉ số này không thuộc phạm vi thẩm định của bạn.")
+            if not may(p, code):
+                errors[code] = _(step.not_yours)
                 continue
             try:
                 x = _points_in(text, pfw.indicator(code).max_points)
@@ -844,43 +887,35 @@ def appraise(participant_id: int, scores: dict[str, tuple[str, str]], actor: aud
                 errors[code] = str(err)
                 continue
             reason = (reason or "").strip()
-            self_pts = e.self_points or 0.0
-            if round(x, 2) != round(self_pts, 2) and not reason:
-                errors[code] = _("Điểm thẩm định khác điểm tự đánh giá ({self}): phải nêu lý do.").format(
-                    self=format_number(self_pts, 2)
-                )
+            base = step.base(e)
+            if round(x, 2) != round(base, 2) and not reason:
+                errors[code] = _(step.needs_reason).format(pts=format_number(base, 2))
                 continue
-            if e.appraised_points == x and e.appraisal_reason == reason:
+            if getattr(e, f_pts) == x and getattr(e, f_reason) == reason:
                 continue
-            changed.append((e, {"points": e.appraised_points, "reason": e.appraisal_reason}))
-            e.appraised_points, e.appraisal_reason, e.appraised_by, e.appraised_at = (
-                x,
-                reason,
-                actor.user,
-                now,
-            )
+            changed.append((e, {"points": getattr(e, f_pts), "reason": getattr(e, f_reason)}))
+            for name, value in zip(step.fields, (x, reason, actor.user, now)):
+                setattr(e, name, value)
         if errors:
-            raise Refused(
-                _("Chưa lưu: có {n} điểm thẩm định chưa hợp lệ (xem từng dòng).").format(n=len(errors)),
-                errors,
-            )
+            raise Refused(_(step.refused).format(n=len(errors)), errors)
         if changed:
-            Entry.objects.bulk_update(
-                [e for e, _b in changed],
-                ["appraised_points", "appraisal_reason", "appraised_by", "appraised_at"],
-            )
+            Entry.objects.bulk_update([e for e, _b in changed], list(step.fields))
             audit.record(
                 actor,
-                "assessment_appraisal.save",
+                step.action,
                 p,
                 parent=p.round,
                 before={e.code: b for e, b in changed},
-                after={
-                    e.code: {"points": e.appraised_points, "reason": e.appraisal_reason} for e, _b in changed
-                },
+                after={e.code: {"points": getattr(e, f_pts), "reason": getattr(e, f_reason)} for e, _b in changed},
             )
             recompute(p.round)
     return p
+
+
+def appraise(participant_id: int, scores: dict[str, tuple[str, str]], actor: audit.Actor, acc) -> Participant:
+    """Appraised scores ``{code: (points text, reason)}``; a score different from the self-score
+    needs a reason. All or nothing."""
+    return _set_scores(_APPRAISAL, participant_id, scores, actor, acc)
 
 
 def answer(
@@ -926,55 +961,7 @@ def decide_final(
     participant_id: int, scores: dict[str, tuple[str, str]], actor: audit.Actor, acc
 ) -> Participant:
     """The council's final scores; a score different from the appraised one needs a reason."""
-    with transaction.atomic():
-        p = _lock(participant_id)
-        _check_stage(p.round, S.COUNCIL)
-        pfw = round_pfw(p.round)
-        entries = {e.code: e for e in p.entries.all()}
-        errors, changed = {}, []
-        now = timezone.now()
-        for code, (text, reason) in scores.items():
-            e = entries.get(code)
-            if e is None or not (text or "").strip():
-                continue
-            if not acc.can_decide(p, code):
-                errors[code] = _("Chỉ chủ tịch hội đồng hoặc Sở quyết định điểm cuối cùng.")
-                continue
-            try:
-                x = _points_in(text, pfw.indicator(code).max_points)
-            except ValueError as err:
-                errors[code] = str(err)
-                continue
-            reason = (reason or "").strip()
-            base = e.appraised_points if e.appraised_points is not None else (e.self_points or 0.0)
-            if round(x, 2) != round(base, 2) and not reason:
-                errors[code] = _("Điểm cuối cùng khác điểm thẩm định ({pts}): phải nêu lý do.").format(
-                    pts=format_number(base, 2)
-                )
-                continue
-            if e.final_points == x and e.final_reason == reason:
-                continue
-            changed.append((e, {"points": e.final_points, "reason": e.final_reason}))
-            e.final_points, e.final_reason, e.final_by, e.final_at = x, reason, actor.user, now
-        if errors:
-            raise Refused(
-                _("Chưa lưu: có {n} điểm cuối cùng chưa hợp lệ (xem từng dòng).").format(n=len(errors)),
-                errors,
-            )
-        if changed:
-            Entry.objects.bulk_update(
-                [e for e, _b in changed], ["final_points", "final_reason", "final_by", "final_at"]
-            )
-            audit.record(
-                actor,
-                "assessment_final.save",
-                p,
-                parent=p.round,
-                before={e.code: b for e, b in changed},
-                after={e.code: {"points": e.final_points, "reason": e.final_reason} for e, _b in changed},
-            )
-            recompute(p.round)
-    return p
+    return _set_scores(_FINAL, participant_id, scores, actor, acc)
 
 
 # --- the round's steps ---------------------------------------------------------------------------------------

@@ -89,7 +89,31 @@ def _number(value: str | None) -> float | None:
         ) from None
 
 
-class KpiEditForm(forms.Form):
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Lý do thay đổi"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        error_messages={"required": _("Phải ghi lý do thay đổi.")},
+    )
+
+
+class _AuditedEdit:
+    """What the department's edit forms share: the program the edit belongs to and a reason that is
+    more than blanks (it goes into the audit row)."""
+
+    def __init__(self, *args, program=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program = program
+
+    def clean_reason(self):
+        reason = (self.cleaned_data.get("reason") or "").strip()
+        if not reason:
+            raise forms.ValidationError(_("Phải ghi lý do thay đổi."))
+        return reason
+
+
+class KpiEditForm(_AuditedEdit, forms.Form):
     """Baseline, target, unit and due date of a KPI, with the reason of the change. Numbers and
     dates as written in Vietnam (0,75; 31/12/2020); ``version`` is the KPI's version when the form
     was rendered: a stale form is refused (services.update_kpi)."""
@@ -98,17 +122,8 @@ class KpiEditForm(forms.Form):
     target = forms.CharField(label=_("Chỉ tiêu"), required=False, max_length=40)
     unit = forms.CharField(label=_("Đơn vị"), required=False, max_length=40)
     due_on = forms.CharField(label=_("Hạn đạt (dd/mm/yyyy)"), required=False, max_length=10)
-    reason = forms.CharField(
-        label=_("Lý do thay đổi"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=500,
-        error_messages={"required": _("Phải ghi lý do thay đổi.")},
-    )
+    reason = _reason_field()
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, program=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.program = program
 
     def clean_baseline(self):
         return _number(self.cleaned_data.get("baseline"))
@@ -137,12 +152,6 @@ class KpiEditForm(forms.Form):
             )
         return day
 
-    def clean_reason(self):
-        reason = (self.cleaned_data.get("reason") or "").strip()
-        if not reason:
-            raise forms.ValidationError(_("Phải ghi lý do thay đổi."))
-        return reason
-
     def clean(self):
         data = super().clean()
         if data.get("unit") == "%":
@@ -153,7 +162,7 @@ class KpiEditForm(forms.Form):
         return data
 
 
-class ObjectiveEditForm(forms.Form):
+class ObjectiveEditForm(_AuditedEdit, forms.Form):
     """The target of a specific objective: the rank to reach and the year to reach it by."""
 
     target_rank = forms.IntegerField(
@@ -171,17 +180,8 @@ class ObjectiveEditForm(forms.Form):
         label=_("Năm đạt mục tiêu"),
         error_messages={"required": _("Phải nhập năm đạt mục tiêu."), "invalid": _("Năm phải là số nguyên.")},
     )
-    reason = forms.CharField(
-        label=_("Lý do thay đổi"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=500,
-        error_messages={"required": _("Phải ghi lý do thay đổi.")},
-    )
+    reason = _reason_field()
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, program=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.program = program
 
     def clean_target_year(self):
         year = self.cleaned_data.get("target_year")
@@ -195,12 +195,6 @@ class ObjectiveEditForm(forms.Form):
                 params={"a": self.program.starts_on.year, "b": self.program.ends_on.year + 5},
             )
         return year
-
-    def clean_reason(self):
-        reason = (self.cleaned_data.get("reason") or "").strip()
-        if not reason:
-            raise forms.ValidationError(_("Phải ghi lý do thay đổi."))
-        return reason
 
 
 # --- publication of an index edition ------------------------------------------------------------

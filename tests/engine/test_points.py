@@ -225,3 +225,11 @@ def test_a_non_numeric_max_points_is_a_framework_error_not_a_crash(bad):
     with pytest.raises(FrameworkError) as e:
         PointsFramework.from_dict(d)
     assert "node 'hop': max_points must be a number" in str(e.value)
+
+
+def test_a_threshold_table_out_of_step_with_max_points_names_both_as_written():
+    d = _data()
+    d["root"]["children"][0]["children"][0]["scoring"]["points"] = 25
+    with pytest.raises(FrameworkError) as e:
+        PointsFramework.from_dict(d)
+    assert "threshold points 25 differ from max_points 20;" in str(e.value) + ";"

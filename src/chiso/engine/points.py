@@ -280,7 +280,7 @@ class PointsFramework:
             problems.append(f"{where}: a yes/no rule needs a value of kind 'yes_no', got {kind!r}")
         if rule == "threshold" and params.get("points") not in (None, node.max_points):
             problems.append(f"{where}: threshold points {params.get('points')} differ from max_points "
-                            f"{node.max_points}")
+                            f"{node.max_points:g}")
         tiers = ex.get("tiers") or ()
         tiers = (tiers,) if isinstance(tiers, str) else tuple(str(t) for t in tiers)
         unknown = [t for t in tiers if t not in tier_codes]

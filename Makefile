@@ -33,6 +33,9 @@ $(VENDOR_STAMP): package.json package-lock.json
 	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.umd.min.js
 	cp node_modules/htmx.org/LICENSE $(VENDOR)/htmx.LICENSE
 	cp node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js.LICENSE.md
+	mkdir -p $(VENDOR)/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
+	cp node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/LICENSE
 	rm -f $(VENDOR)/.stamp-*
 	touch $@
 

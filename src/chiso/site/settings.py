@@ -135,8 +135,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Wait for a writer instead of failing at once ("database is locked").
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite is the embedded default and must hold under concurrent writers (gunicorn workers):
+    # - a write transaction takes the write lock when it begins (BEGIN IMMEDIATE), so two
+    #   transactions never both read and then fail to upgrade to a write ("database is locked");
+    # - WAL lets readers go on while one writer writes;
+    # - a writer waits up to SQLITE_BUSY_TIMEOUT seconds for the lock instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

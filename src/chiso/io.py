@@ -4,6 +4,11 @@ A table has a header row: the first column names the unit (``unit``, ``đơn v�
 ``tỉnh``, ``province``...) and every other column is a node or indicator code.
 One row per unit.  Numbers may use a decimal point or a decimal comma
 (``0,565``); empty cells are missing values.
+
+A file is refused before it is parsed when it is larger than :class:`Limits` allow (unpacked size
+and compression ratio of an .xlsx, size of a CSV), and while it is read as soon as it passes the
+row or cell cap; a CSV may end its lines with LF, CRLF or CR alone (old Mac Excel). Long error
+lists are cut with :func:`first_errors`.
 """
 
 from __future__ import annotations
@@ -17,10 +22,38 @@ from typing import Any
 import numpy as np
 
 from chiso.engine.errors import InputError
+from chiso.lib import xlsx
 
 UNIT_HEADERS = {"unit", "units", "đơn vị", "don vi", "tỉnh", "tinh", "province", "tỉnh/thành phố", "địa phương", "name"}
 
-__all__ = ["Table", "col_letter", "read_table"]
+__all__ = ["Limits", "Table", "col_letter", "first_errors", "read_table"]
+
+# At most this many problems are listed; the rest are counted ("… và còn K lỗi khác").
+MAX_ERRORS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on an input file, checked before and while it is read (the web passes its settings).
+
+    ``max_bytes`` caps the unpacked size of an .xlsx (sum of its zip members) and the size of a
+    CSV; ``max_ratio`` the compression ratio of a large .xlsx member; ``max_rows`` and
+    ``max_cells`` the rows and cells read.
+    """
+
+    max_bytes: int = xlsx.MAX_UNCOMPRESSED_BYTES
+    max_ratio: float = xlsx.MAX_COMPRESSION_RATIO
+    max_rows: int = xlsx.MAX_ROWS
+    max_cells: int = xlsx.MAX_CELLS
+
+
+def first_errors(items: list, limit: int = MAX_ERRORS_SHOWN) -> tuple[list, int]:
+    """The first ``limit`` items of an error list and how many more there are.
+
+    >>> first_errors(list(range(53)), 50)[1]
+    3
+    """
+    return list(items[:limit]), max(len(items) - limit, 0)
 
 
 def col_letter(idx: int) -> str:
@@ -109,7 +142,12 @@ def parse_number(text: Any) -> float | None:
     return v
 
 
-def _read_csv_rows(path: Path) -> list[list[str]]:
+def _read_csv_rows(path: Path, limits: Limits) -> list[list[str]]:
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise InputError(f"{path}: the file has {size} bytes; the limit is {limits.max_bytes} bytes — "
+                         "split it into smaller files", code="file_too_large", file=str(path), size=size,
+                         max_bytes=limits.max_bytes)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -127,33 +165,39 @@ def _read_csv_rows(path: Path) -> list[list[str]]:
     sample = text[:4096]
     first = sample.splitlines()[0] if sample.strip() else ""
     delim = ";" if first.count(";") > first.count(",") else ("\t" if first.count("\t") > first.count(",") else ",")
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delim)]
-
-
-def _read_xlsx_rows(path: Path, sheet: str | None) -> list[list[Any]]:
-    from zipfile import BadZipFile
-
-    import openpyxl
-
+    # newline="": lines may end in LF, CRLF or a lone CR (what old Mac Excel writes); csv splits them.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    rows: list[list[str]] = []
+    cells = 0
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as e:
-        raise InputError(f"{path}: not a readable .xlsx workbook ({e.__class__.__name__})", code="bad_xlsx",
-                         file=str(path)) from None
-    try:
-        if sheet is not None:
-            if sheet not in wb.sheetnames:
-                raise InputError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(wb.sheetnames)}",
-                                 code="unknown_sheet", file=str(path))
-            ws = wb[sheet]
-        else:
-            ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
+        for row in reader:
+            if len(rows) >= limits.max_rows:
+                raise InputError(
+                    f"{path}: more than {limits.max_rows} rows; split the file into parts of at most "
+                    f"{limits.max_rows} rows", code="too_many_rows", file=str(path), max_rows=limits.max_rows)
+            cells += len(row)
+            if cells > limits.max_cells:
+                raise InputError(f"{path}: more than {limits.max_cells} cells (row {reader.line_num}); split the "
+                                 "file into smaller parts", code="too_many_cells", file=str(path),
+                                 row=reader.line_num, max_cells=limits.max_cells)
+            rows.append(row)
+    except csv.Error as e:
+        # The usual one: "field larger than field limit (131072)" — a cell of 128 KB is not a value.
+        line = reader.line_num
+        if "field limit" in str(e):
+            raise InputError(f"{path}: row {line}: a cell is longer than {csv.field_size_limit()} characters",
+                             code="field_too_large", file=str(path), row=line, limit=csv.field_size_limit()) from None
+        raise InputError(f"{path}: row {line}: not a readable CSV file ({e})", code="bad_csv", file=str(path),
+                         row=line) from None
+    return rows
 
 
-def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
+def _read_xlsx_rows(path: Path, sheet: str | None, limits: Limits) -> list[list[Any]]:
+    return list(xlsx.iter_rows(path, file=str(path), sheet=sheet, max_bytes=limits.max_bytes,
+                               max_ratio=limits.max_ratio, max_rows=limits.max_rows, max_cells=limits.max_cells))
+
+
+def read_table(path: str | Path, *, sheet: str | None = None, limits: Limits | None = None) -> Table:
     """Read and validate a unit × code table from ``.csv`` or ``.xlsx``.
 
     Raises
@@ -162,16 +206,21 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
         Missing file, wrong encoding, empty file, no unit column, empty or
         duplicate header, empty unit name, duplicate unit, non-numeric cell —
         every message names the file and the row and/or column.  Every
-        non-numeric cell is listed, not only the first.
+        non-numeric cell is in ``params["problems"]``, not only the first; the
+        message lists the first :data:`MAX_ERRORS_SHOWN`.  A file over
+        ``limits`` (default :class:`Limits()`) is refused: ``file_too_large``,
+        ``too_many_rows``, ``too_many_cells``; an unreadable one: ``bad_xlsx``,
+        ``bad_csv``, ``field_too_large``.
     """
+    limits = limits or Limits()
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: file not found", code="file_not_found", file=str(p))
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        rows = _read_xlsx_rows(p, sheet)
+        rows = _read_xlsx_rows(p, sheet, limits)
     elif suffix in (".csv", ".txt", ""):
-        rows = _read_csv_rows(p)
+        rows = _read_csv_rows(p, limits)
     else:
         raise InputError(f"{p}: unsupported file type {suffix!r}; use .csv or .xlsx", code="bad_file_type",
                          file=str(p))
@@ -233,8 +282,9 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
             if v is not None:
                 values[r, k] = v
     if bad:
-        shown = "; ".join(b["msg"] for b in bad[:20])
-        more = f" (and {len(bad) - 20} more)" if len(bad) > 20 else ""
+        listed, rest = first_errors(bad)
+        shown = "; ".join(b["msg"] for b in listed)
+        more = f" (and {rest} more)" if rest else ""
         first = bad[0]
         raise InputError(f"{p}: {shown}{more}", code="bad_cells", file=str(p), row=first["row"],
                          column=first["column"], problems=bad)

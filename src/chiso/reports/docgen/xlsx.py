@@ -2,16 +2,16 @@
 
 The first sheet holds the document's identity (issuing body, number, date, subject, and the
 demonstration-data label when there is one); then one sheet per table, numbers kept as numbers.
+Every cell is written through :class:`chiso.lib.xlsx.WorkbookWriter`, so a text is never a formula.
 """
 
 from __future__ import annotations
 
-import io
 import re
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+
+from chiso.lib.xlsx import WorkbookWriter
 
 from .spec import DocumentSpec, vn_long_date
 
@@ -38,9 +38,8 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 def render_xlsx(spec: DocumentSpec) -> bytes:
-    wb = Workbook()
-    info = wb.active
-    info.title = "Thông tin"
+    wb = WorkbookWriter()
+    info = wb.sheet("Thông tin")
     h = spec.header
     rows = [
         ("Cơ quan chủ quản", h.parent_body),
@@ -53,42 +52,35 @@ def render_xlsx(spec: DocumentSpec) -> bytes:
     if spec.demo_note:
         rows.append(("Lưu ý", spec.demo_note))
     for k, v in rows:
-        info.append([k, v])
-        info.cell(info.max_row, 1).font = Font(bold=True)
+        r = info.append([k, v])
+        info.style(r, 1, font=Font(bold=True))
     if spec.demo_note:
-        info.cell(info.max_row, 2).font = Font(bold=True, color="C00000")
-    info.column_dimensions["A"].width = 22
-    info.column_dimensions["B"].width = 110
+        info.style(info.max_row, 2, font=Font(bold=True, color="C00000"))
+    info.width(1, 22)
+    info.width(2, 110)
     used = {"Thông tin"}
     for table in spec.tables:
-        ws = wb.create_sheet(_sheet_name(table.title or table.key, used))
+        ws = wb.sheet(_sheet_name(table.title or table.key, used))
         ws.append([table.title or table.key])
-        ws["A1"].font = Font(bold=True, size=12)
+        ws.style(1, 1, font=Font(bold=True, size=12))
         ws.append(table.columns)
-        for cell in ws[2]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="D9E2F3")
-            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.style_row(2, len(table.columns), font=Font(bold=True), fill=PatternFill("solid", fgColor="D9E2F3"),
+                     alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"))
         for i, row in enumerate(table.rows):
-            ws.append(list(row))
-            r = ws.max_row
+            row = list(row)
+            r = ws.append(row)
             for j, kind in enumerate(table.formats):
-                cell = ws.cell(r, j + 1)
-                if kind in NUMBER_FORMATS and isinstance(cell.value, (int, float)):
-                    cell.number_format = NUMBER_FORMATS[kind]
-                if i in table.total_rows:
-                    cell.font = Font(bold=True)
+                value = row[j] if j < len(row) else None
+                number = isinstance(value, (int, float)) and not isinstance(value, bool)
+                ws.style(r, j + 1, number_format=NUMBER_FORMATS[kind] if kind in NUMBER_FORMATS and number else None,
+                         font=Font(bold=True) if i in table.total_rows else None)
         if table.note:
             ws.append([])
             ws.append([table.note])
         if spec.demo_note:
-            ws.append([spec.demo_note])
-            ws.cell(ws.max_row, 1).font = Font(bold=True, color="C00000")
-        ws.freeze_panes = "A3"
+            r = ws.append([spec.demo_note])
+            ws.style(r, 1, font=Font(bold=True, color="C00000"))
+        ws.freeze("A3")
         for j in range(len(table.columns)):
-            ws.column_dimensions[get_column_letter(j + 1)].width = (
-                44 if j == 0 and table.formats[0] == "text" else 16
-            )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+            ws.width(j + 1, 44 if j == 0 and table.formats[0] == "text" else 16)
+    return wb.to_bytes()

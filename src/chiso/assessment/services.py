@@ -194,21 +194,20 @@ def problems_vi(err: FrameworkError) -> list[str]:
 
 def parse_yaml(text: str) -> tuple[dict, PointsFramework]:
     """Parse and validate a framework YAML text. Raises :class:`Refused` with Vietnamese messages."""
+    from chiso.frameworks import load_yaml  # the one safe YAML reader (depth cap, line and column)
+    from chiso.lib.imports import FILE_CODES, file_error_message
+
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = _("dòng {line}, cột {col}").format(line=mark.line + 1, col=mark.column + 1) if mark else "?"
-        msg = _("Nội dung YAML sai cú pháp ({where}): {problem}").format(
-            where=where, problem=getattr(e, "problem", "") or e
-        )
+        data = load_yaml(text)
+    except FrameworkError as e:
+        msg = file_error_message(e)
         raise Refused(msg, {"yaml_text": msg}) from None
     if not isinstance(data, dict):
         raise Refused(_("Nội dung YAML phải là một bảng khóa–giá trị (id, name, root, ...)."))
     try:
         pfw = PointsFramework.from_dict(data)
     except (FrameworkError, InputError) as e:
-        msgs = problems_vi(e)
+        msgs = [file_error_message(e)] if e.code in FILE_CODES else problems_vi(e)
         raise Refused(
             _("Bộ chỉ số không hợp lệ:") + " " + " ".join(msgs), {"yaml_text": "\n".join(msgs)}
         ) from None

@@ -283,6 +283,7 @@ class Framework:
                 problems.append(f"missing top-level key {key!r}")
         if problems:
             raise FrameworkError(f"{where}: " + "; ".join(problems), code="framework_invalid", problems=problems)
+        _check_top_level_types(data, where=where, path=path)
         status = data.get("status", "provisional")
         if status not in STATUSES:
             problems.append(f"status must be one of {STATUSES}, got {status!r}")
@@ -326,6 +327,9 @@ class Framework:
             name = raw.get("name") or {}
             if isinstance(name, str):
                 name = {"vi": name}
+            if not _is_name(name):
+                problems.append(f"node {code!r}: name must be a text or a mapping {{vi: ..., en: ...}}, got {name!r}")
+                name = {}
             weight = raw.get("weight", 1.0)
             max_points = raw.get("max_points")
             for label, v in (("weight", weight), ("max_points", max_points)):
@@ -458,6 +462,34 @@ class Framework:
             notes=str(data.get("notes", "")),
             path=path,
             extra={k: v for k, v in data.items() if k not in known_top},
+        )
+
+
+def _is_name(v: Any) -> bool:
+    """A name as the format allows it: a text, or a mapping of language -> text."""
+    return isinstance(v, str) or (isinstance(v, dict) and all(isinstance(x, str) for x in v.values()))
+
+
+def _check_top_level_types(data: dict[str, Any], *, where: str, path: str) -> None:
+    """``edition`` is a year (an integer, or a text of one: ``2022``), ``name`` a text or a
+    ``{vi, en}`` mapping, ``id`` a text. A YAML date (``edition: 2022-01-01``) or a list is a
+    ``framework_field`` error naming the field, what was expected and what the file holds."""
+    edition, name, fid = data["edition"], data["name"], data["id"]
+    bad = None
+    if isinstance(edition, bool) or not (
+        isinstance(edition, int) or (isinstance(edition, str) and edition.strip().isdigit())
+    ):
+        bad = ("edition", "a year (an integer such as 2022)", edition)
+    elif not _is_name(name):
+        bad = ("name", "a text or a mapping {vi: ..., en: ...}", name)
+    elif not isinstance(fid, (str, int)) or isinstance(fid, bool):
+        bad = ("id", "a text", fid)
+    if bad:
+        field_name, expected, got = bad
+        shown = f"{got!r}"[:80]
+        raise FrameworkError(
+            f"{where}: {field_name} must be {expected}, got {shown} ({type(got).__name__})",
+            code="framework_field", file=path, field=field_name, got=shown, got_type=type(got).__name__,
         )
 
 

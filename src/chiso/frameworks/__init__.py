@@ -16,7 +16,11 @@ from chiso.engine.framework import Framework
 
 HERE = Path(__file__).resolve().parent
 
-__all__ = ["framework_paths", "list_frameworks", "load_framework", "load_framework_file"]
+__all__ = ["framework_paths", "list_frameworks", "load_framework", "load_framework_file", "load_yaml"]
+
+# Deepest nesting of mappings and lists a framework file may have (the shipped ones use about 12).
+# PyYAML builds nested values recursively: a file nested 5 000 deep would end in RecursionError.
+MAX_YAML_DEPTH = 64
 
 
 def framework_paths() -> dict[str, Path]:
@@ -40,17 +44,48 @@ def load_framework_file(path: str | Path) -> Framework:
     except UnicodeDecodeError as e:
         raise FrameworkError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})", code="bad_encoding",
                              file=str(path)) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise FrameworkError(f"{path}: YAML syntax error{at}: {getattr(e, 'problem', e)}", code="yaml_syntax",
-                             file=str(path)) from None
+    data = load_yaml(text, file=str(path))
     if not isinstance(data, dict):
         raise FrameworkError(f"{path}: a framework file must hold a mapping", code="framework_invalid",
                              file=str(path))
     return Framework.from_dict(data, path=str(path))
+
+
+def load_yaml(text: str, *, file: str = "", max_depth: int = MAX_YAML_DEPTH):
+    """Parse YAML text safely: no Python objects, nesting at most ``max_depth`` deep.
+
+    The one YAML reader of framework texts (files on the command line, the web's framework editor).
+
+    Raises
+    ------
+    FrameworkError
+        ``yaml_syntax`` with ``line`` and ``column`` (1-based) and the parser's ``problem``, or
+        ``yaml_too_deep`` with the ``line`` where nesting passes ``max_depth``.
+    """
+    where = f"{file}: " if file else ""
+    depth = 0
+    try:
+        # Walk the event stream first (flat, not recursive) to refuse deep nesting before building.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > max_depth:
+                    line = event.start_mark.line + 1
+                    raise FrameworkError(f"{where}line {line}: nested deeper than {max_depth} levels",
+                                         code="yaml_too_deep", file=file, line=line, max_depth=max_depth)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = str(getattr(e, "problem", None) or e)
+        raise FrameworkError(f"{where}YAML syntax error{at}: {problem}", code="yaml_syntax", file=file,
+                             line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+                             problem=problem) from None
+    except RecursionError:  # aliases nested past the event check: still a refusal, never a traceback
+        raise FrameworkError(f"{where}nested deeper than {max_depth} levels", code="yaml_too_deep", file=file,
+                             line=None, max_depth=max_depth) from None
 
 
 @lru_cache(maxsize=64)

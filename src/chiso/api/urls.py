@@ -8,5 +8,5 @@ from .views import api
 urlpatterns = [
     path("api/", api.urls),
     path("khoa-api/", pages.tokens, name="api_tokens"),
-    path("khoa-api/<int:pk>/thu-hoi/", pages.token_revoke, name="api_token_revoke"),
+    path("khoa-api/<id:pk>/thu-hoi/", pages.token_revoke, name="api_token_revoke"),
 ]

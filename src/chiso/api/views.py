@@ -8,20 +8,28 @@ yours but read-only -> 403. Errors are ``{"error": "<Vietnamese sentence>"}``.
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import logging
+import math
+from typing import Annotated, Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import DocsBase
+from ninja.parser import Parser
 from ninja.security import HttpBearer
+from pydantic import AfterValidator, Field
 
 from chiso.collection import services as collection
 from chiso.collection.models import Round, Submission, Value
 from chiso.engine.errors import EngineError
 from chiso.lib import frameworks
+from chiso.lib.urls import MAX_ID
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 from chiso.results.models import IndexRun, PublishedTable
@@ -44,8 +52,84 @@ class TokenAuth(HttpBearer):
         return t.user
 
 
-api = NinjaAPI(title="chiso API", version="1", urls_namespace="api", docs_url="/docs")
+class LocalSwagger(DocsBase):
+    """``/api/docs``: Swagger UI from the swagger-ui-dist npm package, served by this site (no CDN,
+    no inline script, so the page keeps the site's Content-Security-Policy)."""
+
+    def render_page(self, request, api, **kwargs):
+        return render(request, "api/docs.html", {"title": api.title, "openapi_url": self.get_openapi_url(api, kwargs)})
+
+
+class JsonParser(Parser):
+    """JSON bodies; a body that is not JSON is answered in the reader's language with where it breaks
+    (django-ninja turns any parse failure into one English 400)."""
+
+    def parse_body(self, request):
+        try:
+            return json.loads(request.body)
+        except UnicodeDecodeError:
+            request.body_problem = _("nội dung không phải văn bản UTF-8")
+            raise
+        except json.JSONDecodeError as e:
+            request.body_problem = _("dòng {line}, cột {col}: {msg}").format(line=e.lineno, col=e.colno, msg=e.msg)
+            raise
+
+
+api = NinjaAPI(title="chiso API", version="1", urls_namespace="api", docs_url="/docs", docs=LocalSwagger(),
+               parser=JsonParser())
 auth = TokenAuth()
+logger = logging.getLogger("django.request")
+
+
+# --- values at the boundary ------------------------------------------------------------------------
+# Everything a client sends is checked here, before any service sees it: ids a database can hold,
+# finite numbers of sane size, text without NUL bytes (PostgreSQL refuses them, SQLite would keep them).
+
+MAX_NUMBER = 1e15  # larger than any indicator value; beyond it a float no longer holds every integer
+
+
+def _text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError(_("không được chứa ký tự NUL"))
+    return value
+
+
+def _number_or_text(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        try:
+            finite = math.isfinite(value) and abs(value) <= MAX_NUMBER
+        except OverflowError:
+            finite = False
+        if not finite:
+            raise ValueError(_("phải là một số hữu hạn, trị tuyệt đối không quá 10^15"))
+        return value
+    if isinstance(value, str):
+        return _text(value)
+    raise ValueError(_("phải là một số, một chuỗi hoặc null"))
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Text = Annotated[str, Field(max_length=2000), AfterValidator(_text)]
+Code = Annotated[str, Field(max_length=100), AfterValidator(_text)]
+Raw = Annotated[Any, AfterValidator(_number_or_text)]
+
+
+class ErrorOut(Schema):
+    error: str
+
+
+def responses(ok, *statuses: int) -> dict:
+    """The operation's responses for the OpenAPI document: ``ok`` on 200 and ``{"error": "…"}`` on
+    each of ``statuses`` (every error this API returns has that shape)."""
+    return {200: ok, **{code: ErrorOut for code in statuses}}
+
+
+# Every operation with a token may answer 401 (no or bad token) and 422 (a parameter or body that
+# does not validate); reading one object adds 404.
+AUTHED = (401, 422)
+ONE = (*AUTHED, 404)
 
 
 def _error(request, message: str, status: int):
@@ -62,18 +146,64 @@ def _not_found(request, exc):
     return _error(request, _("Không tìm thấy."), 404)
 
 
+def _problem(e: dict) -> str:
+    """One validation problem in the reader's language (pydantic's types, not its English text)."""
+    kind, ctx = e.get("type", ""), e.get("ctx") or {}
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    sentences = {
+        "missing": _("bắt buộc phải có"),
+        "int_parsing": _("phải là số nguyên"),
+        "int_type": _("phải là số nguyên"),
+        "int_from_float": _("phải là số nguyên"),
+        "float_parsing": _("phải là số"),
+        "float_type": _("phải là số"),
+        "finite_number": _("phải là một số hữu hạn"),
+        "string_type": _("phải là chuỗi ký tự"),
+        "bool_parsing": _("phải là true hoặc false"),
+        "list_type": _("phải là một danh sách"),
+        "model_attributes_type": _("phải là một đối tượng JSON"),
+        "dict_type": _("phải là một đối tượng JSON"),
+        "json_invalid": _("không phải JSON hợp lệ"),
+        "greater_than_equal": _("phải lớn hơn hoặc bằng {n}").format(n=ctx.get("ge")),
+        "less_than_equal": _("phải nhỏ hơn hoặc bằng {n}").format(n=ctx.get("le")),
+        "string_too_long": _("dài quá {n} ký tự").format(n=ctx.get("max_length")),
+    }
+    return sentences.get(kind, _("không hợp lệ"))
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc):
     parts = []
-    for e in exc.errors:
-        loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "payload"))
-        parts.append(f"{loc}: {e.get('msg', '')}" if loc else e.get("msg", ""))
+    for e in exc.errors[:20]:
+        loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "payload", "query", "path"))
+        parts.append(f"{loc}: {_problem(e)}" if loc else _problem(e))
+    if len(exc.errors) > 20:
+        parts.append(_("… và còn {n} lỗi khác").format(n=len(exc.errors) - 20))
     return _error(request, _("Dữ liệu gửi lên không hợp lệ: {detail}").format(detail="; ".join(parts)), 422)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
+    problem = getattr(request, "body_problem", None)
+    if problem is not None and exc.status_code == 400:
+        return _error(request, _("Nội dung gửi lên không phải JSON hợp lệ ({where}).").format(where=problem), 400)
     return _error(request, str(exc), exc.status_code)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request, exc):
+    # e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _error(request, _("Yêu cầu không hợp lệ hoặc quá lớn."), 400)
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc):
+    """A bug: logged with its traceback for the operators; the client gets JSON, never a page."""
+    logger.error("API error: %s %s", request.method, request.path, exc_info=exc,
+                 extra={"status_code": 500, "request": request})
+    return _error(request, _("Lỗi hệ thống; lỗi đã được ghi lại (mã yêu cầu {id}).").format(
+        id=getattr(request, "request_id", "-")), 500)
 
 
 # --- frameworks (public) ---------------------------------------------------------------------------
@@ -104,8 +234,8 @@ def list_frameworks(request):
     return out
 
 
-@api.get("/frameworks/{fw_id}", response=list[NodeOut])
-def framework_nodes(request, fw_id: str):
+@api.get("/frameworks/{fw_id}", response=responses(list[NodeOut], 404, 422))
+def framework_nodes(request, fw_id: Code):
     try:
         fw = frameworks.get_framework(fw_id)
     except (EngineError, LookupError, OSError):
@@ -140,13 +270,13 @@ def _round(r: Round) -> dict[str, Any]:
             "is_demo": r.is_demo}
 
 
-@api.get("/rounds", response=list[RoundOut], auth=auth)
+@api.get("/rounds", response=responses(list[RoundOut], *AUTHED), auth=auth)
 def list_rounds(request):
     return [_round(r) for r in Round.objects.visible_to(request.user)]
 
 
-@api.get("/rounds/{round_id}", response=RoundOut, auth=auth)
-def get_round(request, round_id: int):
+@api.get("/rounds/{round_id}", response=responses(RoundOut, *ONE), auth=auth)
+def get_round(request, round_id: Id):
     return _round(get_object_or_404(Round.objects.visible_to(request.user), pk=round_id))
 
 
@@ -196,35 +326,35 @@ def _get_submission(request, pk: int) -> Submission:
     return get_object_or_404(qs, pk=pk)
 
 
-@api.get("/forms", response=list[FormOut], auth=auth)
-def list_forms(request, round_id: int | None = None):
+@api.get("/forms", response=responses(list[FormOut], *AUTHED), auth=auth)
+def list_forms(request, round_id: Id | None = None):
     qs = Submission.objects.visible_to(request.user).select_related("round", "agency")
     if round_id is not None:
         qs = qs.filter(round_id=round_id)
     return [_form(s, request.user, with_values=False) for s in qs]
 
 
-@api.get("/forms/{form_id}", response=FormOut, auth=auth)
-def get_form(request, form_id: int):
+@api.get("/forms/{form_id}", response=responses(FormOut, *ONE), auth=auth)
+def get_form(request, form_id: Id):
     return _form(_get_submission(request, form_id), request.user)
 
 
-@api.get("/forms/{form_id}/values", response=list[ValueOut], auth=auth)
-def list_values(request, form_id: int):
+@api.get("/forms/{form_id}/values", response=responses(list[ValueOut], *ONE), auth=auth)
+def list_values(request, form_id: Id):
     sub = _get_submission(request, form_id)
     return [_value(v) for v in Value.objects.visible_to(request.user).filter(submission=sub)]
 
 
 class ValueIn(Schema):
-    code: str
-    value: Any = None
-    comment: str | None = None
-    version: int | None = None
+    code: Code
+    value: Raw = None
+    comment: Text | None = None
+    version: Annotated[int, Field(ge=0, le=MAX_ID)] | None = None
 
 
 class ValuesIn(Schema):
-    values: list[ValueIn]
-    reason: str = ""
+    values: Annotated[list[ValueIn], Field(max_length=2000)]
+    reason: Text = ""
 
 
 def _check_rw(request, sub: Submission) -> None:
@@ -233,8 +363,8 @@ def _check_rw(request, sub: Submission) -> None:
         raise HttpError(403, _("Bạn chỉ được xem biểu mẫu này."))
 
 
-@api.put("/forms/{form_id}/values", response=list[ValueOut], auth=auth)
-def save_values(request, form_id: int, payload: ValuesIn):
+@api.put("/forms/{form_id}/values", response=responses(list[ValueOut], 400, 403, 409, *ONE), auth=auth)
+def save_values(request, form_id: Id, payload: ValuesIn):
     """Save several values at once: all or nothing (same rules as the form page)."""
     sub = _get_submission(request, form_id)
     _check_rw(request, sub)
@@ -256,8 +386,8 @@ def save_values(request, form_id: int, payload: ValuesIn):
     return [_value(v) for v in saved]
 
 
-@api.post("/forms/{form_id}/submit", response=FormOut, auth=auth)
-def submit_form(request, form_id: int):
+@api.post("/forms/{form_id}/submit", response=responses(FormOut, 400, 403, *ONE), auth=auth)
+def submit_form(request, form_id: Id):
     sub = _get_submission(request, form_id)
     if not get_scope(request.user).can_sign(sub.agency_id):
         raise HttpError(403, _("Chỉ lãnh đạo cơ quan được gửi biểu mẫu."))
@@ -297,16 +427,16 @@ def _run(r: IndexRun) -> dict[str, Any]:
             "note": r.note, "nodes": r.summary.get("nodes", [])}
 
 
-@api.get("/results/runs", response=list[RunOut], auth=auth)
-def list_runs(request, framework_id: str | None = None):
+@api.get("/results/runs", response=responses(list[RunOut], *AUTHED), auth=auth)
+def list_runs(request, framework_id: Code | None = None):
     qs = IndexRun.objects.visible_to(request.user).defer("inputs", "output", "recipe")
     if framework_id:
         qs = qs.filter(framework_id=framework_id)
     return [_run(r) for r in qs]
 
 
-@api.get("/results/runs/{run_id}", response=RunOut, auth=auth)
-def get_run(request, run_id: int):
+@api.get("/results/runs/{run_id}", response=responses(RunOut, *ONE), auth=auth)
+def get_run(request, run_id: Id):
     return _run(get_object_or_404(IndexRun.objects.visible_to(request.user), pk=run_id))
 
 
@@ -321,15 +451,15 @@ class TableOut(Schema):
     values: list[dict]
 
 
-@api.get("/results/tables", response=list[TableOut], auth=auth)
+@api.get("/results/tables", response=responses(list[TableOut], *AUTHED), auth=auth)
 def list_tables(request):
     return [{"id": t.pk, "framework_id": t.framework_id, "year": t.year, "title": t.title, "kind": t.kind,
              "is_demo": t.is_demo, "source": t.source, "values": []}
             for t in PublishedTable.objects.visible_to(request.user)]
 
 
-@api.get("/results/tables/{table_id}", response=TableOut, auth=auth)
-def get_table(request, table_id: int):
+@api.get("/results/tables/{table_id}", response=responses(TableOut, *ONE), auth=auth)
+def get_table(request, table_id: Id):
     t = get_object_or_404(PublishedTable.objects.visible_to(request.user), pk=table_id)
     values = [{"unit_ref": v.unit_ref, "unit": v.unit_name, "code": v.code, "value": v.value, "rank": v.rank,
                "source": v.source} for v in t.values.all()]

@@ -7,6 +7,7 @@ check that the submission is still editable after locking its row.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from django.core.mail import send_mail
@@ -106,7 +107,12 @@ def clean_value(node, raw) -> tuple[float | None, str]:
     if isinstance(raw, bool):
         raise ValueError(_("Không phải là số."))
     if isinstance(raw, (int, float)):
-        number = float(raw)
+        try:
+            number = float(raw)
+        except OverflowError:  # an integer of hundreds of digits
+            number = math.inf
+        if not math.isfinite(number):
+            raise ValueError(_("Giá trị phải là một số hữu hạn (không nhận NaN, vô cực hay số quá lớn)."))
     else:
         try:
             number = parse_number(str(raw))

@@ -141,12 +141,18 @@ class Responsibility(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """Failed sign-in counter per user name; too many failures lock the name for a while."""
+    """Failed sign-in counter per user name *and* client address (chiso.orgs.lockout): too many
+    failures lock that name from that address for a while, so nobody can lock a colleague out from
+    another machine."""
 
-    username = models.CharField(max_length=150, unique=True)
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=45, blank=True, default="")
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_failure = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "address"], name="loginattempt_name_address")]
 
     def is_locked(self, now=None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())

@@ -2,70 +2,51 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.engine import EngineError
 from chiso.lib import frameworks
 
-from . import audit
+from . import audit, lockout
 from .access import get_scope
 from .forms import LoginForm, MatrixNodeForm
-from .models import Agency, LoginAttempt, Notice, Responsibility, Unit
-
-
-def _register_failure(username: str) -> LoginAttempt:
-    now = timezone.now()
-    with transaction.atomic():
-        # Lock the counter row: two failures at once must both count.
-        attempt, _created = LoginAttempt.objects.select_for_update().get_or_create(username=username)
-        attempt.failures += 1
-        attempt.last_failure = now
-        if attempt.failures >= settings.LOGIN_MAX_FAILURES:
-            attempt.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-            attempt.failures = 0
-        attempt.save(update_fields=["failures", "last_failure", "locked_until"])
-    return attempt
+from .models import Agency, Notice, Responsibility, Unit
 
 
 def login_view(request):
+    """The one sign-in page (the admin's login redirects here); the lockout lives in the
+    authentication backend (chiso.orgs.lockout), so every way of signing in shares one counter."""
     form = LoginForm(request.POST or None)
     error = None
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip().lower()
-        attempt = LoginAttempt.objects.filter(username=username).first()
-        if attempt is not None and attempt.is_locked():
-            minutes = max(1, int((attempt.locked_until - timezone.now()).total_seconds() // 60) + 1)
-            error = _("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {n} phút.").format(
-                n=minutes
-            )
-        else:
+        address = lockout.client_address(request)
+        user = None
+        if not lockout.minutes_locked(username, address):
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
-            if user is None:
-                attempt = _register_failure(username)
-                if attempt.is_locked():
-                    error = _(
-                        "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {n} phút."
-                    ).format(n=settings.LOGIN_LOCKOUT_MINUTES)
-                else:
-                    error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
+        if user is None:
+            minutes = lockout.minutes_locked(username, address)
+            if minutes:
+                error = _(
+                    "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {n} phút."
+                ).format(n=minutes)
             else:
-                LoginAttempt.objects.filter(username=username).delete()
-                login(request, user)
-                if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-                    next_url = ""
-                return redirect(next_url or "home")
+                error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
+        else:
+            login(request, user)
+            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+                next_url = ""
+            return redirect(next_url or "home")
     status = 200 if error is None else 400
     return render(request, "orgs/login.html", {"form": form, "error": error, "next": next_url}, status=status)
 
@@ -191,3 +172,11 @@ def notices(request):
 def notices_read(request):
     Notice.objects.visible_to(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("notices")
+
+
+def admin_login(request):
+    """``/quan-tri/login/`` → the sign-in page, coming back to the admin afterwards."""
+    next_url = request.GET.get("next") or "/quan-tri/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/quan-tri/"
+    return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")

@@ -6,10 +6,10 @@ from . import views
 
 urlpatterns = [
     path("ket-qua/", views.dashboard, name="results_dashboard"),
-    path("ket-qua/lan-tinh/<int:pk>/", views.run_detail, name="results_run"),
+    path("ket-qua/lan-tinh/<id:pk>/", views.run_detail, name="results_run"),
     path("ket-qua/tinh/", views.run_new, name="results_run_new"),
     path("ket-qua/bang/", views.tables, name="results_tables"),
-    path("ket-qua/bang/<int:pk>/", views.table_detail, name="results_table"),
+    path("ket-qua/bang/<id:pk>/", views.table_detail, name="results_table"),
     path("ket-qua/nhap/", views.table_import, name="results_import"),
     path("ket-qua/nhap/xac-nhan/", views.table_import_confirm, name="results_import_confirm"),
     path("ket-qua/muc-tieu/<str:fw_id>/", views.goals, name="results_goals"),

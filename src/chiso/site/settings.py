@@ -56,6 +56,35 @@ def env_secret(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
+def env_cache(name: str, default: str) -> dict:
+    """Read a cache from a URL (``CACHE_URL``): one cache that every worker process shares.
+
+    - ``file:///var/lib/chiso/cache`` — files in a folder (one machine, several workers);
+    - ``db://chiso_cache`` — a table in the database (run ``createcachetable``);
+    - ``redis://host:6379/0`` (or ``rediss://``) — Redis, for several machines;
+    - ``locmem://`` — this process only (tests, a single-process server);
+    - ``dummy://`` — no cache.
+    """
+    url = os.environ.get(name) or default
+    scheme, sep, rest = url.partition("://")
+    backends = {
+        "file": "django.core.cache.backends.filebased.FileBasedCache",
+        "db": "django.core.cache.backends.db.DatabaseCache",
+        "redis": "django.core.cache.backends.redis.RedisCache",
+        "rediss": "django.core.cache.backends.redis.RedisCache",
+        "locmem": "django.core.cache.backends.locmem.LocMemCache",
+        "dummy": "django.core.cache.backends.dummy.DummyCache",
+    }
+    if not sep or scheme not in backends:
+        raise ImproperlyConfigured(
+            f"{name} must be one of file:///PATH, db://TABLE, redis://HOST:PORT/DB, locmem://, dummy://; got {url!r}"
+        )
+    if scheme in ("file", "db") and not rest.strip("/"):
+        raise ImproperlyConfigured(f"{name}: {scheme}:// needs a {'folder' if scheme == 'file' else 'table name'}")
+    location = {"file": "/" + rest.lstrip("/"), "db": rest.strip("/"), "locmem": rest or "chiso"}.get(scheme, url)
+    return {"BACKEND": backends[scheme], "LOCATION": location, "TIMEOUT": env_int("CACHE_TIMEOUT", 3600)}
+
+
 def _read_version() -> str:
     changelog = REPO_DIR / "CHANGELOG.md"
     try:
@@ -66,8 +95,10 @@ def _read_version() -> str:
 
 
 VERSION = _read_version()
-SECRET_KEY = env_secret("SECRET_KEY", "chiso-development-key-not-for-production")
-DEBUG = env_bool("DEBUG", True)
+DEVELOPMENT_SECRET_KEY = "chiso-development-key-not-for-production"
+SECRET_KEY = env_secret("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+# Off unless asked for: a 404 or 500 shows a plain page, never the URL list or a traceback.
+DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_ROOT = env_str("SITE_ROOT", "http://127.0.0.1:8000")
@@ -97,6 +128,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "chiso.site.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "chiso.lib.db.BusyMiddleware",  # a busy database: 503 + Retry-After, never a 500 (issue 10)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,6 +187,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# One sign-in check with one lockout counter (per user name and client address) for every way in.
+AUTHENTICATION_BACKENDS = ["chiso.orgs.lockout.LockoutBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
@@ -170,8 +206,12 @@ LANGUAGE_COOKIE_NAME = "chiso_language"
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-# Serve /static/ from the app server itself (an intranet install with no web server in front).
+# /static/ is served by the app server itself through WhiteNoise (an intranet install may have no web
+# server in front).  SERVE_STATIC=True (the default here) serves straight from the packages' static
+# folders; production serves STATIC_ROOT, filled by `collectstatic`.
 SERVE_STATIC = env_bool("SERVE_STATIC", True)
+WHITENOISE_USE_FINDERS = SERVE_STATIC
+WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -186,10 +226,24 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
 
+# One cache shared by every worker process (CACHE_URL, see env_cache); the default is a folder under var/.
+CACHES = {"default": env_cache("CACHE_URL", f"file://{VAR_DIR / 'cache'}")}
+
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are kept in the database and read through the cache: every signed-in page saves one query.
-# The default cache is per process (LocMem); set CACHE_URL-style settings in production for a shared one.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: signing out deletes the row, and no worker can still hold a copy
+# (a per-process cached session kept working in other workers after sign-out).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# X-Forwarded-Proto / X-Forwarded-For are believed only when a reverse proxy that we run sets them
+# (any client can send these headers).
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# Content-Security-Policy of every HTML page: scripts, styles, fonts and images from this site only.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

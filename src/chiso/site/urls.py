@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import admin
-from django.contrib.staticfiles.views import serve as static_serve
-from django.urls import include, path, re_path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
+from chiso.lib.urls import ObjectIdConverter
 from chiso.orgs import views as orgs_views
+
+# Registered before the apps' URL modules are included below: they use <id:pk>.
+register_converter(ObjectIdConverter, "id")
 
 urlpatterns = [
     path("", orgs_views.home, name="home"),
@@ -18,11 +20,12 @@ urlpatterns = [
     path("", include("chiso.reports.urls")),
     path("", include("chiso.program.urls")),
     path("xep-hang-noi-bo/", include("chiso.assessment.urls")),
+    # One sign-in page: the admin's own login form goes to it (same lockout, same counter).
+    path("quan-tri/login/", orgs_views.admin_login, name="admin_login"),
     path("quan-tri/", admin.site.urls),
 ]
 
-if settings.SERVE_STATIC:
-    # An intranet install may have no web server in front: serve our own files (no CDN).
-    urlpatterns.append(
-        re_path(r"^static/(?P<path>.*)$", static_serve, {"insecure": True})
-    )
+handler400 = "chiso.site.views.bad_request"
+handler403 = "chiso.site.views.permission_denied"
+handler404 = "chiso.site.views.page_not_found"
+handler500 = "chiso.site.views.server_error"

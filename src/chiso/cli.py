@@ -220,12 +220,12 @@ def cmd_framework_copy(args: argparse.Namespace) -> int:
     import yaml
 
     from chiso.engine.points import PointsFramework, copy_framework
-    from chiso.frameworks import framework_paths
+    from chiso.frameworks import framework_paths, load_yaml
 
     src = args.source
     path = framework_paths().get(src) or Path(src)
     fw = load_framework(src)  # validates the source (clear error for an unknown id or a bad file)
-    data = yaml.safe_load(Path(fw.path or path).read_text(encoding="utf-8"))
+    data = load_yaml(Path(fw.path or path).read_text(encoding="utf-8"), file=str(fw.path or path))
     new = copy_framework(data, new_id=args.id, edition=args.edition, name_suffix=args.name_suffix)
     checked = Framework.from_dict(new, path=args.out)
     if checked.kind == "internal":
@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except EngineError as e:
-        print(f"chiso: {'lỗi' if lang == 'vi' else 'error'}: {headline(e.code, lang)}: {e.message}", file=sys.stderr)
+        print(f"chiso: {'lỗi' if lang == 'vi' else 'error'}: {headline(e.code, lang, e.params)}: {e.message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `chiso compute ... | head`
         return 0

@@ -12,7 +12,12 @@ VI = {
     "file_not_found": "Không tìm thấy tệp",
     "bad_encoding": "Tệp không đúng mã UTF-8",
     "bad_file_type": "Loại tệp không được hỗ trợ (dùng .csv hoặc .xlsx)",
-    "bad_xlsx": "Không đọc được tệp Excel",
+    "bad_xlsx": "Tệp không hợp lệ: không đọc được tệp Excel (hỏng, thiếu phần, hoặc không phải .xlsx)",
+    "bad_csv": "Tệp không hợp lệ: không đọc được tệp CSV",
+    "field_too_large": "Tệp không hợp lệ: dòng {row} có ô dài hơn {limit} ký tự",
+    "file_too_large": "Tệp quá lớn (giới hạn {max_bytes} byte khi giải nén); hãy chia thành nhiều tệp nhỏ hơn",
+    "too_many_rows": "Tệp có hơn {max_rows} dòng; hãy chia thành nhiều tệp, mỗi tệp tối đa {max_rows} dòng",
+    "too_many_cells": "Tệp có hơn {max_cells} ô; hãy chia thành nhiều tệp nhỏ hơn",
     "unknown_sheet": "Không có trang tính này",
     "empty_file": "Tệp rỗng",
     "empty_input": "Không có đơn vị nào",
@@ -32,6 +37,8 @@ VI = {
     "framework_not_found": "Không tìm thấy tệp bộ chỉ số",
     "framework_invalid": "Bộ chỉ số không hợp lệ",
     "yaml_syntax": "Tệp YAML sai cú pháp",
+    "yaml_too_deep": "Tệp YAML lồng nhau quá {max_depth} cấp",
+    "framework_field": "Trường '{field}' của bộ chỉ số có kiểu không hợp lệ",
     "bad_date": "Ngày không hợp lệ (dùng YYYY-MM-DD)",
     "analysis_invalid": "Yêu cầu phân tích không hợp lệ",
     "target_impossible": "Không thể đạt thứ hạng mục tiêu trong giới hạn cho phép",
@@ -57,6 +64,9 @@ VI = {
 EN = {
     "file_not_found": "File not found",
     "bad_encoding": "The file is not UTF-8",
+    "bad_xlsx": "Invalid file: not a readable Excel workbook",
+    "file_too_large": "File too large (limit {max_bytes} bytes unpacked); split it into smaller files",
+    "too_many_rows": "More than {max_rows} rows; split the file into parts of at most {max_rows} rows",
     "bad_cells": "Invalid data",
     "unknown_unit": "Unknown unit",
     "unknown_code": "Unknown indicator code",
@@ -72,7 +82,14 @@ EN = {
 }
 
 
-def headline(code: str, lang: str = "vi") -> str:
-    """A short sentence for an error code in ``lang`` (falls back to a generic sentence)."""
+class _Params(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def headline(code: str, lang: str = "vi", params: dict | None = None) -> str:
+    """A short sentence for an error code in ``lang`` (falls back to a generic sentence);
+    ``{name}`` fields are filled from the error's ``params`` (a cap, a row, a field)."""
     table = VI if lang == "vi" else EN
-    return table.get(code) or ("Dữ liệu đầu vào không hợp lệ" if lang == "vi" else "Invalid input")
+    text = table.get(code) or ("Dữ liệu đầu vào không hợp lệ" if lang == "vi" else "Invalid input")
+    return text.format_map(_Params(params or {}))

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from chiso.lib import frameworks
+from chiso.engine.errors import InputError
+from chiso.lib import frameworks, imports
 from chiso.lib.xlsx import read_rows, workbook_bytes
 
 from . import services
@@ -49,19 +50,24 @@ class RowError:
 
 
 @dataclass
-class Preview:
+class Preview(imports.ListsErrors):
     changes: list[services.Change] = field(default_factory=list)
     lines: list[dict] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+
+    def seen(self) -> dict[str, dict]:
+        """What the preview showed of each value it would write: the version and the text, kept
+        until the confirmation so that a value saved by someone else in between is not overwritten."""
+        return {line["code"]: {"version": line["version"], "old": line["old"]} for line in self.lines}
 
 
 def parse(sub: Submission, data: bytes) -> Preview:
     """Check a filled template against the submission's form; write nothing."""
     out = Preview()
     try:
-        header, rows = read_rows(data)
-    except ValueError:
-        out.errors.append(RowError(0, "", _("Tệp không phải là tệp Excel (.xlsx) đọc được.")))
+        header, rows = read_rows(data, **imports.xlsx_limits())
+    except InputError as e:
+        out.errors.append(RowError(e.params.get("row") or 0, "", imports.file_error_message(e)))
         return out
     col = {}
     for i, h in enumerate(header):
@@ -118,6 +124,7 @@ def parse(sub: Submission, data: bytes) -> Preview:
             "changed": old is None or (old.number, old.choice) != (number, choice)
             or (comment_text is not None and comment_text.strip() != old.comment),
             "value": new_value,
+            "version": old.version if old is not None else 0,
         })
     return out
 

@@ -6,6 +6,7 @@ Each view starts with one access helper: not yours -> 404, yours but read-only -
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 from urllib.parse import quote
@@ -524,10 +525,31 @@ def import_upload(request, pk):
         if not preview.errors:
             token = secrets.token_hex(16)
             (_import_dir() / f"{token}.xlsx").write_bytes(data)
+            # The version of every value the preview showed: the confirmation refuses to overwrite newer ones.
+            (_import_dir() / f"{token}.json").write_text(json.dumps(preview.seen(), ensure_ascii=False))
             request.session[f"import:{sub.pk}"] = token
             ctx["token"] = token
         return render(request, "collection/import.html", ctx, status=400 if preview.errors else 200)
     return render(request, "collection/import.html", ctx)
+
+
+def _stale_values(sub: Submission, seen: dict[str, dict]) -> list[dict]:
+    """Values saved since the preview: what the user saw, what is there now, who saved it and when."""
+    fw = frameworks.get_framework(sub.round.framework_id)
+    current = {v.code: v for v in Value.objects.filter(submission=sub, code__in=seen).select_related("updated_by")}
+    out = []
+    for code, was in seen.items():
+        value = current.get(code)
+        if (value.version if value is not None else 0) == was["version"]:
+            continue
+        node = fw.node(code)
+        user = value.updated_by if value is not None else None
+        out.append({
+            "code": code, "name": node.label("vi"), "seen": was["old"],
+            "now": services.display_value(value, node), "by": (user.get_full_name() or user.get_username()) if user
+            else "", "at": value.updated_at if value is not None else None,
+        })
+    return out
 
 
 @login_required
@@ -542,19 +564,31 @@ def import_confirm(request, pk):
         messages.error(request, _("Phiên nhập Excel đã hết hạn; hãy tải tệp lên lại."))
         return redirect("import_upload", pk=sub.pk)
     path = _import_dir() / f"{token}.xlsx"
+    seen_path = path.with_suffix(".json")
     data = path.read_bytes() if path.exists() else b""
+    seen = json.loads(seen_path.read_text()) if seen_path.exists() else {}
     # Check again at commit time: the form may have changed since the preview.
     preview = excel.parse(sub, data)
     if preview.errors:
         messages.error(request, _("Tệp có lỗi; không có giá trị nào được ghi."))
         return redirect("import_upload", pk=sub.pk)
+    for ch in preview.changes:
+        # A value the preview did not show (or no record of it) counts as seen empty: version 0.
+        ch.expected_version = seen.get(ch.code, {}).get("version", 0)
     try:
         services.save_values(sub.pk, preview.changes, audit.Actor.from_request(request), reason=_("Nhập từ Excel"))
+    except services.Conflict as e:
+        # All or nothing: one value saved by someone else since the preview stops the whole import.
+        stale = _stale_values(sub, seen) or [{"code": e.current.code, "name": e.current.code, "seen": "",
+                                               "now": str(e), "by": "", "at": None}]
+        ctx = {"sub": sub, "form": UploadForm(), "is_demo": sub.round.is_demo, "stale": stale}
+        return render(request, "collection/import.html", ctx, status=409)
     except (services.CollectionError, ValueError) as e:
         messages.error(request, _("Không ghi được: {e}").format(e=e))
         return redirect("import_upload", pk=sub.pk)
     finally:
         path.unlink(missing_ok=True)
+        seen_path.unlink(missing_ok=True)
         request.session.pop(f"import:{sub.pk}", None)
     messages.success(request, _("Đã nhập {n} giá trị từ Excel.").format(n=len(preview.changes)))
     return redirect("submission", pk=sub.pk)

@@ -95,3 +95,13 @@ class ErrorList:
 def error_list(errors: list, limit: int = MAX_ERRORS_SHOWN) -> ErrorList:
     shown, more = first_errors(errors, limit)
     return ErrorList(shown=shown, more=more, total=len(errors))
+
+
+class ListsErrors:
+    """For a preview with an ``errors`` list: ``error_list``, what its page shows of them."""
+
+    errors: list
+
+    @property
+    def error_list(self) -> ErrorList:
+        return error_list(self.errors)

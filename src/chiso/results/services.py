@@ -30,7 +30,7 @@ from chiso.engine.errors import EngineError, InputError, UnitError
 from chiso.engine.framework import Framework
 from chiso.engine.scoring import MinMax, fit_minmax
 from chiso.io import read_table
-from chiso.lib import frameworks
+from chiso.lib import frameworks, imports
 from chiso.lib.vn_format import format_number
 from chiso.orgs import audit
 
@@ -62,8 +62,10 @@ def engine_message(err: EngineError) -> str:
         return _("Cột đầu tiên phải là cột đơn vị (tiêu đề “unit” hoặc “tỉnh”).")
     if err.code == "empty_file":
         return _("Tệp không có dòng số liệu nào.")
-    if err.code in ("bad_encoding", "bad_xlsx", "bad_file_type"):
+    if err.code == "bad_file_type":
         return _("Không đọc được tệp: hãy lưu dưới dạng .xlsx hoặc CSV UTF-8.")
+    if err.code in imports.FILE_CODES:
+        return imports.file_error_message(err)
     if err.code == "bad_header":
         return _("Dòng tiêu đề có cột trống hoặc cột trùng tên.")
     if err.code == "missing_value":
@@ -101,7 +103,7 @@ class PreviewRow:
 
 
 @dataclass
-class TablePreview:
+class TablePreview(imports.ListsErrors):
     framework_id: str
     year: int
     codes: list[str] = field(default_factory=list)
@@ -140,7 +142,7 @@ def parse_table(path: str | Path, *, framework_id: str, year: int, registry=None
     out = TablePreview(framework_id=fw.id, year=year)
     try:
         out.sha256 = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        table = read_table(path)
+        table = read_table(path, limits=imports.limits())
     except InputError as e:
         if e.code == "bad_cells":
             for q in e.params.get("problems", []):

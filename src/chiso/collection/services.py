@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.lib import frameworks
+from chiso.lib.db import atomic_retry
 from chiso.lib.periods import period_end, period_label, previous_periods
 from chiso.lib.vn_format import format_number, parse_number
 from chiso.orgs import audit
@@ -238,6 +239,7 @@ def _value_audit(actor: audit.Actor, value: Value, before: dict, after: dict, *,
     )
 
 
+@atomic_retry
 def save_values(submission_id: int, changes: list[Change], actor: audit.Actor, *, reason: str = "") -> list[Value]:
     """Save several values at once, all or nothing. Raises ``CollectionError`` subclasses or
     ``ValueError`` (with ``.errors`` {code: message}) for bad input; nothing is written then.
@@ -373,6 +375,7 @@ def _locked(submission_id: int) -> Submission:
     return Submission.objects.select_for_update().select_related("round", "agency").get(pk=submission_id)
 
 
+@atomic_retry
 def submit(submission_id: int, actor: audit.Actor) -> Submission:
     with transaction.atomic():
         sub = _locked(submission_id)
@@ -407,6 +410,7 @@ def _check_submitted(sub: Submission) -> None:
         )
 
 
+@atomic_retry
 def approve(submission_id: int, actor: audit.Actor) -> Submission:
     with transaction.atomic():
         sub = _locked(submission_id)
@@ -421,6 +425,7 @@ def approve(submission_id: int, actor: audit.Actor) -> Submission:
         return sub
 
 
+@atomic_retry
 def return_submission(submission_id: int, actor: audit.Actor, reason: str, notes: dict[str, str]) -> Submission:
     reason = (reason or "").strip()
     if not reason:
@@ -456,6 +461,7 @@ def return_submission(submission_id: int, actor: audit.Actor, reason: str, notes
 # --- rounds, completeness, reminders ---------------------------------------------------------------
 
 
+@atomic_retry
 def create_round(actor: audit.Actor, **fields) -> Round:
     """Create a round and one draft submission per agency that leads at least one node."""
     with transaction.atomic():

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.collection.models import Value
+from chiso.lib.db import atomic_retry
 from chiso.lib.periods import period_end, period_label
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, Membership, Notice
@@ -475,6 +476,7 @@ def send_reminders(program: Program, actor: audit.Actor, as_of: dt.date | None =
 # --- progress reports ----------------------------------------------------------------------------
 
 
+@atomic_retry
 def open_report(
     task: Task, agency: Agency, year: int, quarter: int, actor: audit.Actor, *, is_demo: bool = False
 ) -> ProgressReport:
@@ -517,6 +519,7 @@ def _check_editable(report: ProgressReport) -> None:
         )
 
 
+@atomic_retry
 def save_report(
     report_id: int,
     actor: audit.Actor,
@@ -570,6 +573,7 @@ def save_report(
         return report
 
 
+@atomic_retry
 def submit_report(report_id: int, actor: audit.Actor) -> ProgressReport:
     with transaction.atomic():
         report = _locked(report_id)
@@ -688,6 +692,7 @@ def _step(rec: Recommendation, actor: audit.Actor, action: str, text: str = "", 
     )
 
 
+@atomic_retry
 def submit_recommendation(
     actor: audit.Actor,
     *,
@@ -995,6 +1000,7 @@ def sync_occurrences(program: Program, *, until: dt.date | None = None) -> int:
     return created
 
 
+@atomic_retry
 def record_occurrence(occ_id: int, actor: audit.Actor, *, done_on: dt.date, note: str) -> Occurrence:
     with transaction.atomic():
         occ = Occurrence.objects.select_for_update().get(pk=occ_id)

@@ -15,7 +15,9 @@ VI = {
     "bad_xlsx": "Tệp không hợp lệ: không đọc được tệp Excel (hỏng, thiếu phần, hoặc không phải .xlsx)",
     "bad_csv": "Tệp không hợp lệ: không đọc được tệp CSV",
     "field_too_large": "Tệp không hợp lệ: dòng {row} có ô dài hơn {limit} ký tự",
-    "file_too_large": "Tệp quá lớn (giới hạn {max_bytes} byte khi giải nén); hãy chia thành nhiều tệp nhỏ hơn",
+    "file_too_large": "Tệp quá lớn ({size} byte, giới hạn {max_bytes} byte khi giải nén); hãy chia thành nhiều tệp nhỏ hơn",
+    "xlsx_compression": "Tệp Excel nén bất thường (một phần gấp {ratio} lần khi giải nén, giới hạn {max_ratio} lần); "
+                        "hãy chia thành nhiều tệp nhỏ hơn",
     "too_many_rows": "Tệp có hơn {max_rows} dòng; hãy chia thành nhiều tệp, mỗi tệp tối đa {max_rows} dòng",
     "too_many_cells": "Tệp có hơn {max_cells} ô; hãy chia thành nhiều tệp nhỏ hơn",
     "unknown_sheet": "Không có trang tính này",

@@ -19,7 +19,7 @@ from chiso.lib import xlsx
 
 # Codes of a file that could not be read at all (as opposed to a cell or a row that is wrong).
 FILE_CODES = {
-    "bad_xlsx", "bad_csv", "bad_encoding", "bad_file_type", "file_too_large", "too_many_rows", "too_many_cells",
+    "bad_xlsx", "bad_csv", "bad_encoding", "bad_file_type", "file_too_large", "xlsx_compression", "too_many_rows", "too_many_cells",
     "field_too_large", "yaml_syntax", "yaml_too_deep", "framework_field",
 }
 
@@ -49,6 +49,10 @@ def file_error_message(err: EngineError) -> str:
     if code == "file_too_large":
         return _("Tệp quá lớn: khi giải nén được {size} MB, giới hạn là {limit} MB. Hãy chia thành nhiều tệp nhỏ hơn."
                  ).format(size=_mb(p.get("size")), limit=_mb(p.get("max_bytes")))
+    if code == "xlsx_compression":
+        return _("Tệp Excel nén bất thường: một phần của tệp giải nén ra gấp {ratio} lần (giới hạn {limit} lần), "
+                 "không giống bảng số liệu thật. Hãy chia thành nhiều tệp nhỏ hơn.").format(
+            ratio=p.get("ratio"), limit=p.get("max_ratio"))
     if code == "too_many_rows":
         return _("Tệp có hơn {n} dòng (giới hạn của một lần nhập). Hãy chia thành nhiều tệp, mỗi tệp tối đa {n} dòng."
                  ).format(n=p.get("max_rows"))

@@ -13,7 +13,7 @@ This is the only module that creates or opens a workbook (``tests/test_architect
 - **Reading** goes through :func:`iter_rows`, which checks the archive's uncompressed size and
   compression ratio *before* openpyxl parses anything, streams the sheet (read-only mode) and stops
   at a row or cell cap. Every refusal is an :class:`~chiso.engine.errors.InputError` with a code
-  (``bad_xlsx``, ``file_too_large``, ``too_many_rows``, ``too_many_cells``) and the figures in its
+  (``bad_xlsx``, ``file_too_large``, ``xlsx_compression``, ``too_many_rows``, ``too_many_cells``) and the figures in its
   params; the command line and the web turn the code into a Vietnamese sentence.
 
 The module knows nothing of Django: the web passes its caps from settings (``chiso.lib.imports``).
@@ -162,7 +162,7 @@ def check_archive(source, *, file: str = "", max_bytes: int = MAX_UNCOMPRESSED_B
     """Refuse an .xlsx whose unpacked size or compression ratio is too large, before parsing it.
 
     ``source`` is a path or the file's bytes. Raises :class:`InputError` (``bad_xlsx`` when it is
-    not a zip archive, ``file_too_large`` otherwise).
+    not a zip archive, ``file_too_large`` or ``xlsx_compression`` otherwise).
     """
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source) as zf:
@@ -172,12 +172,15 @@ def check_archive(source, *, file: str = "", max_bytes: int = MAX_UNCOMPRESSED_B
                          code="bad_xlsx", file=file) from None
     total = sum(m.file_size for m in members)
     worst = max((m.file_size / max(m.compress_size, 1) for m in members if m.file_size >= _RATIO_FLOOR), default=0)
-    if total > max_bytes or worst > max_ratio:
+    if total > max_bytes:
         raise InputError(
-            f"{file or 'file'}: the workbook unpacks to {total} bytes (compression ratio up to {worst:.0f}); "
-            f"the limit is {max_bytes} bytes and a ratio of {max_ratio:.0f} — split it into smaller files",
-            code="file_too_large", file=file, size=total, max_bytes=max_bytes, ratio=round(worst), max_ratio=max_ratio,
-        )
+            f"{file or 'file'}: the workbook unpacks to {total} bytes; the limit is {max_bytes} bytes — "
+            "split it into smaller files", code="file_too_large", file=file, size=total, max_bytes=max_bytes)
+    if worst > max_ratio:
+        raise InputError(
+            f"{file or 'file'}: a part of the workbook is {worst:.0f} times its packed size (limit {max_ratio:.0f}); "
+            "a spreadsheet of real data does not pack that well — split it into smaller files",
+            code="xlsx_compression", file=file, size=total, ratio=round(worst), max_ratio=round(max_ratio))
 
 
 def iter_rows(source, *, file: str = "", sheet: str | None = None, max_bytes: int = MAX_UNCOMPRESSED_BYTES,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from corpus.checks import HOSTILE, cells, escaped, texts
 from django.test import SimpleTestCase
 
 from chiso.collection.models import Value
@@ -15,6 +14,7 @@ from chiso.lib.xlsx import WorkbookWriter, cell_value, read_rows, workbook_bytes
 from chiso.orgs.models import Agency
 from chiso.program.models import Recommendation
 from chiso.reports import services as reports
+from corpus.checks import HOSTILE, cells, escaped, texts
 
 from .base import BaseTestCase
 from .program.base import ProgramTestCase

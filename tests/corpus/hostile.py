@@ -128,7 +128,26 @@ def deep_yaml(depth: int = 5000) -> str:
     return "id: deep\nroot: " + "[" * depth + "]" * depth + "\n"
 
 
+FRAMEWORK = """\
+id: thu-nghiem
+name: {vi: Bộ chỉ số thử, en: Test index}
+edition: 2022
+level: province
+root:
+  code: tong
+  name: {vi: Tổng}
+  method: weighted_mean
+  children:
+    - {code: a, name: {vi: Chỉ số A}, scoring: given}
+    - {code: b, name: {vi: Chỉ số B}, scoring: given}
+"""
+
+
 SMALL = {
+    "framework-valid.yaml": lambda: FRAMEWORK.encode(),
+    "framework-edition-date.yaml": lambda: FRAMEWORK.replace("edition: 2022", "edition: 2022-01-01").encode(),
+    "framework-name-list.yaml": lambda: FRAMEWORK.replace("name: {vi: Bộ chỉ số thử, en: Test index}",
+                                                          "name: [Bộ chỉ số thử, Test index]").encode(),
     "truncated-sheet.xlsx": truncated_sheet,
     "missing-sheet.xlsx": missing_sheet,
     "billion-laughs.xlsx": billion_laughs,

@@ -269,6 +269,9 @@ class Entry(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Bumped by every save that changes the unit's answer or note: the sheet carries the version it
+    # was rendered with, and a save from an older copy is refused (``services.save_self``).
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["participant", "id"]

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from chiso.engine.errors import FrameworkError, InputError
 from chiso.engine.points import PointsFramework, copy_framework
+from chiso.lib.db import atomic_retry
 from chiso.lib.vn_format import format_number, parse_date, parse_number
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, Unit
@@ -251,6 +252,7 @@ def shipped_internal() -> list[tuple[str, str]]:
     return out
 
 
+@atomic_retry
 def import_shipped(fw_id: str, actor: audit.Actor, *, is_demo: bool = False) -> InternalFramework:
     from chiso.frameworks import framework_paths
 
@@ -279,6 +281,7 @@ def import_shipped(fw_id: str, actor: audit.Actor, *, is_demo: bool = False) -> 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
 
 
+@atomic_retry
 def copy(src: InternalFramework, *, code: str, edition: int, actor: audit.Actor) -> InternalFramework:
     """A copy of ``src`` for a new year (engine :func:`copy_framework`), the original untouched."""
     code = (code or "").strip()
@@ -350,6 +353,7 @@ def _copy_text(original: str, new: dict) -> str:
     return yaml.safe_dump(new, allow_unicode=True, sort_keys=False, width=110)
 
 
+@atomic_retry
 def update_yaml(fw: InternalFramework, text: str, actor: audit.Actor) -> InternalFramework:
     """Replace the YAML of ``fw`` after validating it. Rounds keep their own snapshot, so earlier
     results never change."""
@@ -423,6 +427,7 @@ def tier_agencies(tier: str, year: int):
 # --- rounds -------------------------------------------------------------------------------------------------
 
 
+@atomic_retry
 def create_round(
     actor: audit.Actor,
     *,
@@ -490,6 +495,7 @@ def create_round(
     return rnd
 
 
+@atomic_retry
 def set_unit(
     participant_id: int, actor: audit.Actor, *, tags: str, excluded: bool, reason: str
 ) -> Participant:
@@ -535,6 +541,7 @@ def set_unit(
     return p
 
 
+@atomic_retry
 def set_council(
     rnd: Round, actor: audit.Actor, *, user, position: str, is_chair: bool, agencies, codes
 ) -> CouncilMember:
@@ -656,17 +663,82 @@ def entry_has_evidence(entry: Entry) -> bool:
     return entry.files.exists() or entry.docs.exists()
 
 
-def save_self(participant_id: int, answers: dict[str, tuple[Any, str]], actor: audit.Actor) -> Participant:
+@dataclass
+class Newer:
+    """An entry saved by someone else since the sheet was loaded: what that save left in it."""
+
+    code: str
+    mine: str  # what this writer typed, as the sheet shows it
+    theirs: str  # the newer answer
+    note: str  # the newer note
+    by: str
+    at: dt.datetime | None
+    version: int
+
+    def sentence(self) -> str:
+        return _(
+            "{by} đã lưu giá trị mới lúc {at}: “{theirs}” (bạn nhập “{mine}”). Giá trị của bạn chưa được "
+            "lưu; lưu lại nếu vẫn muốn thay giá trị mới bằng giá trị của bạn."
+        ).format(
+            by=self.by,
+            at=timezone.localtime(self.at).strftime("%H:%M:%S %d/%m/%Y") if self.at else "?",
+            theirs=self.theirs + (" — " + _("giải thích: {note}").format(note=self.note) if self.note else ""),
+            mine=self.mine,
+        )
+
+
+class Conflict(Refused):
+    """Someone saved a newer answer of one or more indicators since the sheet was loaded (409);
+    ``newer`` holds, per code, what is saved now. Nothing of the refused save was written."""
+
+    def __init__(self, newer: dict[str, Newer], errors: dict[str, str] | None = None):
+        super().__init__(
+            _(
+                "Chưa lưu gì: {n} chỉ số vừa được người khác lưu sau khi bạn mở phiếu ({codes}). Giá trị "
+                "bạn nhập vẫn còn trên phiếu."
+            ).format(n=len(newer), codes=", ".join(newer)),
+            {**(errors or {}), **{code: n.sentence() for code, n in newer.items()}},
+            status=409,
+        )
+        self.newer = newer
+
+
+def _typed_text(ind, raw) -> str:
+    """What a writer typed, as the sheet shows a saved answer (the text itself if it is not valid)."""
+    try:
+        return display_raw(ind, _normalise(ind, raw))
+    except (ValueError, KeyError, TypeError):
+        return str(raw)
+
+
+@atomic_retry
+def save_self(
+    participant_id: int,
+    answers: dict[str, tuple[Any, str]],
+    actor: audit.Actor,
+    *,
+    versions: dict[str, int] | None = None,
+) -> Participant:
     """Save a unit's answers ``{code: (raw, note)}``: every answer is validated by the engine
-    first; one bad answer saves nothing (errors per indicator)."""
+    first; one bad answer saves nothing (errors per indicator).
+
+    ``versions`` ``{code: version}`` are the entries' versions the sheet was rendered with (the
+    page's hidden inputs): an answer that differs from what is saved now, of an entry saved by
+    someone else since (a newer version), is a :class:`Conflict` — and, as on the collection
+    form, nothing of the save is written. An answer equal to the saved one is no conflict.
+
+    Returns the unit; its ``versions`` ``{code: version}`` are the answered entries' versions after
+    the save (what the sheet carries next).
+    """
+    versions = versions or {}
     with transaction.atomic():
         p = _lock(participant_id)
         _check_stage(p.round, S.SELF)
         if p.status == Participant.Status.SUBMITTED:
             raise Forbidden(_("Đơn vị đã gửi bản tự đánh giá: không sửa được nữa."))
         pfw = round_pfw(p.round)
-        entries = {e.code: e for e in p.entries.all()}
-        errors, changed = {}, []
+        entries = {e.code: e for e in p.entries.select_related("updated_by")}
+        errors, changed, newer = {}, [], {}
         for code, (raw, note) in answers.items():
             if code not in entries:
                 continue
@@ -685,8 +757,18 @@ def save_self(participant_id: int, answers: dict[str, tuple[Any, str]], actor: a
             note = (note or "").strip()
             if stored == e.raw and note == e.note:
                 continue
+            expected = versions.get(code)
+            if expected is not None and expected != e.version:
+                newer[code] = Newer(
+                    code=code, mine=_typed_text(ind, raw), theirs=display_raw(ind, e.raw), note=e.note,
+                    by=e.updated_by.get_full_name() or e.updated_by.get_username() if e.updated_by else "?",
+                    at=e.updated_at, version=e.version,
+                )
+                continue
             e.raw, e.value, e.note = stored, value, note
             changed.append(e)
+        if newer:
+            raise Conflict(newer, errors)
         if errors:
             raise Refused(
                 _("Chưa lưu: có {n} chỉ số nhập sai (xem từng dòng).").format(n=len(errors)), errors
@@ -695,8 +777,9 @@ def save_self(participant_id: int, answers: dict[str, tuple[Any, str]], actor: a
         now = timezone.now()
         for e in changed:
             e.updated_at, e.updated_by = now, actor.user
+            e.version += 1
         Entry.objects.bulk_update(
-            changed, ["raw", "value", "note", "self_points", "updated_at", "updated_by"]
+            changed, ["raw", "value", "note", "self_points", "updated_at", "updated_by", "version"]
         )
         if changed:
             audit.record(
@@ -704,9 +787,10 @@ def save_self(participant_id: int, answers: dict[str, tuple[Any, str]], actor: a
                 "assessment_self.save",
                 p,
                 parent=p.round,
-                after={e.code: {"raw": e.raw, "points": e.self_points} for e in changed},
+                after={e.code: {"raw": e.raw, "points": e.self_points, "version": e.version} for e in changed},
             )
             recompute(p.round)
+    p.versions = {code: entries[code].version for code in answers if code in entries}
     return p
 
 
@@ -738,6 +822,7 @@ def check_evidence_editable(entry: Entry) -> None:
         raise Forbidden(_("Đơn vị đã gửi bản tự đánh giá: không sửa được nữa."))
 
 
+@atomic_retry
 def add_document(entry_id: int, actor: audit.Actor, *, number: str, date: str, summary: str) -> DocumentRef:
     errors = {}
     number, summary = (number or "").strip(), (summary or "").strip()
@@ -770,6 +855,7 @@ def add_document(entry_id: int, actor: audit.Actor, *, number: str, date: str, s
     return doc
 
 
+@atomic_retry
 def submit(participant_id: int, actor: audit.Actor) -> Participant:
     with transaction.atomic():
         p = _lock(participant_id)
@@ -791,6 +877,7 @@ def submit(participant_id: int, actor: audit.Actor) -> Participant:
     return p
 
 
+@atomic_retry
 def reopen(participant_id: int, actor: audit.Actor, reason: str) -> Participant:
     """The department gives a submitted self-assessment back to its unit (self-assessment step only)."""
     if not (reason or "").strip():
@@ -859,6 +946,7 @@ _FINAL = _ScoreStep(
 )
 
 
+@atomic_retry
 def _set_scores(
     step: _ScoreStep, participant_id: int, scores: dict[str, tuple[str, str]], actor: audit.Actor, acc
 ) -> Participant:
@@ -917,6 +1005,7 @@ def appraise(participant_id: int, scores: dict[str, tuple[str, str]], actor: aud
     return _set_scores(_APPRAISAL, participant_id, scores, actor, acc)
 
 
+@atomic_retry
 def answer(
     participant_id: int, answers: dict[str, str], actor: audit.Actor, today: dt.date | None = None
 ) -> Participant:
@@ -987,6 +1076,7 @@ def may_transition(action: str, acc, rnd: Round) -> bool:
     return acc.is_department or (seat is not None and seat.is_chair)
 
 
+@atomic_retry
 def transition(
     round_id: int,
     action: str,
@@ -1118,6 +1208,7 @@ def Coalesce0(field_name: str):
     return Coalesce(F(field_name), Value(0.0))
 
 
+@atomic_retry
 def set_decision(
     round_id: int,
     actor: audit.Actor,
@@ -1151,6 +1242,7 @@ def set_decision(
 # --- revisions after the decision ---------------------------------------------------------------------------
 
 
+@atomic_retry
 def revise(entry_id: int, actor: audit.Actor, *, points: str, reason: str, document: str = "") -> Revision:
     """Change a final score after the decision: a new, audited revision that keeps the old score."""
     reason = (reason or "").strip()
@@ -1213,6 +1305,7 @@ def revise(entry_id: int, actor: audit.Actor, *, points: str, reason: str, docum
 # --- the engine's totals, bands and ranks ---------------------------------------------------------------------
 
 
+@atomic_retry
 def recompute(rnd: Round) -> None:
     """Totals, 0–1 results, bands and ranks of every unit of the round from the engine; stored on the
     participants (one UPDATE per changed unit) and the round's version bumped.

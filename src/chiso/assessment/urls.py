@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("phieu/<id:pk>/chi-so/<str:code>/van-ban/", views.document_add, name="assessment_document_add"),
     path("phieu/<id:pk>/chi-so/<str:code>/tinh-diem/", views.sheet_preview, name="assessment_preview"),
+    path("phieu/<id:pk>/chi-so/<str:code>/luu/", views.entry_save, name="assessment_entry_save"),
     path("phieu/<id:pk>/chi-so/<str:code>/sua-doi/", views.revise, name="assessment_revise"),
     path("minh-chung/<id:pk>/", views.evidence_download, name="assessment_evidence"),
     path("minh-chung/<id:pk>/xoa/", views.evidence_delete, name="assessment_evidence_delete"),

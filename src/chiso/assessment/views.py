@@ -595,15 +595,9 @@ def unit_history(request, pk):
 # --- one unit's sheet ------------------------------------------------------------------------------------------
 
 
-def _sheet_context(request, p: Participant, errors=None, posted=None):
-    acc = get_access(request.user)
+def _sheet_mode(acc, p: Participant) -> dict[str, bool]:
     rnd = p.round
-    pfw = services.round_pfw(rnd)
-    lang = get_language() or "vi"
-    seat = acc.seat(rnd.pk)
-    only_codes = seat.codes if (seat is not None and not acc.reads_all and not acc.is_own(p)) else None
-    entries = {e.code: e for e in p.entries.prefetch_related("files", "docs")}
-    mode = {
+    return {
         "self": rnd.status == S.SELF and acc.can_enter(p) and p.status == Participant.Status.DRAFT,
         "appraise": rnd.status == S.APPRAISAL and acc.can_appraise(p),
         "answer": rnd.status == S.ANSWER
@@ -612,6 +606,38 @@ def _sheet_context(request, p: Participant, errors=None, posted=None):
         "final": rnd.status == S.COUNCIL and acc.can_decide(p),
         "revise": rnd.is_frozen and acc.is_department,
     }
+
+
+def _line(acc, p: Participant, mode, ind, e: Entry, lang: str, *, posted=None, error="", version=None) -> dict:
+    """One row of the sheet. ``posted``: what the writer typed (kept on a refused save), as
+    ``{"v", "a", "b", "note"}``; ``version``: the version the row's hidden input carries."""
+    return {
+        "ind": ind,
+        "e": e,
+        "label": ind.label(lang),
+        "value_text": services.display_raw(ind, e.raw),
+        "input": _input_values(ind, e.raw) if posted is None else posted,
+        "note": e.note if posted is None else posted.get("note", ""),
+        "version": e.version if version is None else version,
+        "error": error,
+        "can_appraise": mode["appraise"] and acc.can_appraise(p, ind.code),
+        "can_decide": mode["final"] and acc.can_decide(p, ind.code),
+        "can_answer": mode["answer"] and e.changed and e.answered_at is None,
+        "levels": [(str(k), v.get(lang) or v.get("vi") or str(k)) for k, v in ind.levels.items()],
+        "files": list(e.files.all()),
+        "docs": list(e.docs.all()),
+    }
+
+
+def _sheet_context(request, p: Participant, errors=None, posted=None, versions=None):
+    acc = get_access(request.user)
+    rnd = p.round
+    pfw = services.round_pfw(rnd)
+    lang = get_language() or "vi"
+    seat = acc.seat(rnd.pk)
+    only_codes = seat.codes if (seat is not None and not acc.reads_all and not acc.is_own(p)) else None
+    entries = {e.code: e for e in p.entries.prefetch_related("files", "docs")}
+    mode = _sheet_mode(acc, p)
     # appraisal and answers are visible to the unit from the moment the appraisal is sent
     show_appraisal = not _hides_appraisal(acc, p)
     lines = []
@@ -619,22 +645,13 @@ def _sheet_context(request, p: Participant, errors=None, posted=None):
         e = entries.get(ind.code)
         if e is None or (only_codes is not None and ind.code not in only_codes):
             continue
-        raw = (posted or {}).get(ind.code)
         lines.append(
-            {
-                "ind": ind,
-                "e": e,
-                "label": ind.label(lang),
-                "value_text": services.display_raw(ind, e.raw),
-                "input": _input_values(ind, e.raw) if raw is None else raw,
-                "error": (errors or {}).get(ind.code, ""),
-                "can_appraise": mode["appraise"] and acc.can_appraise(p, ind.code),
-                "can_decide": mode["final"] and acc.can_decide(p, ind.code),
-                "can_answer": mode["answer"] and e.changed and e.answered_at is None,
-                "levels": [(str(k), v.get(lang) or v.get("vi") or str(k)) for k, v in ind.levels.items()],
-                "files": list(e.files.all()),
-                "docs": list(e.docs.all()),
-            }
+            _line(
+                acc, p, mode, ind, e, lang,
+                posted=(posted or {}).get(ind.code),
+                error=(errors or {}).get(ind.code, ""),
+                version=(versions or {}).get(ind.code),
+            )
         )
     return {
         "p": p,
@@ -689,35 +706,80 @@ def sheet(request, pk):
     return render(request, "assessment/sheet.html", _sheet_context(request, p))
 
 
+def _typed(request, ind) -> tuple[object, str, dict, int | None]:
+    """What the sheet posted for one indicator: ``(raw, note, as typed, version)``."""
+    c = ind.code
+    posted = {k: request.POST.get(f"v_{c}{suffix}", "") for k, suffix in (("v", ""), ("a", "_a"), ("b", "_b"))}
+    posted["note"] = request.POST.get(f"note_{c}", "")
+    version = request.POST.get(f"ver_{c}", "")
+    raw = services.raw_from_post(ind, request.POST, f"v_{c}")
+    return raw, posted["note"], posted, int(version) if version.isdigit() else None
+
+
 @login_required
 @require_POST
 def sheet_save(request, pk):
+    """Save the whole sheet (the button, and the no-JavaScript path). Refused saves re-show the
+    sheet with everything typed, notes included; a conflict names, per indicator, the newer value,
+    who saved it and when (see ``services.save_self``)."""
     p = _participant_for(request, pk)
     acc = get_access(request.user)
     if not acc.can_enter(p):
         return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá nhập bản tự đánh giá."))
     pfw = services.round_pfw(p.round)
-    answers, posted = {}, {}
+    answers, posted, versions = {}, {}, {}
     for ind in pfw.indicators(p.round.tier, p.tag_set):
-        raw = services.raw_from_post(ind, request.POST, f"v_{ind.code}")
-        answers[ind.code] = (raw, request.POST.get(f"note_{ind.code}", ""))
-        posted[ind.code] = {
-            "v": request.POST.get(f"v_{ind.code}", ""),
-            "a": request.POST.get(f"v_{ind.code}_a", ""),
-            "b": request.POST.get(f"v_{ind.code}_b", ""),
-        }
+        raw, note, posted[ind.code], version = _typed(request, ind)
+        answers[ind.code] = (raw, note)
+        if version is not None:
+            versions[ind.code] = version
     try:
-        services.save_self(p.pk, answers, audit.Actor.from_request(request))
+        services.save_self(p.pk, answers, audit.Actor.from_request(request), versions=versions)
     except services.Refused as e:
         if e.status == 403:
             return HttpResponseForbidden(e.message)
         messages.error(request, e.message)
-        ctx = _sheet_context(request, p, errors=e.errors, posted=posted)
-        return render(request, "assessment/sheet.html", ctx, status=400)
+        # after a conflict the rows carry the newer version: saving again is a choice made knowingly
+        newer = {c: n.version for c, n in getattr(e, "newer", {}).items()}
+        ctx = _sheet_context(request, p, errors=e.errors, posted=posted, versions={**versions, **newer})
+        return render(request, "assessment/sheet.html", ctx, status=e.status)
     messages.success(
         request, _("Đã lưu bản tự đánh giá; điểm tự đánh giá được tính theo quy tắc của bộ chỉ số.")
     )
     return redirect("assessment_sheet", pk=p.pk)
+
+
+@login_required
+@require_POST
+def entry_save(request, pk, code):
+    """Autosave of one indicator (htmx, on change): saves its answer and note with the version the
+    row carries, and answers the row's status (saved, the Vietnamese error, or the newer value
+    and who saved it) with its new version and, out of band, the self-score. As the collection
+    form's rows, it answers 200 with the outcome in ``X-Chiso-Status`` (htmx swaps only 2xx)."""
+    p, e = _entry_for(request, pk, code)
+    acc = get_access(request.user)
+    if not acc.can_enter(p):
+        return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá nhập bản tự đánh giá."))
+    ind = services.round_pfw(p.round).indicator(code)
+    raw, note, _posted, version = _typed(request, ind)
+    status, error = 200, ""
+    try:
+        saved = services.save_self(
+            p.pk, {code: (raw, note)}, audit.Actor.from_request(request),
+            versions={code: version} if version is not None else None,
+        )
+        version = saved.versions[code]
+    except services.Conflict as err:  # told what is newer: the row carries the newer version now
+        status, error, version = err.status, err.errors[code], err.newer[code].version
+    except services.Refused as err:  # nothing saved: the row keeps the version it had
+        if err.status == 403:
+            return HttpResponseForbidden(err.message)
+        status, error = err.status, err.errors.get(code, err.message)
+    e.refresh_from_db()
+    ctx = {"c": code, "e": e, "error": error, "saved": status == 200, "version": version}
+    resp = render(request, "assessment/_autosave.html", ctx)
+    resp["X-Chiso-Status"] = str(status)
+    return resp
 
 
 @login_required
@@ -843,6 +905,28 @@ def _entry_for(request, pk, code) -> tuple[Participant, Entry]:
     return p, e
 
 
+def _evidence_done(request, p: Participant, code: str, *, ok: str = "", error: str = "", doc=None):
+    """Where an evidence change leads: under htmx, the indicator's evidence cell (and its self-score,
+    out of band) in place — the page is not reloaded, so what is typed elsewhere on the sheet stays;
+    otherwise back to the sheet with a message."""
+    if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, f"{code}: {error}")
+        elif ok:
+            messages.success(request, ok)
+        return redirect("assessment_sheet", pk=p.pk)
+    p = _participant_for(request, p.pk)  # the state after the change
+    acc = get_access(request.user)
+    mode = _sheet_mode(acc, p)
+    e = p.entries.prefetch_related("files", "docs").get(code=code)
+    ind = services.round_pfw(p.round).indicator(code)
+    ctx = {
+        "p": p, "mode": mode, "ln": _line(acc, p, mode, ind, e, get_language() or "vi"),
+        "ev_ok": ok, "ev_error": error, "doc": doc or {}, "oob": True,
+    }
+    return render(request, "assessment/_evidence.html", ctx)
+
+
 @login_required
 @require_POST
 def evidence_upload(request, pk, code):
@@ -852,13 +936,11 @@ def evidence_upload(request, pk, code):
         return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá tải minh chứng."))
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, _("Chưa chọn tệp."))
-        return redirect("assessment_sheet", pk=p.pk)
+        return _evidence_done(request, p, code, error=_("Chưa chọn tệp."))
     try:
         content_type, digest = check_upload(upload)
     except ValueError as err:
-        messages.error(request, f"{code}: {err}")
-        return redirect("assessment_sheet", pk=p.pk)
+        return _evidence_done(request, p, code, error=str(err))
     actor = audit.Actor.from_request(request)
     try:
         with transaction.atomic():
@@ -884,8 +966,7 @@ def evidence_upload(request, pk, code):
             services.rescore_entry(e.pk)
     except services.Refused as err:
         return HttpResponseForbidden(err.message)
-    messages.success(request, _("Đã tải lên minh chứng “{name}”.").format(name=ev.original_name))
-    return redirect("assessment_sheet", pk=p.pk)
+    return _evidence_done(request, p, code, ok=_("Đã tải lên minh chứng “{name}”.").format(name=ev.original_name))
 
 
 @login_required
@@ -905,10 +986,9 @@ def document_add(request, pk, code):
     except services.Refused as err:
         if err.status == 403:
             return HttpResponseForbidden(err.message)
-        messages.error(request, f"{code}: {err.message} " + " ".join(err.errors.values()))
-        return redirect("assessment_sheet", pk=p.pk)
-    messages.success(request, _("Đã thêm văn bản."))
-    return redirect("assessment_sheet", pk=p.pk)
+        typed = {k: request.POST.get(k, "") for k in ("number", "date", "summary")}
+        return _evidence_done(request, p, code, error=f"{err.message} " + " ".join(err.errors.values()), doc=typed)
+    return _evidence_done(request, p, code, ok=_("Đã thêm văn bản."))
 
 
 def _evidence_for(request, model, pk):
@@ -965,8 +1045,7 @@ def _delete_evidence(request, model, pk, action):
             services.rescore_entry(entry_id)
     except services.Refused as err:
         return HttpResponseForbidden(err.message)
-    messages.success(request, _("Đã xóa minh chứng."))
-    return redirect("assessment_sheet", pk=p.pk)
+    return _evidence_done(request, p, obj.entry.code, ok=_("Đã xóa minh chứng."))
 
 
 @login_required

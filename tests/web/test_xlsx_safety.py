@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import numpy as np
 from django.test import SimpleTestCase
 
 from chiso.collection.models import Value
@@ -35,6 +36,14 @@ class CellValueTestCase(SimpleTestCase):
         self.assertEqual(cell_value(True), (True, None))
         self.assertEqual(cell_value(dt.date(2025, 7, 1)), (dt.date(2025, 7, 1), None))
         self.assertEqual(cell_value(float("nan")), (None, None))
+        self.assertEqual(cell_value(np.int64(-4)), (-4, None))
+        self.assertEqual(cell_value(np.float64(0.5)), (0.5, None))
+        self.assertEqual(cell_value(Decimal("NaN")), (None, None))
+
+    def test_it_drops_characters_xml_cannot_hold(self):
+        self.assertEqual(cell_value("a\x0bb\x00"), ("ab", "s"))
+        self.assertEqual(cell_value("\x01=1+1"), ("'=1+1", "s"))
+        self.assertEqual(texts(workbook_bytes("T", ["a"], [["x\x0by"], [np.int64(2)]])), {"a", "xy"})
 
     def test_it_writes_types_a_spreadsheet_reads_back(self):
         data = workbook_bytes("T", ["a", "b", "c", "d", "e"],

@@ -24,12 +24,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import numbers
 import zipfile
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -58,11 +59,15 @@ def cell_value(value: Any) -> tuple[Any, str | None]:
     >>> cell_value(-3)
     (-3, None)
     """
-    if value is None or isinstance(value, (bool, int, Decimal, dt.date, dt.datetime, dt.time, dt.timedelta)):
+    if value is None or isinstance(value, (bool, dt.date, dt.datetime, dt.time, dt.timedelta)):
         return value, None
-    if isinstance(value, float):
-        return (value if math.isfinite(value) else None), None
+    if isinstance(value, numbers.Number) and not isinstance(value, complex):  # numpy's numbers too
+        if isinstance(value, numbers.Integral):
+            return value, None
+        return (value if math.isfinite(float(value)) else None), None
     text = str(value)  # lazy translations, UUIDs and the like are text too
+    # Control characters (a pasted vertical tab, ...) are not allowed in XML: drop them, never fail.
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
     if text.startswith(FORMULA_STARTS):
         text = "'" + text
     return text, "s"

@@ -136,12 +136,13 @@ def build() -> dict:
 
 
 def session_cookie(user) -> str:
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     s = SessionStore()
     s[SESSION_KEY] = str(user.pk)
-    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]  # a session names the backend that signed in
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
     s.create()
     return f"sessionid={s.session_key}"

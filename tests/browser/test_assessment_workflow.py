@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from chiso.assessment import services
 from chiso.assessment.models import Entry, Participant, Round
@@ -109,27 +111,59 @@ def test_self_assessment_appraisal_answer_final_decision_public(page, case, shot
     services.save_self(pl.pk, answers, audit.Actor())
     logout(page)
 
-    # 2. Phủ Lý self-assesses: 4 meetings, with the conclusion notice as evidence
+    # 2. Phủ Lý self-assesses: 4 meetings, with the conclusion notice as evidence. Every answer is
+    # saved as soon as it changes (autosave with the row's version); evidence is added in place.
     login(page, base, "phuly.nhaplieu")
+    blocked = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(f"{base}{P}/phieu/{pl.pk}/")
-    page.fill("input[name=v_nts_hop_bcd]", "4")
-    # the self-score shows as soon as a value changes (computed by the rule, not saved yet)
     page.fill("input[name=v_nts_tuyen_truyen]", "12")
+    page.fill("textarea[name=note_nts_tuyen_truyen]", "Theo báo cáo tuyên truyền năm 2023")
+    page.locator("textarea[name=note_nts_tuyen_truyen]").dispatch_event("change")
+    page.wait_for_selector("#save-nts_tuyen_truyen .ok")
+    assert page.locator("#pts-nts_tuyen_truyen").inner_text() == "10,00"
+    page.wait_for_load_state("networkidle")
+    e = Entry.objects.get(participant=pl, code="nts_tuyen_truyen")
+    # two saves: the value when the note got the focus, then the note
+    assert (e.value, e.note, e.version) == (12.0, "Theo báo cáo tuyên truyền năm 2023", 2)
+    # typed, then evidence added: the page is not reloaded and what was typed stays
+    page.evaluate("window.chisoNotReloaded = true")
+    page.fill("input[name=v_nts_hop_bcd]", "4")
+    page.fill("textarea[name=note_nts_hop_bcd]", "Bốn cuộc họp trong năm")
+    row = page.locator("#row-nts_hop_bcd")
+    row.locator("details summary").click()
+    page.fill("#doc-nts_hop_bcd input[name=number]", "215/TB-UBND")
+    page.fill("#doc-nts_hop_bcd input[name=date]", "22/12/2023")
+    page.fill("#doc-nts_hop_bcd input[name=summary]", "Thông báo kết luận cuộc họp Ban chỉ đạo quý IV")
+    page.click("#doc-nts_hop_bcd button[type=submit]")
+    expect(page.locator("#evidence-nts_hop_bcd")).to_contain_text("215/TB-UBND")
+    page.wait_for_selector("#save-nts_hop_bcd .ok")
+    assert page.evaluate("window.chisoNotReloaded") is True
+    assert page.input_value("input[name=v_nts_hop_bcd]") == "4"
+    assert page.input_value("textarea[name=note_nts_hop_bcd]") == "Bốn cuộc họp trong năm"
+    expect(page.locator("#pts-nts_hop_bcd")).to_have_text("20,00")
+    # another window saves a newer value: this one's next change is refused and says so
+    # (the test's database is SQLite in memory, shared by table locks: let the autosaves finish first)
+    page.wait_for_load_state("networkidle")
+    head = get_user_model().objects.get(username="phuly.lanhdao")
+    services.save_self(pl.pk, {"nts_tuyen_truyen": ("11", "")}, audit.Actor(user=head))
+    page.fill("input[name=v_nts_tuyen_truyen]", "13")
     page.locator("input[name=v_nts_tuyen_truyen]").dispatch_event("change")
-    page.wait_for_function("document.querySelector('#pts-nts_tuyen_truyen').textContent.includes('chưa lưu')")
-    assert page.locator("#pts-nts_tuyen_truyen").inner_text().startswith("10,00")
+    page.wait_for_selector("#save-nts_tuyen_truyen .err")
+    assert "đã lưu giá trị mới" in page.locator("#save-nts_tuyen_truyen").inner_text()
+    assert "(bạn nhập “13" in page.locator("#save-nts_tuyen_truyen").inner_text()
+    page.wait_for_load_state("networkidle")
+    assert Entry.objects.get(participant=pl, code="nts_tuyen_truyen").value == 11.0
+    page.fill("input[name=v_nts_tuyen_truyen]", "12")  # back to the unit's figure, knowingly
+    page.locator("input[name=v_nts_tuyen_truyen]").dispatch_event("change")
+    page.wait_for_selector("#save-nts_tuyen_truyen .ok")
     page.click("#save-self")
     page.wait_for_url(f"{base}{P}/phieu/{pl.pk}/")
-    row = page.locator("#row-nts_hop_bcd")
-    assert row.locator("td.num").first.inner_text() == "0,00"  # no evidence yet ⇒ 0
-    row.locator("details summary").click()
-    page.fill("input[form=doc-nts_hop_bcd][name=number]", "215/TB-UBND")
-    page.fill("input[form=doc-nts_hop_bcd][name=date]", "22/12/2023")
-    page.fill("input[form=doc-nts_hop_bcd][name=summary]", "Thông báo kết luận cuộc họp Ban chỉ đạo quý IV")
-    page.click("button[form=doc-nts_hop_bcd]")
-    page.wait_for_url(f"{base}{P}/phieu/{pl.pk}/")
+    assert "Đã lưu bản tự đánh giá" in page.content()
     assert page.locator("#row-nts_hop_bcd td.num").first.inner_text() == "20,00"
     assert "215/TB-UBND" in page.locator("#row-nts_hop_bcd").inner_text()
+    assert page.input_value("textarea[name=note_nts_hop_bcd]") == "Bốn cuộc họp trong năm"
+    assert blocked == []
     shot(page, "assessment-self")
     logout(page)
     login(page, base, "phuly.lanhdao")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from .conftest import wait_for_js
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "chiso-demo-2017"
 
@@ -28,7 +30,7 @@ def test_it_shows_the_dashboard_with_charts(page, base, shot):
     assert "DỮ LIỆU MINH HỌA" in page.inner_text("main")
     assert page.inner_text("#kpi-rank").startswith("34/63")
     # chart.js drew on the canvases (a blank canvas has no painted pixels)
-    page.wait_for_function("() => window.Chart && Chart.getChart('chart-radar') && Chart.getChart('chart-bars')")
+    wait_for_js(page, "() => !!(window.Chart && Chart.getChart('chart-radar') && Chart.getChart('chart-bars'))")
     assert all(u.startswith(base) for u in requests), [u for u in requests if not u.startswith(base)]
     shot(page, "dashboard")
     page.click("#main-indices tbody tr:first-child td:first-child a")

@@ -107,7 +107,9 @@ SITE_NAME = env_str("SITE_NAME", "chiso")
 # Writable state (SQLite database, private uploads) lives outside the package.
 VAR_DIR = Path(env_str("CHISO_VAR_DIR", str(REPO_DIR / "var")))
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# Where `collectstatic` puts the files WhiteNoise serves in production; unset here, where WhiteNoise
+# serves straight from the packages (SERVE_STATIC below), unless STATIC_ROOT is given.
+STATIC_ROOT = Path(env_str("STATIC_ROOT")) if env_str("STATIC_ROOT") else None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -224,6 +226,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chiso@localhost")
 # Evidence files: size and type limits (types are an allow-list, see chiso.collection.evidence).
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# Caps checked before an uploaded workbook is parsed (chiso.lib.imports): a 447 KB file can unpack to
+# gigabytes.  Unpacked size of the .xlsx parts, compression ratio of a large part, rows and cells read.
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 1_000_000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
 
 # One cache shared by every worker process (CACHE_URL, see env_cache); the default is a folder under var/.

@@ -6,6 +6,8 @@ SECRET_KEY_FILE) is required; the site is expected behind an HTTPS reverse proxy
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .settings import *  # noqa: F403
@@ -25,6 +27,7 @@ ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "").split(",") if h]
 # WhiteNoise serves STATIC_ROOT (run `manage.py collectstatic` at each release); SERVE_STATIC=True
 # serves straight from the packages instead.
 SERVE_STATIC = env_bool("SERVE_STATIC", False)
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))  # noqa: F405
 WHITENOISE_USE_FINDERS = SERVE_STATIC
 WHITENOISE_AUTOREFRESH = False
 

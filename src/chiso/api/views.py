@@ -29,6 +29,7 @@ from chiso.collection import services as collection
 from chiso.collection.models import Round, Submission, Value
 from chiso.engine.errors import EngineError
 from chiso.lib import frameworks
+from chiso.lib.db import busy_response, is_busy
 from chiso.lib.urls import MAX_ID
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
@@ -200,6 +201,8 @@ def _suspicious(request, exc):
 @api.exception_handler(Exception)
 def _server_error(request, exc):
     """A bug: logged with its traceback for the operators; the client gets JSON, never a page."""
+    if is_busy(exc):  # not a bug: the database stayed busy (503 + Retry-After, as every page)
+        return busy_response(request)
     logger.error("API error: %s %s", request.method, request.path, exc_info=exc,
                  extra={"status_code": 500, "request": request})
     return _error(request, _("Lỗi hệ thống; lỗi đã được ghi lại (mã yêu cầu {id}).").format(

@@ -198,47 +198,46 @@ def test_it_saves_or_refuses_every_concurrent_save_and_loses_none(db_for_threads
 
 
 @contextlib.contextmanager
-def database_held(db: Database):
-    """Another connection holds the write lock (SQLite) or the submission's row lock (PostgreSQL)
-    until the block ends."""
-    if connection.vendor == "sqlite":
-        other = sqlite3.connect(db.settings_dict["NAME"], isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
+def database_held(db: Database, seconds: float = 30.0):
+    """Another connection holds the write lock (SQLite) or every submission's row lock (PostgreSQL)
+    until the block ends, or for ``seconds`` if that is sooner."""
+    ready, done = threading.Event(), threading.Event()
+
+    def hold():
+        if connection.vendor == "sqlite":
+            other = sqlite3.connect(db.settings_dict["NAME"], isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")
+            ready.set()
+            done.wait(seconds)
             other.execute("ROLLBACK")
             other.close()
-    else:
-        ready, done = threading.Event(), threading.Event()
-
-        def hold():
-            db.attach()
-            try:
-                from django.db import transaction
-
-                with transaction.atomic():
-                    list(Submission.objects.select_for_update().values_list("pk", flat=True))
-                    ready.set()
-                    done.wait(30)
-            finally:
-                db.detach()
-
-        t = threading.Thread(target=hold)
-        t.start()
-        ready.wait(30)
+            return
+        db.attach()
         try:
-            yield
+            from django.db import transaction
+
+            with transaction.atomic():
+                list(Submission.objects.select_for_update().values_list("pk", flat=True))
+                ready.set()
+                done.wait(seconds)
         finally:
-            done.set()
-            t.join()
+            db.detach()
+
+    t = threading.Thread(target=hold)
+    t.start()
+    ready.wait(30)
+    try:
+        yield
+    finally:
+        done.set()
+        t.join()
 
 
-def busy_options() -> dict:
-    """The request's connection gives up waiting for a lock after a fraction of a second."""
+def busy_options(seconds: float = 0.2) -> dict:
+    """The request's connection gives up waiting for a lock after ``seconds``."""
     if connection.vendor == "sqlite":
-        return {"timeout": 0.2}
-    return {"options": "-c lock_timeout=200"}
+        return {"timeout": seconds}
+    return {"options": f"-c lock_timeout={int(seconds * 1000)}"}
 
 
 def test_it_answers_503_when_the_database_stays_busy(db_for_threads):
@@ -278,3 +277,27 @@ def test_it_answers_503_when_the_database_stays_busy(db_for_threads):
     assert Value.objects.get(submission=sub, code="total_staff").number == 5
     # the API answers the same in JSON
     assert (api.status_code, api["Retry-After"], api.json()) == (503, "2", {"error": message})
+
+
+def test_a_save_held_up_for_a_moment_is_retried_and_saved(db_for_threads):
+    """The lock is held (1.2 s) longer than one run waits for it (0.5 s): the first run gives up,
+    ``atomic_retry`` runs the save again once the lock is free — the user sees "saved", not 503."""
+    cast = build_cast()
+    sub = cast.sub_a
+    results = {}
+
+    def request():
+        db_for_threads.attach(**busy_options(0.5))
+        try:
+            client = client_for(cast.alice)
+            with database_held(db_for_threads, seconds=1.2):
+                results["r"] = client.post(reverse("value_save", args=[sub.pk, "total_staff"]),
+                                           {"value": "7", "version": "0"}, HTTP_HX_REQUEST="true")
+        finally:
+            db_for_threads.detach()
+
+    run_threads([request])
+    assert (results["r"].status_code, results["r"]["X-Chiso-Status"]) == (200, "200")
+    value = Value.objects.get(submission=sub, code="total_staff")
+    assert (value.number, value.version) == (7, 1)
+    assert AuditEntry.objects.filter(action="value.change", target_id=str(value.pk)).count() == 1

@@ -9,7 +9,9 @@ PostgreSQL, a deadlock between two ``select_for_update`` orders or a serializati
 are not the user's fault and nothing was written (the transaction rolled back):
 
 - ``atomic_retry`` runs a service function again, a few times with a short pause, when it failed
-  that way — only when it is the outermost transaction (a nested call is retried with its caller);
+  that way quickly (an immediate refusal, a PostgreSQL deadlock) — only when it is the outermost
+  transaction (a nested call is retried with its caller); a run that already waited out the busy
+  timeout is not repeated;
 - ``BusyMiddleware`` answers what is still busy after that with 503 and ``Retry-After``, as a
   page in Vietnamese or, for the API and htmx, ``{"error": "…"}`` — never a 500.
 """
@@ -35,6 +37,10 @@ SQLITE_BUSY_TEXTS = ("database is locked", "database table is locked", "database
 
 RETRY_ATTEMPTS = 3  # runs in all, the first included
 RETRY_PAUSE = 0.05  # seconds before the second run; doubled each time, with jitter
+# Run again only while the runs so far took less than this: a run that failed after waiting out the
+# whole busy timeout (SQLite waits up to SQLITE_BUSY_TIMEOUT for the lock) is answered at once —
+# repeating that wait would outlast the worker's timeout instead of telling the user.
+RETRY_WITHIN = 2.0  # seconds
 RETRY_AFTER_SECONDS = 2  # what the 503 tells the client to wait
 
 
@@ -65,12 +71,12 @@ def atomic_retry(func=None, *, attempts: int = RETRY_ATTEMPTS, using: str | None
         def wrapper(*args, **kwargs):
             if transaction.get_connection(using).in_atomic_block:
                 return f(*args, **kwargs)
-            pause = RETRY_PAUSE
+            pause, started = RETRY_PAUSE, time.monotonic()
             for attempt in range(1, attempts + 1):
                 try:
                     return f(*args, **kwargs)
                 except OperationalError as e:
-                    if attempt == attempts or not is_busy(e):
+                    if attempt == attempts or not is_busy(e) or time.monotonic() - started > RETRY_WITHIN:
                         raise
                 time.sleep(pause * (1 + random.random()))
                 pause *= 2

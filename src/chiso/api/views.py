@@ -127,9 +127,10 @@ def responses(ok, *statuses: int) -> dict:
     return {200: ok, **{code: ErrorOut for code in statuses}}
 
 
-# Every operation with a token may answer 401 (no or bad token) and 422 (a parameter or body that
-# does not validate); reading one object adds 404.
-AUTHED = (401, 422)
+# Every operation with a token may answer 401 (no or bad token), 422 (a parameter or body that does
+# not validate) and 503 (the database stayed busy: chiso.lib.db, with Retry-After; the token's
+# last use is a write); reading one object adds 404.
+AUTHED = (401, 422, 503)
 ONE = (*AUTHED, 404)
 
 

@@ -84,7 +84,7 @@ class BoundaryTestCase(ApiTestCase):
     def test_it_declares_every_status_it_returns(self):
         paths = self.client.get("/api/openapi.json").json()["paths"]
         put = paths["/api/forms/{form_id}/values"]["put"]["responses"]
-        self.assertEqual(sorted(put), ["200", "400", "401", "403", "404", "409", "422"])
+        self.assertEqual(sorted(put), ["200", "400", "401", "403", "404", "409", "422", "503"])
         self.assertEqual(put["409"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorOut")
         for path, ops in paths.items():
             for method, op in ops.items():

@@ -58,7 +58,7 @@ class DashboardTestCase(ResultsTestCase):
         self.login(self.leader)
         first = self.client.get(self.url)
         # session, user, memberships, stamp, notices
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             second = self.client.get(self.url)
         self.assertEqual(first.content.count(b"kpi-score"), second.content.count(b"kpi-score"))
         self.assertContains(second, f"{self.dti_run.rank}/5")

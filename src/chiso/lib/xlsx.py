@@ -1,6 +1,6 @@
 """Reading and writing .xlsx with openpyxl (data only, never formulas or macros).
 
-This is the only module that creates or opens a workbook (``tests/test_architecture.py`` checks it):
+This is the only module that creates or opens a workbook (``tests/test_xlsx_writer_only.py`` checks it):
 
 - **Writing** goes through :class:`WorkbookWriter` and its :class:`Sheet`, which store every value
   through :func:`cell_value`. Text is always a text cell, never a formula: a text that starts with

@@ -164,3 +164,23 @@ class StaticFilesTestCase(TestCase):
         r = self.client.get("/static/chiso/chiso.css")
         self.assertEqual(r.status_code, 200)
         self.assertIn(b".two-columns", b"".join(r.streaming_content) if r.streaming else r.content)
+
+
+class DeployCheckCacheTestCase(SimpleTestCase):
+    STRONG = ProductionSettingsTestCase.STRONG
+
+    def check(self, **env):
+        environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+        environ.update({"DJANGO_SETTINGS_MODULE": "chiso.site.settings_production", "SECRET_KEY": self.STRONG,
+                        "ALLOWED_HOSTS": "chiso.example.gov.vn", **env})
+        return subprocess.run([sys.executable, "-m", "chiso.manage", "check", "--deploy", "--fail-level", "WARNING"],
+                              capture_output=True, text=True, env=environ)
+
+    def test_it_warns_of_a_cache_the_workers_do_not_share(self):
+        out = self.check(CACHE_URL="locmem://")
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("chiso.W001", out.stdout + out.stderr)
+
+    def test_it_accepts_a_shared_cache(self):
+        out = self.check(CACHE_URL="file:///tmp/chiso-check-cache")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)

@@ -12,6 +12,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -34,7 +36,19 @@ schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.N
 
 
 @pytest.fixture
-def tokens(db):
+def in_test_transaction():
+    """Requests go to the WSGI application itself, which closes the database connection at the end
+    of each request; inside the test's transaction that would drop it (PostgreSQL).  Django's test
+    client disconnects the same handlers."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(db, in_test_transaction):
     """The web tests' cast (department, agencies A and B, a round with forms, a published table and a run)."""
     frameworks.register(TEST_FW)
 

@@ -15,14 +15,18 @@ of Thừa Thiên Huế, the upgrade of Kim Bảng, the agencies) are written bel
 constants, each with its legal basis; see ``src/chiso/reference/PROVENANCE.md``.
 
 Output (in ``src/chiso/reference/``): ``provinces.csv``, ``hanam_units.csv``,
-``agency_types.csv``, ``agencies.csv``.
+``units.csv.gz`` (the districts and communes of every other province before
+01/07/2025 and every commune after), ``agency_types.csv``, ``agency_roles.csv``,
+``agencies.csv``.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import hashlib
+import io
 import json
 import sqlite3
 import sys
@@ -220,32 +224,219 @@ def build_hanam(db: sqlite3.Connection, converter: dict) -> list[dict[str, str]]
 
 
 def dtype_en(dtype: str) -> str:
-    return {"Thành phố": "City", "Thị xã": "Town", "Huyện": "District"}[dtype]
+    return {"Thành phố": "City", "Thị xã": "Town", "Huyện": "District", "Quận": "Urban District"}[dtype]
 
 
 def wtype_en(wtype: str) -> str:
-    return {"Phường": "Ward", "Xã": "Commune", "Thị trấn": "Township"}[wtype]
+    return {"Phường": "Ward", "Xã": "Commune", "Thị trấn": "Township", "Đặc khu": "Special Zone"}[wtype]
+
+
+def commune_successors(converter: dict) -> dict[str, list[tuple[str, str]]]:
+    """Old ``province_district_ward`` key -> [(new province key, new ward key)], main part first.
+
+    A key of a district without communes (``…_huyenconco_``) maps the district itself."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for pkey, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for new_key, olds in wards.items():
+            for old in olds:
+                out.setdefault(old, []).append((pkey, new_key))
+    for pkey, olds in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for old, parts in olds.items():
+            ordered = sorted(parts, key=lambda p: not p["isDefaultNewWard"])
+            out[old] = [(pkey, p["newWardKey"]) for p in ordered]
+    return out
+
+
+def build_country(
+    db: sqlite3.Connection, converter: dict, provinces: list[dict[str, str]], hanam: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """Every district and commune before 01/07/2025 (except Hà Nam's, in ``hanam_units.csv``) and every
+    commune/ward/special zone after (except those already in ``hanam_units.csv``), with successions."""
+    done = {r["id"] for r in hanam}
+    # the province id in force on 30/06/2025 (old basis) and on 01/07/2025 (new basis), by code
+    old_pid = {r["code"]: r["id"] for r in provinces if _valid_on(r, "2025-06-30")}
+    new_pid = {r["code"]: r["id"] for r in provinces if _valid_on(r, MERGER_DATE)}
+    new_wards = db.execute(
+        "select wardCode, ward, wardShort, wardType, provinceKey, wardKey, provinceCode from admin_units"
+    ).fetchall()
+    assert len(new_wards) == 3321, len(new_wards)
+    new_by_key = {(w[4], w[5]): w for w in new_wards}
+    new_id = {k: f"C{w[0]}@{MERGER_DATE}" for k, w in new_by_key.items()}
+    successors = commune_successors(converter)
+    preds: dict[tuple[str, str], list[str]] = {}
+    for old, news in successors.items():
+        for k in news:
+            preds.setdefault(k, []).append(old)
+
+    rows: list[dict[str, str]] = []
+    legacy = db.execute(
+        "select provinceCode, districtCode, district, districtShort, districtType, provinceKey, districtKey, "
+        "wardCode, ward, wardShort, wardType, wardKey from admin_units_legacy "
+        "where provinceCode <> ? order by districtCode, wardCode",
+        (HANAM_CODE,),
+    ).fetchall()
+    seen_districts: set[str] = set()
+    abolished = "district level abolished on 01/07/2025 (Nghị quyết 202/2025/QH15)"
+    for pcode, dcode, dname, dshort, dtype, pkey, dkey, wcode, wname, wshort, wtype, wkey in legacy:
+        if dcode not in seen_districts:
+            seen_districts.add(dcode)
+            succ, note = "", abolished + "; its tasks pass to the communes (no single successor)"
+            if wcode is None:  # a district without communes became one commune-level unit
+                succ = "; ".join(new_id[k] for k in successors[f"{pkey}_{dkey}_"])
+                note = abolished + "; it had no communes and became the commune-level unit named as successor"
+            rows.append(unit_row(
+                id=f"D{dcode}", level="district", code=dcode, name=dname, short_name=dshort,
+                name_en=f"{ascii_fold(dshort)} {dtype_en(dtype)}", kind=dtype.lower(), valid_to=MERGER_DATE,
+                parent_id=old_pid[pcode], successor_ids=succ, source=SOURCE_TAG, note=note,
+            ))  # fmt: skip
+        if wcode is None:
+            continue
+        succ_keys = successors[f"{pkey}_{dkey}_{wkey}"]
+        note = "" if len(succ_keys) == 1 else "divided on 01/07/2025; first successor holds the main part"
+        rows.append(unit_row(
+            id=f"C{wcode}", level="commune", code=wcode, name=wname, short_name=wshort,
+            name_en=f"{ascii_fold(wshort)} {wtype_en(wtype)}", kind=wtype.lower(), valid_to=MERGER_DATE,
+            parent_id=f"D{dcode}", successor_ids="; ".join(new_id[k] for k in succ_keys), source=SOURCE_TAG,
+            note=note,
+        ))  # fmt: skip
+    for key, (wcode, wname, wshort, wtype, _pkey, _wkey, pcode) in sorted(
+        new_by_key.items(), key=lambda kv: kv[1][0]
+    ):
+        if new_id[key] in done:
+            continue
+        n = len(preds.get(key, []))
+        assert n, key
+        rows.append(unit_row(
+            id=new_id[key], level="commune", code=wcode, name=wname, short_name=wshort,
+            name_en=f"{ascii_fold(wshort)} {wtype_en(wtype)}", kind=wtype.lower(), valid_from=MERGER_DATE,
+            parent_id=new_pid[pcode], source=SOURCE_TAG,
+            note=f"formed on 01/07/2025 from {n} former unit(s) (Nghị quyết 202/2025/QH15)",
+        ))  # fmt: skip
+    return rows
+
+
+def _valid_on(row: dict[str, str], day: str) -> bool:
+    return (not row["valid_from"] or row["valid_from"] <= day) and (
+        not row["valid_to"] or day < row["valid_to"]
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Agencies (hand-written facts, each with its basis)
 # ---------------------------------------------------------------------------------------------
-AGENCY_TYPE_COLUMNS = ["code", "name_vi", "name_en", "level", "valid_from", "valid_to", "successor", "source"]
+AGENCY_TYPE_COLUMNS = [
+    "code", "name_vi", "name_en", "level", "valid_from", "valid_to", "successor", "source", "kind", "scope",
+    "title", "short", "new_body_from", "standing_from", "standing_to", "note",
+]  # fmt: skip
 MERGER_SRC = "https://ictvietnam.vn/print/69097.html (Sở KH&CN after merger operating from 01/03/2025)"
+ND45 = (
+    "Nghị định 45/2025/NĐ-CP ngày 28/02/2025 lists the sở organised in every province "
+    "(hdnd.dongnai.gov.vn, 'quy định mới về cơ quan chuyên môn thuộc UBND cấp tỉnh')"
+)
+ND45_SPECIAL = "Nghị định 45/2025/NĐ-CP: a special sở organised only in some provinces (hdnd.dongnai.gov.vn)"
+BEFORE_2025 = (
+    "organised in every province before 03/2025 (Nghị định 24/2014/NĐ-CP, 107/2020/NĐ-CP: not seen in a stored "
+    "text); named in QĐ 936/QĐ-UBND (2017)"
+)
+DATE_ASSUMED = (
+    "01/03/2025 assumed as for Sở KH&CN (ictvietnam.vn/print/69097.html); each province's own decision and date "
+    "are not verified in a stored text"
+)
+# (code, name, English, level, from, to, successor, source, kind, scope, title, short, new body from,
+#  standing body from, standing body to, note).  {p} = the province's name ("tỉnh Ninh Bình"),
+#  {s} = its short name ("Ninh Bình"), {u} = the district's or commune's name ("phường Hà Nam").
 AGENCY_TYPES = [
-    ("UBND_TINH", "Ủy ban nhân dân tỉnh", "Provincial People's Committee", "province", "", "", "", ""),
+    ("UBND_TINH", "Ủy ban nhân dân tỉnh", "Provincial People's Committee", "province", "", "", "", "",
+     "province", "all", "Ủy ban nhân dân {p}", "UBND {p}", "", "", "", ""),
+    ("VPUBND", "Văn phòng Ủy ban nhân dân tỉnh", "Office of the Provincial People's Committee", "province",
+     "", "", "", ND45 + "; " + BEFORE_2025, "department", "all", "Văn phòng Ủy ban nhân dân {p}",
+     "VP UBND {p}", "", "", "", ""),
+    ("TTR", "Thanh tra tỉnh", "Provincial Inspectorate", "province", "", "", "", ND45 + "; " + BEFORE_2025,
+     "department", "all", "Thanh tra {p}", "Thanh tra {p}", "", "", "",
+     "changes to the inspectorates in 2025 (after Nghị định 150/2025/NĐ-CP) are not modelled"),
     ("STTTT", "Sở Thông tin và Truyền thông", "Department of Information and Communications", "province",
-     "", AGENCY_MERGER_DATE, "SKHCN", MERGER_SRC),
-    ("SKHCN", "Sở Khoa học và Công nghệ", "Department of Science and Technology", "province", "", "", "", MERGER_SRC),
+     "", AGENCY_MERGER_DATE, "SKHCN", MERGER_SRC, "department", "all", "Sở Thông tin và Truyền thông {p}",
+     "Sở TT&TT {s}", "", "", AGENCY_MERGER_DATE,
+     "merged into Sở KH&CN; press and publishing went to Sở VH,TT&DL (not verified in a stored text)"),
+    ("SKHCN", "Sở Khoa học và Công nghệ", "Department of Science and Technology", "province", "", "", "",
+     MERGER_SRC + "; " + ND45, "department", "all", "Sở Khoa học và Công nghệ {p}", "Sở KH&CN {s}",
+     AGENCY_MERGER_DATE, AGENCY_MERGER_DATE, "",
+     "a new body from 01/03/2025 (Sở KH&CN + Sở TT&TT); the standing body for digital transformation from then"),
     ("SKHDT", "Sở Kế hoạch và Đầu tư", "Department of Planning and Investment", "province", "", AGENCY_MERGER_DATE,
-     "STC", "merged into Sở Tài chính in 03/2025; not verified against a stored source"),
-    ("STC", "Sở Tài chính", "Department of Finance", "province", "", "", "", ""),
-    ("SNV", "Sở Nội vụ", "Department of Home Affairs", "province", "", "", "", ""),
-    ("STP", "Sở Tư pháp", "Department of Justice", "province", "", "", "", ""),
-    ("SGDDT", "Sở Giáo dục và Đào tạo", "Department of Education and Training", "province", "", "", "", ""),
+     "STC", BEFORE_2025 + "; not in the list of " + ND45, "department", "all", "Sở Kế hoạch và Đầu tư {p}",
+     "Sở KH&ĐT {s}", "", "", "", "merged into Sở Tài chính (which keeps its name); " + DATE_ASSUMED),
+    ("STC", "Sở Tài chính", "Department of Finance", "province", "", "", "", ND45 + "; " + BEFORE_2025,
+     "department", "all", "Sở Tài chính {p}", "Sở Tài chính {s}", "", "", "",
+     "took in Sở KH&ĐT in 03/2025 under the same name (kept as one body)"),
+    ("SNV", "Sở Nội vụ", "Department of Home Affairs", "province", "", "", "", ND45 + "; " + BEFORE_2025,
+     "department", "all", "Sở Nội vụ {p}", "Sở Nội vụ {s}", "", "", "",
+     "took in most of Sở LĐ-TB&XH in 03/2025 under the same name (kept as one body)"),
+    ("STP", "Sở Tư pháp", "Department of Justice", "province", "", "", "", ND45 + "; " + BEFORE_2025,
+     "department", "all", "Sở Tư pháp {p}", "Sở Tư pháp {s}", "", "", "", ""),
+    ("SGDDT", "Sở Giáo dục và Đào tạo", "Department of Education and Training", "province", "", "", "",
+     ND45 + "; " + BEFORE_2025, "department", "all", "Sở Giáo dục và Đào tạo {p}", "Sở GD&ĐT {s}", "", "", "",
+     "took in vocational education from Sở LĐ-TB&XH in 03/2025 (not verified in a stored text)"),
+    ("SCT", "Sở Công Thương", "Department of Industry and Trade", "province", "", "", "", ND45 + "; " + BEFORE_2025,
+     "department", "all", "Sở Công Thương {p}", "Sở Công Thương {s}", "", "", "", ""),
+    ("SXD", "Sở Xây dựng", "Department of Construction", "province", "", "", "", ND45 + "; " + BEFORE_2025,
+     "department", "all", "Sở Xây dựng {p}", "Sở Xây dựng {s}", "", "", "",
+     "took in Sở GTVT in 03/2025 under the same name (kept as one body)"),
+    ("SGTVT", "Sở Giao thông vận tải", "Department of Transport", "province", "", AGENCY_MERGER_DATE, "SXD",
+     BEFORE_2025 + "; not in the list of " + ND45, "department", "all", "Sở Giao thông vận tải {p}",
+     "Sở GTVT {s}", "", "", "", "merged into Sở Xây dựng; " + DATE_ASSUMED),
+    ("STNMT", "Sở Tài nguyên và Môi trường", "Department of Natural Resources and Environment", "province", "",
+     AGENCY_MERGER_DATE, "SNNMT", BEFORE_2025 + "; not in the list of " + ND45, "department", "all",
+     "Sở Tài nguyên và Môi trường {p}", "Sở TN&MT {s}", "", "", "",
+     "merged with Sở NN&PTNT into Sở Nông nghiệp và Môi trường; " + DATE_ASSUMED),
+    ("SNNPTNT", "Sở Nông nghiệp và Phát triển nông thôn", "Department of Agriculture and Rural Development",
+     "province", "", AGENCY_MERGER_DATE, "SNNMT", BEFORE_2025 + "; not in the list of " + ND45, "department", "all",
+     "Sở Nông nghiệp và Phát triển nông thôn {p}", "Sở NN&PTNT {s}", "", "", "",
+     "merged with Sở TN&MT into Sở Nông nghiệp và Môi trường; " + DATE_ASSUMED),
+    ("SNNMT", "Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment", "province",
+     AGENCY_MERGER_DATE, "", "",
+     ND45 + "; formed by merging Sở TN&MT and Sở NN&PTNT (quangngai.gov.vn, 04/2025)", "department", "all",
+     "Sở Nông nghiệp và Môi trường {p}", "Sở NN&MT {s}", "", "", "", DATE_ASSUMED),
+    ("SLDTBXH", "Sở Lao động - Thương binh và Xã hội", "Department of Labour, Invalids and Social Affairs",
+     "province", "", AGENCY_MERGER_DATE, "SNV", BEFORE_2025 + "; not in the list of " + ND45, "department", "all",
+     "Sở Lao động - Thương binh và Xã hội {p}", "Sở LĐ-TB&XH {s}", "", "", "",
+     "merged into Sở Nội vụ, some tasks to Sở Y tế and Sở GD&ĐT (not verified in a stored text); " + DATE_ASSUMED),
+    ("SYT", "Sở Y tế", "Department of Health", "province", "", "", "", ND45 + "; " + BEFORE_2025, "department",
+     "all", "Sở Y tế {p}", "Sở Y tế {s}", "", "", "",
+     "took in social protection from Sở LĐ-TB&XH in 03/2025 (not verified in a stored text)"),
+    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "Department of Culture, Sports and Tourism", "province", "", "",
+     "", ND45 + "; " + BEFORE_2025, "department", "all", "Sở Văn hóa, Thể thao và Du lịch {p}", "Sở VH,TT&DL {s}",
+     "", "", "", "some provinces have a Sở Văn hóa và Thể thao plus a Sở Du lịch instead (not modelled)"),
+    ("SDTTG", "Sở Dân tộc và Tôn giáo", "Department of Ethnic Minority and Religious Affairs", "province",
+     AGENCY_MERGER_DATE, "", "", ND45_SPECIAL + "; Thông tư 02/2025/TT-BDTTG (hethongphapluat.com)", "department",
+     "some", "Sở Dân tộc và Tôn giáo {p}", "Sở DT&TG {s}", "", "", "",
+     "only in some provinces: not created by setup_province (add it in the organisation pages); " + DATE_ASSUMED),
+    ("SNGV", "Sở Ngoại vụ", "Department of Foreign Affairs", "province", "", "", "", ND45_SPECIAL, "department",
+     "some", "Sở Ngoại vụ {p}", "Sở Ngoại vụ {s}", "", "", "",
+     "only in some provinces: not created by setup_province (add it in the organisation pages)"),
     ("UBND_HUYEN", "Ủy ban nhân dân huyện, thị xã, thành phố thuộc tỉnh", "District People's Committee",
-     "district", "", MERGER_DATE, "", "Nghị quyết 202/2025/QH15; Luật Tổ chức chính quyền địa phương 2025"),
-    ("UBND_XA", "Ủy ban nhân dân xã, phường, thị trấn", "Commune People's Committee", "commune", "", "", "", ""),
+     "district", "", MERGER_DATE, "", "Nghị quyết 202/2025/QH15; Luật Tổ chức chính quyền địa phương 2025",
+     "district", "all", "Ủy ban nhân dân {u}", "UBND {u}", "", "", "",
+     "district level abolished on 01/07/2025; its tasks pass to the communes"),
+    ("UBND_XA", "Ủy ban nhân dân xã, phường, thị trấn", "Commune People's Committee", "commune", "", "", "",
+     "Nghị quyết 202/2025/QH15 (two-level local government from 01/07/2025)", "commune", "all",
+     "Ủy ban nhân dân {u}", "UBND {u}", "", "", "",
+     "setup_province creates one per commune, ward and special zone from 01/07/2025 (before: one per district)"),
+]  # fmt: skip
+AGENCY_ROLE_COLUMNS = ["role", "agency_type", "valid_from", "valid_to", "note"]
+# Frameworks name the body that supplies an indicator by a role (``agency_role: so_tttt``); a role is held
+# by an agency type, dated.
+AGENCY_ROLES = [
+    ("so_tttt", "STTTT", "", AGENCY_MERGER_DATE, "the department of information"),
+    ("so_tttt", "SKHCN", AGENCY_MERGER_DATE, "", "its tasks went to Sở KH&CN on 01/03/2025 (" + MERGER_SRC + ")"),
+    ("so_khdt", "SKHDT", "", AGENCY_MERGER_DATE, "the department of planning"),
+    ("so_khdt", "STC", AGENCY_MERGER_DATE, "", "Sở KH&ĐT merged into Sở Tài chính; " + DATE_ASSUMED),
+    ("so_noi_vu", "SNV", "", "", ""),
+    ("so_tu_phap", "STP", "", "", ""),
+    ("so_gddt", "SGDDT", "", "", ""),
+    ("so_xay_dung", "SXD", "", "", ""),
+    ("ubnd_huyen", "UBND_HUYEN", "", MERGER_DATE, "the districts"),
+    ("ubnd_huyen", "UBND_XA", MERGER_DATE, "",
+     "district level abolished (Nghị quyết 202/2025/QH15): chiso gives the districts' indicators to the communes"),
 ]  # fmt: skip
 AGENCY_COLUMNS = [
     "id", "type", "province_id", "unit_id", "name", "short_name", "name_en", "valid_from", "valid_to",
@@ -327,11 +518,16 @@ def build_agencies(hanam_units: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]] | list[tuple]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(columns)
-        for r in rows:
-            w.writerow([r[c] for c in columns] if isinstance(r, dict) else list(r))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        assert isinstance(r, dict) or len(r) == len(columns), r
+        w.writerow([r[c] for c in columns] if isinstance(r, dict) else list(r))
+    data = buf.getvalue().encode("utf-8")
+    if path.suffix == ".gz":  # mtime 0: the same input gives the same bytes
+        data = gzip.compress(data, compresslevel=9, mtime=0)
+    path.write_bytes(data)
     print(f"wrote {path} ({len(rows)} rows)")
 
 
@@ -345,7 +541,9 @@ def main(argv: list[str] | None = None) -> None:
     hanam = build_hanam(db, converter)
     write_csv(args.out / "provinces.csv", UNIT_COLUMNS, provinces)
     write_csv(args.out / "hanam_units.csv", UNIT_COLUMNS, hanam)
+    write_csv(args.out / "units.csv.gz", UNIT_COLUMNS, build_country(db, converter, provinces, hanam))
     write_csv(args.out / "agency_types.csv", AGENCY_TYPE_COLUMNS, AGENCY_TYPES)
+    write_csv(args.out / "agency_roles.csv", AGENCY_ROLE_COLUMNS, AGENCY_ROLES)
     write_csv(args.out / "agencies.csv", AGENCY_COLUMNS, build_agencies(hanam))
 
 

@@ -4,10 +4,13 @@ the scorecard of a unit, and the results workbook (.xlsx)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone, translation
 
 from chiso.lib.vn_format import format_number
 from chiso.lib.xlsx import workbook_bytes
+from chiso.orgs.issuers import Issuer, issuer
 from chiso.reports.docgen import (
     ConversionError,
     DocumentSpec,
@@ -19,8 +22,6 @@ from chiso.reports.docgen import (
     docx_to_pdf,
     render_docx,
 )
-from chiso.reports.services import issuer
-from chiso.results.services import home_province
 
 from . import services
 from .models import Participant, Round, Tier
@@ -67,8 +68,39 @@ def _rank(p: Participant) -> str:
     return "—" if p.rank is None else str(int(p.rank))
 
 
-def _province() -> str:
-    return home_province()[1] or "Hà Nam"
+def _standing(who: Issuer) -> str:
+    """The standing body's name for the decision's sentences ("Sở Khoa học và Công nghệ")."""
+    return who.issuing_body if who.found else "cơ quan thường trực"
+
+
+def _date_text(value) -> str:
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def decision_grounds(rnd: Round) -> list[str]:
+    """The decision's "Căn cứ …" lines, from the round's framework snapshot: its ``decision_grounds``
+    (the sentences as the province writes them), else one line per ``legal_basis`` entry. Nothing is
+    invented: a framework with neither gives no such line."""
+    fw = services.round_pfw(rnd).fw
+    written = fw.extra.get("decision_grounds")
+    if written:
+        return [str(t).strip() for t in written if str(t).strip()]
+    lines = []
+    for lb in fw.legal_basis:
+        number, issuer_name = str(lb.get("number") or "").strip(), str(lb.get("issuer") or "").strip()
+        if not number:
+            continue
+        kind = "Quyết định" if "/QĐ-" in number else "Văn bản"
+        when = f" {_date_text(lb['date'])}" if lb.get("date") else ""
+        title = str(lb.get("title") or "").strip()
+        lines.append(
+            f"Căn cứ {kind} số {number}{when}"
+            + (f" của {issuer_name}" if issuer_name else "")
+            + (f" về {title[:1].lower() + title[1:]}" if title else "")
+            + ";"
+        )
+    return lines
 
 
 def decision_spec(rnd: Round) -> DocumentSpec:
@@ -77,42 +109,37 @@ def decision_spec(rnd: Round) -> DocumentSpec:
 
 
 def _decision_spec(rnd: Round) -> DocumentSpec:
-    province = _province()
+    day = rnd.decision_date or timezone.localdate()
+    who = issuer(day)
+    province = who.province
+    committee = who.people_committee.upper() if who.found else who.issuing_body
     rows = services.results(rnd)
     ranked = [r for r in rows if not r.p.excluded]
     excluded = [r for r in rows if r.p.excluded]
     subject = (
         f"Công bố kết quả đánh giá, xếp hạng mức độ chuyển đổi số của {TIER_PHRASE[rnd.tier]} "
-        f"tỉnh {province} năm {rnd.year}"
+        + (f"tỉnh {province} " if province else "")
+        + f"năm {rnd.year}"
     )
     number = rnd.decision_number.split("/")[0] if rnd.decision_number else ""
     header = Header(
         parent_body="",
-        issuing_body=f"ỦY BAN NHÂN DÂN TỈNH {province.upper()}",
+        issuing_body=committee,
         number_symbol=f"Số: {number or '      '}/QĐ-UBND",
         place=province,
-        date=rnd.decision_date or timezone.localdate(),
+        date=day,
         doc_type="QUYẾT ĐỊNH",
         subject=subject,
     )
-    who = issuer()
-    body = who["issuing_body"] or "Sở Thông tin và Truyền thông"
+    body = _standing(who)
     blocks: list = []
     if not rnd.is_published:
         blocks.append(Paragraph("DỰ THẢO", bold=True, indent=False, align="center"))
     blocks += [
-        Paragraph(f"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH {province.upper()}", bold=True, indent=False, align="center"),
         Paragraph(
-            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung "
-            "một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 "
-            "năm 2019;",
-            italic=True,
+            f"CHỦ TỊCH {committee}" if who.found else committee, bold=True, indent=False, align="center"
         ),
-        Paragraph(
-            "Căn cứ Quyết định số 936/QĐ-UBND ngày 23 tháng 6 năm 2017 của Ủy ban nhân dân tỉnh ban hành "
-            "Chương trình hành động nâng cao chỉ số ICT Index tỉnh Hà Nam;",
-            italic=True,
-        ),
+        *(Paragraph(line, italic=True) for line in decision_grounds(rnd)),
         Paragraph(
             f"Căn cứ Bộ chỉ số đánh giá chuyển đổi số (mã {rnd.framework.code}, bản chụp "
             f"{rnd.framework_sha256[:12]}) áp dụng cho đợt đánh giá năm {rnd.year};",
@@ -254,15 +281,17 @@ def _card_blocks(p: Participant, *, hide_appraisal: bool, numbered: str = "") ->
     return blocks
 
 
-def _card_header(rnd: Round, subject: str) -> Header:
-    who = issuer()
-    province = _province()
+def _archive(who: Issuer) -> str:
+    return f"- Lưu: VT, {who.symbol}." if who.symbol else "- Lưu: VT."
+
+
+def _card_header(who: Issuer, subject: str) -> Header:
     return Header(
-        parent_body=who["parent_body"] or f"UBND TỈNH {province.upper()}",
-        issuing_body=who["issuing_body"] or "Sở Thông tin và Truyền thông",
+        parent_body=who.parent_body,
+        issuing_body=who.issuing_body,
         number_symbol="",
-        place=province,
-        date=timezone.localdate(),
+        place=who.province,
+        date=dt.date.fromisoformat(who.day),
         doc_type="BẢNG ĐIỂM",
         subject=subject,
     )
@@ -274,11 +303,11 @@ def scorecard_spec(p: Participant, *, hide_appraisal: bool = False) -> DocumentS
         "vi"
     ):  # an administrative document is Vietnamese whatever the reader's language
         blocks = _card_blocks(p, hide_appraisal=hide_appraisal)
-    who = issuer()
+    who = issuer(timezone.localdate())
     return DocumentSpec(
-        header=_card_header(rnd, f"Kết quả đánh giá chuyển đổi số năm {rnd.year} của {p.agency.name}"),
+        header=_card_header(who, f"Kết quả đánh giá chuyển đổi số năm {rnd.year} của {p.agency.name}"),
         blocks=blocks,
-        recipients=[f"- {p.agency.name};", f"- Lưu: VT, {who['symbol']}."],
+        recipients=[f"- {p.agency.name};", _archive(who)],
         signature=Signature(authority="KT. GIÁM ĐỐC", title="PHÓ GIÁM ĐỐC"),
         demo_note=DEMO_NOTE if rnd.is_demo else "",
         title_for_files=f"bang-diem-{rnd.year}-{p.agency.code}",
@@ -292,13 +321,13 @@ def scorecards_spec(rnd: Round) -> DocumentSpec:
     with translation.override("vi"):
         for n, r in enumerate(rows, start=1):
             blocks += _card_blocks(r.p, hide_appraisal=False, numbered=str(n))
-    who = issuer()
+    who = issuer(timezone.localdate())
     return DocumentSpec(
         header=_card_header(
-            rnd, f"Kết quả đánh giá chuyển đổi số năm {rnd.year} của {TIER_PHRASE[rnd.tier]}"
+            who, f"Kết quả đánh giá chuyển đổi số năm {rnd.year} của {TIER_PHRASE[rnd.tier]}"
         ),
         blocks=blocks,
-        recipients=["- Các đơn vị được đánh giá;", f"- Lưu: VT, {who['symbol']}."],
+        recipients=["- Các đơn vị được đánh giá;", _archive(who)],
         signature=Signature(authority="KT. GIÁM ĐỐC", title="PHÓ GIÁM ĐỐC"),
         demo_note=DEMO_NOTE if rnd.is_demo else "",
         title_for_files=f"bang-diem-{rnd.year}-{rnd.tier}",

@@ -28,18 +28,23 @@ class _Sections:
         return Heading(f"{ROMAN[self.n - 1]}. {text.upper()}")
 
 
+def _body(who: dict, *, capital: bool = False) -> str:
+    """The issuing body in a sentence; "cơ quan thường trực" when none is in force on the date."""
+    if who.get("found", True):
+        return who["issuing_body"]
+    return "Cơ quan thường trực" if capital else "cơ quan thường trực"
+
+
 def _header(snap: dict, params: dict, subject: str) -> Header:
     who = snap["issuer"]
-    day = (
-        dt.date.fromisoformat(params["date"])
-        if params.get("date")
-        else dt.date.fromisoformat(snap["generated_at"][:10])
-    )
+    # the date the issuer was read for (snapshots before issuers by date: the generation's date)
+    day = dt.date.fromisoformat(params.get("date") or who.get("day") or snap["generated_at"][:10])
     number = (params.get("number") or "").strip()
+    symbol = f"/BC-{who['symbol']}" if who.get("symbol") else "/BC"
     return Header(
         parent_body=who["parent_body"],
         issuing_body=who["issuing_body"],
-        number_symbol=f"Số: {number or '      '}/BC-{who['symbol']}",
+        number_symbol=f"Số: {number or '      '}{symbol}",
         place=who["province"] or "",
         date=day,
         doc_type="BÁO CÁO",
@@ -56,7 +61,16 @@ def _signature(params: dict) -> Signature:
 
 
 def _recipients(snap: dict, first: list[str]) -> list[str]:
-    return [*first, f"- Lưu: VT, {snap['issuer']['symbol']}."]
+    symbol = snap["issuer"].get("symbol")
+    return [*first, f"- Lưu: VT, {symbol}." if symbol else "- Lưu: VT."]
+
+
+def _local_bodies(snap: dict) -> list[str]:
+    """The local People's Committees in force on the document's date: districts, or (from the
+    two-level local government of 01/07/2025) communes and wards; none when the data has neither."""
+    who = snap["issuer"]
+    local = who.get("local_bodies", "UBND các huyện, thành phố")  # snapshots before issuers by date
+    return [f"- {local};"] if local else []
 
 
 def _rank_text(rank, low, high, n) -> str:
@@ -214,7 +228,7 @@ def _num(v) -> str:
 def build_annual(snap: dict, params: dict) -> DocumentSpec:
     fw, run, root = snap["framework"], snap["run"], snap["root"]
     who, year, T = snap["issuer"], snap["year"], snap["target_rank"]
-    province = who["province"] or "tỉnh"
+    province = snap.get("unit") or who["province"] or "tỉnh"
     sec = _Sections()
     prog = snap["program"]
     subject = f"Phân tích kết quả {fw['name']} năm {year} của tỉnh {province}"
@@ -227,7 +241,7 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
     )
     blocks: list = [
         Paragraph(
-            f"{basis}, trên cơ sở kết quả {fw['name']} năm {year}, {who['issuing_body']} báo cáo phân tích kết quả, "
+            f"{basis}, trên cơ sở kết quả {fw['name']} năm {year}, {_body(who)} báo cáo phân tích kết quả, "
             "điểm mạnh, điểm yếu và trách nhiệm của các cơ quan như sau:"
         )
     ]
@@ -446,7 +460,7 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
                 "- UBND tỉnh (để báo cáo);",
                 "- Ban Chỉ đạo CNTT tỉnh;",
                 "- Các sở, ban, ngành;",
-                "- UBND các huyện, thành phố;",
+                *_local_bodies(snap),
             ],
         ),
         signature=_signature(params),
@@ -499,8 +513,8 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
     )
     blocks: list = [
         Paragraph(
-            f"{basis}, {who['issuing_body']} báo cáo tình hình {period.lower()} trên địa bàn "
-            f"tỉnh {province} như sau:"
+            f"{basis}, {_body(who)} báo cáo tình hình {period.lower()} trên địa bàn "
+            + (f"tỉnh {province} như sau:" if who["province"] else "tỉnh như sau:")
         )
     ]
     blocks.append(sec("Tình hình tiếp nhận, giải quyết hồ sơ"))
@@ -723,7 +737,7 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
                 "- UBND tỉnh (để báo cáo);",
                 "- Sở Nội vụ;",
                 "- Các sở, ban, ngành;",
-                "- UBND các huyện, thành phố;",
+                *_local_bodies(snap),
             ],
         ),
         signature=_signature(params),
@@ -744,7 +758,7 @@ def build_progress(snap: dict, params: dict) -> DocumentSpec:
     sec = _Sections()
     blocks: list = [
         Paragraph(
-            f"{who['issuing_body']} báo cáo tiến độ thực hiện {title} từ ngày {d0:%d/%m/%Y} "
+            f"{_body(who, capital=True)} báo cáo tiến độ thực hiện {title} từ ngày {d0:%d/%m/%Y} "
             f"đến ngày {d1:%d/%m/%Y} như sau:"
         )
     ]
@@ -774,7 +788,7 @@ def build_progress(snap: dict, params: dict) -> DocumentSpec:
         header=_header(snap, params, subject),
         blocks=blocks,
         recipients=_recipients(
-            snap, ["- UBND tỉnh (để báo cáo);", "- Các sở, ban, ngành;", "- UBND các huyện, thành phố;"]
+            snap, ["- UBND tỉnh (để báo cáo);", "- Các sở, ban, ngành;", *_local_bodies(snap)]
         ),
         signature=_signature(params),
         demo_note=DEMO_NOTE if snap.get("is_demo") else "",

@@ -24,10 +24,10 @@ from django.utils.translation import gettext_noop
 from chiso.collection.models import Round, Submission, Value
 from chiso.lib import frameworks
 from chiso.lib.periods import period_end, period_label
-from chiso.orgs import audit
+from chiso.orgs import audit, issuers
 from chiso.orgs.models import Agency, Responsibility
 from chiso.results.models import IndexRun, PublishedValue
-from chiso.results.services import home_province, target_for
+from chiso.results.services import target_for
 
 from . import docgen, documents, program_data
 from .frameworks import QUARTERLY_ID
@@ -51,28 +51,18 @@ class ReportError(Exception):
     """A user-facing refusal (a Vietnamese sentence)."""
 
 
-# --- who writes: the province, the issuing body ---------------------------------------------------
+# --- who writes: the province and the standing body in force on the document's date --------------
 
 
-def _abbreviation(name: str) -> str:
-    """ "Sở Thông tin và Truyền thông" -> "STTTT"; "Sở Khoa học và Công nghệ" -> "SKHCN"."""
-    words = [w for w in name.replace(",", " ").replace("-", " ").split() if w.lower() != "và"]
-    return "".join(w[0] for w in words if w[0].isalpha()).upper() or "CQ"
+def document_day(params: dict | None) -> dt.date:
+    """The date a report is dated: the one asked for, else today (the header prints it)."""
+    day = (params or {}).get("date")
+    return dt.date.fromisoformat(day) if day else timezone.localdate()
 
 
-def issuer() -> dict[str, str]:
-    ref, province = home_province()
-    body = Agency.objects.filter(is_standing_body=True).first()
-    ubnd = Agency.objects.filter(kind=Agency.Kind.PROVINCE).first()
-    full = body.name if body else "Cơ quan thường trực"
-    plain = full.split(" tỉnh ")[0].split(" thành phố ")[0]
-    return {
-        "province_ref": ref,
-        "province": province or "",
-        "parent_body": (f"UBND TỈNH {province}".upper() if province else (ubnd.name.upper() if ubnd else "")),
-        "issuing_body": plain,
-        "symbol": _abbreviation(plain),
-    }
+def issuer(day: dt.date | None = None, province_ref: str = "") -> dict[str, Any]:
+    """The issuer of a document dated ``day`` (:func:`chiso.orgs.issuers.issuer`), as snapshot JSON."""
+    return issuers.issuer(day or timezone.localdate(), province_ref).as_dict()
 
 
 # --- annual analysis report (QĐ 936 §5b) -----------------------------------------------------------
@@ -93,7 +83,11 @@ def default_annual_run() -> IndexRun | None:
 
 
 def annual_snapshot(
-    *, framework_id: str | None = None, year: int | None = None, as_of: dt.date | None = None
+    *,
+    framework_id: str | None = None,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+    day: dt.date | None = None,
 ) -> dict[str, Any]:
     """The published (or computed) result of ``framework_id`` for ``year`` (default: the latest run),
     its trend, each main index against the target-rank threshold and the best province, the agencies
@@ -107,7 +101,7 @@ def annual_snapshot(
     if run is None:
         raise ReportError("Chưa có kết quả chỉ số nào (nhập bảng công bố hoặc tính chỉ số trước).")
     fw = frameworks.get_framework(run.framework_id)
-    who = issuer()
+    who = issuer(day, run.unit_ref)
     target_rank, target_basis = target_for(fw.id)
     summary = run.summary or {}
     ranking = {n["code"]: n for n in (summary.get("ranking") or {}).get("nodes", [])}
@@ -161,7 +155,7 @@ def annual_snapshot(
         }
     for p in (
         PublishedValue.objects.filter(
-            table__framework_id=fw.id, unit_ref=who["province_ref"], code=fw.root.code, table__is_demo=False
+            table__framework_id=fw.id, unit_ref=run.unit_ref, code=fw.root.code, table__is_demo=False
         )
         .select_related("table")
         .order_by("table__year")
@@ -199,6 +193,7 @@ def annual_snapshot(
         "kind": "annual",
         "generated_at": timezone.now().isoformat(),
         "issuer": who,
+        "unit": issuers.short_province_name(run.unit_name),
         "framework": {"id": fw.id, "name": fw.label("vi"), "root": fw.root.code, "status": fw.status},
         "year": run.year,
         "run": {
@@ -255,7 +250,7 @@ def _totals(rows: list[dict], key: str) -> dict[str, float]:
     return out
 
 
-def quarterly_snapshot(*, year: int, quarter: int) -> dict[str, Any]:
+def quarterly_snapshot(*, year: int, quarter: int, day: dt.date | None = None) -> dict[str, Any]:
     """Per agency and district: dossiers received, online, on time, late; level 3/4 services
     offered and used; from the APPROVED submissions of the quarter's round, with the previous
     quarter's round beside it."""
@@ -321,7 +316,7 @@ def quarterly_snapshot(*, year: int, quarter: int) -> dict[str, Any]:
     return {
         "kind": "quarterly",
         "generated_at": timezone.now().isoformat(),
-        "issuer": issuer(),
+        "issuer": issuer(day),
         "year": year,
         "quarter": quarter,
         "period": period_label(year, quarter),
@@ -340,14 +335,14 @@ def quarterly_snapshot(*, year: int, quarter: int) -> dict[str, Any]:
 # --- program progress report (any date range) -----------------------------------------------------
 
 
-def progress_snapshot(*, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
+def progress_snapshot(*, date_from: dt.date, date_to: dt.date, day: dt.date | None = None) -> dict[str, Any]:
     if date_from > date_to:
         raise ReportError("Ngày bắt đầu phải trước ngày kết thúc.")
     prog = program_data.program_state(framework_id=None, as_of=date_to, date_from=date_from)
     return {
         "kind": "progress",
         "generated_at": timezone.now().isoformat(),
-        "issuer": issuer(),
+        "issuer": issuer(day),
         "date_from": date_from.isoformat(),
         "date_to": date_to.isoformat(),
         "program": prog,
@@ -380,12 +375,15 @@ def create_job(kind: str, params: dict, actor: audit.Actor) -> ReportJob:
 
 def snapshot_for(job: ReportJob) -> dict[str, Any]:
     p = job.params
+    day = document_day(p)
     if job.kind == ReportJob.Kind.ANNUAL:
-        return annual_snapshot(framework_id=p.get("framework_id") or None, year=p.get("year") or None)
+        return annual_snapshot(
+            framework_id=p.get("framework_id") or None, year=p.get("year") or None, day=day
+        )
     if job.kind == ReportJob.Kind.QUARTERLY:
-        return quarterly_snapshot(year=int(p["year"]), quarter=int(p["quarter"]))
+        return quarterly_snapshot(year=int(p["year"]), quarter=int(p["quarter"]), day=day)
     return progress_snapshot(
-        date_from=dt.date.fromisoformat(p["date_from"]), date_to=dt.date.fromisoformat(p["date_to"])
+        date_from=dt.date.fromisoformat(p["date_from"]), date_to=dt.date.fromisoformat(p["date_to"]), day=day
     )
 
 

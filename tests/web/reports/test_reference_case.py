@@ -53,16 +53,20 @@ class ReferenceCaseReportsTestCase(TestCase):
                     "year": 2017,
                     "sign_authority": "KT. GIÁM ĐỐC",
                     "sign_title": "PHÓ GIÁM ĐỐC",
+                    "date": "2018-02-05",
                 },
                 actor,
             ).pk
         )
-        cls.annual_dti = services.run_job(services.create_job("annual", {}, actor).pk)
+        # Dated within the reference case (Hà Nam's bodies end in 2025): the header is read for that date.
+        cls.annual_dti = services.run_job(services.create_job("annual", {"date": "2023-03-15"}, actor).pk)
         cls.quarterly = services.run_job(
-            services.create_job("quarterly", {"year": 2017, "quarter": 4}, actor).pk
+            services.create_job("quarterly", {"year": 2017, "quarter": 4, "date": "2018-01-12"}, actor).pk
         )
         cls.progress = services.run_job(
-            services.create_job("progress", {"date_from": "2017-07-01", "date_to": "2017-12-31"}, actor).pk
+            services.create_job(
+                "progress", {"date_from": "2017-07-01", "date_to": "2017-12-31", "date": "2018-01-12"}, actor
+            ).pk
         )
 
     def test_it_generates_every_report(self):

@@ -28,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from . import charts as charts_mod
-from .spec import Chart, DocumentSpec, Heading, Paragraph, Table, vn_long_date
+from .spec import Chart, DocumentSpec, Heading, Paragraph, Table
 
 FONT = "Times New Roman"
 TEXT_WIDTH_CM = 21.0 - 3.0 - 1.5
@@ -218,7 +218,7 @@ def _header(doc, spec: DocumentSpec):
     _set_font(num.paragraphs[0].add_run(h.number_symbol), 13)
     num.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     num.paragraphs[0].paragraph_format.space_before = Pt(6)
-    _set_font(date.paragraphs[0].add_run(f"{h.place}, {vn_long_date(h.date)}"), 13, italic=True)
+    _set_font(date.paragraphs[0].add_run(h.place_and_date), 13, italic=True)
     date.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     date.paragraphs[0].paragraph_format.space_before = Pt(6)
     if spec.demo_note:

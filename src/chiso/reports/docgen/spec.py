@@ -118,13 +118,19 @@ class Chart:
 
 @dataclass
 class Header:
-    parent_body: str  # cơ quan chủ quản, e.g. "UBND TỈNH HÀ NAM"
+    parent_body: str  # cơ quan chủ quản: the provincial People's Committee, "UBND TỈNH …"
     issuing_body: str  # cơ quan ban hành, e.g. "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"
     number_symbol: str  # "Số: /BC-STTTT"
-    place: str  # "Hà Nam"
+    place: str  # the province's name on the document's date ("" when the data has none)
     date: dt.date
     doc_type: str  # "BÁO CÁO"
     subject: str
+
+    @property
+    def place_and_date(self) -> str:
+        """ "<place>, ngày 05 tháng 02 năm 2018"; "Ngày 05 tháng 02 năm 2018" with no place."""
+        when = vn_long_date(self.date)
+        return f"{self.place}, {when}" if self.place else when[:1].upper() + when[1:]
 
 
 @dataclass

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from chiso.lib.xlsx import WorkbookWriter
 
-from .spec import DocumentSpec, vn_long_date
+from .spec import DocumentSpec
 
 NUMBER_FORMATS = {
     "int": "#,##0",
@@ -45,7 +45,7 @@ def render_xlsx(spec: DocumentSpec) -> bytes:
         ("Cơ quan chủ quản", h.parent_body),
         ("Cơ quan ban hành", h.issuing_body),
         ("Số, ký hiệu", h.number_symbol),
-        ("Địa danh, ngày tháng", f"{h.place}, {vn_long_date(h.date)}"),
+        ("Địa danh, ngày tháng", h.place_and_date),
         ("Loại văn bản", h.doc_type),
         ("Trích yếu", h.subject),
     ]

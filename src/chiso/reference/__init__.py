@@ -40,6 +40,8 @@ __all__ = [
     "units_in_force",
     "predecessors",
     "lineage",
+    "same_line",
+    "children",
     "province_agencies",
     "agency_roles",
     "agency_records",
@@ -196,6 +198,12 @@ def _children() -> dict[str, tuple[Unit, ...]]:
         if u.parent_id and u.level != "agency":
             out.setdefault(u.parent_id, []).append(u)
     return {k: tuple(v) for k, v in out.items()}
+
+
+def children(unit: str | Unit) -> tuple[Unit, ...]:
+    """The units whose parent is ``unit`` (districts of a province, communes of a district or, from
+    01/07/2025, of a province), in file order, whatever their dates."""
+    return _children().get(unit.id if isinstance(unit, Unit) else unit, ())
 
 
 def _day(day: dt.date | str) -> dt.date:
@@ -442,9 +450,9 @@ def province_agencies(province: str | Unit) -> list[dict[str, Any]]:
             standing = standing and (s1 is None or (b is not None and b <= s1))
             add(aid, t, prov, a, b, succ, standing)
     for child in _children().get(prov.id, ()):
+        # a district, or a commune directly under the province (no district level, from 01/07/2025);
+        # the UBND of communes under a district are not modelled (the district's is)
         t = types["UBND_HUYEN" if child.level == "district" else "UBND_XA"]
-        if child.level == "commune" and any(c.level == "district" for c in _children().get(prov.id, ())):
-            continue  # communes under districts: their UBND are not modelled (the district's is)
         aid = f"A{child.code}.{t['code']}" + (f"@{child.valid_from.isoformat()}" if child.valid_from else "")
         add(aid, t, child, child.valid_from, child.valid_to, "", False, child.name)
     for row in agency_records():

@@ -1,5 +1,7 @@
-"""Load Hà Nam, its units and the QĐ 936 agencies, the responsibility matrix, and (with --demo)
-labelled demonstration users and rounds. Idempotent: running it twice changes nothing."""
+"""Load the reference case from its data files (:mod:`chiso.orgs.reference_case` reads
+``chiso/cases/<case>/case.yaml``): the province, its units and agencies from :mod:`chiso.reference`,
+the agencies the case adds, the responsibility matrix, validation rules and (with --demo) labelled
+demonstration users and rounds. Idempotent: running it twice changes nothing."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ def _date(s: str | None):
 
 
 class Command(BaseCommand):
-    help = "Load the Hà Nam reference case (QĐ 936/QĐ-UBND 2017); --demo adds labelled demonstration data."
+    help = "Load the reference case (chiso/cases/); --demo adds labelled demonstration data."
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="also load demonstration users and rounds")
@@ -48,8 +50,13 @@ class Command(BaseCommand):
     # --- units ---------------------------------------------------------------------------------------
     def handle_one_units(self) -> int:
         records = {r["id"]: r for r in reference.unit_records()}
-        wanted = [i for i, r in records.items() if i == rc.PROVINCE_REF or r.get("parent_id") in ("P35",)]
-        wanted += [i for i, r in records.items() if r["level"] == "commune" and r.get("parent_id", "").startswith("D")]
+        # the province, its districts and their communes (not the rest of the country)
+        districts = [i for i, r in records.items() if r.get("parent_id") == rc.PROVINCE_REF]
+        in_districts = set(districts)
+        wanted = [rc.PROVINCE_REF, *districts]
+        wanted += [
+            i for i, r in records.items() if r["level"] == "commune" and r.get("parent_id", "") in in_districts
+        ]
         # successors of what we load (e.g. the merged Ninh Bình), so the links resolve
         extra = set()
         for i in list(wanted):
@@ -95,7 +102,7 @@ class Command(BaseCommand):
             Agency.objects.update_or_create(
                 code=code,
                 defaults={"name": name, "short_name": short, "kind": kind, "unit": province,
-                          "valid_to": _date(rc.HANAM_ENDS)},
+                          "valid_to": _date(rc.PROVINCE_ENDS)},
             )
         for r in rows:
             first = (r.get("successor_ids") or "").split(";")[0].strip()
@@ -151,18 +158,18 @@ class Command(BaseCommand):
             return 0
         actor = audit.Actor(user=None, request_id="load_reference_case")
         today = timezone.localdate()
-        rng = random.Random(936)
+        rng = random.Random(rc.DEMO_SEED)
         fw = frameworks.get_framework(rc.FRAMEWORK_ID)
+        past, current = rc.DEMO_ROUNDS["past"], rc.DEMO_ROUNDS["current"]
         old = services.create_round(
-            actor, framework_id=fw.id, year=2016, quarter=None, is_demo=True,
-            title="Số liệu ICT Index năm 2016 (minh họa)",
-            opens_on=dt.date(2017, 1, 9), due_on=dt.date(2017, 2, 15), locks_on=dt.date(2017, 3, 31),
+            actor, framework_id=fw.id, year=past["year"], quarter=None, is_demo=True, title=past["title"],
+            opens_on=past["opens_on"], due_on=past["due_on"], locks_on=past["locks_on"],
         )
         new = services.create_round(
-            actor, framework_id=fw.id, year=2017, quarter=None, is_demo=True,
-            title="Số liệu ICT Index năm 2017 (minh họa)",
-            opens_on=today - dt.timedelta(days=30), due_on=today + dt.timedelta(days=14),
-            locks_on=today + dt.timedelta(days=45),
+            actor, framework_id=fw.id, year=current["year"], quarter=None, is_demo=True, title=current["title"],
+            opens_on=today - dt.timedelta(days=current["opens_days_ago"]),
+            due_on=today + dt.timedelta(days=current["due_in_days"]),
+            locks_on=today + dt.timedelta(days=current["locks_in_days"]),
         )
 
         def fill(sub, share=1.0, base=None):
@@ -186,13 +193,11 @@ class Command(BaseCommand):
             fill(sub)
             old_values[sub.agency_id] = dict(sub.values.values_list("code", "number"))
             sub.status = Submission.Status.APPROVED
-            sub.submitted_at = sub.decided_at = timezone.make_aware(dt.datetime(2017, 2, 10, 9, 0))
+            sub.submitted_at = sub.decided_at = timezone.make_aware(past["decided_at"])
             sub.save()
         # 2017: a round in progress, one agency per state
         by_code = {s.agency.code: s for s in new.submissions.select_related("agency")}
-        states = {"A35.SNV": "approved", "A35.STP": "submitted", "A35.SGDDT": "returned",
-                  "A35.STTTT": "partial", "A347.UBND_HUYEN": "partial"}
-        for code, state in states.items():
+        for code, state in current["states"].items():
             sub = by_code.get(code)
             if sub is None:
                 continue
@@ -201,6 +206,6 @@ class Command(BaseCommand):
                 sub.status = state
                 sub.submitted_at = timezone.now() - dt.timedelta(days=3)
                 if state == "returned":
-                    sub.return_reason = "Tỷ lệ trường THPT dạy tin học chưa có văn bản minh chứng (minh họa)."
+                    sub.return_reason = current["return_reason"]
                 sub.save()
         return 2

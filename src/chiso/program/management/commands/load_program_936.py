@@ -1,12 +1,12 @@
-"""Load QĐ 936/QĐ-UBND Hà Nam (2017) as a program: objectives, tasks and KPIs, §4 duties,
-obligations and their schedule; ``--demo`` adds labelled demonstration progress (one quarter),
-recommendations (one answered and public), an agency plan and recorded occurrences.
+"""Load the reference case's action program from its data file (:mod:`chiso.program.reference_936`
+reads ``chiso/cases/<case>/program.yaml``): objectives, tasks and KPIs, duties, obligations and their
+schedule; ``--demo`` adds the file's labelled demonstration progress (one quarter), recommendations
+(one answered and public), an agency plan and recorded occurrences.
 
 Needs ``load_reference_case`` first (agencies). Idempotent: running it twice changes nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 from django.contrib.auth import get_user_model
@@ -40,15 +40,15 @@ DEMO = "DỮ LIỆU MINH HỌA"
 
 class Command(BaseCommand):
     help = (
-        "Load QĐ 936/QĐ-UBND Hà Nam 2017 as an action program; --demo adds labelled demonstration progress."
+        "Load the reference case's action program (chiso/cases/); --demo adds labelled demonstration progress."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="also load labelled demonstration progress")
 
     def handle(self, *args, **options):
-        if not Agency.objects.filter(code=ref.STTTT).exists():
-            raise CommandError("Run `load_reference_case` first: the QĐ 936 agencies are missing.")
+        if not Agency.objects.filter(code=ref.STANDING_BODY).exists():
+            raise CommandError("Run `load_reference_case` first: the program's agencies are missing.")
         with transaction.atomic():
             program = self.handle_one_program()
             out = [
@@ -70,7 +70,7 @@ class Command(BaseCommand):
 
     def handle_one_program(self) -> Program:
         fields = {k: v for k, v in ref.PROGRAM.items() if k != "code"}
-        fields["standing_body"] = Agency.objects.get(code=ref.STTTT)
+        fields["standing_body"] = Agency.objects.get(code=ref.STANDING_BODY)
         program, _created = Program.objects.update_or_create(code=ref.CODE, defaults=fields)
         return program
 
@@ -163,179 +163,93 @@ class Command(BaseCommand):
     def handle_one_demo(self, program: Program) -> str:
         if ProgressReport.objects.filter(task__program=program, is_demo=True).exists():
             return "already loaded"
-        User = get_user_model()
-        users = {
-            u.username: u
-            for u in User.objects.filter(
-                username__in=[
-                    "sotttt.nhaplieu",
-                    "sotttt.lanhdao",
-                    "sotttt.thamdinh",
-                    "sogddt.nhaplieu",
-                    "sogddt.lanhdao",
-                    "sotuphap.nhaplieu",
-                    "sotuphap.lanhdao",
-                    "phuly.nhaplieu",
-                ]
-            )
-        }
+        demo = ref.DEMO
+        names = {demo["approver"], demo["plan"]["user"]}
+        for prefix in [*demo["reporters"].values(), demo["default_reporter"]]:
+            names |= {f"{prefix}.nhaplieu", f"{prefix}.lanhdao"}
+        for r in demo["recommendations"]:
+            names |= {r["user"], *(step["user"] for step in r.get("steps") or [])}
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
 
         def actor(name):
             return audit.Actor(user=users.get(name), request_id="load_program_936 --demo")
 
         tasks = {t.number: t for t in program.tasks.select_related("lead_agency")}
-        year, quarter = 2017, 3
-        # (task number, task status, percent, narrative, KPI values by order, final state)
-        plan = [
-            (
-                1,
-                "ongoing",
-                25,
-                "Đã tổ chức hội nghị quán triệt tại 20 sở, ngành; Đài PT-TH phát 3 chuyên mục "
-                "(tháng 7, 8, 9).",
-                {1: 3.0},
-                "approved",
-            ),
-            (
-                3,
-                "on_track",
-                40,
-                "Rà soát nhu cầu máy tính của 18 cơ quan; Sở KH&ĐT đã tổng hợp nhu cầu vốn.",
-                {},
-                "approved",
-            ),
-            (
-                7,
-                "at_risk",
-                70,
-                "82/116 xã, phường, thị trấn đã dùng phần mềm Một cửa điện tử; 34 xã chưa có đường truyền.",
-                {},
-                "approved",
-            ),
-            (9, "not_started", 0, "Đang xây dựng đề cương CSDL đất đai với Sở TN&MT.", {1: 0.0}, "submitted"),
-            (
-                12,
-                "on_track",
-                60,
-                "Kế hoạch tăng tỷ lệ dạy tin học tiểu học đã ban hành; 112/141 trường đã dạy.",
-                {},
-                "approved",
-            ),
-            (
-                8,
-                "on_track",
-                30,
-                "Rà soát danh mục thủ tục hành chính có thể cung cấp ở mức độ 3, 4.",
-                {},
-                "draft",
-            ),
-        ]
+        year, quarter = demo["year"], demo["quarter"]
         n = 0
-        for number, status, pct, text, kpis, final in plan:
-            task = tasks[number]
+        for row in demo["progress"]:
+            task = tasks[row["task"]]
             lead = task.lead_agency
-            who = {"A35.STTTT": "sotttt", "A35.SGDDT": "sogddt", "A35.STP": "sotuphap"}.get(
-                lead.code, "sotttt"
-            )
+            who = demo["reporters"].get(lead.code, demo["default_reporter"])
             rep = services.open_report(task, lead, year, quarter, actor(f"{who}.nhaplieu"), is_demo=True)
+            kpis = row.get("kpis") or {}
             kv = {k.pk: kpis[k.order] for k in task.kpis.all() if k.order in kpis and k.source == "reported"}
             services.save_report(
                 rep.pk,
                 actor(f"{who}.nhaplieu"),
-                task_status=status,
-                percent=pct,
-                narrative=f"{text} ({DEMO})",
+                task_status=row["status"],
+                percent=row["percent"],
+                narrative=f"{row['narrative']} ({DEMO})",
                 kpi_values=kv,
             )
-            if number == 7:
-                data = (f"Biên bản kiểm tra Một cửa điện tử quý 3/2017 ({DEMO}).\n").encode()
+            if row.get("evidence"):
+                data = row["evidence"]["text"].encode()
                 ev = ProgressEvidence(
                     report=rep,
-                    original_name="bien-ban-kiem-tra-mot-cua.txt",
+                    original_name=row["evidence"]["name"],
                     content_type="text/plain; charset=utf-8",
                     size=len(data),
                     sha256=hashlib.sha256(data).hexdigest(),
                 )
                 ev.file.save("upload", ContentFile(data), save=False)
                 ev.save()
-            if final in ("submitted", "approved"):
+            if row["final"] in ("submitted", "approved"):
                 services.submit_report(rep.pk, actor(f"{who}.lanhdao"))
-            if final == "approved":
-                services.approve_report(rep.pk, actor("sotttt.thamdinh"))
+            if row["final"] == "approved":
+                services.approve_report(rep.pk, actor(demo["approver"]))
             n += 1
-        # recommendations: one answered and public, one escalated, one new
-        rec = services.submit_recommendation(
-            actor("phuly.nhaplieu"),
-            program=program,
-            agency=Agency.objects.get(code="A347.UBND_HUYEN"),
-            task=tasks[7],
-            component="ud_noi_bo",
-            kind=Recommendation.Kind.DIFFICULTY,
-            title=f"Thiếu đường truyền cho 5 xã triển khai Một cửa điện tử ({DEMO})",
-            body="5 xã của thành phố chưa có đường truyền số liệu chuyên dùng nên chưa dùng được phần mềm Một cửa "
-            f"điện tử. Đề nghị Sở TT&TT hỗ trợ kết nối. ({DEMO})",
-            is_demo=True,
-        )
-        services.act_on_recommendation(
-            rec.pk,
-            actor("sotttt.thamdinh"),
-            "answer",
-            text=f"Sở TT&TT đã làm việc với VNPT Hà Nam: 5 xã được kết nối mạng truyền số liệu chuyên dùng trong "
-            f"tháng 11/2017. ({DEMO})",
-        )
-        services.act_on_recommendation(rec.pk, actor("sotttt.thamdinh"), "publish")
-        rec2 = services.submit_recommendation(
-            actor("sogddt.nhaplieu"),
-            program=program,
-            agency=Agency.objects.get(code=ref.SGDDT),
-            task=tasks[12],
-            component="htnl_xa_hoi",
-            kind=Recommendation.Kind.PROPOSAL,
-            title=f"Kinh phí phòng máy cho 29 trường tiểu học ({DEMO})",
-            body=f"Đề nghị bố trí kinh phí trang bị phòng máy tính cho 29 trường tiểu học chưa dạy tin học. ({DEMO})",
-            is_demo=True,
-        )
-        services.act_on_recommendation(
-            rec2.pk,
-            actor("sotttt.thamdinh"),
-            "escalate",
-            text=f"Vượt thẩm quyền của Sở: trình UBND tỉnh xem xét bố trí kinh phí năm 2018. ({DEMO})",
-        )
-        services.submit_recommendation(
-            actor("sotuphap.nhaplieu"),
-            program=program,
-            agency=Agency.objects.get(code=ref.STP),
-            task=tasks[8],
-            component="dvctt",
-            kind=Recommendation.Kind.PROPOSAL,
-            title=f"Hướng dẫn thống nhất bộ hồ sơ trực tuyến ({DEMO})",
-            body=f"Đề nghị Sở TT&TT hướng dẫn định dạng tệp đính kèm của hồ sơ trực tuyến. ({DEMO})",
-            is_demo=True,
-        )
+        for r in demo["recommendations"]:
+            rec = services.submit_recommendation(
+                actor(r["user"]),
+                program=program,
+                agency=Agency.objects.get(code=r["agency"]),
+                task=tasks[r["task"]],
+                component=r["component"],
+                kind=Recommendation.Kind(r["kind"]),
+                title=r["title"],
+                body=r["body"],
+                is_demo=True,
+            )
+            for step in r.get("steps") or []:
+                extra = {"text": step["text"]} if step.get("text") else {}
+                services.act_on_recommendation(rec.pk, actor(step["user"]), step["action"], **extra)
         # an agency's plan (§5a)
-        data = (f"KẾ HOẠCH nâng cao chỉ số Hạ tầng nhân lực xã hội 2017–2020 — Sở GD&ĐT ({DEMO})\n").encode()
+        p = demo["plan"]
+        data = p["text"].encode()
         plan_obj = AgencyPlan(
             program=program,
-            agency=Agency.objects.get(code=ref.SGDDT),
-            title=f"Kế hoạch tăng tỷ lệ dạy tin học tiểu học ({DEMO})",
+            agency=Agency.objects.get(code=p["agency"]),
+            title=p["title"],
             document_number="",
-            original_name="ke-hoach-sgddt.txt",
+            original_name=p["file_name"],
             content_type="text/plain; charset=utf-8",
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             is_demo=True,
-            uploaded_by=users.get("sogddt.nhaplieu"),
+            uploaded_by=users.get(p["user"]),
         )
         plan_obj.file.save("upload", ContentFile(data), save=False)
         plan_obj.save()
         # occurrences recorded in the demonstration quarter
-        done = Occurrence.objects.filter(
-            obligation__program=program, period__in=["2017-07", "2017-08", "2017-09", "2017-Q3"]
-        )
+        occ_data = demo["occurrences"]
+        done = Occurrence.objects.filter(obligation__program=program, period__in=occ_data["periods"])
         for occ in done:
-            occ.done_on = min(occ.due_on, dt.date(2017, 10, 12))
-            occ.note = f"Đã thực hiện ({DEMO})"
+            occ.done_on = min(occ.due_on, occ_data["done_by"])
+            occ.note = occ_data["note"]
             occ.is_demo = True
             occ.recorded_at = timezone.now()
             occ.save()
-        return f"{n} progress reports, 3 recommendations, 1 plan, {done.count()} occurrences"
+        return (
+            f"{n} progress reports, {len(demo['recommendations'])} recommendations, 1 plan, "
+            f"{done.count()} occurrences"
+        )

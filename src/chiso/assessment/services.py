@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from chiso.engine.errors import FrameworkError, InputError
 from chiso.engine.points import PointsFramework, copy_framework
 from chiso.lib.db import atomic_retry
+from chiso.lib.refusal import Forbidden, Refused
 from chiso.lib.vn_format import format_number, parse_date, parse_number
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, Unit
@@ -43,21 +44,6 @@ from .models import (
 )
 
 S = Round.Status
-
-
-class Refused(Exception):
-    """A user-facing refusal: ``message`` (Vietnamese) and, where known, ``errors`` per field."""
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-        self.status = status
-
-
-class Forbidden(Refused):
-    def __init__(self, message: str):
-        super().__init__(message, status=403)
 
 
 # --- frameworks --------------------------------------------------------------------------------------------

@@ -50,10 +50,11 @@ def get_item(mapping, key):
 
 
 # The page header (brand, navigation, language switch, sign-out) is the same for every reader of one
-# language and kind (signed in or not; reads everything or not) but for four things: the reader's CSRF
-# token, the path to come back to, the reader's name and the unread-notice count. Rendering it (a
-# dozen URL reversals and translations) was half of a cached page's work: it is rendered once per
-# process and key with markers, and the four values are put in per request, escaped.
+# language and kind (signed in or not; reads everything or not; manages the organisation or not) but
+# for four things: the reader's CSRF token, the path to come back to, the reader's name and the
+# unread-notice count. Rendering it (a dozen URL reversals and translations) was half of a cached
+# page's work: it is rendered once per process and key with markers, and the four values are put in
+# per request, escaped.
 _HEADER: dict[tuple, str] = {}
 _MARKS = {name: f"\x00chiso-{name}\x00" for name in ("csrf", "next", "who", "badge")}
 
@@ -70,10 +71,13 @@ def page_header(context):
     scope = context.get("scope")
     signed_in = bool(user is not None and user.is_authenticated)
     reads_all = bool(signed_in and scope is not None and scope.reads_all)
-    key = (get_language(), get_script_prefix(), signed_in, reads_all)
+    org_admin = bool(signed_in and scope is not None and scope.is_dept_admin)
+    key = (get_language(), get_script_prefix(), signed_in, reads_all, org_admin)
     skeleton = _HEADER.get(key)
     if skeleton is None:
-        skeleton = render_to_string("_header.html", {"signed_in": signed_in, "reads_all": reads_all, **_MARKS})
+        skeleton = render_to_string(
+            "_header.html", {"signed_in": signed_in, "reads_all": reads_all, "org_admin": org_admin, **_MARKS}
+        )
         _HEADER[key] = skeleton
     badge = ""
     if signed_in:

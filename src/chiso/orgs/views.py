@@ -1,12 +1,15 @@
-"""Sign-in with lockout, the home page, agencies, the responsibility matrix, notices."""
+"""Sign-in with lockout, the home page, agencies, the responsibility matrix, notices, and the
+department's organisation pages (agencies, users and roles, units, round dates)."""
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib import messages
+from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -15,11 +18,29 @@ from django.views.decorators.http import require_POST
 
 from chiso.engine import EngineError
 from chiso.lib import frameworks
+from chiso.lib.refusal import Refused
+from chiso.lib.vn_format import parse_date
 
-from . import audit, lockout
+from . import audit, lockout, services
 from .access import get_scope
-from .forms import LoginForm, MatrixNodeForm
-from .models import Agency, Notice, Responsibility, Unit
+from .forms import (
+    AgencyCreateForm,
+    AgencyEndForm,
+    AgencyRenameForm,
+    CollectionRoundDatesForm,
+    InternalRoundDatesForm,
+    LoginForm,
+    MatrixNodeForm,
+    MembershipAddForm,
+    MembershipRemoveForm,
+    PasswordResetForm,
+    StandingBodyForm,
+    UnitValidityForm,
+    UserActiveForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
+from .models import Agency, AuditEntry, Membership, Notice, Responsibility, Unit
 
 
 def login_view(request):
@@ -180,3 +201,401 @@ def admin_login(request):
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/quan-tri/"
     return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
+
+
+# --- the department manages its organisation (/to-chuc/…) -------------------------------------------------
+# The department's staff and the province's leadership read these pages; only a dept_admin changes
+# anything (403 for the other readers); an agency's own users are not shown them at all (404).
+# Every change is a function of chiso.orgs.services (one transaction, audit row, Vietnamese refusal).
+
+
+def _org_scope(request, *, write: bool = False):
+    scope = get_scope(request.user)
+    if not scope.reads_all:
+        raise Http404
+    if write and not scope.is_dept_admin:
+        raise PermissionDenied(_("Chỉ quản trị hệ thống của cơ quan thường trực được thay đổi tổ chức."))
+    return scope
+
+
+def _refused(form, e: Refused) -> None:
+    """Put a refusal on the form: on its field when the service named one, else on top."""
+    placed = False
+    for name, msg in e.errors.items():
+        if msg and name in form.fields and not form.fields[name].widget.is_hidden:
+            form.add_error(name, msg)
+            placed = True
+    if not placed or e.message not in e.errors.values():
+        form.add_error(None, e.message)
+
+
+def _run(request, form, change, done: str, page):
+    """Validate ``form``, call ``change(cleaned_data)``; success -> message and redirect to the page,
+    refusal -> the page again with the sentence on the form (400, or 409 for a stale copy)."""
+    if form.is_valid():
+        try:
+            change(form.cleaned_data)
+        except Refused as e:
+            if e.status == 403:
+                raise PermissionDenied(e.message) from None
+            _refused(form, e)
+            return page(status=e.status)
+        messages.success(request, done)
+        return None
+    return page(status=400)
+
+
+def _history(target_type: str, pk) -> list:
+    """The object's last 50 audit rows, each with ``changes``: (field, before, after) of what changed."""
+    rows = list(AuditEntry.objects.filter(target_type=target_type, target_id=str(pk))[:50])
+    for row in rows:
+        before = row.before if isinstance(row.before, dict) else {}
+        after = row.after if isinstance(row.after, dict) else {}
+        row.changes = [
+            (k, before.get(k), after.get(k)) for k in sorted({*before, *after}) if before.get(k) != after.get(k)
+        ]
+    return rows
+
+
+def _day_param(request):
+    try:
+        return parse_date(request.GET["ngay"]) if request.GET.get("ngay") else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def org_agencies(request):
+    scope = _org_scope(request)
+    day = _day_param(request)
+    qs = Agency.objects.select_related("unit", "successor").order_by("kind", "name")
+    in_force = list(qs.valid_on(day))
+    ended = [a for a in qs.filter(valid_to__lte=day)]
+    later = [a for a in qs.filter(valid_from__gt=day)]
+    ctx = {"in_force": in_force, "ended": ended, "later": later, "day": day, "can_edit": scope.is_dept_admin}
+    return render(request, "orgs/org_agencies.html", ctx)
+
+
+@login_required
+def org_agency_new(request):
+    _org_scope(request, write=True)
+    form = AgencyCreateForm(request.POST or None)
+    page = lambda status=200: render(request, "orgs/org_agency_new.html", {"form": form}, status=status)  # noqa: E731
+    if request.method == "POST":
+        created = []
+
+        def change(d):
+            created.append(services.create_agency(audit.Actor.from_request(request), **d))
+
+        response = _run(request, form, change, _("Đã tạo cơ quan."), page)
+        return response or redirect("org_agency", pk=created[0].pk)
+    return page()
+
+
+def _agency_forms(agency: Agency, data=None, which: str = ""):
+    seen = services.stamp(services.agency_state(agency))
+    bound = lambda name: data if which == name else None  # noqa: E731
+    return {
+        "rename_form": AgencyRenameForm(bound("rename"), initial={
+            "seen": seen, "name": agency.name, "short_name": agency.short_name, "email": agency.email}),
+        "end_form": AgencyEndForm(bound("end"), agency=agency, initial={
+            "seen": seen, "transfer_standing": agency.is_standing_body}),
+        "standing_form": StandingBodyForm(bound("standing"), initial={"seen": seen}),
+    }
+
+
+def _agency_page(request, agency, forms_, status=200):
+    scope = get_scope(request.user)
+    ctx = {
+        "agency": agency, "can_edit": scope.is_dept_admin, "history": _history("orgs.agency", agency.pk),
+        "members": agency.memberships.select_related("user").order_by("user__username", "role"),
+        "predecessors": agency.predecessors.order_by("name"),
+        "ended": agency.valid_to is not None, **forms_,
+    }
+    return render(request, "orgs/org_agency.html", ctx, status=status)
+
+
+@login_required
+def org_agency(request, pk):
+    _org_scope(request)
+    agency = get_object_or_404(Agency.objects.select_related("unit", "successor"), pk=pk)
+    return _agency_page(request, agency, _agency_forms(agency))
+
+
+def _agency_action(request, pk, which: str, change, done: str):
+    _org_scope(request, write=True)
+    agency = get_object_or_404(Agency.objects.select_related("unit", "successor"), pk=pk)
+    forms_ = _agency_forms(agency, request.POST, which)
+    form = forms_[f"{which}_form"]
+    response = _run(request, form, change, done, lambda status: _agency_page(request, agency, forms_, status))
+    return response or redirect("org_agency", pk=agency.pk)
+
+
+@login_required
+@require_POST
+def org_agency_rename(request, pk):
+    def change(d):
+        services.rename_agency(pk, audit.Actor.from_request(request), seen=d["seen"], name=d["name"],
+                               short_name=d["short_name"], email=d["email"], reason=d["reason"])
+
+    return _agency_action(request, pk, "rename", change, _("Đã lưu tên cơ quan."))
+
+
+@login_required
+@require_POST
+def org_agency_end(request, pk):
+    def change(d):
+        name = d["new_successor_name"].strip()
+        services.end_agency(
+            pk, audit.Actor.from_request(request), seen=d["seen"], ends_on=d["ends_on"],
+            successor_id=d["successor"].pk if d["successor"] else None,
+            new_successor={"name": name} if name else None,
+            transfer_standing=d.get("transfer_standing", False), reason=d["reason"],
+        )
+
+    return _agency_action(request, pk, "end", change, _("Đã ghi ngày cơ quan hết hiệu lực."))
+
+
+@login_required
+@require_POST
+def org_agency_standing(request, pk):
+    def change(d):
+        services.set_standing_body(pk, audit.Actor.from_request(request), seen=d["seen"], replace=d["replace"],
+                                   reason=d["reason"])
+
+    return _agency_action(request, pk, "standing", change, _("Đã giao vai trò cơ quan thường trực."))
+
+
+# --- users --------------------------------------------------------------------------------------------
+
+
+@login_required
+def org_users(request):
+    scope = _org_scope(request)
+    users = get_user_model().objects.order_by("username").prefetch_related("memberships__agency")
+    return render(request, "orgs/org_users.html", {"users": users, "can_edit": scope.is_dept_admin})
+
+
+@login_required
+def org_user_new(request):
+    _org_scope(request, write=True)
+    form = UserCreateForm(request.POST or None)
+    page = lambda status=200: render(request, "orgs/org_user_new.html", {"form": form}, status=status)  # noqa: E731
+    if request.method == "POST":
+        created = []
+
+        def change(d):
+            created.append(services.create_user(
+                audit.Actor.from_request(request), username=d["username"], full_name=d["full_name"],
+                email=d["email"], password=d["password"], agency=d["agency"], role=d["role"], reason=d["reason"],
+            ))
+
+        response = _run(request, form, change, _("Đã tạo người dùng."), page)
+        return response or redirect("org_user", pk=created[0].pk)
+    return page()
+
+
+def _user_forms(user, data=None, which: str = ""):
+    seen = services.stamp(services.user_state(user))
+    bound = lambda name: data if which == name else None  # noqa: E731
+    return {
+        "update_form": UserUpdateForm(bound("update"), initial={
+            "seen": seen, "full_name": user.get_full_name(), "email": user.email}),
+        "active_form": UserActiveForm(bound("active"), initial={"seen": seen, "active": not user.is_active}),
+        "add_form": MembershipAddForm(bound("add"), initial={"seen": seen}),
+        "remove_form": MembershipRemoveForm(bound("remove"), initial={"seen": seen}),
+        "password_form": PasswordResetForm(bound("password")),
+    }
+
+
+def _user_page(request, user, forms_, status=200):
+    scope = get_scope(request.user)
+    ctx = {
+        "person": user, "can_edit": scope.is_dept_admin and not (user.is_staff or user.is_superuser),
+        "memberships": user.memberships.select_related("agency").order_by("agency__name", "role"),
+        "history": _history("auth.user", user.pk), **forms_,
+    }
+    return render(request, "orgs/org_user.html", ctx, status=status)
+
+
+@login_required
+def org_user(request, pk):
+    _org_scope(request)
+    user = get_object_or_404(get_user_model(), pk=pk)
+    return _user_page(request, user, _user_forms(user))
+
+
+def _user_action(request, pk, which: str, change, done: str):
+    _org_scope(request, write=True)
+    user = get_object_or_404(get_user_model(), pk=pk)
+    forms_ = _user_forms(user, request.POST, which)
+    response = _run(request, forms_[f"{which}_form"], change, done,
+                    lambda status: _user_page(request, user, forms_, status))
+    return response or redirect("org_user", pk=user.pk)
+
+
+@login_required
+@require_POST
+def org_user_update(request, pk):
+    def change(d):
+        services.update_user(pk, audit.Actor.from_request(request), seen=d["seen"], full_name=d["full_name"],
+                             email=d["email"], reason=d["reason"])
+
+    return _user_action(request, pk, "update", change, _("Đã lưu thông tin người dùng."))
+
+
+@login_required
+@require_POST
+def org_user_active(request, pk):
+    def change(d):
+        services.set_active(pk, audit.Actor.from_request(request), seen=d["seen"], active=d["active"],
+                            reason=d["reason"])
+
+    return _user_action(request, pk, "active", change, _("Đã đổi trạng thái tài khoản."))
+
+
+@login_required
+@require_POST
+def org_user_membership_add(request, pk):
+    def change(d):
+        services.add_membership(pk, audit.Actor.from_request(request), seen=d["seen"], agency=d["agency"],
+                                role=d["role"], reason=d["reason"])
+
+    return _user_action(request, pk, "add", change, _("Đã thêm vai trò."))
+
+
+@login_required
+@require_POST
+def org_user_membership_remove(request, pk, mid):
+    _org_scope(request, write=True)
+    get_object_or_404(Membership, pk=mid, user_id=pk)
+
+    def change(d):
+        services.remove_membership(mid, audit.Actor.from_request(request), seen=d["seen"], reason=d["reason"])
+
+    return _user_action(request, pk, "remove", change, _("Đã bỏ vai trò."))
+
+
+@login_required
+@require_POST
+def org_user_password(request, pk):
+    def change(d):
+        services.reset_password(pk, audit.Actor.from_request(request), password=d["password"], reason=d["reason"])
+
+    return _user_action(request, pk, "password", change, _("Đã đặt lại mật khẩu."))
+
+
+# --- units -------------------------------------------------------------------------------------------
+
+UNITS_SHOWN = 500  # a list longer than this asks for a narrower search
+
+
+@login_required
+def org_units(request):
+    _org_scope(request)
+    day = _day_param(request)
+    kind = request.GET.get("cap", "")
+    q = request.GET.get("q", "").strip()[:100]
+    qs = Unit.objects.select_related("parent", "successor").order_by("kind", "parent__name", "name")
+    if kind in Unit.Kind.values:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    if request.GET.get("tat-ca") != "1":
+        qs = qs.valid_on(day)
+    total = qs.count()
+    ctx = {"units": qs[:UNITS_SHOWN], "total": total, "shown": UNITS_SHOWN, "day": day, "kind": kind, "q": q,
+           "kinds": Unit.Kind.choices, "all": request.GET.get("tat-ca") == "1"}
+    return render(request, "orgs/org_units.html", ctx)
+
+
+def _unit_page(request, unit, form, status=200):
+    ctx = {"unit": unit, "form": form, "can_edit": get_scope(request.user).is_dept_admin,
+           "history": _history("orgs.unit", unit.pk), "predecessors": unit.predecessors.order_by("name")}
+    return render(request, "orgs/org_unit.html", ctx, status=status)
+
+
+@login_required
+def org_unit(request, pk):
+    _org_scope(request, write=request.method == "POST")
+    unit = get_object_or_404(Unit.objects.select_related("parent", "successor"), pk=pk)
+    initial = {"seen": services.stamp(services.unit_state(unit)), "valid_from": unit.valid_from,
+               "valid_to": unit.valid_to, "successor": unit.successor_id}
+    form = UnitValidityForm(request.POST or None, unit=unit, initial=initial)
+    if request.method == "POST":
+        def change(d):
+            services.set_unit_validity(
+                unit.pk, audit.Actor.from_request(request), seen=d["seen"], valid_from=d["valid_from"],
+                valid_to=d["valid_to"], successor_id=d["successor"].pk if d["successor"] else None,
+                reason=d["reason"],
+            )
+
+        response = _run(request, form, change, _("Đã lưu hiệu lực của đơn vị."),
+                        lambda status: _unit_page(request, unit, form, status))
+        return response or redirect("org_unit", pk=unit.pk)
+    return _unit_page(request, unit, form)
+
+
+# --- the dates of a round --------------------------------------------------------------------------------
+
+
+@login_required
+def org_rounds(request):
+    from chiso.assessment.models import Round as InternalRound
+    from chiso.collection.models import Round
+
+    scope = _org_scope(request)
+    ctx = {"rounds": Round.objects.all(), "internal_rounds": InternalRound.objects.all(),
+           "can_edit": scope.is_dept_admin}
+    return render(request, "orgs/org_rounds.html", ctx)
+
+
+def _round_page(request, rnd, form, kind: str, status=200):
+    ctx = {"round": rnd, "form": form, "kind": kind, "can_edit": get_scope(request.user).is_dept_admin,
+           "history": _history(rnd._meta.label_lower, rnd.pk)}
+    return render(request, "orgs/org_round.html", ctx, status=status)
+
+
+@login_required
+def org_collection_round(request, pk):
+    from chiso.collection.models import Round
+
+    _org_scope(request, write=request.method == "POST")
+    rnd = get_object_or_404(Round, pk=pk)
+    initial = {"seen": services.stamp(services.round_state(rnd)), "opens_on": rnd.opens_on,
+               "due_on": rnd.due_on, "locks_on": rnd.locks_on}
+    form = CollectionRoundDatesForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        def change(d):
+            services.set_collection_round_dates(
+                rnd.pk, audit.Actor.from_request(request), seen=d["seen"], opens_on=d["opens_on"],
+                due_on=d["due_on"], locks_on=d["locks_on"], reason=d["reason"],
+            )
+
+        response = _run(request, form, change, _("Đã lưu ngày của đợt."),
+                        lambda status: _round_page(request, rnd, form, "collection", status))
+        return response or redirect("org_collection_round", pk=rnd.pk)
+    return _round_page(request, rnd, form, "collection")
+
+
+@login_required
+def org_internal_round(request, pk):
+    from chiso.assessment.models import Round
+
+    _org_scope(request, write=request.method == "POST")
+    rnd = get_object_or_404(Round, pk=pk)
+    initial = {"version": rnd.version, "opens_on": rnd.opens_on, "self_due_on": rnd.self_due_on,
+               "appraisal_due_on": rnd.appraisal_due_on, "answer_due_on": rnd.answer_due_on}
+    form = InternalRoundDatesForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        def change(d):
+            services.set_internal_round_dates(
+                rnd.pk, audit.Actor.from_request(request), version=d["version"], opens_on=d["opens_on"],
+                self_due_on=d["self_due_on"], appraisal_due_on=d["appraisal_due_on"],
+                answer_due_on=d["answer_due_on"], reason=d["reason"],
+            )
+
+        response = _run(request, form, change, _("Đã lưu ngày của đợt."),
+                        lambda status: _round_page(request, rnd, form, "internal", status))
+        return response or redirect("org_internal_round", pk=rnd.pk)
+    return _round_page(request, rnd, form, "internal")

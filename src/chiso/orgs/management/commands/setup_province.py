@@ -30,7 +30,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", help='tên tỉnh, thành phố (không dấu cũng được), ví dụ "Ninh Bình"')
+        parser.add_argument("name", help="tên tỉnh, thành phố như trong danh mục (viết không dấu cũng được)")
         parser.add_argument("--as-of", dest="as_of", required=True, help="ngày YYYY-MM-DD")
         parser.add_argument("--demo", action="store_true", help="thêm người dùng minh họa")
         parser.add_argument("--format", choices=["text", "json"], default="text")

@@ -235,6 +235,12 @@ class UserPageTestCase(OrgTestCase):
                                                                 [self.a.pk, "agency_head"]]))
         self.assertEqual(remove[0].after["memberships"], [[self.b.pk, "agency_officer"]])
 
+    def test_it_gives_the_departments_roles_only_in_the_standing_body(self):
+        r = self.client.post(f"/to-chuc/nguoi-dung/{self.bob.pk}/vai-tro/", {
+            "seen": seen_user(self.bob), "agency": self.b.pk, "role": "dept_admin"})
+        self.assertRefused(r, "chỉ gán ở cơ quan thường trực")
+        self.assertFalse(Membership.objects.filter(user=self.bob, role="dept_admin").exists())
+
     def test_it_refuses_to_remove_the_admins_own_last_admin_role(self):
         m = Membership.objects.get(user=self.admin, role="dept_admin")
         r = self.client.post(f"/to-chuc/nguoi-dung/{self.admin.pk}/vai-tro/{m.pk}/bo/",
@@ -243,14 +249,16 @@ class UserPageTestCase(OrgTestCase):
         self.assertTrue(Membership.objects.filter(pk=m.pk).exists())
 
     def test_it_refuses_to_leave_no_active_admin(self):
+        # two admins remove each other's role at the same moment: the first commits, the second,
+        # whose own role has just gone, must not remove the last one
         other = User.objects.create_user("admin2", password=PASSWORD)
         m2 = Membership.objects.create(user=other, agency=self.dept, role="dept_admin")
-        Membership.objects.filter(user=self.admin, role="dept_admin").delete()
-        Membership.objects.create(user=self.admin, agency=self.a, role="dept_admin")
-        Membership.objects.filter(user=self.admin, role="dept_admin").delete()
-        self.login(other)
-        r = self.client.post(f"/to-chuc/nguoi-dung/{other.pk}/vai-tro/{m2.pk}/bo/", {"seen": seen_user(other)})
-        self.assertRefused(r, "Không thể bỏ vai trò quản trị hệ thống cuối cùng của chính mình")
+        mine = Membership.objects.get(user=self.admin, role="dept_admin")
+        seen = seen_user(self.admin)
+        services.remove_membership(m2.pk, services.audit.Actor(user=self.admin), seen=seen_user(other))
+        with self.assertRaisesMessage(services.Refused, "Phải còn ít nhất một quản trị hệ thống đang hoạt động."):
+            services.remove_membership(mine.pk, services.audit.Actor(user=other), seen=seen)
+        self.assertTrue(Membership.objects.filter(pk=mine.pk).exists())
 
     def test_it_deactivates_and_reactivates(self):
         self.client.post(f"/to-chuc/nguoi-dung/{self.bob.pk}/trang-thai/",

@@ -314,6 +314,18 @@ def _active_admins(exclude_user=None, exclude_membership=None) -> int:
     return User.objects.filter(pk__in=users, is_active=True).count()
 
 
+def _check_role(agency: Agency, role: str) -> None:
+    """The department's roles belong to the standing body; an agency's roles to an agency in force."""
+    if role not in R.values:
+        raise Refused(_("Vai trò không hợp lệ."), {"role": _("Vai trò không hợp lệ.")})
+    if agency.valid_to is not None and agency.valid_to <= timezone.localdate():
+        msg = _("{name} đã hết hiệu lực từ {day}.").format(name=agency.name, day=_fmt(agency.valid_to))
+        raise Refused(msg, {"agency": msg})
+    if role in (R.DEPT_ADMIN, R.DEPT_OFFICER) and not agency.is_standing_body:
+        msg = _("Vai trò “{role}” chỉ gán ở cơ quan thường trực.").format(role=R(role).label)
+        raise Refused(msg, {"role": msg})
+
+
 @atomic_retry
 def _insert_user(actor, *, username, full_name, email, password, agency, role, reason):
     with transaction.atomic():
@@ -343,6 +355,8 @@ def create_user(
     if bool(agency) != bool(role):
         msg = _("Chọn cả cơ quan và vai trò, hoặc để trống cả hai.")
         raise Refused(msg, {"role": msg})
+    if agency is not None:
+        _check_role(agency, role)
     try:
         return _insert_user(actor, username=username, full_name=full_name.strip(), email=email.strip(),
                             password=password, agency=agency, role=role, reason=reason)
@@ -397,11 +411,7 @@ def add_membership(user_id: int, actor: audit.Actor, *, seen: str, agency: Agenc
         _protected(user)
         before = user_state(user)
         _check_seen(before, seen, "auth.user", user.pk)
-        if role not in R.values:
-            raise Refused(_("Vai trò không hợp lệ."), {"role": _("Vai trò không hợp lệ.")})
-        if agency.valid_to is not None and agency.valid_to <= timezone.localdate():
-            msg = _("{name} đã hết hiệu lực từ {day}.").format(name=agency.name, day=_fmt(agency.valid_to))
-            raise Refused(msg, {"agency": msg})
+        _check_role(agency, role)
         if Membership.objects.filter(user=user, agency=agency, role=role).exists():
             raise Refused(_("Người dùng đã có vai trò này ở cơ quan này."))
         m = Membership.objects.create(user=user, agency=agency, role=role)

@@ -600,9 +600,8 @@ class CommuneTierTests(AssessmentCase):
         rnd = Round.objects.get(tier="xa")
         self.assertRedirects(r, f"/xep-hang-noi-bo/dot/{rnd.pk}/")
         names = sorted(rnd.participants.values_list("agency__name", flat=True))
-        # the commune that ended on 01/07/2025 was assessed for 2025 too (it existed during the year)
-        self.assertEqual(
-            names, ["Ủy ban nhân dân Phường Hai", "Ủy ban nhân dân Thị trấn Ba", "Ủy ban nhân dân Xã Một"]
-        )
-        self.assertEqual(services.ensure_commune_agencies("P99"), 0)  # idempotent
-        self.assertEqual(Agency.objects.filter(kind="commune").count(), 3)
+        # the round lists the communes in force on its date (it opens 01/01/2026): the commune that
+        # ended on 01/07/2025 is not asked to self-assess (issue 11)
+        self.assertEqual(names, ["Ủy ban nhân dân Phường Hai", "Ủy ban nhân dân Xã Một"])
+        self.assertEqual(services.ensure_commune_agencies("P99", dt.date(2026, 1, 1)), 0)  # idempotent
+        self.assertEqual(Agency.objects.filter(kind="commune").count(), 2)

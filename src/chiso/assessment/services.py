@@ -368,14 +368,22 @@ def update_yaml(fw: InternalFramework, text: str, actor: audit.Actor) -> Interna
 # --- units of a tier ----------------------------------------------------------------------------------------
 
 
-def ensure_commune_agencies(province_ref: str | None = None) -> int:
-    """One agency ("UBND <xã>") per commune of the province (default: the home province), so that
-    communes can be assessed. Returns how many were created."""
+def ensure_commune_agencies(province_ref: str | None = None, day: dt.date | None = None) -> int:
+    """One agency ("UBND <xã>") per commune of the province (default: the home province) in force on
+    ``day`` (default: every commune the database holds), so that communes can be assessed.  A commune
+    is the province's whether it sits under a district (before 01/07/2025) or directly under the
+    province (after).  A commune that already has a commune agency (from ``setup_province`` or an
+    earlier call) gets none.  Returns how many were created."""
     if province_ref is None:
         from chiso.results.services import home_province
 
-        province_ref = home_province()[0]
-    communes = Unit.objects.filter(kind=Unit.Kind.COMMUNE, parent__parent__ref_id=province_ref)
+        province_ref = home_province(day)[0]
+    communes = Unit.objects.filter(kind=Unit.Kind.COMMUNE).filter(
+        Q(parent__ref_id=province_ref) | Q(parent__parent__ref_id=province_ref)
+    )
+    if day is not None:
+        communes = communes.valid_on(day)
+    served = set(Agency.objects.filter(kind="commune", unit__isnull=False).values_list("unit_id", flat=True))
     existing = set(Agency.objects.filter(kind="commune").values_list("code", flat=True))
     new = [
         Agency(
@@ -388,26 +396,17 @@ def ensure_commune_agencies(province_ref: str | None = None) -> int:
             valid_to=u.valid_to,
         )
         for u in communes
-        if f"UBND_XA.{u.ref_id}" not in existing
+        if u.pk not in served and f"UBND_XA.{u.ref_id}" not in existing
     ]
     Agency.objects.bulk_create(new)
     return len(new)
 
 
-def tier_agencies(tier: str, year: int):
-    """The agencies of a tier valid during the assessed year (valid on 31 December, or on the day they
-    ended if that came earlier in the year)."""
-    kind = TIER_AGENCY_KIND[tier]
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return (
-        Agency.objects.filter(kind=kind)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
-        .filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=end) | Q(valid_to__gt=start, valid_to__isnull=False)
-        )
-        .exclude(successor__isnull=False, valid_to__lte=end)
-        .order_by("name")
-    )
+def tier_agencies(tier: str, day: dt.date):
+    """The agencies of a tier in force on ``day``, the round's date (the day it opens): a round of
+    2025 opened in 2026 lists the communes of 2026, not those abolished on 01/07/2025, and no
+    district after the district level ended."""
+    return Agency.objects.filter(kind=TIER_AGENCY_KIND[tier]).valid_on(day).order_by("name")
 
 
 # --- rounds -------------------------------------------------------------------------------------------------
@@ -441,11 +440,14 @@ def create_round(
     if errors:
         raise Refused(_("Chưa tạo được đợt đánh giá."), errors)
     if tier == "xa":
-        ensure_commune_agencies()
-    agencies = list(agencies if agencies is not None else tier_agencies(tier, year))
+        ensure_commune_agencies(day=opens_on)
+    agencies = list(agencies if agencies is not None else tier_agencies(tier, opens_on))
     if not agencies:
         raise Refused(
-            _("Không có đơn vị nào thuộc khối này trong năm {year}.").format(year=year), {"tier": ""}
+            _("Không có đơn vị nào thuộc khối này còn hiệu lực ngày {day} (ngày mở đợt).").format(
+                day=opens_on.strftime("%d/%m/%Y")
+            ),
+            {"tier": ""},
         )
     with transaction.atomic():
         rnd = Round.objects.create(
@@ -525,6 +527,43 @@ def set_unit(
         )
         recompute(rnd)
     return p
+
+
+@atomic_retry
+def remove_unit(participant_id: int, actor: audit.Actor, *, reason: str) -> Round:
+    """Take a unit out of a round (it was listed but should not be assessed: merged, abolished, not
+    a unit of this tier) — with a reason, audited with what it had entered.  Only while units
+    self-assess and only a unit that has not sent its sheet nor attached evidence: what a unit sent
+    is never deleted; such a unit can still be kept out of the ranking ("không xếp hạng")."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(_("Phải nêu lý do rút đơn vị khỏi đợt."), {"removal_reason": _("Bắt buộc.")})
+    with transaction.atomic():
+        p = _lock(participant_id)
+        rnd = p.round
+        if rnd.status != S.SELF:
+            raise Forbidden(_("Chỉ rút được đơn vị khi đợt còn ở bước tự đánh giá."))
+        entries = list(p.entries.all())
+        if p.status == Participant.Status.SUBMITTED or any(entry_has_evidence(e) for e in entries):
+            raise Refused(
+                _("{unit} đã gửi phiếu hoặc đã đính kèm minh chứng: không rút khỏi đợt được (dữ liệu đã gửi "
+                  "không bị xóa). Có thể chọn “Đánh giá nhưng không xếp hạng”.").format(unit=p.agency.name),
+                {"removal_reason": ""},
+            )
+        answered = {e.code: {"raw": e.raw, "note": e.note} for e in entries if e.raw not in (None, "", {}) or e.note}
+        audit.record(
+            actor,
+            "assessment_unit.remove",
+            p,
+            before={"agency": p.agency.name, "answers": answered, "self_total": p.self_total},
+            after=None,
+            reason=reason,
+            parent=rnd,
+        )
+        p.delete()
+        _bump(rnd)
+        recompute(rnd)
+    return rnd
 
 
 @atomic_retry

@@ -25,6 +25,7 @@ urlpatterns = [
     path("don-vi/<id:pk>/", views.unit_history, name="assessment_unit_history"),
     path("phieu/<id:pk>/", views.sheet, name="assessment_sheet"),
     path("phieu/<id:pk>/cai-dat/", views.unit_settings, name="assessment_unit_settings"),
+    path("phieu/<id:pk>/rut-khoi-dot/", views.unit_remove, name="assessment_unit_remove"),
     path("phieu/<id:pk>/luu/", views.sheet_save, name="assessment_sheet_save"),
     path("phieu/<id:pk>/gui/", views.sheet_submit, name="assessment_sheet_submit"),
     path("phieu/<id:pk>/tra-lai/", views.sheet_reopen, name="assessment_sheet_reopen"),

@@ -389,6 +389,22 @@ def unit_settings(request, pk):
     )
 
 
+@require_POST
+@login_required
+def unit_remove(request, pk):
+    """Take a unit out of a round, with a reason (department only; audited)."""
+    p = _participant_for(request, pk)
+    denied = _department_only(request)
+    if denied:
+        return denied
+    try:
+        rnd = services.remove_unit(p.pk, audit.Actor.from_request(request), reason=request.POST.get("removal_reason", ""))
+    except services.Refused as e:
+        return _refused(request, e, redirect("assessment_unit_settings", pk=p.pk))
+    messages.success(request, _("Đã rút {unit} khỏi đợt đánh giá.").format(unit=p.agency.name))
+    return redirect("assessment_round", pk=rnd.pk)
+
+
 @login_required
 def council(request, pk):
     rnd = _round_for(request, pk)

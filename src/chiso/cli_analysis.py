@@ -348,7 +348,7 @@ def add_commands(subparsers: Any) -> None:
     s = subparsers.add_parser("whatif", help="nếu... thì / what-if: change values, see scores, ranks, contributions")
     _common(s)
     s.add_argument("--set", action="append", required=True, metavar="UNIT:CODE=VALUE",
-                   help="a change (repeatable), e.g. \"Hà Nam:htkt=0.7\"")
+                   help="a change (repeatable), e.g. \"Bắc Ninh:htkt=0.7\"")
     s.add_argument("--unit", help="explain this unit (default: every changed unit)")
     s.add_argument("--all-nodes", action="store_true", help="list unchanged nodes too")
     s.set_defaults(func=cmd_whatif)

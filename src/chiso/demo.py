@@ -1,6 +1,7 @@
 """The terminal demonstration run by ``make run`` / ``chiso demo``.
 
-It shows (1) the published DTI 2022 ranking with Hà Nam's position — facts,
+It shows (1) the published DTI 2022 ranking with the reference case's province
+(``chiso/cases/``) and its target — facts,
 with their source — and (2) a computed example on **demonstration data**
 (DỮ LIỆU MINH HỌA): main-index values constructed so that the engine
 reproduces the published order, anchored on the four provincial totals that
@@ -94,9 +95,13 @@ def _fmt(x: float) -> str:
 
 def run_demo(*, lang: str = "vi") -> str:
     """The demonstration text."""
-    from chiso.reference import published_dti_2022_ranks
+    from chiso import cases
+    from chiso.reference import load_registry, published_dti_2022_ranks
 
     vi = lang == "vi"
+    case = cases.read("case")
+    home = load_registry().get(case["province_ref"]).short_name  # the reference case's province
+    target, decision = int(case["target"]["rank"]), case["decision_short"]
     out: list[str] = []
     rows = published_dti_2022_ranks()
     src = rows[0]["source"]
@@ -104,27 +109,29 @@ def run_demo(*, lang: str = "vi") -> str:
     out.append("chiso — " + ("Xếp hạng DTI 2022 cấp tỉnh (số liệu công bố)" if vi else "DTI 2022 provincial ranking (published)"))
     out.append(("Nguồn: " if vi else "Source: ") + src)
     out.append("=" * 78)
-    hanam = next(r for r in rows if r["province_as_published"] == "Hà Nam")
+    hanam = next(r for r in rows if r["province_as_published"] == home)
     for r in rows:
-        if r["rank"] <= 20 or abs(r["rank"] - hanam["rank"]) <= 2:
-            mark = "  <== Hà Nam" if r is hanam else ""
+        if r["rank"] <= target or abs(r["rank"] - hanam["rank"]) <= 2:
+            mark = f"  <== {home}" if r is hanam else ""
             out.append(f"  {r['rank']:>2}. {r['province_as_published']}{mark}")
-        elif r["rank"] == 21:
+        elif r["rank"] == target + 1:
             out.append("  ...")
     out.append("")
-    out.append(f"Hà Nam xếp hạng {hanam['rank']}/63 năm 2022; mục tiêu nhóm 20 (QĐ 936): còn cách {hanam['rank'] - 20} bậc."
-                if vi else f"Hà Nam ranked {hanam['rank']}/63 in 2022; target top 20 (QĐ 936): {hanam['rank'] - 20} places to go.")
+    out.append(f"{home} xếp hạng {hanam['rank']}/63 năm 2022; mục tiêu nhóm {target} ({decision}): còn cách "
+               f"{hanam['rank'] - target} bậc."
+               if vi else f"{home} ranked {hanam['rank']}/63 in 2022; target top {target} ({decision}): "
+               f"{hanam['rank'] - target} places to go.")
     out.append("")
 
     res = demo_result()
     out.append("=" * 78)
     out.append(("Ví dụ tính toán — " if vi else "Computed example — ") + (DEMO_LABEL_VI if vi else DEMO_LABEL_EN))
     out.append("=" * 78)
-    i = res.units.index("Hà Nam")
-    out.append(("DTI 2022 của Hà Nam (tính lại): " if vi else "Hà Nam's DTI 2022 (recomputed): ")
+    i = res.units.index(home)
+    out.append((f"DTI 2022 của {home} (tính lại): " if vi else f"{home}'s DTI 2022 (recomputed): ")
                + f"{_fmt(res.total[i])}, " + ("hạng " if vi else "rank ") + f"{int(res.rank[i])}/63")
-    twenty = float(np.sort(np.round(res.total, 4))[::-1][19])
-    out.append(("Ngưỡng hạng 20: " if vi else "Rank-20 threshold: ") + _fmt(twenty)
+    twenty = float(np.sort(np.round(res.total, 4))[::-1][target - 1])
+    out.append((f"Ngưỡng hạng {target}: " if vi else f"Rank-{target} threshold: ") + _fmt(twenty)
                + ("; khoảng cách: " if vi else "; gap: ") + _fmt(twenty - res.total[i]))
     out.append("")
     out.append(("Chỉ số chính" if vi else "Main index").ljust(34) + ("Giá trị" if vi else "Value").rjust(8)

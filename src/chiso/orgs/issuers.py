@@ -32,13 +32,13 @@ class Issuer:
     day: str  # ISO date the issuer was determined for
     found: bool
     province_ref: str  # Unit.ref_id of the province ("" when none)
-    province: str  # short name, the place name of the header: "Hà Nam"
-    province_name: str  # official name: "Tỉnh Hà Nam"
-    parent_body: str  # cơ quan chủ quản: "UBND TỈNH HÀ NAM"
-    people_committee: str  # "Ủy ban nhân dân tỉnh Hà Nam" (issuer of a decision of the province)
-    issuing_body: str  # cơ quan ban hành, without the province: "Sở Thông tin và Truyền thông"
-    issuing_body_full: str  # "Sở Thông tin và Truyền thông tỉnh Hà Nam"
-    symbol: str  # "STTTT" (the ký hiệu after "/BC-"), "" when there is no issuing body
+    province: str  # short name, the place name of the header: "Ninh Bình"
+    province_name: str  # official name: "Tỉnh Ninh Bình"
+    parent_body: str  # cơ quan chủ quản: "UBND TỈNH NINH BÌNH"
+    people_committee: str  # "Ủy ban nhân dân tỉnh Ninh Bình" (issuer of a decision of the province)
+    issuing_body: str  # cơ quan ban hành, without the province: "Sở Khoa học và Công nghệ"
+    issuing_body_full: str  # "Sở Khoa học và Công nghệ tỉnh Ninh Bình"
+    symbol: str  # "SKHCN" (the ký hiệu after "/BC-"), "" when there is no issuing body
     local_bodies: str  # "UBND các huyện, thành phố" or "UBND các xã, phường" ("" when none)
     local_level: str  # "district", "commune" or ""
 

@@ -14,9 +14,13 @@ _case = cases.read("case")
 FRAMEWORK_ID: str = _case["framework_id"]
 PROVINCE_REF: str = _case["province_ref"]
 DECISION: str = _case["decision"]
+DECISION_SHORT: str = _case.get("decision_short", DECISION)
+TARGET_RANK: int = int(_case["target"]["rank"])
+TARGET_BASIS: str = _case["target"]["basis"]
 PROVINCE_ENDS: str = str(_case["province_ends"])
 TYPE_KIND: dict[str, str] = dict(_case["agency_kinds"])  # every other type is a sở
 STANDING_BODY: str = _case["standing_body"]
+QUARTERLY_REPORT_NOTE: str = _case.get("quarterly_report_note", "")
 
 # (code, name, short name, kind)
 EXTRA_AGENCIES = [(a["code"], a["name"], a["short_name"], a["kind"]) for a in _case["extra_agencies"]]

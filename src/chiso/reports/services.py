@@ -65,7 +65,7 @@ def issuer(day: dt.date | None = None, province_ref: str = "") -> dict[str, Any]
     return issuers.issuer(day or timezone.localdate(), province_ref).as_dict()
 
 
-# --- annual analysis report (QĐ 936 §5b) -----------------------------------------------------------
+# --- annual analysis report (the program's yearly review conference) -------------------------------
 
 
 def _subtree(fw, code: str) -> set[str]:
@@ -219,7 +219,7 @@ def annual_snapshot(
     }
 
 
-# --- quarterly one-stop-shop report (QĐ 936 §4a) ---------------------------------------------------
+# --- quarterly one-stop-shop report (the standing body's quarterly duty) ---------------------------
 
 
 def _previous_quarter(year: int, quarter: int) -> tuple[int, int]:
@@ -350,7 +350,7 @@ def progress_snapshot(*, date_from: dt.date, date_to: dt.date, day: dt.date | No
     }
 
 
-# --- jobs ---------------------------------------------------------------------------------------------
+# --- jobs ------------------------------------------------------------------------------------------
 
 
 def title_for(kind: str, params: dict) -> str:

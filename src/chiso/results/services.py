@@ -39,7 +39,8 @@ from .models import Goalpost, IndexRun, PublishedTable, PublishedValue, Target
 
 RANK_HEADERS = {"rank", "hạng", "hang", "thứ hạng", "thu hang", "xếp hạng", "xep hang"}
 DEFAULT_TARGET_RANK = 20
-DEFAULT_TARGET_BASIS = gettext_noop("QĐ 936/QĐ-UBND ngày 23/6/2017 §2: nhóm 20 tỉnh dẫn đầu")  # shown translated
+# No target recorded (results.Target): rank 20, said to be a default, not anyone's decision.
+DEFAULT_TARGET_BASIS = gettext_noop("Mặc định (chưa nhập)")  # shown translated
 DEMO_LABEL = "DỮ LIỆU MINH HỌA"
 
 

@@ -32,7 +32,9 @@ class GoalsTestCase(ResultsTestCase):
     def test_it_shows_the_default_target(self):
         self.login(self.alice)
         r = self.client.get(f"/ket-qua/muc-tieu/{DTI}/")
-        self.assertContains(r, "QĐ 936")
+        # no target recorded: rank 20, shown as a default, not attributed to any decision
+        self.assertContains(r, "Mặc định (chưa nhập)")
+        self.assertNotContains(r, "QĐ 936")
         self.assertContains(r, '<strong class="big">20</strong>', html=False)
 
     def test_it_requires_sign_in(self):

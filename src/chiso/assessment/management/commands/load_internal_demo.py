@@ -1,8 +1,9 @@
-"""The reference cycle of the internal ranking for Hà Nam, as labelled demonstration data: the shipped
-template framework, a published 2021 round and the 2022 round of the districts tier (UBND huyện, thị
-xã, thành phố) run through every step — self-assessments with evidence, an appraisal that changes
-scores with reasons, a unit's answer, the council's final scores, the leadership's approval, the
-decision and the published table. Idempotent: a second run changes nothing.
+"""The reference cycle of the internal ranking for the reference case's province, as labelled
+demonstration data: the shipped template framework, a published 2021 round and the 2022 round of
+the districts tier (UBND huyện, thị xã, thành phố) run through every step — self-assessments with
+evidence, an appraisal that changes scores with reasons, a unit's answer, the council's final
+scores, the leadership's approval, the decision and the published table. Idempotent: a second run
+changes nothing.
 
 Needs ``load_reference_case --demo`` first (units, agencies, demonstration users).
 """
@@ -99,7 +100,7 @@ def _value(ind, rng: random.Random, strength: float):
 
 
 class Command(BaseCommand):
-    help = "Load the internal ranking's reference cycle for Hà Nam (labelled demonstration data)."
+    help = "Load the internal ranking's reference cycle of the reference case (labelled demonstration data)."
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from chiso.collection import services as collection
 from chiso.collection.models import Round, Submission, ValidationRule, Value
 from chiso.orgs import audit
+from chiso.orgs import reference_case as rc
 from chiso.orgs.models import Agency, Responsibility
 from chiso.reports.frameworks import QUARTERLY_ID
 
@@ -79,7 +80,7 @@ class Command(BaseCommand):
                 agency=a,
                 defaults={
                     "role": Responsibility.Role.LEAD,
-                    "note": "QĐ 936 §4a: báo cáo quý (số liệu của cơ quan)",
+                    "note": rc.QUARTERLY_REPORT_NOTE,
                 },
             )
         for left, right, msg in RULES:

@@ -131,9 +131,10 @@ class Command(BaseCommand):
         return n
 
     def handle_one_targets(self) -> int:
+        from chiso.orgs import reference_case as rc  # the reference case's target (its data file)
+
         for fw in (DTI, ICT):
-            Target.objects.get_or_create(framework_id=fw, defaults={
-                "rank": services.DEFAULT_TARGET_RANK, "basis": services.DEFAULT_TARGET_BASIS})
+            Target.objects.get_or_create(framework_id=fw, defaults={"rank": rc.TARGET_RANK, "basis": rc.TARGET_BASIS})
         return 2
 
     def handle_one_demo_dti(self) -> int:

@@ -218,6 +218,19 @@ class NinhBinhTestCase(TestCase):
             Unit.objects.filter(kind="commune", parent__parent=p37, successor__isnull=True).exists()
         )
 
+    def test_what_the_department_edited_is_kept(self):
+        setup("Ninh Bình", "2026-01-01")
+        tc = Agency.objects.get(code="A37.STC@2025-07-01")
+        tc.name, tc.valid_to = "Sở Tài chính (đổi tên thử)", dt.date(2026, 6, 1)
+        tc.save()
+        Agency.objects.filter(code="A37.SKHCN@2025-07-01").update(is_standing_body=False)
+        Agency.objects.filter(code="A37.SNV@2025-07-01").update(is_standing_body=True)
+        setup("Ninh Bình", "2026-01-01")
+        tc.refresh_from_db()
+        self.assertEqual((tc.name, tc.valid_to), ("Sở Tài chính (đổi tên thử)", dt.date(2026, 6, 1)))
+        standing_now = Agency.objects.valid_on(dt.date(2026, 1, 1)).filter(is_standing_body=True)
+        self.assertEqual(list(standing_now.values_list("code", flat=True)), ["A37.SNV@2025-07-01"])
+
     def test_demo_users_do_not_clash_with_the_reference_case(self):
         call_command("load_reference_case", "--demo", verbosity=0)
         users = set(get_user_model().objects.values_list("username", flat=True))

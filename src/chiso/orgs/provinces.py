@@ -12,8 +12,8 @@
 - with ``demo=True``, a few labelled demonstration users.
 
 Rows are keyed by stable ids (``Unit.ref_id``, ``Agency.code``) and never deleted.  A row that
-already exists keeps what the department may have edited (name, kind, standing body); only what
-the data add over time is filled in: an end date, a start date, a successor.  Running again with a
+already exists keeps what it has (another loader's history, what the department edited in the app);
+only what is still empty is filled in: an end date, a start date, a successor.  Running again with a
 later date therefore applies the successions without losing history; running twice changes nothing.
 """
 
@@ -154,21 +154,21 @@ def _unit_records(province: RefUnit, as_of: dt.date) -> tuple[list[RefUnit], lis
     return units, agencies
 
 
-def _fill(obj, values: dict[str, Any], *, keep: tuple[str, ...]) -> bool:
-    """Set the fields of an existing row that the data move (dates) or that are still empty; those in
-    ``keep`` (editable in the app) only when empty or false (a standing body is added, never
-    removed).  Returns whether anything changed."""
+def _fill(obj, values: dict[str, Any]) -> bool:
+    """Fill the fields of an existing row that are still empty.  What is there — the data of an earlier
+    run, another loader's history, what the department edited in the app (a name, an end date, the
+    standing body) — is never overwritten.  Returns whether anything changed."""
     changed = False
     for k, v in values.items():
         cur = getattr(obj, k)
-        if v is None or cur == v or (k in keep and cur not in (None, "", False)):
+        if v is None or cur == v or cur not in (None, ""):
             continue
         setattr(obj, k, v)
         changed = True
     return changed
 
 
-def _upsert(model, key: str, items: list[tuple[str, dict[str, Any]]], keep: tuple[str, ...], existing: dict):
+def _upsert(model, key: str, items: list[tuple[str, dict[str, Any]]], existing: dict) -> int:
     """Create the missing rows (in bulk) and fill the existing ones; returns the number written."""
     new, changed = [], []
     for ident, values in items:
@@ -177,12 +177,11 @@ def _upsert(model, key: str, items: list[tuple[str, dict[str, Any]]], keep: tupl
             row = model(**{key: ident}, **values)
             existing[ident] = row
             new.append(row)
-        elif _fill(row, values, keep=keep):
+        elif _fill(row, values):
             changed.append(row)
     model.objects.bulk_create(new, batch_size=500)
-    fields = [f for f in items[0][1] if f not in keep] if items else []
     if changed:
-        model.objects.bulk_update(changed, fields + [f for f in keep if f in items[0][1]], batch_size=500)
+        model.objects.bulk_update(changed, list(items[0][1]), batch_size=500)
     if new and new[0].pk is None:  # a backend that does not return keys: read them back
         pks = dict(
             model.objects.filter(**{f"{key}__in": [getattr(r, key) for r in new]}).values_list(key, "pk")
@@ -219,7 +218,7 @@ def _load_units(units: list[RefUnit], fallback_parent: str) -> tuple[dict[str, U
                 "code": r.code, "name": r.name[:200], "kind": KIND[r.level], "parent": parent,
                 "valid_from": r.valid_from, "valid_to": r.valid_to,
             }))  # fmt: skip
-        written += _upsert(Unit, "ref_id", items, ("code", "name", "kind", "parent"), existing)
+        written += _upsert(Unit, "ref_id", items, existing)
     firsts = {r.id: r.successor_ids[0] for r in units if r.successor_ids}
     return existing, written + _link_successors(Unit, "ref_id", firsts, existing)
 
@@ -234,9 +233,7 @@ def _load_agencies(records: list[dict[str, Any]], units: dict[str, Unit]) -> tup
         })
         for r in records
     ]  # fmt: skip
-    written = _upsert(
-        Agency, "code", items, ("name", "short_name", "kind", "unit", "is_standing_body"), existing
-    )
+    written = _upsert(Agency, "code", items, existing)
     firsts = {r["id"]: r["successor_ids"].split(";")[0].strip() for r in records if r["successor_ids"]}
     return existing, written + _link_successors(Agency, "code", firsts, existing)
 

@@ -475,3 +475,29 @@ class InternalRoundDatesTestCase(AssessmentCase):
             self.assertEqual(self.post(opens_on="01/01/2020").status_code, status, user)
         self.login(self.officer)
         self.assertEqual(self.client.get(f"/to-chuc/dot/noi-bo/{self.round.pk}/").status_code, 200)
+
+
+class ListQueriesTestCase(OrgTestCase):
+    """The list pages read a fixed number of statements, however many rows they show."""
+
+    def count(self, url):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        return len(ctx.captured_queries)
+
+    def test_it_does_not_grow_with_the_rows(self):
+        urls = ["/to-chuc/co-quan/", "/to-chuc/nguoi-dung/", "/to-chuc/don-vi/", "/to-chuc/dot/"]
+        self.client.get("/")  # the session and the header once
+        before = [self.count(url) for url in urls]
+        for i in range(8):
+            agency = Agency.objects.create(code=f"X{i}", name=f"Cơ quan {i}", kind="department",
+                                           unit=self.province, successor=self.a,
+                                           valid_to=dt.date(2020, 1, 1) if i % 2 else None)
+            user = User.objects.create_user(f"u{i}", password=PASSWORD)
+            Membership.objects.create(user=user, agency=agency, role="agency_officer")
+            Unit.objects.create(ref_id=f"C{i}", code=f"9{i}", name=f"Xã {i}", kind="commune", parent=self.province,
+                                successor=self.province)
+        self.assertEqual([self.count(url) for url in urls], before)

@@ -50,12 +50,16 @@ def _date_field(label, required=True):
                        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}))
 
 
+def _wide():
+    return forms.TextInput(attrs={"class": "wide"})
+
+
 def _reason(required=True):
-    return forms.CharField(label=_("Lý do, căn cứ"), max_length=500, required=required)
+    return forms.CharField(label=_("Lý do, căn cứ"), max_length=500, required=required, widget=_wide())
 
 
 class AgencyCreateForm(forms.Form):
-    name = forms.CharField(label=_("Tên cơ quan"), max_length=200)
+    name = forms.CharField(label=_("Tên cơ quan"), max_length=200, widget=_wide())
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=60, required=False)
     code = forms.CharField(
         label=_("Mã"), max_length=40, required=False, help_text=_("Để trống: tạo từ tên.")
@@ -74,7 +78,7 @@ class AgencyCreateForm(forms.Form):
 
 class AgencyRenameForm(forms.Form):
     seen = forms.CharField(widget=forms.HiddenInput)
-    name = forms.CharField(label=_("Tên cơ quan"), max_length=200)
+    name = forms.CharField(label=_("Tên cơ quan"), max_length=200, widget=_wide())
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=60, required=False)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     reason = _reason(required=False)
@@ -87,7 +91,7 @@ class AgencyEndForm(forms.Form):
         label=_("Cơ quan kế tục có sẵn"), queryset=Agency.objects.none(), required=False
     )
     new_successor_name = forms.CharField(
-        label=_("hoặc tên cơ quan kế tục mới"), max_length=200, required=False,
+        label=_("hoặc tên cơ quan kế tục mới"), max_length=200, required=False, widget=_wide(),
         help_text=_("Cơ quan mới có hiệu lực từ ngày trên, cùng loại và địa bàn."),
     )
     transfer_standing = forms.BooleanField(

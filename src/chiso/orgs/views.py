@@ -246,13 +246,30 @@ def _run(request, form, change, done: str, page):
 
 
 def _history(target_type: str, pk) -> list:
-    """The object's last 50 audit rows, each with ``changes``: (field, before, after) of what changed."""
+    """The object's last 50 audit rows, each with ``changes``: (field, before, after) of what changed;
+    a successor is shown by its name, a user's roles as "agency · role"."""
     rows = list(AuditEntry.objects.filter(target_type=target_type, target_id=str(pk))[:50])
+    states = [d for r in rows for d in (r.before, r.after) if isinstance(d, dict)]
+    model = {"orgs.agency": Agency, "orgs.unit": Unit}.get(target_type)
+    ids = {d.get("successor") for d in states} - {None}
+    successors = dict(model.objects.filter(pk__in=ids).values_list("pk", "name")) if model and ids else {}
+    agency_ids = {m[0] for d in states for m in (d.get("memberships") or [])}
+    agencies = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name")) if agency_ids else {}
+    roles = dict(Membership.Role.choices)
+
+    def shown(key, value):
+        if key == "successor":
+            return successors.get(value, value)
+        if key == "memberships" and isinstance(value, list):
+            return "; ".join(f"{agencies.get(a, a)} · {roles.get(r, r)}" for a, r in value)
+        return value
+
     for row in rows:
         before = row.before if isinstance(row.before, dict) else {}
         after = row.after if isinstance(row.after, dict) else {}
         row.changes = [
-            (k, before.get(k), after.get(k)) for k in sorted({*before, *after}) if before.get(k) != after.get(k)
+            (k, shown(k, before.get(k)), shown(k, after.get(k)))
+            for k in sorted({*before, *after}) if before.get(k) != after.get(k)
         ]
     return rows
 

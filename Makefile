@@ -66,6 +66,7 @@ run: install
 	$(MANAGE) load_program_936 --demo
 	$(MANAGE) load_quarterly_demo --demo
 	$(MANAGE) load_internal_demo --demo
+	$(MANAGE) setup_province "Ninh Bình" --as-of $$(date +%F) --demo
 	$(BIN)/chiso demo
 	@echo ""
 	@echo "  chiso: http://127.0.0.1:$(PORT)/   (demo users: docs/web.md)"

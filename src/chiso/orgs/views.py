@@ -80,9 +80,13 @@ def logout_view(request):
 
 def home(request):
     from chiso.collection.models import Round, Submission
+    from chiso.results.services import position_today
 
+    position = position_today()
     if not request.user.is_authenticated:
-        return render(request, "orgs/public_home.html", {"province": Unit.objects.filter(kind="province").first()})
+        return render(request, "orgs/public_home.html", {
+            "province": position["province"] if position else Unit.objects.filter(kind="province").first(),
+            "position": position, "is_demo": bool(position and position["is_demo"])})
     scope = get_scope(request.user)
     rounds = Round.objects.visible_to(request.user).order_by("-year", "-quarter")[:10]
     submissions = (
@@ -91,9 +95,10 @@ def home(request):
         .select_related("round", "agency")
         .order_by("-round__year", "-round__quarter", "agency__name")[:30]
     )
-    is_demo = any(r.is_demo for r in rounds)
+    is_demo = any(r.is_demo for r in rounds) or bool(position and position["is_demo"])
     return render(
-        request, "orgs/home.html", {"rounds": rounds, "submissions": submissions, "is_demo": is_demo}
+        request, "orgs/home.html",
+        {"rounds": rounds, "submissions": submissions, "is_demo": is_demo, "position": position},
     )
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils import timezone
 
 from chiso.assessment import documents as assessment_documents
 from chiso.assessment.models import Round
@@ -152,6 +154,35 @@ class IssuerByDateTestCase(TestCase):
         self.assertIn("UBND TỈNH NINH BÌNH", text)
         self.assertIn("SỞ KHOA HỌC VÀ CÔNG NGHỆ", text)
         self.assertIn("- Lưu: VT, SKHCN.", text)
+
+
+class DocumentDateFormTestCase(TestCase):
+    """The department dates a report in the request form; the header is read for that date."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_reference_case", "--demo", verbosity=0)
+
+    def setUp(self):
+        self.client.force_login(get_user_model().objects.get(username="sotttt.thamdinh"))
+
+    def test_the_date_asked_for_dates_the_report(self):
+        form = {"kind": "progress", "date_from": "01/07/2017", "date_to": "31/12/2017", "date": "15/01/2018"}
+        r = self.client.post("/bao-cao/tao/", form)
+        self.assertEqual(r.status_code, 302)
+        job = ReportJob.objects.get()
+        self.assertEqual(job.params["date"], "2018-01-15")
+        text = report_text(job.kind, job.params)
+        self.assertIn("Hà Nam, ngày 15 tháng 01 năm 2018", text)
+        self.assertIn("UBND TỈNH HÀ NAM", text)
+
+    def test_a_date_in_the_future_is_refused(self):
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        form = {"kind": "progress", "date_from": "01/07/2017", "date_to": "31/12/2017"}
+        r = self.client.post("/bao-cao/tao/", {**form, "date": f"{tomorrow:%d/%m/%Y}"})
+        self.assertEqual(r.status_code, 400)
+        self.assertContains(r, "Ngày văn bản không được ở tương lai.", status_code=400)
+        self.assertFalse(ReportJob.objects.exists())
 
 
 class EmptyDeploymentTestCase(TestCase):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chiso.lib.vn_format import parse_date
@@ -33,6 +34,8 @@ class ReportForm(forms.Form):
     date_from = VnDateField(label=_("Từ ngày (báo cáo tiến độ)"), required=False)
     date_to = VnDateField(label=_("Đến ngày"), required=False)
     number = forms.CharField(label=_("Số văn bản"), required=False, max_length=20)
+    # The header (issuing body, place, recipients) is read for this date: chiso.orgs.issuers.
+    date = VnDateField(label=_("Ngày văn bản (để trống: hôm nay)"), required=False)
     sign_authority = forms.CharField(label=_("Quyền hạn ký (KT., TL., …)"), required=False, max_length=60)
     sign_title = forms.CharField(
         label=_("Chức vụ người ký"), required=False, max_length=80, initial="GIÁM ĐỐC"
@@ -53,11 +56,15 @@ class ReportForm(forms.Form):
                 raise forms.ValidationError(_("Báo cáo tiến độ cần từ ngày và đến ngày."))
             if data["date_from"] > data["date_to"]:
                 raise forms.ValidationError(_("Từ ngày phải trước đến ngày."))
+        if data.get("date") and data["date"] > timezone.localdate():
+            self.add_error("date", _("Ngày văn bản không được ở tương lai."))
         return data
 
     def params(self) -> dict:
         d = self.cleaned_data
         out = {k: d[k] for k in ("number", "sign_authority", "sign_title", "sign_name") if d.get(k)}
+        if d.get("date"):
+            out["date"] = d["date"].isoformat()
         if d["kind"] == ReportJob.Kind.ANNUAL:
             out.update(framework_id=d.get("framework_id") or "", year=d.get("year"))
         elif d["kind"] == ReportJob.Kind.QUARTERLY:

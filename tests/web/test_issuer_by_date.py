@@ -20,7 +20,7 @@ from django.utils import timezone
 from chiso.assessment import documents as assessment_documents
 from chiso.assessment.models import Round
 from chiso.orgs.issuers import issuer
-from chiso.orgs.models import Agency, Unit
+from chiso.orgs.models import Agency, Membership, Unit
 from chiso.reports import docgen, documents, services
 from chiso.reports.models import ReportJob
 
@@ -154,6 +154,39 @@ class IssuerByDateTestCase(TestCase):
         self.assertIn("UBND TỈNH NINH BÌNH", text)
         self.assertIn("SỞ KHOA HỌC VÀ CÔNG NGHỆ", text)
         self.assertIn("- Lưu: VT, SKHCN.", text)
+
+
+class SeveralStandingBodiesTestCase(TestCase):
+    """After the 2025 merger one deployment holds the history of three provinces, each with its own
+    standing body in 2017: a report says which province it is about."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_reference_case", verbosity=0)
+        nam_dinh = Unit.objects.create(
+            ref_id="P36", code="36", name="Tỉnh Nam Định", kind="province", valid_to=dt.date(2025, 7, 1)
+        )
+        body = Agency.objects.create(
+            code="A36.STTTT",
+            name="Sở Thông tin và Truyền thông tỉnh Nam Định",
+            kind="department",
+            unit=nam_dinh,
+            valid_to=dt.date(2025, 3, 1),
+            is_standing_body=True,
+        )
+        for name in ("namdinh.a", "namdinh.b"):  # the body this deployment works in, by its members
+            user = get_user_model().objects.create(username=name)
+            Membership.objects.create(user=user, agency=body, role="dept_officer")
+
+    def test_without_a_province_the_body_with_members_issues(self):
+        self.assertEqual(issuer(dt.date(2017, 6, 23)).province, "Nam Định")
+        self.assertEqual(issuer(dt.date(2017, 6, 23), "P35").province, "Hà Nam")
+
+    def test_a_program_s_report_is_issued_in_the_program_s_province(self):
+        call_command("load_program_936", verbosity=0)
+        text = progress_report("2018-01-15")
+        self.assertIn("UBND TỈNH HÀ NAM", text)
+        self.assertNotIn("NAM ĐỊNH", text)
 
 
 class DocumentDateFormTestCase(TestCase):

@@ -65,7 +65,8 @@ def _in_force(agency: Agency, day: dt.date) -> bool:
     )
 
 
-def _province_of(unit: Unit | None) -> Unit | None:
+def province_of(unit: Unit | None) -> Unit | None:
+    """The province a unit lies in (itself for a province); None when the data has none."""
     seen = set()
     while unit is not None and unit.kind != Unit.Kind.PROVINCE and unit.parent_id and unit.pk not in seen:
         seen.add(unit.pk)
@@ -94,7 +95,7 @@ def standing_body(day: dt.date, province_ref: str = "") -> Agency | None:
         return None
 
     def key(a: Agency):
-        prov = _province_of(a.unit)
+        prov = province_of(a.unit)
         return (not (province_ref and prov is not None and prov.ref_id == province_ref), -a.n_members, a.code)
 
     return sorted(found, key=key)[0]
@@ -119,7 +120,7 @@ def issuer(day: dt.date, province_ref: str = "") -> Issuer:
     tie when several standing bodies are in force that day (e.g. the three provinces merged in 2025,
     each with its own history in one deployment)."""
     body = standing_body(day, province_ref)
-    province = _province_of(body.unit) if body is not None else None
+    province = province_of(body.unit) if body is not None else None
     if body is None or province is None:
         return Issuer(
             day=day.isoformat(),

@@ -32,6 +32,14 @@ def current_program(framework_id: str | None = None, *, as_of: dt.date | None = 
     return qs.first()
 
 
+def _province_ref(program) -> str:
+    from chiso.orgs.issuers import province_of
+
+    body = program.standing_body
+    province = province_of(body.unit) if body is not None else None
+    return province.ref_id if province is not None else ""
+
+
 def unavailable(note: str) -> dict[str, Any]:
     return {"available": False, "note": note}
 
@@ -167,6 +175,9 @@ def program_state(
     return {
         "available": True,
         "note": "",
+        # the province of the program's standing body: which province issues its reports when several
+        # standing bodies are in force on a date (provinces merged later, each with its history)
+        "province_ref": _province_ref(program),
         "program": {
             "title": program.title,
             "decision": f"{program.decision_number}",

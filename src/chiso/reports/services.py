@@ -316,7 +316,7 @@ def quarterly_snapshot(*, year: int, quarter: int, day: dt.date | None = None) -
     return {
         "kind": "quarterly",
         "generated_at": timezone.now().isoformat(),
-        "issuer": issuer(day),
+        "issuer": issuer(day, prog.get("province_ref", "")),
         "year": year,
         "quarter": quarter,
         "period": period_label(year, quarter),
@@ -342,7 +342,7 @@ def progress_snapshot(*, date_from: dt.date, date_to: dt.date, day: dt.date | No
     return {
         "kind": "progress",
         "generated_at": timezone.now().isoformat(),
-        "issuer": issuer(day),
+        "issuer": issuer(day, prog.get("province_ref", "")),
         "date_from": date_from.isoformat(),
         "date_to": date_to.isoformat(),
         "program": prog,

@@ -174,7 +174,8 @@ class SeveralStandingBodiesTestCase(TestCase):
             valid_to=dt.date(2025, 3, 1),
             is_standing_body=True,
         )
-        for name in ("namdinh.a", "namdinh.b"):  # the body this deployment works in, by its members
+        # the body this deployment works in, by its members (more than the reference case's demo users)
+        for name in ("namdinh.a", "namdinh.b", "namdinh.c", "namdinh.d", "namdinh.e", "namdinh.f"):
             user = get_user_model().objects.create(username=name)
             Membership.objects.create(user=user, agency=body, role="dept_officer")
 
@@ -187,6 +188,16 @@ class SeveralStandingBodiesTestCase(TestCase):
         text = progress_report("2018-01-15")
         self.assertIn("UBND TỈNH HÀ NAM", text)
         self.assertNotIn("NAM ĐỊNH", text)
+
+
+    def test_a_decision_is_issued_in_the_province_of_the_round_s_units(self):
+        call_command("load_reference_case", "--demo", verbosity=0)
+        call_command("load_internal_demo", "--demo", verbosity=0)
+        self.assertEqual(issuer(dt.date(2023, 3, 20)).province, "Nam Định")
+        rnd = Round.objects.get(year=2022, decision_number__startswith="86/")
+        text = docx_text(assessment_documents.decision_docx(rnd))
+        self.assertIn("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ NAM", text)
+        self.assertNotIn("NAM ĐỊNH", text.upper())
 
 
 class DocumentDateFormTestCase(TestCase):

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from chiso.lib.vn_format import format_number
 from chiso.lib.xlsx import workbook_bytes
-from chiso.orgs.issuers import Issuer, issuer
+from chiso.orgs.issuers import Issuer, issuer, province_of
 from chiso.reports.docgen import (
     ConversionError,
     DocumentSpec,
@@ -68,6 +68,14 @@ def _rank(p: Participant) -> str:
     return "—" if p.rank is None else str(int(p.rank))
 
 
+def _issuer(rnd: Round, day) -> Issuer:
+    """The issuer on ``day``; among several standing bodies in force (merged provinces' history),
+    the one of the province the round's units lie in."""
+    p = rnd.participants.select_related("agency__unit__parent").first()
+    province = province_of(p.agency.unit) if p is not None else None
+    return issuer(day, province.ref_id if province is not None else "")
+
+
 def _standing(who: Issuer) -> str:
     """The standing body's name for the decision's sentences ("Sở Khoa học và Công nghệ")."""
     return who.issuing_body if who.found else "cơ quan thường trực"
@@ -110,7 +118,7 @@ def decision_spec(rnd: Round) -> DocumentSpec:
 
 def _decision_spec(rnd: Round) -> DocumentSpec:
     day = rnd.decision_date or timezone.localdate()
-    who = issuer(day)
+    who = _issuer(rnd, day)
     province = who.province
     committee = who.people_committee.upper() if who.found else who.issuing_body
     rows = services.results(rnd)
@@ -303,7 +311,7 @@ def scorecard_spec(p: Participant, *, hide_appraisal: bool = False) -> DocumentS
         "vi"
     ):  # an administrative document is Vietnamese whatever the reader's language
         blocks = _card_blocks(p, hide_appraisal=hide_appraisal)
-    who = issuer(timezone.localdate())
+    who = _issuer(rnd, timezone.localdate())
     return DocumentSpec(
         header=_card_header(who, f"Kết quả đánh giá chuyển đổi số năm {rnd.year} của {p.agency.name}"),
         blocks=blocks,
@@ -321,7 +329,7 @@ def scorecards_spec(rnd: Round) -> DocumentSpec:
     with translation.override("vi"):
         for n, r in enumerate(rows, start=1):
             blocks += _card_blocks(r.p, hide_appraisal=False, numbered=str(n))
-    who = issuer(timezone.localdate())
+    who = _issuer(rnd, timezone.localdate())
     return DocumentSpec(
         header=_card_header(
             who, f"Kết quả đánh giá chuyển đổi số năm {rnd.year} của {TIER_PHRASE[rnd.tier]}"

@@ -164,7 +164,7 @@ class AgencyEndTestCase(OrgTestCase):
         r = self.client.post(f"/to-chuc/co-quan/{self.dept.pk}/ket-thuc/", {
             "seen": seen_agency(self.dept), "ends_on": "01/03/2025", "successor": self.a.pk,
             "transfer_standing": "on", "reason": "x"})
-        self.assertRefused(r, "Mỗi thời điểm chỉ có một cơ quan thường trực")
+        self.assertRefused(r, "Mỗi tỉnh chỉ có một cơ quan thường trực")
         self.dept.refresh_from_db()
         self.assertIsNone(self.dept.valid_to)
 
@@ -173,7 +173,7 @@ class StandingBodyTestCase(OrgTestCase):
     def test_it_refuses_a_second_standing_body(self):
         r = self.client.post(f"/to-chuc/co-quan/{self.a.pk}/thuong-truc/", {
             "seen": seen_agency(self.a), "reason": "QĐ giao nhiệm vụ"})
-        self.assertRefused(r, "Mỗi thời điểm chỉ có một cơ quan thường trực; trong cùng thời gian đã có: "
+        self.assertRefused(r, "Mỗi tỉnh chỉ có một cơ quan thường trực tại một thời điểm; trong cùng thời gian đã có: "
                               "Sở Thông tin và Truyền thông")
         self.a.refresh_from_db()
         self.assertFalse(self.a.is_standing_body)
@@ -185,6 +185,14 @@ class StandingBodyTestCase(OrgTestCase):
         rows = self.audits("agency.standing_body")
         self.assertEqual([(r.target_id, r.before["is_standing_body"], r.after["is_standing_body"]) for r in rows],
                          [(str(self.dept.pk), True, False), (str(self.a.pk), False, True)])
+
+    def test_another_provinces_standing_body_is_no_conflict(self):
+        # one deployment holds a merged province's predecessors, each with its own standing body
+        other = Unit.objects.create(ref_id="P98", code="98", name="Tỉnh Bên", kind="province")
+        agency = Agency.objects.create(code="SB", name="Sở TT&TT tỉnh Bên", kind="department", unit=other)
+        services.set_standing_body(agency.pk, services.audit.Actor(user=self.admin), seen=seen_agency(agency),
+                                   reason="QĐ")
+        self.assertEqual(set(Agency.objects.filter(is_standing_body=True)), {self.dept, agency})
 
     def test_it_requires_a_reason(self):
         r = self.client.post(f"/to-chuc/co-quan/{self.a.pk}/thuong-truc/", {

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from chiso.lib.db import atomic_retry
 from chiso.lib.refusal import Forbidden, Refused, Stale
 
-from . import audit
+from . import audit, issuers
 from .models import Agency, AuditEntry, Membership, Unit
 
 User = get_user_model()
@@ -125,8 +125,15 @@ def new_agency_code(name: str) -> str:
 
 
 def _standing_conflicts(agency: Agency, *, valid_from, valid_to):
+    """The other standing bodies of the agency's province whose validity overlaps ``[from, to)``.
+    One deployment may hold several provinces' histories (a merged province's predecessors each had
+    their own standing body), so the rule is one standing body per province at a time."""
+    province = issuers.province_of(agency.unit)
     others = Agency.objects.select_for_update().filter(is_standing_body=True).exclude(pk=agency.pk)
-    return [o for o in others.order_by("pk") if _overlaps(valid_from, valid_to, o.valid_from, o.valid_to)]
+    return [
+        o for o in others.select_related("unit", "unit__parent").order_by("pk")
+        if issuers.province_of(o.unit) == province and _overlaps(valid_from, valid_to, o.valid_from, o.valid_to)
+    ]
 
 
 def _standing_refusal(conflicts) -> Refused:
@@ -135,7 +142,9 @@ def _standing_refusal(conflicts) -> Refused:
         for o in conflicts
     )
     return Refused(
-        _("Mỗi thời điểm chỉ có một cơ quan thường trực; trong cùng thời gian đã có: {names}.").format(names=names),
+        _("Mỗi tỉnh chỉ có một cơ quan thường trực tại một thời điểm; trong cùng thời gian đã có: {names}.").format(
+            names=names
+        ),
         {"replace": ""},
     )
 

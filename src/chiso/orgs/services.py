@@ -129,9 +129,14 @@ def _standing_conflicts(agency: Agency, *, valid_from, valid_to):
     One deployment may hold several provinces' histories (a merged province's predecessors each had
     their own standing body), so the rule is one standing body per province at a time."""
     province = issuers.province_of(agency.unit)
-    others = Agency.objects.select_for_update().filter(is_standing_body=True).exclude(pk=agency.pk)
+    others = (
+        Agency.objects.select_for_update(of=("self",))  # the units joined (parent may be null) stay unlocked
+        .select_related("unit", "unit__parent")
+        .filter(is_standing_body=True)
+        .exclude(pk=agency.pk)
+    )
     return [
-        o for o in others.select_related("unit", "unit__parent").order_by("pk")
+        o for o in others.order_by("pk")
         if issuers.province_of(o.unit) == province and _overlaps(valid_from, valid_to, o.valid_from, o.valid_to)
     ]
 

@@ -83,7 +83,9 @@ def test_self_assessment_appraisal_answer_final_decision_public(page, case, shot
     page.fill("#id_year", "2023")
     page.select_option("#id_tier", "huyen")
     page.fill("#id_title", "Đánh giá chuyển đổi số năm 2023 — UBND huyện, thị xã, thành phố (thử nghiệm)")
-    page.fill("#id_opens_on", (today - dt.timedelta(days=10)).strftime("%d/%m/%Y"))
+    # Opened while the districts existed (they ended on 01/07/2025): a round lists the units in force
+    # on the day it opens (issue 11).
+    page.fill("#id_opens_on", "02/06/2025")
     page.fill("#id_self_due_on", (today + dt.timedelta(days=5)).strftime("%d/%m/%Y"))
     page.fill("#id_appraisal_due_on", (today + dt.timedelta(days=20)).strftime("%d/%m/%Y"))
     page.click("main form button[type=submit]")

@@ -257,12 +257,14 @@ def home_province(day=None) -> tuple[str, str]:
     """``(reference id, short name)`` of the province this platform serves on ``day`` (default today):
     the unit of the standing body in force that day (Sở KH&CN of the merged province in 2026, Sở TT&TT
     of its predecessor in 2017), else of any standing body, else the first province."""
+    from chiso.orgs.issuers import standing_body
     from chiso.orgs.models import Agency, Unit
 
     day = day or timezone.localdate()
     latest = (F("valid_from").desc(nulls_last=True), "pk")
-    bodies = Agency.objects.filter(is_standing_body=True).select_related("unit").order_by(*latest)
-    agency = bodies.valid_on(day).first() or bodies.first()
+    agency = standing_body(day) or (
+        Agency.objects.filter(is_standing_body=True).select_related("unit").order_by(*latest).first()
+    )
     unit = agency.unit if agency is not None else Unit.objects.filter(kind=Unit.Kind.PROVINCE).first()
     while unit is not None and unit.kind != Unit.Kind.PROVINCE and unit.parent_id:
         unit = unit.parent

@@ -13,6 +13,7 @@ Every run stores its inputs, goalposts and the engine's recipe, so it can be rep
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -698,7 +699,10 @@ class Point:
     source: str
 
 
+@functools.lru_cache(maxsize=64)
 def _provinces_in_force(day: dt.date) -> int:
+    """How many provinces the shipped reference data holds in force on ``day`` (63, or 34 from
+    01/07/2025): the basis a figure of that day is ranked on."""
     from chiso.reference import unit_records
 
     def ok(r):

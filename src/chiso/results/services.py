@@ -733,15 +733,20 @@ def position_today(day: dt.date | None = None) -> dict | None:
     communes = Unit.objects.filter(kind=Unit.Kind.COMMUNE).filter(parent__in=[prov]).valid_on(day).count()
     refs = {prov.ref_id: short, **{u.ref_id: u.name for u in former}}
     reg = load_registry()
+    ends = dict(Unit.objects.filter(ref_id__in=refs).values_list("ref_id", "valid_to"))
+    tables = list(PublishedTable.objects.filter(framework_id__startswith="vn-dti").order_by("year", "pk"))
+    roots = {t.pk: frameworks.get_framework(t.framework_id).root.code for t in tables}
+    values: dict[int, list[PublishedValue]] = {}
+    for v in PublishedValue.objects.filter(table__in=tables, unit_ref__in=refs, code__in=set(roots.values())):
+        if v.code == roots[v.table_id] and (v.value is not None or v.rank is not None):
+            values.setdefault(v.table_id, []).append(v)
     points: list[Point] = []
-    for table in PublishedTable.objects.filter(framework_id__startswith="vn-dti").order_by("year", "pk"):
+    for table in tables:
         fw = frameworks.get_framework(table.framework_id)
         when = dt.date(table.year, 12, 31)
-        for v in table.values.filter(unit_ref__in=refs, code=fw.root.code):
-            if v.value is None and v.rank is None:
-                continue
-            unit = Unit.objects.filter(ref_id=v.unit_ref).first()
-            on = when if unit is None or unit.valid_to is None or unit.valid_to > when else unit.valid_to - dt.timedelta(days=1)
+        for v in values.get(table.pk, []):
+            end = ends.get(v.unit_ref)
+            on = when if end is None or end > when else end - dt.timedelta(days=1)
             points.append(Point(table.year, v.unit_name, _provinces_in_force(on), v.value, v.rank, table.is_demo,
                                 False, v.source or table.source))
         if former and prov.valid_from is not None and prov.valid_from > when:

@@ -15,9 +15,10 @@ from .errors import (
     MissingDataError,
     UnitError,
 )
-from .framework import Framework, MissingPolicy, Node, Scoring
+from .framework import Assignment, Framework, MissingPolicy, Node, Scoring
 
 __all__ = [
+    "Assignment",
     "AggregationError",
     "AnalysisError",
     "EngineError",

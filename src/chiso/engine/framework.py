@@ -43,6 +43,27 @@ SCORING_RULES = (
 MISSING_POLICIES = ("error", "reweight", "impute")
 IMPUTE_METHODS = ("mean", "median", "min", "max", "zero")
 STATUSES = ("official", "provisional", "template")  # template: a model for a province to adapt
+ROLE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Who answers for a node: the lead ("chủ trì") and supporting ("phối hợp") agency *roles*.
+
+    Roles are codes such as ``so_khcn`` or ``ubnd_xa``; which agency type holds a role on a date is
+    reference data outside the engine (``chiso.reference`` ``agency_roles.csv``).  ``basis`` names the
+    text that makes the assignment; ``proposal`` is true when no published text does and the
+    assignment is chiso's proposal (following QĐ 936 §4's pattern) for the department to confirm.
+    """
+
+    lead: tuple[str, ...] = ()
+    support: tuple[str, ...] = ()
+    basis: str = ""
+    proposal: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"lead": list(self.lead), "support": list(self.support), "basis": self.basis,
+                "proposal": self.proposal}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -84,6 +105,10 @@ class Node:
     value_range : (lo, hi)
         Admissible range of a value given for this node (raw value for an
         indicator, score for an aggregate node).  ``None`` bounds are open.
+    responsibility : Assignment or None
+        Lead and supporting agency roles set on this node (``agency_role: x`` is
+        shorthand for ``responsibility: {lead: [x]}``); descendants inherit it,
+        see :meth:`Framework.assignment`.
     """
 
     code: str
@@ -102,6 +127,7 @@ class Node:
     status: str = ""
     scored: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    responsibility: Assignment | None = None
 
     @property
     def is_indicator(self) -> bool:
@@ -258,6 +284,15 @@ class Framework:
             out.append(code)
         return out
 
+    def assignment(self, code: str) -> tuple[Assignment | None, str | None]:
+        """The responsibility that holds for ``code``: its own or its nearest ancestor's, with the code
+        of the node that sets it (``(None, None)`` when no node on the way to the root sets one)."""
+        for c in [code, *self.ancestors(code)]:
+            a = self.node(c).responsibility
+            if a is not None:
+                return a, c
+        return None, None
+
     def label(self, lang: str = "vi") -> str:
         return self.name.get(lang) or self.name.get("vi") or self.id
 
@@ -393,8 +428,9 @@ class Framework:
                 defin = {"vi": defin}
             known = {
                 "code", "name", "children", "method", "weight", "max_points", "scoring", "direction", "unit",
-                "range", "agency_role", "source", "definition", "status", "scored",
+                "range", "agency_role", "source", "definition", "status", "scored", "responsibility",
             }
+            assignment = _parse_assignment(code, raw, problems)
             node = Node(
                 code=code,
                 name={str(k): str(v) for k, v in name.items()},
@@ -416,6 +452,7 @@ class Framework:
                 status=str(raw.get("status", "")),
                 scored=bool(raw.get("scored", True)),
                 extra={k: v for k, v in raw.items() if k not in known},
+                responsibility=assignment,
             )
             return node
 
@@ -463,6 +500,63 @@ class Framework:
             path=path,
             extra={k: v for k, v in data.items() if k not in known_top},
         )
+
+
+def _roles(code: str, key: str, v: Any, problems: list[str]) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, (list, tuple)) or not all(isinstance(r, str) for r in v):
+        problems.append(f"node {code!r}: responsibility {key} must be a list of role codes, got {v!r}")
+        return ()
+    out = tuple(r.strip() for r in v)
+    bad = [r for r in out if not r or not set(r) <= ROLE_CHARS]
+    if bad:
+        problems.append(f"node {code!r}: responsibility {key}: role codes are lower-case letters, digits "
+                        f"and _ (got {', '.join(map(repr, bad))})")  # fmt: skip
+    if len(set(out)) != len(out):
+        problems.append(f"node {code!r}: responsibility {key} names a role twice")
+    return out
+
+
+def _parse_assignment(code: str, raw: dict[str, Any], problems: list[str]) -> Assignment | None:
+    """``responsibility: {lead, support, basis, proposal}`` or the ``agency_role`` shorthand."""
+    spec = raw.get("responsibility")
+    role = raw.get("agency_role")
+    if spec is None:
+        if role in (None, ""):
+            return None
+        return Assignment(lead=_roles(code, "lead", role, problems), basis=str(raw.get("source", "")))
+    if not isinstance(spec, dict):
+        problems.append(f"node {code!r}: responsibility must be a mapping {{lead, support, basis, proposal}}")
+        return None
+    unknown = sorted(set(spec) - {"lead", "support", "basis", "proposal"})
+    if unknown:
+        problems.append(f"node {code!r}: responsibility has unknown keys {', '.join(unknown)}")
+    lead = _roles(code, "lead", spec.get("lead"), problems)
+    support = _roles(code, "support", spec.get("support"), problems)
+    if role not in (None, "") and lead and role not in lead:
+        problems.append(f"node {code!r}: agency_role {role!r} is not among responsibility lead {list(lead)}")
+    if not lead and role not in (None, ""):
+        lead = _roles(code, "lead", role, problems)
+    both = sorted(set(lead) & set(support))
+    if both:
+        problems.append(f"node {code!r}: role {', '.join(both)} is both lead and support")
+    if not lead:
+        problems.append(f"node {code!r}: responsibility names no lead role")
+    proposal = spec.get("proposal", False)
+    if not isinstance(proposal, bool):
+        problems.append(f"node {code!r}: responsibility proposal must be true or false, got {proposal!r}")
+        proposal = False
+    basis = spec.get("basis", "")
+    if not isinstance(basis, str):
+        problems.append(f"node {code!r}: responsibility basis must be a text, got {basis!r}")
+        basis = ""
+    if not basis.strip() and not proposal:
+        problems.append(f"node {code!r}: responsibility needs a basis (the text that assigns it) "
+                        f"or proposal: true")  # fmt: skip
+    return Assignment(lead=lead, support=support, basis=basis.strip(), proposal=proposal)
 
 
 def _is_name(v: Any) -> bool:

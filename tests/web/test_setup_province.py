@@ -123,11 +123,19 @@ class QuangNinhTestCase(TestCase):
         lead = dict(now.values_list("code", "agency__name"))
         self.assertEqual(lead["nhan_thuc_so"], "Sở Khoa học và Công nghệ tỉnh Quảng Ninh")
         self.assertEqual(lead["hoat_dong_kinh_te_so"], "Sở Tài chính tỉnh Quảng Ninh")
-        ubnd = Responsibility.objects.filter(
-            framework_id="vn-ict-index-2016-province", code="ho_gd_co_internet"
-        )
-        self.assertEqual(ubnd.filter(agency__kind="district").count(), 13)  # agency_role: ubnd_huyen, before
+        # agency_role: ubnd_huyen is set on the group htkt_xa_hoi and repeated on its indicators: the
+        # rows go on the group only (lean matrix), the indicators inherit them
+        ubnd = Responsibility.objects.filter(framework_id="vn-ict-index-2016-province", code="htkt_xa_hoi")
+        self.assertEqual(ubnd.filter(agency__kind="district").count(), 13)  # before 01/07/2025
         self.assertEqual(ubnd.filter(agency__kind="commune").count(), 54)  # the communes since 01/07/2025
+        self.assertFalse(Responsibility.objects.filter(
+            framework_id="vn-ict-index-2016-province", code="ho_gd_co_internet").exists())
+        from chiso.collection import services
+        from chiso.lib import frameworks
+
+        fw = frameworks.get_framework("vn-ict-index-2016-province")
+        commune = ubnd.filter(agency__kind="commune").first().agency
+        self.assertIn("ho_gd_co_internet", services.indicator_codes(fw, commune.pk))
 
     def test_a_demo_user_signs_in_and_opens_the_home_page(self):
         out = io.StringIO()

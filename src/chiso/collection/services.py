@@ -24,6 +24,7 @@ from chiso.lib.vn_format import format_number, parse_number
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, AuditEntry, Membership, Notice, Responsibility
 
+from . import matrix
 from .models import Evidence, Round, Submission, ValidationRule, Value
 
 
@@ -47,6 +48,7 @@ class Conflict(CollectionError):
 
 
 def lead_codes(framework_id: str, agency_id: int) -> set[str]:
+    """The nodes the agency's own lead rows are on (not what it inherits)."""
     return set(
         Responsibility.objects.filter(
             framework_id=framework_id, agency_id=agency_id, role=Responsibility.Role.LEAD
@@ -54,26 +56,24 @@ def lead_codes(framework_id: str, agency_id: int) -> set[str]:
     )
 
 
-def form_indicators(fw, agency_id: int):
-    """The indicators an agency leads (directly or through an ancestor), grouped by parent node.
+def form_indicators(fw, agency_id: int, all_rows=None):
+    """The indicators an agency leads, grouped by parent node: those whose nearest node with a lead
+    row is led by this agency (its own row, or an ancestor's — a lead set on a main index reaches
+    its components unless a component names another lead; see ``chiso.collection.matrix``).
 
     Returns a list of ``(group_node, [indicator nodes])`` in framework order.
     """
-    codes = lead_codes(fw.id, agency_id)
+    codes = matrix.led_indicators(fw, agency_id, all_rows)
     parents = frameworks.parent_map(fw)
     groups: dict[str, list] = {}
     for node in fw.indicators:
-        c: str | None = node.code
-        while c is not None and c not in codes:
-            c = parents.get(c)
-        if c is None:
-            continue
-        groups.setdefault(parents.get(node.code) or node.code, []).append(node)
+        if node.code in codes:
+            groups.setdefault(parents.get(node.code) or node.code, []).append(node)
     return [(fw.node(g), nodes) for g, nodes in groups.items()]
 
 
-def indicator_codes(fw, agency_id: int) -> list[str]:
-    return [n.code for _g, nodes in form_indicators(fw, agency_id) for n in nodes]
+def indicator_codes(fw, agency_id: int, all_rows=None) -> list[str]:
+    return [n.code for _g, nodes in form_indicators(fw, agency_id, all_rows) for n in nodes]
 
 
 # --- typed values --------------------------------------------------------------------------------
@@ -473,8 +473,9 @@ def create_round(actor: audit.Actor, **fields) -> Round:
             .distinct()
         )
         # The agencies that answer for a period are those that existed at its end.
+        lead_rows = matrix.rows(fw.id, Responsibility.Role.LEAD)
         for agency in Agency.objects.filter(pk__in=list(agency_ids)).valid_on(period_end(rnd.year, rnd.quarter)):
-            if indicator_codes(fw, agency.pk):
+            if indicator_codes(fw, agency.pk, lead_rows):
                 Submission.objects.create(round=rnd, agency=agency)
         audit.record(actor, "round.create", rnd, after={k: str(v) for k, v in fields.items()})
         return rnd
@@ -518,7 +519,8 @@ def form_stamp(sub: Submission) -> tuple:
     - the values beside each field (the agency's values in the framework's other rounds), the
       same way, and the framework's rounds (which periods exist);
     - the responsibility matrix (which indicators are in the form) and the validation rules, by
-      content: the codes the agency leads and every rule's text, so an edit in place shows too.
+      content: every lead row of the framework (another agency's lead on a component takes it out
+      of this form) and every rule's text, so an edit in place shows too.
 
     Rows are never re-numbered (ids only grow), so a value can only repeat when nothing changed.
     """
@@ -532,6 +534,7 @@ def form_stamp(sub: Submission) -> tuple:
 
     rule_text = ("CAST(id AS TEXT) || ':' || left_code || ':' || op || ':' || right_code || ':' || "
                  "COALESCE(CAST(right_constant AS TEXT), '') || ':' || importance || ':' || message")
+    lead_text = "code || ':' || CAST(agency_id AS TEXT)"
     sql = (
         "SELECT * FROM "
         f"(SELECT COUNT(*) AS v_n, SUM(version) AS v_sum, MAX(updated_at) AS v_at, MAX(id) AS v_id "
@@ -543,12 +546,12 @@ def form_stamp(sub: Submission) -> tuple:
         f" WHERE s.agency_id = %s AND r.framework_id = %s AND s.id <> %s) p, "
         f"(SELECT COUNT(*) AS r_n, MAX(id) AS r_id, SUM(year * 10 + COALESCE(quarter, 0)) AS r_sum "
         f" FROM {rnd} WHERE framework_id = %s) r, "
-        f"(SELECT {concat('code')} AS m_codes FROM {resp} WHERE framework_id = %s AND agency_id = %s "
-        f" AND role = %s) m, "
+        f"(SELECT {concat(lead_text)} AS m_codes FROM {resp} "
+        f" WHERE framework_id = %s AND role = %s) m, "
         f"(SELECT {concat(rule_text)} AS k_rules FROM {rule} WHERE framework_id = %s) k"
     )
     fw_id = sub.round.framework_id
-    params = [sub.pk, sub.pk, sub.agency_id, fw_id, sub.pk, fw_id, fw_id, sub.agency_id,
+    params = [sub.pk, sub.pk, sub.agency_id, fw_id, sub.pk, fw_id, fw_id,
               Responsibility.Role.LEAD.value, fw_id]
     with connection.cursor() as c:
         c.execute(sql, params)
@@ -575,8 +578,9 @@ def completeness(rnd: Round, submissions, today: dt.date | None = None) -> list[
     ):
         filled[sub_id] = n
     rows = []
+    lead_rows = matrix.rows(fw.id, Responsibility.Role.LEAD)
     for sub in submissions:
-        total = len(indicator_codes(fw, sub.agency_id))
+        total = len(indicator_codes(fw, sub.agency_id, lead_rows))
         if sub.submitted_at is not None and sub.status != Submission.Status.RETURNED:
             end = timezone.localtime(sub.submitted_at).date()
         else:

@@ -7,8 +7,10 @@
 - their agencies (``chiso.reference.province_agencies``): the sở of each period, the UBND tỉnh, one
   UBND per district (before 01/07/2025) or per commune (after), the standing body;
 - successor links between all of them;
-- the responsibility matrix of every shipped framework whose indicators name an ``agency_role``
-  (``agency_roles.csv`` says which agency type holds the role on the date);
+- the responsibility matrix of every framework whose nodes carry a ``responsibility`` (lead and
+  supporting roles, or the ``agency_role`` shorthand), at the node that sets it, lead and support
+  (``agency_roles.csv`` says which agency type holds a role on the date; the note says the basis or
+  that the assignment is a proposal);
 - with ``demo=True``, a few labelled demonstration users.
 
 Rows are keyed by stable ids (``Unit.ref_id``, ``Agency.code``) and never deleted.  A row that
@@ -27,6 +29,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from chiso import reference
+from chiso.collection import matrix
 from chiso.engine.errors import FrameworkError, UnitError
 from chiso.engine.units import Unit as RefUnit
 from chiso.engine.units import fold_diacritics
@@ -61,6 +64,7 @@ class SetupResult:
     frameworks_with_matrix: list[str]
     written: dict[str, int] = field(default_factory=dict)
     demo_users: list[str] = field(default_factory=list)
+    unmapped_roles: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """The command's ``--format json`` object (counts are of units in force on ``as_of``)."""
@@ -70,6 +74,7 @@ class SetupResult:
             "units": self.units,
             "agencies": self.agencies,
             "frameworks_with_matrix": self.frameworks_with_matrix,
+            "unmapped_roles": self.unmapped_roles,
         }
 
 
@@ -246,57 +251,90 @@ def _role_types(as_of: dt.date) -> dict[str, list[str]]:
     return out
 
 
-def _indicator_roles(fw) -> dict[str, str]:
-    """Indicator code -> the ``agency_role`` it has or inherits from its nearest ancestor with one."""
-    parents = frameworks.parent_map(fw)
-    out = {}
-    for node in fw.indicators:
-        code: str | None = node.code
-        while code is not None and not fw.node(code).agency_role:
-            code = parents.get(code)
-        if code is not None:
-            out[node.code] = fw.node(code).agency_role
+def _framework_ids() -> list[str]:
+    """The shipped frameworks and those registered by the installation (a province's own copy)."""
+    ids = list(frameworks.shipped_ids())
+    for kind in ("index", "internal"):
+        ids += [i for i, _label in frameworks.framework_choices(kind)]
+    return list(dict.fromkeys(ids))
+
+
+def matrix_note(fw, assignment, role: str, type_code: str) -> str:
+    """The note of a matrix row filled from a framework: the basis of a published assignment, or
+    "Đề xuất (theo mẫu QĐ 936 §4)" for chiso's proposal (``chiso.collection.matrix`` reads it)."""
+    head = matrix.PROPOSAL if assignment.proposal else matrix.BASIS + (assignment.basis or fw.id)
+    return f"{head} · {fw.id}: {role} → {type_code}"[:300]
+
+
+def _agencies_of(roles, role_types: dict[str, list[str]], in_force: list[tuple[Agency, str]],
+                 unmapped: set[str]) -> list[tuple[Agency, str, str]]:
+    out = []
+    for role in roles:
+        types = role_types.get(role, ())
+        if not types:
+            unmapped.add(role)
+        out += [(a, role, t) for a, t in in_force if t in types]
     return out
 
 
-def _load_matrix(in_force: list[tuple[Agency, str]], as_of: dt.date) -> tuple[list[str], int]:
-    """For each shipped framework whose indicators name an ``agency_role``: give each indicator that
-    no agency in force leads yet (itself or through an ancestor) to the agencies of the type that holds
-    its role on ``as_of``.  A matrix already there (a decision's, or edited in the app) is kept."""
+def _load_matrix(in_force: list[tuple[Agency, str]], as_of: dt.date) -> tuple[list[str], int, list[str]]:
+    """Fill each framework's matrix from its data: at every node that sets a ``responsibility`` (or
+    the ``agency_role`` shorthand), its lead and supporting roles go to the agencies in force on
+    ``as_of`` of the types that hold them (``agency_roles.csv``); descendants inherit (forms, pages and
+    reports read the nearest node with a row, ``chiso.collection.matrix``).
+
+    Kept lean and never overwritten: a node that an agency in force already leads — itself or through
+    an ancestor (a decision's matrix, edits in the app, an earlier run) — is left as it is; a node
+    whose assignment gives the same agencies as the one it inherits gets no rows of its own.
+    Returns the frameworks with a matrix, the rows written and the roles no agency type holds on
+    ``as_of``."""
     role_types = _role_types(as_of)
     agencies = [a for a, _t in in_force]
-    with_matrix, written = [], 0
-    for fw_id in frameworks.shipped_ids():
+    with_matrix, written, unmapped = [], 0, set()
+    for fw_id in _framework_ids():
         try:
             fw = frameworks.get_framework(fw_id)
         except (FrameworkError, LookupError, OSError):
             continue
-        roles = _indicator_roles(fw)
-        if not roles:
+        setters = [n for n in fw.nodes if n.responsibility is not None]
+        if not setters:
             continue
-        led = set(
+        existing = set(
             Responsibility.objects.filter(
                 framework_id=fw.id, agency__in=agencies, role=Responsibility.Role.LEAD
             ).values_list("code", flat=True)
         )
-        parents = frameworks.parent_map(fw)
+        planned: dict[str, tuple[set[int], set[int]]] = {}  # code -> (lead ids, support ids) set here
         rows = []
-        for code, role in roles.items():
-            c: str | None = code
-            while c is not None and c not in led:
-                c = parents.get(c)
-            if c is not None:
-                continue  # someone in force leads it already
-            for agency, type_code in in_force:
-                if type_code in role_types.get(role, ()):
-                    note = f"{fw.id}: agency_role {role} → {type_code} (chiso.reference agency_roles.csv)"
-                    rows.append(Responsibility(framework_id=fw.id, code=code, agency=agency,
-                                               role=Responsibility.Role.LEAD, note=note[:300]))  # fmt: skip
+        for node in setters:  # pre-order: an ancestor is planned before its descendants
+            chain = [node.code, *fw.ancestors(node.code)]
+            if any(c in existing for c in chain):
+                continue  # someone in force leads it already: kept
+            a = node.responsibility
+            leads = _agencies_of(a.lead, role_types, in_force, unmapped)
+            supports = _agencies_of(a.support, role_types, in_force, unmapped)
+            if not leads:
+                continue
+            lead_ids = {ag.pk for ag, _r, _t in leads}
+            support_ids = {ag.pk for ag, _r, _t in supports} - lead_ids
+            up = next((planned[c] for c in chain[1:] if c in planned), None)
+            same_lead = up is not None and up[0] == lead_ids
+            same_support = up is not None and up[1] == support_ids
+            if same_lead and same_support:
+                continue  # inherited as it is
+            planned[node.code] = (lead_ids, support_ids)
+            for role, items, skip in ((Responsibility.Role.LEAD, leads, same_lead),
+                                      (Responsibility.Role.SUPPORT, supports, same_support)):  # fmt: skip
+                for agency, r, t in items:
+                    if skip or (role == Responsibility.Role.SUPPORT and agency.pk in lead_ids):
+                        continue
+                    rows.append(Responsibility(framework_id=fw.id, code=node.code, agency=agency, role=role,
+                                               note=matrix_note(fw, a, r, t)))  # fmt: skip
         Responsibility.objects.bulk_create(rows, ignore_conflicts=True)
         written += len(rows)
-        if rows or led:
+        if rows or existing:
             with_matrix.append(fw.id)
-    return sorted(with_matrix), written
+    return sorted(with_matrix), written, sorted(unmapped)
 
 
 def _slug(short_name: str) -> str:
@@ -364,7 +402,7 @@ def setup_province(
             for code, a in sorted(agency_rows.items())
             if (a.valid_from is None or a.valid_from <= as_of) and (a.valid_to is None or as_of < a.valid_to)
         ]
-        with_matrix, n_matrix = _load_matrix(in_force, as_of)
+        with_matrix, n_matrix, unmapped = _load_matrix(in_force, as_of)
         users = _load_demo_users(province, in_force) if demo else []
         counts = {"province": 0, "district": 0, "commune": 0}
         for u in reference.units_in_force(province, as_of):
@@ -390,5 +428,6 @@ def setup_province(
         agencies=[{"name": a.name, "kind": a.kind, "standing_body": a.is_standing_body} for a, _t in listed],
         frameworks_with_matrix=with_matrix,
         written=written,
+        unmapped_roles=unmapped,
         demo_users=users,
     )

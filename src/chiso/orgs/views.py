@@ -130,19 +130,35 @@ def matrix_index(request):
 
 @login_required
 def matrix(request, fw_id):
+    """Every node with the agencies set on it and, where none is, the ones it inherits (and from
+    which node); each row says whether it is published (its basis), a proposal, or set in the app."""
+    from chiso.collection import matrix as m
+
     fw = _get_framework_or_404(fw_id)
-    rows = {}
+    found = m.holders(fw)
+    own: dict[str, dict[str, list]] = {}
     for r in Responsibility.objects.visible_to(request.user).filter(framework_id=fw.id).select_related("agency"):
-        rows.setdefault(r.code, {"lead": [], "support": []})[r.role].append(r.agency)
+        own.setdefault(r.code, {"lead": [], "support": []})[r.role].append(
+            {"agency": r.agency, "note": r.note, "kind": m.note_kind(r.note)})
     lines = []
     for node in fw.nodes:
-        entry = rows.get(node.code, {"lead": [], "support": []})
-        lines.append({"node": node, "depth": fw.depth(node.code), **entry})
+        entry = own.get(node.code, {"lead": [], "support": []})
+        h = found[node.code]
+        lines.append({
+            "node": node, "depth": fw.depth(node.code), **entry,
+            "inherited_lead": [] if entry["lead"] else h.names("lead"),
+            "inherited_support": [] if entry["support"] else h.names("support"),
+            "lead_at": h.lead_at if not entry["lead"] else None,
+            "support_at": h.support_at if not entry["support"] else None,
+            "provisional": node.status == "provisional",
+        })
     ctx = {
         "fw": fw,
+        "fw_sentence": m.framework_sentence(fw),
         "lines": lines,
         "choices": frameworks.framework_choices(),
         "can_edit": get_scope(request.user).is_department,
+        "proposals": sum(1 for ln in lines for x in ln["lead"] + ln["support"] if x["kind"] == "proposal"),
     }
     return render(request, "orgs/matrix.html", ctx)
 
@@ -156,7 +172,7 @@ def matrix_edit(request, fw_id, code):
         raise Http404 from None
     if not get_scope(request.user).is_department:
         return HttpResponseForbidden(_("Chỉ cơ quan thường trực được sửa ma trận trách nhiệm."))
-    current = Responsibility.objects.filter(framework_id=fw.id, code=code)
+    current = list(Responsibility.objects.filter(framework_id=fw.id, code=code))
     initial = {
         "lead": [r.agency_id for r in current if r.role == Responsibility.Role.LEAD],
         "support": [r.agency_id for r in current if r.role == Responsibility.Role.SUPPORT],
@@ -168,11 +184,17 @@ def matrix_edit(request, fw_id, code):
             "lead": sorted(a.pk for a in form.cleaned_data["lead"]),
             "support": sorted(a.pk for a in form.cleaned_data["support"]),
         }
+        # A row kept as it was keeps its note (its basis, or that it is a proposal); a new or moved
+        # row says it was set in the app, with the reason given.
+        kept = {(r.agency_id, r.role): r.note for r in current}
+        reason = form.cleaned_data["reason"].strip()
+        edited = (f"Sửa trong ứng dụng: {reason}" if reason else "Sửa trong ứng dụng")[:300]
         with transaction.atomic():
             Responsibility.objects.filter(framework_id=fw.id, code=code).delete()
             for role in ("lead", "support"):
                 for agency in form.cleaned_data[role]:
-                    Responsibility.objects.create(framework_id=fw.id, code=code, agency=agency, role=role)
+                    Responsibility.objects.create(framework_id=fw.id, code=code, agency=agency, role=role,
+                                                  note=kept.get((agency.pk, role), edited))
             if before != after:
                 audit.record(
                     audit.Actor.from_request(request),
@@ -184,7 +206,14 @@ def matrix_edit(request, fw_id, code):
                     object_repr=f"{fw.id}:{code}",
                 )
         return redirect("matrix", fw_id=fw.id)
-    return render(request, "orgs/matrix_edit.html", {"fw": fw, "node": node, "form": form})
+    inherited = None
+    if not initial["lead"]:
+        from chiso.collection import matrix as m
+
+        h = m.holders(fw, codes=[code])[code]
+        if h.lead:
+            inherited = {"names": h.names("lead"), "at": fw.node(h.lead_at)}
+    return render(request, "orgs/matrix_edit.html", {"fw": fw, "node": node, "form": form, "inherited": inherited})
 
 
 @login_required

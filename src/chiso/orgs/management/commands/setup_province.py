@@ -55,6 +55,11 @@ class Command(BaseCommand):
                 **result.written
             ),
         ]
+        if result.unmapped_roles:
+            lines.append(
+                "Vai trò chưa có loại cơ quan nào đảm nhận vào ngày này (agency_roles.csv), chưa phân công: "
+                + ", ".join(result.unmapped_roles)
+            )
         if result.demo_users:
             lines.append(
                 f"Người dùng minh họa (mật khẩu {provinces.DEMO_PASSWORD}): " + ", ".join(result.demo_users)

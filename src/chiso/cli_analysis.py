@@ -217,13 +217,64 @@ def cmd_rankmove(args: argparse.Namespace) -> int:
     return 0
 
 
+def _role_names(day: Any) -> dict[str, list[tuple[str, str]]]:
+    """Role -> [(agency type code, its Vietnamese name)] of the types holding the role on ``day``
+    (``chiso.reference`` ``agency_roles.csv`` and ``agency_types.csv``)."""
+    from chiso import reference
+
+    names = {t["code"]: t["name_vi"] for t in reference.agency_types()}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for row in reference.agency_roles():
+        start, end = row["valid_from"], row["valid_to"]
+        if (not start or start <= day.isoformat()) and (not end or day.isoformat() < end):
+            out.setdefault(row["role"], []).append((row["agency_type"], names.get(row["agency_type"], row["agency_type"])))
+    return out
+
+
+def lever_responsibility(fw: Any, code: str, day: Any, roles: dict[str, list[tuple[str, str]]] | None = None
+                         ) -> dict[str, Any]:
+    """Who answers for ``code`` on ``day``, from the framework's assignment (its own or its nearest
+    ancestor's): the lead and supporting agency *types* in force (the CLI has no database of a
+    province's agencies), the role codes, whether it is a proposal, its basis and the node that sets it.
+    A role no type holds on ``day`` is named by its code in brackets."""
+    roles = _role_names(day) if roles is None else roles
+    a, at = fw.assignment(code)
+    if a is None:
+        return {"lead": None, "support": None, "lead_roles": [], "support_roles": [], "proposal": None,
+                "basis": None, "assigned_at": None}
+
+    def named(rs: tuple[str, ...]) -> str | None:
+        out = [n for r in rs for _t, n in roles.get(r, [])] + [f"[{r}]" for r in rs if not roles.get(r)]
+        return ", ".join(dict.fromkeys(out)) or None
+
+    return {"lead": named(a.lead), "support": named(a.support), "lead_roles": list(a.lead),
+            "support_roles": list(a.support), "proposal": a.proposal, "basis": a.basis or None, "assigned_at": at}
+
+
+def _as_of(args: argparse.Namespace) -> Any:
+    import datetime as dt
+
+    if not getattr(args, "as_of", None):
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(args.as_of.strip())
+    except ValueError:
+        raise AnalysisError(f"--as-of: {args.as_of!r} is not a date (expected YYYY-MM-DD)",
+                            code="bad_date") from None
+
+
 def cmd_target(args: argparse.Namespace) -> int:
+    day = _as_of(args)
     fw, table = _load(args)
     vary = args.vary or None
     p = seek_target(fw, table.values, units=table.units, codes=table.codes, missing=args.missing, unit=args.unit,
                     rank=args.rank, vary=vary, peers=args.peers)
+    roles = _role_names(day)
+    for c in p.changes:  # who answers for each lever, by agency type in force on --as-of
+        c.update(lever_responsibility(fw, c["code"], day, roles))
     if args.format == "json":
-        _emit(args, json.dumps(p.as_dict(), ensure_ascii=False, indent=2, default=_json_default))
+        _emit(args, json.dumps({**p.as_dict(), "as_of": day.isoformat()}, ensure_ascii=False, indent=2,
+                               default=_json_default))
         return 0
     if args.format == "csv":
         _emit(args, render(p.changes, "csv"))
@@ -238,7 +289,12 @@ def cmd_target(args: argparse.Namespace) -> int:
     lines += [f"note: {n}" for n in p.notes]
     text = "\n".join(lines)
     if p.changes:
-        text += "\n" + render(p.changes, "table", lang=args.lang, title="\nKế hoạch / plan")
+        shown = [{k: v for k, v in c.items() if k not in ("lead_roles", "support_roles", "basis", "assigned_at")}
+                 for c in p.changes]
+        text += "\n" + render(shown, "table", lang=args.lang, title="\nKế hoạch / plan")
+        text += f"\nChủ trì, phối hợp / lead, support: loại cơ quan ngày / agency types on {day:%d/%m/%Y}"
+        if any(c.get("proposal") for c in p.changes):
+            text += "; proposal = đề xuất (theo mẫu QĐ 936 §4), chưa có văn bản phân công / no published text"
     _emit(args, text)
     return 0
 
@@ -367,6 +423,9 @@ def add_commands(subparsers: Any) -> None:
                    help="an indicator the unit may change (repeatable); default: all, bound at the framework's "
                         "maximum, cost 1 per unit")
     s.add_argument("--peers", default="frozen", help="frozen | trend:RATE (e.g. trend:0.02)")
+    s.add_argument("--as-of", dest="as_of",
+                   help="YYYY-MM-DD: name each lever's lead and supporting agency types in force that day "
+                        "(default: today)")
     s.set_defaults(func=cmd_target)
 
     s = subparsers.add_parser("uncertainty", help="phân tích bất định / Monte Carlo rank uncertainty")

@@ -11,10 +11,10 @@ def _fw(root, **kw):
     return Framework.from_dict({"id": "t", "name": "t", "edition": 2024, "root": root, **kw}, path="t.yaml")
 
 
-def test_it_ships_the_four_editions_and_the_internal_template():
+def test_it_ships_the_six_editions_and_the_internal_template():
     assert set(framework_paths()) == {
-        "vn-ict-index-2015-province", "vn-ict-index-2016-province", "vn-dti-2022-province", "vn-dti-2024-province",
-        "hanam-cds-noibo-2022",
+        "vn-ict-index-2015-province", "vn-ict-index-2016-province", "vn-dti-2020-province", "vn-dti-2022-province",
+        "vn-dti-2023-province", "vn-dti-2024-province", "hanam-cds-noibo-2022",
     }
     assert {f.id for f in list_frameworks() if f.kind == "internal"} == {"hanam-cds-noibo-2022"}
     by_id = {f.id: f for f in list_frameworks()}

@@ -245,6 +245,8 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
             "điểm mạnh, điểm yếu và trách nhiệm của các cơ quan như sau:"
         )
     ]
+    if fw.get("status_note"):  # a provisional framework says so where it is named
+        blocks.append(Paragraph(f"{fw['sentence']}: các điểm theo chỉ số chỉ là tạm tính.", italic=True))
     blocks.append(sec("Kết quả chung và xu hướng"))
     rank_txt = _rank_text(run["rank"], run["rank_low"], run["rank_high"], run["n_units"])
     sentence = (
@@ -406,13 +408,16 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
                     [
                         c["name"],
                         c["gap"],
-                        ", ".join(c["lead"]) or "Chưa phân công",
+                        (", ".join(c["lead"]) + (" (đề xuất, chưa có văn bản phân công)"
+                                                 if c.get("proposal") else "")) or "Chưa phân công",
                         ", ".join(c["support"]) or "—",
                     ]
                     for c in accountable
                 ],
                 widths_cm=[3.8, 2.2, 4.6, 5.9],
-                note="Theo ma trận trách nhiệm trong chiso (chủ trì/phối hợp ở chỉ số đó hoặc ở chỉ tiêu thuộc chỉ số đó).",
+                note="Theo ma trận trách nhiệm trong chiso, các cơ quan đang hoạt động vào ngày báo cáo (chủ trì/phối "
+                "hợp ở chỉ số đó, kế thừa từ chỉ số cấp trên, hoặc ở chỉ tiêu thuộc chỉ số đó); “đề xuất”: phân "
+                "công theo mẫu QĐ 936 §4, chưa có văn bản.",
             )
         )
         unassigned = [c["name"] for c in accountable if not c["lead"]]

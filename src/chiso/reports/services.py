@@ -21,11 +21,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_noop
 
+from chiso.collection import matrix
 from chiso.collection.models import Round, Submission, Value
 from chiso.lib import frameworks
 from chiso.lib.periods import period_end, period_label
 from chiso.orgs import audit, issuers
-from chiso.orgs.models import Agency, Responsibility
+from chiso.orgs.models import Agency
 from chiso.results.models import IndexRun, PublishedValue
 from chiso.results.services import target_for
 
@@ -126,16 +127,20 @@ def annual_snapshot(
         if root_n
         else {"code": fw.root.code, "name": fw.root.label("vi"), "score": run.score}
     )
-    # Who answers for each component: the responsibility matrix on the component or anything under it.
-    resp = list(
-        Responsibility.objects.filter(framework_id=fw.id)
-        .select_related("agency")
-        .order_by("agency__kind", "agency__name")
-    )
+    # Who answers for each component, among the agencies in force on the document's date: the
+    # matrix at the component, else at its nearest ancestor (inherited), plus what is set under it.
+    doc_day = day or timezone.localdate()
+    found = matrix.holders(fw, doc_day)
     for c in components:
-        codes = _subtree(fw, c["code"])
-        c["lead"] = sorted({str(r.agency) for r in resp if r.code in codes and r.role == "lead"})
-        c["support"] = sorted({str(r.agency) for r in resp if r.code in codes and r.role == "support"})
+        if c["code"] not in found:
+            c.update(lead=[], support=[], proposal=False, status_note="")
+            continue
+        h = matrix.subtree_holders(fw, c["code"], found)
+        lead = list(dict.fromkeys(h.names("lead")))
+        c["lead"] = lead
+        c["support"] = [n for n in dict.fromkeys(h.names("support")) if n not in lead]
+        c["proposal"] = h.proposal
+        c["status_note"] = matrix.status_note(fw, c["code"])
     # Trend: the latest run of each year and the province's published total, as the dashboard.
     trend: dict[int, dict] = {}
     for r in (
@@ -194,7 +199,8 @@ def annual_snapshot(
         "generated_at": timezone.now().isoformat(),
         "issuer": who,
         "unit": issuers.short_province_name(run.unit_name),
-        "framework": {"id": fw.id, "name": fw.label("vi"), "root": fw.root.code, "status": fw.status},
+        "framework": {"id": fw.id, "name": fw.label("vi"), "root": fw.root.code, "status": fw.status,
+                      "sentence": matrix.framework_sentence(fw), "status_note": matrix.status_note(fw)},
         "year": run.year,
         "run": {
             "id": run.pk,

@@ -68,7 +68,9 @@ class QuangNinhTestCase(TestCase):
         self.assertEqual(kinds, {"Phường": 30, "Xã": 22, "Đặc": 2})
         self.assertIn("Ủy ban nhân dân đặc khu Vân Đồn", names(got, "commune"))
         self.assertEqual(
-            got["frameworks_with_matrix"], ["vn-dti-2022-province", "vn-ict-index-2016-province"]
+            got["frameworks_with_matrix"],
+            ["vn-dti-2020-province", "vn-dti-2022-province", "vn-dti-2023-province", "vn-dti-2024-province",
+             "vn-ict-index-2016-province"],
         )
 
     def test_it_follows_quang_ninh_through_each_reform(self):
@@ -107,9 +109,9 @@ class QuangNinhTestCase(TestCase):
     def test_it_gives_the_framework_roles_to_the_bodies_of_the_day(self):
         setup("Quảng Ninh", "2024-12-31")
         lead = dict(
-            Responsibility.objects.filter(framework_id="vn-dti-2022-province").values_list(
-                "code", "agency__name"
-            )
+            Responsibility.objects.filter(
+                framework_id="vn-dti-2022-province", role=Responsibility.Role.LEAD
+            ).values_list("code", "agency__name")
         )
         self.assertEqual(
             lead["nhan_thuc_so"], "Sở Thông tin và Truyền thông tỉnh Quảng Ninh"
@@ -118,7 +120,7 @@ class QuangNinhTestCase(TestCase):
         self.assertEqual(lead["nhan_luc_so"], "Sở Nội vụ tỉnh Quảng Ninh")  # so_noi_vu
         setup("Quảng Ninh", "2026-01-01")
         now = Responsibility.objects.filter(
-            framework_id="vn-dti-2022-province", agency__valid_to__isnull=True
+            framework_id="vn-dti-2022-province", agency__valid_to__isnull=True, role=Responsibility.Role.LEAD
         )
         lead = dict(now.values_list("code", "agency__name"))
         self.assertEqual(lead["nhan_thuc_so"], "Sở Khoa học và Công nghệ tỉnh Quảng Ninh")

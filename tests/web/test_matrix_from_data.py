@@ -141,17 +141,45 @@ class MatrixFromDataTestCase(TestCase):
         self.assertTrue(notes[f"Sở Khoa học và Công nghệ {NB}"].startswith("Căn cứ:"))
         self.assertEqual(notes[f"Sở Giáo dục và Đào tạo {NB}"], "Sửa trong ứng dụng")
 
-    def test_the_annual_report_names_the_leads_of_the_weak_components(self):
+    @staticmethod
+    def index_run() -> IndexRun:
         def node(code, name, depth, score, threshold):
-            return {"code": code, "name": name, "depth": depth, "score": score, "rank": 40, "best": 0.9,
-                    "best_unit": "Tỉnh A", "threshold": threshold, "scored": True}
+            return {"code": code, "name": name, "name_en": name, "depth": depth, "score": score, "rank": 40,
+                    "best": 0.9, "best_unit": "Tỉnh A", "threshold": threshold, "scored": True}
 
-        IndexRun.objects.create(
+        return IndexRun.objects.create(
             framework_id=FW.id, year=2024, unit_ref="P37", unit_name="Ninh Bình", basis="published",
             title="DTI thử 2024", score=0.5, rank=40, n_units=34,
             summary={"target_rank": 20, "nodes": [
                 node("dti", "DTI", 0, 0.5, 0.6), node("cq", "Chính quyền số", 1, 0.4, 0.6),
                 node("ns", "Nhân lực số", 1, 0.45, 0.6), node("kt", "Kinh tế số", 1, 0.5, 0.6)]})
+
+    def test_the_gap_table_names_who_leads_each_main_index(self):
+        self.index_run()
+        r = self.client.get(f"/ket-qua/?bo={FW.id}")
+        self.assertContains(r, "cấu trúc tạm, điểm từng chỉ số chưa công bố")
+        self.assertNotContains(r, "Sở KH&amp;CN Ninh Bình")  # the public page does not list agencies
+        self.client.login(username="ninhbinh.thamdinh", password=provinces.DEMO_PASSWORD)
+        r = self.client.get(f"/ket-qua/?bo={FW.id}")
+        html = r.content.decode()
+        row = html[html.index('data-code="cq"'):]
+        row = row[:row.index("</tr>")]
+        self.assertIn("Sở KH&amp;CN Ninh Bình; Sở Tư pháp Ninh Bình", row)
+        self.assertIn("Phối hợp: Sở Nội vụ Ninh Bình", row)
+        row = html[html.index('data-code="ns"'):]
+        self.assertIn("(đề xuất)", row[:row.index("</tr>")])
+        row = html[html.index('data-code="kt"'):]
+        self.assertIn("Chưa phân công", row[:row.index("</tr>")])
+        # an edit of the matrix shows at once (the cached body's stamp reads the matrix)
+        Responsibility.objects.filter(framework_id=FW.id, code="ns").delete()
+        Responsibility.objects.create(framework_id=FW.id, code="ns", agency=agency("Sở Giáo dục và Đào tạo"),
+                                      role="lead", note="Sửa trong ứng dụng")
+        html = self.client.get(f"/ket-qua/?bo={FW.id}").content.decode()
+        row = html[html.index('data-code="ns"'):]
+        self.assertIn("Sở GD&amp;ĐT Ninh Bình", row[:row.index("</tr>")])
+
+    def test_the_annual_report_names_the_leads_of_the_weak_components(self):
+        self.index_run()
         job = reports.create_job("annual", {"framework_id": FW.id, "date": AS_OF.isoformat()}, audit.Actor())
         job = reports.run_job(job.pk)
         self.assertEqual(job.status, "done", job.error)

@@ -24,11 +24,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.collection import matrix
 from chiso.engine.errors import EngineError
 from chiso.lib import frameworks
 from chiso.lib.vn_format import format_date
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
+from chiso.orgs.models import Responsibility
 
 from . import services
 from .forms import GoalpostsForm, ImportForm, RunForm, TargetForm
@@ -61,11 +63,12 @@ RUN_LIST_FIELDS = ("framework_id", "year", "title", "created", "is_demo", "is_pr
 def _dashboard_stamp() -> str:
     """One cheap query whose answer changes when anything the dashboard shows changes."""
     q = connection.ops.quote_name
-    run, table, target = (q(m._meta.db_table) for m in (IndexRun, PublishedTable, Target))
-    with connection.cursor() as c:
+    run, table, target, resp = (q(m._meta.db_table) for m in (IndexRun, PublishedTable, Target, Responsibility))
+    with connection.cursor() as c:  # the matrix: an edit deletes and re-creates a node's rows (new ids)
         c.execute(f"SELECT (SELECT COUNT(*) FROM {run}), (SELECT MAX(id) FROM {run}), "  # noqa: S608 (table names)
                   f"(SELECT COUNT(*) FROM {table}), (SELECT MAX(id) FROM {table}), "
-                  f"(SELECT COUNT(*) FROM {target}), (SELECT MAX(updated) FROM {target})")
+                  f"(SELECT COUNT(*) FROM {target}), (SELECT MAX(updated) FROM {target}), "
+                  f"(SELECT COUNT(*) FROM {resp}), (SELECT MAX(id) FROM {resp})")
         return "|".join(str(x) for x in c.fetchone())
 
 
@@ -139,6 +142,15 @@ def _dashboard_body(request, audience: str) -> dict:
             services.main_table(run.summary, target_rank=target_rank)
     for n in main["nodes"]:
         n["label"] = n["name_en"] if en else n["name"]
+    if audience != "anon" and main["nodes"]:
+        # The gap table names who answers for each main index (signed-in readers): the agencies in
+        # force today leading it, inherited from above or set on its components (chiso.collection.matrix).
+        found = matrix.holders(fw, timezone.localdate())
+        for n in main["nodes"]:
+            h = matrix.subtree_holders(fw, n["code"], found) if n["code"] in found else matrix.Holder()
+            n["lead"] = list(dict.fromkeys(h.names("lead")))
+            n["support"] = [x for x in dict.fromkeys(h.names("support")) if x not in n["lead"]]
+            n["lead_proposal"] = h.proposal
     chart = {
         "labels": main["chart"]["labels_en" if en else "labels"],
         "score": main["chart"]["score"], "best": main["chart"]["best"], "threshold": main["chart"]["threshold"],
@@ -151,6 +163,8 @@ def _dashboard_body(request, audience: str) -> dict:
         "target_rank": target_rank, "unit": unit_name,
     }
     ctx.update({
+        "fw_status": matrix.status_note(fw), "fw_sentence": matrix.framework_sentence(fw),
+        "show_leads": audience != "anon",
         "fw": fw, "run": run, "runs": fw_runs, "nodes": main["nodes"], "root": main["root"], "trend": trend,
         "chart": chart, "unit_name": unit_name, "target_rank": target_rank, "target_basis": target_basis,
     })

@@ -16,8 +16,9 @@ class PublishedRowsTestCase(unittest.TestCase):
     def test_it_lists_the_tables(self):
         self.assertIn("dti_2022_province_ranks", published_names())
         self.assertIn("dti_2020_pillars_partial", published_names())
+        self.assertIn("dti_2020_pillars_more_partial", published_names())
         self.assertIn("dti_2022_province_main_indices_partial", published_names())
-        self.assertEqual(len(published_names()), 13)
+        self.assertEqual(len(published_names()), 14)
 
     def test_it_reads_a_table_with_or_without_extension(self):
         rows = published_rows("dti_2022_province_ranks.csv")

@@ -207,6 +207,7 @@ class Problem:
     message: str
     in_xlsx: bool = False
     line: int | None = None
+    task: int | None = None  # a KPI written under a task (YAML): that task's position
 
     def where(self) -> str:
         name = _part_name(self.part)
@@ -220,7 +221,9 @@ class Problem:
                 where += ", " + _("cột “{col}”").format(col=self.field)
             return where
         where = name
-        if self.row and self.part != "program":
+        if self.task and self.part == "kpis":
+            where = _("Nhiệm vụ thứ {t}, chỉ tiêu thứ {n}").format(t=self.task, n=self.row)
+        elif self.row and self.part != "program":
             where += " " + _("thứ {n}").format(n=self.row)
         if self.field:
             where += ", " + _("trường “{key}”").format(key=self.field)
@@ -356,7 +359,7 @@ def _read_yaml(data: bytes, name: str):
                 continue
             if "task" in kr.values:
                 problems.append(Problem("kpis", j, "task", _("không ghi “task” cho chỉ tiêu nằm trong nhiệm vụ."),
-                                        line=kr.line))  # fmt: skip
+                                        line=kr.line, task=position))  # fmt: skip
             kr.of_task = position
             kr.values["task"] = r.values.get("number", position)
             tables["kpis"].append(kr)
@@ -484,7 +487,8 @@ class _Checker:
             n = row.lines.get(key, row.n) if row.part == "program" else row.n
             self.problems.append(Problem(row.part, n, row.labels.get(key, key), message, True))
         else:  # the item's number in its list and the YAML line of the key
-            self.problems.append(Problem(row.part, row.n, key, message, False, row.lines.get(key) or row.line))
+            self.problems.append(Problem(row.part, row.n, key, message, False, row.lines.get(key) or row.line,
+                                         row.of_task))  # fmt: skip
 
     def value(self, row: Row, f: Field, *, default=None):
         """The value of ``f`` in ``row``, converted to its kind; None (with a problem) when wrong."""
@@ -1146,10 +1150,10 @@ def tables_of(program: Program) -> dict[str, list[dict]]:
                 "framework_id": k.framework_id, "indicator": k.indicator_code,
                 "source_agency": k.source_agency.code if k.source_agency else None,
             })  # fmt: skip
-    for d in p.duties.prefetch_related("agencies").order_by("section", "order", "id"):
+    for d in p.duties.prefetch_related("agencies").order_by("id"):  # the file's order
         out["duties"].append({"section": d.section, "order": d.order, "addressee": d.addressee,
                               "agencies": sorted(a.code for a in d.agencies.all()), "text": d.text})  # fmt: skip
-    for o in p.obligations.select_related("agency").order_by("section", "id"):
+    for o in p.obligations.select_related("agency").order_by("id"):
         out["obligations"].append({"title": o.title, "section": o.section, "agency": o.agency.code,
                                    "recurrence": o.recurrence, "due_offset_days": o.due_offset_days,
                                    "schedule_note": o.schedule_note})  # fmt: skip

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import public_views, views
+from . import public_views, transfer_views, views
 
 urlpatterns = [
     path("chuong-trinh/", views.programs, name="programs"),
@@ -36,3 +36,7 @@ urlpatterns = [
     path("kien-nghi/<id:pk>/xu-ly/", views.recommendation_act, name="recommendation_act"),
     path("cong-khai/", public_views.public_page, name="public_page"),
 ]
+    # program files (transfer_views): import (the department admin), export (who reads the program)
+    path("chuong-trinh/nhap/", transfer_views.program_import, name="program_import"),
+    path("chuong-trinh/<id:pk>/xuat.yaml", transfer_views.program_export_yaml, name="program_export_yaml"),
+    path("chuong-trinh/<id:pk>/xuat.xlsx", transfer_views.program_export_xlsx, name="program_export_xlsx"),

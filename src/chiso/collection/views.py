@@ -34,7 +34,7 @@ from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import AuditEntry
 
-from . import excel, services
+from . import compilation, excel, matrix, services
 from .evidence import check_upload
 from .forms import EvidenceForm, ReturnForm, RoundForm, UploadForm
 from .models import Evidence, Round, Submission, Value, submission_with_round_and_agency
@@ -91,10 +91,11 @@ def round_detail(request, pk):
     scope = get_scope(request.user)
     subs = rnd.submissions.visible_to(request.user).select_related("agency").order_by("agency__kind", "agency__name")
     rows = services.completeness(rnd, subs)
+    fw = frameworks.get_framework(rnd.framework_id)
     counts = {s: sum(1 for r in rows if r.submission.status == s) for s in Submission.Status.values}
     ctx = {
         "round": rnd, "rows": rows, "counts": counts, "can_remind": scope.is_department,
-        "fw": frameworks.get_framework(rnd.framework_id), "is_demo": rnd.is_demo,
+        "fw": fw, "fw_sentence": matrix.framework_sentence(fw), "is_demo": rnd.is_demo,
         "today": timezone.localdate(),
     }
     return render(request, "collection/round.html", ctx)
@@ -109,6 +110,66 @@ def round_remind(request, pk):
     n = services.send_reminders(rnd, audit.Actor.from_request(request))
     messages.success(request, _("Đã gửi nhắc nhở tới {n} cơ quan.").format(n=n))
     return redirect("round", pk=rnd.pk)
+
+
+# --- the compilation for the ministry (department only) --------------------------------------------------
+
+
+def _compilation_or_403(request, pk):
+    """``(compilation, None)`` for the department; a round not visible -> 404, other roles -> 403."""
+    rnd = _get_round_for_user(request, pk)
+    if not get_scope(request.user).is_department:
+        return None, _forbidden(_("Chỉ cơ quan thường trực được lập bản tổng hợp gửi Bộ."))
+    return compilation.compile_round(rnd), None
+
+
+def _issuer_name() -> str:
+    from chiso.orgs.issuers import standing_body
+
+    body = standing_body(timezone.localdate())
+    return body.name if body is not None else ""
+
+
+@login_required
+def round_compilation(request, pk):
+    c, denied = _compilation_or_403(request, pk)
+    if denied:
+        return denied
+    return render(request, "collection/compilation.html", {
+        "c": c, "round": c.round, "fw": c.fw, "counts": c.counts(), "is_demo": c.round.is_demo,
+        "evidence_mb": round(c.evidence_bytes / 1048576, 2),
+    })
+
+
+@login_required
+def round_compilation_xlsx(request, pk):
+    c, denied = _compilation_or_403(request, pk)
+    if denied:
+        return denied
+    data = compilation.xlsx_bytes(c, _issuer_name())
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="chiso-tong-hop-dot-{c.round.pk}.xlsx"'
+    return resp
+
+
+@login_required
+def round_compilation_zip(request, pk):
+    c, denied = _compilation_or_403(request, pk)
+    if denied:
+        return denied
+    try:
+        fh = compilation.write_zip(c, compilation.xlsx_bytes(c, _issuer_name()))
+    except FileNotFoundError:
+        return HttpResponse(_("Thiếu tệp minh chứng trong kho lưu trữ; hãy báo quản trị hệ thống."), status=500,
+                            content_type="text/plain; charset=utf-8")
+    audit.record(audit.Actor.from_request(request), "round.compilation", c.round,
+                 after={"files": len(c.files), "bytes": c.evidence_bytes})
+    size = fh.seek(0, os.SEEK_END)
+    fh.seek(0)
+    resp = FileResponse(fh, as_attachment=True, filename=f"chiso-minh-chung-dot-{c.round.pk}.zip",
+                        content_type="application/zip")
+    resp["Content-Length"] = str(size)
+    return resp
 
 
 # --- the form -----------------------------------------------------------------------------------------
@@ -199,10 +260,11 @@ def _form_body(sub: Submission, fw, rights: dict, lang: str) -> tuple[list[str],
                          urls=urls, lang=lang)
             for n in nodes
         ]
-        sections.append({"group": group, "rows": rows})
+        sections.append({"group": group, "rows": rows, "status_note": matrix.status_note(fw, group.code)})
     marker = "csrf" + secrets.token_hex(16)  # stands for the reader's CSRF token; no data can contain it
     ctx = {
         "sub": sub, "fw": fw, "sections": sections, **rights,
+        "fw_sentence": matrix.framework_sentence(fw), "fw_status": matrix.status_note(fw),
         "check": services.check_submission(sub, fw, codes=codes, values=values), "total": len(codes),
         "filled": sum(1 for c in codes if c in values and not values[c].is_empty), "csrf_token": marker,
     }

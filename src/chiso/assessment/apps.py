@@ -13,7 +13,9 @@ class AssessmentConfig(AppConfig):
     def ready(self):
         from chiso.program.public_views import Section, register_section
 
-        from . import public
+        from . import editions, public
+
+        editions.register_source()  # a province's copy of an edition is found by its code, as a shipped one
 
         register_section(
             Section(

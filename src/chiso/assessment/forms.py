@@ -36,7 +36,9 @@ def _date_widget():
 
 
 class RoundForm(forms.Form):
-    framework = forms.ModelChoiceField(InternalFramework.objects.all(), label=_("Bộ chỉ số"))
+    framework = forms.ModelChoiceField(
+        InternalFramework.objects.filter(kind=InternalFramework.Kind.INTERNAL), label=_("Bộ chỉ số")
+    )
     year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
     tier = forms.ChoiceField(label=_("Khối"), choices=Tier.choices)
     title = forms.CharField(label=_("Tên đợt"), max_length=300)
@@ -63,11 +65,33 @@ class CopyForm(forms.Form):
     edition = forms.IntegerField(label=_("Năm áp dụng"), min_value=2000, max_value=2100)
 
 
+class EditionCopyForm(forms.Form):
+    """A province's own copy of a shipped index edition."""
+
+    base = forms.ChoiceField(label=_("Sao từ bộ chỉ số"))
+    code = forms.CharField(
+        label=_("Mã bản của tỉnh"), max_length=80, help_text=_("Ví dụ: ninhbinh-dti-2024 (chữ thường, số, dấu -).")
+    )
+    edition = forms.IntegerField(
+        label=_("Năm áp dụng"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text=_("Để trống: năm của bộ chỉ số gốc."),
+    )
+
+    def __init__(self, *args, editions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["base"].choices = editions
+
+
 class YamlForm(forms.Form):
     yaml_text = forms.CharField(
         label=_("Nội dung YAML"),
         widget=forms.Textarea(attrs={"rows": 30, "cols": 110, "spellcheck": "false", "class": "yaml"}),
     )
+    # the row's version the page was loaded with: a save from an older copy is refused (409)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class DecisionForm(forms.Form):

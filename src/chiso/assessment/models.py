@@ -38,17 +38,33 @@ TIER_AGENCY_KIND = {Tier.SO: "department", Tier.HUYEN: "district", Tier.XA: "com
 
 
 class InternalFramework(models.Model):
-    """A points-based framework held in the database (YAML text), editable by the department.
-    Rounds never read it after they open: each round keeps its own snapshot."""
+    """A framework held in the database (YAML text), edited by the department in the app with the
+    engine's validation. Two kinds, one mechanism:
+
+    - ``internal``: a points-based index of the province's own units (rounds of the internal ranking
+      never read it after they open: each round keeps its own snapshot);
+    - ``index``: the province's own copy of a shipped index edition (``base_id``, e.g.
+      ``vn-dti-2024-province`` -> ``ninhbinh-dti-2024``), completed with the ministry's guidance
+      (components added or renamed, their lead agencies set). ``chiso.lib.frameworks.get_framework``
+      finds it by its code, as a shipped edition.
+
+    ``version`` is bumped by every save: an edit made from an older copy of the page is refused."""
+
+    class Kind(models.TextChoices):
+        INTERNAL = "internal", _("bộ chỉ số nội bộ")
+        INDEX = "index", _("bản của tỉnh của một bộ chỉ số")
 
     code = models.SlugField(_("mã bộ chỉ số"), max_length=80, unique=True)
+    kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices, default=Kind.INTERNAL)
     edition = models.PositiveSmallIntegerField(_("năm áp dụng"))
     name = models.CharField(_("tên"), max_length=300)
     yaml_text = models.TextField(_("nội dung YAML"))
     sha256 = models.CharField(max_length=64)
+    version = models.PositiveIntegerField(default=0)
     derived_from = models.ForeignKey(
         "self", models.SET_NULL, null=True, blank=True, related_name="copies", verbose_name=_("sao chép từ")
     )
+    base_id = models.CharField(_("sao từ bộ chỉ số kèm theo"), max_length=80, blank=True)
     source_note = models.CharField(_("nguồn"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
     created = models.DateTimeField(default=timezone.now)
@@ -59,10 +75,19 @@ class InternalFramework(models.Model):
 
     class Meta:
         ordering = ["-edition", "code"]
-        verbose_name = _("bộ chỉ số nội bộ")
+        verbose_name = _("bộ chỉ số của tỉnh")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="internal") | ~Q(base_id=""), name="assessment_framework_index_has_base"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def is_index_copy(self) -> bool:
+        return self.kind == self.Kind.INDEX
 
     def save(self, *args, **kwargs):
         self.sha256 = sha256_text(self.yaml_text)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from chiso.engine.errors import FrameworkError, InputError
 from chiso.engine.points import PointsFramework, copy_framework
+from chiso.lib import frameworks
 from chiso.lib.db import atomic_retry
 from chiso.lib.refusal import Forbidden, Refused
 from chiso.lib.vn_format import format_number, parse_date, parse_number
@@ -155,6 +156,88 @@ _PROBLEMS_VI = [
         r"band '([^']+)': light must be one of.*",
         gettext_noop("Mức xếp loại “{0}”: màu đèn phải là green, amber, red hoặc grey."),
     ),
+    (
+        r"node '([^']+)': unknown child '([^']+)'",
+        gettext_noop("Nhóm “{0}”: không có chỉ số con “{1}” (mã con phải có trong bảng nodes)."),
+    ),
+    (r"nodes: duplicate code '([^']+)'", gettext_noop("Bảng nodes: mã “{0}” bị trùng.")),
+    (r"nodes not reachable from the root: (.*)", gettext_noop("Bảng nodes có mã không thuộc cây chỉ số: {0}.")),
+    (r"nodes: every entry needs a 'code'.*", gettext_noop("Bảng nodes: mỗi mục cần một mã (code).")),
+    (r"under '([^']+)': a node has no code", gettext_noop("Nhóm “{0}”: một chỉ số con chưa có mã (code).")),
+    (
+        r"under '([^']+)': a node must be a mapping.*",
+        gettext_noop("Nhóm “{0}”: mỗi chỉ số con phải là một bảng {{code, name, ...}}."),
+    ),
+    (r"cycle: (.*)", gettext_noop("Cây chỉ số có vòng lặp: {0}.")),
+    (
+        r"node '([^']+)': name must be a text or a mapping.*",
+        gettext_noop("Chỉ số “{0}”: tên (name) phải là một chuỗi chữ hoặc bảng {{vi: …, en: …}}."),
+    ),
+    (r"node '([^']+)': range .*", gettext_noop("Chỉ số “{0}”: khoảng giá trị (range) phải là [thấp, cao].")),
+    (
+        r"node '([^']+)': direction must be 1 or -1.*",
+        gettext_noop("Chỉ số “{0}”: chiều (direction) phải là 1 hoặc -1."),
+    ),
+    (
+        r"node '([^']+)': children's max_points sum to 0",
+        gettext_noop("Nhóm “{0}”: tổng điểm tối đa của các chỉ số con bằng 0."),
+    ),
+    (
+        r"node '([^']+)': weights of its children sum to .*",
+        gettext_noop("Nhóm “{0}”: tổng trọng số của các chỉ số con phải lớn hơn 0."),
+    ),
+    (
+        r"node '([^']+)': scoring must be a rule name .*",
+        gettext_noop("Chỉ số “{0}”: scoring phải là tên một quy tắc hoặc bảng có khóa rule."),
+    ),
+    (
+        r"node '([^']+)': responsibility (lead|support): role codes are lower-case letters, digits and _ \(got (.*)\)",
+        gettext_noop(
+            "Chỉ số “{0}”: mã vai trò ở {1} chỉ gồm chữ thường không dấu, số và dấu _ (đang ghi {2}), ví dụ so_khcn."
+        ),
+    ),
+    (
+        r"node '([^']+)': responsibility (lead|support) must be a list of role codes.*",
+        gettext_noop("Chỉ số “{0}”: {1} phải là danh sách mã vai trò, ví dụ [so_khcn]."),
+    ),
+    (
+        r"node '([^']+)': responsibility (lead|support) names a role twice",
+        gettext_noop("Chỉ số “{0}”: {1} ghi một vai trò hai lần."),
+    ),
+    (
+        r"node '([^']+)': responsibility names no lead role",
+        gettext_noop("Chỉ số “{0}”: phân công chưa có cơ quan chủ trì (lead)."),
+    ),
+    (
+        r"node '([^']+)': role (.+) is both lead and support",
+        gettext_noop("Chỉ số “{0}”: vai trò {1} vừa chủ trì vừa phối hợp."),
+    ),
+    (
+        r"node '([^']+)': responsibility needs a basis .*",
+        gettext_noop(
+            "Chỉ số “{0}”: phân công cần căn cứ (basis: văn bản giao nhiệm vụ) hoặc ghi proposal: true (đề xuất)."
+        ),
+    ),
+    (
+        r"node '([^']+)': responsibility has unknown keys (.*)",
+        gettext_noop("Chỉ số “{0}”: phân công có khóa lạ {1} (chỉ dùng lead, support, basis, proposal)."),
+    ),
+    (
+        r"node '([^']+)': responsibility must be a mapping.*",
+        gettext_noop("Chỉ số “{0}”: responsibility phải là bảng {{lead, support, basis, proposal}}."),
+    ),
+    (
+        r"node '([^']+)': responsibility proposal must be true or false.*",
+        gettext_noop("Chỉ số “{0}”: proposal phải là true hoặc false."),
+    ),
+    (
+        r"node '([^']+)': responsibility basis must be a text.*",
+        gettext_noop("Chỉ số “{0}”: basis phải là một đoạn chữ (văn bản giao nhiệm vụ)."),
+    ),
+    (
+        r"node '([^']+)': agency_role '([^']+)' is not among responsibility lead (.*)",
+        gettext_noop("Chỉ số “{0}”: agency_role “{1}” không có trong danh sách chủ trì (lead) {2}."),
+    ),
     (r"kind must be 'internal'.*", gettext_noop("Bộ chỉ số nội bộ phải có “kind: internal”.")),
     (r"tiers: .*", gettext_noop("Danh sách khối (tiers) không hợp lệ: mỗi khối cần một mã riêng.")),
     (
@@ -164,23 +247,60 @@ _PROBLEMS_VI = [
 ]
 
 
+def problem_vi(problem: str) -> str:
+    """One of the engine's problems as a Vietnamese sentence (unknown: a Vietnamese lead + the detail)."""
+    for pattern, vi in _PROBLEMS_VI:
+        m = re.fullmatch(pattern, problem)
+        if m:
+            return _(vi).format(*m.groups())
+    return _("Chi tiết: {detail}").format(detail=problem)
+
+
 def problems_vi(err: FrameworkError) -> list[str]:
-    """The engine's problems as Vietnamese sentences (unknown ones: a Vietnamese lead + the detail)."""
-    problems = err.params.get("problems") or [err.message]
-    out = []
-    for p in problems:
-        for pattern, vi in _PROBLEMS_VI:
-            m = re.fullmatch(pattern, p)
-            if m:
-                out.append(_(vi).format(*m.groups()))
-                break
-        else:
-            out.append(_("Chi tiết: {detail}").format(detail=p))
+    """The engine's problems as Vietnamese sentences."""
+    return [problem_vi(p) for p in err.params.get("problems") or [err.message]]
+
+
+def node_lines(text: str) -> dict[str, int]:
+    """code -> the (1-based) line of the node that has it in a framework's YAML text."""
+    try:
+        top = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    out: dict[str, int] = {}
+    stack = [top] if top is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == "code" and isinstance(v, yaml.ScalarNode):
+                    out.setdefault(v.value, node.start_mark.line + 1)
+                stack.append(v)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
     return out
 
 
-def parse_yaml(text: str) -> tuple[dict, PointsFramework]:
-    """Parse and validate a framework YAML text. Raises :class:`Refused` with Vietnamese messages."""
+_NODE_OF = re.compile(r"^(?:node|under|indicator) '([^']+)'")
+
+
+def problems_with_lines(problems: list[str], text: str) -> list[str]:
+    """The engine's problems as sentences in the reader's language, each led by the line of the node
+    it names in ``text`` (when it names one)."""
+    lines = node_lines(text)
+    out = []
+    for p in problems:
+        m = _NODE_OF.match(p)
+        line = lines.get(m.group(1)) if m else None
+        sentence = problem_vi(p)
+        out.append(_("Dòng {line}: {problem}").format(line=line, problem=sentence) if line else sentence)
+    return out
+
+
+def parse_text(text: str, build=None) -> tuple[dict, Any]:
+    """Parse a framework YAML text and validate it with the engine's ``build`` (a points framework by
+    default; ``Framework.from_dict`` for an index). Raises :class:`Refused` listing every problem, each
+    with the line of its node, in the reader's language."""
     from chiso.frameworks import load_yaml  # the one safe YAML reader (depth cap, line and column)
     from chiso.lib.imports import FILE_CODES, file_error_message
 
@@ -192,16 +312,25 @@ def parse_yaml(text: str) -> tuple[dict, PointsFramework]:
     if not isinstance(data, dict):
         raise Refused(_("Nội dung YAML phải là một bảng khóa–giá trị (id, name, root, ...)."))
     try:
-        pfw = PointsFramework.from_dict(data)
+        built = (build or PointsFramework.from_dict)(data)
     except (FrameworkError, InputError) as e:
-        msgs = [file_error_message(e)] if e.code in FILE_CODES else problems_vi(e)
-        raise Refused(
-            _("Bộ chỉ số không hợp lệ:") + " " + " ".join(msgs), {"yaml_text": "\n".join(msgs)}
-        ) from None
+        if e.code in FILE_CODES:
+            msgs = [file_error_message(e)]
+        else:
+            msgs = problems_with_lines(e.params.get("problems") or [e.message], text)
+        raise invalid(msgs) from None
     except (ValueError, TypeError, KeyError, AttributeError) as e:  # the engine should raise FrameworkError
-        msg = _("Bộ chỉ số không hợp lệ:") + " " + _("Chi tiết: {detail}").format(detail=e)
-        raise Refused(msg, {"yaml_text": msg}) from None
-    return data, pfw
+        raise invalid([_("Chi tiết: {detail}").format(detail=e)]) from None
+    return data, built
+
+
+def invalid(msgs: list[str]) -> Refused:
+    return Refused(_("Bộ chỉ số không hợp lệ:") + " " + " ".join(msgs), {"yaml_text": "\n".join(msgs)})
+
+
+def parse_yaml(text: str) -> tuple[dict, PointsFramework]:
+    """Parse and validate a points framework's YAML text (:func:`parse_text`)."""
+    return parse_text(text)
 
 
 def pfw_for_text(text: str, digest: str | None = None) -> PointsFramework:
@@ -278,9 +407,15 @@ def copy(src: InternalFramework, *, code: str, edition: int, actor: audit.Actor)
         errors["code"] = _("Đã có bộ chỉ số mã “{code}”.").format(code=code)
     if not isinstance(edition, int) or not 2000 <= edition <= 2100:
         errors["edition"] = _("Năm áp dụng phải từ 2000 đến 2100.")
+    elif src.is_index_copy and frameworks.is_known(code):
+        errors["code"] = _("Đã có bộ chỉ số mã “{code}”.").format(code=code)
     if errors:
         raise Refused(_("Chưa sao chép được bộ chỉ số."), errors)
-    data, _pfw = parse_yaml(src.yaml_text)
+    if src.is_index_copy:
+        from .editions import parse_index_yaml as parse
+    else:
+        parse = parse_yaml
+    data, _pfw = parse(src.yaml_text)
     try:
         new = copy_framework(data, new_id=code, edition=edition)
     except FrameworkError as e:
@@ -290,10 +425,12 @@ def copy(src: InternalFramework, *, code: str, edition: int, actor: audit.Actor)
         f"điều chỉnh cho năm {edition}.\n"
     )
     text = header + _copy_text(src.yaml_text, new)
-    _d, pfw = parse_yaml(text)
+    _d, pfw = parse(text)
     with transaction.atomic():
         fw = InternalFramework.objects.create(
             code=code,
+            kind=src.kind,
+            base_id=src.base_id,
             edition=edition,
             name=pfw.label("vi"),
             yaml_text=text,
@@ -340,11 +477,25 @@ def _copy_text(original: str, new: dict) -> str:
 
 
 @atomic_retry
-def update_yaml(fw: InternalFramework, text: str, actor: audit.Actor) -> InternalFramework:
-    """Replace the YAML of ``fw`` after validating it. Rounds keep their own snapshot, so earlier
-    results never change."""
+def update_yaml(
+    fw: InternalFramework, text: str, actor: audit.Actor, *, version: int | None = None
+) -> InternalFramework:
+    """Replace the YAML of ``fw`` after validating it with the engine (a points framework, or for a
+    province's copy of an edition the index framework, :mod:`chiso.assessment.editions`).
+
+    ``version`` is the row's version the editor was loaded with: a save from an older copy is refused
+    (:class:`Stale`, 409) and nothing is written. Rounds of the internal ranking keep their own
+    snapshot, so earlier results never change; a copy of an edition used by a collection round that
+    is not locked yet is not edited (its forms read the framework by its code)."""
+    from . import editions
+
     text = text.replace("\r\n", "\n")
-    data, pfw = parse_yaml(text)
+    if fw.is_index_copy:
+        data, parsed = editions.parse_index_yaml(text)
+        name, edition = parsed.label("vi"), parsed.edition
+    else:
+        data, pfw = parse_yaml(text)
+        name, edition = pfw.label("vi"), pfw.edition
     if str(data.get("id")) != fw.code:
         raise Refused(
             _("Mã bộ chỉ số (id) trong YAML phải giữ là “{code}”; muốn mã mới thì sao chép.").format(
@@ -352,17 +503,30 @@ def update_yaml(fw: InternalFramework, text: str, actor: audit.Actor) -> Interna
             ),
             {"yaml_text": _("id phải là “{code}”.").format(code=fw.code)},
         )
+    if fw.is_index_copy:
+        editions.check_copy(fw, data, parsed)
     with transaction.atomic():
-        before = fw.sha256
-        fw.yaml_text = text
-        fw.name = pfw.label("vi")
-        fw.edition = pfw.edition
-        fw.updated = timezone.now()
-        fw.save()
-        audit.record(
-            actor, "internal_framework.edit", fw, before={"sha256": before}, after={"sha256": fw.sha256}
-        )
-    return fw
+        row = InternalFramework.objects.select_for_update().get(pk=fw.pk)
+        if version is not None and row.version != version:
+            editions.refuse_stale(row)
+        if row.is_index_copy:
+            editions.check_not_in_open_round(row)
+        before = {"sha256": row.sha256, "version": row.version}
+        if row.is_index_copy:
+            before["yaml_text"] = row.yaml_text
+        row.yaml_text = text
+        row.name = name[:300]
+        row.edition = edition
+        row.updated = timezone.now()
+        row.version += 1
+        row.save()
+        after = {"sha256": row.sha256, "version": row.version}
+        if row.is_index_copy:
+            after["changes"] = editions.summary(editions.edition_diff(row))
+        audit.record(actor, "internal_framework.edit", row, before=before, after=after)
+    fw.__dict__.update({k: getattr(row, k) for k in ("yaml_text", "sha256", "name", "edition", "updated",
+                                                    "version")})  # fmt: skip
+    return row
 
 
 # --- units of a tier ----------------------------------------------------------------------------------------
@@ -428,6 +592,13 @@ def create_round(
     is_demo: bool = False,
 ) -> Round:
     errors = {}
+    if framework.is_index_copy:
+        raise Refused(
+            _("“{code}” là bản của tỉnh của một bộ chỉ số cấp tỉnh, không phải bộ chỉ số nội bộ.").format(
+                code=framework.code
+            ),
+            {"framework": _("Chọn một bộ chỉ số nội bộ.")},
+        )
     pfw = pfw_for_text(framework.yaml_text, framework.sha256)
     if tier not in {t.code for t in pfw.tiers}:
         errors["tier"] = _("Bộ chỉ số này không có khối “{tier}”.").format(tier=tier)

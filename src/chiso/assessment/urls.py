@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.index, name="assessment_index"),
     path("bo-chi-so/", views.frameworks, name="assessment_frameworks"),
     path("bo-chi-so/nhap/", views.framework_import, name="assessment_framework_import"),
+    path("bo-chi-so/sao-ban-cua-tinh/", views.framework_edition_copy, name="assessment_edition_copy"),
     path("bo-chi-so/<id:pk>/", views.framework_detail, name="assessment_framework"),
     path("bo-chi-so/<id:pk>/sao-chep/", views.framework_copy, name="assessment_framework_copy"),
     path("bo-chi-so/<id:pk>/sua/", views.framework_edit, name="assessment_framework_edit"),

@@ -23,13 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.collection.evidence import check_upload
+from chiso.lib.refusal import Stale
 from chiso.lib.templatetags import vn_number
 from chiso.orgs import audit
 from chiso.orgs.models import Agency
 
-from . import documents, services
+from . import documents, editions, services
 from .access import get_access
-from .forms import CopyForm, CouncilForm, DecisionForm, RoundForm, YamlForm
+from .forms import CopyForm, CouncilForm, DecisionForm, EditionCopyForm, RoundForm, YamlForm
 from .models import (
     CouncilMember,
     DocumentRef,
@@ -49,6 +50,14 @@ def _refused(request, e: services.Refused, fallback):
         return HttpResponseForbidden(e.message)
     messages.error(request, e.message)
     return fallback
+
+
+def _on_form(form, e: services.Refused) -> None:
+    """A refusal shown on the form: per field where it names one, else above the form."""
+    for f, msg in e.errors.items():
+        form.add_error(f if f in form.fields else None, msg)
+    if not e.errors:
+        form.add_error(None, e.message)
 
 
 def _round_for(request, pk) -> Round:
@@ -90,7 +99,9 @@ def index(request):
             "acc": acc,
             "rounds": rounds,
             "own": own,
-            "frameworks": InternalFramework.objects.all() if acc.reads_all else [],
+            "frameworks": InternalFramework.objects.filter(kind=InternalFramework.Kind.INTERNAL)
+            if acc.reads_all
+            else [],
             "is_demo": any(r.is_demo for r in rounds),
         },
     )
@@ -101,14 +112,18 @@ def frameworks(request):
     acc = get_access(request.user)
     if not acc.reads_all:
         raise Http404
-    imported = set(InternalFramework.objects.values_list("code", flat=True))
+    rows = list(InternalFramework.objects.select_related("derived_from"))
+    imported = {f.code for f in rows}
     return render(
         request,
         "assessment/frameworks.html",
         {
             "acc": acc,
-            "frameworks": InternalFramework.objects.select_related("derived_from"),
+            "frameworks": [f for f in rows if not f.is_index_copy],
+            "copies": [f for f in rows if f.is_index_copy],
             "shipped": [(i, n) for i, n in services.shipped_internal() if i not in imported],
+            "editions": editions.shipped_editions(),
+            "can_copy_editions": acc.scope.is_dept_admin,
         },
     )
 
@@ -130,14 +145,27 @@ def framework_import(request):
 
 
 def _framework_for(request, pk) -> InternalFramework:
-    if not get_access(request.user).reads_all:
+    """A province's copy of an edition is read by every signed-in user (agencies see the components they
+    lead); an internal framework by the department and the leadership."""
+    fw = get_object_or_404(InternalFramework.objects.select_related("derived_from"), pk=pk)
+    if not fw.is_index_copy and not get_access(request.user).reads_all:
         raise Http404
-    return get_object_or_404(InternalFramework, pk=pk)
+    return fw
+
+
+def _may_edit(request, fw: InternalFramework):
+    """Copies of an edition: the department's administrator only; internal frameworks: the department."""
+    acc = get_access(request.user)
+    if fw.is_index_copy and not acc.scope.is_dept_admin:
+        return HttpResponseForbidden(_("Chỉ quản trị của cơ quan thường trực sao và sửa bản của tỉnh."))
+    return _department_only(request)
 
 
 @login_required
 def framework_detail(request, pk):
     fw = _framework_for(request, pk)
+    if fw.is_index_copy:
+        return _edition_detail(request, fw)
     try:
         pfw = services.pfw_for_text(fw.yaml_text, fw.sha256)
     except services.Refused as e:
@@ -163,10 +191,83 @@ def framework_detail(request, pk):
     )
 
 
+def _edition_detail(request, fw: InternalFramework):
+    from chiso.collection.models import Round as CollectionRound
+    from chiso.lib import frameworks as lib
+
+    lang = (get_language() or "vi")[:2]
+    try:
+        parsed = lib.parse_text(fw.yaml_text, fw.sha256)
+    except services.FrameworkError as e:
+        parsed, error = None, " ".join(services.problems_vi(e))
+    else:
+        error = ""
+    base = editions.base_of(fw)
+    diff = editions.edition_diff(fw) if parsed is not None else None
+    changes = [(editions.change_label(c.kind), c) for c in diff.changes] if diff else []
+    return render(
+        request,
+        "assessment/framework_edition.html",
+        {
+            "fw": fw,
+            "parsed": parsed,
+            "error": error,
+            "base": base,
+            "status": editions.status_label(parsed.status) if parsed else "",
+            "base_status": editions.status_label(base.status) if base else "",
+            "summary": editions.summary(diff) if parsed is not None else "",
+            "changes": changes,
+            "lines": editions.tree_lines(parsed, lang) if parsed else [],
+            "unknown_roles": editions.unknown_roles(parsed) if parsed else [],
+            "collection_rounds": CollectionRound.objects.filter(framework_id=fw.code).order_by("-year"),
+            "open_round": editions.open_collection_rounds(fw.code).order_by("locks_on").first(),
+            "can_edit": get_access(request.user).scope.is_dept_admin,
+            "lang": lang,
+        },
+    )
+
+
+@login_required
+def framework_edition_copy(request):
+    """The province's own copy of a shipped index edition."""
+    acc = get_access(request.user)
+    if not acc.reads_all:
+        raise Http404
+    if not acc.scope.is_dept_admin:
+        return HttpResponseForbidden(_("Chỉ quản trị của cơ quan thường trực sao và sửa bản của tỉnh."))
+    shipped = editions.shipped_editions()
+    lang = (get_language() or "vi")[:2]
+    choices = [(f.id, f"{f.label(lang)} ({f.id}, {editions.status_label(f.status)})") for f in shipped]
+    initial = {}
+    if request.GET.get("base") in {f.id for f in shipped}:
+        initial["base"] = request.GET["base"]
+    form = EditionCopyForm(request.POST or None, editions=choices, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            new = editions.copy_edition(
+                d["base"], code=d["code"], edition=d["edition"], actor=audit.Actor.from_request(request)
+            )
+        except services.Refused as e:
+            status = e.status
+            _on_form(form, e)
+        else:
+            messages.success(
+                request,
+                _("Đã sao “{base}” thành bản của tỉnh “{code}”: thêm, đổi tên chỉ số thành phần và giao cơ quan "
+                  "chủ trì rồi lưu.").format(base=new.base_id, code=new.code),  # fmt: skip
+            )
+            return redirect("assessment_framework_edit", pk=new.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "assessment/framework_edition_copy.html", {"form": form}, status=status)
+
+
 @login_required
 def framework_copy(request, pk):
     fw = _framework_for(request, pk)
-    denied = _department_only(request)
+    denied = _may_edit(request, fw)
     if denied:
         return denied
     form = CopyForm(
@@ -182,10 +283,7 @@ def framework_copy(request, pk):
                 actor=audit.Actor.from_request(request),
             )
         except services.Refused as e:
-            for f, msg in e.errors.items():
-                form.add_error(f if f in form.fields else None, msg)
-            if not e.errors:
-                form.add_error(None, e.message)
+            _on_form(form, e)
         else:
             messages.success(
                 request,
@@ -200,23 +298,42 @@ def framework_copy(request, pk):
 @login_required
 def framework_edit(request, pk):
     fw = _framework_for(request, pk)
-    denied = _department_only(request)
+    denied = _may_edit(request, fw)
     if denied:
         return denied
-    form = YamlForm(request.POST or None, initial={"yaml_text": fw.yaml_text})
+    form = YamlForm(request.POST or None, initial={"yaml_text": fw.yaml_text, "version": fw.version})
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_yaml(fw, form.cleaned_data["yaml_text"], audit.Actor.from_request(request))
+            services.update_yaml(
+                fw,
+                form.cleaned_data["yaml_text"],
+                audit.Actor.from_request(request),
+                version=form.cleaned_data["version"],
+            )
         except services.Refused as e:
-            form.add_error("yaml_text", e.errors.get("yaml_text") or e.message)
+            if e.status == 409:  # a newer save, or a collection round open on it: what was typed stays
+                status = 409
+                if isinstance(e, Stale):  # told once: the form now carries the newer version
+                    data = request.POST.copy()
+                    data["version"] = str(InternalFramework.objects.get(pk=fw.pk).version)
+                    form = YamlForm(data)
+                    form.is_valid()
+                form.add_error(None, e.message)
+            else:
+                form.add_error("yaml_text", e.errors.get("yaml_text") or e.message)
         else:
             messages.success(
-                request, _("Đã lưu bộ chỉ số. Các đợt đánh giá đã mở vẫn dùng bản chụp của chúng.")
+                request,
+                _("Đã lưu bản của tỉnh. Các trang thu thập, chương trình và ma trận trách nhiệm dùng ngay bản mới.")
+                if fw.is_index_copy
+                else _("Đã lưu bộ chỉ số. Các đợt đánh giá đã mở vẫn dùng bản chụp của chúng."),
             )
             return redirect("assessment_framework", pk=fw.pk)
-    return render(
-        request, "assessment/framework_edit.html", {"fw": fw, "form": form, "used_by": fw.rounds.count()}
-    )
+    ctx = {"fw": fw, "form": form, "used_by": fw.rounds.count()}
+    if fw.is_index_copy:
+        ctx["open_round"] = editions.open_collection_rounds(fw.code).order_by("locks_on").first()
+    return render(request, "assessment/framework_edit.html", ctx, status=status)
 
 
 # --- rounds ---------------------------------------------------------------------------------------------------

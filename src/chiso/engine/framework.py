@@ -53,7 +53,7 @@ class Assignment:
     Roles are codes such as ``so_khcn`` or ``ubnd_xa``; which agency type holds a role on a date is
     reference data outside the engine (``chiso.reference`` ``agency_roles.csv``).  ``basis`` names the
     text that makes the assignment; ``proposal`` is true when no published text does and the
-    assignment is chiso's proposal (following QĐ 936 §4's pattern) for the department to confirm.
+    assignment is chiso's proposal for the department to confirm.
     """
 
     lead: tuple[str, ...] = ()

@@ -66,6 +66,7 @@ DEMO = "DỮ LIỆU MINH HỌA"
 MAX_YAML_BYTES = 5 * 1024 * 1024
 MAX_TEXT = 20_000  # a long text field (a task's text, legal grounds)
 MAX_NUMBER = 1e12
+MAX_LIST = 1000  # agencies or components in one cell (a province has a few hundred agencies)
 
 
 # --- the format ---------------------------------------------------------------------------------------
@@ -393,6 +394,10 @@ def _read_yaml(data: bytes, name: str):
     for i, (gname, members) in enumerate(groups.items(), start=1):
         tables["groups"].append(Row("groups", i, {"name": gname, "agencies": members},
                                     line=lines.get(("groups", str(gname)))))  # fmt: skip
+    total = sum(len(rows) for rows in tables.values())
+    if total > imports.limits().max_rows:  # aliases can repeat a part many times in a small text
+        return {}, {}, [Problem("file", None, "", _("Tệp có hơn {n} dòng (giới hạn của một lần nhập).").format(
+            n=imports.limits().max_rows))]
     demo = doc.get("demo") or {}
     if not isinstance(demo, dict):
         problems.append(Problem("demo", None, "", _("phải là một bảng khóa: giá trị.")))
@@ -580,6 +585,8 @@ class _Checker:
             items = _split(raw) if isinstance(raw, str) else raw
             if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
                 raise ValueError(_("phải là một danh sách mã, tệp ghi {got}.").format(got=_shown(raw)))
+            if len(items) > MAX_LIST:
+                raise ValueError(_("có {n} mục, tối đa {max}.").format(n=len(items), max=MAX_LIST))
             return [x.strip() for x in items if x.strip()]
         raise AssertionError(k)
 

@@ -348,6 +348,8 @@ class RefusalTestCase(TransferTestCase):
         self.assertHas(self.refuse(b"PK\x03\x04 not a zip", "x.xlsx"), "không phải là tệp Excel")
         self.assertHas(self.refuse(b"- 1\n- 2\n", "list.yaml"), "thiếu phần “program”")
         self.assertHas(self.refuse(b"\xff\xfe\x00", "x.yaml"), "UTF-8")
+        aliases = "tasks: [&t {title: a}, " + "*t, " * 25_000 + "*t]\n"  # 120 kB standing for 25 000 tasks
+        self.assertHas(self.refuse(aliases.encode(), "alias.yaml"), "giới hạn của một lần nhập")
 
 
 class NinhBinhDemoTestCase(TestCase):

@@ -11,7 +11,8 @@
   supporting roles, or the ``agency_role`` shorthand), at the node that sets it, lead and support
   (``agency_roles.csv`` says which agency type holds a role on the date; the note says the basis or
   that the assignment is a proposal);
-- with ``demo=True``, a few labelled demonstration users.
+- with ``demo=True``, a few labelled demonstration users and a labelled DTI collection round in
+  progress (``_load_demo_round``).
 
 Rows are keyed by stable ids (``Unit.ref_id``, ``Agency.code``) and never deleted.  A row that
 already exists keeps what it has (another loader's history, what the department edited in the app);
@@ -22,6 +23,7 @@ later date therefore applies the successions without losing history; running twi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +67,7 @@ class SetupResult:
     written: dict[str, int] = field(default_factory=dict)
     demo_users: list[str] = field(default_factory=list)
     unmapped_roles: list[str] = field(default_factory=list)
+    demo_round: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """The command's ``--format json`` object (counts are of units in force on ``as_of``)."""
@@ -75,6 +78,7 @@ class SetupResult:
             "agencies": self.agencies,
             "frameworks_with_matrix": self.frameworks_with_matrix,
             "unmapped_roles": self.unmapped_roles,
+            "demo_round": self.demo_round,
         }
 
 
@@ -379,6 +383,81 @@ def _load_demo_users(province: RefUnit, in_force: list[tuple[Agency, str]]) -> l
     return [p[0] for p in plan]
 
 
+DEMO_ROUND_FRAMEWORK = "vn-dti-2024-province"  # QĐ 405/QĐ-BKHCN, the edition used from DTI 2024 on
+DEMO_ROUND_YEAR = 2025  # see docs/deploy-a-province.md: the latest full year the department reports on
+DEMO_COMMENT = "Số liệu minh họa (không phải số liệu thật của cơ quan)"
+# agency type -> state of its form in the demonstration round (other agencies: not started)
+DEMO_STATES = {"SKHCN": "approved", "STTTT": "approved", "SNV": "submitted", "STC": "partial"}
+
+
+def _load_demo_round(in_force: list[tuple[Agency, str]], as_of: dt.date) -> str:
+    """A labelled demonstration collection round of the DTI (QĐ 405) for ``DEMO_ROUND_YEAR``, open on
+    ``as_of``: the forms the matrix gives, the standing body's approved (with an evidence file), Sở Nội
+    vụ's submitted, Sở Tài chính's half entered.  A round of that framework and year already there (a
+    demo from an earlier run, or the department's own) is left as it is.  Returns its title, or ""."""
+    import random
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from chiso.collection import services as collection
+    from chiso.collection.models import Evidence, Round, Value
+
+    try:
+        fw = frameworks.get_framework(DEMO_ROUND_FRAMEWORK)
+    except (FrameworkError, LookupError, OSError):
+        return ""
+    existing = Round.objects.filter(framework_id=fw.id, year=DEMO_ROUND_YEAR, quarter__isnull=True).first()
+    if existing is not None:
+        return existing.title
+    actor = audit.Actor(request_id="setup_province")
+    rnd = collection.create_round(
+        actor, framework_id=fw.id, year=DEMO_ROUND_YEAR, quarter=None, is_demo=True,
+        title=f"Thu thập số liệu Chỉ số DTI năm {DEMO_ROUND_YEAR} (minh họa)",
+        opens_on=as_of - dt.timedelta(days=21), due_on=as_of + dt.timedelta(days=9),
+        locks_on=as_of + dt.timedelta(days=25),
+    )  # fmt: skip
+    type_of = {a.pk: t for a, t in in_force}
+    now = timezone.now()
+    for sub in rnd.submissions.select_related("agency"):
+        state = DEMO_STATES.get(type_of.get(sub.agency_id, ""))
+        if state is None:
+            continue
+        codes = collection.indicator_codes(fw, sub.agency_id)
+        if state == "partial":
+            codes = codes[: max(1, len(codes) // 2)]
+        for code in codes:
+            node = fw.node(code)
+            rng = random.Random(f"{fw.id}|{sub.agency.code}|{code}")  # the same figures on every machine
+            kind = frameworks.indicator_kind(node)
+            lo, hi = node.value_range
+            number, choice = None, ""
+            if kind == "choice":
+                choice = str(next(iter(node.scoring.params.get("levels") or {"": 0})))
+            elif kind == "yes_no":
+                number = 1.0
+            else:
+                lo, hi = lo or 0.0, hi if hi is not None else 100.0
+                number = round(lo + (hi - lo) * rng.uniform(0.45, 0.85), 4)
+            value = Value.objects.create(submission=sub, code=code, number=number, choice=choice, version=1,
+                                         comment=DEMO_COMMENT, updated_at=now)  # fmt: skip
+            if state == "approved" and code == codes[0]:
+                text = f"{DEMO_COMMENT}: minh chứng của {sub.agency.name} cho chỉ số {code}.\n".encode()
+                ev = Evidence(value=value, original_name="minh-chung-minh-hoa.txt",
+                              content_type="text/plain; charset=utf-8", size=len(text),
+                              sha256=hashlib.sha256(text).hexdigest())  # fmt: skip
+                ev.file.save("demo", ContentFile(text), save=False)
+                ev.save()
+        if state in ("approved", "submitted"):
+            sub.status = state
+            sub.submitted_at = now - dt.timedelta(days=2)
+            sub.decided_at = now if state == "approved" else None
+            sub.version = 1
+            sub.save(update_fields=["status", "submitted_at", "decided_at", "version"])
+    audit.record(actor, "round.demo", rnd, after={"states": DEMO_STATES, "year": DEMO_ROUND_YEAR})
+    return rnd.title
+
+
 @atomic_retry
 def setup_province(
     name: str, as_of: dt.date, *, demo: bool = False, today: dt.date | None = None
@@ -404,6 +483,7 @@ def setup_province(
         ]
         with_matrix, n_matrix, unmapped = _load_matrix(in_force, as_of)
         users = _load_demo_users(province, in_force) if demo else []
+        demo_round = _load_demo_round(in_force, as_of) if demo else ""
         counts = {"province": 0, "district": 0, "commune": 0}
         for u in reference.units_in_force(province, as_of):
             counts[u.level] += 1
@@ -429,5 +509,6 @@ def setup_province(
         frameworks_with_matrix=with_matrix,
         written=written,
         unmapped_roles=unmapped,
+        demo_round=demo_round,
         demo_users=users,
     )

@@ -32,7 +32,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name", help="tên tỉnh, thành phố như trong danh mục (viết không dấu cũng được)")
         parser.add_argument("--as-of", dest="as_of", required=True, help="ngày YYYY-MM-DD")
-        parser.add_argument("--demo", action="store_true", help="thêm người dùng minh họa")
+        parser.add_argument("--demo", action="store_true",
+                            help="thêm người dùng minh họa và một đợt thu thập DTI minh họa đang mở")
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, **options):
@@ -64,4 +65,6 @@ class Command(BaseCommand):
             lines.append(
                 f"Người dùng minh họa (mật khẩu {provinces.DEMO_PASSWORD}): " + ", ".join(result.demo_users)
             )
+        if result.demo_round:
+            lines.append(f"Đợt thu thập minh họa đang mở: {result.demo_round}")
         self.stdout.write("\n".join(lines))

@@ -125,6 +125,10 @@ class MatrixFromDataTestCase(TestCase):
         self.client.login(username="ninhbinh.quantri", password=provinces.DEMO_PASSWORD)
         r = self.client.get(f"/ma-tran/{FW.id}/cq_1/")
         self.assertContains(r, "kế thừa")
+        offered = set(r.context["form"].fields["lead"].queryset.values_list("name", flat=True))
+        self.assertIn(f"Sở Nội vụ {NB}", offered)
+        self.assertNotIn("Sở Nội vụ tỉnh Hà Nam", offered)  # ended on 01/07/2025: not offered any more
+        self.assertTrue(Agency.objects.filter(name="Sở Nội vụ tỉnh Hà Nam").exists())
         gd = agency("Sở Giáo dục và Đào tạo")
         r = self.client.post(f"/ma-tran/{FW.id}/cq_1/", {"lead": [gd.pk], "reason": "Giao riêng"})
         self.assertEqual(r.status_code, 302)

@@ -23,9 +23,16 @@ class MatrixNodeForm(forms.Form):
     )
     reason = forms.CharField(label=_("Lý do thay đổi"), max_length=500, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current: list[int] | tuple[int, ...] = (), **kwargs):
+        """The agencies offered: those in force today, and those already on the node (an ended body
+        stays visible, and can be taken off, until the department changes it)."""
         super().__init__(*args, **kwargs)
-        qs = Agency.objects.exclude(kind=Agency.Kind.PROVINCE).order_by("kind", "name")
+        from django.db.models import Q
+
+        today = timezone.localdate()
+        valid = Agency.objects.valid_on(today).values("pk")
+        qs = (Agency.objects.exclude(kind=Agency.Kind.PROVINCE).filter(Q(pk__in=valid) | Q(pk__in=list(current)))
+              .select_related("unit").order_by("kind", "name"))  # fmt: skip
         self.fields["lead"].queryset = qs
         self.fields["support"].queryset = qs
 

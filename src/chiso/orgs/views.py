@@ -177,7 +177,7 @@ def matrix_edit(request, fw_id, code):
         "lead": [r.agency_id for r in current if r.role == Responsibility.Role.LEAD],
         "support": [r.agency_id for r in current if r.role == Responsibility.Role.SUPPORT],
     }
-    form = MatrixNodeForm(request.POST or None, initial=initial)
+    form = MatrixNodeForm(request.POST or None, initial=initial, current=[r.agency_id for r in current])
     if request.method == "POST" and form.is_valid():
         before = {k: sorted(v) for k, v in initial.items()}
         after = {

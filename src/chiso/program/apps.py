@@ -20,17 +20,17 @@ class ProgramConfig(AppConfig):
 
 def _table_saved(sender, instance, created, **kwargs):
     """A published table imported into chiso schedules the obligations "after each published
-    index" of the programs on its framework (unless the department entered the publication date,
-    which wins: services.publication_dates)."""
+    index" of the programs on an edition of its index (``services.programs_of_family``) that are
+    running on the day it is recorded (unless the department entered the publication date, which
+    wins: services.publications)."""
     if not created or instance.is_demo or kwargs.get("raw"):
         return
     from django.db import transaction
 
     from . import services
-    from .models import Program
 
     def sync():
-        for program in Program.objects.filter(framework_id=instance.framework_id):
+        for program in services.programs_of_family(instance.framework_id):
             services.sync_occurrences(program)
 
     transaction.on_commit(sync)

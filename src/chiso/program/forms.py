@@ -4,10 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chiso.assessment.forms import VnDateField
 from chiso.lib.vn_format import format_date, parse_date, parse_number
 from chiso.orgs.models import Agency
 
-from .models import ProgressReport, Recommendation, RecommendationStep
+from .models import Kpi, Objective, ProgressReport, Recommendation, RecommendationStep, Recurrence
 
 
 class ProgressForm(forms.Form):
@@ -245,3 +246,172 @@ class PublicationForm(forms.Form):
                 ),
             )
         return data
+
+
+# --- writing a program in the app (the department admin) ---------------------------------------------
+#
+# The forms only read what was typed (dates dd/mm/yyyy, numbers 0,75) and offer the choices; the rules
+# (periods, agencies in force, the framework's indicators) are the services' (services.save_*), whose
+# refusals are put back on the fields.
+
+
+def _date_widget():
+    return forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10})
+
+
+def _change_fields(form, editing: bool):
+    """``version`` (the row's when the page was drawn) and, when changing a row, the reason."""
+    form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    if editing:
+        form.fields["reason"] = forms.CharField(
+            label=_("Lý do thay đổi"),
+            widget=forms.Textarea(attrs={"rows": 2}),
+            max_length=500,
+            required=False,
+            help_text=_("Bắt buộc khi có thay đổi; ghi vào nhật ký."),
+        )
+
+
+class _WriteForm(forms.Form):
+    def __init__(self, *args, program=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program = program
+        _change_fields(self, editing)
+
+
+class ProgramForm(_WriteForm):
+    title = forms.CharField(label=_("Tên chương trình, kế hoạch"), max_length=400)
+    decision_number = forms.CharField(label=_("Số, ký hiệu văn bản"), max_length=60)
+    decision_date = VnDateField(label=_("Ngày ban hành"), widget=_date_widget())
+    issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200)
+    signer = forms.CharField(label=_("Người ký"), max_length=120, required=False)
+    signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=200, required=False)
+    legal_grounds = forms.CharField(
+        label=_("Căn cứ ban hành"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000
+    )
+    starts_on = VnDateField(label=_("Bắt đầu"), widget=_date_widget())
+    ends_on = VnDateField(label=_("Kết thúc"), widget=_date_widget())
+    framework_id = forms.ChoiceField(label=_("Bộ chỉ số hướng tới"))
+    standing_body = forms.ModelChoiceField(label=_("Cơ quan thường trực"), queryset=Agency.objects.none())
+    progress_due_days = forms.IntegerField(
+        label=_("Hạn báo cáo tiến độ (số ngày sau cuối quý)"), min_value=0, max_value=90, initial=10
+    )
+    source = forms.CharField(
+        label=_("Nguồn (văn bản gốc)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+    is_public = forms.BooleanField(label=_("Công khai trên trang công khai"), required=False, initial=True)
+
+    def __init__(self, *args, framework_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework_id"].choices = list(framework_choices)
+        bodies = Agency.objects.filter(is_standing_body=True)
+        if self.program is not None:
+            bodies = bodies | Agency.objects.filter(pk=self.program.standing_body_id)
+        self.fields["standing_body"].queryset = bodies.distinct().order_by("name")
+
+
+class ObjectiveForm(_WriteForm):
+    kind = forms.ChoiceField(label=_("Loại"), choices=Objective.Kind.choices)
+    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    section = forms.CharField(label=_("Mục trong văn bản"), max_length=20, required=False)
+    target_rank = forms.IntegerField(
+        label=_("Thứ hạng mục tiêu (mục tiêu cụ thể)"),
+        required=False,
+        error_messages={"invalid": _("Thứ hạng phải là số nguyên.")},
+    )
+    target_year = forms.IntegerField(
+        label=_("Năm đạt mục tiêu"), required=False, error_messages={"invalid": _("Năm phải là số nguyên.")}
+    )
+
+
+def _agency_label(a: Agency) -> str:
+    return a.name
+
+
+class TaskForm(_WriteForm):
+    title = forms.CharField(label=_("Tên ngắn"), max_length=200)
+    text = forms.CharField(
+        label=_("Nội dung như văn bản"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=10000,
+    )
+    section = forms.CharField(label=_("Mục trong văn bản"), max_length=20, required=False)
+    objective = forms.ModelChoiceField(label=_("Mục tiêu"), queryset=Objective.objects.none(), required=False)
+    lead_agency = forms.ModelChoiceField(label=_("Cơ quan chủ trì"), queryset=Agency.objects.none())
+    supporting_agencies = forms.ModelMultipleChoiceField(
+        label=_("Cơ quan phối hợp"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    assignment_basis = forms.CharField(label=_("Căn cứ phân công"), max_length=300, required=False)
+    deadline = VnDateField(label=_("Thời hạn"), required=False, widget=_date_widget())
+    recurrence = forms.ChoiceField(label=_("Tính chất"), choices=Recurrence.choices)
+    components = forms.MultipleChoiceField(
+        label=_("Chỉ số thành phần liên quan"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, agencies=None, components=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = self.program.objectives.all()
+        for name in ("lead_agency", "supporting_agencies"):
+            self.fields[name].queryset = agencies
+            self.fields[name].label_from_instance = _agency_label
+        self.fields["components"].choices = list(components)
+
+
+class KpiForm(_WriteForm):
+    name = forms.CharField(label=_("Tên chỉ tiêu"), max_length=300)
+    source = forms.ChoiceField(label=_("Nguồn số liệu thực tế"), choices=Kpi.Source.choices)
+    indicator_code = forms.ChoiceField(label=_("Chỉ số của bộ chỉ số"), required=False)
+    source_agency = forms.ModelChoiceField(
+        label=_("Cơ quan cung cấp số liệu"),
+        queryset=Agency.objects.none(),
+        required=False,
+        help_text=_("Để trống: trung bình các cơ quan có số liệu đã phê duyệt."),
+    )
+    unit = forms.CharField(label=_("Đơn vị"), max_length=40, required=False)
+    baseline = forms.CharField(label=_("Giá trị gốc"), required=False, max_length=40)
+    baseline_year = forms.IntegerField(label=_("Năm gốc"), required=False)
+    target = forms.CharField(label=_("Chỉ tiêu"), required=False, max_length=40)
+    target_basis = forms.CharField(label=_("Căn cứ chỉ tiêu"), max_length=300, required=False)
+    direction = forms.TypedChoiceField(label=_("Chiều"), choices=Kpi.Direction.choices, coerce=int)
+    due_on = VnDateField(label=_("Hạn đạt"), required=False, widget=_date_widget())
+
+    def __init__(self, *args, agencies=None, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator_code"].choices = [("", "—")] + [
+            (c, f"{c} — {label}") for c, label in indicators
+        ]
+        self.fields["source_agency"].queryset = agencies
+        self.fields["source_agency"].label_from_instance = _agency_label
+
+    def clean_baseline(self):
+        return _number(self.cleaned_data.get("baseline"))
+
+    def clean_target(self):
+        return _number(self.cleaned_data.get("target"))
+
+
+class ObligationForm(_WriteForm):
+    title = forms.CharField(label=_("Nhiệm vụ định kỳ"), max_length=300)
+    section = forms.CharField(label=_("Mục trong văn bản"), max_length=20, required=False)
+    agency = forms.ModelChoiceField(label=_("Cơ quan thực hiện"), queryset=Agency.objects.none())
+    recurrence = forms.ChoiceField(
+        label=_("Định kỳ"), choices=[c for c in Recurrence.choices if c[0] != Recurrence.NONE]
+    )
+    due_offset_days = forms.IntegerField(
+        label=_("Hạn (số ngày sau cuối kỳ / sau ngày công bố)"), initial=0, required=False
+    )
+    schedule_note = forms.CharField(label=_("Ghi chú lịch"), max_length=300, required=False)
+
+    def __init__(self, *args, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["agency"].label_from_instance = _agency_label

@@ -7,11 +7,13 @@ an explicit audit row (chiso.orgs.audit) and, where someone must act, an in-app 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Model as models_Model
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 from chiso.collection.models import Value
 from chiso.lib.db import atomic_retry
 from chiso.lib.periods import period_end, period_label
+from chiso.lib.vn_format import format_date
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, Membership, Notice
 
@@ -29,6 +32,7 @@ from .models import (
     Kpi,
     KpiValue,
     Objective,
+    Obligation,
     Occurrence,
     Program,
     ProgressReport,
@@ -92,6 +96,25 @@ def current_quarter(program: Program, today: dt.date | None = None) -> tuple[int
     if ended:
         return ended[-1]
     return quarters[0] if quarters else quarter_of(program.starts_on)
+
+
+# --- the end of a program ------------------------------------------------------------------------
+
+
+def is_closed(program: Program, as_of: dt.date | None = None) -> bool:
+    """After its end date a program is closed: it is judged as at that date and chases nothing."""
+    return (as_of or timezone.localdate()) > program.ends_on
+
+
+def judged_on(program: Program, as_of: dt.date | None = None) -> dt.date:
+    """The date a program is judged at: the date asked, or its end date once it has ended."""
+    return min(as_of or timezone.localdate(), program.ends_on)
+
+
+def closing_sentence(program: Program) -> str:
+    return _("Chương trình đã kết thúc ngày {d}; tình hình được đánh giá tại ngày kết thúc.").format(
+        d=format_date(program.ends_on)
+    )
 
 
 # --- who may do what -----------------------------------------------------------------------------
@@ -216,6 +239,13 @@ class Board:
     light: str
     is_demo: bool
     counts: dict[str, int] = field(default_factory=dict)
+    # The program had ended on the date asked: ``as_of`` is its end date (``judged_on``).
+    closed: bool = False
+    others: list[TaskRow] = field(default_factory=list)  # tasks under no measurable objective
+
+    @property
+    def closing_sentence(self) -> str:
+        return closing_sentence(self.program) if self.closed else ""
 
 
 def latest_approved_reports(tasks) -> dict[int, ProgressReport]:
@@ -240,8 +270,12 @@ def latest_approved_reports(tasks) -> dict[int, ProgressReport]:
     return {r.task_id: r for r in chosen}
 
 
-def published_rank(framework_id: str, unit_ref: str | None = None) -> dict | None:
-    """The home province's latest published rank for a framework (non-demonstration tables only)."""
+def published_rank(
+    framework_id: str, unit_ref: str | None = None, *, until_year: int | None = None
+) -> dict | None:
+    """The home province's latest published rank for a framework (non-demonstration tables only);
+    with ``until_year``, the latest of the years up to it (a closed program: its period's results,
+    even when they were published after its end)."""
     from chiso.results.models import PublishedValue
     from chiso.results.services import home_province
 
@@ -262,6 +296,7 @@ def published_rank(framework_id: str, unit_ref: str | None = None) -> dict | Non
             unit_ref=unit_ref,
             code=root,
             rank__isnull=False,
+            **({"table__year__lte": until_year} if until_year is not None else {}),
         )
         .select_related("table")
         .order_by("-table__year")
@@ -276,17 +311,22 @@ def board(program: Program, as_of: dt.date | None = None) -> Board:
     """The roll-up of one program at a date, in one pass: tasks with their KPIs (one query with the
     KPIs' source agencies), the KPI actuals (two), the latest approved reports (two), the objectives
     and the published rank (one per measurable objective's framework, with the home province read
-    once). Pages cache the rendered result (``program/cache.py``)."""
+    once). Pages cache the rendered result (``program/cache.py``).
+
+    A program that had ended on ``as_of`` is judged as at its end date (``Board.closed``): lights,
+    deadlines and KPI actuals as they stood that day, ranks of its period's years."""
     from chiso.results.services import home_province
 
-    as_of = as_of or timezone.localdate()
+    asked = as_of or timezone.localdate()
+    closed = is_closed(program, asked)
+    as_of = judged_on(program, asked)
     tasks = list(
         program.tasks.select_related("lead_agency", "objective").prefetch_related(
             Prefetch("kpis", queryset=Kpi.objects.select_related("source_agency"))
         )
     )
     kpis = [k for t in tasks for k in t.kpis.all()]
-    actuals = kpi_actuals(kpis)
+    actuals = kpi_actuals(kpis, as_of=as_of if closed else None)
     reports = latest_approved_reports(tasks)
     rows = []
     by_objective: dict[int | None, list[TaskRow]] = defaultdict(list)
@@ -321,19 +361,23 @@ def board(program: Program, as_of: dt.date | None = None) -> Board:
         rows.append(row)
         by_objective[t.objective_id].append(row)
     objectives, general = [], []
+    measurable = set()
     ranks: dict[str, dict | None] = {}
     unit_ref = None
     for o in program.objectives.all():
         if not o.is_measurable:
             general.append(o)
             continue
+        measurable.add(o.pk)
         trows = by_objective.get(o.pk, [])
         rank = None
         if o.framework_id:
             if o.framework_id not in ranks:
                 if unit_ref is None:
                     unit_ref = home_province()[0]
-                ranks[o.framework_id] = published_rank(o.framework_id, unit_ref)
+                ranks[o.framework_id] = published_rank(
+                    o.framework_id, unit_ref, until_year=program.ends_on.year if closed else None
+                )
             rank = ranks[o.framework_id]
         rl = lights.rank_light(
             rank=rank["rank"] if rank else None,
@@ -346,7 +390,8 @@ def board(program: Program, as_of: dt.date | None = None) -> Board:
     counts = {
         c: sum(1 for r in rows if r.light == c) for c in (lights.GREEN, lights.AMBER, lights.RED, lights.GREY)
     }
-    return Board(program, as_of, objectives, general, rows, light, is_demo, counts)
+    others = [r for r in rows if r.task.objective_id not in measurable]
+    return Board(program, as_of, objectives, general, rows, light, is_demo, counts, closed, others)
 
 
 # --- overdue board and reminders -----------------------------------------------------------------
@@ -371,6 +416,7 @@ class Overdue:
     tasks: list[TaskRow]
     reports: list[MissingReport]
     occurrences: list[Occurrence]
+    closed: bool = False  # the program had ended: nothing is chased any more
 
     @property
     def agency_ids(self) -> set[int]:
@@ -380,8 +426,11 @@ class Overdue:
 
 def overdue(program: Program, as_of: dt.date | None = None, *, agency_ids: set[int] | None = None) -> Overdue:
     """Overdue tasks (past deadline, not reported done), progress reports of the lead agency not
-    submitted by their due date, and occurrences of obligations not recorded as done by theirs."""
+    submitted by their due date, and occurrences of obligations not recorded as done by theirs.
+    A program that had ended on ``as_of`` has none (``Overdue.closed``): it chases nobody."""
     as_of = as_of or timezone.localdate()
+    if is_closed(program, as_of):
+        return Overdue([], [], [], closed=True)
     b = board(program, as_of)
     tasks = [r for r in b.tasks if r.overdue]
     all_tasks = [r.task for r in b.tasks]
@@ -892,13 +941,94 @@ def update_objective(
 
 # --- publication of the index ------------------------------------------------------------------------
 
+_EDITION_YEAR = re.compile(r"-(?:19|20)\d{2}(?=-|$)")
+
+
+def framework_family(framework_id: str, _depth: int = 0) -> str:
+    """The index a framework is an edition of: its ``family`` when the framework states one; for a
+    province's copy of an edition (``base`` or ``base_id`` in its data), its base's family; else its
+    id without the edition's year (``vn-dti-2022-province`` and ``vn-dti-2024-province`` are both
+    ``vn-dti-province``; ``vn-ict-index-2015/2016-province`` are ``vn-ict-index-province``).
+    A publication of any edition of a program's index drives the program's cycle."""
+    from chiso.lib import frameworks
+
+    try:
+        extra = frameworks.get_framework(framework_id).extra
+    except Exception:  # a framework chiso does not know: its id alone
+        extra = {}
+    if extra.get("family"):
+        return str(extra["family"])
+    base = extra.get("base") or extra.get("base_id")
+    if base and base != framework_id and _depth < 5:
+        return framework_family(str(base), _depth + 1)
+    return _EDITION_YEAR.sub("", framework_id)
+
+
+def programs_of_family(framework_id: str):
+    """The programs targeting an edition of the index ``framework_id`` belongs to."""
+    family = framework_family(framework_id)
+    ids = Program.objects.values_list("framework_id", flat=True).distinct()
+    return Program.objects.filter(framework_id__in=[f for f in ids if framework_family(f) == family])
+
+
+@dataclass
+class PublicationDate:
+    year: int
+    date: dt.date
+    source: str  # "entered" (the department's entry) or "table" (the day a table was imported)
+    framework_id: str
+    running: bool  # the program was running that day: its obligations follow this publication
+
+
+def publications(program: Program) -> list[PublicationDate]:
+    """One publication per assessed year of the program's index, from the year before the program
+    to its end, oldest first. Editions: a record of the program's own framework first, else of
+    another edition of the same index (``framework_family``); within one, the department's entry
+    (``IndexPublication``) wins over the day a non-demonstration published table was recorded in
+    chiso. ``running``: the date lies within the program's period."""
+    from chiso.results.models import PublishedTable
+
+    family = framework_family(program.framework_id)
+    lo, hi = program.starts_on.year - 1, program.ends_on.year
+    best: dict[int, tuple] = {}
+    fam: dict[str, bool] = {}
+
+    def consider(fw_id, year, day, source, order):
+        if fw_id not in fam:
+            fam[fw_id] = fw_id == program.framework_id or framework_family(fw_id) == family
+        if not fam[fw_id]:
+            return
+        key = (fw_id != program.framework_id, source != "entered", order)
+        if year not in best or key < best[year][0]:
+            best[year] = (key, day, source, fw_id)
+
+    tables = PublishedTable.objects.filter(is_demo=False, year__gte=lo, year__lte=hi).order_by(
+        "created", "id"
+    )
+    for i, (fw_id, year, created) in enumerate(tables.values_list("framework_id", "year", "created")):
+        consider(fw_id, year, timezone.localtime(created).date(), "table", i)
+    for fw_id, year, day in IndexPublication.objects.filter(year__gte=lo, year__lte=hi).values_list(
+        "framework_id", "year", "published_on"
+    ):
+        consider(fw_id, year, day, "entered", 0)
+    return [
+        PublicationDate(y, day, src, fw, program.starts_on <= day <= program.ends_on)
+        for y, (_key, day, src, fw) in sorted(best.items())
+    ]
+
+
+def publication_dates(program: Program) -> dict[int, tuple[dt.date, str]]:
+    """Year -> (date of publication, "entered" or "table"): ``publications`` as a mapping."""
+    return {p.year: (p.date, p.source) for p in publications(program)}
+
 
 def record_publication(
     program: Program, actor: audit.Actor, *, year: int, published_on: dt.date, reference: str = ""
 ) -> tuple[IndexPublication, int]:
     """Record (or correct) "the index of ``year`` was published on ``published_on``" for the
     program's framework, then schedule the obligations that follow each publication (the §5b
-    conference): returns the record and the number of occurrences created or moved."""
+    conference) of every program on an edition of that index running on that day: returns the
+    record and the number of occurrences created, moved or withdrawn."""
     with transaction.atomic():
         pub = (
             IndexPublication.objects.select_for_update()
@@ -921,28 +1051,8 @@ def record_publication(
             before=before,
             after={"year": year, "published_on": published_on.isoformat(), "reference": pub.reference},
         )
-        changed = sync_occurrences(program)
+        changed = sum(sync_occurrences(p) for p in programs_of_family(program.framework_id))
     return pub, changed
-
-
-def publication_dates(program: Program) -> dict[int, tuple[dt.date, str]]:
-    """Year -> (date of publication, where it comes from) for the program's framework: the
-    department's entries (``IndexPublication``) first, otherwise the day a non-demonstration
-    published table of that year was recorded in chiso."""
-    from chiso.results.models import PublishedTable
-
-    out: dict[int, tuple[dt.date, str]] = {}
-    years = (program.starts_on.year - 1, program.ends_on.year)
-    tables = PublishedTable.objects.filter(
-        framework_id=program.framework_id, is_demo=False, year__gte=years[0], year__lte=years[1]
-    ).order_by("year", "created")
-    for t in tables:
-        out.setdefault(t.year, (timezone.localtime(t.created).date(), "table"))
-    for p in IndexPublication.objects.filter(
-        framework_id=program.framework_id, year__gte=years[0], year__lte=years[1]
-    ):
-        out[p.year] = (p.published_on, "entered")
-    return out
 
 
 # --- recurring obligations -----------------------------------------------------------------------
@@ -953,50 +1063,68 @@ def _month_end(year: int, month: int) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
+def _schedule(program: Program, ob, until: dt.date, pubs) -> list[tuple[str, str, dt.date]]:
+    wanted: list[tuple[str, str, dt.date]] = []
+    off = dt.timedelta(days=ob.due_offset_days)
+    if ob.recurrence == Recurrence.MONTHLY:
+        y, m = program.starts_on.year, program.starts_on.month
+        if program.starts_on.day > 1:
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        while dt.date(y, m, 1) <= until:
+            wanted.append((f"{y}-{m:02d}", _("Tháng {m}/{y}").format(m=m, y=y), _month_end(y, m) + off))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    elif ob.recurrence == Recurrence.QUARTERLY:
+        for y, q in reporting_quarters(program, until):
+            wanted.append((f"{y}-Q{q}", period_label(y, q), period_end(y, q) + off))
+    elif ob.recurrence == Recurrence.YEARLY:
+        for y in range(program.starts_on.year, until.year + 1):
+            wanted.append((str(y), period_label(y, None), dt.date(y, 12, 31) + off))
+    elif ob.recurrence == Recurrence.AFTER_PUBLICATION:
+        for p in pubs:
+            if p.running and p.date <= until:
+                wanted.append(
+                    (f"pub-{p.year}", _("Sau công bố kết quả năm {y}").format(y=p.year), p.date + off)
+                )
+    return wanted
+
+
 def sync_occurrences(program: Program, *, until: dt.date | None = None) -> int:
     """Create the missing occurrences of every obligation from the program's schedule (idempotent);
-    returns how many were created (or, after publication, moved).
+    returns how many were created, moved or withdrawn.
 
     Monthly and quarterly: every month/quarter from the program's start to its end; yearly: every
-    year. After publication: one per published index year of the program's framework from the
-    year before the program to its end (``publication_dates``: the date the department entered,
-    else the day a non-demonstration published table was recorded in chiso), due
-    ``due_offset_days`` after it; a corrected date moves an occurrence not yet done."""
+    year. After publication: one per published index year (``publications``: an edition of the
+    program's index, the date the department entered, else the day a non-demonstration published
+    table was recorded in chiso) **published while the program was running**, due
+    ``due_offset_days`` after it. Nothing is scheduled for a period after the program's end.
+    An occurrence not yet done follows a corrected date or offset; one the schedule no longer
+    wants (a publication re-dated after the end, a shortened program, another recurrence) is
+    withdrawn. What is done stays."""
+    full = until is None
     until = min(program.ends_on, until) if until else program.ends_on
+    pubs = None
     created = 0
     for ob in program.obligations.all():
-        wanted: list[tuple[str, str, dt.date]] = []
-        off = dt.timedelta(days=ob.due_offset_days)
-        if ob.recurrence == Recurrence.MONTHLY:
-            y, m = program.starts_on.year, program.starts_on.month
-            if program.starts_on.day > 1:
-                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-            while dt.date(y, m, 1) <= until:
-                wanted.append((f"{y}-{m:02d}", _("Tháng {m}/{y}").format(m=m, y=y), _month_end(y, m) + off))
-                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        elif ob.recurrence == Recurrence.QUARTERLY:
-            for y, q in reporting_quarters(program, until):
-                wanted.append((f"{y}-Q{q}", period_label(y, q), period_end(y, q) + off))
-        elif ob.recurrence == Recurrence.YEARLY:
-            for y in range(program.starts_on.year, until.year + 1):
-                wanted.append((str(y), period_label(y, None), dt.date(y, 12, 31) + off))
-        elif ob.recurrence == Recurrence.AFTER_PUBLICATION:
-            for year, (day, _src) in sorted(publication_dates(program).items()):
-                wanted.append((f"pub-{year}", _("Sau công bố kết quả năm {y}").format(y=year), day + off))
+        if ob.recurrence == Recurrence.AFTER_PUBLICATION and pubs is None:
+            pubs = publications(program)
+        wanted = _schedule(program, ob, until, pubs or [])
         have = {o.period: o for o in ob.occurrences.all()}
         new = [
             Occurrence(obligation=ob, period=p, label=lab, due_on=d) for p, lab, d in wanted if p not in have
         ]
         Occurrence.objects.bulk_create(new)
         created += len(new)
-        if ob.recurrence == Recurrence.AFTER_PUBLICATION:
-            # A corrected publication date moves the due date of what is not done yet.
-            for p, _lab, d in wanted:
-                o = have.get(p)
-                if o is not None and o.done_on is None and o.due_on != d:
-                    o.due_on = d
-                    o.save(update_fields=["due_on"])
-                    created += 1
+        for p, _lab, d in wanted:
+            o = have.get(p)
+            if o is not None and o.done_on is None and o.due_on != d:
+                o.due_on = d
+                o.save(update_fields=["due_on"])
+                created += 1
+        if full:
+            keep = {p for p, _lab, _d in wanted}
+            gone = [o.pk for p, o in have.items() if p not in keep and o.done_on is None]
+            if gone:
+                created += Occurrence.objects.filter(pk__in=gone).delete()[0]
     return created
 
 
@@ -1017,3 +1145,638 @@ def record_occurrence(occ_id: int, actor: audit.Actor, *, done_on: dt.date, note
             after={"done_on": done_on.isoformat(), "note": occ.note},
         )
     return occ
+
+
+# --- writing a program in the app (the department admin) ---------------------------------------------
+#
+# Each function validates, then changes one row in one transaction with ``select_for_update``,
+# refuses a stale form (the row's ``version``: HTTP 409) and writes one audit row with the fields
+# that changed (``program.create/change``, ``objective.*``, ``task.*``, ``kpi.*``, ``obligation.*``).
+# A refusal (``chiso.lib.refusal``) names the fields it concerns; nothing is written.
+
+MAX_PROGRAM_YEARS = 15
+WRITER_ROLE = "dept_admin"
+OBLIGATION_RECURRENCES = (
+    Recurrence.MONTHLY,
+    Recurrence.QUARTERLY,
+    Recurrence.YEARLY,
+    Recurrence.AFTER_PUBLICATION,
+)
+
+
+def may_write(user) -> bool:
+    """Who writes programs: the standing body's system administrators (``dept_admin``)."""
+    from chiso.orgs.access import get_scope
+
+    return user is not None and user.is_authenticated and get_scope(user).is_dept_admin
+
+
+def _writer(actor: audit.Actor) -> None:
+    from chiso.lib.refusal import Forbidden
+
+    # A command or importer acts as "system" (no user); a person must be a department admin.
+    if actor.user is not None and not may_write(actor.user):
+        raise Forbidden(_("Chỉ quản trị hệ thống của cơ quan thường trực được soạn chương trình."))
+
+
+def agencies_in_force(starts_on: dt.date, ends_on: dt.date):
+    """Agencies in force on at least one day of ``starts_on``–``ends_on`` (``valid_to`` is the first
+    day no longer in force): the agencies a program of those dates may assign."""
+    return Agency.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=ends_on)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=starts_on)
+    )
+
+
+def standing_bodies_for(starts_on: dt.date, ends_on: dt.date):
+    return agencies_in_force(starts_on, ends_on).filter(is_standing_body=True)
+
+
+def _refuse(errors: dict[str, str]):
+    from chiso.lib.refusal import Refused
+
+    if errors:
+        first = next(iter(errors.values()))
+        raise Refused(first if len(errors) == 1 else _("Có {n} ô chưa hợp lệ.").format(n=len(errors)), errors)
+
+
+def _plain_state(obj, fields) -> dict:
+    out = {}
+    for f in fields:
+        v = getattr(obj, f)
+        if isinstance(v, models_Model):
+            v = str(v.name if hasattr(v, "name") else v)
+        elif isinstance(v, dt.date):
+            v = v.isoformat()
+        out[f] = v
+    return out
+
+
+def _in_period(program_dates, day, field_name, errors, label):
+    start, end = program_dates
+    if day is not None and not start <= day <= end:
+        errors[field_name] = _("{label} phải trong thời gian của chương trình ({a} – {b}).").format(
+            label=label, a=format_date(start), b=format_date(end)
+        )
+
+
+def _text(data, name, errors, message, max_length):
+    v = (data.get(name) or "").strip()
+    if not v:
+        errors[name] = message
+    elif len(v) > max_length:
+        errors[name] = _("Tối đa {n} ký tự.").format(n=max_length)
+    return v
+
+
+def _write_row(
+    model,
+    pk: int | None,
+    actor: audit.Actor,
+    *,
+    fields: tuple[str, ...],
+    values: dict,
+    expected_version: int | None,
+    reason: str,
+    action: str,
+    parent,
+    create: dict | None = None,
+    m2m: dict | None = None,
+    stale: str,
+):
+    """Create (``pk`` None) or change one row: lock it, refuse a stale version, write only what
+    changed (and the many-to-many sets in ``m2m``), audit. Returns (row, changed)."""
+    from chiso.lib.refusal import Refused, Stale
+
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        if pk is None:
+            obj = model(**(create or {}), **values)
+            obj.save()
+            for name, items in (m2m or {}).items():
+                getattr(obj, name).set(items)
+            after = _plain_state(obj, fields)
+            for name, items in (m2m or {}).items():
+                after[name] = sorted(str(a.name) for a in items)
+            audit.record(
+                actor, f"{action}.create", obj, parent=parent if parent is not None else obj, after=after
+            )
+            return obj, True
+        obj = model.objects.select_for_update().get(pk=pk)
+        if expected_version is not None and obj.version != expected_version:
+            raise Stale(stale)
+        before_all = _plain_state(obj, fields)
+        for f, v in values.items():
+            setattr(obj, f, v)
+        after_all = _plain_state(obj, fields)
+        before = {f: before_all[f] for f in fields if before_all[f] != after_all[f]}
+        after = {f: after_all[f] for f in before}
+        for name, items in (m2m or {}).items():
+            old = sorted(str(a.name) for a in getattr(obj, name).all())
+            new = sorted(str(a.name) for a in items)
+            if old != new:
+                before[name], after[name] = old, new
+        if not before:
+            return obj, False
+        if not reason:
+            raise Refused(_("Phải ghi lý do thay đổi."), {"reason": _("Phải ghi lý do thay đổi.")})
+        obj.save()
+        for name, items in (m2m or {}).items():
+            if name in after:
+                getattr(obj, name).set(items)
+        audit.record(actor, f"{action}.change", obj, parent=parent, before=before, after=after, reason=reason)
+        return obj, True
+
+
+PROGRAM_WRITABLE = (
+    "title",
+    "decision_number",
+    "decision_date",
+    "issuer",
+    "signer",
+    "signer_title",
+    "legal_grounds",
+    "starts_on",
+    "ends_on",
+    "framework_id",
+    "standing_body",
+    "progress_due_days",
+    "source",
+    "is_public",
+)
+
+
+def _program_code(title: str, starts_on: dt.date, ends_on: dt.date) -> str:
+    from django.utils.text import slugify
+
+    base = (slugify(title)[:40].strip("-") or "chuong-trinh") + f"-{starts_on.year}-{ends_on.year}"
+    code, n = base, 1
+    while Program.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+def _check_program(data: dict, current: Program | None) -> dict:
+    from chiso.lib import frameworks
+
+    errors: dict[str, str] = {}
+    v = {f: data.get(f) for f in PROGRAM_WRITABLE}
+    v["title"] = _text(data, "title", errors, _("Phải nhập tên chương trình."), 400)
+    v["decision_number"] = _text(data, "decision_number", errors, _("Phải nhập số văn bản."), 60)
+    v["issuer"] = _text(data, "issuer", errors, _("Phải nhập cơ quan ban hành."), 200)
+    for f, n in (("signer", 120), ("signer_title", 200)):
+        v[f] = (data.get(f) or "").strip()[:n]
+    v["legal_grounds"] = (data.get("legal_grounds") or "").strip()
+    v["source"] = (data.get("source") or "").strip()
+    v["is_public"] = bool(data.get("is_public", True))
+    for f, label in (
+        ("decision_date", _("Phải nhập ngày ban hành.")),
+        ("starts_on", _("Phải nhập ngày bắt đầu.")),
+        ("ends_on", _("Phải nhập ngày kết thúc.")),
+    ):
+        if not isinstance(v[f], dt.date):
+            errors[f] = label
+    start, end = v["starts_on"], v["ends_on"]
+    if "starts_on" not in errors and "ends_on" not in errors:
+        if end < start:
+            errors["ends_on"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
+        elif end.year - start.year > MAX_PROGRAM_YEARS:
+            errors["ends_on"] = _("Một chương trình không dài quá {n} năm.").format(n=MAX_PROGRAM_YEARS)
+        if "decision_date" not in errors and v["decision_date"] > end:
+            errors["decision_date"] = _("Ngày ban hành không được sau ngày kết thúc chương trình.")
+    days = v["progress_due_days"]
+    if days in (None, ""):
+        v["progress_due_days"] = 10
+    elif not isinstance(days, int) or not 0 <= days <= 90:
+        errors["progress_due_days"] = _("Hạn báo cáo tiến độ: từ 0 đến 90 ngày sau cuối quý.")
+    allowed = {fw for fw, _label in frameworks.framework_choices("index")}
+    if current is not None:
+        allowed.add(current.framework_id)
+    if v["framework_id"] not in allowed:
+        errors["framework_id"] = _("Chọn một bộ chỉ số trong danh sách.")
+    body = v["standing_body"]
+    if not isinstance(body, Agency):
+        errors["standing_body"] = _("Phải chọn cơ quan thường trực.")
+    elif (
+        "starts_on" not in errors
+        and "ends_on" not in errors
+        and not (
+            (current is not None and body.pk == current.standing_body_id)
+            or standing_bodies_for(start, end).filter(pk=body.pk).exists()
+        )
+    ):
+        errors["standing_body"] = _(
+            "{name} không phải cơ quan thường trực có hiệu lực trong thời gian của chương trình."
+        ).format(name=body.name)
+    if current is not None and not errors:
+        _check_program_change(current, v, errors)
+    _refuse(errors)
+    return v
+
+
+def _check_program_change(current: Program, v: dict, errors: dict) -> None:
+    """New dates must keep every deadline, KPI due date and progress report inside the program;
+    another framework is refused while KPIs or objectives measure the program's framework."""
+    start, end = v["starts_on"], v["ends_on"]
+    outside = current.tasks.filter(deadline__isnull=False).exclude(deadline__range=(start, end))
+    outside_kpi = Kpi.objects.filter(task__program=current, due_on__isnull=False).exclude(
+        due_on__range=(start, end)
+    )
+    if outside.exists() or outside_kpi.exists():
+        names = [str(t) for t in outside[:3]] + [k.name for k in outside_kpi[:3]]
+        errors["ends_on" if end < current.ends_on else "starts_on"] = _(
+            "Thời hạn của nhiệm vụ, chỉ tiêu sẽ nằm ngoài thời gian mới: {items}. Sửa các thời hạn đó trước."
+        ).format(items="; ".join(names))
+    probe = Program(starts_on=start, ends_on=end)
+    quarters = set(reporting_quarters(probe))
+    reported = set(ProgressReport.objects.filter(task__program=current).values_list("year", "quarter"))
+    if reported - quarters:
+        y, q = sorted(reported - quarters)[0]
+        errors.setdefault(
+            "starts_on",
+            _("Đã có báo cáo tiến độ {period}, ngoài thời gian mới.").format(period=period_label(y, q)),
+        )
+    if v["framework_id"] != current.framework_id and (
+        Kpi.objects.filter(task__program=current, source=Kpi.Source.INDICATOR).exists()
+        or current.objectives.filter(target_rank__isnull=False).exists()
+    ):
+        errors["framework_id"] = _(
+            "Chương trình đã có chỉ tiêu hoặc mục tiêu đo bằng bộ chỉ số {fw}: không đổi được bộ chỉ số."
+        ).format(fw=current.framework_id)
+
+
+def create_program(actor: audit.Actor, *, data: dict) -> Program:
+    """A new program (``program.create``); its code is made from the title and the period."""
+    _writer(actor)
+    v = _check_program(data, None)
+    program, _changed = _write_row(
+        Program,
+        None,
+        actor,
+        fields=PROGRAM_WRITABLE,
+        values=v,
+        expected_version=None,
+        reason="",
+        action="program",
+        parent=None,
+        create={"code": _program_code(v["title"], v["starts_on"], v["ends_on"])},
+        stale="",
+    )
+    return program
+
+
+def update_program(
+    program_id: int, actor: audit.Actor, *, data: dict, expected_version: int, reason: str = ""
+):
+    """Change a program's legal basis, period, framework, standing body (``program.change``); the
+    obligations are rescheduled when its dates change."""
+    _writer(actor)
+    current = Program.objects.get(pk=program_id)
+    v = _check_program(data, current)
+    program, changed = _write_row(
+        Program,
+        program_id,
+        actor,
+        fields=PROGRAM_WRITABLE,
+        values=v,
+        expected_version=expected_version,
+        reason=reason,
+        action="program",
+        parent=None,
+        stale=_("Chương trình vừa được người khác sửa; giá trị hiện tại ở dưới, hãy xem lại rồi nhập lại."),
+    )
+    if changed:
+        sync_occurrences(program)
+    return program, changed
+
+
+OBJECTIVE_WRITABLE = ("kind", "text", "section", "target_rank", "target_year", "framework_id")
+
+
+def get_in_program(model, pk: int, program: Program):
+    """The row ``pk`` of ``model`` if it belongs to ``program`` (else ``model.DoesNotExist``)."""
+    if model is Kpi:
+        return Kpi.objects.get(pk=pk, task__program=program)
+    return model.objects.get(pk=pk, program=program)
+
+
+def _check_agency(program: Program, agency, errors: dict, name: str, missing: str = "") -> None:
+    """``agency`` must be in force on a day of the program (``missing``: the sentence when none)."""
+    if not isinstance(agency, Agency):
+        if missing:
+            errors[name] = missing
+    elif not agencies_in_force(program.starts_on, program.ends_on).filter(pk=agency.pk).exists():
+        errors[name] = _("{name} không có hiệu lực trong thời gian của chương trình.").format(
+            name=agency.name
+        )
+
+
+def _stale(action: str) -> str:
+    return {
+        "objective": _(
+            "Mục tiêu vừa được người khác sửa; giá trị hiện tại ở dưới, hãy xem lại rồi nhập lại."
+        ),
+        "task": _("Nhiệm vụ vừa được người khác sửa; giá trị hiện tại ở dưới, hãy xem lại rồi nhập lại."),
+        "kpi": _("Chỉ tiêu vừa được người khác sửa; giá trị hiện tại ở dưới, hãy xem lại rồi nhập lại."),
+        "obligation": _(
+            "Nhiệm vụ định kỳ vừa được người khác sửa; giá trị hiện tại ở dưới, hãy xem lại rồi nhập lại."
+        ),
+    }[action]
+
+
+def _save_item(model, program, actor, pk, *, parent, number=None, **kw):
+    """Create a row of the program (under ``parent``, with the next ``number`` = (related name,
+    field)) or change one, refusing a row of another program."""
+    owner = {"task": parent} if model is Kpi else {"program": program}
+    if pk is not None:
+        get_in_program(model, pk, program)
+    elif number:
+        related, name = number
+        last = getattr(parent, related).order_by(f"-{name}").values_list(name, flat=True).first()
+        owner[name] = (last or 0) + 1
+    action = model._meta.model_name
+    return _write_row(
+        model, pk, actor, parent=program, create=owner, action=action, stale=_stale(action), **kw
+    )
+
+
+def save_objective(
+    program: Program,
+    actor: audit.Actor,
+    *,
+    data: dict,
+    pk: int | None = None,
+    expected_version: int | None = None,
+    reason: str = "",
+):
+    """Add or change an objective: a general one (text) or a specific one with a target rank of the
+    program's index and the year to reach it (``objective.create/change``)."""
+    _writer(actor)
+    errors: dict[str, str] = {}
+    kind = data.get("kind")
+    if kind not in Objective.Kind.values:
+        errors["kind"] = _("Chọn loại mục tiêu.")
+    v = {
+        "kind": kind,
+        "text": _text(data, "text", errors, _("Phải nhập nội dung mục tiêu."), 5000),
+        "section": (data.get("section") or "").strip()[:20],
+        "target_rank": data.get("target_rank"),
+        "target_year": data.get("target_year"),
+        "framework_id": "",
+    }
+    if kind == Objective.Kind.SPECIFIC:
+        rank, year = v["target_rank"], v["target_year"]
+        if rank is None:
+            errors["target_rank"] = _("Phải nhập thứ hạng mục tiêu.")
+        elif not 1 <= rank <= 100:
+            errors["target_rank"] = _("Thứ hạng phải từ 1 đến 100.")
+        lo, hi = program.starts_on.year, program.ends_on.year + 5
+        if year is None:
+            errors["target_year"] = _("Phải nhập năm đạt mục tiêu.")
+        elif not lo <= year <= hi:
+            errors["target_year"] = _("Năm đạt mục tiêu phải từ {a} đến {b}.").format(a=lo, b=hi)
+        v["framework_id"] = program.framework_id
+    else:
+        v["target_rank"] = v["target_year"] = None
+    _refuse(errors)
+    return _save_item(
+        Objective,
+        program,
+        actor,
+        pk,
+        values=v,
+        fields=OBJECTIVE_WRITABLE,
+        parent=program,
+        number=("objectives", "order"),
+        expected_version=expected_version,
+        reason=reason,
+    )
+
+
+TASK_WRITABLE = (
+    "title",
+    "text",
+    "section",
+    "objective",
+    "lead_agency",
+    "assignment_basis",
+    "deadline",
+    "recurrence",
+    "components",
+)
+
+
+def _framework(framework_id: str):
+    from chiso.lib import frameworks
+
+    try:
+        return frameworks.get_framework(framework_id)
+    except Exception:  # a framework chiso does not know
+        return None
+
+
+def framework_codes(framework_id: str) -> list[tuple[str, str]]:
+    """(code, label) of the main indices and components of a framework (depth 1–2), or []."""
+    fw = _framework(framework_id)
+    return [(c, fw.node(c).label("vi")) for c in fw.codes if 1 <= fw.depth(c) <= 2] if fw else []
+
+
+def framework_indicators(framework_id: str) -> list[tuple[str, str]]:
+    """(code, label) of the indicators (values agencies enter) of a framework, in its order."""
+    fw = _framework(framework_id)
+    return [(n.code, n.label("vi")) for n in fw.indicators] if fw else []
+
+
+def save_task(
+    program: Program,
+    actor: audit.Actor,
+    *,
+    data: dict,
+    pk: int | None = None,
+    expected_version: int | None = None,
+    reason: str = "",
+):
+    """Add or change a task: its text, lead and supporting agencies (in force during the program),
+    deadline (within it), objective and the index components it improves (``task.create/change``).
+    A new task takes the next number."""
+    _writer(actor)
+    errors: dict[str, str] = {}
+    lead = data.get("lead_agency")
+    _check_agency(program, lead, errors, "lead_agency", _("Phải chọn cơ quan chủ trì."))
+    supporting = [a for a in (data.get("supporting_agencies") or []) if a != lead]
+    ok_ids = set(
+        agencies_in_force(program.starts_on, program.ends_on)
+        .filter(pk__in=[a.pk for a in supporting])
+        .values_list("pk", flat=True)
+    )
+    bad = [a.name for a in supporting if a.pk not in ok_ids]
+    if bad:
+        errors["supporting_agencies"] = _(
+            "Không có hiệu lực trong thời gian của chương trình: {names}."
+        ).format(names=", ".join(bad))
+    objective = data.get("objective")
+    if objective is not None and objective.program_id != program.pk:
+        errors["objective"] = _("Mục tiêu không thuộc chương trình.")
+    recurrence = data.get("recurrence") or Recurrence.NONE
+    if recurrence not in Recurrence.values:
+        errors["recurrence"] = _("Tính chất không hợp lệ.")
+    deadline = data.get("deadline")
+    _in_period((program.starts_on, program.ends_on), deadline, "deadline", errors, _("Thời hạn"))
+    known = {c for c, _label in framework_codes(program.framework_id)}
+    components = list(dict.fromkeys(data.get("components") or []))
+    if any(c not in known for c in components):
+        errors["components"] = _("Chỉ số thành phần không thuộc bộ chỉ số của chương trình.")
+    title = _text(data, "title", errors, _("Phải nhập tên nhiệm vụ."), 200)
+    v = {
+        "title": title,
+        "text": (data.get("text") or "").strip() or title,
+        "section": (data.get("section") or "").strip()[:20],
+        "objective": objective,
+        "lead_agency": lead,
+        "assignment_basis": (data.get("assignment_basis") or "").strip()[:300],
+        "deadline": deadline,
+        "recurrence": recurrence,
+        "components": components,
+    }
+    _refuse(errors)
+    return _save_item(
+        Task,
+        program,
+        actor,
+        pk,
+        values=v,
+        fields=TASK_WRITABLE,
+        parent=program,
+        number=("tasks", "number"),
+        m2m={"supporting_agencies": supporting},
+        expected_version=expected_version,
+        reason=reason,
+    )
+
+
+KPI_WRITABLE = (
+    "name",
+    "unit",
+    "baseline",
+    "baseline_year",
+    "target",
+    "target_basis",
+    "direction",
+    "due_on",
+    "source",
+    "framework_id",
+    "indicator_code",
+    "source_agency",
+)
+
+
+def save_kpi(
+    program: Program,
+    actor: audit.Actor,
+    *,
+    task_id: int,
+    data: dict,
+    pk: int | None = None,
+    expected_version: int | None = None,
+    reason: str = "",
+):
+    """Add or change a task's KPI (``kpi.create/change``): an indicator of the program's framework
+    (its actual is the approved collected value) or a value the agencies report."""
+    import math
+
+    _writer(actor)
+    task = get_in_program(Task, task_id, program)
+    errors: dict[str, str] = {}
+    v = {f: data.get(f) for f in KPI_WRITABLE}
+    v["name"] = _text(data, "name", errors, _("Phải nhập tên chỉ tiêu."), 300)
+    v["unit"] = (data.get("unit") or "").strip()[:40]
+    v["target_basis"] = (data.get("target_basis") or "").strip()[:300]
+    for f in ("baseline", "target"):
+        x = v[f]
+        if x is not None and not (isinstance(x, int | float) and math.isfinite(x)):
+            errors[f] = _("Phải là một số.")
+        elif x is not None and v["unit"] == "%" and not 0 <= x <= 100:
+            errors[f] = _("Đơn vị là %: giá trị phải từ 0 đến 100.")
+    if v["baseline_year"] is not None and not 1990 <= v["baseline_year"] <= program.ends_on.year:
+        errors["baseline_year"] = _("Năm gốc không hợp lệ.")
+    v["direction"] = int(v["direction"] or Kpi.Direction.UP)
+    if v["direction"] not in Kpi.Direction.values:
+        errors["direction"] = _("Chiều không hợp lệ.")
+    _in_period((program.starts_on, program.ends_on), v["due_on"], "due_on", errors, _("Hạn đạt"))
+    if v["source"] == Kpi.Source.INDICATOR:
+        codes = {c for c, _label in framework_indicators(program.framework_id)}
+        if not v["indicator_code"]:
+            errors["indicator_code"] = _("Phải chọn chỉ số của bộ chỉ số.")
+        elif v["indicator_code"] not in codes:
+            errors["indicator_code"] = _("Chỉ số {code} không thuộc bộ chỉ số {fw}.").format(
+                code=v["indicator_code"], fw=program.framework_id
+            )
+        v["framework_id"] = program.framework_id
+        _check_agency(program, v["source_agency"], errors, "source_agency")
+    elif v["source"] == Kpi.Source.REPORTED:
+        v["framework_id"], v["indicator_code"], v["source_agency"] = "", "", None
+    else:
+        errors["source"] = _("Chọn nguồn số liệu thực tế.")
+    _refuse(errors)
+    return _save_item(
+        Kpi,
+        program,
+        actor,
+        pk,
+        values=v,
+        fields=KPI_WRITABLE,
+        parent=task,
+        number=("kpis", "order"),
+        expected_version=expected_version,
+        reason=reason,
+    )
+
+
+OBLIGATION_WRITABLE = ("title", "section", "agency", "recurrence", "due_offset_days", "schedule_note")
+
+
+def save_obligation(
+    program: Program,
+    actor: audit.Actor,
+    *,
+    data: dict,
+    pk: int | None = None,
+    expected_version: int | None = None,
+    reason: str = "",
+):
+    """Add or change a recurring obligation (``obligation.create/change``), then schedule it within
+    the program (``sync_occurrences``)."""
+    _writer(actor)
+    errors: dict[str, str] = {}
+    _check_agency(program, data.get("agency"), errors, "agency", _("Phải chọn cơ quan thực hiện."))
+    if data.get("recurrence") not in OBLIGATION_RECURRENCES:
+        errors["recurrence"] = _("Chọn định kỳ.")
+    offset = data.get("due_offset_days")
+    if offset is None:
+        offset = 0
+    if not isinstance(offset, int) or not -31 <= offset <= 365:
+        errors["due_offset_days"] = _("Hạn: từ -31 đến 365 ngày.")
+    v = {
+        "title": _text(data, "title", errors, _("Phải nhập tên nhiệm vụ định kỳ."), 300),
+        "section": (data.get("section") or "").strip()[:20],
+        "agency": data.get("agency"),
+        "recurrence": data.get("recurrence"),
+        "due_offset_days": offset,
+        "schedule_note": (data.get("schedule_note") or "").strip()[:300],
+    }
+    _refuse(errors)
+    with transaction.atomic():
+        ob, changed = _save_item(
+            Obligation,
+            program,
+            actor,
+            pk,
+            values=v,
+            fields=OBLIGATION_WRITABLE,
+            parent=program,
+            expected_version=expected_version,
+            reason=reason,
+        )
+        if changed:
+            sync_occurrences(program)
+    return ob, changed

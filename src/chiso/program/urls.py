@@ -18,6 +18,18 @@ urlpatterns = [
         "chuong-trinh/<id:pk>/muc-tieu/<id:objective_pk>/sua/", views.objective_edit, name="objective_edit"
     ),
     path("chuong-trinh/<id:pk>/cong-bo-chi-so/", views.publications, name="program_publications"),
+    # writing a program in the app (soan: the department admin)
+    path("chuong-trinh/moi/", views.program_new, name="program_new"),
+    path("chuong-trinh/<id:pk>/soan/", views.program_write, name="program_write"),
+    path("chuong-trinh/<id:pk>/soan/chuong-trinh/", views.program_edit, name="program_edit"),
+    path("chuong-trinh/<id:pk>/soan/muc-tieu/moi/", views.objective_write, name="objective_new"),
+    path("chuong-trinh/<id:pk>/soan/muc-tieu/<id:item>/", views.objective_write, name="objective_write"),
+    path("chuong-trinh/<id:pk>/soan/nhiem-vu/moi/", views.task_write, name="task_new"),
+    path("chuong-trinh/<id:pk>/soan/nhiem-vu/<id:item>/", views.task_write, name="task_write"),
+    path("chuong-trinh/<id:pk>/soan/nhiem-vu/<id:task_pk>/chi-tieu/moi/", views.kpi_write, name="kpi_new"),
+    path("chuong-trinh/<id:pk>/soan/chi-tieu/<id:item>/", views.kpi_write, name="kpi_write"),
+    path("chuong-trinh/<id:pk>/soan/dinh-ky/moi/", views.obligation_write, name="obligation_new"),
+    path("chuong-trinh/<id:pk>/soan/dinh-ky/<id:item>/", views.obligation_write, name="obligation_write"),
     path("chuong-trinh/<id:pk>/tien-do/", views.progress_list, name="progress_list"),
     path("chuong-trinh/<id:pk>/tien-do/mo/", views.progress_open, name="progress_open"),
     path("ke-hoach/<id:pk>/", views.plan_download, name="plan_download"),
@@ -35,8 +47,8 @@ urlpatterns = [
     path("kien-nghi/<id:pk>/", views.recommendation_detail, name="recommendation"),
     path("kien-nghi/<id:pk>/xu-ly/", views.recommendation_act, name="recommendation_act"),
     path("cong-khai/", public_views.public_page, name="public_page"),
-]
     # program files (transfer_views): import (the department admin), export (who reads the program)
     path("chuong-trinh/nhap/", transfer_views.program_import, name="program_import"),
     path("chuong-trinh/<id:pk>/xuat.yaml", transfer_views.program_export_yaml, name="program_export_yaml"),
     path("chuong-trinh/<id:pk>/xuat.xlsx", transfer_views.program_export_xlsx, name="program_export_xlsx"),
+]

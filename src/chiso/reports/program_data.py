@@ -24,7 +24,10 @@ def current_program(framework_id: str | None = None, *, as_of: dt.date | None = 
 
     qs = Program.objects.all()
     if framework_id:
-        qs = qs.filter(framework_id=framework_id) or Program.objects.all()
+        # the program on this edition, else one on another edition of the same index, else any
+        from chiso.program.services import programs_of_family
+
+        qs = qs.filter(framework_id=framework_id) or programs_of_family(framework_id) or Program.objects.all()
     if as_of is not None:
         in_force = qs.filter(starts_on__lte=as_of).order_by("-starts_on")
         if in_force.exists():
@@ -48,13 +51,18 @@ def program_state(
     *, framework_id: str | None, as_of: dt.date, date_from: dt.date | None = None
 ) -> dict[str, Any]:
     """Tasks, KPIs (with actuals and lights), the latest approved progress per task up to
-    ``as_of``, and recommendations (all open ones, and those created from ``date_from`` on)."""
+    ``as_of``, and recommendations (all open ones, and those created from ``date_from`` on).
+
+    A program that had ended on ``as_of`` is judged as at its end date (as the board,
+    ``chiso.program.services.judged_on``): ``closed`` is true and ``closed_note`` says so in the
+    document's words; recommendations are still listed up to ``as_of``."""
     if not _installed():
         return unavailable(
             "Phân hệ Chương trình hành động chưa được cài đặt: chưa có số liệu về nhiệm vụ, "
             "chỉ tiêu và kiến nghị."
         )
     from chiso.program import lights
+    from chiso.program import services as program_services
     from chiso.program.models import ProgressReport, Recommendation
 
     program = current_program(framework_id, as_of=as_of)
@@ -63,6 +71,9 @@ def program_state(
             "Chưa có chương trình hành động nào trong chiso: chưa có số liệu về nhiệm vụ, "
             "chỉ tiêu và kiến nghị."
         )
+    asked = as_of
+    closed = program_services.is_closed(program, asked)
+    as_of = program_services.judged_on(program, asked)
     reports = {}
     period_reports = []
     for rep in (
@@ -143,8 +154,8 @@ def program_state(
     ):
         created = r.created.date()
         is_open = r.status not in Recommendation.ANSWERED_STATES
-        in_range = (date_from is None or created >= date_from) and created <= as_of
-        if not (is_open or in_range) or created > as_of:
+        in_range = (date_from is None or created >= date_from) and created <= asked
+        if not (is_open or in_range) or created > asked:
             continue
         demo = demo or r.is_demo
         recs.append(
@@ -175,6 +186,13 @@ def program_state(
     return {
         "available": True,
         "note": "",
+        "closed": closed,
+        "judged_on": as_of.isoformat(),
+        "closed_note": (
+            f"Chương trình đã kết thúc ngày {program.ends_on:%d/%m/%Y}; tình hình được đánh giá tại ngày kết thúc."
+            if closed
+            else ""
+        ),
         # the province of the program's standing body: which province issues its reports when several
         # standing bodies are in force on a date (provinces merged later, each with its history)
         "province_ref": _province_ref(program),

@@ -134,6 +134,9 @@ class PublicationTestCase(ProgramTestCase):
 class TableImportTestCase(ProgramTestCase):
     def setUp(self):
         super().setUp()
+        # A table imported today schedules only programs running today (test_publication_cycle.py).
+        self.program.ends_on = timezone.localdate() + dt.timedelta(days=365)
+        self.program.save()
         self.conference = Obligation.objects.create(
             program=self.program,
             title="Hội nghị đánh giá kết quả",

@@ -796,9 +796,7 @@ def check(tables: dict[str, list[Row]], demo: dict, *, replace: bool = False,
         if kind:
             used = orders.setdefault(kind, set())
             order = o["order"] if o["order"] is not None else max(used, default=0) + 1
-            if order in used:
-                ck.err(row, "order", _("thứ tự {n} đã dùng cho một mục tiêu cùng loại.").format(n=order))
-            used.add(order)
+            used.add(order)  # orders only sort (the model allows two alike): not refused
             if o["id"]:
                 if o["id"] in keys:
                     ck.err(row, "id", _("mã mục tiêu “{id}” ghi hai lần.").format(id=o["id"]))
@@ -839,9 +837,7 @@ def check(tables: dict[str, list[Row]], demo: dict, *, replace: bool = False,
             if k["task"] is not None:
                 ck.err(row, "task", _("không có nhiệm vụ số {n}.").format(n=k["task"]))
             continue
-        order = k["order"] if k["order"] is not None else len(task["kpis"]) + 1
-        if any(x["order"] == order for x in task["kpis"]):
-            ck.err(row, "order", _("thứ tự {n} đã dùng cho một chỉ tiêu của nhiệm vụ này.").format(n=order))
+        order = k["order"] if k["order"] is not None else max((x["order"] for x in task["kpis"]), default=0) + 1
         ind = k["indicator"] or ""
         kfw_id = k["framework_id"] or (prog.get("framework_id") if ind else "") or ""
         if k["source"] == Kpi.Source.INDICATOR and not ind:
@@ -874,8 +870,6 @@ def check(tables: dict[str, list[Row]], demo: dict, *, replace: bool = False,
         section = d["section"] or ""
         used = duty_orders.setdefault(section, set())
         order = d["order"] if d["order"] is not None else max(used, default=0) + 1
-        if order in used:
-            ck.err(row, "order", _("thứ tự {n} đã dùng trong mục {s}.").format(n=order, s=section))
         used.add(order)
         duties.append({"section": section, "order": order, "addressee": d["addressee"] or "",
                        "text": d["text"] or "", "agencies": agencies(row, "agencies", df["agencies"])})  # fmt: skip
@@ -1134,7 +1128,10 @@ def tables_of(program: Program) -> dict[str, list[dict]]:
     head = {f.key: getattr(p, f.key) for f in PROGRAM_FIELDS if f.key not in ("standing_body", "province")}
     head["standing_body"] = p.standing_body.code
     objectives = list(p.objectives.order_by("kind", "order", "id"))
-    oid = {o.pk: f"{'chung' if o.kind == 'general' else 'cu-the'}-{o.order}" for o in objectives}
+    oid: dict[int, str] = {}
+    for o in objectives:  # "chung-1", "cu-the-2": unique even where two objectives share an order
+        base = f"{'chung' if o.kind == 'general' else 'cu-the'}-{o.order}"
+        oid[o.pk] = base if base not in oid.values() else f"{base}-{o.pk}"
     out: dict[str, list[dict]] = {"program": [head], "objectives": [], "tasks": [], "kpis": [], "duties": [],
                                   "obligations": []}  # fmt: skip
     for o in objectives:

@@ -391,6 +391,11 @@ class NinhBinhDemoTestCase(TestCase):
         reports = ProgressReport.objects.filter(task__program=p)
         self.assertEqual(reports.count(), 3)
         self.assertTrue(all(r.is_demo and "DỮ LIỆU MINH HỌA" in r.narrative for r in reports))
+        # `make run` again: the program is kept, the demonstration part not loaded twice
+        with self.assertRaisesMessage(CommandError, "đã có chương trình mã"):
+            call_command("import_program", str(path), verbosity=0)
+        call_command("import_program", str(path), "--demo", "--keep-existing", verbosity=0)
+        self.assertEqual((Program.objects.get(code=p.code).pk, reports.count()), (p.pk, 3))
         # and it exports and imports back unchanged (without its demonstration part: the file has none)
         before = {k: v for k, v in rows_of(p).items() if k not in ("reports", "recommendations", "obligations")}
         text = transfer.export_yaml(p)

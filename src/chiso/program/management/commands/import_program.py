@@ -1,7 +1,7 @@
 """Import an action program from a file (YAML or .xlsx, the format of docs/program.md): every problem
 is listed by part, row and field and nothing is written; a program of the same code is refused
-unless ``--replace`` (and nothing was recorded in it yet). ``--demo`` also loads the file's labelled
-demonstration part."""
+unless ``--replace`` (and nothing was recorded in it yet), or kept as it is with ``--keep-existing``.
+``--demo`` also loads the file's labelled demonstration part."""
 
 from __future__ import annotations
 
@@ -24,9 +24,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace", action="store_true", help="replace a program of the same code with nothing recorded in it"
         )
+        parser.add_argument(
+            "--keep-existing",
+            action="store_true",
+            help="a program of the same code already there is kept as it is (only --demo's part is loaded, once): "
+            "for `make run`",
+        )
 
     def handle(self, *args, **options):
-        return self.load(Path(options["file"]), demo=options["demo"], replace=options["replace"])
+        if options["replace"] and options["keep_existing"]:
+            raise CommandError("--replace and --keep-existing exclude each other.")
+        return self.load(Path(options["file"]), demo=options["demo"], replace=options["replace"],
+                         keep_existing=options["keep_existing"])  # fmt: skip
 
     def load(self, path: Path, *, demo: bool, replace: bool, keep_existing: bool = False,
              request_id: str = "import_program") -> str:  # fmt: skip

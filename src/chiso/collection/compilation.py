@@ -21,7 +21,8 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from chiso.engine.units import fold_diacritics
@@ -70,14 +71,19 @@ class Line:
 
     def state(self) -> str:
         if self.agency is None:
-            return "Chưa có giá trị được phê duyệt: chưa phân công cơ quan chủ trì"
+            return _("Chưa có giá trị được phê duyệt: chưa phân công cơ quan chủ trì")
         if self.submission is None:
-            return "Chưa có giá trị được phê duyệt: cơ quan chủ trì không có biểu mẫu trong đợt này"
+            return _("Chưa có giá trị được phê duyệt: cơ quan chủ trì không có biểu mẫu trong đợt này")
         if self.submission.status != Submission.Status.APPROVED:
-            return f"Chưa có giá trị được phê duyệt: biểu mẫu {self.submission.get_status_display().lower()}"
+            return _("Chưa có giá trị được phê duyệt: biểu mẫu {status}").format(
+                status=str(self.submission.get_status_display()).lower())
         if self.value is None or self.value.is_empty:
-            return "Chưa có giá trị được phê duyệt: biểu mẫu đã phê duyệt nhưng không có giá trị"
-        return "Đã phê duyệt"
+            return _("Chưa có giá trị được phê duyệt: biểu mẫu đã phê duyệt nhưng không có giá trị")
+        return _("Đã phê duyệt")
+
+    @property
+    def state_text(self) -> str:
+        return self.state()
 
     @property
     def text(self) -> str:
@@ -173,7 +179,13 @@ def compile_round(rnd: Round) -> Compilation:
 
 def xlsx_bytes(c: Compilation, issuer_name: str = "") -> bytes:
     """One sheet "Tổng hợp": the title and the framework's sentence (its status said), then one row
-    per component and lead agency in the framework's order; a sheet "Ghi chú" says how to read it."""
+    per component and lead agency in the framework's order; a sheet "Ghi chú" says how to read it.
+    Written in Vietnamese whatever the reader's language: it goes to the ministry."""
+    with translation.override("vi"):
+        return _xlsx_bytes(c, issuer_name)
+
+
+def _xlsx_bytes(c: Compilation, issuer_name: str) -> bytes:
     wb = WorkbookWriter()
     ws = wb.sheet("Tổng hợp")
     ws.append([f"Tổng hợp số liệu {c.round.title} ({c.round.period})"])

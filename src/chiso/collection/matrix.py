@@ -17,6 +17,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 from chiso.lib import frameworks
 from chiso.orgs.models import Agency, Responsibility
 
@@ -157,9 +160,10 @@ def subtree_holders(fw, code: str, found: dict[str, Holder]) -> Holder:
 
 
 def framework_title(fw) -> str:
-    """"Bộ chỉ số DTI 2024 (QĐ 405/QĐ-BKHCN)": the edition and its first legal basis."""
+    """"Bộ chỉ số DTI 2024 (QĐ 405/QĐ-BKHCN)": the edition and its first legal basis, in the active
+    language (a document for the ministry renders under ``translation.override("vi")``)."""
     basis = next((b.get("number") for b in fw.legal_basis if b.get("number")), "")
-    name = f"Bộ chỉ số {fw.label('vi')}"
+    name = _("Bộ chỉ số {name}").format(name=fw.label((get_language() or "vi")[:2]))
     return f"{name} ({basis})" if basis and basis not in name else name
 
 
@@ -170,7 +174,7 @@ def status_note(fw, code: str | None = None) -> str:
     if code is not None:
         chain += [code, *fw.ancestors(code)]
     if fw.status == "provisional" or any(fw.node(c).status == "provisional" for c in chain):
-        return "cấu trúc tạm, điểm từng chỉ số chưa công bố"
+        return _("cấu trúc tạm, điểm từng chỉ số chưa công bố")
     return ""
 
 

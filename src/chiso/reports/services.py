@@ -17,7 +17,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import close_old_connections, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_noop
 
@@ -77,6 +77,12 @@ def _subtree(fw, code: str) -> set[str]:
         out.add(n.code)
         stack.extend(n.children)
     return out
+
+
+def _status_vi(fw) -> dict[str, str]:
+    """The framework's sentence and status note in Vietnamese (a document's language)."""
+    with translation.override("vi"):
+        return {"sentence": matrix.framework_sentence(fw), "status_note": matrix.status_note(fw)}
 
 
 def default_annual_run() -> IndexRun | None:
@@ -140,7 +146,8 @@ def annual_snapshot(
         c["lead"] = lead
         c["support"] = [n for n in dict.fromkeys(h.names("support")) if n not in lead]
         c["proposal"] = h.proposal
-        c["status_note"] = matrix.status_note(fw, c["code"])
+        with translation.override("vi"):  # the documents are in Vietnamese
+            c["status_note"] = matrix.status_note(fw, c["code"])
     # Trend: the latest run of each year and the province's published total, as the dashboard.
     trend: dict[int, dict] = {}
     for r in (
@@ -200,7 +207,7 @@ def annual_snapshot(
         "issuer": who,
         "unit": issuers.short_province_name(run.unit_name),
         "framework": {"id": fw.id, "name": fw.label("vi"), "root": fw.root.code, "status": fw.status,
-                      "sentence": matrix.framework_sentence(fw), "status_note": matrix.status_note(fw)},
+                      **_status_vi(fw)},
         "year": run.year,
         "run": {
             "id": run.pk,

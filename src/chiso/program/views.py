@@ -1039,7 +1039,7 @@ def publications(request, pk):
             )
             return redirect("program_publications", pk=program.pk)
         status = 400
-    dates = services.publication_dates(program)
+    pubs = services.publications(program)
     entered = {
         p.year: p
         for p in IndexPublication.objects.filter(framework_id=program.framework_id).select_related(
@@ -1047,8 +1047,15 @@ def publications(request, pk):
         )
     }
     rows = [
-        {"year": y, "date": d, "source": src, "entry": entered.get(y)}
-        for y, (d, src) in sorted(dates.items())
+        {
+            "year": p.year,
+            "date": p.date,
+            "source": p.source,
+            "entry": entered.get(p.year) if p.framework_id == program.framework_id else None,
+            "framework_id": p.framework_id,
+            "running": p.running,
+        }
+        for p in pubs
     ]
     after = (
         Occurrence.objects.filter(obligation__program=program, obligation__recurrence="after_publication")

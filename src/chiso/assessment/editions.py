@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 import yaml
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -318,17 +318,23 @@ def unknown_roles(fw: Framework) -> list[str]:
 
 
 def _sha256(code: str) -> str | None:
-    """The current hash of the copy with this code (one indexed query per lookup)."""
+    """The current hash of the copy with this code: one indexed query per lookup, in plain SQL (building
+    the ORM query costs several times running it, and every page on a copy asks)."""
     if not _SLUG.match(code or ""):
         return None
+    meta = InternalFramework._meta
+    q = connection.ops.quote_name
+    col = {f: q(meta.get_field(f).column) for f in ("sha256", "code", "kind")}
     try:
-        return (
-            InternalFramework.objects.filter(code=code, kind=InternalFramework.Kind.INDEX)
-            .values_list("sha256", flat=True)
-            .first()
-        )
+        with connection.cursor() as c:
+            c.execute(
+                f"SELECT {col['sha256']} FROM {q(meta.db_table)} WHERE {col['code']} = %s AND {col['kind']} = %s",
+                [code, InternalFramework.Kind.INDEX.value],
+            )
+            row = c.fetchone()
     except DatabaseError:  # no table yet (before migrations): no copies
         return None
+    return row[0] if row else None
 
 
 def _text(code: str, sha256: str) -> str | None:

@@ -99,28 +99,31 @@ def _from_sources(fw_id: str) -> Framework | None:
     return None
 
 
-def is_shipped(fw_id: str) -> bool:
+@lru_cache(maxsize=1)
+def _shipped_set() -> frozenset[str]:
     try:
         from chiso.frameworks import framework_paths
     except ImportError:
-        return False
-    return fw_id in framework_paths()
+        return frozenset()
+    return frozenset(framework_paths())
+
+
+def is_shipped(fw_id: str) -> bool:
+    """Whether ``fw_id`` is a shipped edition (the files are read once per process)."""
+    return fw_id in _shipped_set()
 
 
 def get_framework(fw_id: str) -> Framework:
     if fw_id in _registered:
         return _registered[fw_id]
+    if _sources and not is_shipped(fw_id):
+        fw = _from_sources(fw_id)
+        if fw is not None:
+            return fw
     try:
         return _load_shipped(fw_id)
     except ImportError as e:  # the framework library is not installed
         raise FrameworkError(f"unknown framework {fw_id!r}", code="unknown_framework", framework=fw_id) from e
-    except FrameworkError as e:
-        if e.code != "unknown_framework" or not _sources:
-            raise
-        fw = _from_sources(fw_id)
-        if fw is None:
-            raise
-        return fw
 
 
 def is_known(fw_id: str) -> bool:

@@ -195,6 +195,8 @@ def task_detail(request, pk, number):
             "supporting": task.supporting_agencies.all(),
             "can_edit": get_scope(request.user).is_department,
             "can_write": services.may_write(request.user),
+            "can_report": not b.closed
+            and any(get_scope(request.user).can_enter(a) for a in services.task_agency_ids(task)),
             "closed": b.closed,
             "closing_sentence": b.closing_sentence,
         },

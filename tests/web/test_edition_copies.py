@@ -175,6 +175,25 @@ class EditTests(EditionCopyCase):
         self.edit(InternalFramework.objects.get(pk=fw.pk), text2)
         self.assertEqual(frameworks.get_framework(CODE).node("tinh_tp3").label("vi"), "Thành phần ba (đổi tên)")
 
+    def test_a_collection_round_on_the_copy_asks_for_the_added_components(self):
+        from chiso.collection import services as collection
+        from chiso.orgs.models import Responsibility
+
+        fw = self.copy()
+        text, _d = completed(fw.yaml_text)
+        self.edit(fw, text)
+        Responsibility.objects.create(framework_id=CODE, code="tinh_tp2", agency=self.a, role="lead")
+        today = timezone.localdate()
+        rnd = collection.create_round(
+            audit.Actor(user=self.admin), framework_id=CODE, year=today.year, title="DTI của tỉnh",
+            opens_on=today, due_on=today + dt.timedelta(days=5), locks_on=today + dt.timedelta(days=10),
+        )  # fmt: skip
+        sub = rnd.submissions.get()
+        self.assertEqual(sub.agency, self.a)
+        self.assertEqual(collection.indicator_codes(frameworks.get_framework(CODE), self.a.pk), ["tinh_tp2"])
+        # and while that round is open the copy is not edited under the agency's form
+        self.edit(InternalFramework.objects.get(pk=fw.pk), text.replace("hai của tỉnh", "hai (mới)"), expect=409)
+
     def test_refused_edits_list_every_problem_with_its_line_and_save_nothing(self):
         fw = self.copy()
         good, data = completed(fw.yaml_text)

@@ -193,12 +193,12 @@ _PROBLEMS_VI = [
     (
         r"node '([^']+)': responsibility (lead|support): role codes are lower-case letters, digits and _ \(got (.*)\)",
         gettext_noop(
-            "Chỉ số “{0}”: mã vai trò ở {1} chỉ gồm chữ thường không dấu, số và dấu _ (đang ghi {2}), ví dụ so_khcn."
+            "Chỉ số “{0}”: mã vai trò ở {1} chỉ gồm chữ thường không dấu, số và dấu _ (đang ghi {2}), ví dụ so_tttt."
         ),
     ),
     (
         r"node '([^']+)': responsibility (lead|support) must be a list of role codes.*",
-        gettext_noop("Chỉ số “{0}”: {1} phải là danh sách mã vai trò, ví dụ [so_khcn]."),
+        gettext_noop("Chỉ số “{0}”: {1} phải là danh sách mã vai trò, ví dụ [so_tttt]."),
     ),
     (
         r"node '([^']+)': responsibility (lead|support) names a role twice",

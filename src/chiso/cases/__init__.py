@@ -2,8 +2,9 @@
 ``case.yaml`` (the province's reference id, agencies not in :mod:`chiso.reference`, the responsibility
 matrix, validation rules, labelled demonstration users and rounds) and ``program.yaml`` (an action
 program: decision, objectives, tasks and KPIs, duties, obligations, demonstration progress), each
-with its sources in its header. Nothing about a case is written in code: the loaders
-(:mod:`chiso.orgs.reference_case`, :mod:`chiso.program.reference_936`) read these files.
+with its sources in its header. Nothing about a case is written in code: :mod:`chiso.orgs.reference_case`
+reads ``case.yaml`` and the one program importer (:mod:`chiso.program.transfer`) reads ``program.yaml``.
+A folder may hold a program file alone (``demo_dti_2026/``: a labelled demonstration program).
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from chiso.lib import frameworks
 from chiso.orgs import audit, provinces
 from chiso.orgs.models import Agency, Responsibility
 from chiso.reports import services as reports
-from chiso.results.models import IndexRun
+from chiso.results import services as results
+from chiso.results.models import IndexRun, PublishedTable, PublishedValue
 
 from .reports import files
 
@@ -157,6 +158,17 @@ class MatrixFromDataTestCase(TestCase):
             summary={"target_rank": 20, "nodes": [
                 node("dti", "DTI", 0, 0.5, 0.6), node("cq", "Chính quyền số", 1, 0.4, 0.6),
                 node("ns", "Nhân lực số", 1, 0.45, 0.6), node("kt", "Kinh tế số", 1, 0.5, 0.6)]})
+
+    def test_a_run_of_a_provisional_framework_says_so(self):
+        table = PublishedTable.objects.create(framework_id=FW.id, year=2024, title="DTI thử 2024", kind="import",
+                                              source="https://example.org/dti")
+        for k, (ref, name) in enumerate((("P35", "Hà Nam"), ("P36", "Nam Định"), ("P37", "Ninh Bình"))):
+            for code in ("cq_1", "cq_2", "cq_3", "ns_1", "ns_2", "kt_1"):
+                PublishedValue.objects.create(table=table, unit_ref=ref, unit_name=name, code=code,
+                                              value=0.3 + 0.1 * k, source="https://example.org/dti")
+        run = results.run_from_table(table, audit.Actor(), unit_ref="P37")
+        r = self.client.get(f"/ket-qua/lan-tinh/{run.pk}/")
+        self.assertContains(r, "(405/QĐ-BKHCN) — cấu trúc tạm, điểm từng chỉ số chưa công bố")
 
     def test_the_gap_table_names_who_leads_each_main_index(self):
         self.index_run()

@@ -217,6 +217,7 @@ def run_detail(request, pk):
         order = sorted(range(len(out["units"])), key=lambda i: (out["ranks"][i][0] or 999, out["units"][i]))
         others = [{"unit": out["units"][i], "score": out["scores"][i][0], "rank": out["ranks"][i][0]} for i in order]
     ctx = {"run": run, "fw": fw, "rows": rows, "others": others, "is_demo": run.is_demo,
+           "fw_status": matrix.status_note(fw), "fw_sentence": matrix.framework_sentence(fw),
            "can_manage": get_scope(request.user).is_department}
     return render(request, "results/run.html", ctx)
 

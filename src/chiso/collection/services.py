@@ -47,15 +47,6 @@ class Conflict(CollectionError):
 # --- forms: which indicators an agency answers --------------------------------------------------
 
 
-def lead_codes(framework_id: str, agency_id: int) -> set[str]:
-    """The nodes the agency's own lead rows are on (not what it inherits)."""
-    return set(
-        Responsibility.objects.filter(
-            framework_id=framework_id, agency_id=agency_id, role=Responsibility.Role.LEAD
-        ).values_list("code", flat=True)
-    )
-
-
 def form_indicators(fw, agency_id: int, all_rows=None):
     """The indicators an agency leads, grouped by parent node: those whose nearest node with a lead
     row is led by this agency (its own row, or an ancestor's — a lead set on a main index reaches

@@ -318,6 +318,7 @@ class AccessTests(EditionCopyCase):
         r = self.client.get(f"{P}/bo-chi-so/{fw.pk}/")
         self.assertContains(r, f"Province copy, copied from {BASE}")
         self.assertContains(r, "Add 3 component indicators")
+        self.assertContains(r, f'href="/ma-tran/{CODE}/"')
         r = self.client.get(f"{P}/bo-chi-so/sao-ban-cua-tinh/")
         self.assertContains(r, "Copy an edition as the province")
 

@@ -302,7 +302,7 @@ class ProgramForm(_WriteForm):
         required=False,
         max_length=2000,
     )
-    is_public = forms.BooleanField(label=_("Công khai trên trang công khai"), required=False, initial=True)
+    is_public = forms.BooleanField(label=_("Công khai trên trang công khai"), required=False, initial=False)
 
     def __init__(self, *args, framework_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1194,9 +1194,11 @@ def program_new(request):
         "issuer": who.people_committee if who.found else "",
         "decision_date": today,
         "standing_body": body.pk if body else None,
-        "framework_id": next((c for c, _label in _framework_choices() if "dti" in c), ""),
+        # the latest DTI edition chiso knows (the index a department works on today)
+        "framework_id": max((c for c, _label in _framework_choices() if "dti" in c), default=""),
         "progress_due_days": 10,
-        "is_public": True,
+        # a program being written is not on the public page until the department says so
+        "is_public": False,
     }
 
     def save(d, version, reason):

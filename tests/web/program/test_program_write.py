@@ -353,6 +353,25 @@ class WritingAProgramTestCase(WriteTestCase):
         self.assertEqual(r.status_code, 400)
         self.assertIn("không đổi được bộ chỉ số", field_error(r.content.decode(), "framework_id"))
 
+    def test_a_program_being_written_is_public_only_once_ticked(self):
+        page = self.client.get("/chuong-trinh/moi/").content.decode()
+        self.assertNotIn('name="is_public" id="id_is_public" checked', page)
+        r = self.create(is_public="")
+        p = Program.objects.get(decision_number="12/KH-UBND")
+        self.assertEqual(r.status_code, 302)
+        self.assertFalse(p.is_public)
+        self.assertNotIn(PROGRAM["title"], Client().get("/cong-khai/").content.decode())
+        r = self.client.post(
+            f"/chuong-trinh/{p.pk}/soan/chuong-trinh/",
+            {**PROGRAM, "standing_body": self.dept.pk, "version": p.version, "reason": "Đã ký ban hành"},
+        )
+        self.assertEqual(r.status_code, 302)
+        self.assertIn(PROGRAM["title"], Client().get("/cong-khai/").content.decode())
+        e = AuditEntry.objects.get(action="program.change")
+        self.assertEqual(
+            (e.before, e.after, e.reason), ({"is_public": False}, {"is_public": True}, "Đã ký ban hành")
+        )
+
     def test_a_kpi_of_another_program_is_not_found(self):
         p = self.new_program()
         r = self.client.get(f"/chuong-trinh/{p.pk}/soan/chi-tieu/{self.kpi_ind.pk}/")

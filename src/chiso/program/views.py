@@ -304,7 +304,8 @@ def plan_download(request, pk):
 @login_required
 def obligations(request, pk):
     program = _get_program_for_user(request, pk)
-    as_of = _as_of(request)
+    # a closed program is judged as at its end: nothing falls late after it
+    as_of = services.judged_on(program, _as_of(request))
     obs = program.obligations.select_related("agency").prefetch_related("occurrences")
     scope = get_scope(request.user)
     rows = []
@@ -328,6 +329,7 @@ def obligations(request, pk):
             "as_of": as_of,
             "form": OccurrenceForm(),
             "is_demo": any(o.is_demo for r in rows for o in r["occ"]),
+            "closing_sentence": services.closing_sentence(program) if services.is_closed(program) else "",
         },
     )
 

@@ -93,6 +93,13 @@ class QD936AfterItsEndTestCase(TestCase):
         self.assertNotIn("0 báo cáo tiến độ chưa gửi", before)
         public = self.client.get("/cong-khai/").content.decode()
         self.assertIn(CLOSING, public)
+        # the obligations page counts as late only what was late at the end (the Q4/2020 report,
+        # due 15/01/2021, was not)
+        obligations = self.client.get(f"/chuong-trinh/{self.program.pk}/dinh-ky/").content.decode()
+        self.assertIn(CLOSING, obligations)
+        row = re.search(r"<tr><td>Quý 4/2020</td>.*?</tr>", obligations, re.S).group(0)
+        self.assertNotIn("quá hạn", row)
+        self.assertIn("quá hạn", re.search(r"<tr><td>Quý 4/2019</td>.*?</tr>", obligations, re.S).group(0))
 
     def test_no_overdue_item_and_no_reminder(self):
         today = timezone.localdate()

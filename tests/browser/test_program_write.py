@@ -79,7 +79,10 @@ def test_the_department_writes_a_program_and_an_agency_reports_progress(page, ca
 
     page.click("#write-task-1 a.add-kpi")
     page.fill("#id_name", "Điểm chỉ số thành phần")
+    page.select_option("#id_source", "reported")  # reported by the agencies: no indicator to choose
+    assert not page.locator("#row-indicator_code").is_visible()
     page.select_option("#id_source", "indicator")
+    assert page.locator("#row-indicator_code").is_visible()
     page.select_option("#id_indicator_code", index=1)
     page.fill("#id_target", "0,8")
     page.fill("#id_due_on", "31/12/2027")

@@ -99,6 +99,11 @@ class MatrixFromDataTestCase(TestCase):
         self.assertEqual(form("Sở Khoa học và Công nghệ"), {"cq_1", "cq_3"})  # not cq_2: Sở Tư pháp leads it
         self.assertEqual(form("Sở Tư pháp"), {"cq_2"})
         self.assertEqual(form("Sở Nội vụ"), {"ns_1", "ns_2"})  # supporting cq is not leading it
+        found = matrix.holders(FW, AS_OF)
+        self.assertEqual((found["cq_1"].names("support"), found["cq_1"].lead_at), (["Sở Nội vụ Ninh Bình"], "cq"))
+        self.assertEqual(found["cq_2"].names("support"), [])  # its own lead, no support: as the framework says
+        self.assertTrue(found["ns_1"].proposal)
+        self.assertEqual(found["kt_1"].names("lead"), [])
 
     def test_running_again_changes_nothing_and_keeps_the_department_edits(self):
         Responsibility.objects.filter(framework_id=FW.id, code="ns").update(

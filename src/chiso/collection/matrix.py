@@ -6,7 +6,8 @@ lead row: a lead set on a component overrides its main index's lead for that com
 index's lead does not also get it).  Only agencies that existed at the same time count against each
 other: the matrix of a body that ended (Sở TT&TT before 01/03/2025, a district before 01/07/2025)
 does not take components away from the bodies of today, and the other way round.  Supporting
-agencies are read the same way (nearest node with a support row).
+agencies are read at the nearest node with any row (a node naming its own lead without support has
+none, as the framework's assignment of that node says).
 
 The matrix filled from a framework's data (``chiso.orgs.provinces``) marks each row's note: a
 published assignment says its basis ("Căn cứ: …"), chiso's proposal starts with :data:`PROPOSAL`.
@@ -125,13 +126,18 @@ def holders(fw, day: dt.date | None = None, codes: list[str] | None = None) -> d
     out = {}
     for code in codes if codes is not None else [n.code for n in fw.nodes]:
         h = Holder()
-        for role in ("lead", "support"):
-            c: str | None = code
-            while c is not None and (c, role) not in at:
-                c = parents.get(c)
-            if c is not None:
-                setattr(h, role, at[(c, role)])
-                setattr(h, f"{role}_at", c)
+        c: str | None = code
+        while c is not None and (c, "lead") not in at:
+            c = parents.get(c)
+        if c is not None:
+            h.lead, h.lead_at = at[(c, "lead")], c
+        # support: at the nearest node with any row — a node that names its own lead without support
+        # has none (as the framework's assignment says), it does not take its parent's
+        c = code
+        while c is not None and (c, "lead") not in at and (c, "support") not in at:
+            c = parents.get(c)
+        if c is not None and (c, "support") in at:
+            h.support, h.support_at = at[(c, "support")], c
         out[code] = h
     return out
 

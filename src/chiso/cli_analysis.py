@@ -294,7 +294,7 @@ def cmd_target(args: argparse.Namespace) -> int:
         text += "\n" + render(shown, "table", lang=args.lang, title="\nKế hoạch / plan")
         text += f"\nChủ trì, phối hợp / lead, support: loại cơ quan ngày / agency types on {day:%d/%m/%Y}"
         if any(c.get("proposal") for c in p.changes):
-            text += "; proposal = đề xuất (theo mẫu QĐ 936 §4), chưa có văn bản phân công / no published text"
+            text += "; proposal = đề xuất của chiso, chưa có văn bản phân công / chiso's proposal, no published text"
     _emit(args, text)
     return 0
 

@@ -90,7 +90,7 @@ class MatrixFromDataTestCase(TestCase):
         self.assertEqual(matrix.note_kind(note), "published")
         for code in ("cq_2", "ns"):
             note = Responsibility.objects.get(framework_id=FW.id, code=code).note
-            self.assertTrue(note.startswith("Đề xuất (theo mẫu QĐ 936 §4)"), note)
+            self.assertTrue(note.startswith("Đề xuất (chưa có văn bản phân công)"), note)
 
     def test_each_agency_form_holds_exactly_the_components_it_leads(self):
         def form(short):

@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 from chiso.lib import frameworks
 from chiso.orgs.models import Agency, Responsibility
 
-PROPOSAL = "Đề xuất (theo mẫu QĐ 936 §4)"
+PROPOSAL = "Đề xuất (chưa có văn bản phân công)"
 BASIS = "Căn cứ: "
 EDITED = "Sửa trong ứng dụng"
 
 
 def is_proposal(note: str) -> bool:
-    return (note or "").startswith(PROPOSAL)
+    return (note or "").startswith("Đề xuất")  # also the wording of notes written before 12/2026
 
 
 def note_kind(note: str) -> str:

@@ -265,7 +265,7 @@ def _framework_ids() -> list[str]:
 
 def matrix_note(fw, assignment, role: str, type_code: str) -> str:
     """The note of a matrix row filled from a framework: the basis of a published assignment, or
-    "Đề xuất (theo mẫu QĐ 936 §4)" for chiso's proposal (``chiso.collection.matrix`` reads it)."""
+    "Đề xuất (chưa có văn bản phân công)" for chiso's proposal (``chiso.collection.matrix`` reads it)."""
     head = matrix.PROPOSAL if assignment.proposal else matrix.BASIS + (assignment.basis or fw.id)
     return f"{head} · {fw.id}: {role} → {type_code}"[:300]
 

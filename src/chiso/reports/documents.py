@@ -417,7 +417,7 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
                 widths_cm=[3.8, 2.2, 4.6, 5.9],
                 note="Theo ma trận trách nhiệm trong chiso, các cơ quan đang hoạt động vào ngày báo cáo (chủ trì/phối "
                 "hợp ở chỉ số đó, kế thừa từ chỉ số cấp trên, hoặc ở chỉ tiêu thuộc chỉ số đó); “đề xuất”: phân "
-                "công theo mẫu QĐ 936 §4, chưa có văn bản.",
+                "công do chiso đề xuất, chưa có văn bản phân công.",
             )
         )
         unassigned = [c["name"] for c in accountable if not c["lead"]]

@@ -100,9 +100,10 @@ def _program_blocks(
         return blocks
     tasks = prog["tasks"]
     counts = {k: sum(1 for t in tasks if t["light"] == k) for k in LIGHTS}
+    closed = f"{prog['closed_note']} " if prog.get("closed_note") else ""  # said in the sentence itself
     blocks.append(
         Paragraph(
-            f"Chương trình có {fmt(len(tasks), 'int')} nhiệm vụ: {fmt(counts['green'], 'int')} đúng tiến độ, "
+            f"{closed}Chương trình có {fmt(len(tasks), 'int')} nhiệm vụ: {fmt(counts['green'], 'int')} đúng tiến độ, "
             f"{fmt(counts['amber'], 'int')} cần chú ý, {fmt(counts['red'], 'int')} chậm hoặc không đạt, "
             f"{fmt(counts['grey'], 'int')} chưa có số liệu. Đánh giá chung: {LIGHTS[prog['light']].lower()}."
         )
@@ -770,6 +771,8 @@ def build_progress(snap: dict, params: dict) -> DocumentSpec:
     if prog.get("available"):
         tasks = prog["tasks"]
         counts = {k: sum(1 for t in tasks if t["light"] == k) for k in LIGHTS}
+        if prog.get("closed_note"):
+            blocks.append(Paragraph(prog["closed_note"]))
         blocks.append(
             Chart(
                 "lights",

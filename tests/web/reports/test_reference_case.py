@@ -123,3 +123,12 @@ class ReferenceCaseReportsTestCase(TestCase):
         self.assertEqual(len(snap["tasks"]), Task.objects.count())
         rows = files.table_rows(self.progress, "Tình hình thực hiện các nhiệm vụ")
         self.assertEqual(len(rows) - 1, Task.objects.count())
+
+    def test_a_report_after_the_program_ended_says_so_in_its_sentence(self):
+        # QĐ 936 ran 23/6/2017–31/12/2020; a report dated 15/03/2023 judges it as at its end and says so.
+        text = files.docx_text(self.annual_dti)
+        self.assertIn(
+            "Chương trình đã kết thúc ngày 31/12/2020; tình hình được đánh giá tại ngày kết thúc. Chương trình có",
+            text,
+        )
+        self.assertNotIn("đã kết thúc", files.docx_text(self.annual))  # dated 2018: still running

@@ -268,7 +268,7 @@ class EditTests(EditionCopyCase):
         self.edit(fw, other, version=1)  # saving again replaces the newer one knowingly
         self.assertEqual(InternalFramework.objects.get(pk=fw.pk).version, 2)
 
-    def test_no_edit_while_a_collection_round_on_it_is_not_locked(self):
+    def test_no_edit_once_a_collection_round_uses_it_open_or_locked(self):
         fw = self.copy()
         today = timezone.localdate()
         rnd = CollectionRound.objects.create(
@@ -277,7 +277,7 @@ class EditTests(EditionCopyCase):
         )  # fmt: skip
         text, _d = completed(fw.yaml_text)
         r = self.edit(fw, text, expect=409)
-        self.assertContains(r, "Đợt thu thập “Thu thập DTI thử” dùng bộ chỉ số", status_code=409)
+        self.assertContains(r, "Đợt thu thập “Thu thập DTI thử” đã dùng bộ chỉ số", status_code=409)
         self.assertEqual(InternalFramework.objects.get(pk=fw.pk).version, 0)
         r = self.client.get(f"{P}/bo-chi-so/{fw.pk}/")
         self.assertContains(r, 'id="edition-locked"')
@@ -285,6 +285,10 @@ class EditTests(EditionCopyCase):
             opens_on=today - dt.timedelta(days=30), due_on=today - dt.timedelta(days=20),
             locks_on=today - dt.timedelta(days=1),
         )  # fmt: skip
+        # locked: its approved values and results still read the framework by its code, so still refused
+        self.edit(fw, text, expect=409)
+        self.assertEqual(InternalFramework.objects.get(pk=fw.pk).version, 0)
+        CollectionRound.objects.filter(pk=rnd.pk).delete()
         self.edit(fw, text)
 
 

@@ -106,21 +106,23 @@ def check_copy(row: InternalFramework, data: dict, fw: Framework) -> None:
 
 
 def open_collection_rounds(code: str):
-    """Collection rounds on this framework that are not locked yet (open, or to open)."""
+    """Collection rounds that use this framework, open, to open or locked: every one of them reads the
+    framework by its code (forms, approved values, compilation, results), so any of them freezes it."""
     from chiso.collection.models import Round as CollectionRound
 
-    return CollectionRound.objects.filter(framework_id=code, locks_on__gte=timezone.localdate())
+    return CollectionRound.objects.filter(framework_id=code)
 
 
 def check_not_in_open_round(row: InternalFramework) -> None:
-    rnd = open_collection_rounds(row.code).order_by("locks_on").first()
+    """Refuse an edit of a copy that a collection round uses (open or locked): its forms, approved values
+    and results would change under it. The department copies it under a new code instead."""
+    rnd = open_collection_rounds(row.code).order_by("-opens_on").first()
     if rnd is not None:
         raise Refused(
             _(
-                "Đợt thu thập “{round}” dùng bộ chỉ số “{code}” đến ngày khóa {day}: không sửa được bộ chỉ số "
-                "trong thời gian này để biểu mẫu của các cơ quan không đổi giữa chừng. Muốn dùng hướng dẫn mới "
-                "ngay, hãy sao một bản mới với mã khác."
-            ).format(round=rnd.title, code=row.code, day=f"{rnd.locks_on:%d/%m/%Y}"),
+                "Đợt thu thập “{round}” đã dùng bộ chỉ số “{code}”: không sửa được nữa, để biểu mẫu, số liệu "
+                "đã duyệt và kết quả của đợt không đổi. Muốn dùng hướng dẫn mới, hãy sao một bản mới với mã khác."
+            ).format(round=rnd.title, code=row.code),
             status=409,
         )
 

@@ -220,7 +220,7 @@ def _edition_detail(request, fw: InternalFramework):
             "lines": editions.tree_lines(parsed, lang) if parsed else [],
             "unknown_roles": editions.unknown_roles(parsed) if parsed else [],
             "collection_rounds": CollectionRound.objects.filter(framework_id=fw.code).order_by("-year"),
-            "open_round": editions.open_collection_rounds(fw.code).order_by("locks_on").first(),
+            "open_round": editions.open_collection_rounds(fw.code).order_by("-opens_on").first(),
             "can_edit": get_access(request.user).scope.is_dept_admin,
             "lang": lang,
         },
@@ -332,7 +332,7 @@ def framework_edit(request, pk):
             return redirect("assessment_framework", pk=fw.pk)
     ctx = {"fw": fw, "form": form, "used_by": fw.rounds.count()}
     if fw.is_index_copy:
-        ctx["open_round"] = editions.open_collection_rounds(fw.code).order_by("locks_on").first()
+        ctx["open_round"] = editions.open_collection_rounds(fw.code).order_by("-opens_on").first()
     return render(request, "assessment/framework_edit.html", ctx, status=status)
 
 

@@ -1222,6 +1222,18 @@ def _program_for_writer(request, pk):
     return program, _writer_only(request)
 
 
+def _framework_names(fw_id: str) -> tuple[str, dict[str, str]]:
+    """The framework's name and its nodes' names in the reader's language: printed instead of codes."""
+    from chiso.engine import FrameworkError
+
+    lang = (get_language() or "vi")[:2]
+    try:
+        fw = frameworks.get_framework(fw_id)
+    except (FrameworkError, LookupError, OSError):
+        return _("(bộ chỉ số không còn trong hệ thống)"), {}
+    return fw.label(lang), {n.code: n.label(lang) for n in fw.nodes}
+
+
 @login_required
 def program_write(request, pk):
     """The program as written: its basis, objectives, tasks with KPIs, obligations, with the links to
@@ -1232,11 +1244,14 @@ def program_write(request, pk):
     tasks = program.tasks.select_related("lead_agency", "objective").prefetch_related(
         "supporting_agencies", "kpis"
     )
+    fw_label, indicator_names = _framework_names(program.framework_id)
     return render(
         request,
         "program/write.html",
         {
             "program": program,
+            "framework_label": fw_label,
+            "indicator_names": indicator_names,
             "objectives": program.objectives.all(),
             "tasks": tasks,
             "obligations": program.obligations.select_related("agency"),

@@ -132,6 +132,12 @@ class WritingAProgramTestCase(WriteTestCase):
             (k.framework_id, k.indicator_code, k.target, k.baseline, k.source_agency, k.order),
             ("test-fw", "total_staff", 12.5, 4.0, self.a, 1),
         )
+        # the page prints names, never the framework's or the indicator's code
+        page = self.client.get(f"/chuong-trinh/{p.pk}/soan/").content.decode()
+        self.assertIn("Bộ chỉ số thử nghiệm", page)
+        self.assertIn("(chỉ số: Tổng số cán bộ)", page)
+        self.assertNotIn("test-fw", page)
+        self.assertNotIn("total_staff", page)
         # a recurring obligation: the quarterly report, 15 days after each quarter
         r = self.client.post(
             f"{base}/dinh-ky/moi/",
@@ -164,7 +170,7 @@ class WritingAProgramTestCase(WriteTestCase):
         self.assertIn("thứ hạng ≤ 10 năm 2030", board)
         write = self.client.get(f"{base}/").content.decode()
         self.assertIn("Số hóa hồ sơ cán bộ", write)
-        self.assertIn("<code>total_staff</code>", write)
+        self.assertIn("(chỉ số: Tổng số cán bộ)", write)  # the indicator by its name, not its code
 
     def test_agencies_offered_are_those_in_force_during_the_program(self):
         p = self.new_program()

@@ -110,6 +110,14 @@ class CompilationTestCase(DtiRoundBase):
         self.assertEqual(compilation.zip_size(c, len(zf.read("tong-hop.xlsx"))), len(data))  # known before
         self.assertEqual(AuditEntry.objects.filter(action="round.compilation").count(), 1)
 
+    def test_an_evidence_file_missing_from_storage_is_said_and_nothing_is_sent(self):
+        ev = Evidence.objects.order_by("id").last()
+        ev.file.storage.delete(ev.file.name)
+        r = self.client.get(f"/dot/{self.dti.pk}/minh-chung.zip")
+        self.assertEqual(r.status_code, 409)
+        self.assertIn("Thiếu tệp minh chứng trong kho lưu trữ", r.content.decode())
+        self.assertEqual(AuditEntry.objects.filter(action="round.compilation").count(), 0)
+
     def test_a_returned_form_gives_no_approved_value(self):
         Submission.objects.filter(pk=self.dti_a.pk).update(status=Submission.Status.RETURNED)
         c = compilation.compile_round(self.dti)

@@ -159,8 +159,8 @@ def round_compilation_zip(request, pk):
         return denied
     try:
         fh = compilation.write_zip(c, compilation.xlsx_bytes(c, _issuer_name()))
-    except FileNotFoundError:
-        return HttpResponse(_("Thiếu tệp minh chứng trong kho lưu trữ; hãy báo quản trị hệ thống."), status=500,
+    except FileNotFoundError:  # the database names a file the storage no longer has: say so, send nothing
+        return HttpResponse(_("Thiếu tệp minh chứng trong kho lưu trữ; hãy báo quản trị hệ thống."), status=409,
                             content_type="text/plain; charset=utf-8")
     audit.record(audit.Actor.from_request(request), "round.compilation", c.round,
                  after={"files": len(c.files), "bytes": c.evidence_bytes})

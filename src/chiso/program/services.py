@@ -946,7 +946,7 @@ _EDITION_YEAR = re.compile(r"-(?:19|20)\d{2}(?=-|$)")
 
 def framework_family(framework_id: str, _depth: int = 0) -> str:
     """The index a framework is an edition of: its ``family`` when the framework states one; for a
-    province's copy of an edition (``base`` or ``base_id`` in its data), its base's family; else its
+    province's copy of an edition (``derived_from``, ``base`` or ``base_id`` in its data), its base's family; else its
     id without the edition's year (``vn-dti-2022-province`` and ``vn-dti-2024-province`` are both
     ``vn-dti-province``; ``vn-ict-index-2015/2016-province`` are ``vn-ict-index-province``).
     A publication of any edition of a program's index drives the program's cycle."""
@@ -958,7 +958,8 @@ def framework_family(framework_id: str, _depth: int = 0) -> str:
         extra = {}
     if extra.get("family"):
         return str(extra["family"])
-    base = extra.get("base") or extra.get("base_id")
+    derived = extra.get("derived_from")  # a province's copy: {id: the edition it was copied from, …}
+    base = extra.get("base") or extra.get("base_id") or (derived.get("id") if isinstance(derived, dict) else None)
     if base and base != framework_id and _depth < 5:
         return framework_family(str(base), _depth + 1)
     return _EDITION_YEAR.sub("", framework_id)

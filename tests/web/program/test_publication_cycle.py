@@ -48,11 +48,16 @@ class FamilyTestCase(ProgramTestCase):
                 }
             )
 
-        for item in (fw("ninhbinh-dti-2025", base=DTI), fw("other-2025", family="vn-dti-province")):
+        # a province's copy made in the app says where it came from (derived_from), a copy of a copy too
+        copies = (fw("tinh-dti-2026", derived_from={"id": DTI, "edition": 2024}),
+                  fw("tinh-dti-2027", derived_from={"id": "tinh-dti-2026", "edition": 2025}))  # fmt: skip
+        for item in (fw("ninhbinh-dti-2025", base=DTI), fw("other-2025", family="vn-dti-province"), *copies):
             frameworks.register(item)
             self.addCleanup(frameworks.unregister, item.id)
         self.assertEqual(services.framework_family("ninhbinh-dti-2025"), "vn-dti-province")
         self.assertEqual(services.framework_family("other-2025"), "vn-dti-province")
+        self.assertEqual(services.framework_family("tinh-dti-2026"), "vn-dti-province")
+        self.assertEqual(services.framework_family("tinh-dti-2027"), "vn-dti-province")
 
 
 class DtiProgramTestCase(ProgramTestCase):

@@ -1,8 +1,8 @@
 """Report generation: gather a JSON snapshot of the data, then write the documents from it.
 
-``create_job`` records the request; ``run_job`` does the work and reports progress on the job row;
-``start`` runs it in a background thread once the request's transaction has committed (see
-docs/reports.md for why a thread, and the ``run_report_jobs`` worker for the alternative).
+``create_job`` records the request (the job row, QUEUED, is the queue); ``run_job`` does the work and
+reports progress on the job row. Jobs run in their own process, never on a thread of the web process:
+the ``run_report_jobs --loop`` worker (``make run`` starts it beside the server; docs/reports.md).
 Every number in a report is read from the snapshot, never again from the database, so a job can be
 re-rendered later exactly as it was.
 """
@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -456,25 +455,6 @@ def _fail(job: ReportJob, message: str) -> None:
     job.status, job.error, job.finished = ReportJob.Status.FAILED, message[:2000], timezone.now()
     job.step = gettext_noop("Lỗi")
     job.save(update_fields=["status", "error", "finished", "step"])
-
-
-def _run_in_thread(job_id: int) -> None:
-    try:
-        run_job(job_id)
-    finally:
-        close_old_connections()
-
-
-def start(job: ReportJob) -> None:
-    """Run the job in a daemon thread after the current transaction commits (the thread's own
-    database connection must see the job row)."""
-
-    def spawn():
-        threading.Thread(
-            target=_run_in_thread, args=(job.pk,), name=f"report-job-{job.pk}", daemon=True
-        ).start()
-
-    transaction.on_commit(spawn)
 
 
 def requeue_stale(older_than: dt.timedelta = dt.timedelta(minutes=30)) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from unittest import mock
 
+from django.core.management import call_command
 from django.urls import reverse
 
 from chiso.orgs import audit
@@ -89,10 +90,13 @@ class ReportAccessTestCase(ReportsTestCase):
         )
         self.assertEqual(job.created_by, self.officer)
         self.assertTrue(AuditEntry.objects.filter(action="report.create", target_id=str(job.pk)).exists())
-        for t in threading.enumerate():
-            if t.name == f"report-job-{job.pk}":
-                t.join(10)
-        run.assert_called_once_with(job.pk)
+        # the web process only queues it: no thread, nothing run in the request
+        run.assert_not_called()
+        self.assertEqual(job.status, ReportJob.Status.QUEUED)
+        self.assertFalse([t for t in threading.enumerate() if t.name.startswith("report-job")])
+        with mock.patch.object(services, "run_job", return_value=job) as run:
+            call_command("run_report_jobs", verbosity=0)  # the worker process's command runs it
+        run.assert_called_once_with(job.pk, pdf=True)
 
     def test_it_rejects_an_incomplete_request(self):
         self.login(self.admin)

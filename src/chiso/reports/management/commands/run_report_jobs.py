@@ -1,17 +1,19 @@
-"""Worker: run queued report jobs (those the web process could not run, e.g. after a restart)."""
+"""The report worker: runs queued report jobs in its own process (the web process only queues them).
+``--loop`` keeps polling — ``make run`` starts it beside the server; a deployment runs it as a service."""
 
 from __future__ import annotations
 
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from chiso.reports import services
 from chiso.reports.models import ReportJob
 
 
 class Command(BaseCommand):
-    help = "Run queued report jobs; --loop keeps polling (a worker process instead of threads)."
+    help = "Run queued report jobs; --loop keeps polling (the report worker process)."
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true", help="keep polling for new jobs")
@@ -24,6 +26,7 @@ class Command(BaseCommand):
         while True:
             for job_id in self.handle_one_batch():
                 job = services.run_job(job_id, pdf=not options["no_pdf"])
+                close_old_connections()  # a long-lived worker: never keep a broken or stale connection
                 done += job.status == ReportJob.Status.DONE
                 failed += job.status == ReportJob.Status.FAILED
             if not options["loop"]:

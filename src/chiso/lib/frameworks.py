@@ -126,6 +126,15 @@ def get_framework(fw_id: str) -> Framework:
         raise FrameworkError(f"unknown framework {fw_id!r}", code="unknown_framework", framework=fw_id) from e
 
 
+def find_framework(fw_id: str) -> Framework | None:
+    """``get_framework`` for a page or an import that must go on when an id is unknown or its file is
+    unreadable (a program on a framework since removed): the framework, or ``None``."""
+    try:
+        return get_framework(str(fw_id))
+    except (FrameworkError, LookupError, OSError):
+        return None
+
+
 def is_known(fw_id: str) -> bool:
     """Whether ``fw_id`` names a registered, shipped or source-held framework (without parsing it)."""
     if fw_id in _registered or is_shipped(fw_id):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import get_language
 
-from . import vn_format
+from . import frameworks, vn_format
 
 register = template.Library()
 
@@ -97,28 +97,17 @@ def page_header(context):
     return mark_safe(html)  # noqa: S308 (our own template; every value put in is escaped)
 
 
-def _framework(fw_id):
-    from chiso.engine import FrameworkError
-
-    from . import frameworks
-
-    try:
-        return frameworks.get_framework(str(fw_id))
-    except (FrameworkError, LookupError, OSError):
-        return None
-
-
 @register.filter
 def framework_name(fw_id):
     """A framework's name in the active language, printed instead of its id (the id if it is unknown)."""
-    fw = _framework(fw_id) if fw_id else None
+    fw = frameworks.find_framework(fw_id) if fw_id else None
     return fw.label((get_language() or "vi")[:2]) if fw is not None else (fw_id or "")
 
 
 @register.filter
 def node_name(code, fw_id):
     """``{{ code|node_name:fw_id }}``: an indicator's name in the active language instead of its code."""
-    fw = _framework(fw_id) if fw_id and code else None
+    fw = frameworks.find_framework(fw_id) if fw_id and code else None
     if fw is None or code not in fw.codes:
         return code or ""
     return fw.node(code).label((get_language() or "vi")[:2])

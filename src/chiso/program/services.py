@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.collection.models import Value
+from chiso.lib import frameworks
 from chiso.lib.db import atomic_retry
 from chiso.lib.periods import period_end, period_label
 from chiso.lib.vn_format import format_date
@@ -284,8 +285,6 @@ def published_rank(
     if not unit_ref:
         return None
     try:
-        from chiso.lib import frameworks
-
         root = frameworks.get_framework(framework_id).root.code
     except Exception:  # an unknown framework has no published rank
         return None
@@ -950,12 +949,8 @@ def framework_family(framework_id: str, _depth: int = 0) -> str:
     id without the edition's year (``vn-dti-2022-province`` and ``vn-dti-2024-province`` are both
     ``vn-dti-province``; ``vn-ict-index-2015/2016-province`` are ``vn-ict-index-province``).
     A publication of any edition of a program's index drives the program's cycle."""
-    from chiso.lib import frameworks
-
-    try:
-        extra = frameworks.get_framework(framework_id).extra
-    except Exception:  # a framework chiso does not know: its id alone
-        extra = {}
+    fw = frameworks.find_framework(framework_id)
+    extra = fw.extra if fw is not None else {}  # a framework chiso does not know: its id alone
     if extra.get("family"):
         return str(extra["family"])
     derived = extra.get("derived_from")  # a province's copy: {id: the edition it was copied from, …}
@@ -1318,8 +1313,6 @@ def _program_code(title: str, starts_on: dt.date, ends_on: dt.date) -> str:
 
 
 def _check_program(data: dict, current: Program | None) -> dict:
-    from chiso.lib import frameworks
-
     errors: dict[str, str] = {}
     v = {f: data.get(f) for f in PROGRAM_WRITABLE}
     v["title"] = _text(data, "title", errors, _("Phải nhập tên chương trình."), 400)
@@ -1567,24 +1560,15 @@ TASK_WRITABLE = (
 )
 
 
-def _framework(framework_id: str):
-    from chiso.lib import frameworks
-
-    try:
-        return frameworks.get_framework(framework_id)
-    except Exception:  # a framework chiso does not know
-        return None
-
-
 def framework_codes(framework_id: str) -> list[tuple[str, str]]:
     """(code, label) of the main indices and components of a framework (depth 1–2), or []."""
-    fw = _framework(framework_id)
+    fw = frameworks.find_framework(framework_id)
     return [(c, fw.node(c).label("vi")) for c in fw.codes if 1 <= fw.depth(c) <= 2] if fw else []
 
 
 def framework_indicators(framework_id: str) -> list[tuple[str, str]]:
     """(code, label) of the indicators (values agencies enter) of a framework, in its order."""
-    fw = _framework(framework_id)
+    fw = frameworks.find_framework(framework_id)
     return [(n.code, n.label("vi")) for n in fw.indicators] if fw else []
 
 

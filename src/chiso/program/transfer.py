@@ -701,7 +701,7 @@ def check(tables: dict[str, list[Row]], demo: dict, *, replace: bool = False,
         ends_on = None
     fw = None
     if prog.get("framework_id"):
-        fw = _framework(prog["framework_id"])
+        fw = frameworks.find_framework(prog["framework_id"])
         if fw is None:
             ck.err(prow, "framework_id", _("không có bộ chỉ số “{id}”.").format(id=prog["framework_id"]))
     code = prog.get("code")
@@ -791,7 +791,7 @@ def check(tables: dict[str, list[Row]], demo: dict, *, replace: bool = False,
             if not (starts_on.year <= o["target_year"] <= ends_on.year + 5):
                 ck.err(row, "target_year", _("phải từ {a} đến {b}.").format(a=starts_on.year, b=ends_on.year + 5))
         ofw = o["framework_id"] or (prog.get("framework_id") if o["target_rank"] is not None else "")
-        if o["framework_id"] and _framework(o["framework_id"]) is None:
+        if o["framework_id"] and frameworks.find_framework(o["framework_id"]) is None:
             ck.err(row, "framework_id", _("không có bộ chỉ số “{id}”.").format(id=o["framework_id"]))
         if kind:
             used = orders.setdefault(kind, set())
@@ -843,7 +843,7 @@ def check(tables: dict[str, list[Row]], demo: dict, *, replace: bool = False,
         if k["source"] == Kpi.Source.INDICATOR and not ind:
             ck.err(row, "indicator", _("chỉ tiêu lấy số liệu từ chỉ số phải ghi mã chỉ số."))
         if ind and kfw_id:
-            kfw = _framework(kfw_id)
+            kfw = frameworks.find_framework(kfw_id)
             if kfw is None:
                 ck.err(row, "framework_id", _("không có bộ chỉ số “{id}”.").format(id=kfw_id))
             elif not _has_node(kfw, ind):
@@ -903,13 +903,6 @@ def _as_list(v) -> list:
     if isinstance(v, str):
         return _split(v)
     return []
-
-
-def _framework(fw_id: str):
-    try:
-        return frameworks.get_framework(fw_id)
-    except (EngineError, LookupError, OSError):
-        return None
 
 
 def _has_node(fw, code: str) -> bool:

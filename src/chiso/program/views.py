@@ -1224,12 +1224,9 @@ def _program_for_writer(request, pk):
 
 def _framework_names(fw_id: str) -> tuple[str, dict[str, str]]:
     """The framework's name and its nodes' names in the reader's language: printed instead of codes."""
-    from chiso.engine import FrameworkError
-
     lang = (get_language() or "vi")[:2]
-    try:
-        fw = frameworks.get_framework(fw_id)
-    except (FrameworkError, LookupError, OSError):
+    fw = frameworks.find_framework(fw_id)
+    if fw is None:
         return _("(bộ chỉ số không còn trong hệ thống)"), {}
     return fw.label(lang), {n.code: n.label(lang) for n in fw.nodes}
 

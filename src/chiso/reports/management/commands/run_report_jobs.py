@@ -26,11 +26,11 @@ class Command(BaseCommand):
         while True:
             for job_id in self.handle_one_batch():
                 job = services.run_job(job_id, pdf=not options["no_pdf"])
-                close_old_connections()  # a long-lived worker: never keep a broken or stale connection
                 done += job.status == ReportJob.Status.DONE
                 failed += job.status == ReportJob.Status.FAILED
             if not options["loop"]:
                 break
+            close_old_connections()  # a long-lived worker keeps no broken or stale connection between polls
             time.sleep(options["interval"])
         return f"report jobs done: {done}, failed: {failed}"
 

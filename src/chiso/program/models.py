@@ -179,6 +179,9 @@ class Task(Versioned):
         _("tính chất"), max_length=20, choices=Recurrence.choices, default=Recurrence.NONE
     )
     components = models.JSONField(_("chỉ số thành phần liên quan"), default=list, blank=True)
+    # A task proposed by a least-cost plan (``results.Plan``) is a draft until the department issues it:
+    # drafts are listed for review and are not yet tracked, counted or reported.
+    is_draft = models.BooleanField(_("dự thảo"), default=False)
 
     objects = TaskQuerySet.as_manager()
 

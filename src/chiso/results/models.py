@@ -34,6 +34,13 @@ class PublishedTable(models.Model):
     file_name = models.CharField(_("tên tệp"), max_length=200, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
+    # the day the ministry published it: unit names are read as of that day (63 provinces before
+    # 01/07/2025, 34 after) and ``basis`` is how many provinces it ranks
+    published_on = models.DateField(_("ngày công bố"), null=True, blank=True)
+    basis = models.PositiveSmallIntegerField(_("số tỉnh xếp hạng"), null=True, blank=True)
+    # header as printed -> what it was read as: [{"column": "C", "header": "Nhận thức số", "code": …,
+    # "kind": "value"|"rank"|"total"|"ignored"}]
+    headers = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
 
@@ -163,3 +170,41 @@ class IndexRun(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Plan(models.Model):
+    """A least-cost plan to a target rank, computed on a run and kept as computed (its settings, its
+    levers with their lead agency of the day), so that the annual report and the program's tasks
+    cite the same figures.  ``tasks`` records the draft tasks created from it."""
+
+    run = models.ForeignKey(IndexRun, models.CASCADE, related_name="plans")
+    framework_id = models.CharField(_("bộ chỉ số"), max_length=80)
+    unit_ref = models.CharField(_("đơn vị"), max_length=40)
+    unit_name = models.CharField(_("tên đơn vị"), max_length=200)
+    target_rank = models.PositiveSmallIntegerField(_("thứ hạng mục tiêu"))
+    peers = models.CharField(_("giả định về các tỉnh khác"), max_length=40, default="frozen")
+    # {"years": 1, "max_gain_per_year": 0.1, "caps": {code: {"gain": .., "source": "history"|"setting"}},
+    #  "costs": {code: cost}, "deadline": "YYYY-MM-DD"}
+    options = models.JSONField(default=dict)
+    # the engine's plan (TargetPlan.as_dict) with, on each change, its name and lead agency
+    result = models.JSONField(default=dict)
+    score_before = models.FloatField(null=True, blank=True)
+    score_after = models.FloatField(null=True, blank=True)
+    rank_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    rank_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    exact = models.BooleanField(_("chứng minh tối ưu"), default=False)
+    is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
+    # draft tasks created from the plan: [{"code": …, "task_id": …}]
+    tasks = models.JSONField(default=list, blank=True)
+    program = models.ForeignKey("program.Program", models.SET_NULL, null=True, blank=True, related_name="+")
+    assigned = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["framework_id", "created"], name="results_plan_fw_created")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} → {self.target_rank}"

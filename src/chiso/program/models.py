@@ -155,6 +155,14 @@ class TaskQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self if user.is_authenticated else self.none()
 
+    def issued(self):
+        """Tasks the program has issued: drafts (proposed by a plan, not yet reviewed) are left out
+        of every board, count, report, reminder and export until the department issues them."""
+        return self.filter(is_draft=False)
+
+    def drafts(self):
+        return self.filter(is_draft=True)
+
 
 class Task(Versioned):
     """One solution of §3 (one per bullet), with its lead and supporting agencies."""

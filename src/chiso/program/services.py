@@ -320,7 +320,7 @@ def board(program: Program, as_of: dt.date | None = None) -> Board:
     closed = is_closed(program, asked)
     as_of = judged_on(program, asked)
     tasks = list(
-        program.tasks.select_related("lead_agency", "objective").prefetch_related(
+        program.tasks.issued().select_related("lead_agency", "objective").prefetch_related(
             Prefetch("kpis", queryset=Kpi.objects.select_related("source_agency"))
         )
     )
@@ -1372,7 +1372,7 @@ def _check_program_change(current: Program, v: dict, errors: dict) -> None:
     """New dates must keep every deadline, KPI due date and progress report inside the program;
     another framework is refused while KPIs or objectives measure the program's framework."""
     start, end = v["starts_on"], v["ends_on"]
-    outside = current.tasks.filter(deadline__isnull=False).exclude(deadline__range=(start, end))
+    outside = current.tasks.issued().filter(deadline__isnull=False).exclude(deadline__range=(start, end))
     outside_kpi = Kpi.objects.filter(task__program=current, due_on__isnull=False).exclude(
         due_on__range=(start, end)
     )
@@ -1478,10 +1478,11 @@ def _stale(action: str) -> str:
     }[action]
 
 
-def _save_item(model, program, actor, pk, *, parent, number=None, **kw):
+def _save_item(model, program, actor, pk, *, parent, number=None, on_create=None, **kw):
     """Create a row of the program (under ``parent``, with the next ``number`` = (related name,
-    field)) or change one, refusing a row of another program."""
+    field), and the fields ``on_create`` set once) or change one, refusing a row of another program."""
     owner = {"task": parent} if model is Kpi else {"program": program}
+    owner.update(on_create or {})
     if pk is not None:
         get_in_program(model, pk, program)
     elif number:
@@ -1580,10 +1581,11 @@ def save_task(
     pk: int | None = None,
     expected_version: int | None = None,
     reason: str = "",
+    draft: bool = False,
 ):
     """Add or change a task: its text, lead and supporting agencies (in force during the program),
     deadline (within it), objective and the index components it improves (``task.create/change``).
-    A new task takes the next number."""
+    A new task takes the next number; ``draft`` creates it as a draft (:func:`issue_tasks`)."""
     _writer(actor)
     errors: dict[str, str] = {}
     lead = data.get("lead_agency")
@@ -1633,10 +1635,39 @@ def save_task(
         fields=TASK_WRITABLE,
         parent=program,
         number=("tasks", "number"),
+        on_create={"is_draft": True} if draft else None,
         m2m={"supporting_agencies": supporting},
         expected_version=expected_version,
         reason=reason,
     )
+
+
+def issue_tasks(program: Program, actor: audit.Actor, task_ids: list[int], *, reason: str = "") -> int:
+    """Issue draft tasks (a plan's proposals reviewed by the department): from then on they are
+    tracked, reported and reminded like every task (``task.issue``). Returns how many were issued."""
+    _writer(actor)
+    with transaction.atomic():
+        drafts = list(Task.objects.select_for_update().drafts().filter(program=program, pk__in=task_ids))
+        for t in drafts:
+            t.is_draft = False
+            t.save(update_fields=["is_draft"])
+            audit.record(actor, "task.issue", t, parent=program, before={"is_draft": True},
+                         after={"is_draft": False}, reason=reason)
+    return len(drafts)
+
+
+def discard_draft(program: Program, actor: audit.Actor, task_id: int, *, reason: str = "") -> None:
+    """Delete a draft task and its KPIs (an issued task is never deleted here)."""
+    from chiso.lib.refusal import Refused
+
+    _writer(actor)
+    with transaction.atomic():
+        task = Task.objects.select_for_update().filter(program=program, pk=task_id).first()
+        if task is None or not task.is_draft:
+            raise Refused(_("Chỉ bỏ được nhiệm vụ dự thảo chưa ban hành."))
+        audit.record(actor, "task.discard", task, parent=program,
+                     before={"title": task.title, "lead_agency": str(task.lead_agency)}, reason=reason)
+        task.delete()
 
 
 KPI_WRITABLE = (

@@ -1131,7 +1131,7 @@ def tables_of(program: Program) -> dict[str, list[dict]]:
         out["objectives"].append({"id": oid[o.pk], "kind": o.kind, "order": o.order, "text": o.text,
                                   "framework_id": o.framework_id, "target_rank": o.target_rank,
                                   "target_year": o.target_year, "section": o.section})  # fmt: skip
-    tasks = p.tasks.select_related("lead_agency").prefetch_related("supporting_agencies", "kpis__source_agency")
+    tasks = p.tasks.issued().select_related("lead_agency").prefetch_related("supporting_agencies", "kpis__source_agency")
     for t in tasks.order_by("number"):
         out["tasks"].append({
             "number": t.number, "title": t.title, "text": t.text, "section": t.section,

@@ -170,7 +170,7 @@ def program_board(request, pk):
 def task_detail(request, pk, number):
     program = _get_program_for_user(request, pk)
     task = get_object_or_404(
-        Task.objects.select_related("lead_agency", "objective"), program=program, number=number
+        Task.objects.issued().select_related("lead_agency", "objective"), program=program, number=number
     )
     b = services.board(program, _as_of(request))
     row = next(r for r in b.tasks if r.task.pk == task.pk)
@@ -222,7 +222,7 @@ def duties(request, pk):
     for r in resp:
         d = by_agency.setdefault(r.agency_id, {"agency": r.agency, "lead": [], "support": []})
         d[r.role].append((r.code, names.get(r.code, r.code)))
-    tasks = program.tasks.select_related("lead_agency").prefetch_related("supporting_agencies")
+    tasks = program.tasks.issued().select_related("lead_agency").prefetch_related("supporting_agencies")
     return render(
         request,
         "program/duties.html",
@@ -450,7 +450,7 @@ def progress_list(request, pk):
         .filter(task__program=program, year=year, quarter=quarter)
         .select_related("agency")
     }
-    tasks = program.tasks.select_related("lead_agency").prefetch_related("supporting_agencies")
+    tasks = program.tasks.issued().select_related("lead_agency").prefetch_related("supporting_agencies")
     rows = []
     for t in tasks:
         agencies = [t.lead_agency, *t.supporting_agencies.all()]
@@ -482,7 +482,7 @@ def progress_list(request, pk):
 def progress_open(request, pk):
     program = _get_program_for_user(request, pk)
     scope = get_scope(request.user)
-    task = get_object_or_404(Task, program=program, number=request.POST.get("task") or 0)
+    task = get_object_or_404(Task.objects.issued(), program=program, number=request.POST.get("task") or 0)
     agency = get_object_or_404(Agency, pk=request.POST.get("agency") or 0)
     if not scope.can_enter(agency.pk):
         return _forbidden(_("Chỉ cơ quan được giao mới lập báo cáo tiến độ của mình."))
@@ -795,7 +795,7 @@ def recommendation_new(request):
         ]
     except Exception:  # an unknown framework: no component list
         components = []
-    tasks = list(program.tasks.all())
+    tasks = list(program.tasks.issued())
     form = RecommendationForm(
         request.POST or None,
         tasks=tasks,
@@ -1238,9 +1238,10 @@ def program_write(request, pk):
     program, denied = _program_for_writer(request, pk)
     if denied:
         return denied
-    tasks = program.tasks.select_related("lead_agency", "objective").prefetch_related(
+    tasks = program.tasks.issued().select_related("lead_agency", "objective").prefetch_related(
         "supporting_agencies", "kpis"
     )
+    drafts = program.tasks.drafts().select_related("lead_agency").prefetch_related("kpis")
     fw_label, indicator_names = _framework_names(program.framework_id)
     return render(
         request,
@@ -1251,11 +1252,53 @@ def program_write(request, pk):
             "indicator_names": indicator_names,
             "objectives": program.objectives.all(),
             "tasks": tasks,
+            "drafts": drafts,
             "obligations": program.obligations.select_related("agency"),
             "closed": services.is_closed(program),
             "closing_sentence": services.closing_sentence(program),
         },
     )
+
+
+def _task_ids(request) -> list[int]:
+    return [int(x) for x in request.POST.getlist("task")[:500] if x.isdigit() and len(x) < 12]
+
+
+@login_required
+@require_POST
+def drafts_issue(request, pk):
+    """Issue the draft tasks ticked on the writing page (proposed by a plan, reviewed by the department)."""
+    program, denied = _program_for_writer(request, pk)
+    if denied:
+        return denied
+    try:
+        n = services.issue_tasks(program, audit.Actor.from_request(request), _task_ids(request))
+    except Refused as e:
+        messages.error(request, e.message)
+    else:
+        if n:
+            messages.success(request, _("Đã ban hành {n} nhiệm vụ.").format(n=n))
+        else:
+            messages.error(request, _("Chưa chọn nhiệm vụ dự thảo nào."))
+    return redirect("program_write", pk=program.pk)
+
+
+@login_required
+@require_POST
+def drafts_discard(request, pk):
+    program, denied = _program_for_writer(request, pk)
+    if denied:
+        return denied
+    ids = _task_ids(request)
+    try:
+        with transaction.atomic():
+            for task_id in ids:
+                services.discard_draft(program, audit.Actor.from_request(request), task_id)
+    except Refused as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("Đã bỏ {n} nhiệm vụ dự thảo.").format(n=len(ids)))
+    return redirect("program_write", pk=program.pk)
 
 
 @login_required

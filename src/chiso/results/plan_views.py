@@ -1,17 +1,141 @@
-"""The least-cost plan to a target rank, in the browser: set up, computed, kept, turned into tasks."""
+"""The least-cost plan to a target rank, in the browser: set up, computed, kept, turned into tasks.
+
+Only the department (the standing body) makes plans and turns them into tasks; every signed-in user
+who may see the run reads a plan.  Each view starts with its access helper (not visible -> 404).
+"""
 
 from __future__ import annotations
 
-from django.http import Http404
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chiso.collection import matrix
+from chiso.lib import frameworks
+from chiso.lib.refusal import Refused
+from chiso.lib.vn_format import parse_number
+from chiso.orgs import audit
+from chiso.orgs.access import get_scope
+
+from . import plans, services
+from .models import IndexRun, Plan
 
 
-def plan_new(request, pk):  # filled in by the plan page
-    raise Http404
+def _department_or_403(request):
+    if not get_scope(request.user).is_department:
+        return HttpResponseForbidden(_("Chỉ cơ quan thường trực được lập kế hoạch và giao việc."))
+    return None
 
 
+def _number(post, name: str, errors: dict, label: str, *, default: float | None = None) -> float | None:
+    raw = (post.get(name) or "").strip()
+    if raw == "":
+        return default
+    try:
+        v = parse_number(raw)
+    except ValueError:
+        v = None
+    if v is None:
+        errors[name] = _("{label}: “{value}” không phải là số.").format(label=label, value=raw[:40])
+    return v
+
+
+@login_required
+def plan_new(request, pk):
+    run = get_object_or_404(IndexRun.objects.visible_to(request.user), pk=pk)
+    denied = _department_or_403(request)
+    if denied:
+        return denied
+    fw = frameworks.get_framework(run.framework_id)
+    try:
+        rows = plans.lever_rows(run)
+    except Refused as e:
+        return render(request, "results/plan_new.html", {"run": run, "fw": fw, "refused": e.message}, status=400)
+    n_units = len(run.inputs.get("units", []))
+    target, basis = services.target_for(run.framework_id)
+    today = timezone.localdate()
+    values = {"target_rank": str(min(target, n_units)), "years": "1", "peers_rate": "0",
+              "deadline": dt.date(today.year + 1, 12, 31).isoformat()}
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        post = request.POST
+        values = {k: (post.get(k) or "").strip()[:40] for k in values}
+        rank = _number(post, "target_rank", errors, _("Thứ hạng mục tiêu"))
+        years = _number(post, "years", errors, _("Số năm"), default=1)
+        rate = _number(post, "peers_rate", errors, _("Mức cải thiện của các tỉnh khác"), default=0.0)
+        for name, v in (("target_rank", rank), ("years", years)):
+            if v is not None and v != int(v):
+                errors[name] = _("Phải là số nguyên.")
+        if rank is None and "target_rank" not in errors:
+            errors["target_rank"] = _("Phải nhập thứ hạng mục tiêu.")
+        try:
+            deadline = dt.date.fromisoformat(values["deadline"]) if values["deadline"] else None
+        except ValueError:
+            deadline = None
+            errors["deadline"] = _("Thời hạn không phải là ngày (ngày/tháng/năm).")
+        for r in rows:
+            r.used = post.get(f"use_{r.code}") == "1"
+            cap = _number(post, f"cap_{r.code}", errors, _("Mức tăng tối đa của “{name}”").format(name=r.name))
+            if cap is not None and abs(cap - r.cap) > 1e-12:
+                r.cap, r.cap_source = cap, "entered"
+            cost = _number(post, f"cost_{r.code}", errors, _("Chi phí của “{name}”").format(name=r.name), default=1.0)
+            if cost is not None:
+                r.cost = cost
+        if not errors:
+            try:
+                plan = plans.compute_plan(run, audit.Actor.from_request(request), target_rank=int(rank),
+                                          years=int(years), peers_rate=(rate or 0.0) / 100.0, levers=rows,
+                                          deadline=deadline)
+            except Refused as e:
+                errors.update(e.errors)
+                messages.error(request, e.message)
+            else:
+                return redirect("results_plan", pk=plan.pk)
+        status = 400
+    ctx = {"run": run, "fw": fw, "rows": rows, "values": values, "errors": errors, "n_units": n_units,
+           "target_basis": basis, "default_gain": plans.default_max_gain(),
+           "fw_sentence": matrix.framework_sentence(fw), "fw_status": matrix.status_note(fw)}
+    return render(request, "results/plan_new.html", ctx, status=status)
+
+
+def _plan_for_user(request, pk) -> Plan:
+    return get_object_or_404(Plan.objects.filter(run__in=IndexRun.objects.visible_to(request.user))
+                             .select_related("run", "program"), pk=pk)
+
+
+@login_required
 def plan_detail(request, pk):
-    raise Http404
+    plan = _plan_for_user(request, pk)
+    fw = frameworks.get_framework(plan.framework_id)
+    program = plan.program or plans.target_program(plan)
+    ctx = {"plan": plan, "run": plan.run, "fw": fw, "rows": plans.plan_rows(plan),
+           "assignments": plans.assignments(plan), "program": program,
+           "peers_text": plans.peers_text(plan.options.get("peers_rate") or 0.0),
+           "can_manage": get_scope(request.user).is_department,
+           "can_assign": get_scope(request.user).is_dept_admin,
+           "fw_sentence": matrix.framework_sentence(fw), "fw_status": matrix.status_note(fw)}
+    return render(request, "results/plan.html", ctx)
 
 
+@login_required
+@require_POST
 def plan_assign(request, pk):
-    raise Http404
+    plan = _plan_for_user(request, pk)
+    denied = _department_or_403(request)
+    if denied:
+        return denied
+    try:
+        tasks = plans.assign(plan, audit.Actor.from_request(request))
+    except Refused as e:
+        messages.error(request, e.message)
+        return redirect("results_plan", pk=plan.pk)
+    messages.success(request, _("Đã tạo {n} nhiệm vụ dự thảo trong chương trình “{p}”: hãy xem lại và ban hành.").format(
+        n=len(tasks), p=plan.program.title))
+    return redirect("program_write", pk=plan.program.pk)

@@ -45,6 +45,19 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
 
 
+def env_float(name: str, default: float, lo: float, hi: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
+    if not lo <= value <= hi:  # also refuses nan
+        raise ImproperlyConfigured(f"{name} must be between {lo} and {hi}, got {raw!r}")
+    return value
+
+
 def env_secret(name: str, default: str | None = None) -> str | None:
     """Read a secret from ``NAME`` or from the file named by ``NAME_FILE``."""
     path = os.environ.get(f"{name}_FILE")
@@ -195,6 +208,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+
+# Least-cost plans (results.plans): the largest gain of one component score (0–1) in a year when the
+# province's own history in the published tables gives none.
+CHISO_PLAN_MAX_GAIN = env_float("CHISO_PLAN_MAX_GAIN", 0.10, 0.0, 1.0)
 
 # Language and time: Vietnamese first, English selectable; periods are year/quarter, not datetimes.
 LANGUAGE_CODE = "vi"

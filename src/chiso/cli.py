@@ -26,7 +26,7 @@ from chiso.engine.compute import Result, compute
 from chiso.engine.errors import EngineError, InputError
 from chiso.engine.framework import Framework
 from chiso.frameworks import list_frameworks, load_framework
-from chiso.io import Table, read_table
+from chiso.io import PublishedRead, Table, read_published
 from chiso.messages import headline
 
 EXIT_BAD_INPUT = 2
@@ -98,42 +98,6 @@ def format_result(result: Result, fmt: str, *, decimals: int = 4, lang: str = "v
     return title + "\n" + _table(rows, header)
 
 
-# --- unit names -----------------------------------------------------------------------------------
-def _registry():
-    from chiso.reference import load_registry
-
-    return load_registry()
-
-
-def resolve_units(fw: Framework, table: Table, *, data_date: date | None = None) -> dict[str, Any]:
-    """Match the table's unit names to reference units (provincial frameworks only).
-
-    Returns name-as-written -> Unit.  Raises UnitError naming the file and row,
-    with the closest names suggested; two rows naming the same unit are an error.
-    """
-    if fw.level != "province":
-        return {}
-    reg = _registry()
-    when = data_date or date(fw.edition, 12, 31)
-    out: dict[str, Any] = {}
-    seen: dict[str, str] = {}
-    for name in table.units:
-        where = table.where(unit=name, code=None) + ", column A"
-        try:
-            unit = reg.resolve(name, as_of=when, level="province", where=where)
-        except EngineError:
-            unit = reg.resolve(name, level="province", where=where)
-        if unit.id in seen:
-            raise InputError(
-                f"{table.path}: row {table.rows[name]}, column A: {name!r} is the same unit as {seen[unit.id]!r} "
-                f"(row {table.rows[seen[unit.id]]})",
-                code="duplicate_unit", file=table.path, row=table.rows[name], column="A",
-            )
-        seen[unit.id] = name
-        out[name] = unit
-    return out
-
-
 def _locate(table: Table, err: EngineError) -> EngineError:
     """Add the file, row and column to an engine error about a (unit, code) cell."""
     p = err.params
@@ -160,17 +124,20 @@ def _locate(table: Table, err: EngineError) -> EngineError:
     return err
 
 
-def run_compute(
+def read_compute(
     framework: str, input_path: str, *, as_of: str | None = None, missing: str | None = None,
     data_date: str | None = None,
-) -> tuple[Result, Table]:
-    """Load a framework and a table, resolve units and merges, compute.  Raises EngineError."""
+) -> tuple[Result, PublishedRead]:
+    """Load a framework and a table as the ministry prints it (:func:`chiso.io.read_published`),
+    resolve unit names as of ``data_date`` (default 31/12 of the edition) and merges, compute.
+    Raises EngineError."""
     fw = load_framework(framework)
-    table = read_table(input_path)
-    units = resolve_units(fw, table, data_date=_parse_date(data_date) if data_date else None)
+    former = _parse_date(data_date, "--data-date") if data_date else date(fw.edition, 12, 31)
+    read = read_published(input_path, fw, data_date=former if fw.level == "province" else None)
+    table = read.table
+    units = read.units
     names = {n: (u.short_name or u.name) for n, u in units.items()}
     merges = None
-    former = _parse_date(data_date) if data_date else date(fw.edition, 12, 31)
     if as_of is not None:
         when = _parse_date(as_of)
         if units:
@@ -182,21 +149,77 @@ def run_compute(
                 new = reg.resolve(new_code, as_of=when)
                 merges[new.short_name or new.name] = [by_code[o] for o in olds]
     if names:
-        table.rename_units(names)
+        read.rename_units(names)
     sources = {u: f"{table.path}, row {r}" for u, r in table.rows.items()}
     try:
         result = compute(fw, table.values, units=table.units, codes=table.codes, missing=missing,
                          sources=sources, merges=merges)
     except EngineError as e:
         raise _locate(table, e) from None
-    return result, table
+    return result, read
 
 
-def _parse_date(s: str) -> date:
+def run_compute(
+    framework: str, input_path: str, *, as_of: str | None = None, missing: str | None = None,
+    data_date: str | None = None,
+) -> tuple[Result, Table]:
+    """:func:`read_compute`, returning the table of input values (what the analysis commands use)."""
+    result, read = read_compute(framework, input_path, as_of=as_of, missing=missing, data_date=data_date)
+    return result, read.table
+
+
+def _registry():
+    from chiso.reference import load_registry
+
+    return load_registry()
+
+
+def format_check(check: dict[str, Any], fw: Framework, *, lang: str = "vi", decimals: int = 4) -> str:
+    """The comparison of the published totals and ranks with the recomputed ones, as text."""
+    vi = lang == "vi"
+    tol = vn_number(check["tolerance"], 5) if vi else f"{check['tolerance']:.5f}"
+    num = (lambda x: vn_number(x, decimals)) if vi else (lambda x: f"{x:.{decimals}f}")
+    say = {  # part -> (all match, some differ, the table's header, a row)
+        "values": (
+            "{names}: cả {n} giá trị khớp (chênh lệch ≤ {tol})" if vi else "{names}: all {n} values match within {tol}",
+            "{names}: {k}/{n} giá trị khác (chênh lệch > {tol}):" if vi else
+            "{names}: {k} of {n} values differ by more than {tol}:",
+            ["Đơn vị", "Chỉ số", "Công bố", "Tính lại", "Chênh lệch"] if vi else
+            ["Unit", "Index", "Published", "Recomputed", "Difference"],
+            lambda d: [d["unit"], d["name"], num(d["published"]), num(d["recomputed"]),
+                       vn_number(d["diff"], 5) if vi else f"{d['diff']:+.5f}"]),
+        "ranks": (
+            "Thứ hạng ({names}): cả {n} thứ hạng trùng khớp" if vi else "Ranks ({names}): all {n} ranks equal",
+            "Thứ hạng ({names}): {k}/{n} thứ hạng khác:" if vi else "Ranks ({names}): {k} of {n} ranks differ:",
+            ["Đơn vị", "Chỉ số", "Công bố", "Tính lại"] if vi else ["Unit", "Index", "Published", "Recomputed"],
+            lambda d: [d["unit"], d["name"], str(d["published"]), str(d["recomputed"])]),
+    }
+    lines = ["Đối chiếu với bảng công bố (công bố / tính lại):" if vi else "Published vs recomputed:"]
+    for key, (same, differ, head, row) in say.items():
+        part = check[key]
+        if not part["n"]:
+            continue
+        words = {"names": ", ".join(fw.node(c).label(lang) for c in part["codes"]), "n": part["n"],
+                 "k": len(part["differ"]), "tol": tol}
+        lines.append("  " + (differ if part["differ"] else same).format(**words))
+        if part["differ"]:
+            lines.append(_indent(_table([row(d) for d in part["differ"]], head)))
+    if check.get("not_compared"):
+        lines.append(f"  ({check['not_compared']} số công bố không đối chiếu được: đơn vị hoặc chỉ số không có trong "
+                     "kết quả)" if vi else f"  ({check['not_compared']} published figures not compared: unit or "
+                     "index not in the result)")
+    return "\n".join(lines)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + ln for ln in text.splitlines())
+
+
+def _parse_date(s: str, option: str = "--as-of") -> date:
     try:
         return date.fromisoformat(s)
     except ValueError:
-        raise InputError(f"--as-of: {s!r} is not a date (expected YYYY-MM-DD)", code="bad_date") from None
+        raise InputError(f"{option}: {s!r} is not a date (expected YYYY-MM-DD)", code="bad_date") from None
 
 
 # --- commands ----------------------------------------------------------------------------------------
@@ -292,10 +315,21 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_compute(args: argparse.Namespace) -> int:
-    result, _table_ = run_compute(args.framework, args.input, as_of=args.as_of, missing=args.missing,
-                                  data_date=args.data_date)
+    result, read = read_compute(args.framework, args.input, as_of=args.as_of, missing=args.missing,
+                                data_date=args.data_date)
+    # The published totals and ranks against the recomputed ones (not on merged units: the
+    # published figures are the former provinces').
+    check = None if result.merged_from else read.compare(result)
     text = format_result(result, args.format, decimals=args.decimals, lang=args.lang)
+    if check is not None and args.format == "json":
+        # A table with published totals or ranks: the records and the comparison ("check").
+        text = json.dumps({"results": result.to_records(decimals=args.decimals), "check": check},
+                          ensure_ascii=False, indent=2)
+    elif check is not None and args.format == "table":
+        text += "\n\n" + format_check(check, result.framework, lang=args.lang, decimals=args.decimals)
     _write_output(text, args.output)
+    if check is not None and args.format == "csv":
+        print(format_check(check, result.framework, lang=args.lang, decimals=args.decimals), file=sys.stderr)
     if result.missing_report:
         print(("Giá trị thiếu đã xử lý" if args.lang == "vi" else "Missing values handled") + ":", file=sys.stderr)
         for m in result.missing_report:
@@ -346,7 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("compute", help="tính chỉ số từ tệp CSV/Excel / compute from a CSV or .xlsx file")
     s.add_argument("--framework", required=True, help="framework id or PATH.yaml")
-    s.add_argument("--input", required=True, help="CSV or .xlsx: a 'unit' column and one column per code")
+    s.add_argument("--input", required=True, help="CSV or .xlsx as the ministry prints it: title rows, STT, a unit "
+                   "column ('Tỉnh, thành phố'), main indices by name or code, total and rank columns (compared)")
     s.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD: compute on the units valid on that date (merges)")
     s.add_argument("--data-date", dest="data_date", help="YYYY-MM-DD: the date the unit names refer to "
                                                         "(default: 31/12 of the edition year)")

@@ -14,8 +14,11 @@ lists are cut with :func:`first_errors`.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +29,8 @@ from chiso.lib import xlsx
 
 UNIT_HEADERS = {"unit", "units", "đơn vị", "don vi", "tỉnh", "tinh", "province", "tỉnh/thành phố", "địa phương", "name"}
 
-__all__ = ["Limits", "Table", "col_letter", "first_errors", "read_table"]
+__all__ = ["Limits", "PublishedRead", "Table", "col_letter", "compare_published", "first_errors", "header_key",
+           "read_published", "read_table"]
 
 # At most this many problems are listed; the rest are counted ("… và còn K lỗi khác").
 MAX_ERRORS_SHOWN = 50
@@ -197,6 +201,30 @@ def _read_xlsx_rows(path: Path, sheet: str | None, limits: Limits) -> list[list[
                                max_ratio=limits.max_ratio, max_rows=limits.max_rows, max_cells=limits.max_cells))
 
 
+def _read_rows(path: str | Path, sheet: str | None, limits: Limits | None) -> tuple[Path, list[tuple[int, list[Any]]]]:
+    """The file's non-blank rows with their 1-based row numbers in the file (caps checked)."""
+    limits = limits or Limits()
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: file not found", code="file_not_found", file=str(p))
+    suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows = _read_xlsx_rows(p, sheet, limits)
+    elif suffix in (".csv", ".txt", ""):
+        rows = _read_csv_rows(p, limits)
+    else:
+        raise InputError(f"{p}: unsupported file type {suffix!r}; use .csv or .xlsx", code="bad_file_type",
+                         file=str(p))
+    kept = [(n, r) for n, r in enumerate(rows, start=1) if any(c is not None and str(c).strip() != "" for c in r)]
+    if not kept:
+        raise InputError(f"{p}: the file is empty", code="empty_file", file=str(p))
+    return p, kept
+
+
+def _cell_text(c: Any) -> str:
+    return "" if c is None else str(c).strip()
+
+
 def read_table(path: str | Path, *, sheet: str | None = None, limits: Limits | None = None) -> Table:
     """Read and validate a unit × code table from ``.csv`` or ``.xlsx``.
 
@@ -212,21 +240,8 @@ def read_table(path: str | Path, *, sheet: str | None = None, limits: Limits | N
         ``too_many_rows``, ``too_many_cells``; an unreadable one: ``bad_xlsx``,
         ``bad_csv``, ``field_too_large``.
     """
-    limits = limits or Limits()
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: file not found", code="file_not_found", file=str(p))
-    suffix = p.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        rows = _read_xlsx_rows(p, sheet, limits)
-    elif suffix in (".csv", ".txt", ""):
-        rows = _read_csv_rows(p, limits)
-    else:
-        raise InputError(f"{p}: unsupported file type {suffix!r}; use .csv or .xlsx", code="bad_file_type",
-                         file=str(p))
-    rows = [r for r in rows if any(c is not None and str(c).strip() != "" for c in r)]
-    if not rows:
-        raise InputError(f"{p}: the file is empty", code="empty_file", file=str(p))
+    p, numbered = _read_rows(path, sheet, limits)
+    rows = [r for _n, r in numbered]
     header = ["" if c is None else str(c).strip() for c in rows[0]]
     while header and header[-1] == "":
         header.pop()
@@ -251,44 +266,489 @@ def read_table(path: str | Path, *, sheet: str | None = None, limits: Limits | N
         raise InputError(f"{p}: " + "; ".join(problems), code="bad_header", file=str(p), problems=problems)
     if len(rows) == 1:
         raise InputError(f"{p}: the file has a header but no data rows", code="empty_file", file=str(p))
-    units: list[str] = []
-    unit_rows: dict[str, int] = {}
-    values = np.full((len(rows) - 1, len(codes)), np.nan)
-    bad: list[dict[str, Any]] = []
-    for r, row in enumerate(rows[1:]):
-        rownum = r + 2
-        name = "" if not row or row[0] is None else str(row[0]).strip()
-        if not name:
-            bad.append({"row": rownum, "column": "A", "code": "unit", "value": "",
-                        "msg": f"row {rownum}, column A: empty unit name"})
-        elif name in unit_rows:
-            bad.append({"row": rownum, "column": "A", "code": "unit", "value": name,
-                        "msg": f"row {rownum}, column A: duplicate unit {name!r} (already on row {unit_rows[name]})"})
-        else:
-            unit_rows[name] = rownum
-        units.append(name)
-        extra = [c for c in row[len(codes) + 1:] if c is not None and str(c).strip() != ""]
-        if extra:
-            bad.append({"row": rownum, "column": col_letter(len(codes) + 1), "code": "", "value": extra[0],
-                        "msg": f"row {rownum}, column {col_letter(len(codes) + 1)}: value {extra[0]!r} has no header"})
-        for k, code in enumerate(codes):
-            cell = row[k + 1] if k + 1 < len(row) else None
-            try:
-                v = parse_number(cell)
-            except ValueError:
-                bad.append({"row": rownum, "column": col_letter(k + 1), "code": code, "value": str(cell),
-                            "msg": f"row {rownum}, column {col_letter(k + 1)} ({code}): {str(cell)!r} is not a number"})
-                continue
-            if v is not None:
-                values[r, k] = v
-    if bad:
-        listed, rest = first_errors(bad)
-        shown = "; ".join(b["msg"] for b in listed)
-        more = f" (and {rest} more)" if rest else ""
-        first = bad[0]
-        raise InputError(f"{p}: {shown}{more}", code="bad_cells", file=str(p), row=first["row"],
-                         column=first["column"], problems=bad)
+    units, unit_rows, values, bad = _read_body([(r + 2, row) for r, row in enumerate(rows[1:])], 0,
+                                               [(k + 1, c, "value") for k, c in enumerate(codes)], len(codes) + 1)
+    _raise_bad_cells(p, bad)
     return Table(
         path=str(p), units=units, codes=codes, values=values, rows=unit_rows,
         columns={c: col_letter(k + 1) for k, c in enumerate(codes)},
     )
+
+
+def _read_body(body: list[tuple[int, list[Any]]], unit_col: int, cols: list[tuple[int, str, str]], width: int, *,
+               skip_blank: bool = False) -> tuple[list[str], dict[str, int], np.ndarray, list[dict[str, Any]]]:
+    """Units, their rows, the numbers of ``cols`` ((column index, code, kind)) and every bad cell.
+
+    A ``rank`` column holds positive whole numbers (``bad_rank`` otherwise).  With ``skip_blank`` a
+    row with neither a unit name nor a number (a note under the table, a separator) is not data.
+    """
+    units: list[str] = []
+    unit_rows: dict[str, int] = {}
+    keep: list[np.ndarray] = []
+    bad: list[dict[str, Any]] = []
+    ucol = col_letter(unit_col)
+    for rownum, row in body:
+        cells = [row[k] if k < len(row) else None for k, _c, _kind in cols]
+        name = _cell_text(row[unit_col]) if unit_col < len(row) else ""
+        if skip_blank and not name and all(_cell_text(c) == "" for c in cells):
+            continue
+        if not name:
+            bad.append({"row": rownum, "column": ucol, "code": "unit", "value": "", "error": "empty_unit",
+                        "msg": f"row {rownum}, column {ucol}: empty unit name"})
+        elif name in unit_rows:
+            bad.append({"row": rownum, "column": ucol, "code": "unit", "value": name, "error": "duplicate_unit",
+                        "msg": f"row {rownum}, column {ucol}: duplicate unit {name!r} (already on row {unit_rows[name]})"})
+        else:
+            unit_rows[name] = rownum
+        units.append(name)
+        extra = [c for c in row[width:] if _cell_text(c) != ""]
+        if extra:
+            bad.append({"row": rownum, "column": col_letter(width), "code": "", "value": extra[0], "error": "no_header",
+                        "msg": f"row {rownum}, column {col_letter(width)}: value {extra[0]!r} has no header"})
+        line = np.full(len(cols), np.nan)
+        for j, ((k, code, kind), cell) in enumerate(zip(cols, cells)):
+            letter = col_letter(k)
+            try:
+                v = parse_number(cell)
+            except ValueError:
+                bad.append({"row": rownum, "column": letter, "code": code, "value": str(cell), "error": "not_a_number",
+                            "msg": f"row {rownum}, column {letter} ({code}): {str(cell)!r} is not a number"})
+                continue
+            if v is not None and kind == "rank" and (v < 1 or v != int(v)):
+                bad.append({"row": rownum, "column": letter, "code": code, "value": str(cell), "error": "bad_rank",
+                            "msg": f"row {rownum}, column {letter} (rank {code}): {str(cell)!r} is not a rank "
+                                   "(a whole number from 1)"})
+                continue
+            if v is not None:
+                line[j] = v
+        keep.append(line)
+    values = np.vstack(keep) if keep else np.full((0, len(cols)), np.nan)
+    return units, unit_rows, values, bad
+
+
+def _raise_bad_cells(p: Path, bad: list[dict[str, Any]], **params: Any) -> None:
+    """One error for every bad cell: the first :data:`MAX_ERRORS_SHOWN` in the message, all in ``problems``."""
+    if not bad:
+        return
+    listed, rest = first_errors(bad)
+    shown = "; ".join(b["msg"] for b in listed)
+    more = f" (and {rest} more)" if rest else ""
+    first = bad[0]
+    code = first.get("error") if first.get("error") in ("unknown_header", "bad_mapping", "duplicate_header") else (
+        "bad_rank" if all(b.get("error") == "bad_rank" for b in bad) else
+        first["error"] if first.get("error") in UNIT_ERRORS and all(b.get("error") in UNIT_ERRORS for b in bad)
+        else "bad_cells")
+    raise InputError(f"{p}: {shown}{more}", code=code, file=str(p), row=first["row"], column=first["column"],
+                     problems=bad, **params)
+
+
+# --- the ministry's table as published -------------------------------------------------------------
+
+UNIT_ERRORS = frozenset({"unknown_unit", "unit_not_valid", "ambiguous_unit", "same_unit"})
+# Header keys (after :func:`header_key`) of the unit column, the row-number column and the total.
+UNIT_KEYS = frozenset({
+    "unit", "units", "don vi", "ten don vi", "tinh", "ten tinh", "province", "provinces", "name", "tinh thanh pho",
+    "tinh thanh", "tinh tp", "ten tinh thanh pho", "tinh thanh pho truc thuoc trung uong", "dia phuong",
+    "ten dia phuong", "don vi hanh chinh",
+})
+ROW_NUMBER_KEYS = frozenset({"stt", "tt", "so tt", "so thu tu", "no", "#", "thu tu"})
+TOTAL_KEYS = frozenset({"tong", "tong diem", "diem", "diem dti", "tong diem dti", "dti tong", "diem tong", "total",
+                        "score", "tong hop"})
+RANK_RE = re.compile(r"^(xep hang|thu hang|hang|rank)(?:[\s_]+(.*))?$")
+# "Xếp hạng", "Xếp hạng chung", "Xếp hạng tổng", "Xếp hạng DTI": the rank of the index itself.
+RANK_OF_ROOT = frozenset({"", "chung", "tong", "tong the", "total", "overall"})
+HEADER_ROW_SEARCH = 10
+CHECK_TOLERANCE = 0.00005
+
+_NUMBERING = re.compile(r"^\s*(?:\(\s*\d+\s*\)|\d+(?:\.\d+)*\s*[.):-]?|[ivx]+\s*[.)]|cs\s*\d+\s*[.):-]?|[a-z]\s*\))\s*")
+_TRAILING = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+
+
+def header_key(text: Any) -> str:
+    """The matching key of a column header: accents removed (đ → d), case folded, a leading
+    number ("1.", "(1)", "CS1", "I.") and trailing brackets ("(100 điểm)") dropped, punctuation
+    turned into spaces (``_`` kept: codes), spaces collapsed.
+
+    >>> header_key("1. NHẬN THỨC SỐ (100 điểm)")
+    'nhan thuc so'
+    >>> header_key("Tỉnh/Thành phố")
+    'tinh thanh pho'
+    >>> header_key("rank:ha_tang_so")
+    'rank ha_tang_so'
+    """
+    from chiso.engine.units import fold_diacritics
+
+    s = fold_diacritics(_cell_text(text).replace("\u00a0", " ")).casefold()
+    while True:
+        t = _TRAILING.sub("", s)
+        if t == s:
+            break
+        s = t
+    s = _NUMBERING.sub("", s, count=1) if not s.startswith("#") else s
+    s = re.sub(r"[^\w#\s]", " ", s)
+    return " ".join(s.split())
+
+
+def _strip_chi_so(key: str) -> str:
+    return key[len("chi so "):] if key.startswith("chi so ") else key
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Header keys of a framework's nodes: key -> [(code, matched_by)]."""
+
+    keys: dict[str, list[tuple[str, str]]]
+    names: dict[str, str]  # key -> code, for suggestions (names and codes)
+
+    @classmethod
+    def of(cls, fw: Any) -> _Names:
+        keys: dict[str, list[tuple[str, str]]] = {}
+        names: dict[str, str] = {}
+
+        def add(key: str, code: str, how: str) -> None:
+            for k in {key, _strip_chi_so(key)}:
+                if k and (code, how) not in keys.get(k, []) and all(c != code for c, _h in keys.get(k, [])):
+                    keys.setdefault(k, []).append((code, how))
+        for node in fw.nodes:
+            add(node.code.casefold(), node.code, "code")
+        for node in fw.nodes:
+            for lang, how in (("vi", "name"), ("en", "name_en")):
+                if node.name.get(lang):
+                    k = header_key(node.name[lang])
+                    add(k, node.code, how)
+                    names.setdefault(_strip_chi_so(k), node.code)
+            add(node.code.casefold().replace("_", " "), node.code, "code")
+            names.setdefault(node.code.casefold(), node.code)
+        root = fw.root.code
+        for k in TOTAL_KEYS:
+            add(k, root, "total")
+        return cls(keys, names)
+
+    def find(self, key: str) -> tuple[str, str] | None:
+        """``(code, matched_by)`` of the one node a key names, else None."""
+        for k in (key, _strip_chi_so(key)):
+            hits = self.keys.get(k, [])
+            if len({c for c, _h in hits}) == 1:
+                return hits[0]
+        return None
+
+    def suggest(self, key: str, fw: Any, n: int = 3) -> list[dict[str, str]]:
+        """Up to ``n`` nodes whose name or code is closest to ``key`` (difflib), as ``{code, name}``."""
+        out: list[dict[str, str]] = []
+        for k in difflib.get_close_matches(_strip_chi_so(key), list(self.names), n=3 * n, cutoff=0.5):
+            code = self.names[k]
+            if code not in [o["code"] for o in out]:
+                out.append({"code": code, "name": fw.node(code).label("vi")})
+        return out[:n]
+
+
+@dataclass
+class PublishedRead:
+    """A ministry's table as read by :func:`read_published`.
+
+    Attributes
+    ----------
+    table : Table
+        The input value columns (canonical codes, the columns' letters in the file).
+    checks : dict
+        Unit -> {code: published value} of columns that aggregate other given columns (the
+        total, usually): compared with the recomputed value, never an input.
+    ranks : dict
+        Unit -> {code: published rank}.
+    columns : list of dict
+        Every column as read: ``{letter, header, kind, code, matched_by}``, ``kind`` one of
+        ``unit``, ``value``, ``total``, ``rank``, ``ignored``.
+    header_row : int
+        The header's row in the file (title rows above it are skipped).
+    units : dict
+        Unit name as written -> reference unit, when names were resolved (``data_date``).
+    as_of : date or None
+        The day unit names were read as of.
+    """
+
+    table: Table
+    checks: dict[str, dict[str, float]] = field(default_factory=dict)
+    ranks: dict[str, dict[str, int]] = field(default_factory=dict)
+    columns: list[dict[str, Any]] = field(default_factory=list)
+    header_row: int = 1
+    units: dict[str, Any] = field(default_factory=dict)
+    as_of: Any = None
+
+    def rename_units(self, mapping: dict[str, str]) -> None:
+        """Replace unit names everywhere (table, checks, ranks), keeping row numbers."""
+        self.table.rename_units(mapping)
+        self.checks = {mapping.get(u, u): v for u, v in self.checks.items()}
+        self.ranks = {mapping.get(u, u): v for u, v in self.ranks.items()}
+
+    def compare(self, result: Any, *, tolerance: float = CHECK_TOLERANCE) -> dict[str, Any] | None:
+        """The published totals and ranks against ``result`` (see :func:`compare_published`)."""
+        return compare_published(result, self.checks, self.ranks, tolerance=tolerance)
+
+
+def compare_published(result: Any, checks: dict[str, dict[str, float]], ranks: dict[str, dict[str, int]], *,
+                      tolerance: float = CHECK_TOLERANCE) -> dict[str, Any] | None:
+    """Published values and ranks against a computed result; None when nothing was published.
+
+    Returns ``{"tolerance", "values": {"n", "codes", "differ": [...]}, "ranks": {"n", "codes", "differ": [...]},
+    "not_compared"}``;
+    a difference is ``{unit, code, name, published, recomputed}`` (``diff`` for values).  Units or
+    codes the result does not hold are not compared (``not_compared`` counts them).
+    """
+    if not any(checks.values()) and not any(ranks.values()):
+        return None
+    fw = result.framework
+    index = {u: i for i, u in enumerate(result.units)}
+    out: dict[str, Any] = {"tolerance": tolerance, "values": {"n": 0, "codes": [], "differ": []},
+                           "ranks": {"n": 0, "codes": [], "differ": []}, "not_compared": 0}
+    for unit, given in checks.items():
+        for code, pub in given.items():
+            if unit not in index or code not in result.codes:
+                out["not_compared"] += 1
+                continue
+            rec = float(result.scores[index[unit], result.codes.index(code)])
+            if np.isnan(rec):
+                out["not_compared"] += 1
+                continue
+            out["values"]["n"] += 1
+            out["values"]["codes"] = list(dict.fromkeys([*out["values"]["codes"], code]))
+            if abs(rec - pub) > tolerance + 1e-12:
+                out["values"]["differ"].append({"unit": unit, "code": code, "name": fw.node(code).label("vi"),
+                                                "published": pub, "recomputed": rec, "diff": rec - pub})
+    for unit, given in ranks.items():
+        for code, pub in given.items():
+            rec = result.rank_of(unit, code) if unit in index and code in result.codes else None
+            if rec is None:
+                out["not_compared"] += 1
+                continue
+            out["ranks"]["n"] += 1
+            out["ranks"]["codes"] = list(dict.fromkeys([*out["ranks"]["codes"], code]))
+            if int(rec) != int(pub):
+                out["ranks"]["differ"].append({"unit": unit, "code": code, "name": fw.node(code).label("vi"),
+                                               "published": int(pub), "recomputed": int(rec)})
+    for part in ("values", "ranks"):
+        out[part]["differ"].sort(key=lambda d: (d["unit"], d["code"]))
+    return out
+
+
+def _find_header(numbered: list[tuple[int, list[Any]]]) -> tuple[int, int] | None:
+    """Position in ``numbered`` and column of the first unit header among the first rows."""
+    for pos, (_n, row) in enumerate(numbered[:HEADER_ROW_SEARCH]):
+        for k, c in enumerate(row):
+            if header_key(c) in UNIT_KEYS:
+                return pos, k
+    return None
+
+
+def _classify(header: str, fw: Any, names: _Names, mapping: dict[str, str]) -> dict[str, Any] | None:
+    """What a header is: ``{kind, code, matched_by}``, or None when unknown."""
+    if header in mapping:
+        target = (mapping[header] or "").strip()
+        if target == "":
+            return {"kind": "ignored", "code": "", "matched_by": "mapping"}
+        head, sep, tail = target.partition(":")
+        if sep and head.casefold() == "rank" and tail in fw.codes:
+            return {"kind": "rank", "code": tail, "matched_by": "mapping"}
+        if target in fw.codes:
+            return {"kind": "total" if target == fw.root.code else "value", "code": target, "matched_by": "mapping"}
+        return {"kind": "bad_mapping", "code": target, "matched_by": "mapping"}
+    key = header_key(header)
+    if key in ROW_NUMBER_KEYS:
+        return {"kind": "ignored", "code": "", "matched_by": "row_number"}
+    m = RANK_RE.match(key)
+    if m:
+        rest = (m.group(2) or "").strip()
+        if rest in RANK_OF_ROOT:
+            return {"kind": "rank", "code": fw.root.code, "matched_by": "rank"}
+        found = names.find(rest)
+        if found is not None:
+            return {"kind": "rank", "code": found[0], "matched_by": "rank"}
+    found = names.find(key) or names.find(header.strip().casefold())
+    if found is not None:
+        code, how = found
+        return {"kind": "total" if code == fw.root.code else "value", "code": code, "matched_by": how}
+    return None
+
+
+def read_published(path: str | Path, framework: Any, *, sheet: str | None = None, limits: Limits | None = None,
+                   data_date: Any = None, mapping: dict[str, str] | None = None, registry: Any = None
+                   ) -> PublishedRead:
+    """Read a ministry's table as it is printed, for ``framework`` (a Framework or its id).
+
+    Title rows above the header are skipped: the header is the first of the first
+    :data:`HEADER_ROW_SEARCH` rows with a unit header ("Tỉnh, thành phố", "Địa phương", "Đơn vị",
+    "unit", "tỉnh"), which may be in any column.  An STT / TT / "No." column is ignored.  Every
+    other header names a node by its code or its name (Vietnamese or English; accents, case,
+    numbering, "Chỉ số" and a trailing "(100 điểm)" do not matter), the total ("Chỉ số DTI",
+    "Tổng điểm", "Điểm") or a rank ("Xếp hạng", "Hạng", "Xếp hạng <node>", "rank:<code>").
+    ``mapping`` maps a header as written to a code (``rank:<code>`` for a rank) or to ``""``
+    (ignore it).  A value column of a node whose descendant is also given is a check (the
+    published total), not an input.  With ``data_date`` (provincial frameworks) unit names are
+    resolved as of that day; a name whose unit had ended by then (a province merged on
+    01/07/2025) is an error naming its successor.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_table` for the file (caps, encoding, empty); ``no_unit_column``;
+        ``unknown_header`` (every unknown header: ``params["problems"]`` with row, column, header
+        and ``suggestions``); ``duplicate_header``; ``bad_mapping``; ``bad_cells`` / ``bad_rank``
+        (every bad cell); ``unknown_unit`` / ``unit_not_valid`` / ``same_unit`` (every bad name).
+        ``params`` also hold ``columns`` (how each column was read) and ``header_row``; all
+        problems of the file are in one error.
+    """
+    if isinstance(framework, str):
+        from chiso.frameworks import load_framework
+
+        framework = load_framework(framework)
+    fw = framework
+    mapping = {str(k).strip(): v for k, v in (mapping or {}).items()}
+    p, numbered = _read_rows(path, sheet, limits)
+    found = _find_header(numbered)
+    if found is None:
+        first = _cell_text(numbered[0][1][0]) if numbered[0][1] else ""
+        raise InputError(
+            f"{p}: row 1, column A: the first column must be the unit column (header 'unit', 'tỉnh', "
+            f"'Tỉnh, thành phố', 'Địa phương'; after title rows, in any column), got {first!r}",
+            code="no_unit_column", file=str(p), row=1, column="A")
+    pos, unit_col = found
+    header_row, header_cells = numbered[pos]
+    body = numbered[pos + 1:]
+    header = [_cell_text(c) for c in header_cells]
+    width = max([len(header)] + [len(r) for _n, r in body])
+    names = _Names.of(fw)
+    columns: list[dict[str, Any]] = []
+    problems: list[dict[str, Any]] = []
+    read_cols: list[tuple[int, str, str]] = []
+    seen: dict[tuple[str, str], str] = {}
+    for k in range(width):
+        text = header[k] if k < len(header) else ""
+        letter = col_letter(k)
+        where = f"row {header_row}, column {letter}"
+        if k == unit_col:
+            columns.append({"letter": letter, "header": text, "kind": "unit", "code": "", "matched_by": "unit"})
+            continue
+        if text == "":
+            if any(k < len(r) and _cell_text(r[k]) != "" for _n, r in body):
+                problems.append({"row": header_row, "column": letter, "code": "", "value": "", "error": "empty_header",
+                                 "msg": f"{where}: empty column header above values"})
+            continue
+        c = _classify(text, fw, names, mapping)
+        if c is None:
+            sugg = names.suggest(header_key(text), fw)
+            hint = (" — did you mean: " + ", ".join(f"{s['name']} ({s['code']})" for s in sugg) + "?") if sugg else ""
+            problems.append({"row": header_row, "column": letter, "code": "", "value": text, "header": text,
+                             "error": "unknown_header", "suggestions": sugg,
+                             "msg": f"{where} ({text}): unknown code or name for framework {fw.id!r}{hint}"})
+            columns.append({"letter": letter, "header": text, "kind": "unknown", "code": "", "matched_by": ""})
+            continue
+        if c["kind"] == "bad_mapping":
+            problems.append({"row": header_row, "column": letter, "code": c["code"], "value": text, "header": text,
+                             "error": "bad_mapping",
+                             "msg": f"{where} ({text}): mapped to {c['code']!r}, which is not a code of {fw.id!r}"})
+            columns.append({"letter": letter, "header": text, "kind": "unknown", "code": "", "matched_by": ""})
+            continue
+        columns.append({"letter": letter, "header": text, **c})
+        if c["kind"] == "ignored":
+            continue
+        slot = ("rank" if c["kind"] == "rank" else "value", c["code"])
+        if slot in seen:
+            problems.append({"row": header_row, "column": letter, "code": c["code"], "value": text, "header": text,
+                             "error": "duplicate_header",
+                             "msg": f"{where} ({text}): the same {'rank' if slot[0] == 'rank' else 'column'} as "
+                                    f"column {seen[slot]} ({c['code']})"})
+            continue
+        seen[slot] = letter
+        read_cols.append((k, c["code"], "rank" if c["kind"] == "rank" else "value"))
+    params = {"columns": columns, "header_row": header_row}
+    if not read_cols and not problems:
+        raise InputError(f"{p}: row {header_row}: no column of values, total or rank for framework {fw.id!r}",
+                         code="no_value_column", file=str(p), row=header_row, **params)
+    if not body:
+        raise InputError(f"{p}: the file has a header but no data rows", code="empty_file", file=str(p), **params)
+    units, unit_rows, values, bad = _read_body(body, unit_col, read_cols, width, skip_blank=True)
+    _raise_bad_cells(p, problems + bad, **params)
+    resolved: dict[str, Any] = {}
+    when = None
+    if data_date is not None and fw.level == "province":
+        # Names are matched once the headers and cells are right (a file of wrong cells is not a
+        # list of unknown provinces too).
+        when = data_date if isinstance(data_date, date) else date.fromisoformat(str(data_date).strip())
+        resolved, unit_problems = _resolve(units, unit_rows, col_letter(unit_col), when, registry)
+        _raise_bad_cells(p, unit_problems, **params)
+    given = [code for _k, code, kind in read_cols if kind == "value"]
+    is_check = {c for c in given if any(c in fw.ancestors(d) for d in given if d != c)}
+    inputs = [(j, code) for j, (_k, code, kind) in enumerate(read_cols) if kind == "value" and code not in is_check]
+    letters = {code: col_letter(k) for k, code, kind in read_cols if kind == "value"}
+    table = Table(path=str(p), units=units, codes=[c for _j, c in inputs],
+                  values=values[:, [j for j, _c in inputs]] if inputs else np.full((len(units), 0), np.nan),
+                  rows=unit_rows, columns={c: letters[c] for _j, c in inputs})
+    checks: dict[str, dict[str, float]] = {}
+    ranks: dict[str, dict[str, int]] = {}
+    for i, u in enumerate(units):
+        for j, (_k, code, kind) in enumerate(read_cols):
+            v = values[i, j]
+            if np.isnan(v):
+                continue
+            if kind == "rank":
+                ranks.setdefault(u, {})[code] = int(v)
+            elif code in is_check:
+                checks.setdefault(u, {})[code] = float(v)
+    for col in columns:
+        if col["kind"] in ("value", "total") and col["code"] in is_check:
+            col["check"] = True
+    return PublishedRead(table=table, checks=checks, ranks=ranks, columns=columns, header_row=header_row,
+                         units=resolved, as_of=when)
+
+
+def _resolve(units: list[str], rows: dict[str, int], letter: str, when: Any, registry: Any
+             ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Every unit name resolved as of ``when``; the problems of those that are not, by row."""
+    from chiso.engine.errors import UnitError
+
+    if registry is None:
+        from chiso.reference import load_registry
+
+        registry = load_registry()
+    out: dict[str, Any] = {}
+    problems: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for name in units:
+        if not name or name not in rows:
+            continue
+        row = rows[name]
+        where = f"row {row}, column {letter}"
+        try:
+            try:
+                unit = registry.resolve(name, as_of=when, level="province")
+            except UnitError as e:
+                if e.code != "unit_not_valid":
+                    raise
+                old = registry.get(e.params["unit"])
+                if old.valid_to is not None and old.valid_to <= when:
+                    # It had ended by that day (merged): the table cannot hold it.
+                    try:
+                        succ = registry.successor_at(old, when)
+                        after = succ.short_name or succ.name
+                    except UnitError:
+                        after = ""
+                    raise UnitError(
+                        f"{name!r} ({old.name}) is no longer a unit on {when:%d/%m/%Y} (it existed {old.period()})"
+                        + (f"; it is part of {after} — write that name" if after else "")
+                        + ", or read the table as of an earlier date", code="unit_not_valid", name=name,
+                        unit=old.id, as_of=when.isoformat(), successor=after,
+                        valid_to=old.valid_to.isoformat()) from None
+                # A name newer than the day (today's name for an older table): the unit it names.
+                unit = registry.resolve(name, level="province")
+        except UnitError as e:
+            problems.append({"row": row, "column": letter, "code": "unit", "value": name, "error": e.code,
+                             "params": dict(e.params), "msg": f"{where}: {e.message}"})
+            continue
+        if unit.id in seen:
+            problems.append({"row": row, "column": letter, "code": "unit", "value": name, "error": "same_unit",
+                             "params": {"name": name, "other": seen[unit.id], "other_row": rows[seen[unit.id]]},
+                             "msg": f"row {row}, column {letter}: {name!r} is the same unit as {seen[unit.id]!r} "
+                                    f"(row {rows[seen[unit.id]]})"})
+            continue
+        seen[unit.id] = name
+        out[name] = unit
+    return out, problems

@@ -23,7 +23,7 @@ VI = {
     "unknown_sheet": "Không có trang tính này",
     "empty_file": "Tệp rỗng",
     "empty_input": "Không có đơn vị nào",
-    "no_unit_column": "Thiếu cột đơn vị (tiêu đề 'unit')",
+    "no_unit_column": "Thiếu cột đơn vị (tiêu đề 'unit', 'Tỉnh, thành phố', 'Địa phương'…)",
     "bad_header": "Dòng tiêu đề không hợp lệ",
     "bad_cells": "Dữ liệu không hợp lệ",
     "not_numeric": "Giá trị không phải là số",
@@ -61,6 +61,14 @@ VI = {
     "not_yes_no": "Chỉ nhận Có hoặc Không",
     "unknown_level": "Mức không có trong danh sách",
     "points_range": "Điểm nằm ngoài khoảng từ 0 đến điểm tối đa",
+    "unknown_header": "Không nhận ra tiêu đề cột (ghi mã hoặc tên chỉ số của bộ chỉ số)",
+    "duplicate_header": "Hai cột cùng một chỉ số",
+    "bad_mapping": "Cột được gán cho một mã không có trong bộ chỉ số",
+    "bad_rank": "Thứ hạng phải là số nguyên dương",
+    "no_value_column": "Không có cột giá trị, tổng điểm hay thứ hạng nào",
+    "unit_not_valid": "Đơn vị không còn hiệu lực vào ngày của bảng",
+    "same_unit": "Hai dòng cùng một đơn vị",
+    "ambiguous_unit": "Tên ứng với nhiều đơn vị",
 }
 
 EN = {
@@ -81,6 +89,18 @@ EN = {
     "file_exists": "The file exists",
     "unknown_tier": "Unknown tier",
     "points_range": "Points outside 0..max",
+    "unknown_header": "Unknown column header (write a code or a name of the framework)",
+    "duplicate_header": "Two columns for the same index",
+    "bad_mapping": "A column mapped to a code the framework does not have",
+    "bad_rank": "A rank must be a positive whole number",
+    "no_value_column": "No column of values, total or rank",
+    "unit_not_valid": "The unit is not in force on the table's date",
+    "same_unit": "Two rows for the same unit",
+    "ambiguous_unit": "The name matches several units",
+    "no_unit_column": "No unit column",
+    "bad_header": "Invalid header row",
+    "empty_file": "Empty file",
+    "duplicate_unit": "Duplicate unit",
 }
 
 

@@ -115,7 +115,10 @@ def plan_detail(request, pk):
     plan = _plan_for_user(request, pk)
     fw = frameworks.get_framework(plan.framework_id)
     program = plan.program or plans.target_program(plan)
-    ctx = {"plan": plan, "run": plan.run, "fw": fw, "rows": plans.plan_rows(plan),
+    rows = plans.plan_rows(plan)
+    for r in rows:  # ISO in the report's snapshot, a date on the page
+        r["deadline"] = dt.date.fromisoformat(r["deadline"]) if r["deadline"] else None
+    ctx = {"plan": plan, "run": plan.run, "fw": fw, "rows": rows,
            "assignments": plans.assignments(plan), "program": program,
            "peers_text": plans.peers_text(plan.options.get("peers_rate") or 0.0),
            "can_manage": get_scope(request.user).is_department,

@@ -23,6 +23,9 @@ import numpy as np
 from chiso.engine.analysis import (
     Assumptions,
     audit,
+    gain_caps,
+    improving_directions,
+    optimal_note,
     parse_change,
     rank_move,
     seek_target,
@@ -136,7 +139,8 @@ def _load(args: argparse.Namespace, path: str | None = None) -> tuple[Any, Any]:
     """Framework and validated table (unit names resolved as ``chiso compute`` does)."""
     from chiso.cli import run_compute
 
-    result, table = run_compute(args.framework, path or args.input, missing=getattr(args, "missing", None))
+    result, table = run_compute(args.framework, path or args.input, missing=getattr(args, "missing", None),
+                                data_date=getattr(args, "data_date", None))
     return result.framework, table
 
 
@@ -263,34 +267,151 @@ def _as_of(args: argparse.Namespace) -> Any:
                             code="bad_date") from None
 
 
+DEFAULT_MAX_GAIN = 0.10  # raw gain per lever per year when the province's history shows none (web: the same)
+NOT_ASSIGNED = "chưa phân công"
+# Why a lever stops where it does (bound_reason), Vietnamese / English.
+BOUND_REASONS = {
+    "best_peer": "tỉnh tốt nhất / best peer",
+    "max_gain": "mức tăng tối đa / gain cap",
+    "range": "giới hạn thang đo / range",
+    "saturation": "điểm tối đa / score saturates",
+    "given": "giới hạn đã cho / given",
+}
+
+
+def _optional_number(text: str | None, option: str, *, integer: bool = False) -> float | int | None:
+    """``none`` (any case) -> None; else a number >= 0 (an integer when asked)."""
+    if text is None or str(text).strip().casefold() in ("none", "không"):
+        return None
+    try:
+        v = int(text) if integer else float(str(text).replace(",", "."))
+    except ValueError:
+        v = -1
+    if not (v >= 0 and v == v and v != float("inf")):
+        raise AnalysisError(f"{option}: expected {'an integer' if integer else 'a number'} >= 0 or 'none'; "
+                            f"got {text!r}", code="invalid_bounds")
+    return v
+
+
+def _costs(specs: list[str] | None, vary: list[str] | None) -> dict[str, float]:
+    """``--cost CODE=COST`` (repeatable) -> {code: cost}; refuses a code also given a cost in ``--vary``."""
+    out: dict[str, float] = {}
+    for spec in specs or []:
+        code, eq, val = spec.partition("=")
+        try:
+            cost = float(val.replace(",", "."))
+        except ValueError:
+            cost = float("nan")
+        if not eq or not code.strip() or not (cost > 0 and cost != float("inf")):
+            raise AnalysisError(f"--cost {spec!r}: expected CODE=COST with a cost > 0 (e.g. ha_tang_so=2)",
+                                code="invalid_bounds")
+        out[code.strip()] = cost
+    priced = {v.split(":")[0] for v in vary or [] if len(v.split(":")) > 2 and v.split(":")[2] != ""}
+    both = sorted(priced & set(out))
+    if both:
+        raise AnalysisError(f"cost of {', '.join(both)} given both in --vary and in --cost; give it once",
+                            code="invalid_bounds")
+    return out
+
+
+def _history(args: argparse.Namespace, fw: Any, unit: str) -> dict[int, dict[str, float]]:
+    """{year: {code: the unit's value}} from the ``--history`` tables paired with ``--history-year``."""
+    from chiso.engine.analysis._data import unit_index
+
+    files, years = args.history or [], args.history_year or []
+    if len(files) != len(years):
+        raise AnalysisError(f"give one --history-year per --history file ({len(files)} files, {len(years)} years)",
+                            code="invalid_bounds")
+    out: dict[int, dict[str, float]] = {}
+    for path, year in zip(files, years):
+        if year >= fw.edition or year in out:
+            raise AnalysisError(f"--history {path}: year {year} must be an earlier edition than the input's "
+                                f"({fw.edition}), each year once", code="invalid_bounds")
+        from chiso.cli import run_compute
+
+        _, table = run_compute(args.framework, path, missing=args.missing or "reweight",
+                               data_date=f"{year}-12-31")
+        try:
+            i = unit_index(table.units, unit)
+        except AnalysisError as e:
+            raise AnalysisError(f"--history {path}: {e.message}", code=e.code, **e.params) from None
+        out[year] = {c: float(v) for c, v in zip(table.codes, table.values[i]) if v == v}
+    return out
+
+
 def cmd_target(args: argparse.Namespace) -> int:
     day = _as_of(args)
     fw, table = _load(args)
     vary = args.vary or None
+    costs = _costs(args.cost, args.vary)
+    per_year = _optional_number(args.max_gain, "--max-gain")
+    decimals = _optional_number(args.decimals, "--decimals", integer=True)
+    if not (args.years > 0):
+        raise AnalysisError(f"--years must be > 0; got {args.years:g}", code="invalid_bounds")
+    caps: dict[str, tuple[float, str]] = {}
+    history: dict[int, dict[str, float]] = {}
+    if per_year is not None:
+        from chiso.engine.analysis._data import unit_index
+
+        history = _history(args, fw, args.unit)
+        if history:
+            history[fw.edition] = dict(zip(table.codes, (float(v) for v in
+                                                          table.values[unit_index(table.units, args.unit)])))
+        caps = gain_caps(history, table.codes, default=per_year, years=args.years,
+                         directions=improving_directions(fw))
+    elif args.history:
+        raise AnalysisError("--history gives yearly gain caps: it needs --max-gain (not 'none')",
+                            code="invalid_bounds")
     p = seek_target(fw, table.values, units=table.units, codes=table.codes, missing=args.missing, unit=args.unit,
-                    rank=args.rank, vary=vary, peers=args.peers)
+                    rank=args.rank, vary=vary, peers=args.peers, cap_at_best_peer=not args.no_peer_cap,
+                    max_gain={c: g for c, (g, _) in caps.items()} if per_year is not None else None,
+                    costs=costs or None, decimals=decimals)
     roles = _role_names(day)
     for c in p.changes:  # who answers for each lever, by agency type in force on --as-of
+        c["name"] = fw.node(c["code"]).label(args.lang)
         c.update(lever_responsibility(fw, c["code"], day, roles))
+        c["lead_note"] = None if c["lead"] else NOT_ASSIGNED
+        cap = caps.get(c["code"])
+        c["gain_cap"], c["gain_source"] = (cap if cap else (None, None))
+    settings = {"max_gain_per_year": per_year, "years": args.years, "peer_cap": not args.no_peer_cap,
+                "decimals": decimals, "history_years": sorted(y for y in history if y != fw.edition),
+                "costs": costs, "caps": {c: {"gain": g, "source": src} for c, (g, src) in caps.items()}}
     if args.format == "json":
-        _emit(args, json.dumps({**p.as_dict(), "as_of": day.isoformat()}, ensure_ascii=False, indent=2,
-                               default=_json_default))
+        _emit(args, json.dumps({**p.as_dict(), "as_of": day.isoformat(), "settings": settings,
+                                "optimal_note_vi": optimal_note(p.as_dict(), "vi")},
+                               ensure_ascii=False, indent=2, default=_json_default))
         return 0
     if args.format == "csv":
         _emit(args, render(p.changes, "csv"))
         return 0
+    if per_year is None:
+        gain_text = "không giới hạn / none"
+    else:
+        hist = sum(1 for g, src in caps.values() if src == "history")
+        gain_text = (f"{_cell(per_year, args.lang, 2)}/năm / per year × {args.years:g} "
+                     + (f"(theo lịch sử của tỉnh / from the province's history: {hist} chỉ số / indices)" if hist
+                        else "(cài đặt / setting)"))
     lines = [
         f"{p.unit}: hạng / rank {p.rank_before} -> {p.rank_after} (mục tiêu / target <= {p.target_rank}), "
         f"điểm / score {_cell(p.score_before, args.lang, 4)} -> {_cell(p.score_after, args.lang, 4)}",
         f"chi phí / cost {_cell(p.cost, args.lang, 4)} (cận dưới / lower bound {_cell(p.lower_bound, args.lang, 4)}), "
         f"biên / margin over rank {p.target_rank}: {_cell(p.margin, args.lang, 4)}; peers: {p.peers}; "
         f"{'exact' if p.exact else 'NOT proven optimal'}",
+        f"giới hạn / bounds: không vượt tỉnh tốt nhất / at most the best peer: "
+        f"{_cell(not args.no_peer_cap, args.lang, 0)}; mức tăng tối đa / gain cap: {gain_text}; "
+        + (f"làm tròn / rounded to {decimals} chữ số thập phân / decimals, hạng tính lại / verified rank "
+           f"{p.verified_rank}" if decimals is not None else "không làm tròn / not rounded"),
+        optimal_note(p.as_dict(), "vi"),
+        p.optimal_note,
     ]
     lines += [f"note: {n}" for n in p.notes]
     text = "\n".join(lines)
     if p.changes:
-        shown = [{k: v for k, v in c.items() if k not in ("lead_roles", "support_roles", "basis", "assigned_at")}
-                 for c in p.changes]
+        shown = [{"name": c["name"], "from": c["from"], "to": c["to"], "change": c["change"], "cost": c["cost"],
+                  "bound": c["bound"], "bound_reason": BOUND_REASONS.get(c["bound_reason"], c["bound_reason"]),
+                  "best_peer": c["best_peer"], "score_from": c["score_from"], "score_to": c["score_to"],
+                  "contribution": c["contribution"], "lead": c["lead"] or c["lead_note"], "support": c["support"],
+                  "proposal": c["proposal"]} for c in p.changes]
         text += "\n" + render(shown, "table", lang=args.lang, title="\nKế hoạch / plan")
         text += f"\nChủ trì, phối hợp / lead, support: loại cơ quan ngày / agency types on {day:%d/%m/%Y}"
         if any(c.get("proposal") for c in p.changes):
@@ -384,6 +505,8 @@ def _common(s: argparse.ArgumentParser) -> None:
     s.add_argument("--missing", help="error | reweight | impute:mean|median|min|max|zero (default: the framework's)")
     s.add_argument("--format", choices=["table", "csv", "json"], default="table")
     s.add_argument("--output", "-o", help="write to this file (atomically) instead of standard output")
+    s.add_argument("--data-date", dest="data_date", help="YYYY-MM-DD: the date the unit names refer to "
+                                                        "(default: 31/12 of the edition year)")
 
 
 def _assumption_options(s: argparse.ArgumentParser) -> None:
@@ -420,8 +543,23 @@ def add_commands(subparsers: Any) -> None:
     s.add_argument("--unit", required=True)
     s.add_argument("--rank", type=int, required=True, help="target rank k (reach rank <= k)")
     s.add_argument("--vary", action="append", metavar="CODE[:UPPER[:COST]]",
-                   help="an indicator the unit may change (repeatable); default: all, bound at the framework's "
-                        "maximum, cost 1 per unit")
+                   help="an indicator the unit may change (repeatable); default: all, each bounded by the best "
+                        "peer's value and the gain cap, cost 1 per unit")
+    s.add_argument("--max-gain", dest="max_gain", default=str(DEFAULT_MAX_GAIN), metavar="X",
+                   help="largest raw gain per lever per year when the province's history shows none "
+                        f"(default {DEFAULT_MAX_GAIN:g}, as on the web; 'none': no cap)")
+    s.add_argument("--years", type=float, default=1, help="the plan's horizon in years (default 1)")
+    s.add_argument("--history", action="append", metavar="FILE",
+                   help="an earlier edition's table, same format as --input (repeatable, each with --history-year): "
+                        "a lever's yearly cap is the largest yearly gain the province made")
+    s.add_argument("--history-year", dest="history_year", action="append", type=int, metavar="YEAR",
+                   help="the year of each --history file, in the same order")
+    s.add_argument("--no-peer-cap", dest="no_peer_cap", action="store_true",
+                   help="let levers go past the best peer's value (up to the framework's maximum)")
+    s.add_argument("--cost", action="append", metavar="CODE=COST",
+                   help="cost per unit of raw improvement of a lever (repeatable; default 1)")
+    s.add_argument("--decimals", default="4", help="the plan's values are rounded to this many decimals and still "
+                                                   "reach the rank (default 4; 'none': not rounded)")
     s.add_argument("--peers", default="frozen", help="frozen | trend:RATE (e.g. trend:0.02)")
     s.add_argument("--as-of", dest="as_of",
                    help="YYYY-MM-DD: name each lever's lead and supporting agency types in force that day "

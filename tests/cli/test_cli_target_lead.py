@@ -53,9 +53,10 @@ def files(tmp_path):
     fw.write_text(FRAMEWORK, encoding="utf-8")
     data = tmp_path / "data.csv"
     data.write_text("unit,cq_1,cq_2,kt_1\n" + "".join(f"{u},{a},{b},{c}\n" for u, a, b, c in ROWS), encoding="utf-8")
-    # rank 1 needs every lever, each bound below the full score
+    # rank 1 needs every lever, each bound below the full score (past the best peer and beyond a yearly
+    # gain cap: both turned off here, this file is about who answers for each lever)
     return ["--framework", str(fw), "--input", str(data), "--unit", "Hà Nam", "--rank", "1",
-            "--vary", "kt_1:0.9", "--vary", "cq_1:0.5", "--vary", "cq_2:1"]
+            "--vary", "kt_1:0.9", "--vary", "cq_1:0.5", "--vary", "cq_2:1", "--no-peer-cap", "--max-gain", "none"]
 
 
 def run(capsys, *argv):
@@ -78,6 +79,9 @@ def test_each_lever_names_the_agency_type_in_force_on_the_day(capsys, files):
     assert (cq2["lead"], cq2["support"], cq2["proposal"], cq2["assigned_at"]) == ("Sở Tư pháp", None, True, "cq_2")
     kt1 = levers["kt_1"]  # nobody assigned: said so, not invented
     assert (kt1["lead"], kt1["lead_roles"], kt1["proposal"]) == (None, [], None)
+    assert kt1["lead_note"] == "chưa phân công"
+    assert all("lead" in c and "lead_note" in c for c in p["changes"])
+    assert cq1["lead_note"] is None
 
 
 def test_before_the_2025_merger_the_lead_is_the_department_of_information(capsys, files):
@@ -96,6 +100,7 @@ def test_csv_and_text_carry_the_lead(capsys, files):
     text = run(capsys, "target", *files, "--as-of", "2026-12-06")
     assert "Sở Khoa học và Công nghệ" in text and "Sở Tư pháp" in text
     assert "06/12/2026" in text and "đề xuất" in text
+    assert "chưa phân công" in text  # the lever nobody answers for, in the lead column
 
 
 def test_a_bad_date_is_refused(capsys, files):

@@ -40,7 +40,7 @@ class TestSeekTarget:
         from chiso.frameworks import load_framework
         fw = load_framework("vn-ict-index-2016-province")
         data = {"Hà Nam": {"htkt": 0.5, "htnl": 0.4, "ud": 0.6}, "Bắc Ninh": {"htkt": 0.7, "htnl": 0.5, "ud": 0.6}}
-        p = seek_target(fw, data, unit="Hà Nam", rank=1, vary=["htkt", "htnl:0.6:2"])
+        p = seek_target(fw, data, unit="Hà Nam", rank=1, vary=["htkt", "htnl:0.6:2"], cap_at_best_peer=False)
         assert [c["code"] for c in p.changes] == ["htkt"]
         assert p.changes[0]["to"] == pytest.approx(0.8)
         assert p.cost == pytest.approx(0.3)
@@ -61,7 +61,8 @@ class TestSeekTarget:
         grids[1] = grids[1][grids[1] >= vals[u, 1]]
         best = _brute(vals, u, k, grids, costs)
         try:
-            p = seek_target(fw, vals, units=units, codes=codes, unit=units[u], rank=k, vary=levers)
+            p = seek_target(fw, vals, units=units, codes=codes, unit=units[u], rank=k, vary=levers,
+                            cap_at_best_peer=False, decimals=None)
         except AnalysisError as e:
             assert e.code == "target_impossible"
             assert best == float("inf")
@@ -103,10 +104,10 @@ class TestSeekTarget:
             if best == np.inf:
                 with pytest.raises(AnalysisError):
                     seek_target(fw, vals, units=units, codes=["s0", "s1", "s2", "y"], unit=units[u], rank=k,
-                                vary=levers)
+                                vary=levers, cap_at_best_peer=False)
                 continue
             p = seek_target(fw, vals, units=units, codes=["s0", "s1", "s2", "y"], unit=units[u], rank=k,
-                            vary=levers)
+                            vary=levers, cap_at_best_peer=False)
             assert p.cost == pytest.approx(best)
             assert p.rank_after <= k
 
@@ -123,7 +124,8 @@ class TestSeekTarget:
             ]},
         })
         data = {"Y": {"a": 5, "b": 10}, "Z": {"a": 10, "b": 4}}
-        p = seek_target(fw, data, unit="Z", rank=1, vary=["a:20:1", "b:10:100"])
+        p = seek_target(fw, data, unit="Z", rank=1, vary=["a:20:1", "b:10:100"], cap_at_best_peer=False,
+                        decimals=None)
         assert [c["code"] for c in p.changes] == ["a"]
         assert p.changes[0]["to"] == pytest.approx(12.5, rel=1e-6)
         assert p.cost == pytest.approx(2.5, rel=1e-6)

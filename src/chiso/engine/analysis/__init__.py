@@ -10,7 +10,7 @@ from .attribution import RankMove, rank_move
 from .audit import AuditReport, audit, cronbach_alpha
 from .model import Assumptions, Model, rank_rows
 from .sensitivity import SensitivityResult, SobolIndices, sensitivity, sobol_indices
-from .target import Lever, TargetPlan, parse_lever, seek_target
+from .target import Lever, TargetPlan, gain_caps, improving_directions, optimal_note, parse_lever, seek_target
 from .uncertainty import UncertaintyResult, uncertainty
 from .whatif import WhatIf, parse_change, whatif
 
@@ -23,6 +23,9 @@ __all__ = [
     "WhatIf",
     "audit",
     "cronbach_alpha",
+    "gain_caps",
+    "improving_directions",
+    "optimal_note",
     "parse_change",
     "parse_lever",
     "rank_move",

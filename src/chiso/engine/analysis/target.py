@@ -44,6 +44,35 @@ values, which include the unit.  Three regions of the unit's value ``y``
   effect on each peer is exact); positions strictly between the unit's value
   and ``m`` are not considered, so such a plan is flagged ``exact=False``.
 
+Realistic bounds, and a plan that holds as printed
+--------------------------------------------------
+By default no lever goes above the best value any peer has on it
+(``cap_at_best_peer``), nor beyond ``current + max_gain`` (a yearly gain
+cap, from the unit's own history where it exists: :func:`gain_caps`); each
+change says which bound binds (``bound_reason``).  The plan is printed with
+``decimals`` places, so each new value is rounded *in the improving
+direction* (up for more-is-better, down for less-is-better) within its bound;
+a bound off that grid is rounded inward (the saturation point outward: past
+it the score cannot rise).  Rounding in the improving direction can only
+raise the unit's score and lower the peers' (monotonicity below), so the
+rounded plan keeps the rank the continuous plan reaches; it is nevertheless
+recomputed with :func:`~chiso.engine.compute.compute`, and when it misses
+rank k (solver tolerance of about 1e-7, a tie lost to float noise) the rank
+constraint asks ``S_u >= S_k + delta`` with ``delta`` = 10^-(decimals+1),
+then x10, twice, and the plan is solved again; failing that, the all-at-bound
+plan (which reaches rank k, or the target would have been refused).
+
+Ties: ranks are competition ranks of the root scores rounded to the
+framework's ``rank_decimals`` (4 for the DTI), as the ministry ranks, so a
+unit tied with the k-th best peer has rank <= k.  The first solve asks
+``S_u >= S_k`` on the unrounded scores (a tie is enough); it does not seek a
+tie that exists only after the ministry's rounding (at most half a unit of
+the last place cheaper), though the verification accepts one.  ``exact``
+means proven optimal for this continuous problem; rounding the values up to
+``decimals`` places costs at most the sum of cost x 10^-decimals over the
+levers moved (``rounding_cost_max``), more only when a margin was needed
+(``rank_margin``, said in ``optimal_note``).
+
 Peers are frozen at their values or move by a trend (each raw value improved
 by a relative rate, within its range) before the plan is sought.
 
@@ -55,9 +84,10 @@ that best plan reaches.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -68,7 +98,7 @@ from ..errors import AnalysisError
 from ..framework import Framework, Node
 from ._data import LINEAR, input_matrix, recompute, root_derivative, unit_index
 
-__all__ = ["Lever", "TargetPlan", "parse_lever", "seek_target"]
+__all__ = ["Lever", "TargetPlan", "gain_caps", "improving_directions", "optimal_note", "parse_lever", "seek_target"]
 
 EPS = 1e-9
 
@@ -132,11 +162,30 @@ class TargetPlan:
     margin : float
         ``score_after`` minus the k-th best peer score after the plan (>= 0).
     changes : list of dict
-        One per lever moved: code, from, to, change, cost, score_from, score_to,
-        contribution (change of the unit's root score due to it).
+        One per lever moved: code, from, to (as printed: rounded to
+        ``decimals``), change, cost, unit_cost, score_from, score_to,
+        contribution (change of the unit's root score due to it), bound (the
+        lever's bound used), bound_reason (``best_peer``, ``max_gain``,
+        ``range``, ``saturation`` or ``given``), at_bound, best_peer (the best
+        peer value, None when no peer has one).
     exact : bool
-        False when a min–max lever's intermediate positions below the peers'
-        minimum were not considered (see module notes).
+        Proven optimal for the continuous problem (``S_u >= S_k`` within the
+        bounds): False when a min–max lever's intermediate positions below the
+        peers' minimum were not considered (see module notes), when the cuts
+        did not converge, or when the plan is the all-at-bound fallback.
+    decimals, rounded, verified_rank :
+        The values are rounded to ``decimals`` (``rounded``) and the rounded
+        plan, recomputed with :func:`~chiso.engine.compute.compute`, reaches
+        ``verified_rank`` (<= target_rank).
+    optimal_reason, optimal_note : str
+        ``proven``, ``proven_margin``, ``already``, ``partial_minmax``,
+        ``iteration_limit`` or ``at_bound``, and one English sentence saying
+        whether the plan is proven optimal and what rounding may cost.
+    rank_margin : float or None
+        The margin the rank constraint needed for the rounded plan to hold
+        (0: none; None: the all-at-bound fallback).
+    rounding_cost_max : float
+        Sum of cost x 10^-decimals over the levers moved.
     peers : str
         ``frozen`` or ``trend:<rate>``.
     after : Result
@@ -158,6 +207,13 @@ class TargetPlan:
     iterations: int = 0
     notes: list[str] = field(default_factory=list)
     after: Result | None = None
+    decimals: int | None = None
+    rounded: bool = False
+    verified_rank: int | None = None
+    optimal_reason: str = ""
+    optimal_note: str = ""
+    rank_margin: float | None = None
+    rounding_cost_max: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -165,6 +221,9 @@ class TargetPlan:
             "rank_after": self.rank_after, "score_before": self.score_before, "score_after": self.score_after,
             "cost": self.cost, "lower_bound": self.lower_bound, "margin": self.margin, "exact": self.exact,
             "peers": self.peers, "changes": self.changes, "notes": self.notes, "iterations": self.iterations,
+            "decimals": self.decimals, "rounded": self.rounded, "verified_rank": self.verified_rank,
+            "optimal_reason": self.optimal_reason, "optimal_note": self.optimal_note,
+            "rank_margin": self.rank_margin, "rounding_cost_max": self.rounding_cost_max,
         }
 
 
@@ -188,6 +247,34 @@ class _LeverModel:
     region_c: tuple[float, float, float] | None = None  # (top, mn, tau_max)
     peer_base: np.ndarray | None = None  # peers' indicator scores at the start of region c
     partial_a: bool = False
+    grid_ub: float | None = None  # y-space bound on the printed grid (None: no rounding)
+    bound: float = math.nan  # x-space bound reported
+    reason: str = ""  # why the lever stops there: best_peer | max_gain | range | saturation | given
+    best_peer: float | None = None  # x-space best peer value
+
+
+def _grid(v: float, decimals: int, *, up: bool) -> float:
+    """``v`` on the grid of ``decimals`` places, rounded up or down (a value on the grid up to float noise
+    stays where it is).
+
+    >>> _grid(0.74061, 4, up=True), _grid(0.74069, 4, up=False), _grid(0.1 + 0.2, 1, up=True)
+    (0.7407, 0.7406, 0.3)
+    """
+    s = 10.0 ** decimals
+    n = math.ceil(v * s - 1e-7) if up else math.floor(v * s + 1e-7)
+    return round(n / s, decimals)
+
+
+def _direction(node: Node) -> int:
+    """+1 when more is better for the unit's raw value, -1 when less is (rules that read a direction)."""
+    return node.direction if _rule(node) in ("minmax", "goalposts", "threshold", "ratio_to_max") else 1
+
+
+def improving_directions(framework: Framework) -> dict[str, int]:
+    """Code -> +1 (more is better) or -1 (less is better), as :func:`seek_target` reads each lever;
+    for :func:`gain_caps`' ``directions``."""
+    plan = plan_of(framework)
+    return {c: _direction(n) for c, n in zip(plan.codes, plan.nodes)}
 
 
 def _trend(res: Result, units: list[str], codes: list[str], mat: np.ndarray, u: int, rate: float) -> np.ndarray:
@@ -216,7 +303,8 @@ def _rule(node: Node) -> str:
     return node.scoring.rule if node.is_indicator and node.scoring is not None else "given"
 
 
-def _build_lever(lv: Lever, node: Node, j: int, col: int, res: Result, u: int, peers: np.ndarray) -> _LeverModel:
+def _build_lever(lv: Lever, node: Node, j: int, col: int, res: Result, u: int, peers: np.ndarray, *,
+                 cap_peer: bool = False, gain: float | None = None, decimals: int | None = None) -> _LeverModel:
     rule = _rule(node)
     x0 = res.imputed[u, j] if node.is_indicator else res.raw[u, j]
     if np.isnan(x0):
@@ -230,7 +318,7 @@ def _build_lever(lv: Lever, node: Node, j: int, col: int, res: Result, u: int, p
     lo_r, hi_r = node.value_range if node.is_indicator else (
         node.value_range if node.value_range != (None, None) else node.score_range)
     p = node.scoring.params if (node.is_indicator and node.scoring) else {}
-    d = node.direction if rule in ("minmax", "goalposts", "threshold", "ratio_to_max") else 1
+    d = _direction(node)
     if rule in ("zscore", "percentile") or (rule == "ratio_to_max" and d < 0):
         raise AnalysisError(
             f"lever {lv.code!r}: its rule ({rule}{', less is better' if d < 0 else ''}) makes every peer's "
@@ -263,30 +351,46 @@ def _build_lever(lv: Lever, node: Node, j: int, col: int, res: Result, u: int, p
         sat = min(k for k, v in levels.items() if v == best)
     else:  # minmax, ratio_to_max: no saturation (exceeding the best peer moves the bound)
         sat = None
-    if lv.upper is None:
-        if sat is not None:
-            ub = sat if rng_best_y is None else min(sat, rng_best_y)
-        elif rng_best_y is not None:
-            ub = rng_best_y
-        else:
-            ub = max(float(py.max()) if py.size else y0, y0)
-    else:
-        ub = d * float(lv.upper)
-        if rng_best_y is not None and ub > rng_best_y + 1e-12:
+    # Bounds (y-space), each with its reason; the smallest binds.  Order = precedence on a tie.
+    caps: list[tuple[float, str]] = []
+    if lv.upper is not None:
+        given = d * float(lv.upper)
+        if rng_best_y is not None and given > rng_best_y + 1e-12:
             raise AnalysisError(
                 f"lever {lv.code!r}: bound {lv.upper:g} is outside the indicator's range "
                 f"[{_f(lo_r)}, {_f(hi_r)}]", code="invalid_bounds", lever=lv.code, bound=lv.upper,
             )
-        if sat is not None:
-            ub = min(ub, sat)
-    if ub < y0 - 1e-12:
-        what = "below" if d > 0 else "above"
-        raise AnalysisError(
-            f"lever {lv.code!r}: bound {d * ub:g} is {what} the unit's current value {x0:g}; a bound must be "
-            "an improvement", code="invalid_bounds", lever=lv.code, bound=d * ub, current=x0,
-        )
+        if given < y0 - 1e-12:
+            what = "below" if d > 0 else "above"
+            raise AnalysisError(
+                f"lever {lv.code!r}: bound {lv.upper:g} is {what} the unit's current value {x0:g}; a bound must "
+                "be an improvement", code="invalid_bounds", lever=lv.code, bound=lv.upper, current=x0,
+            )
+        caps.append((given, "given"))
+    if gain is not None:
+        caps.append((y0 + gain, "max_gain"))
+    best_y = float(py.max()) if py.size else None
+    if cap_peer and best_y is not None:
+        caps.append((max(best_y, y0), "best_peer"))
+    if rng_best_y is not None:
+        caps.append((rng_best_y, "range"))
+    if sat is not None:
+        caps.append((sat, "saturation"))
+    if not caps:  # open-ended relative indicator: the best peer's value
+        caps.append((max(best_y if best_y is not None else y0, y0), "best_peer"))
+    ub, reason = min(caps, key=lambda c: round(c[0], 12))
     ub = max(ub, y0)
-    lm = _LeverModel(lv, j, col, d, y0, ub, [])
+    grid_ub = None
+    if decimals is not None:
+        # Values are printed with `decimals`: a bound off the grid is rounded inward, except the saturation
+        # point (a step at 1/3 needs 0.3334), rounded outward: the score cannot rise past it anyway.
+        grid = [(_grid(v, decimals, up=r == "saturation"), r) for v, r in caps]
+        grid_ub, reason = min(grid, key=lambda c: round(c[0], 12))
+        grid_ub = max(grid_ub, y0)
+        ub = min(ub, grid_ub)
+    best_x = None if best_y is None else d * best_y
+    bound_x = d * (grid_ub if grid_ub is not None else ub)
+    lm = _LeverModel(lv, j, col, d, y0, ub, [], grid_ub=grid_ub, bound=bound_x, reason=reason, best_peer=best_x)
     if ub <= y0:
         return lm
     pieces = lm.pieces
@@ -381,6 +485,10 @@ def seek_target(
     codes: Sequence[str] | None = None,
     missing: Any = None,
     max_iterations: int = 60,
+    cap_at_best_peer: bool = True,
+    max_gain: float | Mapping[str, float] | None = None,
+    costs: Mapping[str, float] | None = None,
+    decimals: int | None = 4,
 ) -> TargetPlan:
     """Least-cost plan for ``unit`` to reach competition rank <= ``rank``.
 
@@ -402,6 +510,23 @@ def seek_target(
     peers : str, default "frozen"
         ``frozen`` or ``trend:<rate>`` (e.g. ``trend:0.02``: each peer improves
         every continuous raw value by 2 % within its range).
+    cap_at_best_peer : bool, default True
+        No lever's bound is above the best value any peer has on it (in the
+        improving direction; never below the unit's own value), given bounds
+        included.  False: the framework's maximum (the former default).
+    max_gain : float or mapping code -> float, optional
+        Largest raw improvement per lever over the plan's horizon (one value
+        for all, or per code; codes absent from a mapping are not capped):
+        the bound is ``min(bound, current + max_gain)``.  See :func:`gain_caps`.
+    costs : mapping code -> float, optional
+        Cost per unit of raw improvement of the named levers (overrides
+        ``Lever.cost``); every code must be a lever.
+    decimals : int or None, default 4
+        The plan holds as printed: each new value is rounded to ``decimals``
+        in the improving direction, within its bound, and the rounded plan is
+        recomputed; when it misses rank k a margin is added to the rank
+        constraint and the plan solved again (module notes).  None: no
+        rounding.
 
     Returns
     -------
@@ -413,7 +538,8 @@ def seek_target(
         ``unknown_unit``, ``unknown_code``, ``invalid_target`` (rank < 1 or
         > number of units), ``invalid_bounds`` (bound outside the range or
         not an improvement, cost <= 0), ``target_impossible`` (with the best
-        rank reachable within the bounds), ``target_nonlinear`` (a geometric
+        rank reachable within the bounds and the bounds that bind),
+        ``target_nonlinear`` (a geometric
         or harmonic aggregation on the path, or a z-score/percentile lever).
 
     Examples
@@ -422,9 +548,16 @@ def seek_target(
     >>> fw = load_framework("vn-ict-index-2016-province")
     >>> data = {"Hà Nam": {"htkt": 0.5, "htnl": 0.4, "ud": 0.6},
     ...         "Bắc Ninh": {"htkt": 0.7, "htnl": 0.5, "ud": 0.6}}
+    >>> p = seek_target(fw, data, unit="Hà Nam", rank=1, vary=["htkt", "htnl:0.6:2"], cap_at_best_peer=False)
+    >>> [(c["code"], c["to"], c["bound_reason"]) for c in p.changes], round(p.cost, 4), p.exact
+    ([('htkt', 0.8, 'range')], 0.3, True)
+
+    With the default cap at the best peer (Bắc Ninh's 0.7 and 0.5) only a tie
+    is left, and a tie with the best is rank 1: both levers go to their caps.
+
     >>> p = seek_target(fw, data, unit="Hà Nam", rank=1, vary=["htkt", "htnl:0.6:2"])
-    >>> [(c["code"], round(c["to"], 4)) for c in p.changes], round(p.cost, 4)
-    ([('htkt', 0.8)], 0.3)
+    >>> [(c["code"], c["to"], c["bound_reason"]) for c in p.changes], round(p.cost, 4), p.verified_rank
+    ([('htkt', 0.7, 'best_peer'), ('htnl', 0.5, 'best_peer')], 0.4, 1)
     """
     res0 = compute(framework, data, units=units, codes=codes, missing=missing)
     ulist, clist, mat = input_matrix(res0)
@@ -471,6 +604,20 @@ def seek_target(
     dup = sorted({lv.code for lv in levers if [x.code for x in levers].count(lv.code) > 1})
     if dup:
         raise AnalysisError(f"lever(s) given twice: {', '.join(dup)}", code="invalid_bounds", codes=dup)
+    if costs:
+        stray = sorted(set(costs) - {lv.code for lv in levers})
+        if stray:
+            raise AnalysisError(f"cost given for {', '.join(stray)}, which {'is' if len(stray) == 1 else 'are'} "
+                                "not a lever", code="invalid_bounds", codes=stray)
+        try:
+            levers = [replace(lv, cost=float(costs[lv.code])) if lv.code in costs else lv for lv in levers]
+        except (TypeError, ValueError):
+            raise AnalysisError("costs must be numbers > 0", code="invalid_bounds") from None
+    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer))
+                                 or not 0 <= decimals <= 12):
+        raise AnalysisError(f"decimals must be an integer from 0 to 12 or None; got {decimals!r}",
+                            code="invalid_bounds", decimals=str(decimals))
+    gains = _gains(max_gain, [lv.code for lv in levers])
     for lv in levers:
         j = plan.pos[lv.code]
         for a in [j, *_ancestors(plan, j)][1:]:
@@ -482,7 +629,8 @@ def seek_target(
                     "mean: the score is not linear in it, so the least-cost plan cannot be proven exact",
                     code="target_nonlinear", lever=lv.code, node=plan.codes[a])
     models = [_build_lever(lv, plan.nodes[plan.pos[lv.code]], plan.pos[lv.code], clist.index(lv.code), res, u,
-                           others) for lv in levers]
+                           others, cap_peer=cap_at_best_peer, gain=gains.get(lv.code), decimals=decimals)
+              for lv in levers]
     for lm in models:  # align region-c peer scores with `others` (peers with NaN score 0 there)
         if lm.region_c is not None:
             top, mn, _ = lm.region_c
@@ -500,34 +648,181 @@ def seek_target(
         notes.append("a min–max lever starts below every peer: values between it and the peers' minimum "
                      "were not considered (module notes)")
 
-    def apply(ys: dict[int, float]) -> Result:
+    def apply(ys: Mapping[int, float]) -> Result:
         m2 = mat.copy()
         for lm in models:
             if lm.j in ys:
                 m2[u, lm.col] = lm.d * ys[lm.j]
         return recompute(res, ulist, clist, m2)
 
+    def printed(ys: Mapping[int, float]) -> dict[int, float]:
+        """The plan as printed: each value rounded to `decimals` in the improving direction, within its bound."""
+        out = {}
+        for lm in models:
+            y = ys.get(lm.j, lm.y0)
+            if decimals is not None and y > lm.y0 + 1e-12:
+                y = max(lm.y0, min(_grid(y, decimals, up=True), lm.grid_ub if lm.grid_ub is not None else y))
+            if y > lm.y0 + 1e-12:
+                out[lm.j] = y
+        return out
+
+    fixed = dict(decimals=decimals, peers=peer_label)
     if rank_before <= k and peer_label == "frozen":
-        return _report(res0, res0, u, k, models, {}, 0.0, 0.0, True, peer_label, 0, ["already at or above the target"])
+        return _report(res0, res0, u, k, models, {}, 0.0, 0.0, True, iters=0, notes=["already at or above the "
+                       "target"], reason="already", **fixed)
     # --- proof of infeasibility by monotonicity ------------------------------------------
-    best = apply({lm.j: lm.ub for lm in models})
+    at_bound = printed({lm.j: lm.ub for lm in models})
+    best = apply(at_bound)
     best_rank = int(best.ranks[u, 0])
     if best_rank > k:
+        binding: dict[str, list[str]] = {}
+        for lm in models:
+            binding.setdefault(lm.reason, []).append(lm.lever.code)
+        caps = "; ".join(f"{REASONS[r]}: {', '.join(cs)}" for r, cs in binding.items())
         raise AnalysisError(
             f"{unit!r} cannot reach rank {k}: with every lever at its bound it reaches rank {best_rank} "
-            f"(score {best.scores[u, 0]:.4f}); widen the bounds or vary more indicators",
-            code="target_impossible", unit=unit, rank=k, best_rank=best_rank,
+            f"(score {best.scores[u, 0]:.4f}); the bounds that bind — {caps}; widen the bounds (a larger gain "
+            "cap, no cap at the best peer's value, explicit bounds) or vary more indicators",
+            code="target_impossible", unit=unit, rank=k, best_rank=best_rank, binding=binding,
         )
     if int(res.ranks[u, 0]) <= k:
-        return _report(res0, res, u, k, models, {}, 0.0, 0.0, True, peer_label, 0, ["already at or above the target"])
+        return _report(res0, res, u, k, models, {}, 0.0, 0.0, True, iters=0, notes=["already at or above the "
+                       "target"], reason="already", **fixed)
+    # --- the least-cost plan, then the plan as printed ------------------------------------
+    # A tie with the k-th best peer reaches rank k (competition ranking), so the first solve asks
+    # S_u >= S_k; when the printed plan, recomputed, misses rank k (solver tolerance, a tie broken by
+    # float noise), the margin grows from 10^-(decimals+1) and the plan is solved again.
+    step = 10.0 ** -((decimals if decimals is not None else 8) + 1)
+    margins = [0.0, step, 10 * step, 100 * step]
+    proof: tuple[float, bool, float] | None = None  # (lower bound, converged, cost) of the margin-0 problem
+    chosen: tuple[dict[int, float], Result, float] | None = None
+    iters = 0
+    for delta in margins:
+        try:
+            ys, lower, it, converged = _plan(models, droot, s_all, u, others, k, max_iterations, delta)
+        except AnalysisError:
+            break  # no plan within the bounds keeps this margin
+        iters += it
+        if proof is None:
+            proof = (lower, converged, sum(lm.lever.cost * (ys.get(lm.j, lm.y0) - lm.y0) for lm in models))
+        ys_p = printed(ys)
+        after = apply(ys_p)
+        if int(after.ranks[u, 0]) <= k:
+            chosen = (ys_p, after, delta)
+            break
+    if inexact:
+        reason = "partial_minmax"
+    elif proof is None or chosen is None:
+        reason = "at_bound"
+    elif not proof[1]:
+        reason = "iteration_limit"
+    else:
+        reason = "proven" if chosen[2] == 0 else "proven_margin"
+    if chosen is None:
+        notes.append("no cheaper plan reaches the rank once rounded: every lever at its bound")
+        chosen = (at_bound, best, math.nan)
+    ys_p, after, delta = chosen
+    cost = sum(lm.lever.cost * (ys_p.get(lm.j, lm.y0) - lm.y0) for lm in models)
+    lower = proof[0] if proof is not None else 0.0
+    return _report(res0, after, u, k, models, ys_p, cost, lower, reason in ("proven", "proven_margin"),
+                   iters=iters, notes=notes, reason=reason, delta=delta, **fixed)
 
+
+def gain_caps(
+    history: Mapping[Any, Mapping[str, float]],
+    codes: Sequence[str],
+    *,
+    default: float,
+    years: float = 1,
+    directions: Mapping[str, int] | None = None,
+) -> dict[str, tuple[float, str]]:
+    """Yearly gain cap per code, from the unit's own history where it exists, else a setting.
+
+    Per code, the cap is the largest yearly gain the unit achieved between
+    consecutive editions that give the code a value (difference divided by
+    the years between them), when positive, times ``years``: source
+    ``"history"``; otherwise ``default * years``: source ``"setting"``.  The
+    result is ``max_gain`` for :func:`seek_target` (``{c: g for c, (g, _)
+    in caps.items()}``).
+
+    Parameters
+    ----------
+    history : mapping year -> {code: the unit's value that year}
+        Missing or NaN values are skipped.
+    codes : sequence of str
+    default : float
+        Gain per year when the history shows none (>= 0).
+    years : float, default 1
+        The plan's horizon in years (> 0).
+    directions : mapping code -> +1 or -1, optional
+        -1 where less is better (a gain is a fall); see
+        :func:`improving_directions`.
+
+    Examples
+    --------
+    >>> caps = gain_caps({2022: {"a": 0.50, "b": 0.60}, 2023: {"a": 0.58, "b": 0.55}, 2025: {"a": 0.70}},
+    ...                  ["a", "b", "c"], default=0.1, years=2)
+    >>> {c: (round(g, 4), src) for c, (g, src) in caps.items()}
+    {'a': (0.16, 'history'), 'b': (0.2, 'setting'), 'c': (0.2, 'setting')}
+    """
+    for what, v, ok in (("default", default, lambda x: x >= 0), ("years", years, lambda x: x > 0)):
+        try:
+            good = math.isfinite(float(v)) and ok(float(v))
+        except (TypeError, ValueError):
+            good = False
+        if not good:
+            raise AnalysisError(f"gain caps: {what} must be a number {'>= 0' if what == 'default' else '> 0'}; "
+                                f"got {v!r}", code="invalid_bounds")
+    try:
+        order = sorted(history, key=float)
+    except (TypeError, ValueError):
+        raise AnalysisError("gain caps: the history's years must be numbers", code="invalid_bounds") from None
+    out: dict[str, tuple[float, str]] = {}
+    for code in codes:
+        d = (directions or {}).get(code, 1)
+        pts = []
+        for yr in order:
+            v = history[yr].get(code)
+            if v is not None and math.isfinite(float(v)):
+                pts.append((float(yr), float(v)))
+        steps = [d * (v2 - v1) / (y2 - y1) for (y1, v1), (y2, v2) in zip(pts, pts[1:]) if y2 > y1]
+        best = max(steps, default=0.0)
+        out[code] = (best * years, "history") if best > 0 else (float(default) * years, "setting")
+    return out
+
+
+def _gains(max_gain: float | Mapping[str, float] | None, codes: Sequence[str]) -> dict[str, float]:
+    """Per-lever gain caps from ``max_gain`` (checked: finite, >= 0)."""
+    if max_gain is None:
+        return {}
+    given = dict(max_gain) if isinstance(max_gain, Mapping) else {c: max_gain for c in codes}
+    out = {}
+    for c in codes:
+        if c not in given or given[c] is None:
+            continue
+        try:
+            g = float(given[c])
+        except (TypeError, ValueError):
+            g = math.nan
+        if not (math.isfinite(g) and g >= 0):
+            raise AnalysisError(f"max_gain for {c!r} must be a number >= 0; got {given[c]!r}",
+                                code="invalid_bounds", lever=c)
+        out[c] = g
+    return out
+
+
+def _plan(models: list[_LeverModel], droot: np.ndarray, s_all: np.ndarray, u: int, others: np.ndarray, k: int,
+          max_iterations: int, delta: float) -> tuple[dict[int, float], float, int, bool]:
+    """The least-cost plan with ``S_u >= S_p + delta`` for all but k - 1 peers: y-values, lower bound,
+    iterations, converged.  Works on a copy of the models (the pruning below narrows them)."""
+    models = copy.deepcopy(models)
     # Restricted problem first: no lever leaves the peers' [min, max] band, so the peers stay fixed
     # (a small MILP).  Its cost C0 bounds the optimum; a move beyond the band costs at least its entry
     # cost (reaching the band's edge), so levers whose entry cost is >= C0 cannot improve on it.
     restricted = [_restrict(lm) for lm in models]
-    ys, lower, iters, c0 = {}, 0.0, 0, math.inf
+    ys, lower, iters, c0, converged = {}, 0.0, 0, math.inf, True
     try:
-        ys, lower, iters = _solve(restricted, droot, s_all, u, others, k, max_iterations)
+        ys, lower, iters, converged = _solve(restricted, droot, s_all, u, others, k, max_iterations, delta=delta)
         c0 = sum(lm.lever.cost * (ys.get(lm.j, lm.y0) - lm.y0) for lm in models)
     except AnalysisError:
         pass
@@ -537,23 +832,18 @@ def seek_target(
         if lm.pieces and lm.pieces[0].peer_delta is not None and lm.lever.cost * lm.pieces[0].length >= c0 - 1e-12:
             lm.pieces = []
     if any(lm.region_c is not None or any(pc.peer_delta is not None for pc in lm.pieces) for lm in models):
-        ys2, lower2, iters2 = _solve(models, droot, s_all, u, others, k, max_iterations, cutoff=c0)
+        ys2, lower2, iters2, conv2 = _solve(models, droot, s_all, u, others, k, max_iterations, cutoff=c0,
+                                            delta=delta)
         cost2 = sum(lm.lever.cost * (ys2.get(lm.j, lm.y0) - lm.y0) for lm in models)
         iters += iters2
         if cost2 < c0:
-            ys, lower = ys2, lower2
+            ys, lower, converged = ys2, lower2, conv2
         else:
             lower = min(c0, lower2)
-    elif math.isinf(c0):  # pragma: no cover - excluded by the monotonicity check
+            converged = converged and conv2
+    elif math.isinf(c0):
         raise AnalysisError("the solver found no plan", code="target_impossible")
-    after = apply(ys)
-    if int(after.ranks[u, 0]) > k:  # numerical safety: should not happen
-        notes.append("the optimal plan missed the target by rounding; returned the all-at-bound plan instead")
-        ys = {lm.j: lm.ub for lm in models}
-        after = best
-        inexact = True
-    cost = sum(lm.lever.cost * (ys.get(lm.j, lm.y0) - lm.y0) for lm in models)
-    return _report(res0, after, u, k, models, ys, cost, lower, not inexact, peer_label, iters, notes)
+    return ys, lower, iters, converged
 
 
 def _ancestors(plan: Any, j: int) -> list[int]:
@@ -572,8 +862,10 @@ def _restrict(lm: _LeverModel) -> _LeverModel:
 
 
 def _solve(models: list[_LeverModel], droot: np.ndarray, s_all: np.ndarray, u: int, others: np.ndarray, k: int,
-           max_iterations: int, cutoff: float = math.inf) -> tuple[dict[int, float], float, int]:
-    """Build and solve the MILP (with Kelley cuts for region c); returns y-values, lower bound, iterations."""
+           max_iterations: int, cutoff: float = math.inf, delta: float = 0.0
+           ) -> tuple[dict[int, float], float, int, bool]:
+    """Build and solve the MILP (with Kelley cuts for region c), asking ``S_u >= S_p + delta`` of the peers
+    to beat; returns y-values, lower bound, iterations and whether the cuts converged."""
     # Variable layout: pieces, ordering binaries, tau + cost epigraph per region c, peer binaries.
     nv = 0
     piece_idx: list[list[int]] = []
@@ -640,7 +932,7 @@ def _solve(models: list[_LeverModel], droot: np.ndarray, s_all: np.ndarray, u: i
     if not peer_effects:
         ps = np.sort(s_all[others])[::-1]
         thr = ps[k - 1] if k - 1 < ps.size else -np.inf
-        rows.append((dict(gain), thr - su0 + EPS, np.inf))
+        rows.append((dict(gain), thr - su0 + delta, np.inf))
     else:
         # Peers that stay above even with every lever at its bound must be among the k - 1 above;
         # the others get a binary "left above" b_p.
@@ -659,13 +951,13 @@ def _solve(models: list[_LeverModel], droot: np.ndarray, s_all: np.ndarray, u: i
         contenders = []
         fixed_above = 0
         for i, p in enumerate(others):
-            if s_all[p] <= su0 - EPS:
-                continue
+            if s_all[p] + delta <= su0 - EPS:
+                continue  # already below by the margin: the plan only widens the gap
             drop = sum(-droot[p, lm.j] * pc.peer_delta[i] for lm in models for pc in lm.pieces
                        if pc.peer_delta is not None)
             drop += sum(droot[p, lm.j] * lm.peer_base[i] * lm.region_c[2] for lm in models
                         if lm.region_c is not None)
-            if s_all[p] - drop > su0 + gain_max + EPS:
+            if s_all[p] - drop + delta > su0 + gain_max + EPS:
                 fixed_above += 1
             else:
                 contenders.append(i)
@@ -681,11 +973,11 @@ def _solve(models: list[_LeverModel], droot: np.ndarray, s_all: np.ndarray, u: i
             for li, (t, _) in tau_idx.items():
                 lm = models[li]
                 coef[t] = coef.get(t, 0.0) + droot[p, lm.j] * lm.peer_base[i]
-            big = s_all[p] - su0 + 2 * EPS
+            big = s_all[p] - su0 + delta + 2 * EPS
             b = var(0.0, 1.0, 0.0, True)
             coef[b] = big
             bvars.append(b)
-            rows.append((coef, s_all[p] - su0 + EPS, np.inf))
+            rows.append((coef, s_all[p] - su0 + delta, np.inf))
             reduc[b] = np.array([coef.get(v, 0.0) - gain.get(v, 0.0) for v in range(nv)])
         if fixed_above > k - 1:  # pragma: no cover - excluded by the monotonicity check
             raise AnalysisError("target unreachable", code="target_impossible")
@@ -755,6 +1047,7 @@ def _solve(models: list[_LeverModel], droot: np.ndarray, s_all: np.ndarray, u: i
                 new_cuts += 1
         if new_cuts == 0 or iters >= max_iterations:
             break
+    converged = new_cuts == 0
     ys: dict[int, float] = {}
     for li, (lm, ids) in enumerate(zip(models, piece_idx)):
         y = lm.y0 + sum(pc.length * _snap(x[v]) for pc, v in zip(lm.pieces, ids))
@@ -765,15 +1058,25 @@ def _solve(models: list[_LeverModel], droot: np.ndarray, s_all: np.ndarray, u: i
                 y = top + (top - mn) * t / (1 - t)
         if y > lm.y0 + 1e-12:
             ys[lm.j] = min(y, lm.ub)
-    return ys, float(out.fun), iters
+    return ys, float(out.fun), iters, converged
 
 
 def _snap(v: float) -> float:
     return 0.0 if v < 1e-10 else (1.0 if v > 1 - 1e-10 else float(v))
 
 
+REASONS = {
+    "given": "the bound given",
+    "max_gain": "the gain cap",
+    "best_peer": "the best peer's value",
+    "range": "the range's limit",
+    "saturation": "the value past which the score cannot rise",
+}
+
+
 def _report(res0: Result, after: Result, u: int, k: int, models: list[_LeverModel], ys: Mapping[int, float],
-            cost: float, lower: float, exact: bool, peers: str, iters: int, notes: list[str]) -> TargetPlan:
+            cost: float, lower: float, exact: bool, *, peers: str, iters: int, notes: list[str], reason: str,
+            decimals: int | None, delta: float = 0.0) -> TargetPlan:
     droot0 = root_derivative(res0)
     droot1 = root_derivative(after)
     changes = []
@@ -788,18 +1091,86 @@ def _report(res0: Result, after: Result, u: int, k: int, models: list[_LeverMode
             "to": float(x_to),
             "change": float(x_to - x_from),
             "cost": float(lm.lever.cost * abs(x_to - x_from)),
+            "unit_cost": float(lm.lever.cost),
             "score_from": float(res0.scores[u, lm.j]),
             "score_to": float(after.scores[u, lm.j]),
             "contribution": float(after.scores[u, lm.j] * droot1[u, lm.j]
                                   - res0.scores[u, lm.j] * droot0[u, lm.j]),
+            "bound": float(lm.bound),
+            "bound_reason": lm.reason,
+            "at_bound": bool(abs(x_to - lm.bound) <= 1e-9),
+            "best_peer": None if lm.best_peer is None else float(lm.best_peer),
         })
     s_after = after.scores[:, 0]
     peers_sorted = np.sort(np.delete(s_after, u))[::-1]
     thr = peers_sorted[k - 1] if k - 1 < peers_sorted.size else float("nan")
     margin = float(s_after[u] - thr) if not np.isnan(thr) else float("inf")
-    return TargetPlan(
+    rounding_max = (sum(c["unit_cost"] for c in changes) * 10.0 ** -decimals) if decimals is not None else 0.0
+    plan = TargetPlan(
         unit=res0.units[u], target_rank=k, rank_before=int(res0.ranks[u, 0]), rank_after=int(after.ranks[u, 0]),
         score_before=float(res0.scores[u, 0]), score_after=float(s_after[u]), cost=float(cost),
         lower_bound=float(lower), margin=margin, changes=changes, exact=exact, peers=peers,
-        iterations=iters, notes=notes, after=after,
+        iterations=iters, notes=notes, after=after, decimals=decimals, rounded=decimals is not None,
+        verified_rank=int(after.ranks[u, 0]), optimal_reason=reason,
+        rank_margin=None if math.isnan(delta) else float(delta), rounding_cost_max=float(rounding_max),
     )
+    plan.optimal_note = optimal_note(plan.as_dict())
+    return plan
+
+
+# Whether the plan is proven optimal, per optimal_reason: (English, Vietnamese).  Fields: lower, extra (cost
+# above the lower bound), rounding (rounding_cost_max), decimals, delta (rank_margin), rounded_part.
+_NOTES = {
+    "already": ("The unit already reaches the target rank: nothing to change.",
+                "Đơn vị đã đạt thứ hạng mục tiêu: không cần thay đổi."),
+    "proven": ("Proven optimal: no plan within these bounds costs less than {lower}{rounded_part}.",
+               "Đã chứng minh là tối ưu: không có kế hoạch nào trong các giới hạn này có chi phí dưới "
+               "{lower}{rounded_part}."),
+    "rounded_part": ("; rounding the values up to {decimals} decimals may cost at most {rounding} more (the sum of "
+                     "cost × 10^-{decimals} over the levers moved)",
+                     "; làm tròn lên {decimals} chữ số thập phân tốn thêm tối đa {rounding} (tổng chi phí × "
+                     "10^-{decimals} của các chỉ số thay đổi)"),
+    "proven_margin": ("Proven optimal before rounding (no plan within these bounds costs less than {lower}); to still "
+                      "reach the rank once rounded to {decimals} decimals the plan keeps a margin of {delta} on the "
+                      "score and costs {extra} more than that bound.",
+                      "Đã chứng minh là tối ưu trước khi làm tròn (không kế hoạch nào trong các giới hạn này có chi "
+                      "phí dưới {lower}); để vẫn đạt hạng khi làm tròn {decimals} chữ số thập phân, kế hoạch giữ biên "
+                      "{delta} trên điểm và tốn thêm {extra} so với mức đó."),
+    "partial_minmax": ("Not proven optimal: a min–max lever starts below every peer, and values between it and the "
+                       "peers' lowest value were not considered.",
+                       "Chưa chứng minh được là tối ưu: một chỉ số chuẩn hóa min–max đang thấp hơn mọi tỉnh khác; "
+                       "các giá trị nằm giữa nó và giá trị thấp nhất của các tỉnh khác chưa được xét."),
+    "iteration_limit": ("Not proven optimal: the solver stopped before converging; no plan costs less than {lower}.",
+                        "Chưa chứng minh được là tối ưu: bộ giải dừng trước khi hội tụ; không kế hoạch nào có chi "
+                        "phí dưới {lower}."),
+    "at_bound": ("Not proven optimal: no cheaper plan was found that still reaches the rank once rounded; this is "
+                 "the plan with every lever at its bound.",
+                 "Chưa chứng minh được là tối ưu: không tìm được kế hoạch rẻ hơn mà vẫn đạt hạng sau khi làm tròn; "
+                 "đây là kế hoạch đưa mọi chỉ số lên giới hạn của nó."),
+}
+
+
+def optimal_note(plan: Mapping[str, Any], lang: str = "en") -> str:
+    """The sentence saying whether ``plan`` (:meth:`TargetPlan.as_dict`) is proven optimal and what rounding
+    may cost, in English (``en``) or Vietnamese (``vi``, decimal comma) — the plan's ``optimal_note`` and the
+    same words for the command line and the pages.
+
+    >>> print(optimal_note({"optimal_reason": "proven", "lower_bound": 0.241, "cost": 0.241, "decimals": 4,
+    ...                     "rounding_cost_max": 0.0003, "rank_margin": 0.0}, "vi"))
+    Đã chứng minh là tối ưu: không có kế hoạch nào trong các giới hạn này có chi phí dưới 0,2410;
+    làm tròn lên 4 chữ số thập phân tốn thêm tối đa 0,0003 (tổng chi phí × 10^-4 của các chỉ số thay đổi).
+    """
+    i = 1 if lang == "vi" else 0
+
+    def num(v: Any) -> str:
+        text = f"{float(v):.4f}"
+        return text.replace(".", ",") if i else text
+
+    reason = plan.get("optimal_reason") or "at_bound"
+    dec = plan.get("decimals")
+    lower, cost = float(plan.get("lower_bound") or 0.0), float(plan.get("cost") or 0.0)
+    fields = {"lower": num(lower), "extra": num(max(cost - lower, 0.0)), "decimals": dec,
+              "rounding": num(plan.get("rounding_cost_max") or 0.0),
+              "delta": f"{plan.get('rank_margin') or 0.0:g}".replace(".", "," if i else ".")}
+    fields["rounded_part"] = _NOTES["rounded_part"][i].format(**fields) if dec is not None else ""
+    return _NOTES.get(reason, _NOTES["at_bound"])[i].format(**fields)

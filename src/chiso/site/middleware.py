@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 
 
@@ -21,4 +23,19 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if self.policy and response.get("Content-Type", "").startswith("text/html"):
             response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+class ServerTimingMiddleware:
+    """Send ``Server-Timing: app;dur=<ms>`` with every response: the time the server spent on the
+    request, readable in the browser's developer tools and by ``benchmarks/web/journey.py`` (which sums
+    it over a user's journey).  Streamed files count until their first byte."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        start = time.perf_counter()
+        response = self.get_response(request)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
         return response

@@ -142,6 +142,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chiso.site.middleware.ServerTimingMiddleware",  # first: it times everything below it
     "django.middleware.security.SecurityMiddleware",
     "chiso.site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

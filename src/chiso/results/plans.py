@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.engine.analysis.target import Lever, seek_target
+from chiso.engine.analysis.target import Lever, gain_caps, seek_target
 from chiso.engine.errors import AnalysisError, EngineError
 from chiso.lib import frameworks
 from chiso.lib.refusal import Refused
@@ -84,8 +84,6 @@ def history(run: IndexRun, codes: list[str]) -> dict[int, dict[str, float]]:
 def lever_rows(run: IndexRun, *, max_gain: float | None = None) -> list[LeverRow]:
     """Every input of the run the province could raise, with its current value, the best peer's and
     its yearly cap (its own best yearly gain in the published tables, else the setting)."""
-    from chiso.engine.analysis.target import gain_caps
-
     fw, units, codes, values = _data(run)
     i = units.index(run.unit_name)
     default = default_max_gain() if max_gain is None else max_gain

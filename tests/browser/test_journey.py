@@ -1,0 +1,55 @@
+"""The department's whole journey in chromium (issue 13): the ministry's 34-province table as
+published → the gap → the plan to the target rank → draft tasks issued → the annual report PDF, with
+no shell.  The steps are :func:`journey` of ``benchmarks/web/journey.py``, which also measures them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _journey_module():
+    spec = importlib.util.spec_from_file_location("journey", ROOT / "benchmarks" / "web" / "journey.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture
+def base(live_server, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    call_command("setup_province", "Ninh Bình", "--as-of", dt.date.today().isoformat(), "--demo", verbosity=0)
+    call_command("import_program", str(ROOT / "src/chiso/cases/demo_dti_2026/program.yaml"), "--demo",
+                 "--keep-existing", verbosity=0)
+    return live_server.url
+
+
+def test_from_the_ministry_table_to_the_signed_report(page, base, shot):
+    from chiso.program.models import Task
+    from chiso.results.models import IndexRun, Plan
+
+    j = _journey_module()
+
+    def run_worker():
+        # the test database lives in this process's memory: the worker's command runs here
+        call_command("run_report_jobs", verbosity=0)
+        return 0.0
+
+    out = j.journey(page, base, run_worker=run_worker, rank=10)
+    assert len(out["actions"]) <= 25, out["actions"]
+    assert out["pdf"][:5] == b"%PDF-"
+    run = IndexRun.objects.get()
+    assert run.n_units == 34
+    plan = Plan.objects.get()
+    assert plan.rank_after <= 10 < plan.rank_before
+    tasks = Task.objects.filter(pk__in=[t["task_id"] for t in plan.tasks])
+    assert tasks.count() == len(plan.result["changes"]) > 0
+    assert not tasks.filter(is_draft=True).exists()
+    assert "Ninh Bình" in out["plan_text"]

@@ -1,11 +1,13 @@
 """What-if on a stored run, for the browser ("Nếu… thì"): the province's input values changed and,
 optionally, the other provinces improving by a yearly trend; the new score, rank and what moved it.
 
-Nothing is written: a what-if is not a run.  The engine does the computing (``whatif`` for before
-and after and the explanation per node, ``target._trend`` for the peers' trend); this module reads
-the form, turns the engine's answer into the page's numbers and keeps, per process, what does not
-change between two keystrokes on one run (its parsed inputs and the form's fields: a run's inputs
-are never edited, and the cache entry is dropped when the run's framework edition changes).
+Nothing is written: a what-if is not a run.  The engine does the computing, as its ``whatif`` does
+(``compute`` of the changed inputs, compared with the run as computed; contributions to the total
+from ``Result.contributions_to_root``; the peers' trend from ``target._trend``, as ``chiso target
+--peers trend:<rate>``).  This module reads the form, turns the two results into the page's numbers
+and keeps, per process, what does not change between two keystrokes on one run: its parsed inputs,
+the run recomputed ("before"), the form's fields and the trended inputs per rate (a run's inputs
+are never edited; an entry is dropped when the run's framework edition changes).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from chiso.engine.analysis.target import _trend
-from chiso.engine.analysis.whatif import whatif as engine_whatif
 from chiso.engine.compute import Result, compute, plan_of
 from chiso.engine.errors import EngineError, InputError
 from chiso.engine.framework import Framework
@@ -71,16 +72,21 @@ class Base:
     projection: bool
     origins: dict[str, list[int]]  # code -> submissions its value came from (runs on collected data)
     _trends: dict[float, np.ndarray] = field(default_factory=dict)
-    _result: Result | None = None
+    _before: Result | None = None
+
+    @property
+    def before(self) -> Result:
+        """The run recomputed from its inputs (what ``services.replay`` gives), once per process."""
+        if self._before is None:
+            self._before = compute(self.fw, self.mat, units=self.units, codes=self.codes, missing=self.missing)
+        return self._before
 
     def trended(self, rate: float) -> np.ndarray:
         """The inputs with every other province improved by ``rate`` in one year (the engine's trend,
         as ``chiso target --peers trend:<rate>`` applies it)."""
         m = self._trends.get(rate)
         if m is None:
-            if self._result is None:
-                self._result = compute(self.fw, self.mat, units=self.units, codes=self.codes, missing=self.missing)
-            m = _trend(self._result, self.units, self.codes, self.mat, self.u, rate)
+            m = _trend(self.before, self.units, self.codes, self.mat, self.u, rate)
             if len(self._trends) >= 8:
                 self._trends.clear()
             self._trends[rate] = m
@@ -260,15 +266,16 @@ def evaluate(base: Base, sub: Submitted, *, target_rank: int) -> dict[str, Any] 
     if not sub.ok:
         return None
     u, unit = base.u, base.unit
-    triples: list[tuple[str, str, float | None]] = [(unit, c, v) for c, v in sub.changes.items()]
-    if sub.rate:
-        trended = base.trended(sub.rate)
-        for i, c in zip(*np.nonzero(~np.isclose(trended, base.mat, equal_nan=True))):
-            triples.append((base.units[i], base.codes[c], float(trended[i, c])))
-    if not triples:
+    if not sub.changes and not sub.rate:
         return {"unchanged": True}
+    mat = (base.trended(sub.rate) if sub.rate else base.mat).copy()
+    col = {c: k for k, c in enumerate(base.codes)}
+    for code, v in sub.changes.items():
+        mat[u, col[code]] = v
     try:
-        w = engine_whatif(base.fw, base.mat, triples, units=base.units, codes=base.codes, missing=base.missing)
+        # before: the run as computed, kept per run (the engine's ``whatif`` would compute it again on
+        # every keystroke); after: the engine's computation of the changed inputs
+        b, a = base.before, compute(base.fw, mat, units=base.units, codes=base.codes, missing=base.missing)
     except InputError as err:
         if err.code != "out_of_range":
             return {"error": _engine_sentence(err)}
@@ -281,12 +288,21 @@ def evaluate(base: Base, sub: Submitted, *, target_rank: int) -> dict[str, Any] 
         return None
     except EngineError as err:
         return {"error": _engine_sentence(err)}
-    b, a = w.before, w.after
+    # per main index: its score, and its contribution to the total (the engine's contributions_to_root)
+    cb, ca = b.contributions_to_root()[u], a.contributions_to_root()[u]
+    plan = plan_of(base.fw)
+    mains = []
+    for j in plan.children[0]:
+        row = {"node": plan.nodes[j], "score_before": _f(b.scores[u, j]), "score_after": _f(a.scores[u, j]),
+               "contribution_before": _f(cb[j]), "contribution_after": _f(ca[j])}
+        if row["contribution_before"] is not None and row["contribution_after"] is not None:
+            row["contribution_delta"] = row["contribution_after"] - row["contribution_before"]
+        row["moved"] = row["score_before"] != row["score_after"] or bool(row.get("contribution_delta"))
+        mains.append(row)
     out: dict[str, Any] = {
         "unchanged": False, "n_changes": len(sub.changes), "rate": sub.rate,
         "score_before": float(b.scores[u, 0]), "score_after": float(a.scores[u, 0]),
-        "delta": float(a.scores[u, 0] - b.scores[u, 0]),
-        "mains": [{**r, "node": base.fw.node(r["code"])} for r in w.explain(unit) if r["depth"] == 1],
+        "delta": float(a.scores[u, 0] - b.scores[u, 0]), "mains": mains,
     }
     if base.projection:
         return out
@@ -312,6 +328,10 @@ def evaluate(base: Base, sub: Submitted, *, target_rank: int) -> dict[str, Any] 
     out["behind"] = sorted(behind, key=lambda r: (r["rank"], r["unit"]))
     out["target"] = _target(base, b, a, target_rank)
     return out
+
+
+def _f(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
 
 
 def _target(base: Base, b, a, k: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
@@ -38,12 +39,17 @@ def whatif(request, pk):
         out = service.evaluate(base, sub, target_rank=target_rank)
     else:
         sub = service.initial(base, hidden, lang)
-    rows = [{"field": f, "text": sub.texts.get(f.index, ""), "error": sub.errors.get(f.index, ""),
-             "hint": service.hint(f)} for f in base.fields if f.code not in hidden]
-    ctx = {"run": run, "base": base, "rows": rows, "sub": sub, "out": out, "hidden_count": len(hidden),
+    shown = [f for f in base.fields if f.code not in hidden]
+    ctx = {"run": run, "base": base, "sub": sub, "out": out, "hidden_count": len(hidden),
            "target_rank": target_rank, "target_basis": target_basis, "is_demo": run.is_demo,
            "rate_percent": None if sub.rate is None else sub.rate * 100,
            "n_errors": len(sub.errors) + bool(sub.rate_error)}
     if request.headers.get("HX-Request"):
-        return render(request, "results/_whatif_result.html", {**ctx, "oob": True})
+        # every field's error, swapped next to its field (an empty one clears what an earlier change said)
+        ctx["oob"], ctx["oob_errors"] = True, format_html_join(
+            "", '<span id="err-{}" class="field-error" hx-swap-oob="true">{}</span>',
+            ((f.index, sub.errors.get(f.index, "")) for f in shown))
+        return render(request, "results/_whatif_result.html", ctx)
+    ctx["rows"] = [{"field": f, "text": sub.texts.get(f.index, ""), "error": sub.errors.get(f.index, ""),
+                    "hint": service.hint(f)} for f in shown]
     return render(request, "results/whatif.html", ctx)

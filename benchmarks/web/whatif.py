@@ -23,7 +23,6 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -31,15 +30,6 @@ from urllib.parse import urlencode
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 TARGET_MS = 100.0
-
-
-def setup_env() -> Path:
-    var = Path(tempfile.mkdtemp(prefix="chiso-bench-whatif-"))
-    os.environ.setdefault("CHISO_VAR_DIR", str(var))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "chiso.site.settings"
-    os.environ["DEBUG"] = "False"
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    return var
 
 
 def cpu_model() -> str:
@@ -88,6 +78,8 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--requests", type=int, default=200, help="changes timed per case (default 200)")
     args = p.parse_args()
+    from run_reports import setup_env  # the same scratch folder and settings as the other web benchmarks
+
     var = setup_env()
     sys.path.insert(0, str(REPO / "src"))
     import django

@@ -33,6 +33,7 @@ from .models import IndexRun
 
 MAX_TEXT = 40  # characters of one typed value
 MAX_RATE_PERCENT = 100.0
+MOVERS_SHOWN = 8  # provinces named as overtaken (or overtaking), the nearest first
 # The run's fields the page never reads: left in the database (the cache below holds what it needs).
 HEAVY_FIELDS = ("inputs", "output", "summary", "recipe", "goalposts", "note")
 
@@ -324,8 +325,11 @@ def evaluate(base: Base, sub: Submitted, *, target_rank: int) -> dict[str, Any] 
             overtakes.append(row)
         elif ahead_after and not ahead_before:
             behind.append(row)
-    out["overtakes"] = sorted(overtakes, key=lambda r: (r["rank"], r["unit"]))
-    out["behind"] = sorted(behind, key=lambda r: (r["rank"], r["unit"]))
+    # the nearest first (a big change can pass half the country: the page names the nearest few)
+    overtakes.sort(key=lambda r: (-r["rank"], r["unit"]))
+    behind.sort(key=lambda r: (r["rank"], r["unit"]))
+    out["overtakes"], out["overtakes_more"] = overtakes[:MOVERS_SHOWN], max(len(overtakes) - MOVERS_SHOWN, 0)
+    out["behind"], out["behind_more"] = behind[:MOVERS_SHOWN], max(len(behind) - MOVERS_SHOWN, 0)
     out["target"] = _target(base, b, a, target_rank)
     return out
 

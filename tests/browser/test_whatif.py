@@ -7,22 +7,15 @@ import os
 import re
 
 import pytest
-from django.core.management import call_command
 
 from chiso.results.models import IndexRun
 
 from .conftest import wait_for_js
+from .test_results_dashboard import base  # noqa: F401 (the fixture: reference case and demonstration results)
+from .test_workflow import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "chiso-demo-2017"
 DTI = "vn-dti-2022-province"
-
-
-@pytest.fixture
-def base(live_server):
-    call_command("load_reference_case", "--demo", verbosity=0)
-    call_command("load_demo_results", verbosity=0)
-    return live_server.url
 
 
 def field_for(page, name: str) -> str:
@@ -30,14 +23,10 @@ def field_for(page, name: str) -> str:
     return "#" + page.get_attribute(f"label:text-is('{name}')", "for")
 
 
-def test_typing_a_value_changes_the_rank_without_a_reload(page, base, tmp_path):
+def test_typing_a_value_changes_the_rank_without_a_reload(page, base):  # noqa: F811
     run = IndexRun.objects.filter(framework_id=DTI, is_demo=True).latest("created")
     runs = IndexRun.objects.count()
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "ubndtinh.lanhdao")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    login(page, base, "ubndtinh.lanhdao")
     page.goto(f"{base}/ket-qua/lan-tinh/{run.pk}/")
     page.click("text=Nếu… thì: thử thay đổi số liệu")
     page.wait_for_url(f"**/lan-tinh/{run.pk}/neu-thi/")

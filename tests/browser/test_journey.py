@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _journey_module():
     spec = importlib.util.spec_from_file_location("journey", ROOT / "benchmarks" / "web" / "journey.py")
     mod = importlib.util.module_from_spec(spec)
+    sys.modules["journey"] = mod  # its dataclasses look their module up
     spec.loader.exec_module(mod)
     return mod
 
@@ -42,13 +44,13 @@ def test_from_the_ministry_table_to_the_signed_report(page, base, shot):
         call_command("run_report_jobs", verbosity=0)
         return 0.0
 
-    out = j.journey(page, base, run_worker=run_worker, rank=10)
+    out = j.journey(page, base, run_worker=run_worker, rank=5)
     assert len(out["actions"]) <= 25, out["actions"]
     assert out["pdf"][:5] == b"%PDF-"
     run = IndexRun.objects.get()
     assert run.n_units == 34
     plan = Plan.objects.get()
-    assert plan.rank_after <= 10 < plan.rank_before
+    assert plan.rank_after <= 5 < plan.rank_before
     tasks = Task.objects.filter(pk__in=[t["task_id"] for t in plan.tasks])
     assert tasks.count() == len(plan.result["changes"]) > 0
     assert not tasks.filter(is_draft=True).exists()

@@ -11,9 +11,23 @@ from .models import PublishedTable
 from .services import LO_OPTIONAL_RULES, GoalpostEntry
 
 
+def _date_field(**kw):
+    from chiso.assessment.forms import VnDateField  # the site's dd/mm/yyyy field
+
+    return VnDateField(widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}), **kw)
+
+
 class ImportForm(forms.Form):
+    """The ministry's table as published: its framework, year, publication date (unit names are read
+    as of that day: 63 provinces before 01/07/2025, 34 from then) and file.  Without the file
+    (``confirm``) the form carries the same fields back with the upload's token."""
+
     framework_id = forms.ChoiceField(label=_("Bộ chỉ số"), choices=())
     year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2005, max_value=2100)
+    published_on = _date_field(
+        label=_("Ngày công bố"), required=False,
+        help_text=_("Tên tỉnh được đọc theo đơn vị hành chính có hiệu lực ngày này (63 tỉnh trước 01/07/2025, "
+                    "34 tỉnh từ ngày đó). Để trống: ngày 31/12 của năm đánh giá."))
     title = forms.CharField(label=_("Tên bảng"), max_length=200)
     source = forms.CharField(label=_("Nguồn (văn bản, đường dẫn)"), max_length=1000)
     file = forms.FileField(label=_("Tệp (.xlsx hoặc .csv)"))
@@ -23,6 +37,14 @@ class ImportForm(forms.Form):
         self.fields["framework_id"].choices = frameworks.framework_choices()
         if confirm:
             del self.fields["file"]
+
+    def mapping(self) -> dict[str, str]:
+        """``{header as written: code, "rank:<code>" or ""}`` chosen for unknown headers (the preview's
+        selects: ``map_header`` and ``map_code`` in pairs); headers left unchosen are not mapped."""
+        if self.data is None or not hasattr(self.data, "getlist"):
+            return {}
+        heads, codes = self.data.getlist("map_header"), self.data.getlist("map_code")
+        return {h[:300]: c[:100] for h, c in zip(heads[:200], codes[:200]) if h and c != "?"}
 
     def clean_file(self):
         f = self.cleaned_data["file"]

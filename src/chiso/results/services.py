@@ -31,14 +31,13 @@ from chiso.engine.compute import Result, compute
 from chiso.engine.errors import EngineError, InputError, UnitError
 from chiso.engine.framework import Framework
 from chiso.engine.scoring import MinMax, fit_minmax
-from chiso.io import read_table
+from chiso.io import compare_published, read_published
 from chiso.lib import frameworks, imports
 from chiso.lib.vn_format import format_number
 from chiso.orgs import audit
 
 from .models import Goalpost, IndexRun, PublishedTable, PublishedValue, Target
 
-RANK_HEADERS = {"rank", "hạng", "hang", "thứ hạng", "thu hang", "xếp hạng", "xep hang"}
 DEFAULT_TARGET_RANK = 20
 # No target recorded (results.Target): rank 20, said to be a default, not anyone's decision.
 DEFAULT_TARGET_BASIS = gettext_noop("Mặc định (chưa nhập)")  # shown translated
@@ -114,113 +113,150 @@ class TablePreview(imports.ListsErrors):
     rows: list[PreviewRow] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
     sha256: str = ""
+    # the publication date given (None: 31/12 of the year), the day names are read as of, and how
+    # many provinces are in force that day
+    published_on: dt.date | None = None
+    as_of: dt.date | None = None
+    basis: int | None = None
+    # how every column was read: [{"letter", "header", "kind", "code", "matched_by"}]
+    columns: list[dict] = field(default_factory=list)
+    # unknown headers, to be mapped: [{"column", "header", "suggestions": [{"code", "name"}]}]
+    unknown: list[dict] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    is_demo: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
 
 
-def _rank_target(header: str, fw: Framework) -> str | None:
-    """``rank`` -> root; ``rank:htkt`` / ``hạng htkt`` -> that node; else None."""
-    h = header.strip()
-    low = h.casefold()
-    if low in RANK_HEADERS:
-        return fw.root.code
-    for sep in (":", " ", "_"):
-        head, _s, tail = h.partition(sep)
-        if tail and head.casefold() in RANK_HEADERS and tail.strip() in fw.codes:
-            return tail.strip()
-    return None
+def _problem_message(q: dict) -> str:
+    """A Vietnamese sentence for one problem of :func:`chiso.io.read_published` (``q["error"]``)."""
+    kind, value = q.get("error"), q.get("value", "")
+    if kind == "unknown_header":
+        s = _("Không nhận ra cột “{header}”.").format(header=q.get("header", ""))
+        if q.get("suggestions"):
+            s += " " + _("Có phải: {names}?").format(names=", ".join(x["name"] for x in q["suggestions"]))
+        return s
+    if kind == "bad_mapping":
+        return _("Cột “{header}” được gán cho một chỉ số không có trong bộ chỉ số.").format(header=q.get("header", ""))
+    if kind == "duplicate_header":
+        return _("Cột “{header}” là cùng một chỉ số với một cột khác.").format(header=q.get("header", ""))
+    if kind == "empty_header":
+        return _("Cột có số liệu nhưng không có tiêu đề.")
+    if kind == "empty_unit":
+        return _("Ô trống tên đơn vị.")
+    if kind == "duplicate_unit":
+        return _("Đơn vị “{name}” lặp lại.").format(name=value)
+    if kind == "no_header":
+        return _("Giá trị “{value}” không có tiêu đề cột.").format(value=value)
+    if kind == "bad_rank":
+        return _("Thứ hạng phải là số nguyên dương, nhận được “{value}”.").format(value=value)
+    if kind == "same_unit":
+        return _("“{name}” là cùng một tỉnh với dòng {row}.").format(name=value, row=q["params"].get("other_row"))
+    if kind == "unit_not_valid" and q.get("params", {}).get("successor"):
+        p = q["params"]
+        return _("“{name}” không còn là đơn vị hành chính vào ngày {date} (đã nhập vào {successor}); hãy ghi tên "
+                 "tỉnh mới, hoặc chọn ngày công bố trước khi sáp nhập.").format(
+            name=value, date=_vn_iso(p.get("as_of")), successor=p["successor"])
+    if kind in ("unknown_unit", "unit_not_valid", "ambiguous_unit"):
+        return engine_message(UnitError(q.get("msg", ""), code=kind, **q.get("params", {})))
+    return _("“{value}” không phải là số.").format(value=value)
 
 
-def parse_table(path: str | Path, *, framework_id: str, year: int, registry=None) -> TablePreview:
-    """Read and check a published table; match every unit name. Writes nothing.
+def _add_problems(out: TablePreview, err: InputError, *, skip_headers: bool = False) -> None:
+    """The errors of :func:`chiso.io.read_published`, each by row and column, in Vietnamese; the
+    unknown headers also in ``out.unknown`` (for the mapping selects)."""
+    problems = err.params.get("problems")
+    if not problems:
+        out.errors.append(CellError(err.params.get("row") or 0, err.params.get("column") or "", engine_message(err)))
+        return
+    seen = {(e.row, e.column, e.message) for e in out.errors}
+    for q in problems:
+        if skip_headers and q.get("error") in ("unknown_header", "bad_mapping", "duplicate_header", "empty_header"):
+            continue
+        ce = CellError(q["row"], q["column"], _problem_message(q))
+        if (ce.row, ce.column, ce.message) in seen:  # the second reading repeats the first one's bad cells
+            continue
+        out.errors.append(ce)
+        if q.get("error") == "unknown_header":
+            out.unknown.append({"column": q["column"], "header": q["header"], "suggestions": q.get("suggestions", [])})
 
-    Columns: the unit column first, then node codes of the framework (values), and optionally
-    ``rank`` (rank of the index) or ``rank:<code>`` (rank at a node).
+
+def parse_table(path: str | Path, *, framework_id: str, year: int, published_on: dt.date | None = None,
+                mapping: dict[str, str] | None = None, registry=None) -> TablePreview:
+    """Read and check a published table as the ministry prints it (:func:`chiso.io.read_published`,
+    the reader of the command line too); match every unit name as of ``published_on`` (default
+    31/12 of ``year``). Writes nothing.
+
+    Headers name the framework's nodes by name or code; "Chỉ số DTI" / "Tổng điểm" is the total,
+    "Xếp hạng" / "rank:<code>" a rank, STT is ignored; ``mapping`` maps a header as written to a
+    code (``rank:<code>``) or to ``""`` (ignore it).  The preview keeps how every column was read
+    and, for each unknown header, the closest names.
     """
-    from chiso.reference import load_registry
-
     fw = frameworks.get_framework(framework_id)
-    out = TablePreview(framework_id=fw.id, year=year)
+    as_of = published_on or dt.date(year, 12, 31)
+    out = TablePreview(framework_id=fw.id, year=year, published_on=published_on, as_of=as_of,
+                       mapping=dict(mapping or {}))
+    province = fw.level == "province"
+    if province:
+        out.basis = _provinces_in_force(as_of)
+    def read(with_mapping):
+        return read_published(path, fw, limits=imports.limits(), data_date=as_of if province else None,
+                              mapping=with_mapping, registry=registry)
+
     try:
         out.sha256 = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        table = read_table(path, limits=imports.limits())
+        read_as = read(mapping)
+        out.columns = read_as.columns
     except InputError as e:
-        if e.code == "bad_cells":
-            for q in e.params.get("problems", []):
-                msg = _("Ô trống tên đơn vị.") if q["code"] == "unit" and not q["value"] else (
-                    _("Đơn vị “{name}” lặp lại.").format(name=q["value"]) if q["code"] == "unit"
-                    else _("“{value}” không phải là số.").format(value=q["value"]))
-                out.errors.append(CellError(q["row"], q["column"], msg))
-        else:
-            out.errors.append(CellError(e.params.get("row") or 0, e.params.get("column") or "", engine_message(e)))
-        return out
+        out.columns = e.params.get("columns", [])
+        _add_problems(out, e)
+        if not out.unknown:
+            return out
+        # The rest of the file is checked too, the unknown columns left aside (they are listed above).
+        try:
+            read_as = read({**(mapping or {}), **{u["header"]: "" for u in out.unknown}})
+        except InputError as again:
+            _add_problems(out, again, skip_headers=True)
+            return out
     except OSError:
         out.errors.append(CellError(0, "", _("Không đọc được tệp.")))
         return out
-
-    value_cols: dict[str, str] = {}
-    rank_cols: dict[str, str] = {}
-    for code in table.codes:
-        target = _rank_target(code, fw)
-        if target is not None:
-            rank_cols[code] = target
-        elif code in fw.codes:
-            value_cols[code] = code
-        else:
-            out.errors.append(CellError(1, table.columns[code], _("Mã “{code}” không có trong bộ chỉ số {fw}.").format(
-                code=code, fw=fw.id)))
-    out.codes = list(value_cols)
-    out.rank_codes = list(dict.fromkeys(rank_cols.values()))
-    if not value_cols and not rank_cols:
-        out.errors.append(CellError(1, "B", _("Không có cột mã chỉ số hay cột thứ hạng nào.")))
-
-    reg = registry or load_registry()
-    as_of = dt.date(year, 12, 31)
-    seen: dict[str, int] = {}
-    col_index = {c: k for k, c in enumerate(table.codes)}
+    read = read_as
+    out.is_demo = read.says_demonstration
+    table = read.table
+    value_cols = [c for c in read.columns if c["kind"] in ("value", "total")]
+    out.codes = [c["code"] for c in value_cols]
+    out.rank_codes = list(dict.fromkeys(c["code"] for c in read.columns if c["kind"] == "rank"))
+    letters = {c["code"]: c["letter"] for c in value_cols}
     for i, name in enumerate(table.units):
-        rownum = table.rows.get(name, i + 2)
-        prow = PreviewRow(row=rownum, name=name)
-        try:
-            try:
-                unit = reg.resolve(name, as_of=as_of, level="province", where=_("dòng {row}").format(row=rownum))
-            except UnitError as e:
-                if e.code != "unit_not_valid":
-                    raise
-                unit = reg.resolve(name, level="province", where=_("dòng {row}").format(row=rownum))
-        except UnitError as e:
-            out.errors.append(CellError(rownum, "A", engine_message(e)))
-            out.rows.append(prow)
-            continue
-        if unit.id in seen:
-            out.errors.append(CellError(rownum, "A", _("“{name}” là cùng một tỉnh với dòng {row}.").format(
-                name=name, row=seen[unit.id])))
-        seen[unit.id] = rownum
-        prow.unit_ref, prow.unit_name = unit.id, unit.short_name or unit.name
-        for col, code in value_cols.items():
-            v = table.values[i, col_index[col]]
-            if math.isnan(v):
+        unit = read.units.get(name)
+        prow = PreviewRow(row=table.rows.get(name, 0), name=name)
+        if unit is not None:
+            prow.unit_ref, prow.unit_name = unit.id, unit.short_name or unit.name
+        given = {c: float(table.values[i, j]) for j, c in enumerate(table.codes) if not math.isnan(table.values[i, j])}
+        given.update(read.checks.get(name, {}))
+        for code in out.codes:
+            if code not in given:
                 continue
-            lo, hi = fw.node(code).value_range if fw.node(code).is_indicator else (0.0, 1.0)
+            v = given[code]
+            node = fw.node(code)
+            lo, hi = node.value_range if node.is_indicator else (0.0, 1.0)
             if (lo is not None and v < lo) or (hi is not None and v > hi):
-                out.errors.append(CellError(rownum, table.columns[col], _(
+                out.errors.append(CellError(prow.row, letters[code], _(
                     "Giá trị {value} nằm ngoài khoảng [{lo}; {hi}].").format(
                     value=format_number(float(v)), lo=format_number(lo) if lo is not None else "−∞",
                     hi=format_number(hi) if hi is not None else "+∞")))
                 continue
-            prow.values[code] = float(v)
-        for col, code in rank_cols.items():
-            v = table.values[i, col_index[col]]
-            if math.isnan(v):
-                continue
-            if v != int(v) or v < 1:
-                out.errors.append(CellError(rownum, table.columns[col], _(
-                    "Thứ hạng phải là số nguyên dương, nhận được {value}.").format(value=format_number(float(v)))))
-                continue
-            prow.ranks[code] = int(v)
+            prow.values[code] = v
+        prow.ranks = dict(read.ranks.get(name, {}))
         out.rows.append(prow)
+    if province and out.basis and len(out.rows) < out.basis:
+        out.warnings.append(_("Bảng có {n} tỉnh, ít hơn {basis} tỉnh, thành phố có hiệu lực ngày {date}: thứ hạng "
+                              "tính lại chỉ so với các tỉnh có trong bảng.").format(
+            n=len(out.rows), basis=out.basis, date=as_of.strftime("%d/%m/%Y")))
     return out
 
 
@@ -233,7 +269,8 @@ def save_table(preview: TablePreview, actor: audit.Actor, *, title: str, source:
     with transaction.atomic():
         table = PublishedTable.objects.create(
             framework_id=preview.framework_id, year=preview.year, title=title, kind=kind, source=source,
-            file_name=file_name, sha256=preview.sha256, is_demo=is_demo, created_by=actor.user,
+            file_name=file_name, sha256=preview.sha256, is_demo=is_demo or preview.is_demo, created_by=actor.user,
+            published_on=preview.published_on, basis=preview.basis, headers=preview.columns,
         )
         objs = []
         for r in preview.rows:
@@ -247,6 +284,8 @@ def save_table(preview: TablePreview, actor: audit.Actor, *, title: str, source:
         audit.record(actor, "results.table.import", table, after={
             "framework": table.framework_id, "year": table.year, "rows": len(preview.rows),
             "values": len(objs), "sha256": table.sha256, "file": file_name,
+            "published_on": preview.published_on.isoformat() if preview.published_on else None,
+            "basis": preview.basis, "mapping": preview.mapping,
         })
         return table
 
@@ -398,17 +437,24 @@ def _store(result: Result, *, unit: str, unit_ref: str, actor: audit.Actor, **fi
 
 def run_from_table(table: PublishedTable, actor: audit.Actor, *, unit_ref: str | None = None) -> IndexRun:
     """Compute the index over every province of a published table that gives values at the
-    framework's input level; the province is ``unit_ref`` (default: the home province)."""
+    framework's input level; the province is ``unit_ref`` (default: the home province on the
+    table's date, else today's).  The published values of the nodes above the inputs (the total)
+    and the published ranks are compared with the recomputed ones: ``summary["check"]``
+    (:func:`chiso.io.compare_published`).  Raises ``ValueError`` (a sentence) when the province
+    has no complete row."""
     fw = frameworks.get_framework(table.framework_id)
-    unit_ref = unit_ref or home_province()[0]
     rows = list(table.values.filter(value__isnull=False).values_list("unit_ref", "unit_name", "code", "value", "source"))
     codes = [c for c in fw.codes if any(r[2] == c for r in rows) and c != fw.root.code]
     # A published table with values at depth 1 gives the main indices: compute from them.
     inputs = [c for c in codes if fw.depth(c) == 1] or codes
     units: dict[str, str] = {}
     data: dict[str, dict[str, float]] = {}
+    checks: dict[str, dict[str, float]] = {}
     sources: dict[tuple[str, str], str] = {}
+    above = {a for c in inputs for a in fw.ancestors(c)}
     for ref, name, code, value, src in rows:
+        if code in above:
+            checks.setdefault(name, {})[code] = value
         if code not in inputs:
             continue
         units[ref] = name
@@ -416,10 +462,19 @@ def run_from_table(table: PublishedTable, actor: audit.Actor, *, unit_ref: str |
         sources[(name, code)] = src or table.source
     complete = [n for n in data if all(c in data[n] for c in inputs)]
     dropped = sorted(set(data) - set(complete))
+    if not inputs:
+        raise ValueError(_("Bảng “{t}” chỉ có tổng điểm hoặc thứ hạng, không có chỉ số chính để tính lại.").format(
+            t=table.title))
+    day = table.published_on or dt.date(table.year, 12, 31)
+    unit_ref = unit_ref or next((r for r in (home_province(day)[0], home_province()[0]) if r in units),
+                                home_province()[0])
     if unit_ref not in units or units[unit_ref] not in complete:
         raise ValueError(_("Bảng “{t}” không có đủ số liệu của tỉnh để tính.").format(t=table.title))
     unit = units[unit_ref]
     result = compute(fw, {n: data[n] for n in complete}, sources=sources)
+    ranks: dict[str, dict[str, int]] = {}
+    for name, code, rank in table.values.filter(rank__isnull=False).values_list("unit_name", "code", "rank"):
+        ranks.setdefault(name, {})[code] = rank
     note = ""
     if dropped:
         note = _("Bỏ qua {n} tỉnh thiếu số liệu: {names}.").format(n=len(dropped), names=", ".join(dropped))
@@ -429,6 +484,7 @@ def run_from_table(table: PublishedTable, actor: audit.Actor, *, unit_ref: str |
         is_demo=table.is_demo, table=table, note=note,
         inputs={"units": complete, "codes": inputs, "values": [[data[n][c] for c in inputs] for n in complete],
                 "dropped": dropped},
+        summary_extra={"check": compare_published(result, checks, ranks)},
     )
 
 

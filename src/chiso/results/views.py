@@ -273,13 +273,21 @@ def table_detail(request, pk):
     table = get_object_or_404(PublishedTable.objects.visible_to(request.user), pk=pk)
     values = list(table.values.all())
     codes = list(dict.fromkeys(v.code for v in values))
+    fw = frameworks.find_framework(table.framework_id)
+    # columns by the node's name (never its code), in the framework's order
+    if fw is not None:
+        codes.sort(key=lambda c: fw.codes.index(c) if c in fw.codes else len(fw.codes))
+    heads = [(c, fw.node(c).label((get_language() or "vi")[:2]) if fw is not None and c in fw.codes else c)
+             for c in codes]
     by_unit: dict[str, dict] = {}
     for v in values:
         row = by_unit.setdefault(v.unit_ref, {"name": v.unit_name, "row": v.row, "cells": {}, "source": v.source})
         row["cells"][v.code] = v
     rows = sorted(by_unit.values(), key=lambda r: (r["row"] or 0))
-    return render(request, "results/table.html", {"table": table, "codes": codes, "rows": rows,
-                                                  "is_demo": table.is_demo})
+    return render(request, "results/table.html", {
+        "table": table, "codes": codes, "heads": heads, "rows": rows, "is_demo": table.is_demo,
+        "runs": table.runs.visible_to(request.user).order_by("-created")[:5],
+        "can_manage": get_scope(request.user).is_department if request.user.is_authenticated else False})
 
 
 def _import_dir():
@@ -288,40 +296,93 @@ def _import_dir():
     return d
 
 
+def _import_token_ok(token: str) -> bool:
+    return len(token) in (36, 37) and token[:32].isalnum() and token[32:] in (".csv", ".xlsx")
+
+
+def _parse_upload(path, form: ImportForm):
+    d = form.cleaned_data
+    return services.parse_table(path, framework_id=d["framework_id"], year=d["year"],
+                                published_on=d.get("published_on"), mapping=form.mapping())
+
+
 @login_required
 def table_import(request):
-    """Upload -> preview (the dry-run: nothing is written) -> confirm (all or nothing)."""
+    """Upload -> preview (the dry-run: nothing is written) -> confirm (all or nothing).
+
+    The preview says how every column was read; an unknown header comes with the closest names and a
+    select, and the page re-reads the same upload (its token) with the headers mapped."""
     denied = _department_or_403(request)
     if denied:
         return denied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    token = request.POST.get("token", "") if request.method == "POST" else ""
+    remap = bool(token) and "file" not in request.FILES
+    form = ImportForm(request.POST or None, request.FILES or None, confirm=remap)
     ctx = {"form": form}
     if request.method == "POST" and form.is_valid():
-        f = form.cleaned_data["file"]
-        ext = ".xlsx" if f.name.lower().endswith(".xlsx") else ".csv"
-        token = secrets.token_hex(16) + ext
-        path = _import_dir() / token
-        with open(path, "wb") as out:
-            for chunk in f.chunks():
-                out.write(chunk)
-        preview = services.parse_table(path, framework_id=form.cleaned_data["framework_id"],
-                                       year=form.cleaned_data["year"])
-        if not preview.ok:
-            os.remove(path)
+        if remap:
+            path = _import_dir() / token if _import_token_ok(token) else None
+            if path is None or not path.exists():
+                messages.error(request, _("Phiên nhập đã hết hạn; hãy tải tệp lên lại."))
+                return redirect("results_import")
+            file_name = request.POST.get("file_name", "")[:200]
+        else:
+            f = form.cleaned_data["file"]
+            ext = ".xlsx" if f.name.lower().endswith(".xlsx") else ".csv"
+            token = secrets.token_hex(16) + ext
+            path = _import_dir() / token
+            with open(path, "wb") as out:
+                for chunk in f.chunks():
+                    out.write(chunk)
+            file_name = f.name
+        preview = _parse_upload(path, form)
+        if not preview.ok and not preview.unknown:
+            os.remove(path)  # nothing to map: the file is fixed and uploaded again
             token = ""
-        ctx.update({"preview": preview, "token": token, "file_name": f.name, "data": form.cleaned_data})
+        fw = frameworks.find_framework(preview.framework_id)
+        choices = []
+        if fw is not None:
+            lang = (get_language() or "vi")[:2]
+            choices = [(n.code, n.label(lang)) for n in fw.nodes] + [
+                (f"rank:{n.code}", _("Thứ hạng: {name}").format(name=n.label(lang)))
+                for n in fw.nodes if fw.depth(n.code) <= 1]
+        ctx.update({"preview": preview, "token": token, "file_name": file_name, "data": form.cleaned_data,
+                    "choices": choices, "mapping": form.mapping(),
+                    "columns": _columns_read(preview.columns, dict(choices))})
     return render(request, "results/import.html", ctx)
+
+
+def _columns_read(columns: list[dict], names: dict[str, str]) -> list[dict]:
+    """How each column of the file was read, in words: ``{letter, header, read_as, kind}``."""
+    kinds = {"unit": _("Tên tỉnh, thành phố"), "ignored": _("Bỏ qua"), "unknown": _("Chưa nhận ra")}
+    out = []
+    for c in columns:
+        if c["kind"] in kinds:
+            read_as = kinds[c["kind"]]
+            if c["kind"] == "ignored" and c.get("matched_by") == "row_number":
+                read_as = _("Số thứ tự (bỏ qua)")
+        elif c["kind"] == "rank":
+            read_as = names.get(f"rank:{c['code']}", _("Thứ hạng"))
+        else:
+            read_as = names.get(c["code"], c["code"])
+            if c.get("check"):
+                read_as = _("{name} — công bố, dùng để đối chiếu với kết quả tính lại").format(name=read_as)
+        out.append({"letter": c["letter"], "header": c["header"], "kind": c["kind"], "read_as": read_as})
+    return out
 
 
 @login_required
 @require_POST
 def table_import_confirm(request):
+    """Write the checked table, then compute the index at once and land on the run with the
+    published totals and ranks compared; when the province has no complete row the table is kept
+    and its page says why no run was made."""
     denied = _department_or_403(request)
     if denied:
         return denied
     token = request.POST.get("token", "")
     form = ImportForm(request.POST, confirm=True)
-    if not (len(token) in (36, 37) and token[:32].isalnum() and token[32:] in (".csv", ".xlsx")) or not form.is_valid():
+    if not _import_token_ok(token) or not form.is_valid():
         messages.error(request, _("Phiên nhập đã hết hạn; hãy tải tệp lên lại."))
         return redirect("results_import")
     path = _import_dir() / token
@@ -329,9 +390,10 @@ def table_import_confirm(request):
         messages.error(request, _("Phiên nhập đã hết hạn; hãy tải tệp lên lại."))
         return redirect("results_import")
     d = form.cleaned_data
-    preview = services.parse_table(path, framework_id=d["framework_id"], year=d["year"])
+    preview = _parse_upload(path, form)
+    actor = audit.Actor.from_request(request)
     try:
-        table = services.save_table(preview, audit.Actor.from_request(request), title=d["title"], source=d["source"],
+        table = services.save_table(preview, actor, title=d["title"], source=d["source"],
                                     file_name=request.POST.get("file_name", "")[:200])
     except ValueError as e:
         messages.error(request, str(e))
@@ -339,7 +401,13 @@ def table_import_confirm(request):
     finally:
         os.remove(path)
     messages.success(request, _("Đã nhập bảng “{t}”: {n} đơn vị.").format(t=table.title, n=len(preview.rows)))
-    return redirect("results_table", pk=table.pk)
+    try:
+        run = services.run_from_table(table, actor)
+    except (ValueError, EngineError) as e:
+        why = services.engine_message(e) if isinstance(e, EngineError) else str(e)
+        messages.warning(request, _("Chưa tính chỉ số: {why}").format(why=why))
+        return redirect("results_table", pk=table.pk)
+    return redirect("results_run", pk=run.pk)
 
 
 # --- target rank and goalposts ---------------------------------------------------------------------

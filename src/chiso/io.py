@@ -464,6 +464,8 @@ class PublishedRead:
         Unit name as written -> reference unit, when names were resolved (``data_date``).
     as_of : date or None
         The day unit names were read as of.
+    title_rows : list of str
+        The text of the rows above the header (the table's title, its notes).
     """
 
     table: Table
@@ -473,6 +475,12 @@ class PublishedRead:
     header_row: int = 1
     units: dict[str, Any] = field(default_factory=dict)
     as_of: Any = None
+    title_rows: list[str] = field(default_factory=list)
+
+    @property
+    def says_demonstration(self) -> bool:
+        """A title row labels the table as demonstration data ("minh họa", "demonstration")."""
+        return any(w in header_key(t) for t in self.title_rows for w in ("minh hoa", "demonstration", "demo"))
 
     def rename_units(self, mapping: dict[str, str]) -> None:
         """Replace unit names everywhere (table, checks, ranks), keeping row numbers."""
@@ -489,7 +497,7 @@ def compare_published(result: Any, checks: dict[str, dict[str, float]], ranks: d
                       tolerance: float = CHECK_TOLERANCE) -> dict[str, Any] | None:
     """Published values and ranks against a computed result; None when nothing was published.
 
-    Returns ``{"tolerance", "values": {"n", "codes", "differ": [...]}, "ranks": {"n", "codes", "differ": [...]},
+    Returns ``{"tolerance", "values": {"n", "same", "codes", "differ": [...]}, "ranks": {…the same},
     "not_compared"}``;
     a difference is ``{unit, code, name, published, recomputed}`` (``diff`` for values).  Units or
     codes the result does not hold are not compared (``not_compared`` counts them).
@@ -527,6 +535,7 @@ def compare_published(result: Any, checks: dict[str, dict[str, float]], ranks: d
                                                "published": int(pub), "recomputed": int(rec)})
     for part in ("values", "ranks"):
         out[part]["differ"].sort(key=lambda d: (d["unit"], d["code"]))
+        out[part]["same"] = out[part]["n"] - len(out[part]["differ"])
     return out
 
 
@@ -696,8 +705,9 @@ def read_published(path: str | Path, framework: Any, *, sheet: str | None = None
     for col in columns:
         if col["kind"] in ("value", "total") and col["code"] in is_check:
             col["check"] = True
+    titles = [" ".join(_cell_text(c) for c in r if _cell_text(c)) for _n, r in numbered[:pos]]
     return PublishedRead(table=table, checks=checks, ranks=ranks, columns=columns, header_row=header_row,
-                         units=resolved, as_of=when)
+                         units=resolved, as_of=when, title_rows=titles)
 
 
 def _resolve(units: list[str], rows: dict[str, int], letter: str, when: Any, registry: Any

@@ -43,7 +43,7 @@ def test_compute_json_carries_the_check_and_the_ranks_are_the_published_ones(cap
     code, out, _ = run(capsys, "compute", *DTI, "--input", str(XLSX), "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["check"]["values"] == {"n": 63, "codes": ["dti"], "differ": []}
+    assert data["check"]["values"] == {"n": 63, "same": 63, "codes": ["dti"], "differ": []}
     assert data["check"]["ranks"]["n"] == 63 and data["check"]["ranks"]["differ"] == []
     published = _published()
     hanam = next(r for r in data["results"] if r["unit"] == "Hà Nam")

@@ -13,10 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.collection import matrix
+from chiso.engine.analysis.target import optimal_note
 from chiso.lib import frameworks
 from chiso.lib.refusal import Refused
 from chiso.lib.vn_format import parse_number
@@ -121,6 +123,7 @@ def plan_detail(request, pk):
     ctx = {"plan": plan, "run": plan.run, "fw": fw, "rows": rows,
            "assignments": plans.assignments(plan), "program": program,
            "peers_text": plans.peers_text(plan.options.get("peers_rate") or 0.0),
+           "optimal": optimal_note(plan.result, "en" if (get_language() or "vi")[:2] == "en" else "vi"),
            "can_manage": get_scope(request.user).is_department,
            "can_assign": get_scope(request.user).is_dept_admin,
            "fw_sentence": matrix.framework_sentence(fw), "fw_status": matrix.status_note(fw)}

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.engine.analysis.target import Lever, gain_caps, seek_target
+from chiso.engine.analysis.target import Lever, gain_caps, improving_directions, seek_target
 from chiso.engine.errors import AnalysisError, EngineError
 from chiso.lib import frameworks
 from chiso.lib.refusal import Refused
@@ -87,14 +87,15 @@ def lever_rows(run: IndexRun, *, max_gain: float | None = None) -> list[LeverRow
     fw, units, codes, values = _data(run)
     i = units.index(run.unit_name)
     default = default_max_gain() if max_gain is None else max_gain
-    caps = gain_caps(history(run, codes), codes, default=default, years=1)
+    dirs = improving_directions(fw)
+    caps = gain_caps(history(run, codes), codes, default=default, years=1, directions=dirs)
     out = []
     for j, code in enumerate(codes):
         mine = values[i][j]
         if mine is None:
             continue
         node = fw.node(code)
-        d = getattr(node, "direction", 1) or 1
+        d = dirs.get(code, 1)
         peers = [row[j] for k, row in enumerate(values) if k != i and row[j] is not None]
         best = (max(peers) if d > 0 else min(peers)) if peers else None
         cap, source = caps.get(code, (default, "setting"))

@@ -82,10 +82,12 @@ class Steps:
 
 
 def journey(page, base: str, *, run_worker, table: Path = TABLE, rank: int = 5, user: str = USER,
-            password: str = PASSWORD, year: int = 2024, published_on: str = "15/07/2025") -> dict:
+            password: str = PASSWORD, year: int = 2024, published_on: str = "15/07/2025", shot=None) -> dict:
     """Drive the journey on ``base``; ``run_worker()`` makes the report worker take the queued job
-    (a no-op where a worker process runs).  Returns the counts and what the pages said."""
+    (a no-op where a worker process runs); ``shot(page, name)``, when given, takes the screenshots of
+    the pages on the way.  Returns the counts and what the pages said."""
     s = Steps(page)
+    shot = shot or (lambda _page, _name: None)
     s.goto(f"{base}/dang-nhap/", "mở trang đăng nhập")
     s.fill("#id_username", user, "gõ tên đăng nhập")
     s.fill("#id_password", password, "gõ mật khẩu")
@@ -104,6 +106,7 @@ def journey(page, base: str, *, run_worker, table: Path = TABLE, rank: int = 5, 
     s.click("#import-preview form button[type=submit]", "xác nhận nhập: chỉ số được tính ngay")
     page.wait_for_url("**/ket-qua/lan-tinh/**")
     run_text = page.inner_text("main")
+    shot(page, "import-computed")
     # 2. the gap: the dashboard of the framework
     s.goto(f"{base}/ket-qua/?bo={FRAMEWORK}", "xem khoảng cách trên bảng điều khiển")
     gap_text = page.inner_text("main")
@@ -115,9 +118,11 @@ def journey(page, base: str, *, run_worker, table: Path = TABLE, rank: int = 5, 
     s.click("#plan-compute", "tính kế hoạch")
     page.wait_for_selector("#plan-table")
     plan_text = page.inner_text("main")
+    shot(page, "plan")
     # 4. the assignments: draft tasks, reviewed and issued
     s.click("#plan-assign", "tạo nhiệm vụ dự thảo")
     page.wait_for_selector("#draft-tasks")
+    shot(page, "plan-drafts")
     s.click("#issue-drafts", "ban hành các nhiệm vụ")
     page.wait_for_selector("#write-tasks")
     # 5. the annual analysis report, as PDF

@@ -44,7 +44,7 @@ def test_from_the_ministry_table_to_the_signed_report(page, base, shot):
         call_command("run_report_jobs", verbosity=0)
         return 0.0
 
-    out = j.journey(page, base, run_worker=run_worker, rank=5)
+    out = j.journey(page, base, run_worker=run_worker, rank=5, shot=shot)
     assert len(out["actions"]) <= 25, out["actions"]
     assert out["pdf"][:5] == b"%PDF-"
     run = IndexRun.objects.get()

@@ -73,6 +73,27 @@ class AccessMatrixTestCase(ResultsTestCase):
         self.check("get", "/ket-qua/nhap/", {"anon": 302, "admin": 200, "officer": 200, "*": 403})
         self.check("post", "/ket-qua/nhap/xac-nhan/", {"anon": 302, "admin": 302, "officer": 302, "*": 403})
 
+    def test_whatif(self):
+        self.check("get", f"/ket-qua/lan-tinh/{self.dti_run.pk}/neu-thi/", {"anon": 302, "*": 200})
+        self.check("get", "/ket-qua/lan-tinh/99999/neu-thi/", {"anon": 302, "*": 404})
+
+    def test_plan_pages(self):
+        from chiso.results.models import Plan
+
+        self.check("get", f"/ket-qua/lan-tinh/{self.dti_run.pk}/ke-hoach/",
+                   {"anon": 302, "admin": 200, "officer": 200, "*": 403})
+        # a projection holds the province alone: a plan is refused with the reason, never a 500
+        self.check("get", f"/ket-qua/lan-tinh/{self.collected.pk}/ke-hoach/",
+                   {"anon": 302, "admin": 400, "officer": 400, "*": 403})
+        self.check("get", "/ket-qua/lan-tinh/99999/ke-hoach/", {"anon": 302, "*": 404})
+        plan = Plan.objects.create(run=self.dti_run, framework_id=self.dti_run.framework_id, unit_ref="P35",
+                                   unit_name="Hà Nam", target_rank=3, result={"changes": []})
+        self.check("get", f"/ket-qua/ke-hoach/{plan.pk}/", {"anon": 302, "*": 200})
+        self.check("get", "/ket-qua/ke-hoach/99999/", {"anon": 302, "*": 404})
+        self.check("get", f"/ket-qua/ke-hoach/{plan.pk}/giao-viec/", {"anon": 302, "*": 405})
+        self.check("post", f"/ket-qua/ke-hoach/{plan.pk}/giao-viec/",
+                   {"anon": 302, "admin": 302, "officer": 302, "*": 403})
+
     def test_compute(self):
         self.check("post", "/ket-qua/tinh/", {"anon": 302, "admin": 302, "officer": 302, "*": 403},
                    data={"table": self.table.pk})

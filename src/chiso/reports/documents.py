@@ -73,7 +73,22 @@ def _local_bodies(snap: dict) -> list[str]:
     return [f"- {local};"] if local else []
 
 
-def _rank_text(rank, low, high, n) -> str:
+def _partial(cov: dict | None) -> bool:
+    """A run computed on part of the main indices (``run["coverage"]``; None for runs stored before
+    coverage was kept, and for runs on every province's published values)."""
+    return bool(cov) and cov.get("mains", 0) < cov.get("mains_total", 0)
+
+
+def _on_k_of_n(cov: dict) -> str:
+    return f"tính trên {cov['mains']}/{cov['mains_total']} chỉ số thành phần"
+
+
+def _rank_text(run: dict) -> str:
+    """The run's rank as a sentence may state it: none from incomplete data."""
+    cov = run.get("coverage")
+    if _partial(cov):
+        return f"chưa đủ để xếp hạng ({_on_k_of_n(cov)})"
+    rank, low, high, n = run["rank"], run["rank_low"], run["rank_high"], run["n_units"]
     if rank:
         return f"hạng {fmt(rank, 'rank')}/{n}" if n else f"hạng {fmt(rank, 'rank')}"
     if low and high and low != high:
@@ -103,7 +118,8 @@ def _program_blocks(
     closed = f"{prog['closed_note']} " if prog.get("closed_note") else ""  # said in the sentence itself
     blocks.append(
         Paragraph(
-            f"{closed}Chương trình có {fmt(len(tasks), 'int')} nhiệm vụ: {fmt(counts['green'], 'int')} đúng tiến độ, "
+            f"{closed}Chương trình có {fmt(len(tasks), 'int')} nhiệm vụ{_drafts_left_out(prog)}: "
+            f"{fmt(counts['green'], 'int')} đúng tiến độ, "
             f"{fmt(counts['amber'], 'int')} cần chú ý, {fmt(counts['red'], 'int')} chậm hoặc không đạt, "
             f"{fmt(counts['grey'], 'int')} chưa có số liệu. Đánh giá chung: {LIGHTS[prog['light']].lower()}."
         )
@@ -179,22 +195,16 @@ def _program_blocks(
             )
     blocks.append(sec(recs_title))
     recs = [r for r in prog["recommendations"] if r["open"]] if recs_open_only else prog["recommendations"]
-    n_open = sum(1 for r in prog["recommendations"] if r["open"])
-    if not recs:
-        blocks.append(
-            Paragraph("Không có kiến nghị nào " + ("đang chờ xử lý." if recs_open_only else "trong kỳ."))
-        )
+    if recs_open_only or not recs:
+        blocks.append(Paragraph(_open_sentence(prog) + ("" if recs_open_only else " Không có kiến nghị nào trong kỳ.")))
     else:
         blocks.append(
             Paragraph(
-                f"Có {fmt(n_open, 'int')} kiến nghị đang chờ xử lý"
-                + (
-                    "."
-                    if recs_open_only
-                    else f"; tổng số kiến nghị trong kỳ và còn mở: {fmt(len(recs), 'int')}."
-                )
+                _open_sentence(prog)[:-1]
+                + f"; tổng số kiến nghị gửi trong kỳ và còn mở: {fmt(len(recs), 'int')}."
             )
         )
+    if recs:
         blocks.append(
             Table(
                 "recommendations",
@@ -212,9 +222,39 @@ def _program_blocks(
                     for i, r in enumerate(recs)
                 ],
                 widths_cm=[1.3, 3.2, 6.4, 2.3, 3.3],
+                note=(
+                    f"Trạng thái tại ngày {_day(prog['recs_day'])}, theo lịch sử xử lý từng kiến nghị."
+                    if prog.get("recs_day")
+                    else ""
+                ),
             )
         )
     return blocks
+
+
+def _day(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+
+def _open_sentence(prog: dict) -> str:
+    """How many recommendations were open on the report's date (each one's status that day, from its
+    steps: submitted, assigned or escalated to the UBND tỉnh), escalated ones said."""
+    recs = prog["recommendations"]
+    n = prog.get("open_count", sum(1 for r in recs if r["open"]))
+    up = prog.get("escalated_count", 0)
+    when = f"Đến ngày {_day(prog['recs_day'])}, " if prog.get("recs_day") else ""
+    if not n:
+        return (when + "không có kiến nghị nào đang chờ xử lý.") if when else "Không có kiến nghị nào đang chờ xử lý."
+    text = f"{when}có {fmt(n, 'int')} kiến nghị đang chờ xử lý"
+    if up:
+        text += f", trong đó {fmt(up, 'int')} kiến nghị đã trình UBND tỉnh"
+    text += "."
+    return text[0].upper() + text[1:]
+
+
+def _drafts_left_out(prog: dict) -> str:
+    d = prog.get("drafts") or 0
+    return f" đã ban hành (không tính {fmt(d, 'int')} nhiệm vụ dự thảo chưa ban hành)" if d else ""
 
 
 def _num(v) -> str:
@@ -249,11 +289,25 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
     if fw.get("status_note"):  # a provisional framework says so where it is named
         blocks.append(Paragraph(f"{fw['sentence']}: các điểm theo chỉ số chỉ là tạm tính.", italic=True))
     blocks.append(sec("Kết quả chung và xu hướng"))
-    rank_txt = _rank_text(run["rank"], run["rank_low"], run["rank_high"], run["n_units"])
-    sentence = (
-        f"Năm {year}, tỉnh {province} đạt {fmt(run['score'], 'score')} điểm, {rank_txt} "
-        f"(nguồn: {run['title']})."
-    )
+    cov = run.get("coverage")
+    if _partial(cov):
+        # a figure from incomplete data says so in the sentence and claims no rank
+        missing = "; ".join(cov.get("missing_mains") or [])
+        sentence = (
+            f"Năm {year}, điểm ước tính của tỉnh {province} là {fmt(run['score'], 'score')}, {_on_k_of_n(cov)}"
+            + (f" (chưa có số liệu: {missing})" if missing else "")
+            + f", không phải điểm của cả bộ chỉ số; chưa đủ để xếp hạng (nguồn: {run['title']})."
+        )
+    else:
+        sentence = (
+            f"Năm {year}, tỉnh {province} đạt {fmt(run['score'], 'score')} điểm, {_rank_text(run)} "
+            f"(nguồn: {run['title']})."
+        )
+        if cov and cov.get("indicators", 0) < cov.get("indicators_total", 0):
+            sentence += (
+                f" Điểm được tính trên {cov['indicators']}/{cov['indicators_total']} chỉ tiêu có số liệu "
+                "đã phê duyệt."
+            )
     if run["projection"]:
         sentence += " Đây là kết quả ước tính từ số liệu đã phê duyệt của tỉnh, chưa phải kết quả Bộ công bố."
     blocks.append(Paragraph(sentence))
@@ -287,9 +341,13 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
                     (
                         str(t["rank"])
                         if t["rank"]
+                        else "chưa đủ để xếp hạng"
+                        if _partial(t.get("coverage"))
                         else (f"{t['rank_low']}–{t['rank_high']} (ước tính)" if t["rank_low"] else "—")
                     ),
-                    t["source"] + (" (minh họa)" if t["is_demo"] else ""),
+                    t["source"]
+                    + (f" ({_on_k_of_n(t['coverage'])})" if _partial(t.get("coverage")) else "")
+                    + (" (minh họa)" if t["is_demo"] else ""),
                 ]
                 for t in trend
             ],
@@ -433,6 +491,8 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
             )
     else:
         blocks.append(Paragraph(f"Không có chỉ số thành phần nào thấp hơn ngưỡng hạng {T}."))
+    plan = snap.get("plan") or {}  # snapshots before plans were carried have none
+    blocks += _plan_blocks(plan, sec) if "plan" in snap else []
     blocks += _program_blocks(
         prog,
         sec,
@@ -441,22 +501,37 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
         recs_open_only=True,
     )
     blocks.append(sec("Đề xuất"))
-    if weak:
-        blocks.append(
-            Paragraph(
-                "Đề nghị các cơ quan chủ trì các chỉ số "
-                + ", ".join(c["name"] for c in weak)
-                + f" rà soát nguyên nhân, xây dựng giải pháp cụ thể để đưa các chỉ số này đạt ngưỡng hạng {T}, "
-                "báo cáo kết quả về cơ quan thường trực theo định kỳ hằng quý."
-            )
-        )
+    if plan.get("available") and plan.get("rows"):
+        # what each lead agency is to reach by when: the plan's rows, not one request to all
+        blocks += _plan_proposals(plan, who)
     else:
-        blocks.append(
-            Paragraph(
-                "Đề nghị các cơ quan duy trì kết quả đạt được và tiếp tục thực hiện các nhiệm vụ "
-                "của chương trình hành động."
+        if "plan" in snap:  # snapshots before plans were carried say nothing of a plan
+            blocks.append(Paragraph("Chưa có kế hoạch đạt hạng mục tiêu cho kết quả này, nên chưa giao được "
+                                    "mục tiêu cụ thể cho từng cơ quan.", italic=True))
+        if weak:
+            blocks.append(
+                Paragraph(
+                    "Đề nghị các cơ quan chủ trì các chỉ số "
+                    + ", ".join(c["name"] for c in weak)
+                    + f" rà soát nguyên nhân, xây dựng giải pháp cụ thể để đưa các chỉ số này đạt ngưỡng hạng {T}, "
+                    "báo cáo kết quả về cơ quan thường trực theo định kỳ hằng quý."
+                )
             )
-        )
+        elif known:
+            blocks.append(
+                Paragraph(
+                    "Đề nghị các cơ quan duy trì kết quả đạt được và tiếp tục thực hiện các nhiệm vụ "
+                    "của chương trình hành động."
+                )
+            )
+        else:  # nothing compared (no peers' component scores): no claim that results were reached
+            blocks.append(
+                Paragraph(
+                    "Đề nghị các cơ quan chủ trì các chỉ số thành phần (Bảng 3) tiếp tục thực hiện các nhiệm vụ "
+                    "của chương trình hành động và hoàn thiện số liệu; khi có kết quả của các tỉnh, cơ quan "
+                    f"thường trực lập kế hoạch đạt hạng {T} để giao mục tiêu cho từng cơ quan."
+                )
+            )
     return DocumentSpec(
         header=_header(snap, params, subject),
         blocks=blocks,
@@ -473,6 +548,123 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
         demo_note=DEMO_NOTE if snap.get("is_demo") else "",
         title_for_files=f"bao-cao-phan-tich-{year}",
     )
+
+
+def _lead_text(lead: str, proposal: bool) -> str:
+    if not lead:
+        return "Chưa phân công"
+    return lead + (" (đề xuất, chưa có văn bản phân công)" if proposal else "")
+
+
+def _plan_blocks(plan: dict, sec: _Sections) -> list:
+    """The least-cost plan to the target rank (``snap["plan"]``, ``results.plans.plan_state``): its
+    sentence, the table component / now / target / agency / deadline, and the assignments made from
+    it (drafts said to be drafts, not yet issued)."""
+    blocks: list = [sec("Kế hoạch đạt hạng mục tiêu")]
+    if not plan.get("available"):
+        blocks.append(Paragraph(plan.get("note") or "Chưa lập kế hoạch đạt hạng mục tiêu.", italic=True))
+        return blocks
+    k, rows = plan["target_rank"], plan.get("rows") or []
+    made = _day(plan["created"]) if plan.get("created") else "—"
+    text = (
+        f"Kế hoạch chi phí thấp nhất lập ngày {made}"
+        + (f" trên kết quả “{plan['run_title']}”" if plan.get("run_title") else "")
+        + f" ({plan.get('peers_text') or 'các tỉnh khác giữ nguyên số liệu'}): để đạt hạng {k}, tỉnh cần nâng "
+        f"{fmt(len(rows), 'int')} chỉ số; điểm tổng từ {fmt(plan.get('score_before'), 'score')} lên "
+        f"{fmt(plan.get('score_after'), 'score')}, hạng từ {fmt(plan.get('rank_before'), 'rank')} lên "
+        f"{fmt(plan.get('rank_after'), 'rank')} (tính lại với các giá trị đã làm tròn như in trong bảng). "
+        + (
+            "Kế hoạch đã được chứng minh là có chi phí thấp nhất trong các giới hạn đã đặt."
+            if plan.get("exact")
+            else "Kế hoạch đạt hạng mục tiêu nhưng chưa được chứng minh là có chi phí thấp nhất."
+        )
+    )
+    blocks.append(Paragraph(text))
+    blocks.append(
+        Table(
+            "plan",
+            f"Bảng 4. Kế hoạch đạt hạng {k}: chỉ số cần nâng, cơ quan chủ trì và thời hạn",
+            ["Chỉ số thành phần", "Hiện nay", "Mục tiêu", "Cơ quan chủ trì", "Thời hạn"],
+            ["text", "score", "score", "text", "text"],
+            [
+                [
+                    r["name"],
+                    r["from"],
+                    r["to"],
+                    _lead_text(r.get("lead") or "", bool(r.get("lead_proposal"))),
+                    _day(r["deadline"]) if r.get("deadline") else "—",
+                ]
+                for r in rows
+            ],
+            widths_cm=[4.8, 2.0, 2.0, 5.4, 2.3],
+            note="Cơ quan chủ trì theo ma trận trách nhiệm vào ngày lập kế hoạch; “đề xuất”: phân công do chiso "
+            "đề xuất, chưa có văn bản phân công.",
+        )
+    )
+    tasks = plan.get("assignments") or []
+    drafts = [t for t in tasks if t.get("draft")]
+    if not tasks:
+        blocks.append(Paragraph("Kế hoạch chưa được giao thành nhiệm vụ của chương trình hành động."))
+        return blocks
+    blocks.append(
+        Paragraph(
+            f"Từ kế hoạch đã lập {fmt(len(tasks), 'int')} nhiệm vụ đề xuất giao"
+            + (
+                f", trong đó {fmt(len(drafts), 'int')} nhiệm vụ còn là dự thảo, chưa được ban hành (chưa tính "
+                "trong tình hình thực hiện nhiệm vụ dưới đây)."
+                if drafts
+                else "; các nhiệm vụ này đã được ban hành."
+            )
+        )
+    )
+    blocks.append(
+        Table(
+            "assignments",
+            "Bảng 5. Nhiệm vụ đề xuất giao theo kế hoạch",
+            ["STT", "Nhiệm vụ", "Chủ trì", "Mục tiêu", "Thời hạn", "Tình trạng"],
+            ["text", "text", "text", "score", "text", "text"],
+            [
+                [
+                    t.get("number") or "",
+                    t["title"],
+                    t.get("lead") or "Chưa phân công",
+                    t.get("target"),
+                    _day(t["deadline"]) if t.get("deadline") else "—",
+                    "Dự thảo, chưa ban hành" if t.get("draft") else "Đã ban hành",
+                ]
+                for t in tasks
+            ],
+            widths_cm=[1.3, 5.8, 3.2, 1.9, 2.2, 2.1],
+        )
+    )
+    return blocks
+
+
+def _plan_proposals(plan: dict, who: dict) -> list:
+    """What each lead agency is to reach by when, from the plan's rows (one line per agency)."""
+    by_lead: dict[tuple[str, bool], list[dict]] = {}
+    for r in plan["rows"]:
+        by_lead.setdefault((r.get("lead") or "", bool(r.get("lead_proposal"))), []).append(r)
+    made = f" lập ngày {_day(plan['created'])}" if plan.get("created") else ""
+    blocks: list = [Paragraph(f"Để tỉnh đạt hạng {plan['target_rank']} theo kế hoạch{made}, đề nghị:")]
+    for (lead, proposal), rows in by_lead.items():
+        goals = "; ".join(
+            f"{r['name']} từ {fmt(r['from'], 'score')} lên {fmt(r['to'], 'score')}"
+            + (f" trước ngày {_day(r['deadline'])}" if r.get("deadline") else " (chưa đặt thời hạn)")
+            for r in rows
+        )
+        if lead:
+            blocks.append(Paragraph(f"- {_lead_text(lead, proposal)} chủ trì nâng {goals}."))
+        else:
+            blocks.append(
+                Paragraph(f"- Chưa có cơ quan chủ trì nâng {goals}: đề nghị phân công trong ma trận trách nhiệm.")
+            )
+    blocks.append(
+        Paragraph(
+            f"Các cơ quan chủ trì báo cáo kết quả thực hiện về {_body(who)} theo định kỳ hằng quý."
+        )
+    )
+    return blocks
 
 
 # --- quarterly ----------------------------------------------------------------------------------------
@@ -720,7 +912,7 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
         open_recs = [r for r in prog["recommendations"] if r["open"]]
         blocks.append(
             Paragraph(
-                f"Có {fmt(len(open_recs), 'int')} kiến nghị của các cơ quan đang chờ xử lý"
+                _open_sentence(prog)[:-1]
                 + (
                     ": " + "; ".join(f"{r['agency']}: {r['title']}" for r in open_recs) + "."
                     if open_recs

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.apps import apps
+from django.utils import timezone
 
 
 def _installed() -> bool:
@@ -47,15 +48,49 @@ def unavailable(note: str) -> dict[str, Any]:
     return {"available": False, "note": note}
 
 
+def end_of(day: dt.date) -> dt.datetime:
+    """The last instant of ``day`` in the site's time zone (a step at 23:59 that day counts)."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)) - dt.timedelta(
+        microseconds=1
+    )
+
+
+def status_on(rec, day: dt.date) -> str | None:
+    """A recommendation's status on ``day`` from its history: the ``status_after`` of its last step
+    up to the end of that day; its initial status (submitted) when it existed but no step had been
+    recorded yet; None when it did not exist yet. A recommendation without any recorded step (written
+    before steps were kept) has only its current status to go by. ``rec.steps`` is read through
+    ``.all()`` (prefetch it)."""
+    from chiso.program.models import Recommendation
+
+    end = end_of(day)
+    if rec.created > end:
+        return None
+    steps = list(rec.steps.all())
+    if not steps:
+        return rec.status
+    before = [s for s in steps if s.time <= end]
+    return before[-1].status_after if before else Recommendation.Status.SUBMITTED
+
+
 def program_state(
-    *, framework_id: str | None, as_of: dt.date, date_from: dt.date | None = None
+    *,
+    framework_id: str | None,
+    as_of: dt.date,
+    date_from: dt.date | None = None,
+    day: dt.date | None = None,
 ) -> dict[str, Any]:
     """Tasks, KPIs (with actuals and lights), the latest approved progress per task up to
-    ``as_of``, and recommendations (all open ones, and those created from ``date_from`` on).
+    ``as_of``, and recommendations: those open on the report's date ``day`` (default ``as_of``) and
+    those created from ``date_from`` on, each with its status on ``day`` read from its steps
+    (:func:`status_on`; open: submitted, assigned or escalated to the UBND tỉnh).
+
+    Draft tasks (proposed by a plan, not yet issued) are in no count and no table here: the annual
+    report lists them only among the plan's proposed assignments.
 
     A program that had ended on ``as_of`` is judged as at its end date (as the board,
     ``chiso.program.services.judged_on``): ``closed`` is true and ``closed_note`` says so in the
-    document's words; recommendations are still listed up to ``as_of``."""
+    document's words; recommendations are still listed up to ``day``."""
     if not _installed():
         return unavailable(
             "Phân hệ Chương trình hành động chưa được cài đặt: chưa có số liệu về nhiệm vụ, "
@@ -71,14 +106,15 @@ def program_state(
             "Chưa có chương trình hành động nào trong chiso: chưa có số liệu về nhiệm vụ, "
             "chỉ tiêu và kiến nghị."
         )
+    day = day or as_of
     asked = as_of
-    closed = program_services.is_closed(program, asked)
-    as_of = program_services.judged_on(program, asked)
+    closed = program_services.is_closed(program, as_of)
+    as_of = program_services.judged_on(program, as_of)
     reports = {}
     period_reports = []
     for rep in (
         ProgressReport.objects.approved()
-        .filter(task__program=program)
+        .filter(task__program=program, task__is_draft=False)
         .select_related("agency", "task")
         .order_by("year", "quarter", "id")
     ):
@@ -95,7 +131,9 @@ def program_state(
     tasks = []
     demo = False
     all_tasks = list(
-        program.tasks.select_related("lead_agency").prefetch_related("kpis", "supporting_agencies")
+        program.tasks.filter(is_draft=False)
+        .select_related("lead_agency")
+        .prefetch_related("kpis", "supporting_agencies")
     )
     actuals = kpi_actuals([k for t in all_tasks for k in t.kpis.all()], as_of=as_of)
     for task in all_tasks:
@@ -149,26 +187,35 @@ def program_state(
             }
         )
     recs = []
-    for r in program.recommendations.select_related("agency", "task", "assigned_to").order_by(
-        "created", "id"
+    labels = dict(Recommendation.Status.choices)
+    for r in (
+        program.recommendations.select_related("agency", "task", "assigned_to")
+        .prefetch_related("steps")
+        .order_by("created", "id")
     ):
-        created = r.created.date()
-        is_open = r.status not in Recommendation.ANSWERED_STATES
-        in_range = (date_from is None or created >= date_from) and created <= asked
-        if not (is_open or in_range) or created > asked:
+        status = status_on(r, day)
+        if status is None:  # not yet sent on the report's date
             continue
+        created = timezone.localtime(r.created).date()
+        is_open = status not in Recommendation.ANSWERED_STATES
+        in_range = (date_from is None or created >= date_from) and created <= asked
+        if not (is_open or in_range):
+            continue
+        answered = status in Recommendation.ANSWERED_STATES
         demo = demo or r.is_demo
         recs.append(
             {
                 "title": r.title,
                 "agency": str(r.agency),
-                "status": r.get_status_display(),
+                "status": str(labels.get(status, status)),
                 "open": is_open,
+                "escalated": status == Recommendation.Status.ESCALATED,
                 "created": created.isoformat(),
                 "task": r.task.number if r.task else None,
                 "component": r.component,
-                "answer": r.answer,
-                "assigned_to": str(r.assigned_to) if r.assigned_to else "",
+                # the answer as given, once it was given on the report's date
+                "answer": r.answer if answered else "",
+                "assigned_to": str(r.assigned_to) if r.assigned_to and status != "submitted" else "",
             }
         )
     progress = [
@@ -208,7 +255,13 @@ def program_state(
         },
         "light": lights.mean([t["light"] for t in tasks]),
         "tasks": tasks,
+        # draft tasks (proposed by a plan, not issued): counted nowhere, only said to be left out
+        "drafts": program.tasks.filter(is_draft=True).count(),
         "recommendations": recs,
+        # the report's date: the recommendations' statuses and the open count are read on it
+        "recs_day": day.isoformat(),
+        "open_count": sum(1 for r in recs if r["open"]),
+        "escalated_count": sum(1 for r in recs if r["escalated"]),
         "progress": progress,
         "is_demo": demo,
     }

@@ -27,7 +27,7 @@ from chiso.lib.periods import period_end, period_label
 from chiso.orgs import audit, issuers
 from chiso.orgs.models import Agency
 from chiso.results.models import IndexRun, PublishedValue
-from chiso.results.services import target_for
+from chiso.results.services import combine, combine_rule, partial_coverage, target_for
 
 from . import docgen, documents, program_data
 from .frameworks import QUARTERLY_ID
@@ -149,12 +149,13 @@ def annual_snapshot(
             c["status_note"] = matrix.status_note(fw, c["code"])
     # Trend: the latest run of each year and the province's published total, as the dashboard.
     trend: dict[int, dict] = {}
-    for r in (
-        IndexRun.objects.filter(framework_id=fw.id)
-        .order_by("year", "created", "id")
-        .only("year", "score", "rank", "rank_low", "rank_high", "is_demo", "is_projection", "title")
+    fw_runs = IndexRun.objects.filter(framework_id=fw.id)
+    partial = partial_coverage(fw_runs, list(fw_runs.values_list("pk", flat=True)))
+    for r in fw_runs.order_by("year", "created", "id").only(
+        "year", "score", "rank", "rank_low", "rank_high", "is_demo", "is_projection", "title"
     ):
         trend[r.year] = {
+            "coverage": partial.get(r.pk),  # computed on part of the main indices: no rank
             "year": r.year,
             "score": r.score,
             "rank": r.rank,
@@ -187,6 +188,7 @@ def annual_snapshot(
         # A published figure is a fact: it replaces a projection or fills what a run lacks.
         if (row["projection"] or row["score"] is None) and p.value is not None:
             row.update(
+                coverage=None,
                 score=p.value,
                 rank=p.rank,
                 rank_low=None,
@@ -198,8 +200,11 @@ def annual_snapshot(
         elif row["rank"] is None and p.rank is not None:
             row.update(rank=p.rank, rank_low=None, rank_high=None)
             row["source"] = (f"{row['source']}; " if row["source"] else "") + f"hạng: {p.table.title}"
-    as_of = as_of or period_end(run.year + 1, None)
-    prog = program_data.program_state(framework_id=fw.id, as_of=as_of)
+    # Counts as of the report's date: the program is judged at the end of the review year, or on the
+    # report's date when it is dated earlier; recommendations are read on the report's date.
+    as_of = min(as_of or period_end(run.year + 1, None), doc_day)
+    prog = program_data.program_state(framework_id=fw.id, as_of=as_of, day=doc_day)
+    plan = _plan(fw.id, run, doc_day)
     return {
         "kind": "annual",
         "generated_at": timezone.now().isoformat(),
@@ -220,6 +225,8 @@ def annual_snapshot(
             "rank_high": run.rank_high,
             "n_units": run.n_units,
             "note": run.note,
+            # main indices and indicators with data, of all (runs from a round; None before it was kept)
+            "coverage": (run.summary or {}).get("coverage"),
         },
         "target_rank": target_rank,
         "target_basis": target_basis,
@@ -227,8 +234,25 @@ def annual_snapshot(
         "components": components,
         "trend": [trend[y] for y in sorted(trend)],
         "program": prog,
-        "is_demo": bool(run.is_demo or prog.get("is_demo")),
+        "plan": plan,
+        "is_demo": bool(run.is_demo or prog.get("is_demo") or plan.get("is_demo")),
     }
+
+
+def _plan(framework_id: str, run: IndexRun, day: dt.date) -> dict[str, Any]:
+    """The least-cost plan the report carries (``results.plans.plan_state``): the latest made up to the
+    report's date on the report's run, else on another run of the same framework and year (named in
+    ``run_title``); ``{"available": False, "note": …}`` when there is none."""
+    from chiso.results.models import Plan
+    from chiso.results.plans import plan_state
+
+    made = Plan.objects.filter(framework_id=framework_id, run__year=run.year, created__lt=program_data.end_of(day))
+    on = made.filter(run=run).first() or made.select_related("run").first()
+    with translation.override("vi"):  # the documents are in Vietnamese
+        state = plan_state(framework_id, as_of=day, run_id=on.run_id if on else run.pk)
+    if state.get("available"):
+        state["run_title"] = on.run.title if on is not None else run.title
+    return state
 
 
 # --- quarterly one-stop-shop report (the standing body's quarterly duty) ---------------------------
@@ -255,10 +279,14 @@ def _round_figures(rnd: Round | None) -> tuple[dict[int, dict[str, float]], dict
 
 
 def _totals(rows: list[dict], key: str) -> dict[str, float]:
-    out = {c: 0.0 for c in QUARTERLY_CODES}
-    for r in rows:
-        for c in QUARTERLY_CODES:
-            out[c] += (r[key] or {}).get(c) or 0.0
+    """The figures of ``rows`` together, each by the one rule that makes a province's value from its
+    agencies' (:func:`chiso.results.services.combine_rule`: the form's counts are summed)."""
+    fw = frameworks.get_framework(QUARTERLY_ID)
+    out = {}
+    for c in QUARTERLY_CODES:
+        got = [v[c] for r in rows if (v := r[key] or {}).get(c) is not None]
+        # nobody approved: 0 for a count (the table prints "Toàn tỉnh 0"), no figure for a rate
+        out[c] = combine(fw, c, got) if got else (0.0 if combine_rule(fw, c) == "sum" else None)
     return out
 
 
@@ -320,10 +348,12 @@ def quarterly_snapshot(*, year: int, quarter: int, day: dt.date | None = None) -
         )
     total = _totals([r for r in rows if r["values"]], "values")
     prev_total = _totals([r for r in rows if r["prev"]], "prev") if prev is not None else None
+    doc_day = day or timezone.localdate()
     prog = program_data.program_state(
         framework_id=None,
-        as_of=period_end(year, quarter),
+        as_of=min(period_end(year, quarter), doc_day),
         date_from=period_end(py, pq) + dt.timedelta(days=1),
+        day=doc_day,
     )
     return {
         "kind": "quarterly",
@@ -350,7 +380,10 @@ def quarterly_snapshot(*, year: int, quarter: int, day: dt.date | None = None) -
 def progress_snapshot(*, date_from: dt.date, date_to: dt.date, day: dt.date | None = None) -> dict[str, Any]:
     if date_from > date_to:
         raise ReportError("Ngày bắt đầu phải trước ngày kết thúc.")
-    prog = program_data.program_state(framework_id=None, as_of=date_to, date_from=date_from)
+    doc_day = day or timezone.localdate()
+    prog = program_data.program_state(
+        framework_id=None, as_of=min(date_to, doc_day), date_from=date_from, day=doc_day
+    )
     return {
         "kind": "progress",
         "generated_at": timezone.now().isoformat(),

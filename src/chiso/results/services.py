@@ -488,15 +488,60 @@ def run_from_table(table: PublishedTable, actor: audit.Actor, *, unit_ref: str |
     )
 
 
+# How agencies' values of one indicator make the province's (HC-COMBINE): one rule for every page,
+# run and report (docs/reports.md, "Counts add up").
+COMBINE_RULES = ("sum", "mean")
+# a unit naming a rate, a share or a score: its agencies' values are averaged
+_RATE_MARKS = ("%", "/")
+_RATE_WORDS = ("điểm", "tỷ lệ", "tỉ lệ", "chỉ số")
+
+
+def combine_rule(fw: Framework | None, code: str) -> str:
+    """``"sum"`` or ``"mean"``: how several agencies' values of indicator ``code`` give the province's.
+
+    1. ``combine: sum|mean`` set on the indicator or on its nearest ancestor in the framework YAML;
+    2. else by the indicator's unit: a unit that counts things ("hồ sơ", "dịch vụ", "văn bản") is
+       summed (each agency reports its own share of the province's dossiers);
+    3. else — a percentage, a ratio ("thuê bao/100 dân"), a score, or no unit — the mean.
+    """
+    if fw is None:
+        return "mean"
+    try:
+        chain = [code, *fw.ancestors(code)]
+        node = fw.node(code)
+    except (EngineError, KeyError):
+        return "mean"
+    for c in chain:
+        rule = str(fw.node(c).extra.get("combine", "")).strip().lower()
+        if rule in COMBINE_RULES:
+            return rule
+    unit = (node.unit or "").strip().lower()
+    rate = any(m in unit for m in _RATE_MARKS) or unit.startswith(_RATE_WORDS)
+    return "sum" if unit and not rate else "mean"
+
+
+def combine(fw: Framework | None, code: str, numbers: list[float]) -> float | None:
+    """The province's value of ``code`` from its agencies' ``numbers`` (:func:`combine_rule`);
+    None when no agency has one."""
+    if not numbers:
+        return None
+    return float(sum(numbers)) if combine_rule(fw, code) == "sum" else float(np.mean(numbers))
+
+
 def province_values(rnd) -> tuple[dict[str, float], dict[str, list[dict]]]:
     """The province's raw value per indicator from the round's *approved* submissions.
 
-    Several agencies may report the same indicator (each district its own share): the
-    province's value is their mean.  Returns ``(values, origins)`` where ``origins[code]`` lists
+    Several agencies may report the same indicator: their values combine by :func:`combine_rule`
+    (counts such as dossiers received are summed, rates and scores averaged).  Returns
+    ``(values, origins)`` where ``origins[code]`` lists
     ``{"agency", "agency_id", "value", "submission_id"}``.
     """
     from chiso.collection.models import Submission, Value
 
+    try:
+        fw = frameworks.get_framework(rnd.framework_id)
+    except EngineError:
+        fw = None
     qs = (Value.objects.filter(submission__round=rnd, submission__status=Submission.Status.APPROVED,
                                number__isnull=False)
           .values_list("code", "number", "submission_id", "submission__agency_id", "submission__agency__name")
@@ -505,7 +550,7 @@ def province_values(rnd) -> tuple[dict[str, float], dict[str, list[dict]]]:
     for code, number, sub_id, agency_id, agency in qs:
         origins.setdefault(code, []).append(
             {"agency": agency, "agency_id": agency_id, "value": number, "submission_id": sub_id})
-    values = {c: float(np.mean([o["value"] for o in os_])) for c, os_ in origins.items()}
+    values = {c: combine(fw, c, [o["value"] for o in os_]) for c, os_ in origins.items()}
     return values, origins
 
 
@@ -669,21 +714,35 @@ def run_from_round(rnd, actor: audit.Actor) -> IndexRun:
     result = compute(fw, data, missing="reweight", sources=sources)
 
     # Step 2: place the province among its peers.
+    names = [fw.node(c).label("vi") for c in missing_gp], [fw.node(c).label("vi") for c in no_value]
     note = [_("Ước tính: giá trị thô của các tỉnh khác chưa biết; các chỉ tiêu được chấm điểm theo mốc "
               "(giá trị nhỏ nhất/lớn nhất) do Sở nhập hoặc lấy từ kỳ công bố gần nhất.")]
     if missing_gp:
         note.append(_("Chưa có mốc cho {n} chỉ tiêu (không tính): {codes}.").format(
-            n=len(missing_gp), codes=", ".join(missing_gp)))
+            n=len(missing_gp), codes="; ".join(names[0])))
     if no_value:
         note.append(_("Chưa có số liệu đã phê duyệt cho {n} chỉ tiêu (không tính): {codes}.").format(
-            n=len(no_value), codes=", ".join(no_value)))
+            n=len(no_value), codes="; ".join(names[1])))
     mains = [c.code for c in fw.root.children]
     mine = {c: result.score(unit, c) for c in mains}
+    # Coverage (HC-COVERAGE): a total reweighted over the main indices that have data is not the
+    # index; placed among peers' totals it would claim a rank it has not earned.  With any scored main
+    # index without data the run stores no rank and no bracket, and says on how many it is computed.
+    scored_mains = [c.code for c in fw.root.children if c.scored]
+    with_data = [c for c in scored_mains if mine.get(c) is not None and mine[c] == mine[c]]
+    coverage = {"mains": len(with_data), "mains_total": len(scored_mains), "indicators": len(used),
+                "indicators_total": len(indicators),
+                "missing_mains": [fw.node(c).label("vi") for c in scored_mains if c not in with_data]}
+    coverage["complete"] = coverage["mains"] == coverage["mains_total"] and len(used) == len(indicators)
     peers_table = (PublishedTable.objects.filter(framework_id=fw.id, year=rnd.year).order_by("-created").first())
     rank = rank_low = rank_high = None
     n_units = 1
-    extra: dict[str, Any] = {}
-    if peers_table is not None:
+    extra: dict[str, Any] = {"coverage": coverage}
+    if len(with_data) < len(scored_mains):
+        note.append(_("Tính trên {k}/{n} chỉ số thành phần (chưa có số liệu: {missing}); chưa đủ để xếp "
+                      "hạng.").format(k=len(with_data), n=len(scored_mains),
+                                     missing="; ".join(coverage["missing_mains"])))
+    elif peers_table is not None:
         pv = list(peers_table.values.exclude(unit_ref=unit_ref).values_list("unit_name", "code", "value", "rank"))
         full: dict[str, dict[str, float]] = {}
         for name, code, value, _r in pv:
@@ -726,6 +785,17 @@ def run_from_round(rnd, actor: audit.Actor) -> IndexRun:
         goalposts={c: {"lo": gps[c][0], "hi": gps[c][1], "source": gp_origin.get(c, "")} for c in gps},
         rank=rank, rank_low=rank_low, rank_high=rank_high or None, n_units=n_units, summary_extra=extra,
     )
+
+
+def partial_coverage(runs, pks: list[int]) -> dict[int, dict]:
+    """HC-COVERAGE: run id -> its coverage (``summary["coverage"]``: main indices with data of all) for
+    the runs among ``pks`` computed on only part of the main indices: they show no rank as fact.
+    Runs stored before coverage was recorded have none."""
+    out = {}
+    for pk, cov in runs.filter(pk__in=pks).values_list("pk", "summary__coverage"):
+        if isinstance(cov, dict) and cov.get("mains", 0) < cov.get("mains_total", 0):
+            out[pk] = cov
+    return out
 
 
 def replay(run: IndexRun) -> Result:

@@ -128,11 +128,13 @@ def _dashboard_body(request, audience: str) -> dict:
                                                table__is_demo=False)
                  .select_related("table").order_by("table__year"))
     years = sorted({*latest_by_year, *(p.table.year for p in published)})
+    # A run computed on part of the main indices shows no rank as fact (HC-COVERAGE: its coverage).
+    partial = services.partial_coverage(runs, [r.pk for r in latest_by_year.values()] + ([run.pk] if run else []))
     trend = []
     for y in years:
         r = latest_by_year.get(y)
         p = next((p for p in published if p.table.year == y), None)
-        trend.append({"year": y, "run": r, "published": p})
+        trend.append({"year": y, "run": r, "published": p, "partial": partial.get(r.pk) if r else None})
     target_rank, target_basis = services.target_for(fw_id)
     main = {"nodes": [], "root": None, "chart": {"labels": [], "labels_en": [], "score": [], "best": [],
                                                 "threshold": []}}
@@ -167,6 +169,7 @@ def _dashboard_body(request, audience: str) -> dict:
         "show_leads": audience != "anon",
         "fw": fw, "run": run, "runs": fw_runs, "nodes": main["nodes"], "root": main["root"], "trend": trend,
         "chart": chart, "unit_name": unit_name, "target_rank": target_rank, "target_basis": target_basis,
+        "partial": partial.get(run.pk) if run is not None else None,  # HC-COVERAGE
     })
     return {"html": render_to_string("results/_dashboard_body.html", ctx), "is_demo": bool(run and run.is_demo),
             "has_run": run is not None, "fw_id": fw_id, "run_id": run.pk if run is not None else None,

@@ -62,17 +62,41 @@ class RunFromRoundTestCase(ResultsTestCase):
         with self.assertRaisesMessage(ValueError, "Chưa có số liệu đã phê duyệt"):
             services.run_from_round(self.round, audit.Actor(user=self.admin))
 
-    def test_it_brackets_the_rank_between_published_totals(self):
-        self.fill_a(total="10", it="2", portal="1")
-        Submission.objects.filter(pk=self.sub_a.pk).update(status="approved")
+    def _published_totals(self):
         Goalpost.objects.create(framework_id="test-fw", code="total_staff", lo=0, hi=10, source="x")
         Goalpost.objects.create(framework_id="test-fw", code="it_staff", lo=0, hi=2, source="x")
         t = PublishedTable.objects.create(framework_id="test-fw", year=2024, title="tổng công bố", source="s")
         for ref, name, value, rank in [("P48", "Đà Nẵng", 1.0, 1), ("P01", "Hà Nội", 0.95, 3), ("P02", "Hà Giang", 0.2, 40)]:
             PublishedValue.objects.create(table=t, unit_ref=ref, unit_name=name, code="total", value=value, rank=rank)
+
+    def test_it_brackets_the_rank_between_published_totals(self):
+        self.fill_a(total="10", it="2", portal="1")
+        collection.save_values(self.sub_b.pk, [collection.Change("pct_online", "50")], audit.Actor(user=self.bob))
+        Submission.objects.filter(pk__in=[self.sub_a.pk, self.sub_b.pk]).update(status="approved")
+        Goalpost.objects.create(framework_id="test-fw", code="pct_online", lo=0, hi=100, source="x")
+        self._published_totals()
         run = services.run_from_round(self.round, audit.Actor(user=self.admin))
-        self.assertAlmostEqual(run.score, 1.0)  # staff 1.0 (all at goalpost) and online missing -> reweighted
-        self.assertEqual((run.rank_low, run.rank_high), (1, 1))
+        # staff 1.0 (all at goalposts), online 50/100 = 0.5 (its "level" missing, reweighted): total 0.75,
+        # below the published 1.0 (rank 1) and 0.95 (rank 3), above 0.2 (rank 40)
+        self.assertAlmostEqual(run.score, 0.75)
+        self.assertEqual((run.rank_low, run.rank_high), (4, 40))
+        self.assertEqual(run.summary["coverage"], {"mains": 2, "mains_total": 2, "indicators": 4,
+                                                   "indicators_total": 5, "missing_mains": [], "complete": False})
+
+    def test_it_claims_no_rank_from_part_of_the_main_indices(self):
+        # only "Nhân lực" has approved values: the reweighted total (1.0) is the score of one main index
+        # of two; placed among the published totals it would read "hạng 1"
+        self.fill_a(total="10", it="2", portal="1")
+        Submission.objects.filter(pk=self.sub_a.pk).update(status="approved")
+        self._published_totals()
+        run = services.run_from_round(self.round, audit.Actor(user=self.admin))
+        self.assertAlmostEqual(run.score, 1.0)
+        self.assertEqual((run.rank, run.rank_low, run.rank_high), (None, None, None))
+        cov = run.summary["coverage"]
+        self.assertEqual((cov["mains"], cov["mains_total"], cov["missing_mains"]), (1, 2, ["Trực tuyến"]))
+        self.assertIn("Tính trên 1/2 chỉ số thành phần (chưa có số liệu: Trực tuyến); chưa đủ để xếp hạng.", run.note)
+        self.assertNotIn("pct_online", run.note)  # indicators by name, not by code
+        self.assertIn("Tỷ lệ hồ sơ trực tuyến", run.note)
 
 
 class DemoResultsCommandTestCase(ResultsTestCase):

@@ -224,7 +224,9 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
     deadline = plan.options.get("deadline")
     return [{"code": c["code"], "name": c.get("name") or c["code"], "from": c["from"], "to": c["to"],
              "change": c["to"] - c["from"], "lead": c.get("lead") or "", "support": c.get("support") or "",
-             "lead_proposal": bool(c.get("lead_proposal")), "deadline": deadline, "bound": _bound_text(c),
+             "lead_proposal": bool(c.get("lead_proposal")), "deadline": deadline,
+             # why it stops there, when it stops at its bound (else the plan needs no more of it)
+             "bound": _bound_text(c) if c.get("at_bound") else "",
              "cost": c.get("cost")}
             for c in plan.result.get("changes", [])]
 

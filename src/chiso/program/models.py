@@ -236,7 +236,8 @@ class Kpi(Versioned):
         blank=True,
         related_name="+",
         verbose_name=_("cơ quan cung cấp số liệu"),
-        help_text=_("Để trống: trung bình các cơ quan có số liệu đã phê duyệt."),
+        help_text=_("Để trống: gộp số liệu đã phê duyệt của các cơ quan — cộng nếu là số đếm (hồ sơ, dịch vụ), "
+                    "trung bình nếu là tỷ lệ hay điểm."),
     )
 
     class Meta:

@@ -145,10 +145,14 @@ def kpi_actuals(kpis: list[Kpi], *, as_of: dt.date | None = None) -> dict[int, A
 
     ``indicator`` KPIs: the value of the indicator in approved submissions of the latest round
     (year, then quarter) of the KPI's framework that has one; the source agency's value when the
-    KPI names one, otherwise the mean over agencies. ``reported`` KPIs: the value in the latest
+    KPI names one, otherwise the agencies' values combined as everywhere else
+    (``results.services.combine``: counts summed, rates and scores averaged). ``reported`` KPIs: the value in the latest
     approved progress report of the task. With ``as_of``, only periods that ended by that date
     count (a report on an earlier date). Two queries in all.
     """
+    from chiso.lib.frameworks import find_framework
+    from chiso.results.services import combine, combine_rule
+
     out: dict[int, Actual] = {k.pk: Actual(None) for k in kpis}
     ind = [k for k in kpis if k.source == Kpi.Source.INDICATOR]
     if ind:
@@ -177,12 +181,18 @@ def kpi_actuals(kpis: list[Kpi], *, as_of: dt.date | None = None) -> dict[int, A
                 continue
             latest = max((c[0], c[1]) for c in cands)
             chosen = [c for c in cands if (c[0], c[1]) == latest]
-            value = sum(c[3] for c in chosen) / len(chosen)
+            # the agencies' values make the province's as everywhere else: counts summed, rates averaged
+            fw = find_framework(k.framework_id)
+            value = combine(fw, k.indicator_code, [c[3] for c in chosen])
+            many = "" if k.source_agency_id else (
+                _(" (tổng {n} cơ quan)") if combine_rule(fw, k.indicator_code) == "sum"
+                else _(" (trung bình {n} cơ quan)")).format(n=len(chosen))
+            name = fw.node(k.indicator_code).label("vi") if fw is not None and k.indicator_code in fw.codes \
+                else k.indicator_code
             out[k.pk] = Actual(
                 value,
                 period_label(latest[0], chosen[0][5]),
-                _("Số liệu đã phê duyệt, chỉ số {code}").format(code=k.indicator_code)
-                + ("" if k.source_agency_id else _(" (trung bình {n} cơ quan)").format(n=len(chosen))),
+                _("Số liệu đã phê duyệt, chỉ số “{name}”").format(name=name) + many,
                 any(c[4] for c in chosen),
             )
     rep = [k for k in kpis if k.source == Kpi.Source.REPORTED]

@@ -52,3 +52,17 @@ class KpiActualsTestCase(ProgramTestCase):
         self.fill_a(total="8")
         Submission.objects.filter(pk=self.sub_a.pk).update(status="returned")
         self.assertIsNone(services.kpi_actuals([self.kpi_ind])[self.kpi_ind.pk].value)
+
+    def test_agencies_counts_add_up_and_the_source_names_the_indicator(self):
+        from chiso.collection.models import Value
+
+        # two agencies each report their own staff (unit "người", a count): the province has 8 + 5
+        Value.objects.create(submission=self.sub_a, code="total_staff", number=8)
+        Value.objects.create(submission=self.sub_b, code="total_staff", number=5)
+        Submission.objects.filter(pk__in=[self.sub_a.pk, self.sub_b.pk]).update(status="approved")
+        self.kpi_ind.source_agency = None  # the province's figure, not one agency's
+        actual = services.kpi_actuals([self.kpi_ind])[self.kpi_ind.pk]
+        self.assertEqual(actual.value, 13.0)
+        self.assertIn("Tổng số cán bộ", actual.source)
+        self.assertIn("tổng 2 cơ quan", actual.source)
+        self.assertNotIn("total_staff", actual.source)

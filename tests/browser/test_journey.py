@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def _journey_module():
@@ -33,7 +35,7 @@ def base(live_server, settings, tmp_path):
     return live_server.url
 
 
-def test_from_the_ministry_table_to_the_signed_report(page, base, shot):
+def test_from_the_ministry_table_to_the_signed_report(page, base, shot, tmp_path):
     from chiso.program.models import Task
     from chiso.results.models import IndexRun, Plan
 
@@ -55,3 +57,15 @@ def test_from_the_ministry_table_to_the_signed_report(page, base, shot):
     assert tasks.count() == len(plan.result["changes"]) > 0
     assert not tasks.filter(is_draft=True).exists()
     assert "Ninh Bình" in out["plan_text"]
+    # the annual report carries the decision: the plan table with its lead agencies
+    pdf = tmp_path / "bao-cao.pdf"
+    pdf.write_bytes(out["pdf"])
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    at = next(i for i, p in enumerate(pages) if "Kế hoạch đạt hạng 5" in p)
+    text = " ".join(pages[at:at + 2])
+    first = plan.result["changes"][0]
+    assert first["lead"].split(",")[0] in text, text
+    # a picture of that page for the docs
+    subprocess.run(["pdftoppm", "-f", str(at + 1), "-l", str(at + 1), "-r", "70", "-png", "-singlefile", str(pdf),
+                    str(SCREENSHOTS / "report-plan-table")], check=True)

@@ -35,3 +35,15 @@ class MatrixEditTestCase(BaseTestCase):
         self.login(self.alice)
         self.assertEqual(self.client.post("/ma-tran/test-fw/staff/", {"lead": [self.b.pk]}).status_code, 403)
         self.assertTrue(Responsibility.objects.filter(code="staff", agency=self.a).exists())
+
+
+class ShortNamesTestCase(BaseTestCase):
+    def test_many_local_bodies_are_counted_few_are_named(self):
+        from chiso.collection.matrix import short_names
+        from chiso.orgs.models import Agency
+
+        communes = [Agency.objects.create(code=f"X{i}", name=f"UBND xã {i}", kind=Agency.Kind.COMMUNE,
+                                          unit=self.province) for i in range(5)]
+        self.assertEqual(short_names([self.a, *communes]), f"{self.a}, UBND 5 xã, phường")
+        self.assertEqual(short_names([self.a, *communes[:2]]), f"{self.a}, UBND xã 0, UBND xã 1")
+        self.assertEqual(short_names([]), "")

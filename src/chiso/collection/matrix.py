@@ -111,6 +111,33 @@ class Holder:
     def names(self, role: str = "lead") -> list[str]:
         return [str(a) for a, _n in getattr(self, role)]
 
+    def short(self, role: str = "lead") -> str:
+        """The agencies in one line fit for a table: :func:`short_names`."""
+        return short_names([a for a, _n in getattr(self, role)])
+
+
+# More local bodies than this in one cell are counted, not listed (a merged province has 129 communes).
+LISTED_LOCAL_BODIES = 3
+
+
+def short_names(agencies: list[Agency]) -> str:
+    """Agencies by name, the local bodies (communes, districts) counted when there are many of them:
+    "Sở Y tế Ninh Bình, UBND 129 xã, phường" rather than 129 names in one table cell."""
+    local = {Agency.Kind.COMMUNE: [], Agency.Kind.DISTRICT: []}
+    named: list[str] = []
+    for a in agencies:
+        if a.kind in local:
+            local[a.kind].append(a)
+        else:
+            named.append(str(a))
+    for kind, group in local.items():
+        if len(group) > LISTED_LOCAL_BODIES:
+            named.append(_("UBND {n} xã, phường").format(n=len(group)) if kind == Agency.Kind.COMMUNE
+                         else _("UBND {n} huyện, thành phố").format(n=len(group)))
+        else:
+            named.extend(str(a) for a in group)
+    return ", ".join(dict.fromkeys(named))
+
 
 def holders(fw, day: dt.date | None = None, codes: list[str] | None = None) -> dict[str, Holder]:
     """Code -> :class:`Holder` for every node (or ``codes``): the lead and supporting agencies in

@@ -21,12 +21,13 @@ from chiso.collection import matrix
 from chiso.engine.analysis.target import optimal_note
 from chiso.lib import frameworks
 from chiso.lib.refusal import Refused
+from chiso.lib.templatetags import node_name
 from chiso.lib.vn_format import parse_number
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 
 from . import plans, services
-from .models import IndexRun, Plan
+from .models import IndexRun, Plan, Target
 
 
 def _department_or_403(request):
@@ -61,14 +62,18 @@ def plan_new(request, pk):
         return render(request, "results/plan_new.html", {"run": run, "fw": fw, "refused": e.message}, status=400)
     n_units = len(run.inputs.get("units", []))
     target, basis = services.target_for(run.framework_id)
+    recorded = Target.objects.filter(framework_id=run.framework_id).exists()
     today = timezone.localdate()
     values = {"target_rank": str(min(target, n_units)), "years": "1", "peers_rate": "0",
-              "deadline": dt.date(today.year + 1, 12, 31).isoformat()}
+              "deadline": dt.date(today.year + 1, 12, 31).isoformat(),
+              # no target recorded yet (the default): the plan's rank becomes it unless unticked
+              "set_target": "" if recorded else "1"}
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
         post = request.POST
         values = {k: (post.get(k) or "").strip()[:40] for k in values}
+        values["set_target"] = "1" if post.get("set_target") == "1" else ""
         rank = _number(post, "target_rank", errors, _("Thứ hạng mục tiêu"))
         years = _number(post, "years", errors, _("Số năm"), default=1)
         rate = _number(post, "peers_rate", errors, _("Mức cải thiện của các tỉnh khác"), default=0.0)
@@ -84,25 +89,29 @@ def plan_new(request, pk):
             errors["deadline"] = _("Thời hạn không phải là ngày (ngày/tháng/năm).")
         for r in rows:
             r.used = post.get(f"use_{r.code}") == "1"
-            cap = _number(post, f"cap_{r.code}", errors, _("Mức tăng tối đa của “{name}”").format(name=r.name))
+            name = node_name(r.code, run.framework_id)  # in the reader's language (r.name is kept in Vietnamese)
+            cap = _number(post, f"cap_{r.code}", errors, _("Mức tăng tối đa của “{name}”").format(name=name))
             if cap is not None and abs(cap - r.cap) > 1e-12:
                 r.cap, r.cap_source = cap, "entered"
-            cost = _number(post, f"cost_{r.code}", errors, _("Chi phí của “{name}”").format(name=r.name), default=1.0)
+            cost = _number(post, f"cost_{r.code}", errors, _("Chi phí của “{name}”").format(name=name), default=1.0)
             if cost is not None:
                 r.cost = cost
         if not errors:
+            actor = audit.Actor.from_request(request)
             try:
-                plan = plans.compute_plan(run, audit.Actor.from_request(request), target_rank=int(rank),
-                                          years=int(years), peers_rate=(rate or 0.0) / 100.0, levers=rows,
-                                          deadline=deadline)
+                plan = plans.compute_plan(run, actor, target_rank=int(rank), years=int(years),
+                                          peers_rate=(rate or 0.0) / 100.0, levers=rows, deadline=deadline)
             except Refused as e:
                 errors.update(e.errors)
                 messages.error(request, e.message)
             else:
+                if values["set_target"] and int(rank) != target:
+                    services.set_target(fw, actor, rank=int(rank), basis=_(
+                        "Kế hoạch đạt hạng mục tiêu lập ngày {d}").format(d=today.strftime("%d/%m/%Y")))
                 return redirect("results_plan", pk=plan.pk)
         status = 400
     ctx = {"run": run, "fw": fw, "rows": rows, "values": values, "errors": errors, "n_units": n_units,
-           "target_basis": basis, "default_gain": plans.default_max_gain(),
+           "target_basis": basis, "target": target, "target_recorded": recorded, "default_gain": plans.default_max_gain(),
            "fw_sentence": matrix.framework_sentence(fw), "fw_status": matrix.status_note(fw)}
     return render(request, "results/plan_new.html", ctx, status=status)
 

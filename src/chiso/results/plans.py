@@ -19,13 +19,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chiso.engine.analysis.target import Lever, gain_caps, improving_directions, seek_target
 from chiso.engine.errors import AnalysisError, EngineError
 from chiso.lib import frameworks
 from chiso.lib.refusal import Refused
+from chiso.lib.templatetags import node_name
 from chiso.lib.vn_format import format_number
 from chiso.orgs import audit
 
@@ -127,10 +128,11 @@ def compute_plan(run: IndexRun, actor: audit.Actor, *, target_rank: int, years: 
     if not used:
         errors["levers"] = _("Chọn ít nhất một chỉ số thành phần được phép nâng (mức tăng tối đa lớn hơn 0).")
     for lv in levers:
+        name = node_name(lv.code, run.framework_id)  # in the reader's language (lv.name is kept in Vietnamese)
         if not (math.isfinite(lv.cost) and lv.cost > 0):
-            errors[f"cost_{lv.code}"] = _("Chi phí của “{name}” phải là số dương.").format(name=lv.name)
+            errors[f"cost_{lv.code}"] = _("Chi phí của “{name}” phải là số dương.").format(name=name)
         if not (math.isfinite(lv.cap) and lv.cap >= 0):
-            errors[f"cap_{lv.code}"] = _("Mức tăng tối đa của “{name}” phải là số không âm.").format(name=lv.name)
+            errors[f"cap_{lv.code}"] = _("Mức tăng tối đa của “{name}” phải là số không âm.").format(name=name)
     if errors:
         raise Refused(next(iter(errors.values())) if len(errors) == 1 else
                       _("Có {n} ô chưa hợp lệ.").format(n=len(errors)), errors)
@@ -198,9 +200,9 @@ def _leads(fw, codes: list[str], day: dt.date) -> dict[str, dict[str, Any]]:
     out = {}
     for code, h in matrix.holders(fw, day, codes).items():
         out[code] = {
-            "lead": ", ".join(h.names("lead")) or None,
+            "lead": h.short("lead") or None,
             "lead_ids": [a.pk for a, _n in h.lead],
-            "support": ", ".join(h.names("support")) or None,
+            "support": h.short("support") or None,
             "support_ids": [a.pk for a, _n in h.support],
             "lead_proposal": h.proposal,
         }
@@ -251,6 +253,7 @@ def plan_state(framework_id: str, *, as_of: dt.date, run_id: int | None = None) 
         "exact": plan.exact, "peers_text": peers_text(plan.options.get("peers_rate") or 0.0),
         "years": plan.options.get("years", 1), "created": timezone.localtime(plan.created).date().isoformat(),
         "is_demo": plan.is_demo, "rows": plan_rows(plan), "assignments": assignments(plan, as_of=as_of),
+        "run_title": plan.run.title,
     }
 
 
@@ -308,7 +311,7 @@ def assign(plan: Plan, actor: audit.Actor, *, day: dt.date | None = None) -> lis
     if program_services.is_closed(program, day):
         raise Refused(program_services.closing_sentence(program))
     changes = {c["code"]: c for c in plan.result.get("changes", [])}
-    no_lead = [r["name"] for r in rows if not changes[r["code"]].get("lead_ids")]
+    no_lead = [node_name(r["code"], plan.framework_id) for r in rows if not changes[r["code"]].get("lead_ids")]
     if no_lead:
         raise Refused(_("Chưa có cơ quan chủ trì cho: {names}. Hãy phân công trong ma trận trách nhiệm rồi lập lại "
                         "kế hoạch.").format(names=", ".join(no_lead)))
@@ -317,7 +320,8 @@ def assign(plan: Plan, actor: audit.Actor, *, day: dt.date | None = None) -> lis
     deadline = dt.date.fromisoformat(plan.options.get("deadline") or program.ends_on.isoformat())
     deadline = min(max(deadline, program.starts_on), program.ends_on)
     made = timezone.localtime(plan.created).date()
-    basis = _("Kế hoạch đạt hạng {k} lập ngày {d}").format(k=plan.target_rank, d=made.strftime("%d/%m/%Y"))
+    with translation.override("vi"):  # the tasks' text is the program's, in its language whatever the reader's
+        basis = _("Kế hoạch đạt hạng {k} lập ngày {d}").format(k=plan.target_rank, d=made.strftime("%d/%m/%Y"))
     agencies = Agency.objects.in_bulk([i for c in changes.values() for i in c.get("lead_ids", []) + c.get(
         "support_ids", [])])
     created = []
@@ -330,17 +334,19 @@ def assign(plan: Plan, actor: audit.Actor, *, day: dt.date | None = None) -> lis
             lead = agencies[c["lead_ids"][0]]
             support = [agencies[i] for i in [*c["lead_ids"][1:], *c.get("support_ids", [])] if i in agencies]
             frm, to = format_number(r["from"], DECIMALS), format_number(r["to"], DECIMALS)
-            title = _("Nâng chỉ số {name} từ {a} lên {b}").format(name=r["name"], a=frm, b=to)[:200]
-            text = _("Nâng điểm chỉ số {name} của tỉnh từ {a} lên {b} để tỉnh đạt hạng {k} ({basis}; {peers}).").format(
-                name=r["name"], a=frm, b=to, k=plan.target_rank, basis=basis,
-                peers=peers_text(plan.options.get("peers_rate") or 0.0))
+            with translation.override("vi"):  # as the basis above (r["name"] is kept in Vietnamese)
+                title = _("Nâng chỉ số {name} từ {a} lên {b}").format(name=r["name"], a=frm, b=to)[:200]
+                text = _("Nâng điểm chỉ số {name} của tỉnh từ {a} lên {b} để tỉnh đạt hạng {k} ({basis}; {peers}).").format(
+                    name=r["name"], a=frm, b=to, k=plan.target_rank, basis=basis,
+                    peers=peers_text(plan.options.get("peers_rate") or 0.0))
+                kpi_name = _("Điểm chỉ số {name}").format(name=r["name"])[:300]
             task, _changed = program_services.save_task(program, actor, draft=True, data={
                 "title": title, "text": text, "lead_agency": lead, "supporting_agencies": support,
                 "deadline": deadline, "components": [r["code"]] if r["code"] in known else [],
                 "assignment_basis": basis[:300],
             })
             program_services.save_kpi(program, actor, task_id=task.pk, data={
-                "name": _("Điểm chỉ số {name}").format(name=r["name"])[:300], "unit": "",
+                "name": kpi_name, "unit": "",
                 "baseline": r["from"], "baseline_year": plan.run.year, "target": r["to"], "target_basis": basis,
                 "direction": Kpi.Direction.UP, "due_on": deadline,
                 "source": Kpi.Source.INDICATOR if r["code"] in indicators else Kpi.Source.REPORTED,

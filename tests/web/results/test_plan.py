@@ -198,3 +198,18 @@ class PlanPageTestCase(ResultsTestCase):
         row = row[:row.index("</tr>")]
         self.assertIn("0,0600", row)
         self.assertIn("theo lịch sử của tỉnh", row)
+
+    def test_the_plan_rank_becomes_the_province_target_when_ticked(self):
+        from chiso.results.models import Target
+
+        self.login(self.admin)
+        page = self.client.get(f"/ket-qua/lan-tinh/{self.dti_run.pk}/ke-hoach/").content.decode()
+        self.assertIn('id="set_target" checked', page)  # no target recorded: ticked by default
+        self.client.post(f"/ket-qua/lan-tinh/{self.dti_run.pk}/ke-hoach/", _post(self._caps("0,25"), set_target="1"))
+        self.assertEqual(Target.objects.get(framework_id=DTI).rank, 3)
+        self.assertTrue(AuditEntry.objects.filter(action="results.target.change").exists())
+        # recorded now: not ticked, and a plan to another rank leaves it
+        page = self.client.get(f"/ket-qua/lan-tinh/{self.dti_run.pk}/ke-hoach/").content.decode()
+        self.assertIn('id="set_target">', page)
+        self.client.post(f"/ket-qua/lan-tinh/{self.dti_run.pk}/ke-hoach/", _post({}, target_rank="4"))
+        self.assertEqual(Target.objects.get(framework_id=DTI).rank, 3)

@@ -596,7 +596,7 @@ def _plan_blocks(plan: dict, sec: _Sections) -> list:
                 ]
                 for r in rows
             ],
-            widths_cm=[4.8, 2.0, 2.0, 5.4, 2.3],
+            widths_cm=[4.5, 1.9, 1.9, 5.5, 2.7],
             note="Cơ quan chủ trì theo ma trận trách nhiệm vào ngày lập kế hoạch; “đề xuất”: phân công do chiso "
             "đề xuất, chưa có văn bản phân công.",
         )

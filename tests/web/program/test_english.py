@@ -161,6 +161,20 @@ class EnglishPagesTestCase(ProgramTestCase):
         ]:
             self.assert_english(url, expect)
 
+    def test_the_writing_page_with_draft_tasks_in_english(self):
+        from chiso.program.models import Task
+
+        Task.objects.filter(pk=self.task1.pk).update(is_draft=True)  # as a plan's proposal, not yet issued
+        self.switch_to_english(self.admin)  # the department's administrator writes the program
+        p = self.program.pk
+        self.assert_english(f"/chuong-trinh/{p}/soan/", "Draft tasks awaiting issue")
+        self.client.post(f"/chuong-trinh/{p}/soan/du-thao/ban-hanh/", {})
+        self.assert_english(f"/chuong-trinh/{p}/soan/", "No draft task selected.")
+        self.client.post(f"/chuong-trinh/{p}/soan/du-thao/bo/", {"task": [self.task2.pk]})  # an issued task
+        self.assert_english(f"/chuong-trinh/{p}/soan/", "Only draft tasks not yet issued can be discarded.")
+        self.client.post(f"/chuong-trinh/{p}/soan/du-thao/ban-hanh/", {"task": [self.task1.pk]})
+        self.assert_english(f"/chuong-trinh/{p}/soan/", "Tasks issued: 1.")
+
     def test_an_agency_and_an_anonymous_visitor_in_english(self):
         self.switch_to_english(self.alice)
         self.assert_english("/kien-nghi/moi/", "Send a difficulty or proposal")

@@ -214,6 +214,21 @@ class EnglishPagesTestCase(BaseTestCase):
         )
         self.assert_english(r, "nhap-excel (errors)", status=400)
 
+    def test_the_dashboard_on_a_run_from_part_of_the_main_indices(self):
+        # only agency A's values are approved: one main index of two, no rank claimed (issue 13)
+        from chiso.collection.models import Submission
+        from chiso.results import services as results
+        from chiso.results.models import Goalpost
+
+        Submission.objects.filter(pk=self.sub_a.pk).update(status="approved")
+        for code, hi in (("total_staff", 10), ("it_staff", 10)):
+            Goalpost.objects.create(framework_id="test-fw", code=code, lo=0, hi=hi, source="Sở nhập")
+        results.run_from_round(self.round, audit.Actor(user=self.admin))
+        self.client.force_login(self.admin)
+        r = self.client.get("/ket-qua/", {"bo": "test-fw"})
+        self.assertContains(r, "not enough to rank (computed on 1/2 components)")
+        self.assert_english(r, "/ket-qua/ (part of the main indices)")
+
     # --- organisations ----------------------------------------------------------------------------
 
     def test_organisation_pages(self):

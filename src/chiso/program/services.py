@@ -140,6 +140,12 @@ class Actual:
     is_demo: bool = False
 
 
+def _lang() -> str:
+    from django.utils.translation import get_language
+
+    return (get_language() or "vi")[:2]
+
+
 def kpi_actuals(kpis: list[Kpi], *, as_of: dt.date | None = None) -> dict[int, Actual]:
     """The actual of each KPI, from APPROVED data only.
 
@@ -187,7 +193,7 @@ def kpi_actuals(kpis: list[Kpi], *, as_of: dt.date | None = None) -> dict[int, A
             many = "" if k.source_agency_id else (
                 _(" (tổng {n} cơ quan)") if combine_rule(fw, k.indicator_code) == "sum"
                 else _(" (trung bình {n} cơ quan)")).format(n=len(chosen))
-            name = fw.node(k.indicator_code).label("vi") if fw is not None and k.indicator_code in fw.codes \
+            name = fw.node(k.indicator_code).label(_lang()) if fw is not None and k.indicator_code in fw.codes \
                 else k.indicator_code
             out[k.pk] = Actual(
                 value,

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -106,8 +106,9 @@ def plan_new(request, pk):
                 messages.error(request, e.message)
             else:
                 if values["set_target"] and int(rank) != target:
-                    services.set_target(fw, actor, rank=int(rank), basis=_(
-                        "Kế hoạch đạt hạng mục tiêu lập ngày {d}").format(d=today.strftime("%d/%m/%Y")))
+                    with translation.override("vi"):  # a recorded basis is the province's, in Vietnamese
+                        basis = _("Kế hoạch đạt hạng mục tiêu lập ngày {d}").format(d=today.strftime("%d/%m/%Y"))
+                    services.set_target(fw, actor, rank=int(rank), basis=basis)
                 return redirect("results_plan", pk=plan.pk)
         status = 400
     ctx = {"run": run, "fw": fw, "rows": rows, "values": values, "errors": errors, "n_units": n_units,

@@ -208,7 +208,7 @@ def run_detail(request, pk):
             score = None
         rows.append({
             "code": code, "node": node, "depth": fw.depth(code), "score": score,
-            "rank": None if run.is_projection else out["ranks"][u][j],
+            "rank": None if run.is_projection else _whole(out["ranks"][u][j]),
             "contribution": contrib.get(code) if score is not None or not node.is_indicator else None,
             "source": out.get("sources", {}).get(f"{run.unit_name}|{code}", "") if not node.is_indicator or
             not hidden else "",
@@ -218,11 +218,17 @@ def run_detail(request, pk):
     others = []
     if not run.is_projection:
         order = sorted(range(len(out["units"])), key=lambda i: (out["ranks"][i][0] or 999, out["units"][i]))
-        others = [{"unit": out["units"][i], "score": out["scores"][i][0], "rank": out["ranks"][i][0]} for i in order]
+        others = [{"unit": out["units"][i], "score": out["scores"][i][0], "rank": _whole(out["ranks"][i][0])}
+                  for i in order]
     ctx = {"run": run, "fw": fw, "rows": rows, "others": others, "is_demo": run.is_demo,
            "fw_status": matrix.status_note(fw), "fw_sentence": matrix.framework_sentence(fw),
            "can_manage": get_scope(request.user).is_department}
     return render(request, "results/run.html", ctx)
+
+
+def _whole(rank: float | None) -> int | None:
+    """A rank as stored (a float in the run's JSON) printed as the whole number it is: 10, not 10,0."""
+    return None if rank is None else int(rank)
 
 
 def _contributions(run: IndexRun) -> dict[str, float | None]:

@@ -127,3 +127,12 @@ class RoundDatesTestCase(ResultsTestCase):
         self.assertEqual(values["total_staff"], 10)
         self.assertTrue(np.isfinite(values["total_staff"]))
         collection  # noqa: B018 (imported for the cast's helpers)
+
+
+class RunPageRanksTestCase(ResultsTestCase):
+    def test_ranks_are_printed_as_whole_numbers(self):
+        # Hà Nam (base 0.50) is 4th of the five provinces of the cast, Đà Nẵng (0.80) 1st
+        body = self.client.get(f"/ket-qua/lan-tinh/{self.dti_run.pk}/").content.decode()
+        self.assertIn('<td class="num">4</td><td>Hà Nam</td>', body)
+        self.assertIn('<td class="num">1</td><td>Đà Nẵng</td>', body)
+        self.assertNotIn("4,0", body)

@@ -66,9 +66,9 @@ def _data(run: IndexRun) -> tuple[Any, list[str], list[str], list[list[float | N
     return fw, list(inp["units"]), list(inp["codes"]), inp["values"]
 
 
-def history(run: IndexRun, codes: list[str]) -> dict[int, dict[str, float]]:
-    """The province's published values of ``codes`` by year: the run's own year and every earlier
-    published table of the same framework (the province's yearly gains come from these)."""
+def history(run: IndexRun, codes: list[str], now: dict[str, float]) -> dict[int, dict[str, float]]:
+    """The province's published values of ``codes`` by year: ``now`` (its values in the run) for the
+    run's year and every earlier published table of the same framework (the yearly gains come from these)."""
     out: dict[int, dict[str, float]] = {}
     rows = (PublishedValue.objects.filter(table__framework_id=run.framework_id, table__year__lt=run.year,
                                           unit_ref=run.unit_ref, code__in=codes, value__isnull=False,
@@ -76,9 +76,7 @@ def history(run: IndexRun, codes: list[str]) -> dict[int, dict[str, float]]:
             .values_list("table__year", "code", "value").order_by("table__year", "-table__created"))
     for year, code, value in rows:
         out.setdefault(year, {}).setdefault(code, value)
-    fw, units, inp_codes, values = _data(run)
-    i = units.index(run.unit_name)
-    out[run.year] = {c: v for c, v in zip(inp_codes, values[i]) if v is not None and c in codes}
+    out[run.year] = {c: v for c, v in now.items() if c in codes}
     return out
 
 
@@ -89,7 +87,8 @@ def lever_rows(run: IndexRun, *, max_gain: float | None = None) -> list[LeverRow
     i = units.index(run.unit_name)
     default = default_max_gain() if max_gain is None else max_gain
     dirs = improving_directions(fw)
-    caps = gain_caps(history(run, codes), codes, default=default, years=1, directions=dirs)
+    now = {c: v for c, v in zip(codes, values[i]) if v is not None}  # the run's own year, read once
+    caps = gain_caps(history(run, codes, now), codes, default=default, years=1, directions=dirs)
     out = []
     for j, code in enumerate(codes):
         mine = values[i][j]

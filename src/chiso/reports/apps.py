@@ -13,5 +13,7 @@ class ReportsConfig(AppConfig):
         # The quarterly one-stop-shop figures are collected through an ordinary collection round of
         # a small framework shipped with this app; the web code finds it once it is registered.
         from .frameworks import register_all
+        from .services import register_kinds
 
         register_all()
+        register_kinds()

@@ -40,8 +40,14 @@ def report_path(instance, filename) -> str:
 
 class ReportJobQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Reports are the department's and the leadership's documents: nobody else sees them."""
-        return self if get_scope(user).reads_all else self.none()
+        """Documents are the department's and the leadership's; an agency sees only the jobs made for
+        it (its own scorecard), nobody else anything."""
+        scope = get_scope(user)
+        if scope.reads_all:
+            return self
+        if scope.agency_ids:
+            return self.filter(agency_id__in=scope.agency_ids)
+        return self.none()
 
 
 class ReportJob(models.Model):
@@ -49,6 +55,9 @@ class ReportJob(models.Model):
         ANNUAL = "annual", _("Báo cáo phân tích kết quả chỉ số năm (hội nghị đánh giá)")
         QUARTERLY = "quarterly", _("Báo cáo quý về Một cửa điện tử và dịch vụ công trực tuyến")
         PROGRESS = "progress", _("Báo cáo tiến độ chương trình hành động")
+        DECISION = "decision", _("Quyết định công bố kết quả xếp hạng nội bộ")
+        SCORECARDS = "scorecards", _("Bảng điểm xếp hạng nội bộ của các đơn vị")
+        SCORECARD = "scorecard", _("Bảng điểm xếp hạng nội bộ của một đơn vị")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")
@@ -71,6 +80,13 @@ class ReportJob(models.Model):
     xlsx = models.FileField(storage=report_storage, upload_to=report_path, max_length=200, blank=True)
     created = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
+    # the agency that may read this job besides the department and the leadership (its own scorecard)
+    agency = models.ForeignKey("orgs.Agency", models.CASCADE, null=True, blank=True, related_name="+")
+    # the wording used: a template in use, or (a preview) a draft being tried; none = the shipped wording
+    template = models.ForeignKey(
+        "reports.DocumentTemplate", models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
+    is_preview = models.BooleanField(_("bản xem trước mẫu"), default=False)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
 
@@ -91,3 +107,32 @@ class ReportJob(models.Model):
 
     def file_for(self, fmt: str):
         return {"docx": self.docx, "pdf": self.pdf, "xlsx": self.xlsx}.get(fmt)
+
+
+class DocumentTemplate(models.Model):
+    """The wording of one kind of document, as the department writes it (docs/reports.md: Mẫu văn
+    bản). A text is never edited once saved: a change is a new draft, previewed on real data before
+    it is put in use; the one in use is the latest activated of its kind."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        ACTIVE = "active", _("Đang dùng")
+        RETIRED = "retired", _("Đã thay")
+
+    kind = models.CharField(_("loại văn bản"), max_length=12, choices=ReportJob.Kind.choices)
+    text = models.TextField(_("nội dung mẫu"))
+    note = models.CharField(_("ghi chú thay đổi"), max_length=300, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    activated = models.DateTimeField(null=True, blank=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "-created", "-id"]
+        verbose_name = _("mẫu văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"

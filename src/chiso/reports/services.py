@@ -17,19 +17,19 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext_noop
 
 from chiso.collection import matrix
 from chiso.collection.models import Round, Submission, Value
 from chiso.lib import frameworks
+from chiso.lib.filenames import file_stem
 from chiso.lib.periods import period_end, period_label
 from chiso.orgs import audit, issuers
 from chiso.orgs.models import Agency
 from chiso.results.models import IndexRun, PublishedValue
 from chiso.results.services import combine, combine_rule, partial_coverage, target_for
 
-from . import docgen, documents, program_data
+from . import docgen, documents, kinds, program_data
 from .frameworks import QUARTERLY_ID
 from .models import ReportJob
 
@@ -399,37 +399,83 @@ def progress_snapshot(*, date_from: dt.date, date_to: dt.date, day: dt.date | No
 
 
 def title_for(kind: str, params: dict) -> str:
-    if kind == ReportJob.Kind.ANNUAL:
-        return f"Báo cáo phân tích kết quả chỉ số năm {params.get('year') or '(mới nhất)'}"
-    if kind == ReportJob.Kind.QUARTERLY:
-        return f"Báo cáo {period_label(params['year'], params['quarter'])} về Một cửa điện tử và DVCTT"
+    return kinds.get(kind).title(params)
+
+
+def _annual_title(params: dict) -> str:
+    return f"Báo cáo phân tích kết quả chỉ số năm {params.get('year') or '(mới nhất)'}"
+
+
+def _quarterly_title(params: dict) -> str:
+    return f"Báo cáo {period_label(params['year'], params['quarter'])} về Một cửa điện tử và DVCTT"
+
+
+def _progress_title(params: dict) -> str:
     return (
         f"Báo cáo tiến độ chương trình từ {dt.date.fromisoformat(params['date_from']):%d/%m/%Y} "
         f"đến {dt.date.fromisoformat(params['date_to']):%d/%m/%Y}"
     )
 
 
-def create_job(kind: str, params: dict, actor: audit.Actor) -> ReportJob:
+def register_kinds() -> None:
+    """The three reports of this app as document kinds of the one job (:mod:`.kinds`)."""
+    kinds.register(
+        kinds.DocumentKind(
+            kind=ReportJob.Kind.ANNUAL,
+            label="Báo cáo phân tích kết quả chỉ số năm",
+            snapshot=lambda p, day: annual_snapshot(
+                framework_id=p.get("framework_id") or None, year=p.get("year") or None, day=day
+            ),
+            build=documents.build_annual,
+            title=_annual_title,
+            file_name=lambda snap, p: ["bao cao phan tich chi so", snap.get("year")],
+        )
+    )
+    kinds.register(
+        kinds.DocumentKind(
+            kind=ReportJob.Kind.QUARTERLY,
+            label="Báo cáo quý về Một cửa điện tử và dịch vụ công trực tuyến",
+            snapshot=lambda p, day: quarterly_snapshot(year=int(p["year"]), quarter=int(p["quarter"]), day=day),
+            build=documents.build_quarterly,
+            title=_quarterly_title,
+            file_name=lambda snap, p: ["bao cao quy", snap.get("quarter"), snap.get("year"), "mot cua dvctt"],
+        )
+    )
+    kinds.register(
+        kinds.DocumentKind(
+            kind=ReportJob.Kind.PROGRESS,
+            label="Báo cáo tiến độ chương trình hành động",
+            snapshot=lambda p, day: progress_snapshot(
+                date_from=dt.date.fromisoformat(p["date_from"]), date_to=dt.date.fromisoformat(p["date_to"]), day=day
+            ),
+            build=documents.build_progress,
+            title=_progress_title,
+            file_name=lambda snap, p: ["bao cao tien do", p.get("date_from"), p.get("date_to")],
+        )
+    )
+
+
+def create_job(kind: str, params: dict, actor: audit.Actor, *, template=None, is_preview: bool = False) -> ReportJob:
+    """Queue one document (the worker process writes it). ``template``: the wording to use (a draft
+    being previewed, with ``is_preview``); by default the kind's template in use when the job runs."""
+    k = kinds.get(kind)
     with transaction.atomic():
         job = ReportJob.objects.create(
-            kind=kind, params=params, title=title_for(kind, params), created_by=actor.user, step="Đang chờ"
+            kind=kind,
+            params=params,
+            title=k.title(params),
+            created_by=actor.user,
+            step="Đang chờ",
+            agency_id=k.agency(params),
+            template=template,
+            is_preview=is_preview,
         )
         audit.record(actor, "report.create", job, after={"kind": kind, "params": params})
     return job
 
 
 def snapshot_for(job: ReportJob) -> dict[str, Any]:
-    p = job.params
-    day = document_day(p)
-    if job.kind == ReportJob.Kind.ANNUAL:
-        return annual_snapshot(
-            framework_id=p.get("framework_id") or None, year=p.get("year") or None, day=day
-        )
-    if job.kind == ReportJob.Kind.QUARTERLY:
-        return quarterly_snapshot(year=int(p["year"]), quarter=int(p["quarter"]), day=day)
-    return progress_snapshot(
-        date_from=dt.date.fromisoformat(p["date_from"]), date_to=dt.date.fromisoformat(p["date_to"]), day=day
-    )
+    return kinds.get(job.kind).snapshot(job.params, document_day(job.params))
 
 
 def _progress(job: ReportJob, percent: int, step: str) -> None:
@@ -458,12 +504,14 @@ def run_job(job_id: int, *, pdf: bool = True) -> ReportJob:
         job.snapshot, job.is_demo = snap, bool(snap.get("is_demo"))
         job.save(update_fields=["snapshot", "is_demo"])
         _progress(job, 30, gettext_noop("Soạn văn bản và vẽ biểu đồ"))
-        spec = documents.build(snap, job.params)
-        name = slugify(f"{job.kind}-{job.pk}") or f"report-{job.pk}"
+        kind = kinds.get(job.kind)
+        spec = kind.build(snap, job.params)
+        name = f"{job.kind}-{job.pk}"
         docx = docgen.render_docx(spec)
         job.docx.save(f"{name}.docx", ContentFile(docx), save=False)
-        _progress(job, 55, gettext_noop("Xuất bảng số liệu Excel"))
-        job.xlsx.save(f"{name}.xlsx", ContentFile(docgen.render_xlsx(spec)), save=False)
+        if kind.xlsx and spec.tables:
+            _progress(job, 55, gettext_noop("Xuất bảng số liệu Excel"))
+            job.xlsx.save(f"{name}.xlsx", ContentFile(docgen.render_xlsx(spec)), save=False)
         job.save(update_fields=["docx", "xlsx"])
         if pdf:
             _progress(job, 65, gettext_noop("Chuyển sang PDF"))
@@ -499,4 +547,11 @@ def requeue_stale(older_than: dt.timedelta = dt.timedelta(minutes=30)) -> int:
 
 
 def download_name(job: ReportJob) -> str:
-    return slugify(f"bao-cao-{job.get_kind_display()}-{job.pk}")[:80] or f"bao-cao-{job.pk}"
+    """The downloaded file's name, without extension: what the document is and its date, in ASCII
+    words, each once ("bao-cao-quy-2-2024-mot-cua-dvctt-ngay-07-12-2026")."""
+    try:
+        words = kinds.get(job.kind).file_name(job.snapshot or {}, job.params or {})
+    except (LookupError, KeyError, TypeError, ValueError):
+        words = [job.get_kind_display()]
+    day = document_day(job.params) if (job.params or {}).get("date") else timezone.localtime(job.created).date()
+    return file_stem(*words, f"ngay {day:%d-%m-%Y}", default=f"van-ban-{job.pk}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from .charts import render_png
 from .docx import render_docx
 from .pdf import ConversionError, docx_to_pdf, soffice_path
-from .spec import Chart, DocumentSpec, Header, Heading, Paragraph, Signature, Table, fmt, vn_long_date
+from .spec import Chart, DocumentSpec, Header, Heading, Paragraph, Part, Signature, Table, fmt, vn_long_date
 from .xlsx import render_xlsx
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Header",
     "Heading",
     "Paragraph",
+    "Part",
     "Signature",
     "Table",
     "docx_to_pdf",

@@ -28,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from . import charts as charts_mod
-from .spec import Chart, DocumentSpec, Heading, Paragraph, Table
+from .spec import Chart, DocumentSpec, Heading, Paragraph, Part, Table
 
 FONT = "Times New Roman"
 TEXT_WIDTH_CM = 21.0 - 3.0 - 1.5
@@ -313,6 +313,8 @@ def _closing(doc, spec: DocumentSpec):
     _para(right, s.name or " ", 14, bold=True)
 
 
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
+
 _ALIGNS = {
     "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
     "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -326,11 +328,18 @@ def render_docx(spec: DocumentSpec) -> bytes:
     doc = Document()
     _setup(doc, spec)
     _header(doc, spec)
+    roman = 0
     for block in spec.blocks:
+        if isinstance(block, Part):
+            continue
         if isinstance(block, Heading):
+            text = block.text
+            if block.numbered:
+                roman += 1
+                text = f"{ROMAN[roman - 1]}. {text.upper()}"
             p = _para(
                 doc,
-                block.text,
+                text,
                 14,
                 bold=True,
                 align=WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -340,9 +349,9 @@ def render_docx(spec: DocumentSpec) -> bytes:
             )
             p.paragraph_format.keep_with_next = True
         elif isinstance(block, Paragraph):
-            _para(
+            p = _para(
                 doc,
-                block.text,
+                "" if block.lead else block.text,
                 14,
                 bold=block.bold,
                 italic=block.italic,
@@ -350,6 +359,9 @@ def render_docx(spec: DocumentSpec) -> bytes:
                 after=6,
                 indent_cm=1.27 if (block.indent and block.align == "justify") else 0,
             )
+            if block.lead:
+                _set_font(p.add_run(block.lead + " "), 14, bold=True, italic=block.italic)
+                _set_font(p.add_run(block.text), 14, bold=block.bold, italic=block.italic)
         elif isinstance(block, Table):
             _table(doc, block)
         elif isinstance(block, Chart):

@@ -52,8 +52,22 @@ def vn_long_date(day: dt.date) -> str:
 
 @dataclass
 class Heading:
+    """A heading. ``numbered`` level-1 headings are numbered I, II, III… when the document is written,
+    in the order they finally appear (a template that drops or adds a section keeps the numbers whole)."""
+
     text: str
     level: int = 1
+    numbered: bool = False
+
+
+@dataclass
+class Part:
+    """Where a named passage of the document starts (it runs to the next :class:`Part`). A template
+    (:mod:`.template`) places passages by name; without one the blocks print in order and a Part
+    prints nothing."""
+
+    name: str
+    label: str = ""  # what the passage holds, in Vietnamese (listed to whoever edits the template)
 
 
 PARAGRAPH_ALIGNS = ("justify", "center", "left", "right")
@@ -66,6 +80,7 @@ class Paragraph:
     italic: bool = False
     indent: bool = True
     align: str = "justify"  # one of PARAGRAPH_ALIGNS; "center" e.g. for a decision's authority line
+    lead: str = ""  # printed bold before ``text`` ("Điều 1." of a decision's article)
 
     def __post_init__(self):
         if self.align not in PARAGRAPH_ALIGNS:
@@ -143,7 +158,7 @@ class Signature:
 @dataclass
 class DocumentSpec:
     header: Header
-    blocks: list[Heading | Paragraph | Table | Chart]
+    blocks: list[Heading | Paragraph | Table | Chart | Part]
     recipients: list[str]
     signature: Signature
     demo_note: str = ""  # non-empty when any number comes from demonstration data

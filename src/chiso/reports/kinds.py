@@ -25,7 +25,8 @@ class DocumentKind:
     ``title(params)`` names the job in lists; ``file_name(snapshot, params)`` gives the words of the
     downloaded files' name (``chiso.lib.filenames.file_stem`` makes it ASCII). ``agency(params)``:
     the agency that may read the job besides the department and the leadership (a unit's own
-    scorecard), or None. ``xlsx``: whether the workbook of the document's tables is written."""
+    scorecard), or None. ``xlsx``: whether the workbook of the document's tables is written. ``default_template``: the
+    path of the shipped wording (a department's own, once put in use, replaces it)."""
 
     kind: str
     label: str
@@ -35,6 +36,8 @@ class DocumentKind:
     file_name: Callable[[dict, dict], list]
     agency: Callable[[dict], int | None] = field(default=lambda params: None)
     xlsx: bool = True
+    # the shipped wording (a text file, docs/reports.md "Mẫu văn bản"); "" = the builder's own order
+    default_template: str = ""
 
 
 _KINDS: dict[str, DocumentKind] = {}

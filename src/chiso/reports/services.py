@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -34,6 +35,7 @@ from .frameworks import QUARTERLY_ID
 from .models import ReportJob
 
 log = logging.getLogger(__name__)
+WORDING = Path(__file__).parent / "wording"  # the shipped wording of each report (docs/reports.md)
 
 QUARTERLY_CODES = [
     "ho_so_tiep_nhan",
@@ -427,6 +429,7 @@ def register_kinds() -> None:
                 framework_id=p.get("framework_id") or None, year=p.get("year") or None, day=day
             ),
             build=documents.build_annual,
+            default_template=str(WORDING / "annual.txt"),
             title=_annual_title,
             file_name=lambda snap, p: ["bao cao phan tich chi so", snap.get("year")],
         )
@@ -437,6 +440,7 @@ def register_kinds() -> None:
             label="Báo cáo quý về Một cửa điện tử và dịch vụ công trực tuyến",
             snapshot=lambda p, day: quarterly_snapshot(year=int(p["year"]), quarter=int(p["quarter"]), day=day),
             build=documents.build_quarterly,
+            default_template=str(WORDING / "quarterly.txt"),
             title=_quarterly_title,
             file_name=lambda snap, p: ["bao cao quy", snap.get("quarter"), snap.get("year"), "mot cua dvctt"],
         )
@@ -449,6 +453,7 @@ def register_kinds() -> None:
                 date_from=dt.date.fromisoformat(p["date_from"]), date_to=dt.date.fromisoformat(p["date_to"]), day=day
             ),
             build=documents.build_progress,
+            default_template=str(WORDING / "progress.txt"),
             title=_progress_title,
             file_name=lambda snap, p: ["bao cao tien do", p.get("date_from"), p.get("date_to")],
         )

@@ -163,6 +163,22 @@ class DocumentSpec:
     signature: Signature
     demo_note: str = ""  # non-empty when any number comes from demonstration data
     title_for_files: str = "bao-cao"
+    # values a wording template may print (:mod:`.template`): ready-to-print strings, booleans, lists
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def parts(self) -> dict[str, list]:
+        """The blocks of each named passage (:class:`Part`), in order; blocks before the first Part
+        are under ``""``."""
+        out: dict[str, list] = {"": []}
+        current = ""
+        for b in self.blocks:
+            if isinstance(b, Part):
+                current = b.name
+                out.setdefault(current, [])
+            else:
+                out[current].append(b)
+        return out
 
     @property
     def tables(self) -> list[Table]:

@@ -31,8 +31,10 @@ from chiso.results.models import IndexRun, PublishedValue
 from chiso.results.services import combine, combine_rule, partial_coverage, target_for
 
 from . import docgen, documents, kinds, program_data
+from .docgen.template import TemplateError
+from .docgen.template import apply as apply_template
 from .frameworks import QUARTERLY_ID
-from .models import ReportJob
+from .models import DocumentTemplate, ReportJob
 
 log = logging.getLogger(__name__)
 WORDING = Path(__file__).parent / "wording"  # the shipped wording of each report (docs/reports.md)
@@ -483,6 +485,41 @@ def snapshot_for(job: ReportJob) -> dict[str, Any]:
     return kinds.get(job.kind).snapshot(job.params, document_day(job.params))
 
 
+def wording(kind: str) -> tuple[str, DocumentTemplate | None]:
+    """The wording a new document of ``kind`` takes: the department's template in use (the latest
+    put in use), else the shipped one (``None`` as the template). "" when the kind has neither."""
+    active = (
+        DocumentTemplate.objects.filter(kind=kind, status=DocumentTemplate.Status.ACTIVE)
+        .order_by("-activated", "-id")
+        .first()
+    )
+    if active is not None:
+        return active.text, active
+    path = kinds.get(kind).default_template
+    return (Path(path).read_text(encoding="utf-8") if path and Path(path).exists() else ""), None
+
+
+PREVIEW_NOTE = "BẢN XEM TRƯỚC MẪU VĂN BẢN — CHƯA DÙNG ĐỂ BAN HÀNH"
+
+
+def _worded(job: ReportJob, kind: kinds.DocumentKind, spec: docgen.DocumentSpec) -> docgen.DocumentSpec:
+    """``spec`` in the job's wording (its template, for a preview; else the one in use when it runs).
+    The template used and what it leaves out are kept on the job (shown on its page)."""
+    if job.template_id:
+        text, used = job.template.text, job.template
+    else:
+        text, used = wording(job.kind)
+    warnings: list[str] = []
+    if text:
+        spec, warnings = apply_template(spec, text, keep_signature=job.params)
+    if job.is_preview:
+        spec.blocks.insert(0, docgen.Paragraph(PREVIEW_NOTE, bold=True, indent=False, align="center"))
+    job.template = used
+    job.snapshot = {**job.snapshot, "wording": {"template": used.pk if used else None, "warnings": warnings}}
+    job.save(update_fields=["template", "snapshot"])
+    return spec
+
+
 def _progress(job: ReportJob, percent: int, step: str) -> None:
     job.progress, job.step = percent, step
     job.save(update_fields=["progress", "step"])
@@ -510,7 +547,7 @@ def run_job(job_id: int, *, pdf: bool = True) -> ReportJob:
         job.save(update_fields=["snapshot", "is_demo"])
         _progress(job, 30, gettext_noop("Soạn văn bản và vẽ biểu đồ"))
         kind = kinds.get(job.kind)
-        spec = kind.build(snap, job.params)
+        spec = _worded(job, kind, kind.build(snap, job.params))
         name = f"{job.kind}-{job.pk}"
         docx = docgen.render_docx(spec)
         job.docx.save(f"{name}.docx", ContentFile(docx), save=False)
@@ -531,6 +568,8 @@ def run_job(job_id: int, *, pdf: bool = True) -> ReportJob:
         job.save(update_fields=["status", "progress", "step", "finished"])
     except (ReportError, docgen.ConversionError) as e:
         _fail(job, str(e))
+    except TemplateError as e:
+        _fail(job, f"Mẫu văn bản không dùng được — {e}")
     except Exception as e:  # a bug must not leave the job "running" forever
         log.exception("report job %s failed", job.pk)
         _fail(job, f"Lỗi không mong đợi: {type(e).__name__}: {e}")

@@ -77,7 +77,11 @@ def report_create(request):
 @login_required
 def report_detail(request, pk):
     job = _get_job_for_user(request, pk)
-    return render(request, "reports/detail.html", {"job": job, "is_demo": job.is_demo})
+    return render(
+        request,
+        "reports/detail.html",
+        {"job": job, "is_demo": job.is_demo, "can_activate": get_scope(request.user).is_dept_admin},
+    )
 
 
 @login_required

@@ -142,6 +142,79 @@ def _repeat_header(row):
     trpr.append(el)
 
 
+def _cant_split(row):
+    """A row is never broken across two pages (a name cut from its figures)."""
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    trpr.insert(0, el)
+
+
+def _keep_row_with_next(cells):
+    """Keep a row on the page of the row below it (the row above a total: the total is never alone
+    at the top of a page)."""
+    for cell in cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+
+
+# Average advance widths of Times New Roman, in em: digits and most lower-case letters are about
+# half an em, capitals wider. Used to see whether a word fits in a column, not to lay text out.
+def _char_em(ch: str) -> float:
+    if ch.isdigit() or ch in "/.,:;-−+%()":
+        return 0.5
+    if ch.isupper():
+        return 0.72
+    if ch in "mwMW":
+        return 0.78
+    if ch in "iljtfr ":
+        return 0.3
+    return 0.48
+
+
+CELL_PADDING_CM = 0.4  # the table style's cell margins, left and right
+
+
+def _word_cm(word: str, size_pt: float, *, bold: bool = False) -> float:
+    em = sum(_char_em(c) for c in word) * (1.07 if bold else 1.0)
+    return em * size_pt / 72 * 2.54 + CELL_PADDING_CM
+
+
+def fit_widths(widths: list[float], columns: list[str], cells: list[list[str]], size_pt: float) -> list[float]:
+    """Column widths that fit the text width, and in which no word is broken: a column narrower
+    than its longest word (a date, a number, a rank) takes the room from the widest columns, and a
+    table wider than the text is scaled down to it (tables stay inside the margins)."""
+    widths = list(widths)
+    total = sum(widths)
+    if total > TEXT_WIDTH_CM:
+        widths = [w * TEXT_WIDTH_CM / total for w in widths]
+    need = []
+    for j in range(len(widths)):
+        words = [w for text in [columns[j], *(row[j] for row in cells)] for w in str(text).split()]
+        bold_head = {w for w in str(columns[j]).split()}
+        need.append(max((_word_cm(w, size_pt, bold=w in bold_head) for w in words), default=0.0))
+    for _ in range(len(widths)):
+        short = [j for j in range(len(widths)) if widths[j] + 1e-9 < need[j]]
+        if not short:
+            break
+        for j in short:
+            lack = need[j] - widths[j]
+            # take from the columns with the most room beyond their own longest word
+            donors = sorted(
+                (k for k in range(len(widths)) if k != j and widths[k] - need[k] > 0.05),
+                key=lambda k: widths[k] - need[k],
+                reverse=True,
+            )
+            for k in donors:
+                give = min(lack, widths[k] - need[k])
+                widths[k] -= give
+                widths[j] += give
+                lack -= give
+                if lack <= 1e-9:
+                    break
+    return widths
+
+
 def _page_number_field(paragraph):
     run = paragraph.add_run()
     _set_font(run, 13)
@@ -245,10 +318,12 @@ def _table(doc, table: Table):
         first = min(6.0, TEXT_WIDTH_CM * 0.36) if table.formats[0] == "text" else 1.2
         rest = (TEXT_WIDTH_CM - first) / max(1, len(table.columns) - 1)
         widths = [first] + [rest] * (len(table.columns) - 1)
+    size = 11 if len(table.columns) > 5 else 12
+    texts = [[table.cell_text(i, j) for j in range(len(table.columns))] for i in range(len(table.rows))]
+    widths = fit_widths(widths, table.columns, texts, size)
     t.autofit = False
     _fixed_layout(t)
     _grid(t, widths)
-    size = 11 if len(table.columns) > 5 else 12
     # One pass per row: python-docx's ``table.cell(i, j)`` rebuilds the list of every cell of the
     # table on each call (quadratic in the number of cells: a third of the annual report's time).
     rows = [row.cells for row in t.rows]
@@ -260,14 +335,18 @@ def _table(doc, table: Table):
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _set_font(p.add_run(name), size, bold=True)
     _repeat_header(t.rows[0])
+    for row in t.rows:
+        _cant_split(row)
     for i in range(len(table.rows)):
         bold = i in table.total_rows
+        if i + 1 in table.total_rows or i + 1 == len(table.rows) - 1:
+            _keep_row_with_next(rows[i + 1])  # a total row, or the last row, never alone on a page
         for j in range(len(table.columns)):
             cell = rows[i + 1][j]
             _cell_width(cell, widths[j])
             p = cell.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT if table.formats[j] == "text" else WD_ALIGN_PARAGRAPH.RIGHT
-            _set_font(p.add_run(table.cell_text(i, j)), size, bold=bold)
+            _set_font(p.add_run(texts[i][j]), size, bold=bold)
     if table.note:
         _para(doc, table.note, 11, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=3, after=6)
     else:
@@ -283,7 +362,19 @@ def _chart(doc, chart: Chart):
 
 
 def _closing(doc, spec: DocumentSpec):
+    """"Nơi nhận" beside the signature block, in one row that never splits (authority, title and
+    name on one page), kept with the last lines of the body (no page holding only the closing)."""
+    if doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+        for tbl in doc.tables[-1:]:
+            last = doc.element.body[-2] if len(doc.element.body) > 1 else None
+            if last is not None and last is doc.paragraphs[-1]._p:
+                # a table right before the closing: its last row stays with the paragraph after it
+                prev = last.getprevious()
+                if prev is not None and prev is tbl._tbl:
+                    _keep_row_with_next(tbl.rows[-1].cells)
     t = doc.add_table(rows=1, cols=2)
+    _cant_split(t.rows[0])
     t.autofit = False
     _fixed_layout(t)
     _grid(t, [8.0, TEXT_WIDTH_CM - 8.0])

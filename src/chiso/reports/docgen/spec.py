@@ -18,6 +18,9 @@ from chiso.lib.vn_format import format_number
 FORMATS = ("text", "int", "points", "score", "pct", "rank", "delta_int", "delta_score", "delta_pct")
 
 
+MINUS = "\u2212"  # the typographic minus: line breaking keeps it with its digits, unlike "-"
+
+
 def fmt(value: Any, kind: str = "text") -> str:
     """The one formatter used by sentences and table cells (decimal comma, dot thousands)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -25,6 +28,11 @@ def fmt(value: Any, kind: str = "text") -> str:
     if kind == "text":
         return str(value)
     if kind == "int":
+    out = _fmt_number(value, kind)
+    return MINUS + out[1:] if out.startswith("-") else out
+
+
+def _fmt_number(value: Any, kind: str) -> str:
         return format_number(int(round(value)))
     if kind == "points":  # points of an internal index: 2 decimals, as provinces publish them
         return format_number(float(value), 2)

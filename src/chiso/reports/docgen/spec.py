@@ -22,7 +22,8 @@ MINUS = "\u2212"  # the typographic minus: line breaking keeps it with its digit
 
 
 def fmt(value: Any, kind: str = "text") -> str:
-    """The one formatter used by sentences and table cells (decimal comma, dot thousands)."""
+    """The one formatter used by sentences and table cells (decimal comma, dot thousands; a negative
+    number written with the minus sign "−", never separated from its digits at a line break)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     if kind == "text":
@@ -32,6 +33,7 @@ def fmt(value: Any, kind: str = "text") -> str:
     return MINUS + out[1:] if out.startswith("-") else out
 
 
+    if kind == "int":
 def _fmt_number(value: Any, kind: str) -> str:
         return format_number(int(round(value)))
     if kind == "points":  # points of an internal index: 2 decimals, as provinces publish them

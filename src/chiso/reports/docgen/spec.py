@@ -28,13 +28,12 @@ def fmt(value: Any, kind: str = "text") -> str:
         return "—"
     if kind == "text":
         return str(value)
-    if kind == "int":
     out = _fmt_number(value, kind)
     return MINUS + out[1:] if out.startswith("-") else out
 
 
-    if kind == "int":
 def _fmt_number(value: Any, kind: str) -> str:
+    if kind == "int":
         return format_number(int(round(value)))
     if kind == "points":  # points of an internal index: 2 decimals, as provinces publish them
         return format_number(float(value), 2)

@@ -142,12 +142,19 @@ def annual_snapshot(
     found = matrix.holders(fw, doc_day)
     for c in components:
         if c["code"] not in found:
-            c.update(lead=[], support=[], proposal=False, status_note="")
+            c.update(lead=[], support=[], lead_short="", support_short="", proposal=False, status_note="")
             continue
         h = matrix.subtree_holders(fw, c["code"], found)
         lead = list(dict.fromkeys(h.names("lead")))
         c["lead"] = lead
         c["support"] = [n for n in dict.fromkeys(h.names("support")) if n not in lead]
+        # for a table cell: the local bodies counted, not listed ("UBND 129 xã, phường")
+        lead_ids = {a.pk for a, _n in h.lead}
+        with translation.override("vi"):
+            c["lead_short"] = matrix.short_names(list({a.pk: a for a, _n in h.lead}.values()))
+            c["support_short"] = matrix.short_names(
+                list({a.pk: a for a, _n in h.support if a.pk not in lead_ids}.values())
+            )
         c["proposal"] = h.proposal
         with translation.override("vi"):  # the documents are in Vietnamese
             c["status_note"] = matrix.status_note(fw, c["code"])

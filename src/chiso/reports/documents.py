@@ -2,30 +2,58 @@
 
 Sentences and tables read the same snapshot values through the same formatter
 (:func:`docgen.fmt`): a number in the text is the number in the table.
+
+Template-ready (docs/reports.md, "Mẫu văn bản"): a builder writes the passages that carry figures,
+each after a :class:`docgen.Part` marker, and the template's variables in ``spec.context``
+(ready-to-print strings, booleans for the conditional sections, never None). Section headings and
+fixed sentences are the wording of the kind's template (``reports/wording/<kind>.txt``, applied by
+:mod:`.docgen.template`), which places the passages by name. Printed text names things (agencies,
+indices, the lights' rule in words), never an internal code or a file path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
-from .docgen import Chart, DocumentSpec, Header, Heading, Paragraph, Signature, Table, fmt
+from chiso.lib.vn_format import format_number
 
-DEMO_NOTE = (
-    "DỮ LIỆU MINH HỌA / demonstration data — báo cáo này có số liệu do chiso tạo ra để minh họa, "
-    "không phải số liệu thật."
-)
+from .docgen import Chart, DocumentSpec, Header, Paragraph, Part, Signature, Table, fmt
+from .docgen.charts import LIGHT_COLORS
+
+DEMO_NOTE = "DỮ LIỆU MINH HỌA — báo cáo này có số liệu được tạo ra để minh họa, không phải số liệu thật."
 LIGHTS = {"green": "Đúng tiến độ", "amber": "Cần chú ý", "red": "Chậm / không đạt", "grey": "Chưa có số liệu"}
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+MINUS = "\u2212"  # as docgen.fmt writes a negative number: kept with its digits at a line break
+SENTENCE_ENDS = (".", "!", "?", "…")
 
 
-class _Sections:
-    def __init__(self):
-        self.n = 0
+# --- words ---------------------------------------------------------------------------------------------
 
-    def __call__(self, text: str) -> Heading:
-        self.n += 1
-        return Heading(f"{ROMAN[self.n - 1]}. {text.upper()}")
+
+def end_sentence(text: str) -> str:
+    """``text`` ended by one full stop: none added after its own end ("…không xếp hạng)." stays as it
+    is), a trailing comma, semicolon or colon replaced."""
+    t = text.rstrip().rstrip(",;:").rstrip()
+    return t if t.endswith(SENTENCE_ENDS) else t + "."
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _day(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+
+def _num(v) -> str:
+    """A KPI's value as typed: whole numbers as such, others to 2 decimals (0,69; 1.234,5)."""
+    if v is None:
+        return "—"
+    if float(v).is_integer():
+        return fmt(v, "int")
+    text = format_number(round(float(v), 2))
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def _body(who: dict, *, capital: bool = False) -> str:
@@ -35,21 +63,60 @@ def _body(who: dict, *, capital: bool = False) -> str:
     return "Cơ quan thường trực" if capital else "cơ quan thường trực"
 
 
+def _index_name(fw: dict) -> str:
+    """The index as a sentence names it, without the catalogue's edition ("… cấp tỉnh — từ 2016",
+    "(DTI) 2020 — QĐ 1726/QĐ-BTTTT"): the document says its own year."""
+    name = fw["name"].split(" — ")[0].strip()
+    return re.sub(r"\s+(19|20)\d\d$", "", name)
+
+
+def _source(title: str, fw: dict, year, *, is_demo: bool = False) -> str:
+    """Where a result comes from, as "(nguồn: …)" says it: a run's title without the index and year
+    the document already names ("bảng “…”", "ước tính từ đợt “…”"), demonstration data said once."""
+    prefix = f"{fw['name']} năm {year} — "
+    text = title[len(prefix):] if title.startswith(prefix) else title
+    text = text[3:] if text.startswith("từ ") else text
+    if is_demo and "minh họa" not in text.lower():
+        text += " (minh họa)"
+    return text
+
+
+# --- header, signature, recipients ---------------------------------------------------------------------
+
+
+def number_symbol(typed: str, symbol: str, doc_code: str = "BC") -> str:
+    """ "Số: 12/BC-STTTT" from the number field however it was typed: "12", "12/BC", "12/BC-STTTT"
+    or "Số: 12/BC-STTTT" print it once; a number below 10 takes its leading zero (NĐ 30/2020: "05");
+    another symbol typed in full ("12/BC-UBND") is kept; nothing typed leaves room to write the number."""
+    own = f"{doc_code}-{symbol}" if symbol else doc_code
+    text = re.sub(r"^\s*số\s*:?\s*", "", typed or "", flags=re.IGNORECASE).strip()
+    number, _slash, rest = text.partition("/")
+    number, rest = number.strip(), re.sub(r"\s+", "", rest).strip("/")
+    if number.isdigit() and int(number) < 10:
+        number = f"{int(number):02d}"
+    if rest and not own.upper().startswith(rest.upper()):
+        own = rest
+    return f"Số: {number or '      '}/{own}"
+
+
 def _header(snap: dict, params: dict, subject: str) -> Header:
     who = snap["issuer"]
     # the date the issuer was read for (snapshots before issuers by date: the generation's date)
-    day = dt.date.fromisoformat(params.get("date") or who.get("day") or snap["generated_at"][:10])
-    number = (params.get("number") or "").strip()
-    symbol = f"/BC-{who['symbol']}" if who.get("symbol") else "/BC"
+    day = _doc_day(snap, params)
     return Header(
         parent_body=who["parent_body"],
         issuing_body=who["issuing_body"],
-        number_symbol=f"Số: {number or '      '}{symbol}",
+        number_symbol=number_symbol(params.get("number") or "", who.get("symbol") or ""),
         place=who["province"] or "",
         date=day,
         doc_type="BÁO CÁO",
         subject=subject,
     )
+
+
+def _doc_day(snap: dict, params: dict) -> dt.date:
+    who = snap["issuer"]
+    return dt.date.fromisoformat(params.get("date") or who.get("day") or snap["generated_at"][:10])
 
 
 def _signature(params: dict) -> Signature:
@@ -60,17 +127,62 @@ def _signature(params: dict) -> Signature:
     )
 
 
-def _recipients(snap: dict, first: list[str]) -> list[str]:
+def _filed(snap: dict) -> str:
     symbol = snap["issuer"].get("symbol")
-    return [*first, f"- Lưu: VT, {symbol}." if symbol else "- Lưu: VT."]
+    return f"VT, {symbol}" if symbol else "VT"
+
+
+def _recipients(snap: dict, first: list[str]) -> list[str]:
+    return [*first, f"- Lưu: {_filed(snap)}."]
+
+
+def _local(snap: dict) -> str:
+    """The local People's Committees in force on the document's date: districts, or (from the
+    two-level local government of 01/07/2025) communes and wards; "" when the data has neither."""
+    return snap["issuer"].get("local_bodies", "UBND các huyện, thành phố")  # snapshots before issuers by date
 
 
 def _local_bodies(snap: dict) -> list[str]:
-    """The local People's Committees in force on the document's date: districts, or (from the
-    two-level local government of 01/07/2025) communes and wards; none when the data has neither."""
-    who = snap["issuer"]
-    local = who.get("local_bodies", "UBND các huyện, thành phố")  # snapshots before issuers by date
+    local = _local(snap)
     return [f"- {local};"] if local else []
+
+
+def _context(snap: dict, params: dict) -> dict[str, Any]:
+    """The variables every report's template may use (docs/reports.md lists them)."""
+    who = snap["issuer"]
+    prog = snap.get("program") or {}
+    p = prog.get("program") or {}
+    has_program = bool(prog.get("available"))
+    return {
+        "tinh": who.get("province") or "",
+        "co_quan": _body(who),
+        "co_quan_dau_cau": _body(who, capital=True),
+        "ngay_van_ban": _doc_day(snap, params).strftime("%d/%m/%Y"),
+        "luu": _filed(snap),
+        "dia_phuong": _local(snap) or "",
+        "minh_hoa": bool(snap.get("is_demo")),
+        "co_chuong_trinh": has_program,
+        "chuong_trinh": p.get("title", "") if has_program else "",
+        "so_quyet_dinh": p.get("decision", "") if has_program else "",
+        "ngay_quyet_dinh": _day(p["date"]) if has_program and p.get("date") else "",
+        "noi_ban_hanh_quyet_dinh": p.get("issuer", "") if has_program else "",
+    }
+
+
+def _spec(snap: dict, params: dict, subject: str, blocks: list, recipients: list[str], context: dict,
+          file_title: str) -> DocumentSpec:
+    return DocumentSpec(
+        header=_header(snap, params, subject),
+        blocks=blocks,
+        recipients=_recipients(snap, recipients),
+        signature=_signature(params),
+        demo_note=DEMO_NOTE if snap.get("is_demo") else "",
+        title_for_files=file_title,
+        context={**_context(snap, params), **context},
+    )
+
+
+# --- ranks ---------------------------------------------------------------------------------------------
 
 
 def _partial(cov: dict | None) -> bool:
@@ -83,35 +195,48 @@ def _on_k_of_n(cov: dict) -> str:
     return f"tính trên {cov['mains']}/{cov['mains_total']} chỉ số thành phần"
 
 
+def _estimated_rank(low, high) -> str:
+    """An estimated rank: "ước tính hạng 8" (one end known, or both the same), "ước tính trong
+    khoảng hạng 8–10"; "" when neither end is known."""
+    ends = sorted({int(r) for r in (low, high) if r})
+    if not ends:
+        return ""
+    if len(ends) == 1:
+        return f"ước tính hạng {ends[0]}"
+    return f"ước tính trong khoảng hạng {ends[0]}–{ends[1]}"
+
+
 def _rank_text(run: dict) -> str:
     """The run's rank as a sentence may state it: none from incomplete data."""
     cov = run.get("coverage")
     if _partial(cov):
         return f"chưa đủ để xếp hạng ({_on_k_of_n(cov)})"
-    rank, low, high, n = run["rank"], run["rank_low"], run["rank_high"], run["n_units"]
+    rank, n = run["rank"], run["n_units"]
     if rank:
         return f"hạng {fmt(rank, 'rank')}/{n}" if n else f"hạng {fmt(rank, 'rank')}"
-    if low and high and low != high:
-        return f"ước tính trong khoảng hạng {low}–{high}"
-    if low:
-        return f"ước tính hạng {low}"
-    return "chưa xác định được thứ hạng"
+    return _estimated_rank(run.get("rank_low"), run.get("rank_high")) or "chưa xác định được thứ hạng"
 
 
-def _program_blocks(
-    prog: dict,
-    sec: _Sections,
-    *,
-    tasks_title: str,
-    recs_title: str,
-    recs_open_only: bool,
-    with_progress: bool = False,
-) -> list:
-    blocks: list = [sec(tasks_title)]
+def _rank_cell(t: dict) -> str:
+    if t["rank"]:
+        return fmt(t["rank"], "rank")
+    if _partial(t.get("coverage")):
+        return "chưa đủ để xếp hạng"
+    return _estimated_rank(t.get("rank_low"), t.get("rank_high")) or "—"
+
+
+# --- the action program: tasks, KPIs, progress reports, recommendations -------------------------------
+
+
+def _program_parts(prog: dict, *, recs_open_only: bool, with_progress: bool = False, chart: bool = False) -> list:
+    """The program's passages: ``nhiem_vu`` (the tasks' counts and table, the KPIs; the progress
+    reports of the period with ``with_progress``; the chart of the tasks with ``chart``) and
+    ``kien_nghi`` (the recommendations)."""
+    blocks: list = [Part("nhiem_vu", "Tình hình thực hiện nhiệm vụ, chỉ tiêu")]
     if not prog.get("available"):
         blocks.append(Paragraph(prog.get("note") or "Chưa có số liệu chương trình hành động.", italic=True))
-        blocks.append(sec(recs_title))
-        blocks.append(Paragraph(prog.get("note") or "", italic=True))
+        blocks.append(Part("kien_nghi", "Kiến nghị của các cơ quan"))
+        blocks.append(Paragraph(prog.get("note") or "Chưa có số liệu chương trình hành động.", italic=True))
         return blocks
     tasks = prog["tasks"]
     counts = {k: sum(1 for t in tasks if t["light"] == k) for k in LIGHTS}
@@ -124,6 +249,8 @@ def _program_blocks(
             f"{fmt(counts['grey'], 'int')} chưa có số liệu. Đánh giá chung: {LIGHTS[prog['light']].lower()}."
         )
     )
+    if chart and tasks:
+        blocks.append(_tasks_chart(tasks, counts))
     blocks.append(
         Table(
             "tasks",
@@ -149,7 +276,7 @@ def _program_blocks(
         blocks.append(
             Table(
                 "kpis",
-                "Các chỉ tiêu (KPI)",
+                "Các chỉ tiêu của nhiệm vụ",
                 ["Nhiệm vụ", "Chỉ tiêu", "Giá trị gốc", "Mục tiêu", "Thực tế", "Đánh giá"],
                 ["rank", "text", "text", "text", "text", "text"],
                 [
@@ -164,8 +291,8 @@ def _program_blocks(
                     for t, k in kpis
                 ],
                 widths_cm=[1.6, 6.3, 2.0, 2.0, 2.0, 2.6],
-                note="Giá trị thực tế: số liệu đã phê duyệt của chỉ số thu thập trong chiso, hoặc giá trị cơ quan báo cáo "
-                "trong báo cáo tiến độ đã phê duyệt.",
+                note="Giá trị thực tế: số liệu đã phê duyệt của chỉ tiêu do các cơ quan báo cáo, hoặc giá trị "
+                "cơ quan báo cáo trong báo cáo tiến độ đã phê duyệt.",
             )
         )
     if with_progress:
@@ -181,27 +308,20 @@ def _program_blocks(
                     ["Kỳ", "Nhiệm vụ", "Cơ quan", "Tình hình", "%"],
                     ["text", "text", "text", "text", "int"],
                     [
-                        [
-                            p["period"],
-                            f"{p['task']}. {p['task_title']}",
-                            p["agency"],
-                            p["status"],
-                            p["percent"],
-                        ]
+                        [p["period"], f"{p['task']}. {p['task_title']}", p["agency"], p["status"], p["percent"]]
                         for p in prs
                     ],
                     widths_cm=[2.2, 5.5, 3.2, 3.8, 1.8],
                 )
             )
-    blocks.append(sec(recs_title))
+    blocks.append(Part("kien_nghi", "Kiến nghị của các cơ quan"))
     recs = [r for r in prog["recommendations"] if r["open"]] if recs_open_only else prog["recommendations"]
     if recs_open_only or not recs:
         blocks.append(Paragraph(_open_sentence(prog) + ("" if recs_open_only else " Không có kiến nghị nào trong kỳ.")))
     else:
         blocks.append(
             Paragraph(
-                _open_sentence(prog)[:-1]
-                + f"; tổng số kiến nghị gửi trong kỳ và còn mở: {fmt(len(recs), 'int')}."
+                _open_sentence(prog)[:-1] + f"; tổng số kiến nghị gửi trong kỳ và còn mở: {fmt(len(recs), 'int')}."
             )
         )
     if recs:
@@ -212,13 +332,7 @@ def _program_blocks(
                 ["STT", "Cơ quan gửi", "Nội dung", "Ngày gửi", "Trạng thái"],
                 ["rank", "text", "text", "text", "text"],
                 [
-                    [
-                        i + 1,
-                        r["agency"],
-                        r["title"],
-                        dt.date.fromisoformat(r["created"]).strftime("%d/%m/%Y"),
-                        r["status"],
-                    ]
+                    [i + 1, r["agency"], r["title"], _day(r["created"]), r["status"]]
                     for i, r in enumerate(recs)
                 ],
                 widths_cm=[1.3, 3.2, 6.4, 2.3, 3.3],
@@ -232,8 +346,24 @@ def _program_blocks(
     return blocks
 
 
-def _day(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+def _tasks_chart(tasks: list[dict], counts: dict[str, int]) -> Chart:
+    """Each task's share done (its latest approved progress report), its bar in its light's colour,
+    the lights with their counts as the legend."""
+    return Chart(
+        "tasks",
+        "Mức độ hoàn thành của từng nhiệm vụ",
+        "hbar",
+        [f"Nhiệm vụ {t['number']}" for t in tasks],
+        [("Hoàn thành (%)", [t["percent"] for t in tasks])],
+        y_label="Hoàn thành (%), theo báo cáo tiến độ đã phê duyệt gần nhất",
+        colors=[LIGHT_COLORS[t["light"]] for t in tasks],
+        legend=[(f"{label} ({fmt(counts[k], 'int')})", LIGHT_COLORS[k]) for k, label in LIGHTS.items()],
+        bar_labels=[f"{fmt(t['percent'], 'int')}%" if t["percent"] is not None else "chưa báo cáo" for t in tasks],
+        value_range=(0, 100),
+        caption="Hình 1. Mức độ hoàn thành của từng nhiệm vụ theo báo cáo tiến độ đã phê duyệt gần nhất; màu cột "
+        "là đánh giá của nhiệm vụ: mức thấp nhất giữa đánh giá theo báo cáo gần nhất và thời hạn (quá hạn mà chưa "
+        "hoàn thành là chậm) và đánh giá các chỉ tiêu của nhiệm vụ.",
+    )
 
 
 def _open_sentence(prog: dict) -> str:
@@ -248,19 +378,12 @@ def _open_sentence(prog: dict) -> str:
     text = f"{when}có {fmt(n, 'int')} kiến nghị đang chờ xử lý"
     if up:
         text += f", trong đó {fmt(up, 'int')} kiến nghị đã trình UBND tỉnh"
-    text += "."
-    return text[0].upper() + text[1:]
+    return _cap(text + ".")
 
 
 def _drafts_left_out(prog: dict) -> str:
     d = prog.get("drafts") or 0
     return f" đã ban hành (không tính {fmt(d, 'int')} nhiệm vụ dự thảo chưa ban hành)" if d else ""
-
-
-def _num(v) -> str:
-    if v is None:
-        return "—"
-    return fmt(v, "int") if float(v).is_integer() else fmt(round(float(v), 2), "text").replace(".", ",")
 
 
 # --- annual -------------------------------------------------------------------------------------------
@@ -269,40 +392,24 @@ def _num(v) -> str:
 def build_annual(snap: dict, params: dict) -> DocumentSpec:
     fw, run, root = snap["framework"], snap["run"], snap["root"]
     who, year, T = snap["issuer"], snap["year"], snap["target_rank"]
-    province = snap.get("unit") or who["province"] or "tỉnh"
-    sec = _Sections()
+    province = snap.get("unit") or who["province"] or ""
+    where = f"tỉnh {province}" if province else "tỉnh"
+    index = _index_name(fw)
     prog = snap["program"]
-    subject = f"Phân tích kết quả {fw['name']} năm {year} của tỉnh {province}"
-    basis = (
-        "Thực hiện mục 5b Chương trình hành động ban hành kèm theo Quyết định số "
-        f"{prog['program']['decision']} ngày {dt.date.fromisoformat(prog['program']['date']):%d/%m/%Y} "
-        f"của {prog['program']['issuer']}"
-        if prog.get("available")
-        else "Để phục vụ hội nghị phân tích, đánh giá kết quả chỉ số hằng năm"
-    )
-    blocks: list = [
-        Paragraph(
-            f"{basis}, trên cơ sở kết quả {fw['name']} năm {year}, {_body(who)} báo cáo phân tích kết quả, "
-            "điểm mạnh, điểm yếu và trách nhiệm của các cơ quan như sau:"
-        )
-    ]
-    if fw.get("status_note"):  # a provisional framework says so where it is named
-        blocks.append(Paragraph(f"{fw['sentence']}: các điểm theo chỉ số chỉ là tạm tính.", italic=True))
-    blocks.append(sec("Kết quả chung và xu hướng"))
+    subject = f"Phân tích kết quả {index} năm {year} của {where}"
+    blocks: list = [Part("ket_qua_chung", "Kết quả chung: điểm, thứ hạng, mục tiêu")]
     cov = run.get("coverage")
+    source = _source(run["title"], fw, year)
     if _partial(cov):
         # a figure from incomplete data says so in the sentence and claims no rank
         missing = "; ".join(cov.get("missing_mains") or [])
         sentence = (
-            f"Năm {year}, điểm ước tính của tỉnh {province} là {fmt(run['score'], 'score')}, {_on_k_of_n(cov)}"
+            f"Năm {year}, điểm ước tính của {where} là {fmt(run['score'], 'score')}, {_on_k_of_n(cov)}"
             + (f" (chưa có số liệu: {missing})" if missing else "")
-            + f", không phải điểm của cả bộ chỉ số; chưa đủ để xếp hạng (nguồn: {run['title']})."
+            + f", không phải điểm của cả bộ chỉ số; chưa đủ để xếp hạng (nguồn: {source})."
         )
     else:
-        sentence = (
-            f"Năm {year}, tỉnh {province} đạt {fmt(run['score'], 'score')} điểm, {_rank_text(run)} "
-            f"(nguồn: {run['title']})."
-        )
+        sentence = f"Năm {year}, {where} đạt {fmt(run['score'], 'score')} điểm, {_rank_text(run)} (nguồn: {source})."
         if cov and cov.get("indicators", 0) < cov.get("indicators_total", 0):
             sentence += (
                 f" Điểm được tính trên {cov['indicators']}/{cov['indicators_total']} chỉ tiêu có số liệu "
@@ -311,55 +418,46 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
     if run["projection"]:
         sentence += " Đây là kết quả ước tính từ số liệu đã phê duyệt của tỉnh, chưa phải kết quả Bộ công bố."
     blocks.append(Paragraph(sentence))
+    goal = f"Mục tiêu: hạng {T} ({snap['target_basis']})." if snap.get("target_basis") else f"Mục tiêu: hạng {T}."
     if root.get("threshold") is not None:
+        best = f"Tỉnh dẫn đầu ({root['best_unit']})" if root.get("best_unit") else "Tỉnh dẫn đầu"
         blocks.append(
             Paragraph(
-                f"Mục tiêu: hạng {T} ({snap['target_basis']}). Điểm của tỉnh xếp hạng {T} là "
-                f"{fmt(root['threshold'], 'score')}; chênh lệch của tỉnh so với ngưỡng này là "
-                f"{fmt(root['gap'], 'delta_score')}. Tỉnh dẫn đầu ({root.get('best_unit') or '—'}) đạt "
-                f"{fmt(root.get('best'), 'score')} điểm."
+                f"{goal} Điểm của tỉnh xếp hạng {T} là {fmt(root['threshold'], 'score')}; chênh lệch của tỉnh so "
+                f"với ngưỡng này là {fmt(root['gap'], 'delta_score')}. {best} đạt {fmt(root.get('best'), 'score')} điểm."
             )
         )
     else:
         blocks.append(
-            Paragraph(
-                f"Mục tiêu: hạng {T} ({snap['target_basis']}). Chưa có đủ số liệu của các tỉnh "
-                f"để xác định điểm của tỉnh xếp hạng {T}."
-            )
+            Paragraph(f"{goal} Chưa có đủ số liệu của các tỉnh để xác định điểm của tỉnh xếp hạng {T}.")
         )
     trend = snap["trend"]
+    blocks.append(Part("xu_huong", "Bảng và biểu đồ kết quả qua các năm"))
     blocks.append(
         Table(
             "trend",
-            f"Bảng 1. Kết quả của tỉnh {province} qua các năm",
+            f"Bảng 1. Kết quả của {where} qua các năm",
             ["Năm", "Điểm", "Hạng", "Nguồn"],
             ["rank", "score", "text", "text"],
             [
                 [
                     t["year"],
                     t["score"],
-                    (
-                        str(t["rank"])
-                        if t["rank"]
-                        else "chưa đủ để xếp hạng"
-                        if _partial(t.get("coverage"))
-                        else (f"{t['rank_low']}–{t['rank_high']} (ước tính)" if t["rank_low"] else "—")
-                    ),
-                    t["source"]
-                    + (f" ({_on_k_of_n(t['coverage'])})" if _partial(t.get("coverage")) else "")
-                    + (" (minh họa)" if t["is_demo"] else ""),
+                    _rank_cell(t),
+                    _cap(_source(t["source"], fw, t["year"], is_demo=t["is_demo"]))
+                    + (f" ({_on_k_of_n(t['coverage'])})" if _partial(t.get("coverage")) else ""),
                 ]
                 for t in trend
             ],
             widths_cm=[1.6, 2.2, 2.8, 9.9],
         )
     )
-    ranks = [t["rank"] or t["rank_low"] for t in trend]
+    ranks = [t["rank"] or t["rank_low"] or t["rank_high"] for t in trend]
     if any(ranks):
         blocks.append(
             Chart(
                 "trend",
-                f"Thứ hạng của tỉnh {province} qua các năm",
+                f"Thứ hạng của {where} qua các năm",
                 "line",
                 [str(t["year"]) for t in trend],
                 [("Hạng", ranks)],
@@ -370,8 +468,8 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
             )
         )
     comps = snap["components"]
-    blocks.append(sec("Các chỉ số thành phần"))
     known = [c for c in comps if c["threshold"] is not None]
+    blocks.append(Part("chi_so_thanh_phan", "Bảng và biểu đồ các chỉ số thành phần"))
     blocks.append(
         Table(
             "components",
@@ -386,23 +484,20 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
                 "Chênh lệch với cao nhất",
             ],
             ["text", "score", "rank", "score", "delta_score", "score", "delta_score"],
-            [
-                [c["name"], c["score"], c["rank"], c["threshold"], c["gap"], c["best"], c["gap_best"]]
-                for c in comps
-            ],
+            [[c["name"], c["score"], c["rank"], c["threshold"], c["gap"], c["best"], c["gap_best"]] for c in comps],
             widths_cm=[4.6, 1.8, 1.3, 2.1, 2.3, 1.9, 2.5],
-            note="Ngưỡng hạng T: điểm của tỉnh xếp hạng T ở chỉ số đó; chênh lệch âm: thấp hơn.",
+            note=f"Ngưỡng hạng {T}: điểm của tỉnh xếp hạng {T} ở chỉ số đó; chênh lệch âm: thấp hơn.",
         )
     )
     if known:
         blocks.append(
             Chart(
                 "components",
-                f"Chỉ số thành phần: tỉnh {province}, ngưỡng hạng {T} và tỉnh cao nhất",
+                f"Chỉ số thành phần: {where}, ngưỡng hạng {T} và tỉnh cao nhất",
                 "bar",
                 [c["name"] for c in comps],
                 [
-                    (province, [c["score"] for c in comps]),
+                    (province or "Tỉnh", [c["score"] for c in comps]),
                     (f"Ngưỡng hạng {T}", [c["threshold"] for c in comps]),
                     ("Cao nhất", [c["best"] for c in comps]),
                 ],
@@ -410,7 +505,7 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
                 caption="Hình 2. Điểm các chỉ số thành phần.",
             )
         )
-    blocks.append(sec("Điểm mạnh, điểm yếu"))
+    blocks.append(Part("diem_manh_yeu", "Điểm mạnh, điểm yếu"))
     strong = sorted([c for c in comps if c["strong"]], key=lambda c: -c["gap"])
     weak = sorted([c for c in comps if c["weak"]], key=lambda c: c["gap"])
     if not known:
@@ -423,38 +518,37 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
     else:
         blocks.append(
             Paragraph(
-                "Điểm mạnh (đạt hoặc vượt ngưỡng hạng "
-                + str(T)
-                + "): "
-                + (
-                    "; ".join(
-                        f"{c['name']} ({fmt(c['score'], 'score')}, hạng {fmt(c['rank'], 'rank')}, "
-                        f"{fmt(c['gap'], 'delta_score')} so với ngưỡng)"
-                        for c in strong
+                end_sentence(
+                    f"Điểm mạnh (đạt hoặc vượt ngưỡng hạng {T}): "
+                    + (
+                        "; ".join(
+                            f"{c['name']} ({fmt(c['score'], 'score')}, hạng {fmt(c['rank'], 'rank')}, "
+                            f"{fmt(c['gap'], 'delta_score')} so với ngưỡng)"
+                            for c in strong
+                        )
+                        or "không có"
                     )
-                    or "không có"
                 )
-                + "."
             )
         )
         blocks.append(
             Paragraph(
-                "Điểm yếu (thấp hơn ngưỡng hạng "
-                + str(T)
-                + ", từ xa nhất): "
-                + (
-                    "; ".join(
-                        f"{c['name']} ({fmt(c['score'], 'score')}, hạng {fmt(c['rank'], 'rank')}, "
-                        f"{fmt(c['gap'], 'delta_score')} so với ngưỡng; tỉnh dẫn đầu {c['best_unit'] or '—'} "
-                        f"{fmt(c['best'], 'score')})"
-                        for c in weak
+                end_sentence(
+                    f"Điểm yếu (thấp hơn ngưỡng hạng {T}, từ xa nhất): "
+                    + (
+                        "; ".join(
+                            f"{c['name']} ({fmt(c['score'], 'score')}, hạng {fmt(c['rank'], 'rank')}, "
+                            f"{fmt(c['gap'], 'delta_score')} so với ngưỡng"
+                            + (f"; tỉnh dẫn đầu {c['best_unit']} " if c.get("best_unit") else "; tỉnh dẫn đầu ")
+                            + f"{fmt(c['best'], 'score')})"
+                            for c in weak
+                        )
+                        or "không có"
                     )
-                    or "không có"
                 )
-                + "."
             )
         )
-    blocks.append(sec("Trách nhiệm của các cơ quan đối với các chỉ số yếu"))
+    blocks.append(Part("trach_nhiem", "Bảng cơ quan chủ trì, phối hợp cải thiện các chỉ số yếu"))
     accountable = weak if known else comps
     if accountable:
         blocks.append(
@@ -467,86 +561,57 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
                     [
                         c["name"],
                         c["gap"],
-                        (", ".join(c["lead"]) + (" (đề xuất, chưa có văn bản phân công)"
-                                                 if c.get("proposal") else "")) or "Chưa phân công",
+                        (", ".join(c["lead"]) + (" (đề xuất, chưa có văn bản phân công)" if c.get("proposal") else ""))
+                        or "Chưa phân công",
                         ", ".join(c["support"]) or "—",
                     ]
                     for c in accountable
                 ],
                 widths_cm=[3.8, 2.2, 4.6, 5.9],
-                note="Theo ma trận trách nhiệm trong chiso, các cơ quan đang hoạt động vào ngày báo cáo (chủ trì/phối "
-                "hợp ở chỉ số đó, kế thừa từ chỉ số cấp trên, hoặc ở chỉ tiêu thuộc chỉ số đó); “đề xuất”: phân "
-                "công do chiso đề xuất, chưa có văn bản phân công.",
+                note="Theo ma trận trách nhiệm (phân công chủ trì, phối hợp theo từng chỉ số), các cơ quan đang hoạt "
+                "động vào ngày báo cáo (chủ trì/phối hợp ở chỉ số đó, kế thừa từ chỉ số cấp trên, hoặc ở chỉ tiêu "
+                "thuộc chỉ số đó); “đề xuất”: phân công được đề xuất từ số liệu, chưa có văn bản phân công.",
             )
         )
         unassigned = [c["name"] for c in accountable if not c["lead"]]
         if unassigned:
             blocks.append(
                 Paragraph(
-                    "Chưa có cơ quan chủ trì: "
-                    + ", ".join(unassigned)
-                    + ". Đề nghị phân công trong ma trận trách nhiệm.",
+                    end_sentence("Chưa có cơ quan chủ trì: " + ", ".join(unassigned))
+                    + " Đề nghị phân công trong ma trận trách nhiệm.",
                     italic=True,
                 )
             )
     else:
         blocks.append(Paragraph(f"Không có chỉ số thành phần nào thấp hơn ngưỡng hạng {T}."))
     plan = snap.get("plan") or {}  # snapshots before plans were carried have none
-    blocks += _plan_blocks(plan, sec) if "plan" in snap else []
-    blocks += _program_blocks(
-        prog,
-        sec,
-        tasks_title="Tình hình thực hiện nhiệm vụ và chỉ tiêu",
-        recs_title="Kiến nghị chưa được giải quyết",
-        recs_open_only=True,
-    )
-    blocks.append(sec("Đề xuất"))
-    if plan.get("available") and plan.get("rows"):
+    blocks.append(Part("ke_hoach", "Kế hoạch đạt hạng mục tiêu: bảng và nhiệm vụ đề xuất giao"))
+    blocks += _plan_blocks(plan) if "plan" in snap else []
+    blocks += _program_parts(prog, recs_open_only=True)
+    has_plan = bool(plan.get("available") and plan.get("rows"))
+    blocks.append(Part("de_xuat", "Đề xuất theo kế hoạch: mục tiêu của từng cơ quan chủ trì"))
+    if has_plan:
         # what each lead agency is to reach by when: the plan's rows, not one request to all
         blocks += _plan_proposals(plan, who)
-    else:
-        if "plan" in snap:  # snapshots before plans were carried say nothing of a plan
-            blocks.append(Paragraph("Chưa có kế hoạch đạt hạng mục tiêu cho kết quả này, nên chưa giao được "
-                                    "mục tiêu cụ thể cho từng cơ quan.", italic=True))
-        if weak:
-            blocks.append(
-                Paragraph(
-                    "Đề nghị các cơ quan chủ trì các chỉ số "
-                    + ", ".join(c["name"] for c in weak)
-                    + f" rà soát nguyên nhân, xây dựng giải pháp cụ thể để đưa các chỉ số này đạt ngưỡng hạng {T}, "
-                    "báo cáo kết quả về cơ quan thường trực theo định kỳ hằng quý."
-                )
-            )
-        elif known:
-            blocks.append(
-                Paragraph(
-                    "Đề nghị các cơ quan duy trì kết quả đạt được và tiếp tục thực hiện các nhiệm vụ "
-                    "của chương trình hành động."
-                )
-            )
-        else:  # nothing compared (no peers' component scores): no claim that results were reached
-            blocks.append(
-                Paragraph(
-                    "Đề nghị các cơ quan chủ trì các chỉ số thành phần (Bảng 3) tiếp tục thực hiện các nhiệm vụ "
-                    "của chương trình hành động và hoàn thiện số liệu; khi có kết quả của các tỉnh, cơ quan "
-                    f"thường trực lập kế hoạch đạt hạng {T} để giao mục tiêu cho từng cơ quan."
-                )
-            )
-    return DocumentSpec(
-        header=_header(snap, params, subject),
-        blocks=blocks,
-        recipients=_recipients(
-            snap,
-            [
-                "- UBND tỉnh (để báo cáo);",
-                "- Ban Chỉ đạo CNTT tỉnh;",
-                "- Các sở, ban, ngành;",
-                *_local_bodies(snap),
-            ],
-        ),
-        signature=_signature(params),
-        demo_note=DEMO_NOTE if snap.get("is_demo") else "",
-        title_for_files=f"bao-cao-phan-tich-{year}",
+    return _spec(
+        snap,
+        params,
+        subject,
+        blocks,
+        ["- UBND tỉnh (để báo cáo);", "- Ban Chỉ đạo CNTT tỉnh;", "- Các sở, ban, ngành;", *_local_bodies(snap)],
+        {
+            "nam": str(year),
+            "bo_chi_so": index,
+            "dia_ban": where,
+            "hang_muc_tieu": str(T),
+            "tam_tinh": bool(fw.get("status_note")),
+            "trang_thai_bo_chi_so": fw.get("status_note") or "",
+            "in_ke_hoach": "plan" in snap,
+            "co_ke_hoach": has_plan,
+            "da_so_sanh": bool(known),
+            "chi_so_yeu": ", ".join(c["name"] for c in weak),
+        },
+        f"bao-cao-phan-tich-{year}",
     )
 
 
@@ -556,14 +621,12 @@ def _lead_text(lead: str, proposal: bool) -> str:
     return lead + (" (đề xuất, chưa có văn bản phân công)" if proposal else "")
 
 
-def _plan_blocks(plan: dict, sec: _Sections) -> list:
+def _plan_blocks(plan: dict) -> list:
     """The least-cost plan to the target rank (``snap["plan"]``, ``results.plans.plan_state``): its
     sentence, the table component / now / target / agency / deadline, and the assignments made from
     it (drafts said to be drafts, not yet issued)."""
-    blocks: list = [sec("Kế hoạch đạt hạng mục tiêu")]
     if not plan.get("available"):
-        blocks.append(Paragraph(plan.get("note") or "Chưa lập kế hoạch đạt hạng mục tiêu.", italic=True))
-        return blocks
+        return [Paragraph(plan.get("note") or "Chưa lập kế hoạch đạt hạng mục tiêu.", italic=True)]
     k, rows = plan["target_rank"], plan.get("rows") or []
     made = _day(plan["created"]) if plan.get("created") else "—"
     text = (
@@ -579,7 +642,7 @@ def _plan_blocks(plan: dict, sec: _Sections) -> list:
             else "Kế hoạch đạt hạng mục tiêu nhưng chưa được chứng minh là có chi phí thấp nhất."
         )
     )
-    blocks.append(Paragraph(text))
+    blocks: list = [Paragraph(text)]
     blocks.append(
         Table(
             "plan",
@@ -597,8 +660,8 @@ def _plan_blocks(plan: dict, sec: _Sections) -> list:
                 for r in rows
             ],
             widths_cm=[4.5, 1.9, 1.9, 5.5, 2.7],
-            note="Cơ quan chủ trì theo ma trận trách nhiệm vào ngày lập kế hoạch; “đề xuất”: phân công do chiso "
-            "đề xuất, chưa có văn bản phân công.",
+            note="Cơ quan chủ trì theo ma trận trách nhiệm vào ngày lập kế hoạch; “đề xuất”: phân công được đề "
+            "xuất từ số liệu, chưa có văn bản phân công.",
         )
     )
     tasks = plan.get("assignments") or []
@@ -654,16 +717,12 @@ def _plan_proposals(plan: dict, who: dict) -> list:
             for r in rows
         )
         if lead:
-            blocks.append(Paragraph(f"- {_lead_text(lead, proposal)} chủ trì nâng {goals}."))
+            blocks.append(Paragraph(end_sentence(f"- {_lead_text(lead, proposal)} chủ trì nâng {goals}")))
         else:
             blocks.append(
                 Paragraph(f"- Chưa có cơ quan chủ trì nâng {goals}: đề nghị phân công trong ma trận trách nhiệm.")
             )
-    blocks.append(
-        Paragraph(
-            f"Các cơ quan chủ trì báo cáo kết quả thực hiện về {_body(who)} theo định kỳ hằng quý."
-        )
-    )
+    blocks.append(Paragraph(f"Các cơ quan chủ trì báo cáo kết quả thực hiện về {_body(who)} theo định kỳ hằng quý."))
     return blocks
 
 
@@ -675,6 +734,7 @@ def _rate(part, whole) -> float | None:
 
 
 def _on_time_rate(v: dict | None) -> float | None:
+    """Dossiers settled on time ÷ (on time + late), in %; None without data."""
     if not v:
         return None
     return _rate(v.get("ho_so_dung_han") or 0, (v.get("ho_so_dung_han") or 0) + (v.get("ho_so_tre_han") or 0))
@@ -694,78 +754,90 @@ def _delta(a, b):
     return None if a is None or b is None else a - b
 
 
-def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
-    who, period, prev_period = snap["issuer"], snap["period"], snap["prev_period"]
-    province = who["province"] or "tỉnh"
-    total, prev = snap["total"], snap["prev_total"]
-    sec = _Sections()
-    subject = f"Tình hình ứng dụng Một cửa điện tử và dịch vụ công trực tuyến {period.lower()}"
-    prog = snap["program"]
-    basis = (
-        "Thực hiện nhiệm vụ tại mục 4a Chương trình hành động ban hành kèm theo Quyết định số "
-        f"{prog['program']['decision']} ngày {dt.date.fromisoformat(prog['program']['date']):%d/%m/%Y} "
-        f"của {prog['program']['issuer']}"
-        if prog.get("available")
-        else "Thực hiện nhiệm vụ theo dõi, giám sát hệ thống Một cửa điện tử và dịch vụ công trực tuyến, "
-        "định kỳ hằng quý báo cáo Ủy ban nhân dân tỉnh"
+def _quarter(year: int, quarter: int) -> str:
+    return f"quý {quarter}/{year}"
+
+
+def _previous(year: int, quarter: int) -> tuple[int, int]:
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
+def _by_agency(snap: dict, cells) -> tuple[list[list], list[int]]:
+    """One row per agency (``cells(values)``), a subtotal per group, the province's total last; the
+    indices of the subtotal and total rows."""
+    rows, bold = [], []
+    for g in snap["groups"]:
+        for r in g["rows"]:
+            rows.append([r["agency"], *cells(r["values"])])
+        bold.append(len(rows))
+        rows.append([f"Cộng {g['label']}", *cells(g["total"])])
+    bold.append(len(rows))
+    rows.append(["Toàn tỉnh", *cells(snap["total"])])
+    return rows, bold
+
+
+def _on_time_chart(snap: dict, period: str) -> Chart | None:
+    """Each agency's on-time rate (lowest first), the province's rate as a dashed line: the rate a
+    reader compares, not counts of very different sizes (971 late against 34.079 received)."""
+    rated = [(r["agency"], _on_time_rate(r["values"])) for g in snap["groups"] for r in g["rows"]]
+    rated = [(name, rate) for name, rate in rated if rate is not None]  # no data, or nothing settled
+    if not rated:
+        return None
+    rated.sort(key=lambda a: (a[1], a[0]))
+    total = _on_time_rate(snap["total"])
+    return Chart(
+        "on_time",
+        f"Tỷ lệ hồ sơ giải quyết đúng hạn {period} theo cơ quan, địa phương",
+        "hbar",
+        [name for name, _r in rated],
+        [("Tỷ lệ đúng hạn (%)", [rate for _n, rate in rated])],
+        y_label="Tỷ lệ đúng hạn (%)",
+        hline=(total, f"Toàn tỉnh: {fmt(total, 'pct')}") if total is not None else None,
+        bar_labels=[fmt(rate, "pct") for _n, rate in rated],
+        value_range=(0, 100),
+        caption=f"Hình 1. Tỷ lệ hồ sơ giải quyết đúng hạn {period} của từng cơ quan, địa phương, từ thấp đến cao "
+        "(đường đứt: tỷ lệ toàn tỉnh); tỷ lệ đúng hạn = đúng hạn ÷ (đúng hạn + trễ hạn).",
     )
-    blocks: list = [
-        Paragraph(
-            f"{basis}, {_body(who)} báo cáo tình hình {period.lower()} trên địa bàn "
-            + (f"tỉnh {province} như sau:" if who["province"] else "tỉnh như sau:")
-        )
-    ]
-    blocks.append(sec("Tình hình tiếp nhận, giải quyết hồ sơ"))
+
+
+def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
+    who, year, quarter = snap["issuer"], int(snap["year"]), int(snap["quarter"])
+    period, prev_period = _quarter(year, quarter), _quarter(*_previous(year, quarter))
+    total, prev = snap["total"], snap["prev_total"]
+    subject = f"Tình hình ứng dụng Một cửa điện tử và dịch vụ công trực tuyến {period}"
+    prog = snap["program"]
+    blocks: list = [Part("ho_so", "Tình hình tiếp nhận, giải quyết hồ sơ: số liệu và bảng theo cơ quan")]
     rec, onl = total["ho_so_tiep_nhan"], total["ho_so_truc_tuyen"]
     ok, late = total["ho_so_dung_han"], total["ho_so_tre_han"]
     text = (
-        f"Trong {period.lower()}, các cơ quan tiếp nhận {fmt(rec, 'int')} hồ sơ, trong đó {fmt(onl, 'int')} hồ sơ "
+        f"Trong {period}, các cơ quan tiếp nhận {fmt(rec, 'int')} hồ sơ, trong đó {fmt(onl, 'int')} hồ sơ "
         f"trực tuyến (tỷ lệ {fmt(_online_rate(total), 'pct')}); giải quyết đúng hạn {fmt(ok, 'int')} hồ sơ, trễ hạn "
         f"{fmt(late, 'int')} hồ sơ (tỷ lệ đúng hạn {fmt(_on_time_rate(total), 'pct')})."
     )
     if prev is not None:
         text += (
-            f" So với {prev_period.lower()}, số hồ sơ tiếp nhận {fmt(_delta(rec, prev['ho_so_tiep_nhan']), 'delta_int')}, "
+            f" So với {prev_period}, số hồ sơ tiếp nhận {fmt(_delta(rec, prev['ho_so_tiep_nhan']), 'delta_int')}, "
             f"hồ sơ trực tuyến {fmt(_delta(onl, prev['ho_so_truc_tuyen']), 'delta_int')}, hồ sơ trễ hạn "
             f"{fmt(_delta(late, prev['ho_so_tre_han']), 'delta_int')}."
         )
     else:
-        text += f" Chưa có số liệu {prev_period.lower()} để so sánh."
+        text += f" Chưa có số liệu {prev_period} để so sánh."
     blocks.append(Paragraph(text))
-    rows, bold = [], []
-    for g in snap["groups"]:
-        for r in g["rows"]:
-            v = r["values"]
-            rows.append(
-                [
-                    r["agency"],
-                    _g(v, "ho_so_tiep_nhan"),
-                    _g(v, "ho_so_truc_tuyen"),
-                    _g(v, "ho_so_dung_han"),
-                    _g(v, "ho_so_tre_han"),
-                    _on_time_rate(v),
-                    _online_rate(v),
-                ]
-            )
-        t = g["total"]
-        bold.append(len(rows))
-        rows.append(
-            [
-                f"Cộng {g['label']}",
-                t["ho_so_tiep_nhan"],
-                t["ho_so_truc_tuyen"],
-                t["ho_so_dung_han"],
-                t["ho_so_tre_han"],
-                _on_time_rate(t),
-                _online_rate(t),
-            ]
-        )
-    bold.append(len(rows))
-    rows.append(["Toàn tỉnh", rec, onl, ok, late, _on_time_rate(total), _online_rate(total)])
+    rows, bold = _by_agency(
+        snap,
+        lambda v: [
+            _g(v, "ho_so_tiep_nhan"),
+            _g(v, "ho_so_truc_tuyen"),
+            _g(v, "ho_so_dung_han"),
+            _g(v, "ho_so_tre_han"),
+            _on_time_rate(v),
+            _online_rate(v),
+        ],
+    )
     blocks.append(
         Table(
             "dossiers",
-            f"Bảng 1. Hồ sơ thủ tục hành chính {period.lower()} theo cơ quan, địa phương",
+            f"Bảng 1. Hồ sơ thủ tục hành chính {period} theo cơ quan, địa phương",
             [
                 "Cơ quan, địa phương",
                 "Tiếp nhận",
@@ -783,33 +855,35 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
             "“—”: chưa có số liệu được phê duyệt.",
         )
     )
-    blocks.append(sec(f"So sánh với {prev_period}"))
+    blocks.append(Part("bieu_do_dung_han", "Biểu đồ tỷ lệ đúng hạn theo cơ quan"))
+    chart = _on_time_chart(snap, period)
+    if chart is not None:
+        blocks.append(chart)
+    blocks.append(Part("so_sanh", "Bảng so sánh với quý trước"))
     labels = [
         ("ho_so_tiep_nhan", "Hồ sơ tiếp nhận"),
         ("ho_so_truc_tuyen", "Hồ sơ trực tuyến"),
         ("ho_so_dung_han", "Hồ sơ đúng hạn"),
         ("ho_so_tre_han", "Hồ sơ trễ hạn"),
-        ("dvc_muc_3", "DVCTT mức độ 3 cung cấp"),
-        ("dvc_muc_4", "DVCTT mức độ 4 cung cấp"),
+        ("dvc_muc_3", "Dịch vụ công trực tuyến mức độ 3 được cung cấp"),
+        ("dvc_muc_4", "Dịch vụ công trực tuyến mức độ 4 được cung cấp"),
     ]
+    prev_head, head = _cap(prev_period), _cap(period)
     blocks.append(
         Table(
             "compare",
-            f"Bảng 2. {period} so với {prev_period.lower()}",
-            ["Chỉ tiêu", prev_period, period, "Tăng (+), giảm (−)"],
+            f"Bảng 2. {head} so với {prev_period}",
+            ["Chỉ tiêu", prev_head, head, "Tăng (+), giảm (−)"],
             ["text", "int", "int", "delta_int"],
-            [
-                [lab, prev[c] if prev else None, total[c], _delta(total[c], prev[c]) if prev else None]
-                for c, lab in labels
-            ],
+            [[lab, prev[c] if prev else None, total[c], _delta(total[c], prev[c]) if prev else None] for c, lab in labels],
             widths_cm=[6.5, 3.3, 3.3, 3.4],
         )
     )
     blocks.append(
         Table(
             "compare_rates",
-            f"Bảng 3. Tỷ lệ {period.lower()} so với {prev_period.lower()}",
-            ["Tỷ lệ", prev_period, period, "Tăng (+), giảm (−)"],
+            f"Bảng 3. Tỷ lệ {period} so với {prev_period}",
+            ["Tỷ lệ", prev_head, head, "Tăng (+), giảm (−)"],
             ["text", "pct", "pct", "delta_pct"],
             [
                 [
@@ -828,21 +902,7 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
             widths_cm=[6.5, 3.3, 3.3, 3.4],
         )
     )
-    blocks.append(
-        Chart(
-            "compare",
-            f"Hồ sơ {prev_period.lower()} và {period.lower()}",
-            "bar",
-            [lab for _c, lab in labels[:4]],
-            [
-                (prev_period, [prev[c] if prev else None for c, _l in labels[:4]]),
-                (period, [total[c] for c, _l in labels[:4]]),
-            ],
-            y_label="Hồ sơ",
-            caption="Hình 1. Hồ sơ tiếp nhận, trực tuyến, đúng hạn và trễ hạn.",
-        )
-    )
-    blocks.append(sec("Dịch vụ công trực tuyến mức độ 3, mức độ 4"))
+    blocks.append(Part("dich_vu_cong", "Dịch vụ công trực tuyến mức độ 3, 4: số liệu và bảng theo cơ quan"))
     blocks.append(
         Paragraph(
             f"Các cơ quan đang cung cấp {fmt(total['dvc_muc_3'], 'int')} dịch vụ công trực tuyến mức độ 3 và "
@@ -851,39 +911,9 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
             "dịch vụ mức độ 4."
         )
     )
-    rows, bold = [], []
-    for g in snap["groups"]:
-        for r in g["rows"]:
-            v = r["values"]
-            rows.append(
-                [
-                    r["agency"],
-                    _g(v, "dvc_muc_3"),
-                    _g(v, "dvc_muc_3_phat_sinh"),
-                    _g(v, "dvc_muc_4"),
-                    _g(v, "dvc_muc_4_phat_sinh"),
-                ]
-            )
-        t = g["total"]
-        bold.append(len(rows))
-        rows.append(
-            [
-                f"Cộng {g['label']}",
-                t["dvc_muc_3"],
-                t["dvc_muc_3_phat_sinh"],
-                t["dvc_muc_4"],
-                t["dvc_muc_4_phat_sinh"],
-            ]
-        )
-    bold.append(len(rows))
-    rows.append(
-        [
-            "Toàn tỉnh",
-            total["dvc_muc_3"],
-            total["dvc_muc_3_phat_sinh"],
-            total["dvc_muc_4"],
-            total["dvc_muc_4_phat_sinh"],
-        ]
+    rows, bold = _by_agency(
+        snap,
+        lambda v: [_g(v, "dvc_muc_3"), _g(v, "dvc_muc_3_phat_sinh"), _g(v, "dvc_muc_4"), _g(v, "dvc_muc_4_phat_sinh")],
     )
     blocks.append(
         Table(
@@ -897,50 +927,44 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
             note="Số dịch vụ toàn tỉnh là tổng số của các cơ quan (một dịch vụ do hai cơ quan cung cấp được tính hai lần).",
         )
     )
-    blocks.append(sec("Cơ quan chưa có số liệu"))
+    blocks.append(Part("chua_co_so_lieu", "Cơ quan chưa có số liệu"))
     if snap["missing"]:
         blocks.append(
             Paragraph(
-                f"{fmt(len(snap['missing']), 'int')} cơ quan chưa có số liệu được phê duyệt, không "
-                "được tính trong báo cáo: " + ", ".join(snap["missing"]) + "."
-            )
-        )
-    else:
-        blocks.append(Paragraph("Tất cả các cơ quan đã có số liệu được phê duyệt."))
-    blocks.append(sec("Kiến nghị, đề xuất"))
-    if prog.get("available"):
-        open_recs = [r for r in prog["recommendations"] if r["open"]]
-        blocks.append(
-            Paragraph(
-                _open_sentence(prog)[:-1]
-                + (
-                    ": " + "; ".join(f"{r['agency']}: {r['title']}" for r in open_recs) + "."
-                    if open_recs
-                    else "."
+                end_sentence(
+                    f"{fmt(len(snap['missing']), 'int')} cơ quan chưa có số liệu được phê duyệt, không "
+                    "được tính trong báo cáo: " + ", ".join(snap["missing"])
                 )
             )
         )
     else:
-        blocks.append(Paragraph(prog.get("note", ""), italic=True))
-    if late:
+        blocks.append(Paragraph("Tất cả các cơ quan đã có số liệu được phê duyệt."))
+    blocks.append(Part("kien_nghi", "Kiến nghị đang chờ xử lý"))
+    if prog.get("available"):
+        open_recs = [r for r in prog["recommendations"] if r["open"]]
+        lead = _open_sentence(prog)[:-1]
         blocks.append(
-            Paragraph("Đề nghị các cơ quan có hồ sơ trễ hạn rà soát nguyên nhân, khắc phục trong quý tới.")
+            Paragraph(
+                end_sentence(lead + ": " + "; ".join(f"{r['agency']}: {r['title'].rstrip('.;, ')}" for r in open_recs))
+                if open_recs
+                else lead + "."
+            )
         )
-    return DocumentSpec(
-        header=_header(snap, params, subject),
-        blocks=blocks,
-        recipients=_recipients(
-            snap,
-            [
-                "- UBND tỉnh (để báo cáo);",
-                "- Sở Nội vụ;",
-                "- Các sở, ban, ngành;",
-                *_local_bodies(snap),
-            ],
-        ),
-        signature=_signature(params),
-        demo_note=DEMO_NOTE if snap.get("is_demo") else "",
-        title_for_files=f"bao-cao-quy-{snap['quarter']}-{snap['year']}",
+    else:
+        blocks.append(Paragraph(prog.get("note", ""), italic=True))
+    return _spec(
+        snap,
+        params,
+        subject,
+        blocks,
+        ["- UBND tỉnh (để báo cáo);", "- Sở Nội vụ;", "- Các sở, ban, ngành;", *_local_bodies(snap)],
+        {
+            "ky": period,
+            "ky_truoc": prev_period,
+            "dia_ban": f"tỉnh {who['province']}" if who.get("province") else "tỉnh",
+            "co_tre_han": bool(late),
+        },
+        f"bao-cao-quy-{quarter}-{year}",
     )
 
 
@@ -950,49 +974,17 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
 def build_progress(snap: dict, params: dict) -> DocumentSpec:
     d0, d1 = dt.date.fromisoformat(snap["date_from"]), dt.date.fromisoformat(snap["date_to"])
     prog = snap["program"]
-    who = snap["issuer"]
     title = prog["program"]["title"] if prog.get("available") else "Chương trình hành động"
     subject = f"Tiến độ thực hiện {title} từ ngày {d0:%d/%m/%Y} đến ngày {d1:%d/%m/%Y}"
-    sec = _Sections()
-    blocks: list = [
-        Paragraph(
-            f"{_body(who, capital=True)} báo cáo tiến độ thực hiện {title} từ ngày {d0:%d/%m/%Y} "
-            f"đến ngày {d1:%d/%m/%Y} như sau:"
-        )
-    ]
-    if prog.get("available"):
-        tasks = prog["tasks"]
-        counts = {k: sum(1 for t in tasks if t["light"] == k) for k in LIGHTS}
-        if prog.get("closed_note"):
-            blocks.append(Paragraph(prog["closed_note"]))
-        blocks.append(
-            Chart(
-                "lights",
-                "Số nhiệm vụ theo đánh giá",
-                "bar",
-                [LIGHTS[k] for k in LIGHTS],
-                [("Nhiệm vụ", [counts[k] for k in LIGHTS])],
-                y_label="Nhiệm vụ",
-                caption="Hình 1. Nhiệm vụ theo mức đánh giá (quy tắc: docs/program.md).",
-            )
-        )
-    blocks += _program_blocks(
-        prog,
-        sec,
-        tasks_title="Tình hình thực hiện nhiệm vụ, chỉ tiêu",
-        recs_title="Kiến nghị của các cơ quan",
-        recs_open_only=False,
-        with_progress=True,
-    )
-    return DocumentSpec(
-        header=_header(snap, params, subject),
-        blocks=blocks,
-        recipients=_recipients(
-            snap, ["- UBND tỉnh (để báo cáo);", "- Các sở, ban, ngành;", *_local_bodies(snap)]
-        ),
-        signature=_signature(params),
-        demo_note=DEMO_NOTE if snap.get("is_demo") else "",
-        title_for_files=f"bao-cao-tien-do-{d0:%Y%m%d}-{d1:%Y%m%d}",
+    blocks = _program_parts(prog, recs_open_only=False, with_progress=True, chart=True)
+    return _spec(
+        snap,
+        params,
+        subject,
+        blocks,
+        ["- UBND tỉnh (để báo cáo);", "- Các sở, ban, ngành;", *_local_bodies(snap)],
+        {"ten_chuong_trinh": title, "tu_ngay": f"{d0:%d/%m/%Y}", "den_ngay": f"{d1:%d/%m/%Y}"},
+        f"bao-cao-tien-do-{d0:%Y%m%d}-{d1:%Y%m%d}",
     )
 
 

@@ -51,8 +51,9 @@ class QuarterlyReportTestCase(ReportsTestCase):
         rows = files.table_rows(self.job, "Bảng 2.")
         received = [r for r in rows if r[0] == "Hồ sơ tiếp nhận"][0]
         q1, q2 = sum(v[0] for v in Q1.values()), sum(v[0] for v in Q2.values())
-        self.assertEqual(received[1:], [str(q1), str(q2), f"{q2 - q1:+d}"])
-        self.assertIn(f"số hồ sơ tiếp nhận {q2 - q1:+d}", files.docx_text(self.job))
+        change = ("+" if q2 > q1 else "\u2212") + str(abs(q2 - q1))  # the minus sign U+2212, not "-"
+        self.assertEqual(received[1:], [str(q1), str(q2), change])
+        self.assertIn(f"số hồ sơ tiếp nhận {change}", files.docx_text(self.job))
 
     def test_it_writes_numbers_to_the_workbook(self):
         wb = files.xlsx(self.job)

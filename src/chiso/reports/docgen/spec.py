@@ -138,6 +138,12 @@ class Chart:
     invert_y: bool = False  # ranks: 1 at the top
     hline: tuple[float, str] | None = None
     caption: str = ""
+    # one series drawn bar by bar (chart points): each bar's colour (e.g. its light), the legend's
+    # (label, colour) entries instead of the series' names, the text beside each bar, the value axis's range
+    colors: list[str] | None = None
+    legend: list[tuple[str, str]] | None = None
+    bar_labels: list[str] | None = None
+    value_range: tuple[float, float] | None = None
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chiso.collection.models import Submission, Value
 from chiso.orgs import audit
-from chiso.reports import services
+from chiso.reports import documents, services
 from chiso.reports.models import ReportJob
 
 from . import files
@@ -54,6 +54,24 @@ class QuarterlyReportTestCase(ReportsTestCase):
         change = ("+" if q2 > q1 else "\u2212") + str(abs(q2 - q1))  # the minus sign U+2212, not "-"
         self.assertEqual(received[1:], [str(q1), str(q2), change])
         self.assertIn(f"số hồ sơ tiếp nhận {change}", files.docx_text(self.job))
+
+    def test_its_chart_plots_each_agencys_on_time_rate(self):
+        # Q2 (base.py), on time ÷ (on time + late): Sở Tư pháp 190/205, Sở Nội vụ 110/114, the department
+        # 55/56, lowest first; the province (355 on time, 20 late) 355/375; UBND huyện Thử has no data
+        spec = documents.build(self.job.snapshot, self.job.params)
+        [chart] = spec.charts
+        self.assertEqual(chart.kind, "hbar")
+        self.assertEqual(chart.categories[:2], ["Sở Tư pháp", "Sở Nội vụ"])
+        self.assertNotIn("UBND huyện Thử", chart.categories)
+        [(_name, rates)] = chart.series
+        for got, want in zip(rates, [100 * 190 / 205, 100 * 110 / 114, 100 * 55 / 56]):
+            self.assertAlmostEqual(got, want)
+        self.assertEqual(chart.bar_labels, ["92,7%", "96,5%", "98,2%"])
+        self.assertAlmostEqual(chart.hline[0], 100 * 355 / 375)
+        self.assertEqual(chart.hline[1], "Toàn tỉnh: 94,7%")
+        self.assertEqual(chart.value_range, (0, 100))
+        self.assertEqual(len(files.docx(self.job).inline_shapes), 1)  # the one picture: this chart
+        self.assertIn("Hình 1. Tỷ lệ hồ sơ giải quyết đúng hạn quý 2/2024 của từng cơ quan", files.docx_text(self.job))
 
     def test_it_writes_numbers_to_the_workbook(self):
         wb = files.xlsx(self.job)

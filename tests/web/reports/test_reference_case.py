@@ -13,12 +13,33 @@ from django.test import TestCase, override_settings
 from chiso.collection.models import Round, Submission, Value
 from chiso.orgs import audit
 from chiso.program.models import Task
-from chiso.reports import services
+from chiso.reports import documents, services
+from chiso.reports.docgen import check, render_png
 from chiso.reports.frameworks import QUARTERLY_ID
 from chiso.reports.models import ReportJob
 from chiso.results.models import IndexRun
 
 from . import files
+from .test_charts import colours, rgb, web_light_colours
+
+# What the issue found in print (issue 14): each must be gone from every report.
+LEFTOVERS = (
+    "None",
+    "nan",
+    "docs/",
+    "quy tắc:",
+    "/BC-STTTT/BC",
+    "–None",
+    "..",
+    "demonstration",
+    "chiso",
+    "(KPI)",
+    "DVCTT",
+    "— từ 2016 năm",  # the index's edition read into the title ("… cấp tỉnh — từ 2016 năm 2017")
+    "Bộ chỉ số Chỉ số",
+    "(minh họa)” (minh họa)",
+    "2–2",  # a rank range of one rank
+)
 
 
 class ReferenceCaseReportsTestCase(TestCase):
@@ -54,6 +75,7 @@ class ReferenceCaseReportsTestCase(TestCase):
                     "sign_authority": "KT. GIÁM ĐỐC",
                     "sign_title": "PHÓ GIÁM ĐỐC",
                     "date": "2018-02-05",
+                    "number": "12/BC-STTTT",  # the whole number typed into the number field
                 },
                 actor,
             ).pk
@@ -61,11 +83,15 @@ class ReferenceCaseReportsTestCase(TestCase):
         # Dated within the reference case (Hà Nam's bodies end in 2025): the header is read for that date.
         cls.annual_dti = services.run_job(services.create_job("annual", {"date": "2023-03-15"}, actor).pk)
         cls.quarterly = services.run_job(
-            services.create_job("quarterly", {"year": 2017, "quarter": 4, "date": "2018-01-12"}, actor).pk
+            services.create_job(
+                "quarterly", {"year": 2017, "quarter": 4, "date": "2018-01-12", "number": "3"}, actor
+            ).pk
         )
         cls.progress = services.run_job(
             services.create_job(
-                "progress", {"date_from": "2017-07-01", "date_to": "2017-12-31", "date": "2018-01-12"}, actor
+                "progress",
+                {"date_from": "2017-07-01", "date_to": "2017-12-31", "date": "2018-01-12", "number": "15/BC"},
+                actor,
             ).pk
         )
 
@@ -132,3 +158,69 @@ class ReferenceCaseReportsTestCase(TestCase):
             text,
         )
         self.assertNotIn("đã kết thúc", files.docx_text(self.annual))  # dated 2018: still running
+
+    # --- as printed (issue 14): the DOCX, headers and footers included ---
+
+    def jobs(self):
+        return {"annual": self.annual, "annual_dti": self.annual_dti, "quarterly": self.quarterly,
+                "progress": self.progress}
+
+    def test_no_leftover_is_printed(self):
+        for name, job in self.jobs().items():
+            text = check.docx_text(files.read(job.docx))
+            for leftover in LEFTOVERS:
+                self.assertNotIn(leftover, text, name)
+            self.assertEqual([str(f) for f in check.leftovers(text, name)], [], name)
+
+    def test_the_number_field_prints_the_number_once(self):
+        # typed "12/BC-STTTT", "3" and "15/BC": each printed once with the body's symbol; below 10 as "03"
+        for job, line in (
+            (self.annual, "Số: 12/BC-STTTT"),
+            (self.quarterly, "Số: 03/BC-STTTT"),
+            (self.progress, "Số: 15/BC-STTTT"),
+        ):
+            header = [c.text for row in files.docx(job).tables[0].rows for c in row.cells]
+            self.assertIn(line, header)
+
+    def test_titles_name_the_index_and_year_once(self):
+        text = files.docx_text(self.annual)
+        self.assertIn(
+            "Phân tích kết quả Chỉ số sẵn sàng cho phát triển và ứng dụng CNTT-TT (Vietnam ICT Index) cấp tỉnh "
+            "năm 2017 của tỉnh Hà Nam",
+            text,
+        )
+        self.assertIn("Phân tích kết quả Chỉ số chuyển đổi số cấp tỉnh (DTI) năm 2022 của tỉnh Hà Nam",
+                      files.docx_text(self.annual_dti))
+        # the 2016 estimate (one rank, 2) as a rank, not a range "2–2"
+        self.assertEqual(files.table_rows(self.annual, "Bảng 1.")[1][:3], ["2016", "0,6728", "ước tính hạng 2"])
+
+    def test_sections_are_numbered_by_the_template(self):
+        paragraphs = [p.text for p in files.docx(self.progress).paragraphs]
+        self.assertIn("I. TÌNH HÌNH THỰC HIỆN NHIỆM VỤ, CHỈ TIÊU", paragraphs)
+        self.assertIn("II. KIẾN NGHỊ CỦA CÁC CƠ QUAN", paragraphs)
+        quarterly = [p.text for p in files.docx(self.quarterly).paragraphs]
+        self.assertIn("II. SO SÁNH VỚI QUÝ 3/2017", quarterly)
+        self.assertIn("V. KIẾN NGHỊ, ĐỀ XUẤT", quarterly)
+
+    def test_the_task_chart_colours_each_bar_by_its_light(self):
+        web = web_light_colours()  # as the web draws the lights
+        spec = documents.build(self.progress.snapshot, self.progress.params)
+        chart = [c for c in spec.charts if c.key == "tasks"][0]
+        tasks = self.progress.snapshot["program"]["tasks"]
+        self.assertEqual(chart.colors, [web[t["light"]] for t in tasks])
+        # the legend: the four lights in the web's colours, each with its number of tasks
+        counts = {k: sum(1 for t in tasks if t["light"] == k) for k in web}
+        self.assertEqual(chart.legend, [
+            (f"Đúng tiến độ ({counts['green']})", web["green"]),
+            (f"Cần chú ý ({counts['amber']})", web["amber"]),
+            (f"Chậm / không đạt ({counts['red']})", web["red"]),
+            (f"Chưa có số liệu ({counts['grey']})", web["grey"]),
+        ])
+        # task 7 (QĐ 936: Một cửa điện tử to every commune in 2017) reported 70% at risk: a red bar of 70
+        seven = [t["number"] for t in tasks].index(7)
+        self.assertEqual((tasks[seven]["light"], chart.series[0][1][seven]), ("red", 70))
+        pixels = colours(render_png(chart))
+        for light in ("green", "red", "grey"):
+            self.assertIn(rgb(web[light]), pixels, light)
+        self.assertIn("Hình 1. Mức độ hoàn thành của từng nhiệm vụ", files.docx_text(self.progress))
+

@@ -59,16 +59,25 @@ class ExportTests(AssessmentCase):
         ws = wb.worksheets[0]
         rows = list(ws.iter_rows(values_only=True))
         self.assertEqual(
-            rows[0][:7],
-            ("Hạng", "Đơn vị", "Mã đơn vị", "Điểm cuối cùng", "Điểm tối đa", "Tỷ lệ (0–1)", "Xếp loại"),
-        )
-        body = {row[2]: row for row in rows[1:]}
-        self.assertEqual(set(body), {"A", "B", "C"})
-        self.assertEqual(body["A"][0], 3)  # 35 after the revision, below B and C (45)
-        self.assertEqual(body["B"][0], 1)
-        self.assertEqual(body["A"][3], 35.0)
-        self.assertEqual(body["A"][4], 70.0)
-        self.assertEqual(body["A"][7:10], (45.0, 40.0, 5.0))  # self, appraised, gap
+            rows[0][:6],
+            ("Hạng", "Đơn vị", "Điểm cuối cùng", "Điểm tối đa", "Tỷ lệ điểm đạt (%)", "Xếp loại"),
+        )  # units by name: no internal code
+        body = {row[1]: row for row in rows[1:]}
+        self.assertEqual(set(body), {"UBND huyện An", "UBND huyện Bình", "UBND huyện Châu"})
+        a = body["UBND huyện An"]
+        self.assertEqual(a[0], 3)  # 35 after the revision, below B and C (45)
+        self.assertEqual(body["UBND huyện Bình"][0], 1)
+        self.assertEqual(a[2:5], (35.0, 70.0, 50.0))  # 35 of 70 points: 50 %
+        self.assertEqual(a[6:9], (45.0, 40.0, 5.0))  # self, appraised, gap
+        notes = "\n".join(str(c[0]) for c in wb["Ghi chú"].iter_rows(values_only=True))
+        self.assertIn("Quyết định số 86/QĐ-UBND ngày 20/03/2025", notes)
+        self.assertIn("Sửa đổi số 1", notes)
+        self.assertIn("Chuyên mục không còn hoạt động", notes)
+        # the framework and the revised indicator by name, never a code or a hash
+        self.assertIn("Bộ chỉ số: Bộ chỉ số nội bộ thử nghiệm", notes)
+        self.assertIn("UBND huyện An, Có chuyên mục chuyển đổi số: 10,00 → 0,00 điểm", notes)
+        for internal in ("test-noibo", "sha256", "portal"):
+            self.assertNotIn(internal, notes)
         # every unit's scorecard in one document, in rank order, in Vietnamese whatever the reader's language
         self.client.cookies["chiso_language"] = "en"
         r = self.client.get(f"{P}/dot/{self.round.pk}/bang-diem.docx")
@@ -80,10 +89,6 @@ class ExportTests(AssessmentCase):
         self.assertIn("Giải thích điểm bị mất", text)
         self.login(self.anna)
         self.assertEqual(self.client.get(f"{P}/dot/{self.round.pk}/bang-diem.docx").status_code, 404)
-        notes = "\n".join(str(c[0]) for c in wb["Hướng dẫn"].iter_rows(values_only=True))
-        self.assertIn("Quyết định số 86/QĐ-UBND ngày 20/03/2025", notes)
-        self.assertIn("Sửa đổi số 1", notes)
-        self.assertIn("Chuyên mục không còn hoạt động", notes)
 
     def test_decision_and_scorecard_documents(self):
         self.to_council()

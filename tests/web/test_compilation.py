@@ -20,6 +20,8 @@ from .test_dti_round import DtiRoundBase
 
 SENTENCE = "Bộ chỉ số DTI 2024 thử (cấp thành phần) (405/QĐ-BKHCN) — cấu trúc tạm, điểm từng chỉ số chưa công bố"
 ORDER = ["cq_1", "cq_2", "cq_3", "ns_1", "ns_2", "kt_1"]
+NAMES = ["Có nền tảng tích hợp, chia sẻ dữ liệu", "Tỷ lệ văn bản điện tử", "Tỷ lệ hồ sơ trực tuyến toàn trình",
+         "Cán bộ chuyên trách", "Cán bộ được đào tạo", "Doanh nghiệp số"]  # ORDER's components, by name
 
 
 class CompilationTestCase(DtiRoundBase):
@@ -75,22 +77,26 @@ class CompilationTestCase(DtiRoundBase):
         ws = wb["Tổng hợp"]
         self.assertEqual(ws["A2"].value, SENTENCE)
         rows = list(ws.iter_rows(min_row=5, values_only=True))
-        self.assertEqual(list(rows[0][:8]), compilation.HEADER[:8])
-        body = {row[1]: row for row in rows[1:]}
-        self.assertEqual([row[1] for row in rows[1:]], ORDER)
-        cq1, cq2, cq3 = body["cq_1"], body["cq_2"], body["cq_3"]
-        self.assertEqual((cq1[5], cq1[6], cq1[7]), ("Có", "Đã phê duyệt", "Sở Nội vụ"))
-        self.assertEqual((cq3[3], cq3[4], cq3[5]), ("Chính quyền số", "%", 85.5))  # a number stays a number
-        self.assertEqual(cq3[8], "'=SUM(A1)")  # a comment is text, never a formula
-        self.assertEqual(cq3[9], "Báo cáo tháng 11.pdf; ../../etc/passwd..pdf")
-        self.assertEqual(cq3[10], "03_cq_3/")
-        self.assertIsNone(cq2[5])  # submitted, not approved: the value is not given out as approved
-        self.assertEqual(cq2[6], "Chưa có giá trị được phê duyệt: biểu mẫu đã gửi, chờ phê duyệt")
-        self.assertEqual(cq2[7], "Sở Tư pháp")
-        self.assertEqual(body["ns_1"][6], "Chưa có giá trị được phê duyệt: biểu mẫu đang nhập")
-        self.assertEqual(body["ns_1"][7], "Sở Thông tin và Truyền thông")
-        self.assertEqual((body["kt_1"][6], body["kt_1"][7]),
+        self.assertEqual(list(rows[0][:7]), compilation.HEADER[:7])
+        self.assertEqual(ws.freeze_panes, "A6")  # the header row stays in view
+        body = {row[1]: row for row in rows[1:]}  # components by name: no code column
+        self.assertEqual([row[1] for row in rows[1:]], NAMES)
+        self.assertEqual([row[0] for row in rows[1:]], [1, 2, 3, 4, 5, 6])
+        cq1, cq2, cq3 = body[NAMES[0]], body[NAMES[1]], body[NAMES[2]]
+        self.assertEqual((cq1[4], cq1[5], cq1[6]), ("Có", "Đã phê duyệt", "Sở Nội vụ"))
+        self.assertEqual((cq3[2], cq3[3], cq3[4]), ("Chính quyền số", "%", 85.5))  # a number stays a number
+        self.assertEqual(cq3[7], "'=SUM(A1)")  # a comment is text, never a formula
+        self.assertEqual(cq3[8], "Báo cáo tháng 11.pdf; ../../etc/passwd..pdf")
+        self.assertEqual(cq3[9], "03_cq_3/")
+        self.assertIsNone(cq2[4])  # submitted, not approved: the value is not given out as approved
+        self.assertEqual(cq2[5], "Chưa có giá trị được phê duyệt: biểu mẫu đã gửi, chờ phê duyệt")
+        self.assertEqual(cq2[6], "Sở Tư pháp")
+        self.assertEqual(body[NAMES[3]][5], "Chưa có giá trị được phê duyệt: biểu mẫu đang nhập")
+        self.assertEqual(body[NAMES[3]][6], "Sở Thông tin và Truyền thông")
+        self.assertEqual((body[NAMES[5]][5], body[NAMES[5]][6]),
                          ("Chưa có giá trị được phê duyệt: chưa phân công cơ quan chủ trì", "Chưa phân công"))
+        # named after what it is, in ASCII words
+        self.assertIn('filename="tong-hop-so-lieu-thu-thap-dti-2024.xlsx"', r["Content-Disposition"])
 
     def test_the_zip_holds_a_folder_per_component_with_safe_names(self):
         r = self.client.get(f"/dot/{self.dti.pk}/minh-chung.zip")

@@ -129,7 +129,7 @@ class AssessmentWorkbookTestCase(AssessmentCase):
         rows = {}
         for c in cells(r.content):
             rows.setdefault((c.parent.title, c.row), []).append(c)
-        c_row = [row for row in rows.values() if len(row) > 2 and row[2].value == "C"][0]
+        c_row = [row for row in rows.values() if len(row) > 2 and row[1].value == self.pc.agency.name][0]
         self.assertEqual(c_row[-1].value, escaped(HOSTILE[1]))
-        a_row = [row for row in rows.values() if len(row) > 2 and row[2].value == "A"][0]
-        self.assertEqual((a_row[4].value, a_row[4].data_type), (70, "n"))
+        a_row = [row for row in rows.values() if len(row) > 2 and row[1].value == self.pa.agency.name][0]
+        self.assertEqual((a_row[3].value, a_row[3].data_type), (70, "n"))  # the maximum points

@@ -351,45 +351,48 @@ def scorecard_docx(p: Participant, *, hide_appraisal: bool = False) -> bytes:
 
 
 def results_xlsx(rnd: Round) -> bytes:
-    rows = services.results(rnd)
-    header = [
-        "Hạng",
-        "Đơn vị",
-        "Mã đơn vị",
-        "Điểm cuối cùng",
-        "Điểm tối đa",
-        "Tỷ lệ (0–1)",
-        "Xếp loại",
-        "Điểm tự đánh giá",
-        "Điểm thẩm định",
-        "Chênh lệch tự chấm − thẩm định",
-        "Thay đổi tỷ lệ so với năm trước",
-        "Thay đổi hạng so với năm trước",
-        "Không xếp hạng — lý do",
+    """The league table as a workbook (ket-qua.xlsx): units by name, points and rates as numbers
+    (rates in per cent, headed "(%)"), the header frozen; a sheet of notes names the framework and
+    the decision. Labelled on every sheet when the round is demonstration data."""
+    from chiso.lib import xlsx
+
+    pfw = services.round_pfw(rnd)
+    columns = [  # (header, number format)
+        ("Hạng", xlsx.WHOLE),
+        ("Đơn vị", None),
+        ("Điểm cuối cùng", xlsx.DEC2),
+        ("Điểm tối đa", xlsx.DEC2),
+        ("Tỷ lệ điểm đạt (%)", xlsx.DEC2),
+        ("Xếp loại", None),
+        ("Điểm tự đánh giá", xlsx.DEC2),
+        ("Điểm thẩm định", xlsx.DEC2),
+        ("Chênh lệch tự chấm − thẩm định (điểm)", xlsx.SIGNED_DEC2),
+        ("Thay đổi tỷ lệ so với năm trước (điểm %)", xlsx.SIGNED_DEC2),
+        ("Thay đổi hạng so với năm trước", xlsx.SIGNED_WHOLE),
+        ("Không xếp hạng — lý do", None),
     ]
     data = []
-    for r in rows:
+    for r in services.results(rnd):
         p = r.p
         data.append(
             [
                 int(p.rank) if p.rank is not None else None,
                 p.agency.name,
-                p.agency.code,
                 round(p.current_total, 2),
                 p.max_points,
-                round(p.ratio, 4),
+                round(p.ratio * 100, 2),
                 r.band_label,
                 p.self_total,
                 p.appraised_total,
                 None if p.gap is None else round(p.gap, 2),
-                None if r.delta_ratio is None else round(r.delta_ratio, 4),
+                None if r.delta_ratio is None else round(r.delta_ratio * 100, 2),
                 r.delta_rank,
                 p.exclusion_reason if p.excluded else "",
             ]
         )
     notes = [
         rnd.title,
-        f"Bộ chỉ số: {rnd.framework.code} (bản chụp sha256 {rnd.framework_sha256})",
+        f"Bộ chỉ số: {pfw.label('vi')}",
         f"Trạng thái: {rnd.get_status_display()}",
         f"Xuất lúc: {timezone.localtime():%d/%m/%Y %H:%M}",
     ]
@@ -397,14 +400,25 @@ def results_xlsx(rnd: Round) -> bytes:
         notes.append(
             f"Quyết định số {rnd.decision_number} ngày {rnd.decision_date:%d/%m/%Y}"
             if rnd.decision_date
-            else rnd.decision_number
+            else f"Quyết định số {rnd.decision_number}"
         )
     for rev in rnd.revisions.select_related("entry__participant__agency"):
+        try:
+            indicator = pfw.indicator(rev.entry.code).label("vi")
+        except ValueError:  # not in the round's framework (InputError)
+            indicator = "chỉ số không còn trong bộ chỉ số"
         notes.append(
             f"Sửa đổi số {rev.number} ngày {timezone.localtime(rev.created):%d/%m/%Y}: "
-            f"{rev.entry.participant.agency.name}, {rev.entry.code}: {_p2(rev.old_points)} → "
+            f"{rev.entry.participant.agency.name}, {indicator}: {_p2(rev.old_points)} → "
             f"{_p2(rev.new_points)} điểm. Lý do: {rev.reason}"
         )
-    if rnd.is_demo:
-        notes.insert(0, DEMO_NOTE)
-    return workbook_bytes(f"Xếp hạng {rnd.year}", header, data, notes=notes)
+    return workbook_bytes(
+        f"Xếp hạng {rnd.year}",
+        [h for h, _f in columns],
+        data,
+        formats=[f for _h, f in columns],
+        widths=[8, 44, 14, 12, 14, 14, 14, 14, 18, 18, 16, 40],
+        notes=notes,
+        notes_title="Ghi chú",
+        demo_note=xlsx.DEMO_NOTE if rnd.is_demo else "",
+    )

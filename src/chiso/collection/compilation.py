@@ -23,19 +23,21 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 
 from chiso.engine.units import fold_diacritics
 from chiso.lib import frameworks
 from chiso.lib.periods import period_end
-from chiso.lib.xlsx import WorkbookWriter
+from chiso.lib.xlsx import DEMO_NOTE, WHOLE, WorkbookWriter
 from chiso.orgs.models import Responsibility
 
 from . import matrix, services
 from .models import Evidence, Round, Submission, Value
 
-HEADER = ["STT", "Mã", "Chỉ số thành phần", "Chỉ số chính", "Đơn vị tính", "Giá trị đã phê duyệt",
-          "Tình trạng", "Cơ quan chủ trì", "Ghi chú của cơ quan", "Tệp minh chứng", "Thư mục minh chứng (.zip)"]
+HEADER = ["STT", "Chỉ số thành phần", "Chỉ số chính", "Đơn vị tính", "Giá trị đã phê duyệt", "Tình trạng",
+          "Cơ quan chủ trì", "Ghi chú của cơ quan", "Tệp minh chứng", "Thư mục minh chứng (.zip)"]
+FORMATS = [WHOLE]  # the value's column keeps General: each component has its own unit and precision
+WIDTHS = [5, 48, 28, 12, 14, 36, 34, 30, 40, 22]
 XLSX_NAME = "tong-hop.xlsx"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # A .zip entry stored uncompressed: 30 + name (local header) + 46 + name (central directory), plus
@@ -179,37 +181,33 @@ def compile_round(rnd: Round) -> Compilation:
 
 def xlsx_bytes(c: Compilation, issuer_name: str = "") -> bytes:
     """One sheet "Tổng hợp": the title and the framework's sentence (its status said), then one row
-    per component and lead agency in the framework's order; a sheet "Ghi chú" says how to read it.
+    per component (by name) and lead agency in the framework's order, under a frozen header; a sheet
+    "Ghi chú" says how to read it. Both open with the demonstration label when the round is demo.
     Written in Vietnamese whatever the reader's language: it goes to the ministry."""
     with translation.override("vi"):
         return _xlsx_bytes(c, issuer_name)
 
 
 def _xlsx_bytes(c: Compilation, issuer_name: str) -> bytes:
-    wb = WorkbookWriter()
+    wb = WorkbookWriter(DEMO_NOTE if c.round.is_demo else "")
     ws = wb.sheet("Tổng hợp")
-    ws.append([f"Tổng hợp số liệu {c.round.title} ({c.round.period})"])
-    ws.style(1, 1, font=Font(bold=True, size=13))
+    r = ws.append([f"Tổng hợp số liệu {c.round.title} ({c.round.period})"])
+    ws.style(r, 1, font=Font(bold=True, size=13))
     ws.append([c.sentence])
     made = timezone.localtime(c.made_at).strftime("%d/%m/%Y %H:%M")
-    ws.append([f"Cơ quan tổng hợp: {issuer_name or '—'} · lập lúc {made}" + (" · DỮ LIỆU MINH HỌA"
-                                                                            if c.round.is_demo else "")])
+    ws.append([f"Cơ quan tổng hợp: {issuer_name or '—'} · lập lúc {made}"])
     ws.append([])
-    head = ws.append(HEADER)
-    ws.style_row(head, len(HEADER), font=Font(bold=True), fill=PatternFill("solid", fgColor="DDE7F0"),
-                 alignment=Alignment(wrap_text=True, vertical="top"))
+    head = ws.header(HEADER, formats=FORMATS, widths=WIDTHS)
+    ws.style_row(head, len(HEADER), alignment=Alignment(wrap_text=True, vertical="top"))
     for line in c.lines:
         ws.append([
-            line.number, line.node.code, line.node.label("vi"), line.main.label("vi"), line.node.unit or "",
+            line.number, line.node.label("vi"), line.main.label("vi"), line.node.unit or "",
             line.shown_value(), line.state(),
             (line.agency.name if line.agency is not None else "Chưa phân công"),
             (line.value.comment if line.approved else ""),
             "; ".join(f.evidence.original_name for f in line.files),
             (line.folder + "/") if line.files else "",
         ])
-    for col, width in enumerate((5, 16, 48, 28, 12, 14, 36, 34, 30, 40, 22), start=1):
-        ws.width(col, width)
-    ws.freeze(f"A{head + 1}")
     notes = wb.sheet("Ghi chú")
     for text in (
         c.sentence,

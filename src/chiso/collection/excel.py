@@ -9,18 +9,23 @@ from django.utils.translation import gettext as _
 
 from chiso.engine.errors import InputError
 from chiso.lib import frameworks, imports
-from chiso.lib.xlsx import read_rows, workbook_bytes
+from chiso.lib.xlsx import DEMO_NOTE, read_rows, workbook_bytes
 
 from . import services
 from .models import Submission
 
 COLUMNS = ["Mã chỉ số", "Tên chỉ số", "Đơn vị tính", "Tối thiểu", "Tối đa", "Giá trị", "Ghi chú"]
+WIDTHS = [24, 60, 14, 12, 12, 14, 40]
+SHEET = "Biểu mẫu"  # the first sheet, which the import reads (old files named it "Bieu mau")
 CODE_HEADERS = {"mã chỉ số", "ma chi so", "code", "mã"}
 VALUE_HEADERS = {"giá trị", "gia tri", "value"}
 COMMENT_HEADERS = {"ghi chú", "ghi chu", "comment"}
 
 
 def template_bytes(sub: Submission) -> bytes:
+    """The agency's form as a workbook: one row per indicator (its code, which the import matches,
+    its name and unit, the range, the current value and comment), the header frozen; a second sheet
+    says how to fill it. A form of demonstration data says so on every sheet."""
     fw = frameworks.get_framework(sub.round.framework_id)
     values = {v.code: v for v in sub.values.all()}
     rows = []
@@ -35,11 +40,13 @@ def template_bytes(sub: Submission) -> bytes:
             ])
     notes = [
         f"Biểu mẫu: {sub.agency.name} — {sub.round.title}",
-        "Chỉ điền cột “Giá trị” (và “Ghi chú” nếu cần). Không sửa cột “Mã chỉ số”.",
+        "Chỉ điền cột “Giá trị” (và “Ghi chú” nếu cần). Không sửa cột “Mã chỉ số”: "
+        "đó là mã để chiso nhận ra từng chỉ số khi nhập tệp.",
         "Số thập phân dùng dấu phẩy hoặc dấu chấm. Chỉ số Có/Không: ghi 1 (Có) hoặc 0 (Không).",
         "Ô “Giá trị” để trống: giữ nguyên giá trị đã có.",
     ]
-    return workbook_bytes("Bieu mau", COLUMNS, rows, notes=notes)
+    return workbook_bytes(SHEET, COLUMNS, rows, widths=WIDTHS, notes=notes,
+                          demo_note=DEMO_NOTE if sub.round.is_demo else "")
 
 
 @dataclass
@@ -65,7 +72,7 @@ def parse(sub: Submission, data: bytes) -> Preview:
     """Check a filled template against the submission's form; write nothing."""
     out = Preview()
     try:
-        header, rows = read_rows(data, **imports.xlsx_limits())
+        header, rows = read_rows(data, header_names=CODE_HEADERS, **imports.xlsx_limits())
     except InputError as e:
         out.errors.append(RowError(e.params.get("row") or 0, "", imports.file_error_message(e)))
         return out

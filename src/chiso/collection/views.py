@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.lib import frameworks
+from chiso.lib.filenames import file_stem
 from chiso.lib.templatetags import text_in, vn_number
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
@@ -148,7 +149,7 @@ def round_compilation_xlsx(request, pk):
         return denied
     data = compilation.xlsx_bytes(c, _issuer_name())
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = f'attachment; filename="chiso-tong-hop-dot-{c.round.pk}.xlsx"'
+    resp["Content-Disposition"] = f'attachment; filename="{file_stem("tổng hợp số liệu", c.round.title)}.xlsx"'
     return resp
 
 
@@ -166,7 +167,7 @@ def round_compilation_zip(request, pk):
                  after={"files": len(c.files), "bytes": c.evidence_bytes})
     size = fh.seek(0, os.SEEK_END)
     fh.seek(0)
-    resp = FileResponse(fh, as_attachment=True, filename=f"chiso-minh-chung-dot-{c.round.pk}.zip",
+    resp = FileResponse(fh, as_attachment=True, filename=f"{file_stem('minh chứng', c.round.title)}.zip",
                         content_type="application/zip")
     resp["Content-Length"] = str(size)
     return resp
@@ -558,7 +559,8 @@ def template_download(request, pk):
     sub = _get_submission_for_user(request, pk)
     data = excel.template_bytes(sub)
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = f'attachment; filename="chiso-bieu-mau-{sub.pk}.xlsx"'
+    name = file_stem("biểu mẫu", sub.agency.short_name or sub.agency.name, sub.round.title)
+    resp["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return resp
 
 

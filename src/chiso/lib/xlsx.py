@@ -10,6 +10,13 @@ This is the only module that creates or opens a workbook (``tests/test_xlsx_writ
   style: with the apostrophe in the value, Excel re-enters an edited cell as text anyway, and a
   style per cell would only grow the file. Numbers (``int``, ``float``, ``Decimal``; negative ones
   too) stay numbers, dates stay dates, booleans stay booleans.
+- **What every workbook of the project looks like** is decided here, once: a table sheet has its
+  header row frozen (:meth:`Sheet.header`) and its numbers in a number format per column (``INT``
+  "#,##0", ``DEC2`` "#,##0.00", ...; the spreadsheet program shows the reader's separators); a date
+  is a date cell shown dd/mm/yyyy; a sheet's name is :func:`sheet_title` (whole words, at most 31
+  characters, unique); a workbook of demonstration data carries its label on every sheet
+  (``WorkbookWriter(demo_note=...)``). :func:`typed_text` turns a number or date printed the
+  Vietnamese way back into a typed cell (the document builder's tables hold some as text).
 - **Reading** goes through :func:`iter_rows`, which checks the archive's uncompressed size and
   compression ratio *before* openpyxl parses anything, streams the sheet (read-only mode) and stops
   at a row or cell cap. Every refusal is an :class:`~chiso.engine.errors.InputError` with a code
@@ -23,15 +30,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import math
 import numbers
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from chiso.engine.errors import InputError
@@ -44,11 +53,46 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 MAX_ROWS = 100_000
 MAX_CELLS = 5_000_000
+# Rows read to find a named header row (read_rows).
+_HEADER_SEARCH_ROWS = 10
 # Members smaller than this are not held to the ratio: tiny XML parts compress very well.
 _RATIO_FLOOR = 1024 * 1024
 
 
 # --- writing ----------------------------------------------------------------------------------------
+
+# Number formats, written the English way as the file format wants them: Excel and LibreOffice show
+# them with the reader's own separators ("1.234,5" and "06/12/2026" on a Vietnamese desktop).
+INT = "#,##0"  # a count: 34.079
+WHOLE = "0"  # a rank, a year, a number the document prints without grouping
+DEC1 = "#,##0.0"
+DEC2 = "#,##0.00"  # points, a rate in per cent
+DEC4 = "0.0000"  # an index score
+SIGNED_INT = "+#,##0;-#,##0;0"
+SIGNED_WHOLE = "+0;-0;0"
+SIGNED_DEC1 = "+#,##0.0;-#,##0.0;0.0"
+SIGNED_DEC2 = "+#,##0.00;-#,##0.00;0.00"
+SIGNED_DEC4 = "+0.0000;-0.0000;0.0000"
+DATE = "dd/mm/yyyy"
+DATETIME = "dd/mm/yyyy hh:mm"
+
+# The label of a workbook that shows demonstration data (on every sheet, see WorkbookWriter).
+DEMO_NOTE = "DỮ LIỆU MINH HỌA — số liệu do chiso tạo ra để minh họa, không phải số liệu thật."
+
+MAX_SHEET_TITLE = 31  # Excel's limit
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# Little words a cut title must not end on ("… so với", "… của"): they promise a word that was cut.
+_DANGLING = {"và", "của", "các", "những", "với", "so", "cho", "trong", "theo", "từ", "đến", "về", "tại", "qua",
+             "hoặc", "hay", "là", "để", "trên", "dưới", "ở", "-", "–", "—"}  # fmt: skip
+
+# Abbreviations of Vietnamese administrative writing, used when a sheet's title is too long.
+_SHORT_FORMS = (("thủ tục hành chính", "TTHC"), ("dịch vụ công trực tuyến", "DVCTT"), ("Ủy ban nhân dân", "UBND"),
+                ("Uỷ ban nhân dân", "UBND"), ("công nghệ thông tin", "CNTT"), ("chuyển đổi số", "CĐS"))  # fmt: skip
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+_DEMO_FONT = Font(bold=True, color="C00000")
 
 
 def cell_value(value: Any) -> tuple[Any, str | None]:
@@ -73,30 +117,161 @@ def cell_value(value: Any) -> tuple[Any, str | None]:
     return text, "s"
 
 
-class Sheet:
-    """One worksheet that can only receive safe values (see :func:`cell_value`)."""
+def sheet_title(title: Any, used: Iterable[str] = (), *, default: str = "Trang") -> str:
+    """A sheet name for ``title``: at most 31 characters, cut between words where a phrase ends (at
+    the end of a clause when one ends far enough in, before a little word such as "của" or "so",
+    never after one; a title that cannot be cut so takes the administration's short forms first:
+    "TTHC", "UBND"), without the characters Excel refuses ("/" becomes "-"), and unlike every name in
+    ``used`` (Excel compares them without case): a repeat takes " (2)", " (3)", ...
 
-    def __init__(self, ws):
+    >>> sheet_title("Tình hình thực hiện các nhiệm vụ")
+    'Tình hình thực hiện'
+    >>> sheet_title("Bảng 2. Chỉ số thành phần so với ngưỡng hạng 20")
+    'Bảng 2. Chỉ số thành phần'
+    """
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(title)).replace("/", "-").replace("\\", "-")
+    text = " ".join(_SHEET_FORBIDDEN.sub(" ", text).split()).strip("'").strip() or default
+    short = text
+    for long, abbreviation in _SHORT_FORMS:
+        short = re.sub(re.escape(long), abbreviation, short, flags=re.IGNORECASE)
+    taken = {str(u).casefold() for u in used}
+    n = 1
+    while True:
+        suffix = f" ({n})" if n > 1 else ""
+        limit = MAX_SHEET_TITLE - len(suffix)
+        name, whole = _cut_at_word(text, limit)
+        if not whole and short != text:
+            name = _cut_at_word(short, limit)[0]
+        if (name := name + suffix).casefold() not in taken:
+            return name
+        n += 1
+
+
+def _cut_at_word(text: str, limit: int) -> tuple[str, bool]:
+    """``text`` within ``limit`` characters, ending where a phrase ends, and whether it does.
+
+    Vietnamese writes a word of two syllables with a space ("nhiệm vụ"), so a cut between any two
+    syllables may split one: when the first word left out does not begin a phrase, the cut goes
+    back to the end of a clause or to before a little word ("các", "của"), if one is far enough in."""
+    if len(text) <= limit:
+        return text, True
+    all_words = text.split(" ")
+    words: list[str] = []
+    for w in all_words:
+        if len(" ".join([*words, w])) > limit:
+            break
+        words.append(w)
+    if not words:  # one word longer than a sheet name (no space to cut at)
+        return text[:limit].strip("'"), False
+
+    def starts_phrase(i: int, after: str) -> bool:  # a phrase starts between words[i - 1] and ``after``
+        return words[i - 1][-1] in ",;:" or after[0] in "(–—" or after == "-" or after.casefold() in _DANGLING
+
+    whole = starts_phrase(len(words), all_words[len(words)])
+    if not whole:
+        for i in range(len(words) - 1, 0, -1):
+            if starts_phrase(i, words[i]) and len(" ".join(words[:i])) >= limit * 0.4:
+                words, whole = words[:i], True
+                break
+    while len(words) > 1 and words[-1].casefold() in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(",;:(–—- ").strip("'") or words[0][:limit], whole
+
+
+_VN_NUMBER = re.compile(r"([+\-−]?)(\d{1,3}(?:\.\d{3})+|0|[1-9]\d*)(?:,(\d+))?(%?)")
+_VN_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+
+
+def typed_text(text: Any) -> tuple[Any, str] | None:
+    """The typed cell a text printed the Vietnamese way stands for, and its number format: ``"34"``
+    -> ``(34, "0")``, ``"1.234"`` -> ``(1234, "#,##0")``, ``"0,69"`` -> ``(0.69, "0.00")``, ``"45,9%"``
+    -> ``(0.459, "0.0%")``, ``"06/12/2026"`` -> ``(date(2026, 12, 6), "dd/mm/yyyy")``; None for any
+    other text (a code such as "01" or "4a" stays text). The format shows the value as it was printed."""
+    if not isinstance(text, str):
+        return None
+    s = text.strip()
+    if m := _VN_DATE.fullmatch(s):
+        try:
+            return dt.date(int(m[3]), int(m[2]), int(m[1])), DATE
+        except ValueError:
+            return None
+    m = _VN_NUMBER.fullmatch(s)
+    if m is None:
+        return None
+    sign, whole, decimals, pct = m.groups()
+    grouped = "." in whole
+    value: float | int = int(whole.replace(".", ""))
+    if decimals:
+        value = float(f"{value}.{decimals}")
+    if sign in ("-", "−"):
+        value = -value
+    fmt = ("#,##0" if grouped else "0") + ("." + "0" * len(decimals) if decimals else "")
+    if pct:
+        return round(value / 100, len(decimals or "") + 2), fmt.replace("#,##", "") + "%"
+    return value, fmt
+
+
+class Sheet:
+    """One worksheet that can only receive safe values (see :func:`cell_value`).
+
+    A table sheet calls :meth:`header` once: the header row is styled, the panes are frozen below
+    it and each column's number format is applied to the rows appended after it. A date is shown
+    dd/mm/yyyy wherever it is written."""
+
+    def __init__(self, ws, demo_note: str = ""):
         self._ws = ws
         self._rows = 0  # rows appended so far (an empty row counts: the next one goes below it)
+        self._formats: list[str | None] = []
+        if demo_note:  # first row, in red, and in the printed page's header
+            r = self.append([demo_note])
+            self.style(r, 1, font=_DEMO_FONT)
+            ws.oddHeader.center.text = demo_note.replace("&", "&&")
+
+    @property
+    def title(self) -> str:
+        return self._ws.title
 
     @property
     def max_row(self) -> int:
         return self._rows
 
-    def append(self, values: Iterable[Any] = ()) -> int:
+    def header(self, titles: Iterable[Any], *, formats: Iterable[str | None] = (),
+               widths: Iterable[float | None] = ()) -> int:
+        """Write a table's header row (bold, filled, wrapped), freeze the panes below it and keep
+        ``formats`` (one number format or None per column) for the rows that follow. Returns its row."""
+        titles = list(titles)
+        r = self.append(titles)
+        self.style_row(r, len(titles), font=_HEADER_FONT, fill=_HEADER_FILL, alignment=_HEADER_ALIGN)
+        self.freeze(f"A{r + 1}")
+        self._formats = list(formats)
+        for col, w in enumerate(widths, start=1):
+            if w:
+                self.width(col, w)
+        return r
+
+    def append(self, values: Iterable[Any] = (), *, bold: bool = False) -> int:
         """Write ``values`` on a new row; return its number (1-based)."""
         self._rows += 1
         for col, v in enumerate(values, start=1):
-            self.put(self._rows, col, v)
+            fmt = self._formats[col - 1] if col <= len(self._formats) else None
+            self.put(self._rows, col, v, number_format=fmt)
+            if bold:
+                self.style(self._rows, col, font=_HEADER_FONT)
         return self._rows
 
-    def put(self, row: int, col: int, value: Any) -> None:
+    def put(self, row: int, col: int, value: Any, *, number_format: str | None = None) -> None:
+        """Store ``value``; a number or a date takes ``number_format`` (a date dd/mm/yyyy by default)."""
         stored, kind = cell_value(value)
         cell = self._ws.cell(row, col)
         cell.value = stored
         if kind is not None:
             cell.data_type = kind  # never "f": a text is a text even if openpyxl thought otherwise
+        elif isinstance(stored, dt.datetime):
+            cell.number_format = number_format or (DATETIME if stored.time() != dt.time() else DATE)
+        elif isinstance(stored, dt.date):
+            cell.number_format = number_format or DATE
+        elif number_format and isinstance(stored, numbers.Number) and not isinstance(stored, bool):
+            cell.number_format = number_format
 
     def style(self, row: int, col: int, *, font=None, fill=None, alignment=None, number_format=None) -> None:
         cell = self._ws.cell(row, col)
@@ -121,19 +296,25 @@ class Sheet:
 
 
 class WorkbookWriter:
-    """A new workbook whose sheets are :class:`Sheet` objects; :meth:`to_bytes` saves it."""
+    """A new workbook whose sheets are :class:`Sheet` objects; :meth:`to_bytes` saves it.
 
-    def __init__(self):
+    ``demo_note``: the workbook shows demonstration data — every sheet opens with this label (red,
+    first row) and prints it in its page header."""
+
+    def __init__(self, demo_note: str = ""):
         self._wb = Workbook()
         self._fresh = True
+        self.demo_note = demo_note
 
     def sheet(self, title: str) -> Sheet:
+        """A new sheet named by :func:`sheet_title` (whole words, within 31 characters, unique)."""
+        name = sheet_title(title, [] if self._fresh else self._wb.sheetnames)
         if self._fresh:
             ws, self._fresh = self._wb.active, False
-            ws.title = title[:31]
+            ws.title = name
         else:
-            ws = self._wb.create_sheet(title[:31])
-        return Sheet(ws)
+            ws = self._wb.create_sheet(name)
+        return Sheet(ws, self.demo_note)
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
@@ -141,18 +322,20 @@ class WorkbookWriter:
         return buf.getvalue()
 
 
-def workbook_bytes(title: str, header: list[str], rows: list[list], *, notes: list[str] = (), locked_cols=0) -> bytes:
-    """A one-table workbook: a bold header row, the rows, and an optional "Hướng dẫn" sheet."""
-    wb = WorkbookWriter()
+def workbook_bytes(title: str, header: list[str], rows: Iterable[Iterable[Any]], *,
+                   formats: Iterable[str | None] = (), widths: Iterable[float | None] = (),
+                   notes: Iterable[str] = (), notes_title: str = "Hướng dẫn", demo_note: str = "") -> bytes:
+    """A one-table workbook: the header row (frozen), the rows (numbers in ``formats``, one per
+    column), and an optional sheet of ``notes``; ``demo_note`` labels every sheet (:class:`WorkbookWriter`)."""
+    wb = WorkbookWriter(demo_note)
     ws = wb.sheet(title)
-    ws.append(header)
-    ws.style_row(1, len(header), font=Font(bold=True), fill=PatternFill("solid", fgColor="DDE7F0"))
+    widths = list(widths) or [14 if i == 0 else 60 if i == 1 else 18 for i in range(len(header))]
+    ws.header(header, formats=formats, widths=widths)
     for row in rows:
         ws.append(row)
-    for i, _h in enumerate(header, start=1):
-        ws.width(i, 18 if i > 2 else 14 if i == 1 else 60)
+    notes = list(notes)
     if notes:
-        info = wb.sheet("Hướng dẫn")
+        info = wb.sheet(notes_title)
         for line in notes:
             info.append([line])
         info.width(1, 120)
@@ -244,19 +427,35 @@ def unescape_text(value: Any) -> Any:
     return value
 
 
-def read_rows(data: bytes, **limits) -> tuple[list[str], list[tuple[int, list]]]:
+def read_rows(data: bytes, *, header_names: Iterable[str] = (), **limits) -> tuple[list[str], list[tuple[int, list]]]:
     """Return the header (lower-cased, stripped) and ``(excel_row_number, cells)`` of the first sheet.
 
-    ``limits`` are :func:`iter_rows`'s caps. Raises :class:`InputError` when the bytes are not a
-    readable .xlsx or pass a cap.
+    The header is the first row; with ``header_names``, the first of the first rows that holds one
+    of them (a workbook written by :class:`WorkbookWriter` for demonstration data has its label
+    above the header). ``limits`` are :func:`iter_rows`'s caps. Raises :class:`InputError` when the
+    bytes are not a readable .xlsx or pass a cap.
     """
+    wanted = {str(h).strip().lower() for h in header_names}
+
+    def names(cells) -> list[str]:
+        return [str(h or "").strip().lower() for h in cells]
+
     it = iter_rows(data, **limits)
-    try:
-        header = [str(h or "").strip().lower() for h in next(it)]
-    except StopIteration:
+    head: list[list] = []  # the rows read while looking for the header
+    header_at = 1  # when no row names a wanted column, the first row (the caller reports the column missing)
+    for cells in it:
+        head.append(cells)
+        if not wanted or wanted.intersection(names(cells)):
+            header_at = len(head)
+            break
+        if len(head) >= _HEADER_SEARCH_ROWS:
+            break
+    if not head:
         return [], []
+    header = names(head[header_at - 1])
     rows = []
-    for n, cells in enumerate(it, start=2):
+    after = itertools.chain(enumerate(head[header_at:], start=header_at + 1), enumerate(it, start=len(head) + 1))
+    for n, cells in after:
         if all(c is None or str(c).strip() == "" for c in cells):
             continue
         rows.append((n, [unescape_text(c) for c in cells]))

@@ -33,9 +33,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl.styles import Font, PatternFill
 
 from chiso import reference
 from chiso.engine.errors import EngineError
@@ -175,9 +174,34 @@ SHEETS = {
 }
 TOP_KEYS = {"format", "program", "standing_body", "province", "groups", "objectives", "tasks", "duties",
             "obligations", "demo"}  # fmt: skip
-CHOICE_ALIASES = {
-    "direction": {"1": "up", "-1": "down", "tăng": "up", "giảm": "down"},
+# How the workbook writes a choice (a reader sees words, not codes); the import reads these words
+# back (CHOICE_ALIASES), as it reads the recurrences' labels.
+CHOICE_WORDS = {
+    "kind": {"general": "chung", "specific": "cụ thể"},
+    "direction": {"up": "tăng", "down": "giảm"},
+    "source": {"indicator": "chỉ số trong chiso", "reported": "cơ quan báo cáo"},
 }
+CHOICE_ALIASES = {
+    "direction": {"1": "up", "-1": "down"},
+}
+for _key, _words in CHOICE_WORDS.items():
+    CHOICE_ALIASES.setdefault(_key, {}).update({w: v for v, w in _words.items()})
+# The workbook's columns of names beside the columns of codes the import reads ((part, field key) ->
+# header); the import skips them.
+NAME_COLUMNS = {
+    ("program", "framework_id"): "Tên bộ chỉ số",
+    ("program", "standing_body"): "Tên cơ quan thường trực",
+    ("objectives", "framework_id"): "Tên bộ chỉ số",
+    ("tasks", "lead"): "Tên cơ quan chủ trì",
+    ("tasks", "supporting"): "Tên cơ quan phối hợp",
+    ("tasks", "components"): "Tên chỉ số thành phần",
+    ("kpis", "framework_id"): "Tên bộ chỉ số",
+    ("kpis", "indicator"): "Tên chỉ số",
+    ("kpis", "source_agency"): "Tên cơ quan cung cấp số liệu",
+    ("duties", "agencies"): "Tên cơ quan",
+    ("obligations", "agency"): "Tên cơ quan thực hiện",
+}
+_NAME_HEADERS = {h.lower() for h in NAME_COLUMNS.values()}
 
 
 def _part_name(part: str) -> str:
@@ -430,7 +454,7 @@ def _read_xlsx(data: bytes, name: str):
                 if not cells or all(c is None or str(c).strip() == "" for c in cells):
                     continue
                 key = str(cells[0] or "").strip()
-                if n == 1 and key.lower() in ("trường", "field"):
+                if (n == 1 and key.lower() in ("trường", "field")) or key.lower() in _NAME_HEADERS:
                     continue
                 f = by_name.get(key.lower())
                 if f is None:
@@ -448,7 +472,7 @@ def _read_xlsx(data: bytes, name: str):
         header = [str(h or "").strip() for h in rows[0]]
         cols: dict[int, Field] = {}
         for c, h in enumerate(header):
-            if not h:
+            if not h or h.lower() in _NAME_HEADERS:
                 continue
             f = by_name.get(h.lower())
             if f is None:
@@ -1190,33 +1214,92 @@ def export_yaml(program: Program) -> str:
 
 
 def export_xlsx(program: Program) -> bytes:
-    """The program as a workbook, one sheet per part (:data:`SHEETS`), through :mod:`chiso.lib.xlsx`."""
+    """The program as a workbook, one sheet per part (:data:`SHEETS`), through :mod:`chiso.lib.xlsx`:
+    the fields the import reads (agencies and components by code, docs/program.md), each code column
+    followed by the names a reader looks for (:data:`NAME_COLUMNS`, skipped by the import), a choice
+    as its Vietnamese word, dates as date cells, every header row frozen. In Vietnamese whatever the
+    reader's language."""
+    with translation.override("vi"):
+        return _export_xlsx(program)
+
+
+def _export_xlsx(program: Program) -> bytes:
     t = tables_of(program)
+    names = _Names(program)
     wb = xlsx.WorkbookWriter()
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F0")
     info = wb.sheet(SHEETS["program"][0])
-    info.append(["Trường", "Giá trị"])
-    info.style_row(1, 2, font=bold, fill=fill)
+    info.header(["Trường", "Giá trị"], widths=[40, 100])
     head = t["program"][0]
     for f in PROGRAM_FIELDS:
         if f.key in head:
-            info.append([f.label, _cell(head[f.key])])
-    info.width(1, 40)
-    info.width(2, 100)
+            info.append([f.label, _cell(f, head[f.key])])
+            if (label := NAME_COLUMNS.get(("program", f.key))) is not None:
+                info.append([label, names.of(f, head[f.key], head)])
     for part in ("objectives", "tasks", "kpis", "duties", "obligations"):
         title, fields = SHEETS[part]
+        columns: list[tuple[Field, bool]] = []  # (field, whether this is the column of its names)
+        for f in fields:
+            columns.append((f, False))
+            if (part, f.key) in NAME_COLUMNS:
+                columns.append((f, True))
         ws = wb.sheet(title)
-        ws.append([f.label for f in fields])
-        ws.style_row(1, len(fields), font=bold, fill=fill)
+        ws.header([NAME_COLUMNS[(part, f.key)] if named else f.label for f, named in columns],
+                  widths=[_width(f, named) for f, named in columns])
         for rec in t[part]:
-            ws.append([_cell(rec.get(f.key)) for f in fields])
-        for i, f in enumerate(fields, start=1):
-            ws.width(i, 60 if f.kind == "long" else 30 if f.kind in ("agencies", "text") else 14)
-        ws.freeze("A2")
+            ws.append([names.of(f, rec.get(f.key), rec) if named else _cell(f, rec.get(f.key))
+                       for f, named in columns])
     return wb.to_bytes()
 
 
-def _cell(v):
+def _width(f: Field, named: bool) -> int:
+    return 60 if f.kind == "long" else 40 if named else 30 if f.kind in ("agencies", "text") else 14
+
+
+class _Names:
+    """The names of the agencies, frameworks and indicators a program's tables name by code."""
+
+    def __init__(self, program: Program):
+        self.program = program
+        self.agencies = dict(Agency.objects.values_list("code", "name"))
+        self._frameworks: dict[str, Any] = {}
+
+    def framework(self, fw_id: str):
+        if fw_id not in self._frameworks:
+            self._frameworks[fw_id] = frameworks.find_framework(fw_id) if fw_id else None
+        return self._frameworks[fw_id]
+
+    def node(self, fw_id: str, code: str) -> str:
+        fw = self.framework(fw_id)
+        try:
+            return fw.node(code).label("vi") if fw is not None else ""
+        except (KeyError, LookupError):
+            return ""
+
+    def of(self, f: Field, value, rec: dict) -> str:
+        if value in (None, "", []):
+            return ""
+        if f.key == "framework_id":
+            fw = self.framework(value)
+            return fw.label("vi") if fw is not None else ""
+        if f.kind == "agency":
+            return self.agencies.get(value, "")
+        if f.kind == "agencies":
+            return "; ".join(self.agencies.get(code, code) for code in value)
+        if f.key == "components":
+            return "; ".join(self.node(self.program.framework_id, code) or code for code in value)
+        if f.key == "indicator":
+            return self.node(rec.get("framework_id") or self.program.framework_id, value)
+        raise AssertionError(f.key)
+
+
+def _cell(f: Field, v):
+    """A field's value as the workbook writes it: a list joined, a choice and a yes/no as words."""
     if isinstance(v, list):
         return "; ".join(v)
+    if isinstance(v, bool):
+        return "có" if v else "không"
+    if f.kind == "choice" and v is not None:
+        if f.choices == RECURRENCES:
+            return str(Recurrence(v).label)
+        return CHOICE_WORDS.get(f.key, {}).get(v, v)
     return v

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chiso.lib.db import atomic_retry
+from chiso.lib.filenames import file_stem
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 
@@ -85,10 +86,10 @@ def _download(data, content_type: str, filename: str) -> HttpResponse:
 def program_export_yaml(request, pk):
     program = _program(request, pk)
     return _download(transfer.export_yaml(program).encode("utf-8"), "application/yaml; charset=utf-8",
-                     f"{program.code}.yaml")  # fmt: skip
+                     f"{file_stem(program.title)}.yaml")  # fmt: skip
 
 
 @login_required
 def program_export_xlsx(request, pk):
     program = _program(request, pk)
-    return _download(transfer.export_xlsx(program), XLSX_TYPE, f"{program.code}.xlsx")
+    return _download(transfer.export_xlsx(program), XLSX_TYPE, f"{file_stem(program.title)}.xlsx")

@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidd
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from chiso.collection.evidence import check_upload
 from chiso.lib import frameworks, xlsx
+from chiso.lib.filenames import file_stem
 from chiso.lib.periods import period_label
 from chiso.lib.refusal import Refused
 from chiso.lib.vn_format import format_date, format_number, parse_date, parse_number
@@ -732,43 +733,35 @@ def recommendations(request):
 
 @login_required
 def recommendations_xlsx(request):
-    qs = _filtered_recommendations(request)
-    header = [
-        _("Số"),
-        _("Tiêu đề"),
-        _("Cơ quan gửi"),
-        _("Loại"),
-        _("Nhiệm vụ"),
-        _("Chỉ số thành phần"),
-        _("Trạng thái"),
-        _("Cơ quan được giao"),
-        _("Ngày gửi"),
-        _("Trả lời"),
-        _("Công khai"),
-        _("Dữ liệu minh họa"),
-    ]
-    rows = [
-        [
-            r.pk,
-            r.title,
-            r.agency.name,
-            r.get_kind_display(),
-            str(r.task) if r.task else "",
-            r.component,
-            r.get_status_display(),
-            r.assigned_to.name if r.assigned_to else "",
-            format_date(timezone.localtime(r.created)),
-            r.answer,
-            _("Có") if r.is_public else _("Không"),
-            _("Có") if r.is_demo else "",
-        ]
-        for r in qs
-    ]
-    data = xlsx.workbook_bytes(_("Kiến nghị"), header, rows)
+    """The filtered recommendations as a workbook, in Vietnamese whatever the reader's language: the
+    component by name, the date sent as a date, the header frozen; labelled on every sheet when it
+    shows demonstration data (a column says which rows when only some are)."""
+    recs = list(_filtered_recommendations(request))
+    demo = [r.is_demo for r in recs]
+    mixed = any(demo) and not all(demo)
+    with translation.override("vi"):
+        names: dict[str, dict[str, str]] = {}
+        header = ["STT", "Tiêu đề", "Cơ quan gửi", "Loại", "Nhiệm vụ", "Chỉ số thành phần", "Trạng thái",
+                  "Cơ quan được giao", "Ngày gửi", "Trả lời", "Công khai"] + (["Dữ liệu minh họa"] if mixed else [])
+        rows = []
+        for n, r in enumerate(recs, start=1):
+            if r.component and r.program.framework_id not in names:
+                names[r.program.framework_id] = _framework_names(r.program.framework_id)[1]
+            component = names.get(r.program.framework_id, {}).get(r.component, r.component) if r.component else ""
+            rows.append([
+                n, r.title, r.agency.name, r.get_kind_display(), str(r.task) if r.task else "", component,
+                r.get_status_display(), r.assigned_to.name if r.assigned_to else "",
+                timezone.localtime(r.created).date(), r.answer, "Có" if r.is_public else "Không",
+            ] + (["Có" if r.is_demo else ""] if mixed else []))  # fmt: skip
+        data = xlsx.workbook_bytes(
+            "Kiến nghị", header, rows, formats=[xlsx.WHOLE], widths=[6, 50, 30, 18, 40, 30, 22, 30, 12, 50, 10, 12],
+            demo_note=xlsx.DEMO_NOTE if any(demo) else "",
+        )  # fmt: skip
     resp = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    resp["Content-Disposition"] = 'attachment; filename="chiso-kien-nghi.xlsx"'
+    name = file_stem("kiến nghị", f"ngày {timezone.localdate():%d-%m-%Y}")
+    resp["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return resp
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.apps import apps
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 def _installed() -> bool:
@@ -79,6 +79,19 @@ def program_state(
     as_of: dt.date,
     date_from: dt.date | None = None,
     day: dt.date | None = None,
+) -> dict[str, Any]:
+    """:func:`_program_state` in Vietnamese whatever language the caller has active: its statuses,
+    periods and notes are printed in documents, which are always Vietnamese."""
+    with translation.override("vi"):
+        return _program_state(framework_id=framework_id, as_of=as_of, date_from=date_from, day=day)
+
+
+def _program_state(
+    *,
+    framework_id: str | None,
+    as_of: dt.date,
+    date_from: dt.date | None,
+    day: dt.date | None,
 ) -> dict[str, Any]:
     """Tasks, KPIs (with actuals and lights), the latest approved progress per task up to
     ``as_of``, and recommendations: those open on the report's date ``day`` (default ``as_of``) and

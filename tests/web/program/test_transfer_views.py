@@ -109,12 +109,16 @@ class TransferViewsTestCase(TestCase):
             self.client.force_login(user)
             r = self.client.get(f"/chuong-trinh/{program.pk}/xuat.yaml")
             self.assertEqual(r.status_code, 200)
-            self.assertEqual(r["Content-Disposition"], 'attachment; filename="hanam-qd936-2017.yaml"')
+            # what the file is, from the program's title, in ASCII words said once
+            self.assertEqual(r["Content-Disposition"], 'attachment; filename="chuong-trinh-hanh-dong-nang-cao'
+                             '-chi-so-san-sang-cho-phat-trien-va-ung-dung-cong.yaml"')
             self.assertEqual(r["X-Content-Type-Options"], "nosniff")
             doc = yaml.safe_load(r.content.decode())
             self.assertEqual((doc["program"]["code"], len(doc["tasks"])), ("hanam-qd936-2017", 13))
             r = self.client.get(f"/chuong-trinh/{program.pk}/xuat.xlsx")
             self.assertEqual(r.status_code, 200)
+            self.assertEqual(r["Content-Disposition"], 'attachment; filename="chuong-trinh-hanh-dong-nang-cao'
+                             '-chi-so-san-sang-cho-phat-trien-va-ung-dung-cong.xlsx"')
             wb = load_workbook(io.BytesIO(r.content))
             self.assertIn("Nhiệm vụ", wb.sheetnames)
             self.assertEqual(wb["Nhiệm vụ"].max_row, 14)

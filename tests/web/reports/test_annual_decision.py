@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from chiso.orgs import audit
 from chiso.program import services as program_services
 from chiso.program.models import Kpi, Program, Recommendation, RecommendationStep, Task
 from chiso.reports import services
+from chiso.reports.docgen import check
 from chiso.reports.models import ReportJob
 from chiso.results.models import Plan
 
@@ -174,6 +175,27 @@ class AnnualDecisionTestCase(ReportsTestCase):
         )
         self.assertNotIn("Kiến nghị số 5", text)
         self.assertNotIn("Nâng chỉ số Nhân lực", text)  # the draft is in no table of tasks
+
+    def test_a_report_made_while_english_is_active_is_in_vietnamese(self):
+        # a job run in a request (or a thread) where the reader chose English: statuses, periods and
+        # sentences of the document stay Vietnamese
+        with translation.override("en"):
+            job = services.run_job(
+                services.create_job(
+                    "progress", {"date_from": "2026-01-01", "date_to": REPORT_DAY, "date": REPORT_DAY},
+                    audit.Actor(user=self.admin),
+                ).pk,
+                pdf=False,
+            )
+        rows = files.table_rows(job, "Kiến nghị của các cơ quan")
+        # numbers 1–4 were sent in the period; on 31/03: answered, escalated, submitted, assigned
+        self.assertEqual(
+            [r[4] for r in rows[1:]], ["Đã trả lời", "Đã trình UBND tỉnh", "Đã gửi, chờ xử lý", "Đã giao cơ quan xử lý"]
+        )
+        text = check.docx_text(files.read(job.docx))
+        self.assertEqual([str(f) for f in check.leftovers(text)], [])
+        for english in ("Submitted", "Escalated", "Assigned", "Q1 2026", "Quarter"):
+            self.assertNotIn(english, text)
 
     def test_without_a_plan_on_its_date_it_says_there_is_none(self):
         # dated before the plan was made: no plan; on 20/01/2026 numbers 1 and 2 were both still open

@@ -1,44 +1,54 @@
 """Write the tables of a :class:`~.spec.DocumentSpec` to a workbook (.xlsx, openpyxl).
 
-The first sheet holds the document's identity (issuing body, number, date, subject, and the
-demonstration-data label when there is one); then one sheet per table, numbers kept as numbers.
-Every cell is written through :class:`chiso.lib.xlsx.WorkbookWriter`, so a text is never a formula.
+The first sheet holds the document's identity (issuing body, number, date, subject); then one
+sheet per table, named by its title in whole words (:func:`chiso.lib.xlsx.sheet_title`), its title
+above its frozen header row. Numbers are number cells in the column's format; a number or a date
+that a builder handed over already printed ("0,69", "34", "06/12/2026") is turned back into a
+typed cell (:func:`chiso.lib.xlsx.typed_text`). A rate column is headed "(%)". Every sheet of a
+document of demonstration data opens with its label. Every cell is written through
+:class:`chiso.lib.xlsx.WorkbookWriter`, so a text is never a formula.
 """
 
 from __future__ import annotations
 
-import re
+from openpyxl.styles import Alignment, Font
 
-from openpyxl.styles import Alignment, Font, PatternFill
-
+from chiso.lib import xlsx
 from chiso.lib.xlsx import WorkbookWriter
 
-from .spec import DocumentSpec
+from .spec import DocumentSpec, Table
 
 NUMBER_FORMATS = {
-    "int": "#,##0",
-    "points": "0.00",
-    "score": "0.0000",
-    "pct": "0.0",
-    "rank": "0",
-    "delta_int": "+#,##0;-#,##0;0",
-    "delta_score": "+0.0000;-0.0000;0",
-    "delta_pct": "+0.0;-0.0;0",
+    "int": xlsx.INT,
+    "points": xlsx.DEC2,
+    "score": xlsx.DEC4,
+    "pct": xlsx.DEC1,
+    "rank": xlsx.WHOLE,
+    "delta_int": xlsx.SIGNED_INT,
+    "delta_score": xlsx.SIGNED_DEC4,
+    "delta_pct": xlsx.SIGNED_DEC1,
 }
+# What a column of rates is headed with in the workbook, where the cell shows the bare number.
+UNIT_OF = {"pct": "(%)", "delta_pct": "(điểm %)"}
 
 
-def _sheet_name(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:28] or "Bảng"
-    name, i = base, 2
-    while name in used:
-        name = f"{base[:25]} ({i})"
-        i += 1
-    used.add(name)
-    return name
+def column_title(table: Table, j: int) -> str:
+    """The header of column ``j``: a rate column says its unit once ("Tỷ lệ đúng hạn (%)")."""
+    title, unit = table.columns[j], UNIT_OF.get(table.formats[j])
+    return title if unit is None or "%" in title else f"{title} {unit}"
+
+
+def cell_of(value, kind: str):
+    """The value to store and its number format: a number in the column's format, a text that is a
+    printed number or date as the typed cell it stands for, any other text as text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value, NUMBER_FORMATS.get(kind)
+    typed = xlsx.typed_text(value)
+    return typed if typed is not None else (value, None)
 
 
 def render_xlsx(spec: DocumentSpec) -> bytes:
-    wb = WorkbookWriter()
+    wb = WorkbookWriter(spec.demo_note)
     info = wb.sheet("Thông tin")
     h = spec.header
     rows = [
@@ -49,38 +59,29 @@ def render_xlsx(spec: DocumentSpec) -> bytes:
         ("Loại văn bản", h.doc_type),
         ("Trích yếu", h.subject),
     ]
-    if spec.demo_note:
-        rows.append(("Lưu ý", spec.demo_note))
     for k, v in rows:
         r = info.append([k, v])
         info.style(r, 1, font=Font(bold=True))
-    if spec.demo_note:
-        info.style(info.max_row, 2, font=Font(bold=True, color="C00000"))
     info.width(1, 22)
     info.width(2, 110)
-    used = {"Thông tin"}
     for table in spec.tables:
-        ws = wb.sheet(_sheet_name(table.title or table.key, used))
-        ws.append([table.title or table.key])
-        ws.style(1, 1, font=Font(bold=True, size=12))
-        ws.append(table.columns)
-        ws.style_row(2, len(table.columns), font=Font(bold=True), fill=PatternFill("solid", fgColor="D9E2F3"),
-                     alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"))
+        title = table.title or table.key
+        ws = wb.sheet(title)
+        r = ws.append([title])
+        ws.style(r, 1, font=Font(bold=True, size=12))
+        head = ws.header([column_title(table, j) for j in range(len(table.columns))])
+        ws.style_row(head, len(table.columns), alignment=Alignment(wrap_text=True, vertical="center",
+                                                                   horizontal="center"))
         for i, row in enumerate(table.rows):
-            row = list(row)
-            r = ws.append(row)
+            r = ws.append([])
             for j, kind in enumerate(table.formats):
-                value = row[j] if j < len(row) else None
-                number = isinstance(value, (int, float)) and not isinstance(value, bool)
-                ws.style(r, j + 1, number_format=NUMBER_FORMATS[kind] if kind in NUMBER_FORMATS and number else None,
-                         font=Font(bold=True) if i in table.total_rows else None)
+                value, number_format = cell_of(row[j] if j < len(row) else None, kind)
+                ws.put(r, j + 1, value, number_format=number_format)
+                if i in table.total_rows:
+                    ws.style(r, j + 1, font=Font(bold=True))
         if table.note:
             ws.append([])
             ws.append([table.note])
-        if spec.demo_note:
-            r = ws.append([spec.demo_note])
-            ws.style(r, 1, font=Font(bold=True, color="C00000"))
-        ws.freeze("A3")
         for j in range(len(table.columns)):
             ws.width(j + 1, 44 if j == 0 and table.formats[0] == "text" else 16)
     return wb.to_bytes()

@@ -71,7 +71,10 @@ class EmptyDatabaseTestCase(TempMedia, TestCase):
         for kind, words in (
             ("quarterly", "Chưa có đợt thu thập số liệu Một cửa điện tử"),
             ("progress", "Chưa có chương trình hành động nào"),
-            ("decision", f"Chưa có đợt xếp hạng nội bộ nào đến bước lãnh đạo phê duyệt vào ngày {today:%d/%m/%Y}"),
+            (
+                "decision",
+                f"Chưa có đợt xếp hạng nội bộ nào đến bước lãnh đạo phê duyệt vào ngày {today:%d/%m/%Y}",
+            ),
             ("scorecards", "Chưa có đợt xếp hạng nội bộ nào"),
         ):
             with self.subTest(kind=kind):
@@ -80,10 +83,14 @@ class EmptyDatabaseTestCase(TempMedia, TestCase):
                 self.assertIn(words, self.refused(kind))
 
     def test_a_bad_date_or_kind(self):
-        self.assertIn("“2024-13-01” không phải ngày dạng YYYY-MM-DD", self.refused("annual", "--date", "2024-13-01"))
+        self.assertIn(
+            "“2024-13-01” không phải ngày dạng YYYY-MM-DD", self.refused("annual", "--date", "2024-13-01")
+        )
         future = timezone.localdate() + dt.timedelta(days=2)
         self.assertIn("ở tương lai", self.refused("annual", "--date", future.isoformat()))
-        self.assertIn("chọn một trong: annual, quarterly, progress, decision, scorecards", self.refused("report"))
+        self.assertIn(
+            "chọn một trong: annual, quarterly, progress, decision, scorecards", self.refused("report")
+        )
         self.assertFalse(ReportJob.objects.exists())
 
     def test_the_exit_code_from_the_shell(self):
@@ -139,18 +146,24 @@ class ReportsDataTestCase(TempMedia, ReportsTestCase):
     def test_the_document_is_dated_the_date(self):
         self.assertEqual(make_document.params_for("annual", dt.date(2024, 8, 1)), {"date": "2024-08-01"})
         self.assertEqual(
-            make_document.params_for("quarterly", dt.date(2024, 8, 1)), {"year": 2024, "quarter": 2, "date": "2024-08-01"}
+            make_document.params_for("quarterly", dt.date(2024, 8, 1)),
+            {"year": 2024, "quarter": 2, "date": "2024-08-01"},
         )
 
     def test_it_writes_the_quarterly_report_and_prints_the_paths(self):
-        paths, out_dir = self.run_command("quarterly", "--date", "2024-07-15")
+        paths, out_dir = self.run_command(
+            "quarterly", "--date", "2024-07-15", "--sign-name", " Trần Văn Bình "
+        )
         stem = "bao-cao-quy-2-2024-mot-cua-dvctt-ngay-15-07-2024"
         self.assertEqual(paths, [(out_dir / f"{stem}.{ext}").resolve() for ext in ("docx", "pdf", "xlsx")])
         docx = paths[0].read_bytes()
         text = check.docx_text(docx)
         self.assertIn("ngày 15 tháng 7 năm 2024", text)
+        self.assertIn("\nTrần Văn Bình", text)
         # Q2 received: A 120 + B 210 + DEPT 60 (HUYEN not approved) = 390
-        total = [r for t in Document(io.BytesIO(docx)).tables for r in t.rows if r.cells[0].text == "Toàn tỉnh"]
+        total = [
+            r for t in Document(io.BytesIO(docx)).tables for r in t.rows if r.cells[0].text == "Toàn tỉnh"
+        ]
         self.assertEqual(total[0].cells[1].text, "390")
         pdf = paths[1].read_bytes()
         self.assertTrue(pdf.startswith(b"%PDF-"))
@@ -159,7 +172,11 @@ class ReportsDataTestCase(TempMedia, ReportsTestCase):
         self.assertTrue(any(name.startswith("Bảng 1") for name in wb.sheetnames), wb.sheetnames)
         job = ReportJob.objects.get(kind="quarterly")
         self.assertEqual(job.status, ReportJob.Status.DONE)
-        self.assertEqual(job.params, {"year": 2024, "quarter": 2, "date": "2024-07-15"})
+        self.assertEqual(
+            job.params, {"year": 2024, "quarter": 2, "date": "2024-07-15", "sign_name": "Trần Văn Bình"}
+        )
+        # the files as written pass the NĐ 30 check's signature rule (a name under the title, one page)
+        self.assertEqual([f for f in check.check_all(docx, pdf) if f.rule == "nd30.signature"], [])
 
 
 class InternalRankingTestCase(TempMedia, TestCase):
@@ -184,7 +201,9 @@ class InternalRankingTestCase(TempMedia, TestCase):
             self.skipTest("the “decision” kind is not registered yet")
         paths, _out = self.run_command("decision", "--date", "2023-06-01")
         self.assertEqual([p.suffix for p in paths], [".docx", ".pdf", ".xlsx"])
-        self.assertTrue(all(p.name.startswith("quyet-dinh-cong-bo-ket-qua-xep-hang-2022") for p in paths), paths)
+        self.assertTrue(
+            all(p.name.startswith("quyet-dinh-cong-bo-ket-qua-xep-hang-2022") for p in paths), paths
+        )
         text = check.docx_text(paths[0].read_bytes())
         self.assertIn("Số: 86/QĐ-UBND", text)  # the number the department saved for the 2022 decision
         self.assertTrue(paths[1].read_bytes().startswith(b"%PDF-"))

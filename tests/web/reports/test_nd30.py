@@ -52,7 +52,10 @@ KINDS = ("annual", "quarterly", "progress", "decision", "scorecards")
 
 # (kind, rule) -> the finding today's documents give (the reason of a strict xfail)
 KNOWN: dict[tuple[str, str], str] = {
-    ("scorecards", "nd30.title"): "[nd30.title] DOCX, tên loại và trích yếu: “BẢNG ĐIỂM” không phải một loại văn "
+    (
+        "scorecards",
+        "nd30.title",
+    ): "[nd30.title] DOCX, tên loại và trích yếu: “BẢNG ĐIỂM” không phải một loại văn "
     "bản hành chính của Điều 7 Nghị định 30/2020 (ví dụ: BÁO CÁO, QUYẾT ĐỊNH, THÔNG BÁO); [nd30.title] PDF, "
     "trang 1: Không thấy tên loại văn bản (BÁO CÁO, QUYẾT ĐỊNH, …) ở trang 1.",
     ("scorecards", "nd30.signature"): "[nd30.signature] DOCX, chữ ký: Khối chữ ký thiếu họ tên người ký; "
@@ -156,10 +159,17 @@ def good_spec(**header) -> DocumentSpec:
         header=Header(**h),
         blocks=[
             Heading("Kết quả chung", numbered=True),
-            Paragraph("Trong quý I năm 2024, các cơ quan tiếp nhận 30 hồ sơ, trong đó 28 hồ sơ được giải quyết "
-                      "đúng hạn; kết quả của từng cơ quan được nêu tại Bảng 1."),
-            Table("t1", "Bảng 1. Hồ sơ tiếp nhận theo cơ quan", ["Cơ quan", "Hồ sơ tiếp nhận", "Đúng hạn"],
-                  ["text", "int", "int"], [["Sở Nội vụ", 10, 9], ["Sở Tư pháp", 20, 19]]),
+            Paragraph(
+                "Trong quý I năm 2024, các cơ quan tiếp nhận 30 hồ sơ, trong đó 28 hồ sơ được giải quyết "
+                "đúng hạn; kết quả của từng cơ quan được nêu tại Bảng 1."
+            ),
+            Table(
+                "t1",
+                "Bảng 1. Hồ sơ tiếp nhận theo cơ quan",
+                ["Cơ quan", "Hồ sơ tiếp nhận", "Đúng hạn"],
+                ["text", "int", "int"],
+                [["Sở Nội vụ", 10, 9], ["Sở Tư pháp", 20, 19]],
+            ),
             Paragraph("Sở Thông tin và Truyền thông báo cáo để Ủy ban nhân dân tỉnh biết, chỉ đạo."),
         ],
         recipients=["- UBND tỉnh (để báo cáo);", "- Lưu: VT, STTTT."],
@@ -205,7 +215,9 @@ def _widen(table, cm_total: float):
 
 
 def _closing_table(doc):
-    return next(t for t in doc.tables if any(p.text.startswith("Nơi nhận") for c in t._cells for p in c.paragraphs))
+    return next(
+        t for t in doc.tables if any(p.text.startswith("Nơi nhận") for c in t._cells for p in c.paragraphs)
+    )
 
 
 def _rules(found) -> set[str]:
@@ -255,7 +267,9 @@ class CheckRulesTestCase(SimpleTestCase):
             last._p.getparent().remove(last._p)
 
         found = [f.message for f in self.spoiled(spoil) if f.rule == "nd30.recipients"]
-        self.assertEqual(found, ["Dòng cuối của nơi nhận là “- UBND tỉnh (để báo cáo);”, phải là “- Lưu: VT, …”."])
+        self.assertEqual(
+            found, ["Dòng cuối của nơi nhận là “- UBND tỉnh (để báo cáo);”, phải là “- Lưu: VT, …”."]
+        )
 
     def test_a_signature_without_a_name(self):
         spec = good_spec()
@@ -265,7 +279,9 @@ class CheckRulesTestCase(SimpleTestCase):
 
     def test_none_and_codes_in_the_text(self):
         spec = good_spec()
-        spec.blocks.append(Paragraph("Hạng: 8–None (ước tính); chỉ số attt_diet_virus; quy tắc: docs/program.md.."))
+        spec.blocks.append(
+            Paragraph("Hạng: 8–None (ước tính); chỉ số attt_diet_virus; quy tắc: docs/program.md..")
+        )
         found = check.check_docx(_bytes(_rows_kept(_docx(spec), keep=True)))
         self.assertEqual(
             _rules(found), {"leftover.none", "leftover.code", "leftover.path", "leftover.double_stop"}, found
@@ -287,7 +303,9 @@ class CheckRulesTestCase(SimpleTestCase):
         self.assertIn("BẢNG ĐIỂM", by_rule["nd30.title"])
 
     def test_a_symbol_of_another_document_type(self):
-        found = check.check_docx(_bytes(_rows_kept(_docx(good_spec(number_symbol="Số: 05/QĐ-UBND")), keep=True)))
+        found = check.check_docx(
+            _bytes(_rows_kept(_docx(good_spec(number_symbol="Số: 05/QĐ-UBND")), keep=True))
+        )
         self.assertEqual([f.rule for f in found], ["nd30.number"])
 
     def test_a_date_without_its_leading_zeros(self):
@@ -296,7 +314,9 @@ class CheckRulesTestCase(SimpleTestCase):
             p.runs[0].text = "Hà Nam, ngày 5 tháng 3 năm 2024"
 
         found = [f.message for f in self.spoiled(spoil) if f.rule == "nd30.date"]
-        self.assertEqual(found, ["“Hà Nam, ngày 5 tháng 3 năm 2024”: ngày dưới 10 và tháng 1, 2 phải có số 0 đứng trước."])
+        self.assertEqual(
+            found, ["“Hà Nam, ngày 5 tháng 3 năm 2024”: ngày dưới 10 và tháng 1, 2 phải có số 0 đứng trước."]
+        )
 
     def test_no_national_title(self):
         def spoil(doc):
@@ -338,7 +358,9 @@ class CheckRulesTestCase(SimpleTestCase):
             for el in list(doc.sections[0].header._element.iter(qn("w:instrText"))):
                 el.text = ""
 
-        self.assertEqual([f.message for f in self.spoiled(no_field)], ["Đầu trang không có số trang (trường PAGE)."])
+        self.assertEqual(
+            [f.message for f in self.spoiled(no_field)], ["Đầu trang không có số trang (trường PAGE)."]
+        )
 
     def test_page_size_and_margins(self):
         def spoil(doc):
@@ -346,11 +368,18 @@ class CheckRulesTestCase(SimpleTestCase):
             doc.sections[0].left_margin = Cm(2.0)
 
         found = [f.message for f in self.spoiled(spoil) if f.rule == "nd30.page"]
-        self.assertEqual(found, ["Khổ giấy 216 × 297 mm, không phải A4 (210 × 297 mm).",
-                                 "Lề trái 20,0 mm, phải từ 30 đến 35 mm."])
+        self.assertEqual(
+            found,
+            [
+                "Khổ giấy 216 × 297 mm, không phải A4 (210 × 297 mm).",
+                "Lề trái 20,0 mm, phải từ 30 đến 35 mm.",
+            ],
+        )
 
     def test_rows_that_may_split_and_headers_not_repeated(self):
-        found = [f for f in check.check_docx(_bytes(_rows_kept(_docx(), keep=False))) if f.rule == "nd30.rows"]
+        found = [
+            f for f in check.check_docx(_bytes(_rows_kept(_docx(), keep=False))) if f.rule == "nd30.rows"
+        ]
         messages = " ".join(f.message for f in found)
         self.assertIn("khối nơi nhận và chữ ký có thể bị tách sang trang sau", messages)
         self.assertIn("Dòng tiêu đề của bảng không được lặp lại", messages)
@@ -432,18 +461,28 @@ class PdfRulesTestCase(SimpleTestCase):
     def test_the_spoiled_document(self):
         found = check.check_pdf(self.bad)
         rules = _rules(found)
-        self.assertLessEqual({"nd30.page_numbers", "nd30.table_width", "nd30.orphan", "nd30.signature"}, rules, found)
+        self.assertLessEqual(
+            {"nd30.page_numbers", "nd30.table_width", "nd30.orphan", "nd30.signature"}, rules, found
+        )
         messages = [f.message for f in found]
         self.assertIn("Trang 1 in số trang “1”.", messages)
         split = [m for m in messages if m.startswith("Khối chữ ký bị tách trang")]
         self.assertEqual(len(split), 1, messages)
         self.assertTrue(
-            split[0].startswith("Khối chữ ký bị tách trang: “PHÓ GIÁM ĐỐC” ở trang 2, họ tên “Trần Văn Bình” ở trang "),
+            split[0].startswith(
+                "Khối chữ ký bị tách trang: “PHÓ GIÁM ĐỐC” ở trang 2, họ tên “Trần Văn Bình” ở trang "
+            ),
             split[0],
         )
         orphans = [f for f in found if f.rule == "nd30.orphan"]
-        self.assertIn(("PDF, trang 2", "Trang chỉ có phần nơi nhận và chữ ký, không có dòng nội dung nào đứng trước "
-                       "(phải kéo ít nhất một đoạn cuối sang cùng trang)."), [(f.where, f.message) for f in orphans])
+        self.assertIn(
+            (
+                "PDF, trang 2",
+                "Trang chỉ có phần nơi nhận và chữ ký, không có dòng nội dung nào đứng trước "
+                "(phải kéo ít nhất một đoạn cuối sang cùng trang).",
+            ),
+            [(f.where, f.message) for f in orphans],
+        )
         self.assertEqual(
             [f.message for f in found if f.rule == "nd30.table_width"][:2],
             ["“Sở Nội vụ” in lấn ra lề trái.", "“9” in lấn ra lề phải."],

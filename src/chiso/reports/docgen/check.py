@@ -29,7 +29,14 @@ NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 FONT = "Times New Roman"
 # PDF fonts with Times New Roman's metrics (LibreOffice draws with these where TNR is not installed)
-PDF_FONTS = ("TimesNewRoman", "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "LiberationSerif")
+PDF_FONTS = (
+    "TimesNewRoman",
+    "Times-Roman",
+    "Times-Bold",
+    "Times-Italic",
+    "Times-BoldItalic",
+    "LiberationSerif",
+)
 # NĐ 30, Phụ lục I, Phần I, mục II.1 and II.3: A4, margins (mm) top, bottom 20–25; left 30–35; right 15–20
 A4_MM = (210.0, 297.0)
 MARGINS_MM = {"top": (20.0, 25.0), "bottom": (20.0, 25.0), "left": (30.0, 35.0), "right": (15.0, 20.0)}
@@ -65,8 +72,25 @@ DOC_TYPES = {
 }
 # words an issuing body's name starts with (NĐ 30, Phụ lục I, Phần I, mục III.2)
 BODY_WORDS = (
-    "ỦY BAN", "UỶ BAN", "UBND", "SỞ", "BAN", "VĂN PHÒNG", "HỘI ĐỒNG", "BỘ", "TỔNG CỤC", "CỤC", "CHI CỤC",
-    "TRUNG TÂM", "THANH TRA", "CHỦ TỊCH", "PHÒNG", "TRƯỜNG", "VIỆN", "BỆNH VIỆN", "KHO BẠC",
+    "ỦY BAN",
+    "UỶ BAN",
+    "UBND",
+    "SỞ",
+    "BAN",
+    "VĂN PHÒNG",
+    "HỘI ĐỒNG",
+    "BỘ",
+    "TỔNG CỤC",
+    "CỤC",
+    "CHI CỤC",
+    "TRUNG TÂM",
+    "THANH TRA",
+    "CHỦ TỊCH",
+    "PHÒNG",
+    "TRƯỜNG",
+    "VIỆN",
+    "BỆNH VIỆN",
+    "KHO BẠC",
 )
 SO_RE = re.compile(r"^Số:\s*(?P<no>\d*)\s*/\s*(?P<sym>[A-ZĐ][A-Za-zĐđ]{0,3}-[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)$")
 DATE_RE = re.compile(
@@ -137,23 +161,62 @@ def _capped(rule_findings: Iterable[Finding]) -> list[Finding]:
 
 _NOT_WORD_BEFORE = r"(?<![\w-])"
 _NOT_WORD_AFTER = r"(?![\w])"
-ENGLISH = ("the", "and", "of", "for", "with", "report", "demonstration", "data", "page", "total", "draft",
-           "error", "unknown", "null", "true", "false")
+ENGLISH = (
+    "the",
+    "and",
+    "of",
+    "for",
+    "with",
+    "report",
+    "demonstration",
+    "data",
+    "page",
+    "total",
+    "draft",
+    "error",
+    "unknown",
+    "null",
+    "true",
+    "false",
+)
 LEFTOVER_RULES: list[tuple[str, re.Pattern, str]] = [
-    ("leftover.none", re.compile(_NOT_WORD_BEFORE + r"None" + _NOT_WORD_AFTER), "chữ “None” (giá trị rỗng của phần mềm)"),
+    (
+        "leftover.none",
+        re.compile(_NOT_WORD_BEFORE + r"None" + _NOT_WORD_AFTER),
+        "chữ “None” (giá trị rỗng của phần mềm)",
+    ),
     # "nan" is also a Vietnamese word ("nan giải", "nan tre"): only where a number would stand
-    ("leftover.nan", re.compile(_NOT_WORD_BEFORE + r"(?:NaN|nan(?!\s+\w)|-?inf|-?Infinity)" + _NOT_WORD_AFTER),
-     "giá trị không phải số (nan, inf)"),
-    ("leftover.code", re.compile(_NOT_WORD_BEFORE + r"[a-z][a-z0-9]*_[a-z0-9_]+"), "mã nội bộ dạng ma_chi_so"),
-    ("leftover.code", re.compile(_NOT_WORD_BEFORE + r"[a-z]+(?:-[a-z0-9]+){2,}" + r"(?![\w-])"),
-     "mã định danh nội bộ (như mã bộ chỉ số)"),
-    ("leftover.path", re.compile(r"(?:(?<![\w.])(?:docs|src|tests|var|tmp)/|/tmp\b|/home/|\w\.(?:py|md|yaml|yml|json)\b)"),
-     "đường dẫn tệp"),
-    ("leftover.hash", re.compile(_NOT_WORD_BEFORE + r"(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{10,}" + _NOT_WORD_AFTER),
-     "chuỗi băm (hash)"),
+    (
+        "leftover.nan",
+        re.compile(_NOT_WORD_BEFORE + r"(?:NaN|nan(?!\s+\w)|-?inf|-?Infinity)" + _NOT_WORD_AFTER),
+        "giá trị không phải số (nan, inf)",
+    ),
+    (
+        "leftover.code",
+        re.compile(_NOT_WORD_BEFORE + r"[a-z][a-z0-9]*_[a-z0-9_]+"),
+        "mã nội bộ dạng ma_chi_so",
+    ),
+    (
+        "leftover.code",
+        re.compile(_NOT_WORD_BEFORE + r"[a-z]+(?:-[a-z0-9]+){2,}" + r"(?![\w-])"),
+        "mã định danh nội bộ (như mã bộ chỉ số)",
+    ),
+    (
+        "leftover.path",
+        re.compile(r"(?:(?<![\w.])(?:docs|src|tests|var|tmp)/|/tmp\b|/home/|\w\.(?:py|md|yaml|yml|json)\b)"),
+        "đường dẫn tệp",
+    ),
+    (
+        "leftover.hash",
+        re.compile(_NOT_WORD_BEFORE + r"(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{10,}" + _NOT_WORD_AFTER),
+        "chuỗi băm (hash)",
+    ),
     ("leftover.double_stop", re.compile(r"(?<!\.)\.\.(?![./])"), "hai dấu chấm liền nhau “..”"),
-    ("leftover.english", re.compile(_NOT_WORD_BEFORE + r"(?i:" + "|".join(ENGLISH) + r")" + _NOT_WORD_AFTER),
-     "chữ tiếng Anh"),
+    (
+        "leftover.english",
+        re.compile(_NOT_WORD_BEFORE + r"(?i:" + "|".join(ENGLISH) + r")" + _NOT_WORD_AFTER),
+        "chữ tiếng Anh",
+    ),
 ]
 
 
@@ -169,7 +232,9 @@ def leftovers(text: str, where: str = "văn bản") -> list[Finding]:
                     continue
                 seen.add((rule, m.group(0)))
                 context = line[max(0, m.start() - 30) : m.end() + 30].strip()
-                out.append(Finding(rule, f"{where}, dòng {lineno}", f"Có {what}: “{m.group(0)}” trong “{context}”."))
+                out.append(
+                    Finding(rule, f"{where}, dòng {lineno}", f"Có {what}: “{m.group(0)}” trong “{context}”.")
+                )
     return _capped(out)
 
 
@@ -198,6 +263,8 @@ class _Docx:
     type_index: int | None = None  # index in body of the document-type paragraph
     closing_index: int | None = None  # index in body of the table holding "Nơi nhận"
     defaults: dict = field(default_factory=dict)
+    styles: dict = field(default_factory=dict)
+    default_style: str | None = None
 
 
 def _open_docx(data: bytes) -> _Docx:
@@ -225,6 +292,7 @@ def _open_docx(data: bytes) -> _Docx:
     rpr = doc.styles.element.find(f"{_w('w:docDefaults')}/{_w('w:rPrDefault')}/{_w('w:rPr')}")
     if rpr is not None:
         d.defaults = _rpr_props(rpr)
+    d.styles, d.default_style = _styles(doc)
     return d
 
 
@@ -256,12 +324,42 @@ def _rpr_props(rpr) -> dict:
     return out
 
 
-def _style_chain(style) -> Iterator:
-    seen = 0
-    while style is not None and seen < 20:
-        yield style
-        style = style.base_style
-        seen += 1
+@dataclass(frozen=True)
+class _Style:
+    props: dict  # what its w:rPr sets (:func:`_rpr_props`)
+    based_on: str | None
+    jc: str | None  # its paragraph alignment (w:jc), XML value
+
+
+def _styles(doc) -> tuple[dict[str, _Style], str | None]:
+    """Every style by id, read once from the XML (python-docx looks a style up by scanning them all
+    on every ``paragraph.style``); and the default paragraph style's id."""
+    out, default = {}, None
+    for st in doc.styles.element.findall(_w("w:style")):
+        sid = st.get(_w("w:styleId"))
+        based = st.find(_w("w:basedOn"))
+        jc = st.find(f"{_w('w:pPr')}/{_w('w:jc')}")
+        out[sid] = _Style(
+            _rpr_props(st.find(_w("w:rPr"))),
+            based.get(_w("w:val")) if based is not None else None,
+            jc.get(_w("w:val")) if jc is not None else None,
+        )
+        if st.get(_w("w:type")) == "paragraph" and st.get(_w("w:default")) in ("1", "true"):
+            default = sid
+    return out, default
+
+
+def _style_chain(d: _Docx, sid: str | None) -> Iterator[_Style]:
+    seen = set()
+    while sid and sid in d.styles and sid not in seen:
+        seen.add(sid)
+        yield d.styles[sid]
+        sid = d.styles[sid].based_on
+
+
+def _style_id(el, container: str, tag: str) -> str | None:
+    found = el.find(f"{_w(container)}/{_w(tag)}")
+    return found.get(_w("w:val")) if found is not None else None
 
 
 def _run_props(d: _Docx, run, paragraph) -> dict:
@@ -269,13 +367,10 @@ def _run_props(d: _Docx, run, paragraph) -> dict:
     paragraph's style chain, then the document defaults."""
     out: dict = {}
     layers = [_rpr_props(run._r.rPr)]
-    if run.style is not None and run._r.rPr is not None and run._r.rPr.find(_w("w:rStyle")) is not None:
-        layers += [_rpr_props(s.element.rPr) for s in _style_chain(run.style)]
-    try:
-        pstyle = paragraph.style
-    except (KeyError, ValueError):
-        pstyle = None
-    layers += [_rpr_props(s.element.rPr) for s in _style_chain(pstyle)]
+    layers += [s.props for s in _style_chain(d, _style_id(run._r, "w:rPr", "w:rStyle"))]
+    layers += [
+        s.props for s in _style_chain(d, _style_id(paragraph._p, "w:pPr", "w:pStyle") or d.default_style)
+    ]
     layers.append(d.defaults)
     for layer in layers:
         for k, v in layer.items():
@@ -287,15 +382,15 @@ def _run_props(d: _Docx, run, paragraph) -> dict:
     return out
 
 
-def _alignment(paragraph):
+def _alignment(d: _Docx, paragraph):
+    """The paragraph's alignment: its own, else its style chain's; None (left) when nothing sets it."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
     if paragraph.alignment is not None:
         return paragraph.alignment
-    try:
-        for s in _style_chain(paragraph.style):
-            if s.paragraph_format.alignment is not None:
-                return s.paragraph_format.alignment
-    except (KeyError, ValueError):
-        pass
+    for s in _style_chain(d, _style_id(paragraph._p, "w:pPr", "w:pStyle") or d.default_style):
+        if s.jc:
+            return WD_ALIGN_PARAGRAPH.from_xml(s.jc)
     return None
 
 
@@ -322,7 +417,9 @@ def docx_page_setup(d: _Docx) -> Iterator[Finding]:
             mm = getattr(sec, f"{side}_margin") / EMU_PER_MM
             if not lo - 0.1 <= mm <= hi + 0.1:
                 name = {"top": "trên", "bottom": "dưới", "left": "trái", "right": "phải"}[side]
-                yield Finding("nd30.page", where, f"Lề {name} {_mm(mm)} mm, phải từ {lo:.0f} đến {hi:.0f} mm.")
+                yield Finding(
+                    "nd30.page", where, f"Lề {name} {_mm(mm)} mm, phải từ {lo:.0f} đến {hi:.0f} mm."
+                )
 
 
 def docx_header(d: _Docx) -> Iterator[Finding]:
@@ -340,7 +437,9 @@ def docx_header(d: _Docx) -> Iterator[Finding]:
     if not body:
         yield Finding("nd30.issuer", where, "Thiếu tên cơ quan ban hành văn bản.")
     elif not _is_upper(body) or not body.startswith(BODY_WORDS):
-        yield Finding("nd30.issuer", where, f"“{body}” không phải tên cơ quan ban hành (tên một cơ quan, chữ in hoa).")
+        yield Finding(
+            "nd30.issuer", where, f"“{body}” không phải tên cơ quan ban hành (tên một cơ quan, chữ in hoa)."
+        )
     if NATIONAL_TITLE not in texts:
         yield Finding("nd30.motto", where, f"Thiếu quốc hiệu “{NATIONAL_TITLE}”.")
     if MOTTO not in texts:
@@ -372,7 +471,9 @@ def _number_symbol(texts: list[str], where: str, doc_type: str) -> Iterator[Find
     abbr = DOC_TYPES.get(doc_type)
     got = m.group("sym").split("-")[0]
     if abbr and got != abbr:
-        yield Finding("nd30.number", where, f"Ký hiệu “{m.group('sym')}” không khớp loại văn bản {doc_type} ({abbr}).")
+        yield Finding(
+            "nd30.number", where, f"Ký hiệu “{m.group('sym')}” không khớp loại văn bản {doc_type} ({abbr})."
+        )
 
 
 def _place_date(dates: list[str], texts: list[str], where: str) -> Iterator[Finding]:
@@ -381,7 +482,9 @@ def _place_date(dates: list[str], texts: list[str], where: str) -> Iterator[Find
     if not dates:
         near = [t for t in texts if "ngày" in t.lower() and "năm" in t]
         hint = f" (đang in “{near[0]}”)" if near else ""
-        yield Finding("nd30.date", where, f"Thiếu địa danh và ngày tháng “…, ngày dd tháng mm năm yyyy”{hint}.")
+        yield Finding(
+            "nd30.date", where, f"Thiếu địa danh và ngày tháng “…, ngày dd tháng mm năm yyyy”{hint}."
+        )
         return
     m = DATE_RE.match(dates[0])
     if not m.group("place"):
@@ -393,7 +496,9 @@ def _place_date(dates: list[str], texts: list[str], where: str) -> Iterator[Find
         yield Finding("nd30.date", where, f"“{dates[0]}” không phải một ngày có thật.")
         return
     if len(m.group("d")) != 2 or (mth < 3 and len(m.group("m")) != 2):
-        yield Finding("nd30.date", where, f"“{dates[0]}”: ngày dưới 10 và tháng 1, 2 phải có số 0 đứng trước.")
+        yield Finding(
+            "nd30.date", where, f"“{dates[0]}”: ngày dưới 10 và tháng 1, 2 phải có số 0 đứng trước."
+        )
 
 
 def docx_title(d: _Docx) -> Iterator[Finding]:
@@ -403,23 +508,39 @@ def docx_title(d: _Docx) -> Iterator[Finding]:
 
     where = "DOCX, tên loại và trích yếu"
     if d.type_index is None:
-        first = next((" ".join(o.text.split()) for k, o in d.body[1:] if k == "p" and o.text.strip()
-                      and not o.text.startswith("DỮ LIỆU MINH HỌA")), "")
+        first = next(
+            (
+                " ".join(o.text.split())
+                for k, o in d.body[1:]
+                if k == "p" and o.text.strip() and not o.text.startswith("DỮ LIỆU MINH HỌA")
+            ),
+            "",
+        )
         yield Finding("nd30.title", where, f"Thiếu tên loại văn bản (dòng đầu sau phần đầu là “{first}”).")
         return
     p = d.body[d.type_index][1]
     t = _doc_type_text(d)
     if t not in DOC_TYPES:
-        yield Finding("nd30.title", where, f"“{t}” không phải một loại văn bản hành chính của Điều 7 Nghị định "
-                      "30/2020 (ví dụ: BÁO CÁO, QUYẾT ĐỊNH, THÔNG BÁO).")
-    if not all(_run_props(d, r, p)["bold"] for r in _runs(p)) or _alignment(p) != WD_ALIGN_PARAGRAPH.CENTER:
+        yield Finding(
+            "nd30.title",
+            where,
+            f"“{t}” không phải một loại văn bản hành chính của Điều 7 Nghị định "
+            "30/2020 (ví dụ: BÁO CÁO, QUYẾT ĐỊNH, THÔNG BÁO).",
+        )
+    if (
+        not all(_run_props(d, r, p)["bold"] for r in _runs(p))
+        or _alignment(d, p) != WD_ALIGN_PARAGRAPH.CENTER
+    ):
         yield Finding("nd30.title", where, f"Tên loại “{t}” phải in đậm, căn giữa.")
     rest = [o for k, o in d.body[d.type_index + 1 :] if k == "p" and o.text.strip()]
     if not rest:
         yield Finding("nd30.title", where, "Thiếu trích yếu nội dung văn bản.")
         return
     subj = rest[0]
-    if not all(_run_props(d, r, subj)["bold"] for r in _runs(subj)) or _alignment(subj) != WD_ALIGN_PARAGRAPH.CENTER:
+    if (
+        not all(_run_props(d, r, subj)["bold"] for r in _runs(subj))
+        or _alignment(d, subj) != WD_ALIGN_PARAGRAPH.CENTER
+    ):
         yield Finding("nd30.title", where, f"Trích yếu “{subj.text.strip()[:60]}” phải in đậm, căn giữa.")
 
 
@@ -454,7 +575,7 @@ def docx_body(d: _Docx) -> Iterator[Finding]:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     for i, p, after_block in _body_paragraphs(d):
-        align = _alignment(p)
+        align = _alignment(d, p)
         props = [_run_props(d, r, p) for r in _runs(p)]
         if align == WD_ALIGN_PARAGRAPH.CENTER or (after_block and props and all(x["italic"] for x in props)):
             continue
@@ -477,7 +598,9 @@ def docx_fonts(d: _Docx) -> Iterator[Finding]:
             font = _run_props(d, r, p)["font"]
             if font != FONT and font not in seen:
                 seen.add(font)
-                yield Finding("nd30.font", "DOCX", f"Phông “{font}” (ở “{r.text.strip()[:40]}”), phải là {FONT}.")
+                yield Finding(
+                    "nd30.font", "DOCX", f"Phông “{font}” (ở “{r.text.strip()[:40]}”), phải là {FONT}."
+                )
 
 
 def _all_paragraph_elements(d: _Docx) -> Iterator:
@@ -489,7 +612,7 @@ def _all_paragraph_elements(d: _Docx) -> Iterator:
 
 
 def docx_articles(d: _Docx) -> Iterator[Finding]:
-    """"Điều 1." of a decision in bold (Phụ lục I, Phần I, mục III.6.c)."""
+    """ "Điều 1." of a decision in bold (Phụ lục I, Phần I, mục III.6.c)."""
     for i, (kind, p) in enumerate(d.body):
         if kind != "p":
             continue
@@ -507,7 +630,7 @@ def docx_articles(d: _Docx) -> Iterator[Finding]:
 
 
 def docx_recipients(d: _Docx) -> Iterator[Finding]:
-    """"Nơi nhận:" with its lines, the last "- Lưu: VT, …" (Phụ lục I, Phần I, mục III.9)."""
+    """ "Nơi nhận:" with its lines, the last "- Lưu: VT, …" (Phụ lục I, Phần I, mục III.9)."""
     where = "DOCX, nơi nhận"
     if d.closing_index is None:
         yield Finding("nd30.recipients", where, "Thiếu “Nơi nhận:”.")
@@ -521,8 +644,11 @@ def docx_recipients(d: _Docx) -> Iterator[Finding]:
                 if not items:
                     yield Finding("nd30.recipients", where, "“Nơi nhận:” không có nơi nhận nào.")
                 elif not items[-1].startswith("- Lưu: VT"):
-                    yield Finding("nd30.recipients", where, f"Dòng cuối của nơi nhận là “{items[-1]}”, phải là "
-                                  "“- Lưu: VT, …”.")
+                    yield Finding(
+                        "nd30.recipients",
+                        where,
+                        f"Dòng cuối của nơi nhận là “{items[-1]}”, phải là “- Lưu: VT, …”.",
+                    )
                 return
 
 
@@ -569,8 +695,12 @@ def docx_page_numbers(d: _Docx) -> Iterator[Finding]:
                     yield Finding("nd30.page_numbers", where, "Số trang phải căn giữa.")
         if n == 1:
             if not sec.different_first_page_header_footer:
-                yield Finding("nd30.page_numbers", where, "Trang 1 phải không có số trang (chưa đặt trang đầu khác).")
-            elif not sec.first_page_header.is_linked_to_previous and _has_page_field(sec.first_page_header._element):
+                yield Finding(
+                    "nd30.page_numbers", where, "Trang 1 phải không có số trang (chưa đặt trang đầu khác)."
+                )
+            elif not sec.first_page_header.is_linked_to_previous and _has_page_field(
+                sec.first_page_header._element
+            ):
                 yield Finding("nd30.page_numbers", where, "Trang 1 có số trang.")
 
 
@@ -595,12 +725,24 @@ def docx_table_widths(d: _Docx) -> Iterator[Finding]:
         where = f"DOCX, bảng {n}"
         grid = [int(g.get(_w("w:w")) or 0) for g in t._tbl.iter(_w("w:gridCol"))]
         if sum(grid) > limit + tol:
-            yield Finding("nd30.table_width", where, f"Bảng rộng {_mm(sum(grid) / TWIPS_PER_MM)} mm, vượt bề rộng "
-                          f"vùng chữ {_mm(limit / TWIPS_PER_MM)} mm.")
+            yield Finding(
+                "nd30.table_width",
+                where,
+                f"Bảng rộng {_mm(sum(grid) / TWIPS_PER_MM)} mm, vượt bề rộng "
+                f"vùng chữ {_mm(limit / TWIPS_PER_MM)} mm.",
+            )
         tblw = t._tbl.tblPr.find(_w("w:tblW")) if t._tbl.tblPr is not None else None
-        if tblw is not None and tblw.get(_w("w:type")) == "dxa" and int(tblw.get(_w("w:w")) or 0) > limit + tol:
-            yield Finding("nd30.table_width", where, f"Độ rộng đặt cho bảng {_mm(int(tblw.get(_w('w:w'))) / TWIPS_PER_MM)} mm "
-                          f"vượt bề rộng vùng chữ {_mm(limit / TWIPS_PER_MM)} mm.")
+        if (
+            tblw is not None
+            and tblw.get(_w("w:type")) == "dxa"
+            and int(tblw.get(_w("w:w")) or 0) > limit + tol
+        ):
+            yield Finding(
+                "nd30.table_width",
+                where,
+                f"Độ rộng đặt cho bảng {_mm(int(tblw.get(_w('w:w'))) / TWIPS_PER_MM)} mm "
+                f"vượt bề rộng vùng chữ {_mm(limit / TWIPS_PER_MM)} mm.",
+            )
         for r, tr in enumerate(t._tbl.tr_lst, 1):
             widths = []
             for tc in tr.tc_lst:
@@ -608,8 +750,12 @@ def docx_table_widths(d: _Docx) -> Iterator[Finding]:
                 if w is not None and w.get(_w("w:type")) == "dxa":
                     widths.append(int(w.get(_w("w:w")) or 0))
             if sum(widths) > limit + tol:
-                yield Finding("nd30.table_width", f"{where}, dòng {r}", f"Các ô rộng tổng {_mm(sum(widths) / TWIPS_PER_MM)} mm, "
-                              f"vượt bề rộng vùng chữ {_mm(limit / TWIPS_PER_MM)} mm.")
+                yield Finding(
+                    "nd30.table_width",
+                    f"{where}, dòng {r}",
+                    f"Các ô rộng tổng {_mm(sum(widths) / TWIPS_PER_MM)} mm, "
+                    f"vượt bề rộng vùng chữ {_mm(limit / TWIPS_PER_MM)} mm.",
+                )
 
 
 def _on(el, tag: str) -> bool:
@@ -629,12 +775,23 @@ def docx_rows(d: _Docx) -> Iterator[Finding]:
         rows = t._tbl.tr_lst
         loose = [r for r, tr in enumerate(rows, 1) if not _on(tr.trPr, "w:cantSplit")]
         if loose:
-            what = "khối nơi nhận và chữ ký" if t is d.body[d.closing_index or 0][1] else f"{len(loose)}/{len(rows)} dòng"
-            yield Finding("nd30.rows", where, f"{what} có thể bị tách sang trang sau (thiếu cantSplit; "
-                          f"dòng đầu tiên: {loose[0]}).")
-        data_table = t is not d.head_table and (d.closing_index is None or t is not d.body[d.closing_index][1])
+            what = (
+                "khối nơi nhận và chữ ký"
+                if t is d.body[d.closing_index or 0][1]
+                else f"{len(loose)}/{len(rows)} dòng"
+            )
+            yield Finding(
+                "nd30.rows",
+                where,
+                f"{what} có thể bị tách sang trang sau (thiếu cantSplit; dòng đầu tiên: {loose[0]}).",
+            )
+        data_table = t is not d.head_table and (
+            d.closing_index is None or t is not d.body[d.closing_index][1]
+        )
         if data_table and len(rows) > 1 and not _on(rows[0].trPr, "w:tblHeader"):
-            yield Finding("nd30.rows", where, "Dòng tiêu đề của bảng không được lặp lại ở đầu mỗi trang (tblHeader).")
+            yield Finding(
+                "nd30.rows", where, "Dòng tiêu đề của bảng không được lặp lại ở đầu mỗi trang (tblHeader)."
+            )
 
 
 DOCX_RULES: list[Callable[[_Docx], Iterable[Finding]]] = [
@@ -713,7 +870,9 @@ def _run_poppler(args: list[str], pdf_bytes: bytes, *, to_stdout: bool = True) -
         path = Path(tmp) / "doc.pdf"
         path.write_bytes(pdf_bytes)
         cmd = [*args, str(path), *(["-"] if to_stdout else [])]
-        return subprocess.run(cmd, capture_output=True, check=True, timeout=120).stdout.decode("utf-8", "replace")
+        return subprocess.run(cmd, capture_output=True, check=True, timeout=120).stdout.decode(
+            "utf-8", "replace"
+        )
 
 
 def read_pdf(pdf_bytes: bytes) -> list[Page]:
@@ -721,14 +880,18 @@ def read_pdf(pdf_bytes: bytes) -> list[Page]:
     from lxml import etree
 
     xml = _run_poppler(["pdftotext", "-bbox-layout"], pdf_bytes)
-    root = etree.fromstring(xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True, recover=True))
+    root = etree.fromstring(
+        xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
+    )
     pages = []
     for n, pg in enumerate(root.iter("{*}page"), 1):
         lines = []
         for b, block in enumerate(pg.iter("{*}block")):
             for ln in block.iter("{*}line"):
                 words = [w.text or "" for w in ln.iter("{*}word")]
-                lines.append(Line(n, b, *(float(ln.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")), " ".join(words)))
+                lines.append(
+                    Line(n, b, *(float(ln.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")), " ".join(words))
+                )
         lines.sort(key=lambda ln: (round(ln.y0), ln.x0))
         pages.append(Page(n, float(pg.get("width")), float(pg.get("height")), lines))
     return pages
@@ -764,7 +927,9 @@ def pdf_page_setup(pages: list[Page]) -> Iterator[Finding]:
     for p in pages:
         w, h = p.width * MM_PER_PT, p.height * MM_PER_PT
         if sorted((round(w), round(h))) != sorted(round(x) for x in A4_MM):
-            yield Finding("nd30.page", f"PDF, trang {p.number}", f"Khổ giấy {w:.0f} × {h:.0f} mm, không phải A4.")
+            yield Finding(
+                "nd30.page", f"PDF, trang {p.number}", f"Khổ giấy {w:.0f} × {h:.0f} mm, không phải A4."
+            )
 
 
 def pdf_header(pages: list[Page]) -> Iterator[Finding]:
@@ -792,7 +957,9 @@ def pdf_fonts(pdf_bytes: bytes) -> Iterator[Finding]:
         name = line.split()[0] if line.split() else ""
         base = name.split("+", 1)[-1]
         if base and not base.replace(",", "-").startswith(PDF_FONTS):
-            yield Finding("nd30.font", "PDF", f"Phông “{base}” không phải Times New Roman (hay phông cùng số đo).")
+            yield Finding(
+                "nd30.font", "PDF", f"Phông “{base}” không phải Times New Roman (hay phông cùng số đo)."
+            )
 
 
 def pdf_page_numbers(pages: list[Page]) -> Iterator[Finding]:
@@ -830,8 +997,9 @@ def pdf_margins(pages: list[Page]) -> Iterator[Finding]:
         for ln in p.lines:
             if ln.x0 < left or ln.x1 > right:
                 side = "trái" if ln.x0 < left else "phải"
-                yield Finding("nd30.table_width", f"PDF, trang {p.number}",
-                              f"“{ln.text[:50]}” in lấn ra lề {side}.")
+                yield Finding(
+                    "nd30.table_width", f"PDF, trang {p.number}", f"“{ln.text[:50]}” in lấn ra lề {side}."
+                )
 
 
 @dataclass
@@ -862,8 +1030,9 @@ def pdf_signature(pages: list[Page]) -> Iterator[Finding]:
     right = []
     for i in range(c.page, c.end):
         p = pages[i]
-        right += [(p.number, ln) for ln in p.content
-                  if ln.x0 >= p.width * 0.45 and (i > c.page or ln.y0 >= c.y - 3)]
+        right += [
+            (p.number, ln) for ln in p.content if ln.x0 >= p.width * 0.45 and (i > c.page or ln.y0 >= c.y - 3)
+        ]
     titles = [(n, ln) for n, ln in right if _is_upper(ln.text)]
     names = [(n, ln) for n, ln in right if not _is_upper(ln.text)]
     if not titles:
@@ -871,9 +1040,12 @@ def pdf_signature(pages: list[Page]) -> Iterator[Finding]:
     if not names:
         yield Finding("nd30.signature", "PDF", "Khối chữ ký thiếu họ tên người ký.")
     if titles and names and titles[0][0] != names[-1][0]:
-        yield Finding("nd30.signature", f"PDF, trang {titles[0][0]}–{names[-1][0]}",
-                      f"Khối chữ ký bị tách trang: “{titles[-1][1].text}” ở trang {titles[0][0]}, "
-                      f"họ tên “{names[-1][1].text}” ở trang {names[-1][0]}.")
+        yield Finding(
+            "nd30.signature",
+            f"PDF, trang {titles[0][0]}–{names[-1][0]}",
+            f"Khối chữ ký bị tách trang: “{titles[-1][1].text}” ở trang {titles[0][0]}, "
+            f"họ tên “{names[-1][1].text}” ở trang {names[-1][0]}.",
+        )
 
 
 def pdf_orphans(pages: list[Page]) -> Iterator[Finding]:
@@ -888,13 +1060,20 @@ def pdf_orphans(pages: list[Page]) -> Iterator[Finding]:
     p = pages[c.page]
     above = [ln for ln in p.content if ln.y1 < c.y - 1]
     if not above:
-        yield Finding("nd30.orphan", f"PDF, trang {p.number}", "Trang chỉ có phần nơi nhận và chữ ký, không có dòng "
-                      "nội dung nào đứng trước (phải kéo ít nhất một đoạn cuối sang cùng trang).")
+        yield Finding(
+            "nd30.orphan",
+            f"PDF, trang {p.number}",
+            "Trang chỉ có phần nơi nhận và chữ ký, không có dòng "
+            "nội dung nào đứng trước (phải kéo ít nhất một đoạn cuối sang cùng trang).",
+        )
     for i in range(c.page + 1, c.end):
         if pages[i].content:
             first = pages[i].content[0].text[:50]
-            yield Finding("nd30.orphan", f"PDF, trang {pages[i].number}",
-                          f"Trang chỉ còn phần cuối của nơi nhận hoặc chữ ký (bắt đầu bằng “{first}”).")
+            yield Finding(
+                "nd30.orphan",
+                f"PDF, trang {pages[i].number}",
+                f"Trang chỉ còn phần cuối của nơi nhận hoặc chữ ký (bắt đầu bằng “{first}”).",
+            )
 
 
 _MINUS_END = re.compile(r"(?:^|\s)[-−]$")
@@ -914,9 +1093,17 @@ def pdf_broken_tokens(pages: list[Page]) -> Iterator[Finding]:
                 if not nxt[:1].isdigit():
                     continue
                 if _MINUS_END.search(a.text.strip()):
-                    yield Finding("nd30.broken", f"PDF, trang {p.number}", f"Dấu trừ bị tách khỏi số: “{a.text.strip()[-20:]}⏎{nxt[:10]}”.")
+                    yield Finding(
+                        "nd30.broken",
+                        f"PDF, trang {p.number}",
+                        f"Dấu trừ bị tách khỏi số: “{a.text.strip()[-20:]}⏎{nxt[:10]}”.",
+                    )
                 elif _DATE_CUT.search(a.text.strip()):
-                    yield Finding("nd30.broken", f"PDF, trang {p.number}", f"Ngày tháng bị ngắt dòng: “{a.text.strip()[-12:]}⏎{nxt[:10]}”.")
+                    yield Finding(
+                        "nd30.broken",
+                        f"PDF, trang {p.number}",
+                        f"Ngày tháng bị ngắt dòng: “{a.text.strip()[-12:]}⏎{nxt[:10]}”.",
+                    )
 
 
 PDF_RULES: list[Callable[[list[Page]], Iterable[Finding]]] = [

@@ -1,4 +1,4 @@
-"""``make_document KIND [--date YYYY-MM-DD] [--out DIR]``: write one document for the deployment's
+"""``make_document KIND [--date YYYY-MM-DD] [--out DIR] [--sign-name …]``: write one document for the deployment's
 current data as of a date — for scheduled runs and checks (docs/documents.md).
 
 KIND is ``annual``, ``quarterly``, ``progress``, ``decision`` or ``scorecards``. The document is
@@ -30,6 +30,7 @@ KINDS = ("annual", "quarterly", "progress", "decision", "scorecards")
 # the parameter naming the internal-ranking round of the "decision" and "scorecards" kinds
 ROUND_PARAM = "round_id"
 ACTOR = audit.Actor(user=None, request_id="make_document")
+SIGNER = ("sign_name", "sign_title", "sign_authority")  # the job's parameters for who signs
 
 
 def _refuse(sentence: str) -> CommandError:
@@ -46,7 +47,9 @@ def parse_day(text: str | None) -> dt.date:
     except ValueError:
         raise _refuse(f"--date: “{text}” không phải ngày dạng YYYY-MM-DD (ví dụ 2024-07-15).") from None
     if day > today:
-        raise _refuse(f"--date: ngày {day:%d/%m/%Y} ở tương lai; chỉ lập văn bản đến hôm nay ({today:%d/%m/%Y}).")
+        raise _refuse(
+            f"--date: ngày {day:%d/%m/%Y} ở tương lai; chỉ lập văn bản đến hôm nay ({today:%d/%m/%Y})."
+        )
     return day
 
 
@@ -54,7 +57,9 @@ def quarterly_params(day: dt.date) -> dict:
     """The latest quarter whose collection round exists and whose period ended on or before
     ``day``; else the round of ``day``'s own quarter."""
     rounds = set(
-        CollectionRound.objects.filter(framework_id=QUARTERLY_ID, quarter__isnull=False).values_list("year", "quarter")
+        CollectionRound.objects.filter(framework_id=QUARTERLY_ID, quarter__isnull=False).values_list(
+            "year", "quarter"
+        )
     )
     ended = [(y, q) for y, q in rounds if period_end(y, q) <= day]
     if ended:
@@ -177,12 +182,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("kind", metavar="KIND", help="loại văn bản: " + ", ".join(KINDS))
-        parser.add_argument("--date", help="ngày YYYY-MM-DD: số liệu tính đến ngày này, văn bản đề ngày này "
-                            "(mặc định: hôm nay)")
+        parser.add_argument(
+            "--date",
+            help="ngày YYYY-MM-DD: số liệu tính đến ngày này, văn bản đề ngày này (mặc định: hôm nay)",
+        )
         parser.add_argument(
             "--out",
             help="thư mục ghi tệp (mặc định: documents/ trong thư mục dữ liệu của triển khai, settings.VAR_DIR "
             "— var/documents/ của thư mục dự án, hoặc $CHISO_VAR_DIR/documents/)",
+        )
+        # who signs, as on the web form (a decision takes the signer saved on its page unless given here)
+        parser.add_argument("--sign-name", dest="sign_name", help="họ tên người ký")
+        parser.add_argument("--sign-title", dest="sign_title", help="chức vụ người ký (ví dụ GIÁM ĐỐC)")
+        parser.add_argument(
+            "--sign-authority", dest="sign_authority", help="quyền hạn ký (ví dụ KT. GIÁM ĐỐC)"
         )
 
     def handle(self, *args, **options):
@@ -195,6 +208,7 @@ class Command(BaseCommand):
         except LookupError:
             raise _refuse(f"Loại văn bản “{kind}” chưa được đăng ký trong hệ thống này.") from None
         params = params_for(kind, day)
+        params.update({k: options[k].strip() for k in SIGNER if (options.get(k) or "").strip()})
         job = services.run_job(services.create_job(kind, params, ACTOR).pk, pdf=True)
         if job.status != ReportJob.Status.DONE:
             raise _refuse(f"Không lập được văn bản “{job.title}”: {job.error or job.get_status_display()}")

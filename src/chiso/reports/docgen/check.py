@@ -964,7 +964,7 @@ def pdf_fonts(pdf_bytes: bytes) -> Iterator[Finding]:
 
 def pdf_page_numbers(pages: list[Page]) -> Iterator[Finding]:
     """No number on page 1; page k ≥ 2 starts with the bare number k, centred in the top margin (an
-    annex may number its pages anew, NĐ 30, Phụ lục I, Phần I, mục III.10)."""
+    annex may number its pages anew)."""
     annex_start = None
     for p in pages:
         where = f"PDF, trang {p.number}"

@@ -138,7 +138,8 @@ def test_it_imports_excel(page, case, shot, tmp_path):
     dl.value.save_as(path)
     wb = load_workbook(path)
     ws = wb.worksheets[0]
-    for row in ws.iter_rows(min_row=2):
+    header = next(r[0].row for r in ws.iter_rows() if r[0].value == "Mã chỉ số")  # below the demo label
+    for row in ws.iter_rows(min_row=header + 1):
         row[5].value = 42
     buf = io.BytesIO()
     wb.save(buf)

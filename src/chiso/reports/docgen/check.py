@@ -1053,7 +1053,11 @@ def pdf_orphans(pages: list[Page]) -> Iterator[Finding]:
     above it, and no page after it holds only the rest of the closing; no empty page."""
     for p in pages:
         if not p.content:
-            yield Finding("nd30.orphan", f"PDF, trang {p.number}", "Trang trống.")
+            yield Finding(
+                "nd30.orphan",
+                f"PDF, trang {p.number}",
+                "Trang không có dòng chữ nào (trang trống hoặc chỉ có hình).",
+            )
     c = _closing(pages)
     if c is None:
         return

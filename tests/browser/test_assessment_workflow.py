@@ -235,9 +235,14 @@ def test_self_assessment_appraisal_answer_final_decision_public(page, case, shot
     # 6. the decision: the draft downloads; number and date entered; published
     login(page, base, "sotttt.thamdinh")
     page.goto(f"{base}{P}/dot/{rnd.pk}/quyet-dinh/")
+    page.click("#decision-docx")  # a job of the report worker; its page shows the progress, then the files
+    page.wait_for_url("**/bao-cao/*/")
+    call_command("run_report_jobs", "--no-pdf", verbosity=0)
+    page.wait_for_selector("#job-status[data-status=done]", timeout=90_000)
     with page.expect_download() as dl:
-        page.click("#decision-docx")
-    assert dl.value.suggested_filename == "quyet-dinh-cong-bo-2023-huyen.docx"
+        page.click("#downloads a:has-text('DOCX')")
+    assert dl.value.suggested_filename.startswith("quyet-dinh-cong-bo-ket-qua-xep-hang-2023-cap-huyen-ngay-")
+    page.goto(f"{base}{P}/dot/{rnd.pk}/quyet-dinh/")
     page.fill("#id_number", "99/QĐ-UBND")
     page.fill("#id_date", today.strftime("%d/%m/%Y"))
     page.fill("#id_signer_name", "Nguyễn Văn B")

@@ -18,6 +18,7 @@ from chiso.assessment import services
 from chiso.assessment.models import Entry, Participant, Round
 
 from .test_assessment_base import AssessmentCase
+from .test_assessment_documents import ask, job_file
 
 P = "/xep-hang-noi-bo"
 
@@ -80,15 +81,13 @@ class ExportTests(AssessmentCase):
             self.assertNotIn(internal, notes)
         # every unit's scorecard in one document, in rank order, in Vietnamese whatever the reader's language
         self.client.cookies["chiso_language"] = "en"
-        r = self.client.get(f"{P}/dot/{self.round.pk}/bang-diem.docx")
-        self.assertEqual(r.status_code, 200)
-        text = docx_text(r.content)
+        text = docx_text(job_file(ask(self, f"{P}/dot/{self.round.pk}/bang-diem.docx")))
         self.assertLess(text.index("2. UBND HUYỆN CHÂU"), text.index("3. UBND HUYỆN AN"))
         self.assertIn("1. UBND HUYỆN BÌNH", text)
         self.assertIn("Thẩm định: 15,00 → 10,00 điểm. Lý do: Chỉ 2 cuộc họp có thông báo kết luận.", text)
         self.assertIn("Giải thích điểm bị mất", text)
         self.login(self.anna)
-        self.assertEqual(self.client.get(f"{P}/dot/{self.round.pk}/bang-diem.docx").status_code, 404)
+        self.assertEqual(self.client.post(f"{P}/dot/{self.round.pk}/bang-diem.docx").status_code, 404)
 
     def test_decision_and_scorecard_documents(self):
         self.to_council()
@@ -100,9 +99,8 @@ class ExportTests(AssessmentCase):
         )
         self.step("to_approval", self.chair)
         self.login(self.leader)
-        r = self.client.get(f"{P}/dot/{self.round.pk}/quyet-dinh.docx")
-        self.assertEqual(r.status_code, 200)
-        text = docx_text(r.content)
+        data = job_file(ask(self, f"{P}/dot/{self.round.pk}/quyet-dinh.docx"))
+        text = docx_text(data)
         self.assertIn("DỰ THẢO", text)
         self.assertIn("QUYẾT ĐỊNH", text)
         self.assertIn("Công bố kết quả đánh giá, xếp hạng mức độ chuyển đổi số", text)
@@ -111,7 +109,7 @@ class ExportTests(AssessmentCase):
         self.assertIn("UBND huyện An | 45,00 | 70 | 0,6429 | Khá", text)
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-        authority = [p for p in Document(io.BytesIO(r.content)).paragraphs if p.text.startswith("CHỦ TỊCH ỦY BAN")]
+        authority = [p for p in Document(io.BytesIO(data)).paragraphs if p.text.startswith("CHỦ TỊCH ỦY BAN")]
         self.assertEqual([p.alignment for p in authority], [WD_ALIGN_PARAGRAPH.CENTER])
         self.assertIn("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", text)
         self.assertIn("/QĐ-UBND", text)
@@ -125,28 +123,23 @@ class ExportTests(AssessmentCase):
             signer_title="PHÓ CHỦ TỊCH",
         )
         self.login(self.admin)
-        r = self.client.get(f"{P}/dot/{self.round.pk}/quyet-dinh.pdf")
-        self.assertEqual(r.status_code, 200, r.content[:300])
-        pdf = pdf_text(r.content)
+        pdf = pdf_text(job_file(ask(self, f"{P}/dot/{self.round.pk}/quyet-dinh.pdf", pdf=True), "pdf"))
         self.assertIn("QUYẾT ĐỊNH", pdf)
         self.assertIn("Số: 86/QĐ-UBND", pdf)
         self.assertIn("UBND huyện An", pdf)
         self.assertIn("Nguyễn Văn A", pdf)
         # scorecard of unit A: every point lost explained, with the appraisal reason and the answer
         self.login(self.anna)
-        r = self.client.get(f"{P}/phieu/{self.pa.pk}/bang-diem.docx")
-        self.assertEqual(r.status_code, 200)
-        text = docx_text(r.content)
-        self.assertIn("BẢNG ĐIỂM", text)
+        text = docx_text(job_file(ask(self, f"{P}/phieu/{self.pa.pk}/bang-diem.docx")))
+        self.assertIn("THÔNG BÁO", text)
+        self.assertIn("Bảng điểm đánh giá chuyển đổi số năm 2024 của UBND huyện An", text)
         self.assertIn("Giải thích điểm bị mất", text)
         self.assertIn("Chỉ 2 cuộc họp có thông báo kết luận.", text)
         self.assertIn("Đã bổ sung thông báo kết luận cuộc họp thứ ba.", text)
-        self.assertIn("online — Tỷ lệ hồ sơ trực tuyến: mất 10,00 điểm", text)
+        self.assertIn("2.2 — Tỷ lệ hồ sơ trực tuyến: mất 10,00 điểm", text)
         self.assertIn("12/TB-UBND ngày 15/03/2024", text)
-        r = self.client.get(f"{P}/phieu/{self.pa.pk}/bang-diem.pdf")
-        self.assertEqual(r.status_code, 200)
-        pdf = pdf_text(r.content)
-        self.assertIn("BẢNG ĐIỂM", pdf)
+        pdf = pdf_text(job_file(ask(self, f"{P}/phieu/{self.pa.pk}/bang-diem.pdf", pdf=True), "pdf"))
+        self.assertIn("THÔNG BÁO", pdf)
         self.assertIn("Giải thích điểm bị mất", pdf)
         # the HTML scorecard links the evidence and explains the loss
         r = self.client.get(f"{P}/phieu/{self.pa.pk}/bang-diem/")

@@ -13,9 +13,10 @@ class AssessmentConfig(AppConfig):
     def ready(self):
         from chiso.program.public_views import Section, register_section
 
-        from . import editions, public
+        from . import documents, editions, public
 
         editions.register_source()  # a province's copy of an edition is found by its code, as a shipped one
+        documents.register_kinds()  # the decision and the scorecards, written by the one report job
 
         register_section(
             Section(

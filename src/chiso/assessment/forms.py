@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chiso.lib.vn_format import parse_date
@@ -104,6 +105,36 @@ class DecisionForm(forms.Form):
     date = VnDateField(label=_("Ngày ký"), required=False, widget=_date_widget())
     signer_name = forms.CharField(label=_("Người ký"), max_length=120, required=False)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=120, required=False)
+
+
+class DocumentForm(forms.Form):
+    """What a scorecard carries besides its figures: its number, its date and who signs it."""
+
+    number = forms.CharField(
+        label=_("Số, ký hiệu"),
+        max_length=40,
+        required=False,
+        help_text=_("Ví dụ: 12 hoặc 12/TB-SKHCN. Để trống để văn thư ghi số khi ban hành."),
+    )
+    date = VnDateField(label=_("Ngày văn bản (để trống: hôm nay)"), required=False, widget=_date_widget())
+    sign_authority = forms.CharField(label=_("Quyền hạn ký (KT., TL., …)"), max_length=60, required=False)
+    sign_title = forms.CharField(label=_("Chức vụ người ký"), max_length=80, required=False)
+    sign_name = forms.CharField(label=_("Họ tên người ký"), max_length=120, required=False)
+
+    SIGNER = ("sign_authority", "sign_title", "sign_name")
+
+    def clean_date(self):
+        day = self.cleaned_data.get("date")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("Ngày văn bản không được ở tương lai."))
+        return day
+
+    def params(self) -> dict:
+        d = self.cleaned_data
+        out = {k: d[k].strip() for k in ("number", *self.SIGNER) if (d.get(k) or "").strip()}
+        if d.get("date"):
+            out["date"] = d["date"].isoformat()
+        return out
 
 
 class CouncilForm(forms.Form):

@@ -27,10 +27,12 @@ from chiso.lib.refusal import Stale
 from chiso.lib.templatetags import vn_number
 from chiso.orgs import audit
 from chiso.orgs.models import Agency
+from chiso.reports import services as report_services
+from chiso.reports.models import ReportJob
 
 from . import documents, editions, services
 from .access import get_access
-from .forms import CopyForm, CouncilForm, DecisionForm, EditionCopyForm, RoundForm, YamlForm
+from .forms import CopyForm, CouncilForm, DecisionForm, DocumentForm, EditionCopyForm, RoundForm, YamlForm
 from .models import (
     CouncilMember,
     DocumentRef,
@@ -594,8 +596,12 @@ def decision(request, pk):
                 return _refused(request, e, redirect("assessment_decision", pk=rnd.pk))
             messages.success(request, _("Đã lưu thông tin quyết định."))
             return redirect("assessment_decision", pk=rnd.pk)
+    # the drafts written so far (each a job of the report worker, with its files)
+    jobs = ReportJob.objects.visible_to(request.user).filter(kind=ReportJob.Kind.DECISION, params__round_id=rnd.pk)
     return render(
-        request, "assessment/decision.html", {"rnd": rnd, "form": form, "acc": acc, "is_demo": rnd.is_demo}
+        request,
+        "assessment/decision.html",
+        {"rnd": rnd, "form": form, "acc": acc, "is_demo": rnd.is_demo, "jobs": jobs.defer("snapshot")[:5]},
     )
 
 
@@ -606,41 +612,72 @@ def _file_response(data: bytes, name: str, content_type: str) -> HttpResponse:
     return resp
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+DOCUMENT_FORMATS = ("docx", "pdf")  # the paths' extensions; a job writes both (and the workbook)
+
+
+def _document_job(request, kind: str, params: dict):
+    """Queue the document for the report worker and show its page: progress, then the files."""
+    job = report_services.create_job(kind, params, audit.Actor.from_request(request))
+    return redirect("report_detail", pk=job.pk)
+
+
+def _last_signer() -> dict:
+    """Who signed the latest scorecards (the department types it once; a button reuses it)."""
+    recent = ReportJob.objects.filter(kind__in=[ReportJob.Kind.SCORECARDS, ReportJob.Kind.SCORECARD])
+    for params in recent.order_by("-created", "-id").values_list("params", flat=True)[:20]:
+        if (params or {}).get("sign_name"):
+            return {k: params[k] for k in DocumentForm.SIGNER if params.get(k)}
+    return {}
+
+
+def _document_request(request, kind: str, params: dict, context: dict, *, allowed: bool = True):
+    """GET: a short page with the document's number, date and signer and a button; POST: the job.
+    The buttons on the results and scorecard pages post nothing but the token: the last signer then."""
+    form = DocumentForm(request.POST if request.method == "POST" else None, initial=_last_signer())
+    if request.method == "POST":
+        if not allowed:
+            return HttpResponseForbidden(_("Chỉ cơ quan thường trực, lãnh đạo hoặc chính đơn vị tạo được bảng điểm này."))
+        if form.is_valid():
+            typed = form.params()
+            defaults = _last_signer() if "sign_name" not in request.POST else {}
+            return _document_job(request, kind, {**params, **defaults, **typed})
+    return render(
+        request,
+        "assessment/document_request.html",
+        {"form": form, "allowed": allowed, **context},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def decision_file(request, pk, fmt):
+    """GET: the decision page, whose button asks for the document; POST: the report worker writes
+    it (DOCX, PDF and the workbook of its tables) — its page shows the progress and the files."""
     rnd = _round_for(request, pk)
-    if not get_access(request.user).reads_all or fmt not in ("docx", "pdf"):
+    if not get_access(request.user).reads_all or fmt not in DOCUMENT_FORMATS:
         raise Http404
     if rnd.step < list(S.values).index(S.APPROVAL):
         raise Http404
-    data = documents.decision_docx(rnd)
-    name = f"quyet-dinh-cong-bo-{rnd.year}-{rnd.tier}"
-    if fmt == "pdf":
-        try:
-            return _file_response(documents.to_pdf(data), name + ".pdf", "application/pdf")
-        except documents.ConversionError as e:
-            return HttpResponse(_("Không chuyển được sang PDF: {e}").format(e=e), status=503)
-    return _file_response(data, name + ".docx", DOCX)
+    if request.method != "POST":
+        return redirect("assessment_decision", pk=rnd.pk)
+    return _document_job(request, ReportJob.Kind.DECISION, documents.decision_params(rnd))
 
 
 @login_required
 def scorecards_file(request, pk, fmt):
     """Every unit's scorecard in one document (the department and the leadership)."""
     rnd = _round_for(request, pk)
-    if not get_access(request.user).reads_all or fmt not in ("docx", "pdf"):
+    if not get_access(request.user).reads_all or fmt not in DOCUMENT_FORMATS:
         raise Http404
-    data = documents.scorecards_docx(rnd)
-    name = f"bang-diem-{rnd.year}-{rnd.tier}"
-    if fmt == "pdf":
-        try:
-            return _file_response(documents.to_pdf(data), name + ".pdf", "application/pdf")
-        except documents.ConversionError as e:
-            return HttpResponse(_("Không chuyển được sang PDF: {e}").format(e=e), status=503)
-    return _file_response(data, name + ".docx", DOCX)
+    return _document_request(
+        request,
+        ReportJob.Kind.SCORECARDS,
+        {"round_id": rnd.pk},
+        {"rnd": rnd, "title": _("Bảng điểm các đơn vị"), "is_demo": rnd.is_demo},
+    )
 
 
 def _sees_results(acc, rnd: Round) -> bool:
@@ -1254,6 +1291,7 @@ def scorecard(request, pk):
             "rnd": p.round,
             "groups": groups,
             "hide_appraisal": hide,
+            "may_print": acc.reads_all or acc.is_own(p),  # the scorecard document (scorecard_file)
             "band": {b.code: b for b in pfw.bands}.get(p.band),
             "is_demo": p.round.is_demo,
             "history": services.gap_history(
@@ -1265,17 +1303,25 @@ def scorecard(request, pk):
 
 @login_required
 def scorecard_file(request, pk, fmt):
+    """One unit's scorecard: the unit itself, the department or the leadership ask for it. The job
+    is the unit's to read when it shows what the unit may see (not an appraisal not yet sent to it)."""
     p = _participant_for(request, pk)
-    if fmt not in ("docx", "pdf"):
+    if fmt not in DOCUMENT_FORMATS:
         raise Http404
-    data = documents.scorecard_docx(p, hide_appraisal=_hides_appraisal(get_access(request.user), p))
-    name = f"bang-diem-{p.round.year}-{p.agency.code}"
-    if fmt == "pdf":
-        try:
-            return _file_response(documents.to_pdf(data), name + ".pdf", "application/pdf")
-        except documents.ConversionError as e:
-            return HttpResponse(_("Không chuyển được sang PDF: {e}").format(e=e), status=503)
-    return _file_response(data, name + ".docx", DOCX)
+    acc = get_access(request.user)
+    hide = _hides_appraisal(acc, p)
+    params = {
+        "participant_id": p.pk,
+        "hide_appraisal": hide,
+        "unit_reads": hide or p.round.step >= list(S.values).index(S.ANSWER),
+    }
+    return _document_request(
+        request,
+        ReportJob.Kind.SCORECARD,
+        params,
+        {"rnd": p.round, "p": p, "title": _("Bảng điểm") + f": {p.agency.name}", "is_demo": p.round.is_demo},
+        allowed=acc.reads_all or acc.is_own(p),
+    )
 
 
 # helper for the council form's user list

@@ -414,13 +414,21 @@ _ALIGNS = {
 }
 
 
+_CLOSING = object()  # where "Nơi nhận" and the signature go among the blocks (before an annex)
+
+
 def render_docx(spec: DocumentSpec) -> bytes:
     """Return the .docx bytes of ``spec``."""
     doc = Document()
     _setup(doc, spec)
     _header(doc, spec)
     roman = 0
-    for block in spec.blocks:
+    for block in [*spec.blocks, _CLOSING, *spec.annex]:
+        if block is _CLOSING:  # the annex follows the signature, from a new page
+            _closing(doc, spec)
+            if spec.annex:
+                doc.add_page_break()
+            continue
         if isinstance(block, Part):
             continue
         if isinstance(block, Heading):
@@ -459,7 +467,6 @@ def render_docx(spec: DocumentSpec) -> bytes:
             _chart(doc, block)
         else:
             raise TypeError(f"unknown block {type(block).__name__}")
-    _closing(doc, spec)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

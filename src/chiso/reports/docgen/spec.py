@@ -180,6 +180,8 @@ class DocumentSpec:
     title_for_files: str = "bao-cao"
     # values a wording template may print (:mod:`.template`): ready-to-print strings, booleans, lists
     context: dict[str, Any] = field(default_factory=dict)
+    # printed after the signature, from a new page: a decision's annex (Phụ lục, headed as NĐ 30 heads one)
+    annex: list[Heading | Paragraph | Table] = field(default_factory=list)
 
     @property
     def parts(self) -> dict[str, list]:
@@ -197,7 +199,7 @@ class DocumentSpec:
 
     @property
     def tables(self) -> list[Table]:
-        return [b for b in self.blocks if isinstance(b, Table)]
+        return [b for b in [*self.blocks, *self.annex] if isinstance(b, Table)]
 
     @property
     def charts(self) -> list[Chart]:

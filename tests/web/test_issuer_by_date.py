@@ -22,6 +22,7 @@ from chiso.assessment.models import Round
 from chiso.orgs.issuers import issuer
 from chiso.orgs.models import Agency, Membership, Unit
 from chiso.reports import docgen, documents, services
+from chiso.reports.docgen.template import apply as apply_template
 from chiso.reports.models import ReportJob
 
 from .test_assessment_exports import docx_text  # paragraphs and table cells of a DOCX
@@ -30,6 +31,7 @@ from .test_assessment_exports import docx_text  # paragraphs and table cells of 
 def report_text(kind: str, params: dict) -> str:
     job = ReportJob(kind=kind, params=params)
     spec = documents.build(services.snapshot_for(job), params)
+    spec, _warnings = apply_template(spec, services.wording(kind)[0])  # headings, opening sentence: the wording's
     return docx_text(docgen.render_docx(spec))
 
 

@@ -605,7 +605,11 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
             "dia_ban": where,
             "hang_muc_tieu": str(T),
             "tam_tinh": bool(fw.get("status_note")),
-            "trang_thai_bo_chi_so": fw.get("status_note") or "",
+            # the provisional index named with its decision and status ("Bộ chỉ số … (405/QĐ-BKHCN) — cấu
+            # trúc tạm, …"), the name's own "Chỉ số" not doubled
+            "bo_chi_so_tam_tinh": re.sub(r"^Bộ chỉ số Chỉ số ", "Bộ chỉ số ", fw.get("sentence") or "")
+            if fw.get("status_note")
+            else "",
             "in_ke_hoach": "plan" in snap,
             "co_ke_hoach": has_plan,
             "da_so_sanh": bool(known),

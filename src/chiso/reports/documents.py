@@ -561,9 +561,11 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
                     [
                         c["name"],
                         c["gap"],
-                        (", ".join(c["lead"]) + (" (đề xuất, chưa có văn bản phân công)" if c.get("proposal") else ""))
+                        # local bodies counted, not listed (snapshots before "lead_short": the names)
+                        ((c.get("lead_short") or ", ".join(c["lead"]))
+                         + (" (đề xuất, chưa có văn bản phân công)" if c.get("proposal") else ""))
                         or "Chưa phân công",
-                        ", ".join(c["support"]) or "—",
+                        c.get("support_short") or ", ".join(c["support"]) or "—",
                     ]
                     for c in accountable
                 ],

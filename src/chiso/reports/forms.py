@@ -21,7 +21,11 @@ class VnDateField(forms.CharField):
 
 
 class ReportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=ReportJob.Kind.choices)
+    # the reports requested here; the decision and scorecards are made from their round's pages
+    kind = forms.ChoiceField(
+        label=_("Loại báo cáo"),
+        choices=[(k, v) for k, v in ReportJob.Kind.choices if k in ("annual", "quarterly", "progress")],
+    )
     framework_id = forms.ChoiceField(label=_("Bộ chỉ số (báo cáo năm)"), required=False)
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(

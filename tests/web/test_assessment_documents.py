@@ -19,6 +19,7 @@ from docx.shared import Cm
 from chiso.assessment import services
 from chiso.assessment.access import get_access
 from chiso.assessment.models import Entry, Round, sha256_text
+from chiso.reports.docgen import check
 from chiso.reports.models import ReportJob
 from chiso.reports.services import run_job
 
@@ -165,12 +166,15 @@ class DecisionTests(DocumentJobCase):
             self.assertLessEqual(grid_width(table), TEXT_WIDTH + Cm(0.01))
         # the workbook holds the ranking and the annex
         self.assertTrue(job.xlsx)
+        # the NĐ 30 check: a draft has no signer's name until the department saves it with the number
+        self.assertEqual([f.rule for f in check.check_docx(job_file(job))], ["nd30.signature"])
 
     def test_the_number_date_and_signer_saved_on_the_decision_page_and_the_pdf(self):
         self.to_published()  # decision 86/QĐ-UBND of 20/03/2025, signed by Nguyễn Văn A
         self.login(self.admin)
         job = self.make(f"{P}/dot/{self.round.pk}/quyet-dinh.pdf", pdf=True)
         pdf = pdf_text(job_file(job, "pdf"))
+        self.assertEqual([str(f) for f in check.check_all(job_file(job), job_file(job, "pdf"))], [])  # NĐ 30
         self.assertIn("Số: 86/QĐ-UBND", pdf)
         self.assertNotIn("86/QĐ-UBND/QĐ-UBND", pdf)
         self.assertIn("Nguyễn Văn A", pdf)
@@ -280,6 +284,16 @@ class ScorecardTests(DocumentJobCase):
         self.assertIn("không xếp hạng (Sáp nhập trong năm, không xếp hạng). Điểm tự đánh giá", text)
         self.assertNotIn("..", text)
 
+    def test_an_indicator_s_official_number_where_the_framework_gives_one(self):
+        text = FW_YAML.replace("        - code: online\n", "        - code: online\n          official_code: \"II.5\"\n")
+        self.assertIn("official_code", text)
+        Round.objects.filter(pk=self.round.pk).update(framework_yaml=text, framework_sha256=sha256_text(text))
+        self.to_published()
+        self.login(self.admin)
+        text = "\n".join(body_text(self.docx(self.make(f"{P}/phieu/{self.pa.pk}/bang-diem.docx"))))
+        self.assertIn("II.5 | Tỷ lệ hồ sơ trực tuyến | 20 |", text)
+        self.assertIn("2.1 | Kế hoạch chuyển đổi số | 10 |", text)  # the others numbered in their group
+
     def test_bad_entries_are_refused_in_vietnamese(self):
         self.to_published()
         self.login(self.admin)
@@ -320,6 +334,7 @@ class ScorecardTests(DocumentJobCase):
         self.assertNotIn("Chỉ 2 cuộc họp", text)
         self.assertIn("Số:", text)
         self.assertIn("Trần Thị Bình", text)
+        self.assertEqual([str(f) for f in check.check_docx(job_file(own))], [])  # the NĐ 30 check
         # the department's card shows the appraisal: not the unit's to read yet
         self.login(self.admin)
         dept = self.make(url)

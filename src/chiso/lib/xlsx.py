@@ -228,10 +228,6 @@ class Sheet:
             ws.oddHeader.center.text = demo_note.replace("&", "&&")
 
     @property
-    def title(self) -> str:
-        return self._ws.title
-
-    @property
     def max_row(self) -> int:
         return self._rows
 
@@ -249,14 +245,12 @@ class Sheet:
                 self.width(col, w)
         return r
 
-    def append(self, values: Iterable[Any] = (), *, bold: bool = False) -> int:
-        """Write ``values`` on a new row; return its number (1-based)."""
+    def append(self, values: Iterable[Any] = ()) -> int:
+        """Write ``values`` on a new row (numbers in the header's formats); return its number (1-based)."""
         self._rows += 1
         for col, v in enumerate(values, start=1):
             fmt = self._formats[col - 1] if col <= len(self._formats) else None
             self.put(self._rows, col, v, number_format=fmt)
-            if bold:
-                self.style(self._rows, col, font=_HEADER_FONT)
         return self._rows
 
     def put(self, row: int, col: int, value: Any, *, number_format: str | None = None) -> None:

@@ -77,7 +77,7 @@ DATE = "dd/mm/yyyy"
 DATETIME = "dd/mm/yyyy hh:mm"
 
 # The label of a workbook that shows demonstration data (on every sheet, see WorkbookWriter).
-DEMO_NOTE = "DỮ LIỆU MINH HỌA — số liệu do chiso tạo ra để minh họa, không phải số liệu thật."
+DEMO_NOTE = "DỮ LIỆU MINH HỌA — bảng này có số liệu được tạo ra để minh họa, không phải số liệu thật."
 
 MAX_SHEET_TITLE = 31  # Excel's limit
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")

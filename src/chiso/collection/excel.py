@@ -41,7 +41,7 @@ def template_bytes(sub: Submission) -> bytes:
     notes = [
         f"Biểu mẫu: {sub.agency.name} — {sub.round.title}",
         "Chỉ điền cột “Giá trị” (và “Ghi chú” nếu cần). Không sửa cột “Mã chỉ số”: "
-        "đó là mã để chiso nhận ra từng chỉ số khi nhập tệp.",
+        "đó là mã để hệ thống nhận ra từng chỉ số khi nhập tệp.",
         "Số thập phân dùng dấu phẩy hoặc dấu chấm. Chỉ số Có/Không: ghi 1 (Có) hoặc 0 (Không).",
         "Ô “Giá trị” để trống: giữ nguyên giá trị đã có.",
     ]

@@ -64,9 +64,60 @@ class DocgenTestCase(SimpleTestCase):
         self.assertEqual(fmt(0.57933, "score"), "0,5793")
         self.assertEqual(fmt(34079, "int"), "34.079")
         self.assertEqual(fmt(97.123, "pct"), "97,1%")
-        self.assertEqual(fmt(-14, "delta_int"), "-14")
+        # the typographic minus (U+2212): line breaking keeps it with its digits, unlike "-"
+        self.assertEqual(fmt(-14, "delta_int"), "\u221214")
+        self.assertEqual(fmt(-0.0281, "delta_score"), "\u22120,0281")
         self.assertEqual(fmt(2389, "delta_int"), "+2.389")
         self.assertEqual(fmt(None, "score"), "—")
+
+    def test_it_keeps_tables_inside_the_margins_and_rows_whole(self):
+        """Widths asked for 17,5 cm in a 16,5 cm text width are scaled down; a date column of 1 cm
+        is widened so that "06/12/2026" is not broken; no row splits across pages; the row above a
+        total stays with it; the closing row never splits and the last body line stays with it."""
+        from docx.oxml.ns import qn
+
+        s = spec()
+        s.blocks = [
+            Paragraph("Đoạn cuối của phần nội dung."),
+            Table(
+                "t",
+                "Bảng 1",
+                ["Cơ quan", "Ngày gửi", "Nội dung"],
+                ["text", "text", "text"],
+                [["Sở Nội vụ", "06/12/2026", "Đề nghị"], ["Cộng", "", ""]],
+                total_rows=[1],
+                widths_cm=[8.0, 1.0, 8.5],
+            ),
+        ]
+        doc = Document(io.BytesIO(render_docx(s)))
+        table = doc.tables[1]
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        twips_per_cm = 1440 / 2.54
+        self.assertLessEqual(sum(grid), round(16.5 * twips_per_cm) + len(grid))
+        # 10 characters at 12 pt, about half an em each, plus the cell's padding: more than 2 cm
+        self.assertGreater(grid[1] / twips_per_cm, 2.0)
+        for row in table.rows:
+            self.assertIsNotNone(row._tr.trPr.find(qn("w:cantSplit")))
+        above_total = table.rows[1].cells[0].paragraphs[0]
+        self.assertTrue(above_total.paragraph_format.keep_with_next)
+        closing = doc.tables[-1]
+        self.assertIsNotNone(closing.rows[0]._tr.trPr.find(qn("w:cantSplit")))
+        self.assertTrue(doc.paragraphs[-1].paragraph_format.keep_with_next)
+
+    def test_it_numbers_sections_and_bolds_a_lead(self):
+        s = spec()
+        s.blocks = [
+            Heading("Kết quả", numbered=True),
+            Paragraph("Công bố kết quả.", lead="Điều 1."),
+            Heading("Đề xuất", numbered=True),
+        ]
+        doc = Document(io.BytesIO(render_docx(s)))
+        texts = [p.text for p in doc.paragraphs]
+        self.assertIn("I. KẾT QUẢ", texts)
+        self.assertIn("II. ĐỀ XUẤT", texts)
+        article = next(p for p in doc.paragraphs if p.text.startswith("Điều 1."))
+        self.assertTrue(article.runs[0].bold)
+        self.assertFalse(article.runs[1].bold)
 
     def test_it_writes_the_nd30_header_and_signature(self):
         doc = Document(io.BytesIO(render_docx(spec())))

@@ -131,7 +131,7 @@ def _standing(who: dict) -> str:
 
 
 def _basis_line(lb: dict) -> str:
-    """ "Căn cứ Quyết định số 936/QĐ-UBND ngày … của … về …;" from a ``legal_basis`` entry ("" without
+    """ "Căn cứ Quyết định số 12/QĐ-UBND ngày … của … về …;" from a ``legal_basis`` entry ("" without
     a number: nothing is invented)."""
     number, issuer_name = str(lb.get("number") or "").strip(), str(lb.get("issuer") or "").strip()
     if not number:

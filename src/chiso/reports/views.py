@@ -80,7 +80,12 @@ def report_detail(request, pk):
     return render(
         request,
         "reports/detail.html",
-        {"job": job, "is_demo": job.is_demo, "can_activate": get_scope(request.user).is_dept_admin},
+        {
+            "job": job,
+            "is_demo": job.is_demo,
+            "can_activate": get_scope(request.user).is_dept_admin,
+            "can_list": get_scope(request.user).reads_all,  # a unit reads its own job, not the list
+        },
     )
 
 

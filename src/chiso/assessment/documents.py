@@ -36,6 +36,7 @@ from chiso.reports.docgen import (
     render_docx,
     vn_long_date,
 )
+from chiso.reports.docgen.words import DEMO_NOTE, clause, end_sentence
 from chiso.reports.services import ReportError
 
 from . import services
@@ -58,7 +59,6 @@ __all__ = [
 ]
 
 WORDING = Path(__file__).parent / "wording"  # the shipped wording of each document kind
-DEMO_NOTE = "DỮ LIỆU MINH HỌA — văn bản này có số liệu do chiso tạo ra để minh họa, không phải kết quả thật."
 TIER_PHRASE = {
     Tier.SO: "các sở, ban, ngành",
     Tier.HUYEN: "Ủy ban nhân dân các huyện, thị xã, thành phố",
@@ -82,15 +82,6 @@ def _max_format(maxima) -> str:
     return "int" if all(float(m) == int(m) for m in maxima if m is not None) else "points"
 
 
-def _clause(text: str) -> str:
-    """A text to be set inside a sentence: without its own final stop (no "…xếp hạng).." )."""
-    return str(text or "").strip().rstrip(" .;")
-
-
-def _sentence(text: str) -> str:
-    """``text`` ending with exactly one full stop."""
-    text = str(text or "").strip()
-    return text if not text or text[-1] in ".!?…" else text + "."
 
 
 def number_symbol(number: str, symbol: str) -> str:
@@ -167,7 +158,7 @@ def decision_grounds(rnd: Round) -> list[str]:
         lines = [line for lb in fw.legal_basis if lb is not adopting and (line := _basis_line(lb))]
     own = _basis_line(adopting) if adopting else ""
     if not own:
-        own = f"Căn cứ {_clause(fw.label('vi'))} áp dụng cho đợt đánh giá năm {rnd.year};"
+        own = f"Căn cứ {clause(fw.label('vi'))} áp dụng cho đợt đánh giá năm {rnd.year};"
     if not any(own.rstrip(";") in line for line in lines):
         lines.append(own)
     return lines
@@ -267,7 +258,7 @@ def _decision_snapshot(rnd: Round, params: dict, day: dt.date) -> dict:
                     "ratio": p.ratio,
                     "band": r.band_label,
                     "excluded": p.excluded,
-                    "reason": _clause(p.exclusion_reason),
+                    "reason": clause(p.exclusion_reason),
                     "groups": [None if pts[gi] is None else round(pts[gi], 2) for gi in used],
                 }
             )
@@ -454,11 +445,11 @@ def _card(p: Participant, pfw, *, hide_appraisal: bool) -> dict:
             )
             if ln.lost > 1e-9 or ln.explanation:
                 evidence = [f.original_name for f in ln.files] + [
-                    f"{d.number} ngày {d.date:%d/%m/%Y}: {_clause(d.summary)}" for d in ln.docs
+                    f"{d.number} ngày {d.date:%d/%m/%Y}: {clause(d.summary)}" for d in ln.docs
                 ]
                 explain.append(
                     f"{stt} — {name}: mất {_p2(ln.lost)} điểm. "
-                    + " ".join(_sentence(t) for t in ln.explanation)
+                    + " ".join(end_sentence(t) for t in ln.explanation)
                     + (f" Minh chứng: {'; '.join(evidence)}." if evidence else " Không có minh chứng.")
                 )
         groups.append({"name": g.group.label("vi"), "points": g.points, "max": g.max, "lines": lines})
@@ -471,7 +462,7 @@ def _card(p: Participant, pfw, *, hide_appraisal: bool) -> dict:
         "band": "" if hide_appraisal or band is None else band.label("vi"),
         "rank": None if hide_appraisal or p.rank is None else int(p.rank),
         "excluded": p.excluded,
-        "reason": _clause(p.exclusion_reason),
+        "reason": clause(p.exclusion_reason),
         "self_total": p.self_total,
         "appraised_total": None if hide_appraisal else p.appraised_total,
         "groups": groups,

@@ -21,21 +21,13 @@ from chiso.lib.vn_format import format_number
 
 from .docgen import Chart, DocumentSpec, Header, Paragraph, Part, Signature, Table, fmt
 from .docgen.charts import LIGHT_COLORS
+from .docgen.words import DEMO_NOTE, end_sentence
 
-DEMO_NOTE = "DỮ LIỆU MINH HỌA — báo cáo này có số liệu được tạo ra để minh họa, không phải số liệu thật."
 LIGHTS = {"green": "Đúng tiến độ", "amber": "Cần chú ý", "red": "Chậm / không đạt", "grey": "Chưa có số liệu"}
 MINUS = "\u2212"  # as docgen.fmt writes a negative number: kept with its digits at a line break
-SENTENCE_ENDS = (".", "!", "?", "…")
 
 
 # --- words ---------------------------------------------------------------------------------------------
-
-
-def end_sentence(text: str) -> str:
-    """``text`` ended by one full stop: none added after its own end ("…không xếp hạng)." stays as it
-    is), a trailing comma, semicolon or colon replaced."""
-    t = text.rstrip().rstrip(",;:").rstrip()
-    return t if t.endswith(SENTENCE_ENDS) else t + "."
 
 
 def _cap(text: str) -> str:

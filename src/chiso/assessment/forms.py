@@ -1,39 +1,14 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chiso.lib.vn_format import parse_date
+from chiso.lib.forms import VnDateField, date_widget
 from chiso.orgs.models import Agency
+from chiso.reports.forms import DocumentFieldsForm
 
 from .models import InternalFramework, Tier
-
-
-class VnDateField(forms.DateField):
-    """dd/mm/yyyy (also yyyy-mm-dd), with a Vietnamese error."""
-
-    default_error_messages = {"invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return parse_date(value)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-    def prepare_value(self, value):
-        return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value
-
-
-def _date_widget():
-    return forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10})
 
 
 class RoundForm(forms.Form):
@@ -43,9 +18,9 @@ class RoundForm(forms.Form):
     year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
     tier = forms.ChoiceField(label=_("Khối"), choices=Tier.choices)
     title = forms.CharField(label=_("Tên đợt"), max_length=300)
-    opens_on = VnDateField(label=_("Ngày mở"), widget=_date_widget())
-    self_due_on = VnDateField(label=_("Hạn tự đánh giá"), widget=_date_widget())
-    appraisal_due_on = VnDateField(label=_("Hạn thẩm định"), widget=_date_widget())
+    opens_on = VnDateField(label=_("Ngày mở"), widget=date_widget())
+    self_due_on = VnDateField(label=_("Hạn tự đánh giá"), widget=date_widget())
+    appraisal_due_on = VnDateField(label=_("Hạn thẩm định"), widget=date_widget())
     answer_days = forms.IntegerField(
         label=_("Số ngày đơn vị được giải trình sau khi nhận kết quả thẩm định"),
         initial=5,
@@ -102,39 +77,14 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Ví dụ: 512/QĐ-UBND. Để trống khi còn là dự thảo."),
     )
-    date = VnDateField(label=_("Ngày ký"), required=False, widget=_date_widget())
+    date = VnDateField(label=_("Ngày ký"), required=False, widget=date_widget())
     signer_name = forms.CharField(label=_("Người ký"), max_length=120, required=False)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=120, required=False)
 
 
-class DocumentForm(forms.Form):
-    """What a scorecard carries besides its figures: its number, its date and who signs it."""
-
-    number = forms.CharField(
-        label=_("Số, ký hiệu"),
-        max_length=40,
-        required=False,
-        help_text=_("Ví dụ: 12 hoặc 12/TB-SKHCN. Để trống để văn thư ghi số khi ban hành."),
-    )
-    date = VnDateField(label=_("Ngày văn bản (để trống: hôm nay)"), required=False, widget=_date_widget())
-    sign_authority = forms.CharField(label=_("Quyền hạn ký (KT., TL., …)"), max_length=60, required=False)
-    sign_title = forms.CharField(label=_("Chức vụ người ký"), max_length=80, required=False)
-    sign_name = forms.CharField(label=_("Họ tên người ký"), max_length=120, required=False)
-
-    SIGNER = ("sign_authority", "sign_title", "sign_name")
-
-    def clean_date(self):
-        day = self.cleaned_data.get("date")
-        if day and day > timezone.localdate():
-            raise forms.ValidationError(_("Ngày văn bản không được ở tương lai."))
-        return day
-
-    def params(self) -> dict:
-        d = self.cleaned_data
-        out = {k: d[k].strip() for k in ("number", *self.SIGNER) if (d.get(k) or "").strip()}
-        if d.get("date"):
-            out["date"] = d["date"].isoformat()
-        return out
+class DocumentForm(DocumentFieldsForm):
+    """What a scorecard carries besides its figures (the one form of every document's number, date
+    and signer)."""
 
 
 class CouncilForm(forms.Form):

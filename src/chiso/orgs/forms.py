@@ -51,7 +51,7 @@ class MatrixNodeForm(forms.Form):
 
 
 def _date_field(label, required=True):
-    from chiso.assessment.forms import VnDateField  # the site's dd/mm/yyyy field
+    from chiso.lib.forms import VnDateField  # the site's dd/mm/yyyy field
 
     return VnDateField(label=label, required=required,
                        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}))

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chiso.assessment.forms import VnDateField
+from chiso.lib.forms import VnDateField, date_widget
 from chiso.lib.vn_format import format_date, parse_date, parse_number
 from chiso.orgs.models import Agency
 
@@ -255,10 +255,6 @@ class PublicationForm(forms.Form):
 # refusals are put back on the fields.
 
 
-def _date_widget():
-    return forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10})
-
-
 def _change_fields(form, editing: bool):
     """``version`` (the row's when the page was drawn) and, when changing a row, the reason."""
     form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -282,15 +278,15 @@ class _WriteForm(forms.Form):
 class ProgramForm(_WriteForm):
     title = forms.CharField(label=_("Tên chương trình, kế hoạch"), max_length=400)
     decision_number = forms.CharField(label=_("Số, ký hiệu văn bản"), max_length=60)
-    decision_date = VnDateField(label=_("Ngày ban hành"), widget=_date_widget())
+    decision_date = VnDateField(label=_("Ngày ban hành"), widget=date_widget())
     issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200)
     signer = forms.CharField(label=_("Người ký"), max_length=120, required=False)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=200, required=False)
     legal_grounds = forms.CharField(
         label=_("Căn cứ ban hành"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000
     )
-    starts_on = VnDateField(label=_("Bắt đầu"), widget=_date_widget())
-    ends_on = VnDateField(label=_("Kết thúc"), widget=_date_widget())
+    starts_on = VnDateField(label=_("Bắt đầu"), widget=date_widget())
+    ends_on = VnDateField(label=_("Kết thúc"), widget=date_widget())
     framework_id = forms.ChoiceField(label=_("Bộ chỉ số hướng tới"))
     standing_body = forms.ModelChoiceField(label=_("Cơ quan thường trực"), queryset=Agency.objects.none())
     progress_due_days = forms.IntegerField(
@@ -349,7 +345,7 @@ class TaskForm(_WriteForm):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     assignment_basis = forms.CharField(label=_("Căn cứ phân công"), max_length=300, required=False)
-    deadline = VnDateField(label=_("Thời hạn"), required=False, widget=_date_widget())
+    deadline = VnDateField(label=_("Thời hạn"), required=False, widget=date_widget())
     recurrence = forms.ChoiceField(label=_("Tính chất"), choices=Recurrence.choices)
     components = forms.MultipleChoiceField(
         label=_("Chỉ số thành phần liên quan"),
@@ -382,7 +378,7 @@ class KpiForm(_WriteForm):
     target = forms.CharField(label=_("Chỉ tiêu"), required=False, max_length=40)
     target_basis = forms.CharField(label=_("Căn cứ chỉ tiêu"), max_length=300, required=False)
     direction = forms.TypedChoiceField(label=_("Chiều"), choices=Kpi.Direction.choices, coerce=int)
-    due_on = VnDateField(label=_("Hạn đạt"), required=False, widget=_date_widget())
+    due_on = VnDateField(label=_("Hạn đạt"), required=False, widget=date_widget())
 
     def __init__(self, *args, agencies=None, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)

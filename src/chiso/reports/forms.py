@@ -4,23 +4,48 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chiso.lib.vn_format import parse_date
+from chiso.lib.forms import VnDateField, date_widget
 
 from .models import ReportJob
 
 
-class VnDateField(forms.CharField):
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return parse_date(value)
-        except ValueError:
-            raise forms.ValidationError(_("Nhập ngày dạng dd/mm/yyyy.")) from None
+class DocumentFieldsForm(forms.Form):
+    """What any document carries besides its figures: its number, its date and who signs it (the
+    report request and the internal ranking's scorecards use this one form)."""
+
+    number = forms.CharField(
+        label=_("Số văn bản"),
+        required=False,
+        max_length=40,
+        help_text=_("Ví dụ: 12 hoặc 12/BC-SKHCN. Để trống để văn thư ghi số khi ban hành."),
+    )
+    # The header (issuing body, place, recipients) is read for this date: chiso.orgs.issuers.
+    date = VnDateField(label=_("Ngày văn bản (để trống: hôm nay)"), required=False, widget=date_widget())
+    sign_authority = forms.CharField(label=_("Quyền hạn ký (KT., TL., …)"), required=False, max_length=60)
+    sign_title = forms.CharField(label=_("Chức vụ người ký"), required=False, max_length=80)
+    sign_name = forms.CharField(label=_("Họ tên người ký"), required=False, max_length=120)
+
+    SIGNER = ("sign_authority", "sign_title", "sign_name")
+
+    def clean_date(self):
+        day = self.cleaned_data.get("date")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("Ngày văn bản không được ở tương lai."))
+        return day
+
+    def params(self) -> dict:
+        d = self.cleaned_data
+        out = {k: d[k].strip() for k in ("number", *self.SIGNER) if (d.get(k) or "").strip()}
+        if d.get("date"):
+            out["date"] = d["date"].isoformat()
+        return out
 
 
-class ReportForm(forms.Form):
+class ReportForm(DocumentFieldsForm):
+    field_order = [
+        "kind", "framework_id", "year", "quarter", "date_from", "date_to",
+        "number", "date", "sign_authority", "sign_title", "sign_name",
+    ]
     # the reports requested here; the decision and scorecards are made from their round's pages
     kind = forms.ChoiceField(
         label=_("Loại báo cáo"),
@@ -35,20 +60,13 @@ class ReportForm(forms.Form):
         empty_value=None,
         choices=[("", "—"), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
     )
-    date_from = VnDateField(label=_("Từ ngày (báo cáo tiến độ)"), required=False)
-    date_to = VnDateField(label=_("Đến ngày"), required=False)
-    number = forms.CharField(label=_("Số văn bản"), required=False, max_length=20)
-    # The header (issuing body, place, recipients) is read for this date: chiso.orgs.issuers.
-    date = VnDateField(label=_("Ngày văn bản (để trống: hôm nay)"), required=False)
-    sign_authority = forms.CharField(label=_("Quyền hạn ký (KT., TL., …)"), required=False, max_length=60)
-    sign_title = forms.CharField(
-        label=_("Chức vụ người ký"), required=False, max_length=80, initial="GIÁM ĐỐC"
-    )
-    sign_name = forms.CharField(label=_("Họ tên người ký"), required=False, max_length=120)
+    date_from = VnDateField(label=_("Từ ngày (báo cáo tiến độ)"), required=False, widget=date_widget())
+    date_to = VnDateField(label=_("Đến ngày"), required=False, widget=date_widget())
 
     def __init__(self, *args, framework_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["framework_id"].choices = [("", _("Mới nhất")), *framework_choices]
+        self.fields["sign_title"].initial = "GIÁM ĐỐC"
 
     def clean(self):
         data = super().clean()
@@ -60,15 +78,11 @@ class ReportForm(forms.Form):
                 raise forms.ValidationError(_("Báo cáo tiến độ cần từ ngày và đến ngày."))
             if data["date_from"] > data["date_to"]:
                 raise forms.ValidationError(_("Từ ngày phải trước đến ngày."))
-        if data.get("date") and data["date"] > timezone.localdate():
-            self.add_error("date", _("Ngày văn bản không được ở tương lai."))
         return data
 
     def params(self) -> dict:
         d = self.cleaned_data
-        out = {k: d[k] for k in ("number", "sign_authority", "sign_title", "sign_name") if d.get(k)}
-        if d.get("date"):
-            out["date"] = d["date"].isoformat()
+        out = super().params()
         if d["kind"] == ReportJob.Kind.ANNUAL:
             out.update(framework_id=d.get("framework_id") or "", year=d.get("year"))
         elif d["kind"] == ReportJob.Kind.QUARTERLY:

@@ -12,7 +12,7 @@ from .services import LO_OPTIONAL_RULES, GoalpostEntry
 
 
 def _date_field(**kw):
-    from chiso.assessment.forms import VnDateField  # the site's dd/mm/yyyy field
+    from chiso.lib.forms import VnDateField  # the site's dd/mm/yyyy field
 
     return VnDateField(widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}), **kw)
 

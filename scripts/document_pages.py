@@ -6,8 +6,8 @@ Run on a database with the demonstration data (`make run` loads it), e.g.:
     DATABASE_URL=sqlite:////tmp/dev.sqlite3 .venv/bin/python scripts/document_pages.py
 
 Each document is made by the one report job (`make_document KIND`), converted by LibreOffice, and its
-pages drawn by pdftoppm. The table page is the first page after the first that holds a table
-heading ("Bảng …"), else the second page.
+pages drawn by pdftoppm. The table page is the annex (a decision's "Phụ lục"), else the first page
+after the first that holds a table heading ("Bảng …"), else the second page.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def main() -> int:
                 continue
             pdf = next(Path(p) for p in proc.stdout.split() if p.endswith(".pdf"))
             pages = [p for p in pages_text(pdf) if p.strip()]
-            table = next((i + 1 for i, t in enumerate(pages) if i > 0 and re.search(r"^\s*Bảng \d", t, re.M)), 2)
+            table = next((i + 1 for i, t in enumerate(pages) if i > 0 and re.search(r"^\s*Phụ lục", t, re.M)), None)
+            table = table or next((i + 1 for i, t in enumerate(pages) if i > 0 and re.search(r"^\s*Bảng \d", t, re.M)), 2)
             draw(pdf, 1, OUT / f"document-{kind}-1.png")
             if len(pages) > 1:
                 draw(pdf, table, OUT / f"document-{kind}-bang.png")

@@ -69,3 +69,59 @@ def test_it_generates_and_downloads_a_report(page, base, shot):
     login(page, base, "sonoivu.nhaplieu")
     assert page.locator("#reports-link").count() == 0
     assert page.goto(f"{base}/bao-cao/").status == 403
+
+
+def test_the_department_rewords_a_report_previews_it_and_puts_it_in_use(page, base, shot):
+    """Mẫu văn bản: an officer edits the quarterly report's wording, a mistake is pointed at its line,
+    the preview is written on real data; the administrator puts it in use from the preview's page."""
+    from chiso.reports.models import DocumentTemplate
+
+    login(page, base, "sotttt.thamdinh")
+    page.goto(f"{base}/bao-cao/")
+    page.select_option("#id_kind", "quarterly")
+    page.fill("#id_year", "2017")
+    page.select_option("#id_quarter", "4")
+    page.click("#report-form button[type=submit]")
+    page.wait_for_url("**/bao-cao/*/")
+    call_command("run_report_jobs", "--no-pdf", verbosity=0)
+    page.wait_for_selector("#job-status[data-status=done]", timeout=90_000)
+
+    page.goto(f"{base}/bao-cao/")
+    page.click("text=Mẫu văn bản (lời văn của từng loại văn bản)")
+    page.click("#wording-kinds tr:has-text('Báo cáo quý') a")
+    assert "[[ho_so]]" in page.input_value("#id_text")
+    assert page.locator("#wording-passages code:text-is('[[ho_so]]')").count() == 1
+    # a variable that does not exist: refused, its line named, nothing saved
+    text = page.input_value("#id_text")
+    page.fill("#id_text", text + "Kỳ báo cáo: {{ ky_bao_cao_sai }}.\n")
+    page.click("#wording-form button[type=submit]")
+    assert "ky_bao_cao_sai" in page.inner_text("#wording-error")
+    assert page.get_attribute("#id_text", "aria-invalid") == "true"
+    assert DocumentTemplate.objects.count() == 0
+    page.fill("#id_text", text + "Sở đề nghị các cơ quan cập nhật số liệu trước ngày 05 của quý sau.\n")
+    page.fill("#id_note", "Thêm lời đề nghị cập nhật số liệu")
+    shot(page, "wording-edit")
+    page.click("#wording-form button[type=submit]")
+    page.wait_for_url("**/bao-cao/*/")
+    assert "Bản xem trước của mẫu văn bản." in page.inner_text("#wording-preview")
+    call_command("run_report_jobs", "--no-pdf", verbosity=0)
+    page.wait_for_selector("#job-status[data-status=done]", timeout=90_000)
+    # an officer drafts; only the administrator puts a template in use
+    page.reload()
+    assert page.locator("#wording-preview button").count() == 0
+    preview_url = page.url
+    with page.expect_download() as dl:
+        page.click("#downloads a:has-text('DOCX')")
+    doc = Document(io.BytesIO(open(dl.value.path(), "rb").read()))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "Sở đề nghị các cơ quan cập nhật số liệu trước ngày 05 của quý sau." in body
+    assert "BẢN XEM TRƯỚC MẪU VĂN BẢN" in body
+
+    page.context.clear_cookies()
+    login(page, base, "sotttt.quantri")
+    page.goto(preview_url)
+    shot(page, "wording-preview")
+    page.click("#wording-preview button:has-text('Dùng mẫu này')")
+    page.wait_for_url("**/bao-cao/mau/quarterly/")
+    assert "Đang dùng mẫu của cơ quan" in page.inner_text("main")
+    assert DocumentTemplate.objects.get().status == DocumentTemplate.Status.ACTIVE

@@ -51,7 +51,15 @@ def variables(spec) -> list[tuple[str, str]]:
     """The values a template of this document may print, with their value in the sample."""
     if spec is None:
         return []
-    return [(k, v if isinstance(v, str) else repr(v)) for k, v in sorted(spec.context.items())]
+
+    def shown(v) -> str:
+        if isinstance(v, bool):  # a condition: {% if ten %}
+            return "có (đúng)" if v else "không (sai)"
+        if isinstance(v, (list, tuple)):
+            return "; ".join(map(str, v)) or "(trống)"
+        return str(v) if str(v) != "" else "(trống)"
+
+    return [(k, shown(v)) for k, v in sorted(spec.context.items())]
 
 
 def passages(spec) -> list[tuple[str, str]]:

@@ -33,9 +33,14 @@ def file_stem(*parts, max_length: int = MAX_STEM, default: str = "tai-lieu") -> 
             continue
         for w in ascii_words(part):
             words.append(w)
-            # drop a repeated run of 1-4 words ("bao cao bao cao" -> "bao cao")
+            # drop a repeated run of 1-4 words ("bao cao bao cao" -> "bao cao"); numbers may repeat
+            # (the 1st of January is "01-01")
             for n in range(1, 5):
-                if len(words) >= 2 * n and words[-n:] == words[-2 * n : -n]:
+                if (
+                    len(words) >= 2 * n
+                    and words[-n:] == words[-2 * n : -n]
+                    and any(not x.isdigit() for x in words[-n:])
+                ):
                     del words[-n:]
                     break
     out = ""

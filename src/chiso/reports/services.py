@@ -428,6 +428,10 @@ def _progress_title(params: dict) -> str:
     )
 
 
+def _dmy(iso: str) -> str:
+    return f"{dt.date.fromisoformat(iso):%d-%m-%Y}"
+
+
 def register_kinds() -> None:
     """The three reports of this app as document kinds of the one job (:mod:`.kinds`)."""
     kinds.register(
@@ -464,7 +468,7 @@ def register_kinds() -> None:
             build=documents.build_progress,
             default_template=str(WORDING / "progress.txt"),
             title=_progress_title,
-            file_name=lambda snap, p: ["bao cao tien do", p.get("date_from"), p.get("date_to")],
+            file_name=lambda snap, p: ["bao cao tien do", "tu", _dmy(p["date_from"]), "den", _dmy(p["date_to"])],
         )
     )
 

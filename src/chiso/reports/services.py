@@ -515,7 +515,8 @@ PREVIEW_NOTE = "BẢN XEM TRƯỚC MẪU VĂN BẢN — CHƯA DÙNG ĐỂ BAN H�
 
 def _worded(job: ReportJob, kind: kinds.DocumentKind, spec: docgen.DocumentSpec) -> docgen.DocumentSpec:
     """``spec`` in the job's wording (its template, for a preview; else the one in use when it runs).
-    The template used and what it leaves out are kept on the job (shown on its page)."""
+    The template used and what it leaves out are set on the job (saved with its files, shown on its
+    page)."""
     if job.template_id:
         text, used = job.template.text, job.template
     else:
@@ -527,7 +528,6 @@ def _worded(job: ReportJob, kind: kinds.DocumentKind, spec: docgen.DocumentSpec)
         spec.blocks.insert(0, docgen.Paragraph(PREVIEW_NOTE, bold=True, indent=False, align="center"))
     job.template = used
     job.snapshot = {**job.snapshot, "wording": {"template": used.pk if used else None, "warnings": warnings}}
-    job.save(update_fields=["template", "snapshot"])
     return spec
 
 
@@ -565,7 +565,7 @@ def run_job(job_id: int, *, pdf: bool = True) -> ReportJob:
         if kind.xlsx and spec.tables:
             _progress(job, 55, gettext_noop("Xuất bảng số liệu Excel"))
             job.xlsx.save(f"{name}.xlsx", ContentFile(docgen.render_xlsx(spec)), save=False)
-        job.save(update_fields=["docx", "xlsx"])
+        job.save(update_fields=["docx", "xlsx", "template", "snapshot"])
         if pdf:
             _progress(job, 65, gettext_noop("Chuyển sang PDF"))
             job.pdf.save(f"{name}.pdf", ContentFile(docgen.docx_to_pdf(docx)), save=False)

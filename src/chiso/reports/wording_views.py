@@ -55,6 +55,7 @@ def wording_edit(request, kind):
     if not scope.is_department:
         return HttpResponseForbidden(_("Chỉ cơ quan thường trực xem và sửa mẫu văn bản."))
     k = _kind_or_404(kind)
+    in_use_text, in_use = services.wording(kind)
     error, line, status = "", None, 200
     if request.method == "POST":
         text = request.POST.get("text", "")[: MAX_TEXT + 1]
@@ -75,7 +76,7 @@ def wording_edit(request, kind):
         if base and base.isdigit():
             text = get_object_or_404(DocumentTemplate, pk=int(base), kind=kind).text
         else:
-            text = services.wording(kind)[0]
+            text = in_use_text
         note = ""
     job, spec = wording.sample(kind)
     shipped = Path(k.default_template).read_text(encoding="utf-8") if k.default_template and Path(k.default_template).exists() else ""
@@ -92,7 +93,7 @@ def wording_edit(request, kind):
             "variables": wording.variables(spec),
             "passages": wording.passages(spec),
             "shipped": shipped,
-            "in_use": services.wording(kind)[1],
+            "in_use": in_use,
             "history": DocumentTemplate.objects.filter(kind=kind).select_related("created_by", "activated_by")[:20],
             "scope": scope,
         },

@@ -19,7 +19,7 @@ from docx.shared import Cm
 from chiso.assessment import services
 from chiso.assessment.access import get_access
 from chiso.assessment.models import Entry, Round, sha256_text
-from chiso.reports.docgen import check
+from chiso.docgen import check
 from chiso.reports.models import ReportJob
 from chiso.reports.services import run_job
 

@@ -17,12 +17,13 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
+from chiso import docgen
 from chiso.assessment import documents as assessment_documents
 from chiso.assessment.models import Round
+from chiso.docgen.template import apply as apply_template
 from chiso.orgs.issuers import issuer
 from chiso.orgs.models import Agency, Membership, Unit
-from chiso.reports import docgen, documents, services
-from chiso.reports.docgen.template import apply as apply_template
+from chiso.reports import documents, services
 from chiso.reports.models import ReportJob
 
 from .test_assessment_exports import docx_text  # paragraphs and table cells of a DOCX

@@ -23,9 +23,9 @@ from openpyxl import Workbook, load_workbook
 from chiso.assessment.models import Round as RankingRound
 from chiso.collection import excel
 from chiso.collection.models import Round, Submission
+from chiso.docgen import DocumentSpec, Header, Signature, Table, render_xlsx
 from chiso.lib.xlsx import sheet_title
 from chiso.program.models import Kpi, Program, Recommendation, Task
-from chiso.reports.docgen import DocumentSpec, Header, Signature, Table, render_xlsx
 
 DEMO = "DỮ LIỆU MINH HỌA"
 # A number or a date written as text the Vietnamese way (what a cell must not hold): "34", "0,69",

@@ -5,7 +5,7 @@ registered in :meth:`AssessmentConfig.ready`) — and the results workbook (.xls
 
 A document is read from the database once into a JSON snapshot (``*_snapshot``) and written from
 that snapshot alone (``build_*``): the passages that carry figures, each after a
-:class:`~chiso.reports.docgen.Part`, and the values its wording prints (``spec.context``). The
+:class:`~chiso.docgen.Part`, and the values its wording prints (``spec.context``). The
 fixed wording — grounds, "QUYẾT ĐỊNH:", the articles, recipients, signature — is the kind's
 template: ``wording/<kind>.txt`` shipped here, or the department's own (docs/reports.md). Nothing
 internal is printed: no code of a framework, indicator or unit, no snapshot hash."""
@@ -19,10 +19,7 @@ from pathlib import Path
 
 from django.utils import timezone, translation
 
-from chiso.lib.vn_format import format_number
-from chiso.lib.xlsx import workbook_bytes
-from chiso.orgs.issuers import Issuer, issuer, province_of
-from chiso.reports.docgen import (
+from chiso.docgen import (
     ConversionError,
     DocumentSpec,
     Header,
@@ -36,7 +33,10 @@ from chiso.reports.docgen import (
     render_docx,
     vn_long_date,
 )
-from chiso.reports.docgen.words import DEMO_NOTE, clause, end_sentence
+from chiso.docgen.words import DEMO_NOTE, clause, end_sentence
+from chiso.lib.vn_format import format_number
+from chiso.lib.xlsx import workbook_bytes
+from chiso.orgs.issuers import Issuer, issuer, province_of
 from chiso.reports.services import ReportError
 
 from . import services
@@ -709,7 +709,7 @@ def register_kinds() -> None:
 def worded(kind: str, spec: DocumentSpec) -> DocumentSpec:
     """``spec`` in the wording in use for ``kind`` (the department's template, else the shipped one),
     as the report job words it."""
-    from chiso.reports.docgen.template import apply
+    from chiso.docgen.template import apply
     from chiso.reports.services import wording
 
     text, _used = wording(kind)

@@ -17,11 +17,10 @@ import datetime as dt
 import re
 from typing import Any
 
+from chiso.docgen import Chart, DocumentSpec, Header, Paragraph, Part, Signature, Table, fmt
+from chiso.docgen.charts import LIGHT_COLORS
+from chiso.docgen.words import DEMO_NOTE, end_sentence
 from chiso.lib.vn_format import format_number
-
-from .docgen import Chart, DocumentSpec, Header, Paragraph, Part, Signature, Table, fmt
-from .docgen.charts import LIGHT_COLORS
-from .docgen.words import DEMO_NOTE, end_sentence
 
 LIGHTS = {"green": "Đúng tiến độ", "amber": "Cần chú ý", "red": "Chậm / không đạt", "grey": "Chưa có số liệu"}
 MINUS = "\u2212"  # as docgen.fmt writes a negative number: kept with its digits at a line break

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .docgen import DocumentSpec
+from chiso.docgen import DocumentSpec
 
 
 @dataclass(frozen=True)

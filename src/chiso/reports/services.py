@@ -20,8 +20,11 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from chiso import docgen
 from chiso.collection import matrix
 from chiso.collection.models import Round, Submission, Value
+from chiso.docgen.template import TemplateError
+from chiso.docgen.template import apply as apply_template
 from chiso.lib import frameworks
 from chiso.lib.filenames import file_stem
 from chiso.lib.periods import period_end, period_label
@@ -30,9 +33,7 @@ from chiso.orgs.models import Agency
 from chiso.results.models import IndexRun, PublishedValue
 from chiso.results.services import combine, combine_rule, partial_coverage, target_for
 
-from . import docgen, documents, kinds, program_data
-from .docgen.template import TemplateError
-from .docgen.template import apply as apply_template
+from . import documents, kinds, program_data
 from .frameworks import QUARTERLY_ID
 from .models import DocumentTemplate, ReportJob
 

@@ -15,12 +15,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from chiso.docgen.template import TemplateError, apply
 from chiso.lib.refusal import Forbidden, Refused
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 
 from . import kinds, services
-from .docgen.template import TemplateError, apply
 from .models import DocumentTemplate, ReportJob
 
 MAX_NOTE = 300
@@ -63,7 +63,7 @@ def variables(spec) -> list[tuple[str, str]]:
 
 
 def passages(spec) -> list[tuple[str, str]]:
-    from .docgen import Part
+    from chiso.docgen import Part
 
     if spec is None:
         return []

@@ -10,11 +10,11 @@ import re
 
 from django.utils import timezone, translation
 
+from chiso.docgen import check
 from chiso.orgs import audit
 from chiso.program import services as program_services
 from chiso.program.models import Kpi, Program, Recommendation, RecommendationStep, Task
 from chiso.reports import services
-from chiso.reports.docgen import check
 from chiso.reports.models import ReportJob
 from chiso.results.models import Plan
 

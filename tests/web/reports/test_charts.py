@@ -10,8 +10,8 @@ from pathlib import Path
 from django.test import SimpleTestCase
 from PIL import Image
 
-from chiso.reports.docgen import Chart, render_png
-from chiso.reports.docgen.charts import LIGHT_COLORS, _vn, height_for
+from chiso.docgen import Chart, render_png
+from chiso.docgen.charts import LIGHT_COLORS, _vn, height_for
 
 PROGRAM_CSS = Path(__file__).resolve().parents[3] / "src" / "chiso" / "program" / "static" / "program" / "program.css"
 

@@ -10,7 +10,7 @@ from docx import Document
 from docx.shared import Cm
 from openpyxl import load_workbook
 
-from chiso.reports.docgen import (
+from chiso.docgen import (
     Chart,
     DocumentSpec,
     Header,
@@ -206,7 +206,7 @@ class PdfProfilePoolTestCase(SimpleTestCase):
     conversion's profile is thrown away."""
 
     def setUp(self):
-        from chiso.reports.docgen import pdf
+        from chiso.docgen import pdf
 
         self.pdf = pdf
         with pdf._lock:
@@ -242,7 +242,7 @@ class PdfProfilePoolTestCase(SimpleTestCase):
         import os
         import shutil
 
-        from chiso.reports.docgen import ConversionError
+        from chiso.docgen import ConversionError
 
         # a converter that fails at once (exit status 1), named as an installation would name it
         os.environ["SOFFICE"] = shutil.which("false")

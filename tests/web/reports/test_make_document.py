@@ -17,10 +17,10 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
+from chiso.docgen import check
 from chiso.orgs.models import AuditEntry
 from chiso.program.models import Program
 from chiso.reports import kinds
-from chiso.reports.docgen import check
 from chiso.reports.management.commands import make_document
 from chiso.reports.models import ReportJob
 

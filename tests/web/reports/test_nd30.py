@@ -1,4 +1,4 @@
-"""The NĐ 30/2020 check (``chiso.reports.docgen.check``) on every kind of document, made by the one
+"""The NĐ 30/2020 check (``chiso.docgen.check``) on every kind of document, made by the one
 report job from the reference case's demonstration data, DOCX and PDF; and each rule of the check
 failing on a small document spoiled on purpose (so a pass means something).
 
@@ -21,9 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from chiso.orgs import audit
-from chiso.reports import kinds, services
-from chiso.reports.docgen import (
+from chiso.docgen import (
     DocumentSpec,
     Header,
     Heading,
@@ -34,6 +32,8 @@ from chiso.reports.docgen import (
     docx_to_pdf,
     render_docx,
 )
+from chiso.orgs import audit
+from chiso.reports import kinds, services
 from chiso.reports.management.commands import make_document
 from chiso.reports.models import ReportJob
 

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from chiso.collection.models import Round, Submission, Value
+from chiso.docgen import check, render_png
 from chiso.orgs import audit
 from chiso.program.models import Task
 from chiso.reports import documents, services
-from chiso.reports.docgen import check, render_png
 from chiso.reports.frameworks import QUARTERLY_ID
 from chiso.reports.models import ReportJob
 from chiso.results.models import IndexRun

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from django.test import SimpleTestCase
 
+from chiso.docgen import Heading, Part
+from chiso.docgen.template import apply
 from chiso.orgs import audit
 from chiso.reports import documents, kinds, services
-from chiso.reports.docgen import Heading, Part
-from chiso.reports.docgen.template import apply
 
 from .base import ReportsTestCase
 

@@ -1,0 +1,299 @@
+"""Self-assessment: entries, evidence, submit and reopen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chiso.engine.errors import InputError
+from chiso.engine.points import PointsFramework
+from chiso.lib.db import atomic_retry
+from chiso.lib.refusal import Forbidden, Refused
+from chiso.lib.vn_format import parse_date, parse_number
+from chiso.orgs import audit
+
+from ..models import (
+    DocumentRef,
+    Entry,
+    Participant,
+    Round,
+)
+from .base import S, _bump, _lock
+from .frameworks import round_pfw
+from .problems import input_error_vi
+from .reading import display_raw
+from .totals import recompute
+
+
+def raw_from_post(ind, post, prefix: str) -> Any:
+    """What a unit typed for an indicator, from a form: a string, or {"a", "b"} for a ratio."""
+    if ind.value_kind == "ratio":
+        a, b = (post.get(f"{prefix}_a", "") or "").strip(), (post.get(f"{prefix}_b", "") or "").strip()
+        if not a and not b:
+            return None
+        return {"a": a, "b": b}
+    v = (post.get(prefix, "") or "").strip()
+    return v or None
+
+
+def _normalise(ind, raw: Any) -> Any:
+    """The stored form of a raw answer: numbers as floats, yes/no as bool, levels as given."""
+    if raw is None:
+        return None
+    if ind.value_kind == "ratio":
+        return {k: parse_number(raw[k]) if isinstance(raw[k], str) else raw[k] for k in ("a", "b")}
+    if ind.value_kind == "yes_no":
+        return str(raw).strip().lower() in ("1", "có", "co", "yes", "true")
+    if ind.value_kind == "level":
+        for lvl in ind.levels:
+            if str(lvl) == str(raw).strip():
+                return lvl
+        return raw
+    return parse_number(raw) if isinstance(raw, str) else raw
+
+
+def _check_stage(rnd: Round, *stages: str) -> None:
+    if rnd.is_frozen:
+        raise Forbidden(_("Kết quả đã có quyết định: mọi thay đổi điểm phải qua sửa đổi có kiểm soát."))
+    if rnd.status not in stages:
+        raise Forbidden(
+            _("Đợt đánh giá đang ở bước “{step}”: không thực hiện được thao tác này.").format(
+                step=rnd.get_status_display()
+            )
+        )
+
+
+@dataclass
+class Newer:
+    """An entry saved by someone else since the sheet was loaded: what that save left in it."""
+
+    code: str
+    mine: str  # what this writer typed, as the sheet shows it
+    theirs: str  # the newer answer
+    note: str  # the newer note
+    by: str
+    at: dt.datetime | None
+    version: int
+
+    def sentence(self) -> str:
+        return _(
+            "{by} đã lưu giá trị mới lúc {at}: “{theirs}” (bạn nhập “{mine}”). Giá trị của bạn chưa được "
+            "lưu; lưu lại nếu vẫn muốn thay giá trị mới bằng giá trị của bạn."
+        ).format(
+            by=self.by,
+            at=timezone.localtime(self.at).strftime("%H:%M:%S %d/%m/%Y") if self.at else "?",
+            theirs=self.theirs + (" — " + _("giải thích: {note}").format(note=self.note) if self.note else ""),
+            mine=self.mine,
+        )
+
+
+class Conflict(Refused):
+    """Someone saved a newer answer of one or more indicators since the sheet was loaded (409);
+    ``newer`` holds, per code, what is saved now. Nothing of the refused save was written."""
+
+    def __init__(self, newer: dict[str, Newer], errors: dict[str, str] | None = None):
+        super().__init__(
+            _(
+                "Chưa lưu gì: {n} chỉ số vừa được người khác lưu sau khi bạn mở phiếu ({codes}). Giá trị "
+                "bạn nhập vẫn còn trên phiếu."
+            ).format(n=len(newer), codes=", ".join(newer)),
+            {**(errors or {}), **{code: n.sentence() for code, n in newer.items()}},
+            status=409,
+        )
+        self.newer = newer
+
+
+def _typed_text(ind, raw) -> str:
+    """What a writer typed, as the sheet shows a saved answer (the text itself if it is not valid)."""
+    try:
+        return display_raw(ind, _normalise(ind, raw))
+    except (ValueError, KeyError, TypeError):
+        return str(raw)
+
+
+@atomic_retry
+def save_self(
+    participant_id: int,
+    answers: dict[str, tuple[Any, str]],
+    actor: audit.Actor,
+    *,
+    versions: dict[str, int] | None = None,
+) -> Participant:
+    """Save a unit's answers ``{code: (raw, note)}``: every answer is validated by the engine
+    first; one bad answer saves nothing (errors per indicator).
+
+    ``versions`` ``{code: version}`` are the entries' versions the sheet was rendered with (the
+    page's hidden inputs): an answer that differs from what is saved now, of an entry saved by
+    someone else since (a newer version), is a :class:`Conflict` — and, as on the collection
+    form, nothing of the save is written. An answer equal to the saved one is no conflict.
+
+    Returns the unit; its ``versions`` ``{code: version}`` are the answered entries' versions after
+    the save (what the sheet carries next).
+    """
+    versions = versions or {}
+    with transaction.atomic():
+        p = _lock(participant_id)
+        _check_stage(p.round, S.SELF)
+        if p.status == Participant.Status.SUBMITTED:
+            raise Forbidden(_("Đơn vị đã gửi bản tự đánh giá: không sửa được nữa."))
+        pfw = round_pfw(p.round)
+        entries = {e.code: e for e in p.entries.select_related("updated_by")}
+        errors, changed, newer = {}, [], {}
+        for code, (raw, note) in answers.items():
+            if code not in entries:
+                continue
+            ind = pfw.indicator(code)
+            try:
+                value = pfw.value_of(code, raw)
+                stored = _normalise(ind, raw)
+            except InputError as e:
+                errors[code] = input_error_vi(e)
+                continue
+            except ValueError:
+                errors[code] = _("Giá trị không phải là số.")
+                continue
+            e = entries[code]
+            value = None if math.isnan(value) else value
+            note = (note or "").strip()
+            if stored == e.raw and note == e.note:
+                continue
+            expected = versions.get(code)
+            if expected is not None and expected != e.version:
+                newer[code] = Newer(
+                    code=code, mine=_typed_text(ind, raw), theirs=display_raw(ind, e.raw), note=e.note,
+                    by=e.updated_by.get_full_name() or e.updated_by.get_username() if e.updated_by else "?",
+                    at=e.updated_at, version=e.version,
+                )
+                continue
+            e.raw, e.value, e.note = stored, value, note
+            changed.append(e)
+        if newer:
+            raise Conflict(newer, errors)
+        if errors:
+            raise Refused(
+                _("Chưa lưu: có {n} chỉ số nhập sai (xem từng dòng).").format(n=len(errors)), errors
+            )
+        _score_self(pfw, changed)
+        now = timezone.now()
+        for e in changed:
+            e.updated_at, e.updated_by = now, actor.user
+            e.version += 1
+        Entry.objects.bulk_update(
+            changed, ["raw", "value", "note", "self_points", "updated_at", "updated_by", "version"]
+        )
+        if changed:
+            audit.record(
+                actor,
+                "assessment_self.save",
+                p,
+                parent=p.round,
+                after={e.code: {"raw": e.raw, "points": e.self_points, "version": e.version} for e in changed},
+            )
+            recompute(p.round)
+    p.versions = {code: entries[code].version for code in answers if code in entries}
+    return p
+
+
+def _score_self(pfw: PointsFramework, entries: list[Entry]) -> None:
+    if not entries:
+        return
+    with_ev = set(
+        Entry.objects.filter(pk__in=[e.pk for e in entries])
+        .filter(Q(files__isnull=False) | Q(docs__isnull=False))
+        .values_list("pk", flat=True)
+    )
+    for e in entries:
+        pts = pfw.points(e.code, e.value if e.value is not None else math.nan, e.pk in with_ev)
+        e.self_points = None if math.isnan(pts) else round(pts, 2)
+
+
+def rescore_entry(entry_id: int) -> None:
+    """Evidence added or removed: the self-score may change ("no evidence ⇒ 0")."""
+    e = Entry.objects.select_related("participant__round").get(pk=entry_id)
+    _score_self(round_pfw(e.participant.round), [e])
+    Entry.objects.filter(pk=e.pk).update(self_points=e.self_points)
+    recompute(e.participant.round)
+
+
+def check_evidence_editable(entry: Entry) -> None:
+    p = entry.participant
+    _check_stage(p.round, S.SELF)
+    if p.status == Participant.Status.SUBMITTED:
+        raise Forbidden(_("Đơn vị đã gửi bản tự đánh giá: không sửa được nữa."))
+
+
+@atomic_retry
+def add_document(entry_id: int, actor: audit.Actor, *, number: str, date: str, summary: str) -> DocumentRef:
+    errors = {}
+    number, summary = (number or "").strip(), (summary or "").strip()
+    if not number:
+        errors["number"] = _("Nhập số, ký hiệu văn bản.")
+    try:
+        day = parse_date(date)
+    except ValueError:
+        errors["date"] = _("Ngày không hợp lệ (dd/mm/yyyy).")
+        day = None
+    if day and day > timezone.localdate():
+        errors["date"] = _("Ngày văn bản không được ở tương lai.")
+    if not summary:
+        errors["summary"] = _("Nhập trích yếu văn bản.")
+    if errors:
+        raise Refused(_("Chưa thêm được văn bản."), errors)
+    with transaction.atomic():
+        entry = Entry.objects.get(pk=entry_id)
+        entry.participant = _lock(entry.participant_id)  # the current step, read under the lock
+        check_evidence_editable(entry)
+        doc = DocumentRef.objects.create(entry=entry, number=number[:80], date=day, summary=summary[:500])
+        audit.record(
+            actor,
+            "assessment_doc.add",
+            doc,
+            parent=entry.participant,
+            after={"code": entry.code, "number": doc.number, "date": day.isoformat(), "summary": doc.summary},
+        )
+        rescore_entry(entry.pk)
+    return doc
+
+
+@atomic_retry
+def submit(participant_id: int, actor: audit.Actor) -> Participant:
+    with transaction.atomic():
+        p = _lock(participant_id)
+        _check_stage(p.round, S.SELF)
+        if p.status == Participant.Status.SUBMITTED:
+            raise Forbidden(_("Đơn vị đã gửi bản tự đánh giá."))
+        empty = list(p.entries.filter(value__isnull=True).values_list("code", flat=True))
+        if empty:
+            raise Refused(
+                _("Chưa gửi được: còn {n} chỉ số chưa nhập ({codes}).").format(
+                    n=len(empty), codes=", ".join(empty[:8]) + ("…" if len(empty) > 8 else "")
+                ),
+                {c: _("Chưa nhập.") for c in empty},
+            )
+        p.status, p.submitted_at, p.submitted_by = Participant.Status.SUBMITTED, timezone.now(), actor.user
+        p.save(update_fields=["status", "submitted_at", "submitted_by"])
+        audit.record(actor, "assessment_self.submit", p, parent=p.round)
+        _bump(p.round)
+    return p
+
+
+@atomic_retry
+def reopen(participant_id: int, actor: audit.Actor, reason: str) -> Participant:
+    """The department gives a submitted self-assessment back to its unit (self-assessment step only)."""
+    if not (reason or "").strip():
+        raise Refused(_("Phải nêu lý do trả lại."), {"reason": _("Bắt buộc.")})
+    with transaction.atomic():
+        p = _lock(participant_id)
+        _check_stage(p.round, S.SELF)
+        p.status = Participant.Status.DRAFT
+        p.save(update_fields=["status"])
+        audit.record(actor, "assessment_self.reopen", p, parent=p.round, reason=reason.strip())
+        _bump(p.round)
+    return p

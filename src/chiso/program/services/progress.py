@@ -1,0 +1,224 @@
+"""Quarterly progress reports: open, save, submit, approve, return."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chiso.lib.db import atomic_retry
+from chiso.lib.periods import period_label
+from chiso.orgs import audit
+from chiso.orgs.models import Agency, Membership, Notice
+
+from ..models import (
+    Kpi,
+    KpiValue,
+    ProgressReport,
+    Task,
+)
+from .base import DEPT_ROLES, Conflict, NotEditable, ProgramError, task_agency_ids
+from .overdue import _notify_agency
+from .periods import reporting_quarters
+
+
+@atomic_retry
+def open_report(
+    task: Task, agency: Agency, year: int, quarter: int, actor: audit.Actor, *, is_demo: bool = False
+) -> ProgressReport:
+    """Get or create the agency's report on the task for a quarter (the agency must lead or support it)."""
+    if agency.pk not in task_agency_ids(task):
+        raise ProgramError(
+            _("Cơ quan {agency} không chủ trì hay phối hợp nhiệm vụ này.").format(agency=agency)
+        )
+    if (year, quarter) not in reporting_quarters(task.program):
+        raise ProgramError(
+            _("{period} không thuộc thời gian của chương trình.").format(period=period_label(year, quarter))
+        )
+    with transaction.atomic():
+        report, created = ProgressReport.objects.get_or_create(
+            task=task, agency=agency, year=year, quarter=quarter, defaults={"is_demo": is_demo}
+        )
+        if created:
+            audit.record(
+                actor,
+                "progress.create",
+                report,
+                parent=task.program,
+                after={"task": task.number, "period": report.period},
+            )
+    return report
+
+
+def _locked(report_id: int) -> ProgressReport:
+    return (
+        ProgressReport.objects.select_for_update().select_related("task__program", "agency").get(pk=report_id)
+    )
+
+
+def _check_editable(report: ProgressReport) -> None:
+    if not report.is_editable_status:
+        raise NotEditable(
+            _("Báo cáo đang ở trạng thái “{status}”, không sửa được.").format(
+                status=report.get_status_display()
+            )
+        )
+
+
+@atomic_retry
+def save_report(
+    report_id: int,
+    actor: audit.Actor,
+    *,
+    task_status: str,
+    percent: int,
+    narrative: str,
+    kpi_values: dict[int, float | None] | None = None,
+    expected_version: int | None = None,
+) -> ProgressReport:
+    with transaction.atomic():
+        # Lock the report: a concurrent submit/approve waits for this save (or this save sees the
+        # new status and refuses).
+        report = _locked(report_id)
+        _check_editable(report)
+        if expected_version is not None and report.version != expected_version:
+            raise Conflict(_("Báo cáo vừa được người khác sửa; hãy tải lại trang rồi nhập lại."))
+        if task_status not in ProgressReport.TaskStatus.values:
+            raise ProgramError(_("Tình hình thực hiện không hợp lệ."))
+        if not 0 <= int(percent) <= 100:
+            raise ProgramError(_("% hoàn thành phải từ 0 đến 100."))
+        before = report.snapshot()
+        before_kpis = {str(v.kpi_id): v.value for v in report.kpi_values.all()}
+        report.task_status, report.percent, report.narrative = task_status, int(percent), narrative.strip()
+        allowed = {k.pk for k in report.task.kpis.filter(source=Kpi.Source.REPORTED)}
+        for kpi_id, value in (kpi_values or {}).items():
+            if kpi_id not in allowed:
+                raise ProgramError(_("Chỉ tiêu {id} không do báo cáo này cung cấp.").format(id=kpi_id))
+            if value is None:
+                KpiValue.objects.filter(report=report, kpi_id=kpi_id).delete()
+            else:
+                KpiValue.objects.update_or_create(report=report, kpi_id=kpi_id, defaults={"value": value})
+        after = report.snapshot()
+        after_kpis = {str(v.kpi_id): v.value for v in report.kpi_values.all()}
+        if before == after and before_kpis == after_kpis:
+            return report
+        report.version += 1
+        report.updated_at = timezone.now()
+        report.updated_by = actor.user
+        report.save(
+            update_fields=["task_status", "percent", "narrative", "version", "updated_at", "updated_by"]
+        )
+        audit.record(
+            actor,
+            "progress.change",
+            report,
+            parent=report.task.program,
+            before={**before, "kpis": before_kpis},
+            after={**after, "kpis": after_kpis},
+        )
+        return report
+
+
+@atomic_retry
+def submit_report(report_id: int, actor: audit.Actor) -> ProgressReport:
+    with transaction.atomic():
+        report = _locked(report_id)
+        _check_editable(report)
+        if not report.narrative.strip():
+            raise ProgramError(_("Phải ghi kết quả thực hiện trước khi gửi."))
+        before = {"status": report.status}
+        report.status = ProgressReport.Status.SUBMITTED
+        report.submitted_at = timezone.now()
+        report.submitted_by = actor.user
+        report.version += 1
+        report.save(update_fields=["status", "submitted_at", "submitted_by", "version"])
+        audit.record(
+            actor,
+            "progress.submit",
+            report,
+            parent=report.task.program,
+            before=before,
+            after={"status": report.status},
+        )
+        url = reverse("progress_report", args=[report.pk])
+        for m in Membership.objects.filter(agency=report.task.program.standing_body, role__in=DEPT_ROLES):
+            Notice.objects.create(
+                user=m.user,
+                url=url,
+                text=_("{agency} gửi báo cáo tiến độ {period}: {task}").format(
+                    agency=report.agency, period=report.period, task=report.task
+                )[:500],
+            )
+        return report
+
+
+def _check_submitted(report: ProgressReport) -> None:
+    if report.status != ProgressReport.Status.SUBMITTED:
+        raise ProgramError(
+            _("Chỉ phê duyệt hoặc trả lại được báo cáo đã gửi (hiện: “{status}”).").format(
+                status=report.get_status_display()
+            )
+        )
+
+
+def approve_report(report_id: int, actor: audit.Actor) -> ProgressReport:
+    with transaction.atomic():
+        report = _locked(report_id)
+        _check_submitted(report)
+        report.status = ProgressReport.Status.APPROVED
+        report.decided_at = timezone.now()
+        report.decided_by = actor.user
+        report.return_reason = ""
+        report.version += 1
+        report.save(update_fields=["status", "decided_at", "decided_by", "return_reason", "version"])
+        audit.record(
+            actor,
+            "progress.approve",
+            report,
+            parent=report.task.program,
+            before={"status": "submitted"},
+            after={"status": report.status},
+        )
+        _notify_agency(
+            report.agency,
+            _("Báo cáo tiến độ {period} “{task}” đã được phê duyệt.").format(
+                period=report.period, task=report.task.title
+            ),
+            reverse("progress_report", args=[report.pk]),
+            _("[chiso] Báo cáo tiến độ đã được phê duyệt"),
+        )
+        return report
+
+
+def return_report(report_id: int, actor: audit.Actor, reason: str) -> ProgressReport:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ProgramError(_("Phải ghi lý do trả lại."))
+    with transaction.atomic():
+        report = _locked(report_id)
+        _check_submitted(report)
+        report.status = ProgressReport.Status.RETURNED
+        report.decided_at = timezone.now()
+        report.decided_by = actor.user
+        report.return_reason = reason
+        report.version += 1
+        report.save(update_fields=["status", "decided_at", "decided_by", "return_reason", "version"])
+        audit.record(
+            actor,
+            "progress.return",
+            report,
+            parent=report.task.program,
+            before={"status": "submitted"},
+            after={"status": report.status},
+            reason=reason,
+        )
+        _notify_agency(
+            report.agency,
+            _("Báo cáo tiến độ {period} “{task}” bị trả lại: {reason}").format(
+                period=report.period, task=report.task.title, reason=reason
+            ),
+            reverse("progress_report", args=[report.pk]),
+            _("[chiso] Báo cáo tiến độ bị trả lại"),
+        )
+        return report

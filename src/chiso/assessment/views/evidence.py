@@ -1,0 +1,182 @@
+"""Evidence files and documents of an entry."""
+
+from __future__ import annotations
+
+import os
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chiso.collection.evidence import check_upload
+from chiso.orgs import audit
+
+from .. import services
+from ..access import get_access
+from ..models import (
+    DocumentRef,
+    EvidenceFile,
+    Participant,
+)
+from .base import _entry_for, _participant_for
+from .sheet import _line, _sheet_mode
+
+
+def _evidence_done(request, p: Participant, code: str, *, ok: str = "", error: str = "", doc=None):
+    """Where an evidence change leads: under htmx, the indicator's evidence cell (and its self-score,
+    out of band) in place — the page is not reloaded, so what is typed elsewhere on the sheet stays;
+    otherwise back to the sheet with a message."""
+    if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, f"{code}: {error}")
+        elif ok:
+            messages.success(request, ok)
+        return redirect("assessment_sheet", pk=p.pk)
+    p = _participant_for(request, p.pk)  # the state after the change
+    acc = get_access(request.user)
+    mode = _sheet_mode(acc, p)
+    e = p.entries.prefetch_related("files", "docs").get(code=code)
+    ind = services.round_pfw(p.round).indicator(code)
+    ctx = {
+        "p": p, "mode": mode, "ln": _line(acc, p, mode, ind, e, get_language() or "vi"),
+        "ev_ok": ok, "ev_error": error, "doc": doc or {}, "oob": True,
+    }
+    return render(request, "assessment/_evidence.html", ctx)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk, code):
+    p, e = _entry_for(request, pk, code)
+    acc = get_access(request.user)
+    if not acc.can_enter(p):
+        return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá tải minh chứng."))
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _evidence_done(request, p, code, error=_("Chưa chọn tệp."))
+    try:
+        content_type, digest = check_upload(upload)
+    except ValueError as err:
+        return _evidence_done(request, p, code, error=str(err))
+    actor = audit.Actor.from_request(request)
+    try:
+        with transaction.atomic():
+            e.participant = services._lock(p.pk)  # the current step, read under the lock
+            services.check_evidence_editable(e)
+            ev = EvidenceFile(
+                entry=e,
+                original_name=os.path.basename(upload.name)[:200],
+                content_type=content_type,
+                size=upload.size,
+                sha256=digest,
+                uploaded_by=request.user,
+            )
+            ev.file.save("upload", upload, save=False)
+            ev.save()
+            audit.record(
+                actor,
+                "assessment_evidence.add",
+                ev,
+                parent=p,
+                after={"code": code, "name": ev.original_name, "sha256": digest},
+            )
+            services.rescore_entry(e.pk)
+    except services.Refused as err:
+        return HttpResponseForbidden(err.message)
+    return _evidence_done(request, p, code, ok=_("Đã tải lên minh chứng “{name}”.").format(name=ev.original_name))
+
+
+@login_required
+@require_POST
+def document_add(request, pk, code):
+    p, e = _entry_for(request, pk, code)
+    if not get_access(request.user).can_enter(p):
+        return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá thêm văn bản."))
+    try:
+        services.add_document(
+            e.pk,
+            audit.Actor.from_request(request),
+            number=request.POST.get("number", ""),
+            date=request.POST.get("date", ""),
+            summary=request.POST.get("summary", ""),
+        )
+    except services.Refused as err:
+        if err.status == 403:
+            return HttpResponseForbidden(err.message)
+        typed = {k: request.POST.get(k, "") for k in ("number", "date", "summary")}
+        return _evidence_done(request, p, code, error=f"{err.message} " + " ".join(err.errors.values()), doc=typed)
+    return _evidence_done(request, p, code, ok=_("Đã thêm văn bản."))
+
+
+def _evidence_for(request, model, pk):
+    obj = get_object_or_404(model.objects.select_related("entry__participant__round"), pk=pk)
+    p = obj.entry.participant
+    acc = get_access(request.user)
+    if not acc.sees_participant(p):
+        raise Http404
+    seat = acc.seat(p.round_id)
+    if (
+        not acc.reads_all
+        and not acc.is_own(p)
+        and seat is not None
+        and not seat.covers(p.agency_id, obj.entry.code)
+    ):
+        raise Http404
+    return obj, p, acc
+
+
+@login_required
+def evidence_download(request, pk):
+    ev, _p, _acc = _evidence_for(request, EvidenceFile, pk)
+    try:
+        fh = ev.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    resp = FileResponse(fh, as_attachment=True, filename=ev.original_name, content_type=ev.content_type)
+    resp["X-Content-Type-Options"] = "nosniff"
+    resp["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return resp
+
+
+def _delete_evidence(request, model, pk, action):
+    obj, p, acc = _evidence_for(request, model, pk)
+    if not acc.can_enter(p):
+        return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá xóa minh chứng."))
+    try:
+        with transaction.atomic():
+            obj.entry.participant = services._lock(p.pk)
+            services.check_evidence_editable(obj.entry)
+            audit.record(
+                audit.Actor.from_request(request),
+                action,
+                obj,
+                parent=p,
+                before={"code": obj.entry.code, "name": str(obj)},
+            )
+            entry_id = obj.entry_id
+            name = getattr(getattr(obj, "file", None), "name", None)
+            storage = obj.file.storage if name else None
+            obj.delete()
+            if name:
+                transaction.on_commit(lambda: storage.delete(name))
+            services.rescore_entry(entry_id)
+    except services.Refused as err:
+        return HttpResponseForbidden(err.message)
+    return _evidence_done(request, p, obj.entry.code, ok=_("Đã xóa minh chứng."))
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk):
+    return _delete_evidence(request, EvidenceFile, pk, "assessment_evidence.delete")
+
+
+@login_required
+@require_POST
+def document_delete(request, pk):
+    return _delete_evidence(request, DocumentRef, pk, "assessment_doc.delete")

@@ -1,0 +1,320 @@
+"""The form: its page, saves, submit, approve, return, history."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chiso.lib import frameworks
+from chiso.lib.templatetags import text_in, vn_number
+from chiso.orgs import audit
+from chiso.orgs.access import get_scope
+from chiso.orgs.models import AuditEntry
+
+from .. import matrix, services
+from ..forms import ReturnForm
+from ..models import Submission, Value
+from .base import _forbidden, _get_submission_for_user
+
+
+class _RowUrls:
+    """The per-indicator URLs of one form, reversed once and filled in per code (a form has up
+    to a few hundred rows, each with three links)."""
+
+    MARK = "__code__"
+
+    def __init__(self, pk: int):
+        self.patterns = {name: reverse(name, args=[pk, self.MARK]) for name in
+                         ("value_save", "evidence_upload", "value_history")}
+
+    def __call__(self, code: str) -> dict[str, str]:
+        # the quoting reverse() applies to an argument
+        quoted = quote(code, safe=RFC3986_SUBDELIMS + "/~:@")
+        return {name: url.replace(self.MARK, quoted) for name, url in self.patterns.items()}
+
+
+def _prev_text(value: Value) -> str:
+    return value.choice or vn_number(value.number)
+
+
+def _row_context(sub, node, value, *, can_edit, prev=(), error=None, saved=False, conflict=None, raw=None,
+                 urls=None, lang=None):
+    """Everything one row of the form shows, computed here rather than in the template (the row
+    template is rendered once per indicator)."""
+    lang = (lang or get_language() or "vi")[:2]
+    lo, hi = node.value_range
+    urls = (urls or _RowUrls(sub.pk))(node.code)
+    return {
+        "code": node.code, "label": node.label(lang), "unit": node.unit,
+        "range": f"[{vn_number(lo)}; {vn_number(hi)}]" if lo is not None or hi is not None else "",
+        "definition": text_in(node.definition, lang), "source": node.source,
+        "return_note": value.return_note if value is not None else "",
+        "comment": value.comment if value is not None else "",
+        "version": value.version if value is not None else 0,
+        "can_edit": can_edit, "prev": [(period, _prev_text(v)) for period, v in prev],
+        "kind": frameworks.indicator_kind(node),
+        "levels": list((node.scoring.params.get("levels") or {}).keys()) if node.scoring else [],
+        "text": raw if raw is not None else services.input_text(value, node),
+        "shown": services.display_value(value, node),
+        "evidence": list(value.evidence.all()) if value is not None and value.pk else [],
+        "error": error, "saved": saved, "conflict": conflict,
+        "save_url": urls["value_save"], "upload_url": urls["evidence_upload"], "history_url": urls["value_history"],
+    }
+
+
+# The form page's body (everything below the header: status, checks, actions and every row) is
+# cached under a key that holds every input it is rendered from: the submission and round rows as
+# read for the access check, ``services.form_stamp`` (values, evidence, the previous periods'
+# values, rounds, matrix, rules), the framework object, the language and the reader's rights
+# (edit controls, sign, approve/return). So an entry is never invalidated by hand: any change
+# makes a new key, and two readers share an entry only when they would see the same body. The
+# body is rendered without the request (no user, no session in it); the forms' CSRF token, the
+# one per-reader part, is put in per request. The TTL bounds what a write outside the
+# application (a SQL shell) could leave stale.
+FORM_CACHE_SECONDS = 300
+# A body larger than this is not cached (a form of about a thousand rows): the per-process cache
+# would hold a few copies of it and gain little over rendering it.
+FORM_CACHE_MAX_CHARS = 2_000_000
+
+
+def _form_cache_key(sub: Submission, fw, rights: dict, lang: str) -> str:
+    rnd = sub.round
+    material = (
+        sub.pk, sub.version, sub.status, sub.return_reason, sub.agency_id, sub.agency.name,
+        rnd.pk, rnd.framework_id, rnd.year, rnd.quarter, rnd.title, rnd.opens_on, rnd.due_on, rnd.locks_on,
+        rnd.is_demo, fw.id, id(fw), lang, sorted(rights.items()), services.form_stamp(sub),
+    )
+    return "collection:form:" + hashlib.sha256(repr(material).encode()).hexdigest()
+
+
+def _form_body(sub: Submission, fw, rights: dict, lang: str) -> tuple[list[str], dict]:
+    """Render the cacheable body of the form page: ``(parts, context)`` where the HTML is
+    ``csrf_token.join(parts)``."""
+    groups = services.form_indicators(fw, sub.agency_id)
+    codes = [n.code for _g, nodes in groups for n in nodes]
+    values = {v.code: v for v in sub.values.prefetch_related("evidence")}
+    prev = services.previous_values(sub, codes)
+    urls = _RowUrls(sub.pk)
+    sections = []
+    for group, nodes in groups:
+        rows = [
+            _row_context(sub, n, values.get(n.code), can_edit=rights["can_edit"], prev=prev.get(n.code, []),
+                         urls=urls, lang=lang)
+            for n in nodes
+        ]
+        sections.append({"group": group, "rows": rows, "status_note": matrix.status_note(fw, group.code)})
+    marker = "csrf" + secrets.token_hex(16)  # stands for the reader's CSRF token; no data can contain it
+    ctx = {
+        "sub": sub, "fw": fw, "sections": sections, **rights,
+        "fw_sentence": matrix.framework_sentence(fw), "fw_status": matrix.status_note(fw),
+        "check": services.check_submission(sub, fw, codes=codes, values=values), "total": len(codes),
+        "filled": sum(1 for c in codes if c in values and not values[c].is_empty), "csrf_token": marker,
+    }
+    html = render_to_string("collection/_submission_body.html", ctx)
+    return html.split(marker), ctx
+
+
+@login_required
+def submission(request, pk):
+    sub = _get_submission_for_user(request, pk)
+    scope = get_scope(request.user)
+    fw = frameworks.get_framework(sub.round.framework_id)
+    editable = services.can_edit(sub, scope)
+    rights = {
+        "can_edit": editable,
+        "can_submit": editable and scope.can_sign(sub.agency_id),
+        "can_decide": scope.is_department and sub.status == Submission.Status.SUBMITTED,
+    }
+    lang = get_language() or "vi"
+    key = _form_cache_key(sub, fw, rights, lang)
+    parts = cache.get(key)
+    ctx = {"sub": sub, "is_demo": sub.round.is_demo}
+    if parts is None:
+        parts, body_ctx = _form_body(sub, fw, rights, lang)
+        if sum(map(len, parts)) <= FORM_CACHE_MAX_CHARS:
+            cache.set(key, parts, FORM_CACHE_SECONDS)
+        ctx["sections"] = body_ctx["sections"]  # for tests reading the rows (only when freshly rendered)
+    ctx["body"] = mark_safe(get_token(request).join(parts))  # escaped by the template engine
+    return render(request, "collection/submission.html", ctx)
+
+
+def _rw_or_error(request, sub):
+    scope = get_scope(request.user)
+    if not services.can_edit(sub, scope):
+        if not scope.can_enter(sub.agency_id):
+            return _forbidden(_("Bạn chỉ được xem biểu mẫu này."))
+        return _forbidden(_("Biểu mẫu không sửa được lúc này (đã gửi, đã duyệt hoặc đợt đã khóa)."))
+    return None
+
+
+@login_required
+@require_POST
+def value_save(request, pk, code):
+    sub = _get_submission_for_user(request, pk)
+    fw = frameworks.get_framework(sub.round.framework_id)
+    if code not in services.indicator_codes(fw, sub.agency_id):
+        raise Http404
+    denied = _rw_or_error(request, sub)
+    if denied:
+        return denied
+    node = fw.node(code)
+    raw = request.POST.get("value", "")
+    comment = request.POST.get("comment")
+    version = request.POST.get("version")
+    change = services.Change(
+        code=code, raw=raw, comment=comment,
+        expected_version=int(version) if version not in (None, "") and version.isdigit() else None,
+    )
+    status, error, conflict = 200, None, None
+    try:
+        services.save_values(sub.pk, [change], audit.Actor.from_request(request))
+    except services.Conflict as e:
+        status, error, conflict = 409, str(e), e.current
+    except services.NotEditable as e:
+        return _forbidden(str(e))
+    except ValueError as e:
+        status, error = 400, getattr(e, "errors", {}).get(code, str(e))
+    value = Value.objects.filter(submission=sub, code=code).first()
+    if request.headers.get("HX-Request"):
+        ctx = _row_context(
+            sub, node, value, can_edit=True, error=error, saved=error is None, conflict=conflict,
+            raw=raw if status == 400 else None,
+            prev=services.previous_values(sub, [code]).get(code, []),
+        )
+        # htmx swaps only 2xx by default; the row carries its own error, so answer 200 with a marker
+        resp = render(request, "collection/_value_row.html", {"r": ctx})
+        resp["X-Chiso-Status"] = str(status)
+        return resp
+    if error:
+        messages.error(request, f"{code}: {error}")
+        return redirect("submission", pk=sub.pk)
+    messages.success(request, _("Đã lưu {code}.").format(code=code))
+    return redirect("submission", pk=sub.pk)
+
+
+@login_required
+@require_POST
+def submission_save(request, pk):
+    """Save the whole form at once (no-JavaScript path)."""
+    sub = _get_submission_for_user(request, pk)
+    denied = _rw_or_error(request, sub)
+    if denied:
+        return denied
+    fw = frameworks.get_framework(sub.round.framework_id)
+    changes = []
+    for code in services.indicator_codes(fw, sub.agency_id):
+        if f"value_{code}" in request.POST:
+            version = request.POST.get(f"version_{code}", "")
+            changes.append(services.Change(
+                code=code, raw=request.POST[f"value_{code}"], comment=request.POST.get(f"comment_{code}"),
+                expected_version=int(version) if version.isdigit() else None,
+            ))
+    try:
+        services.save_values(sub.pk, changes, audit.Actor.from_request(request))
+    except services.CollectionError as e:
+        messages.error(request, str(e))
+    except ValueError as e:
+        for code, msg in getattr(e, "errors", {}).items():
+            messages.error(request, f"{code}: {msg}")
+        messages.error(request, _("Chưa lưu gì: hãy sửa các lỗi trên."))
+    else:
+        messages.success(request, _("Đã lưu biểu mẫu."))
+    return redirect("submission", pk=sub.pk)
+
+
+@login_required
+@require_POST
+def submission_submit(request, pk):
+    sub = _get_submission_for_user(request, pk)
+    scope = get_scope(request.user)
+    if not scope.can_sign(sub.agency_id):
+        return _forbidden(_("Chỉ lãnh đạo cơ quan được ký gửi biểu mẫu."))
+    try:
+        services.submit(sub.pk, audit.Actor.from_request(request))
+    except services.CollectionError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Đã gửi biểu mẫu tới cơ quan thường trực."))
+    return redirect("submission", pk=sub.pk)
+
+
+@login_required
+@require_POST
+def submission_approve(request, pk):
+    sub = _get_submission_for_user(request, pk)
+    if not get_scope(request.user).is_department:
+        return _forbidden(_("Chỉ cơ quan thường trực được phê duyệt."))
+    try:
+        services.approve(sub.pk, audit.Actor.from_request(request))
+    except services.CollectionError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Đã phê duyệt; số liệu đã được khóa."))
+    return redirect("submission", pk=sub.pk)
+
+
+@login_required
+def submission_return(request, pk):
+    sub = _get_submission_for_user(request, pk)
+    if not get_scope(request.user).is_department:
+        return _forbidden(_("Chỉ cơ quan thường trực được trả lại biểu mẫu."))
+    fw = frameworks.get_framework(sub.round.framework_id)
+    nodes = [n for _g, ns in services.form_indicators(fw, sub.agency_id) for n in ns]
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        notes = {n.code: request.POST.get(f"note_{n.code}", "")[:1000] for n in nodes}
+        try:
+            services.return_submission(sub.pk, audit.Actor.from_request(request), form.cleaned_data["reason"], notes)
+        except services.CollectionError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Đã trả lại biểu mẫu kèm lý do."))
+        return redirect("submission", pk=sub.pk)
+    return render(
+        request, "collection/return.html",
+        {"sub": sub, "form": form, "nodes": nodes, "is_demo": sub.round.is_demo},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def value_history(request, pk, code):
+    sub = _get_submission_for_user(request, pk)
+    fw = frameworks.get_framework(sub.round.framework_id)
+    if code not in services.indicator_codes(fw, sub.agency_id):
+        raise Http404
+    value = Value.objects.filter(submission=sub, code=code).first()
+    entries = (
+        AuditEntry.objects.filter(target_type="collection.value", target_id=str(value.pk)) if value else []
+    )
+    return render(
+        request, "collection/history.html",
+        {"sub": sub, "node": fw.node(code), "entries": entries, "is_demo": sub.round.is_demo},
+    )
+
+
+@login_required
+def submission_history(request, pk):
+    sub = _get_submission_for_user(request, pk)
+    entries = AuditEntry.objects.filter(
+        target_type="collection.submission", target_id=str(sub.pk)
+    ) | AuditEntry.objects.filter(parent_type="collection.submission", parent_id=str(sub.pk))
+    return render(
+        request, "collection/history.html",
+        {"sub": sub, "node": None, "entries": entries.order_by("-time", "-id")[:500], "is_demo": sub.round.is_demo},
+    )

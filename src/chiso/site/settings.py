@@ -132,7 +132,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_q",
     "chiso.orgs",
+    "chiso.review",
     "chiso.collection",
     "chiso.results",
     "chiso.api",
@@ -279,4 +281,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+}
+
+# Background work (issue 15): Django-Q2 with the database as its broker (the ORM broker); the worker
+# is its own process (`qcluster`), never a thread of the web process. See docs/deployment.md.
+Q_CLUSTER = {
+    "name": "chiso",
+    "orm": "default",
+    "workers": env_int("TASK_WORKERS", 1),
+    "timeout": 600,
+    "retry": 900,
+    "max_attempts": 3,
+    "catch_up": False,
 }

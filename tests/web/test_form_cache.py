@@ -63,7 +63,7 @@ class FormCacheTestCase(BaseTestCase):
         self.assertEqual(strip.sub("", body(first)), strip.sub("", body(second)))
 
     def test_a_very_large_body_is_not_cached(self):
-        from chiso.collection.views import form as views
+        from chiso.collection.views import page as views
 
         old, views.FORM_CACHE_MAX_CHARS = views.FORM_CACHE_MAX_CHARS, 1000
         try:

@@ -43,18 +43,6 @@ from .excel import (
     template_download as template_download,
 )
 from .form import (
-    FORM_CACHE_MAX_CHARS as FORM_CACHE_MAX_CHARS,
-)
-from .form import (
-    FORM_CACHE_SECONDS as FORM_CACHE_SECONDS,
-)
-from .form import (
-    _form_body as _form_body,
-)
-from .form import (
-    _form_cache_key as _form_cache_key,
-)
-from .form import (
     _prev_text as _prev_text,
 )
 from .form import (
@@ -65,9 +53,6 @@ from .form import (
 )
 from .form import (
     _rw_or_error as _rw_or_error,
-)
-from .form import (
-    submission as submission,
 )
 from .form import (
     submission_approve as submission_approve,
@@ -89,6 +74,21 @@ from .form import (
 )
 from .form import (
     value_save as value_save,
+)
+from .page import (
+    FORM_CACHE_MAX_CHARS as FORM_CACHE_MAX_CHARS,
+)
+from .page import (
+    FORM_CACHE_SECONDS as FORM_CACHE_SECONDS,
+)
+from .page import (
+    _form_body as _form_body,
+)
+from .page import (
+    _form_cache_key as _form_cache_key,
+)
+from .page import (
+    submission as submission,
 )
 from .rounds import (
     _compilation_or_403 as _compilation_or_403,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from chiso.docgen import Chart, DocumentSpec, Header, Paragraph, Part, Signature, Table, fmt
@@ -380,14 +381,43 @@ def _drafts_left_out(prog: dict) -> str:
 # --- annual -------------------------------------------------------------------------------------------
 
 
-def build_annual(snap: dict, params: dict) -> DocumentSpec:
-    fw, run, root = snap["framework"], snap["run"], snap["root"]
-    who, year, T = snap["issuer"], snap["year"], snap["target_rank"]
-    province = snap.get("unit") or who["province"] or ""
-    where = f"tỉnh {province}" if province else "tỉnh"
-    index = _index_name(fw)
-    prog = snap["program"]
-    subject = f"Phân tích kết quả {index} năm {year} của {where}"
+@dataclass(frozen=True)
+class _Annual:
+    """What every part of the annual report reads: the snapshot's figures, named once."""
+
+    fw: dict
+    run: dict
+    root: dict
+    year: Any
+    T: Any
+    province: str
+    where: str
+    comps: list
+    known: list
+    weak: list
+
+    @classmethod
+    def of(cls, snap: dict) -> _Annual:
+        who = snap["issuer"]
+        province = snap.get("unit") or who["province"] or ""
+        comps = snap["components"]
+        return cls(
+            fw=snap["framework"],
+            run=snap["run"],
+            root=snap["root"],
+            year=snap["year"],
+            T=snap["target_rank"],
+            province=province,
+            where=f"tỉnh {province}" if province else "tỉnh",
+            comps=comps,
+            known=[c for c in comps if c["threshold"] is not None],
+            weak=sorted([c for c in comps if c["weak"]], key=lambda c: c["gap"]),
+        )
+
+
+def _annual_overview(a: _Annual, snap: dict) -> list:
+    """Part 1: the score and rank (or an estimate that says so), the target and its threshold."""
+    fw, run, root, year, T, where = a.fw, a.run, a.root, a.year, a.T, a.where
     blocks: list = [Part("ket_qua_chung", "Kết quả chung: điểm, thứ hạng, mục tiêu")]
     cov = run.get("coverage")
     source = _source(run["title"], fw, year)
@@ -422,6 +452,13 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
         blocks.append(
             Paragraph(f"{goal} Chưa có đủ số liệu của các tỉnh để xác định điểm của tỉnh xếp hạng {T}.")
         )
+    return blocks
+
+
+def _annual_trend(a: _Annual, snap: dict) -> list:
+    """Part 2: the years' table and the rank chart with the target line."""
+    fw, T, where = a.fw, a.T, a.where
+    blocks: list = []
     trend = snap["trend"]
     blocks.append(Part("xu_huong", "Bảng và biểu đồ kết quả qua các năm"))
     blocks.append(
@@ -458,8 +495,13 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
                 caption=f"Hình 1. Thứ hạng qua các năm (đường đứt: mục tiêu hạng {T}).",
             )
         )
-    comps = snap["components"]
-    known = [c for c in comps if c["threshold"] is not None]
+    return blocks
+
+
+def _annual_components(a: _Annual) -> list:
+    """Part 3: the components against the target's threshold and the leader, table and chart."""
+    T, where, province, comps, known = a.T, a.where, a.province, a.comps, a.known
+    blocks: list = []
     blocks.append(Part("chi_so_thanh_phan", "Bảng và biểu đồ các chỉ số thành phần"))
     blocks.append(
         Table(
@@ -496,9 +538,15 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
                 caption="Hình 2. Điểm các chỉ số thành phần.",
             )
         )
+    return blocks
+
+
+def _annual_strengths(a: _Annual) -> list:
+    """Part 4: strengths and weaknesses (or why they cannot be told yet)."""
+    T, comps, known, weak = a.T, a.comps, a.known, a.weak
+    blocks: list = []
     blocks.append(Part("diem_manh_yeu", "Điểm mạnh, điểm yếu"))
     strong = sorted([c for c in comps if c["strong"]], key=lambda c: -c["gap"])
-    weak = sorted([c for c in comps if c["weak"]], key=lambda c: c["gap"])
     if not known:
         blocks.append(
             Paragraph(
@@ -539,8 +587,15 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
                 )
             )
         )
+    return blocks
+
+
+def _annual_responsibility(a: _Annual) -> list:
+    """Part 5: who leads and supports each weak component (every component when none is compared)."""
+    T = a.T
+    blocks: list = []
     blocks.append(Part("trach_nhiem", "Bảng cơ quan chủ trì, phối hợp cải thiện các chỉ số yếu"))
-    accountable = weak if known else comps
+    accountable = a.weak if a.known else a.comps
     if accountable:
         blocks.append(
             Table(
@@ -577,6 +632,17 @@ def build_annual(snap: dict, params: dict) -> DocumentSpec:
             )
     else:
         blocks.append(Paragraph(f"Không có chỉ số thành phần nào thấp hơn ngưỡng hạng {T}."))
+    return blocks
+
+
+def build_annual(snap: dict, params: dict) -> DocumentSpec:
+    a = _Annual.of(snap)
+    fw, year, T, where, known, weak = a.fw, a.year, a.T, a.where, a.known, a.weak
+    who, prog = snap["issuer"], snap["program"]
+    index = _index_name(fw)
+    subject = f"Phân tích kết quả {index} năm {year} của {where}"
+    blocks = _annual_overview(a, snap) + _annual_trend(a, snap) + _annual_components(a)
+    blocks += _annual_strengths(a) + _annual_responsibility(a)
     plan = snap.get("plan") or {}  # snapshots before plans were carried have none
     blocks.append(Part("ke_hoach", "Kế hoạch đạt hạng mục tiêu: bảng và nhiệm vụ đề xuất giao"))
     blocks += _plan_blocks(plan) if "plan" in snap else []

@@ -863,12 +863,9 @@ def _on_time_chart(snap: dict, period: str) -> Chart | None:
     )
 
 
-def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
-    who, year, quarter = snap["issuer"], int(snap["year"]), int(snap["quarter"])
-    period, prev_period = _quarter(year, quarter), _quarter(*_previous(year, quarter))
+def _quarterly_dossiers(snap: dict, period: str, prev_period: str) -> list:
+    """Dossiers received and settled: the sentence against the previous quarter and the agencies' table."""
     total, prev = snap["total"], snap["prev_total"]
-    subject = f"Tình hình ứng dụng Một cửa điện tử và dịch vụ công trực tuyến {period}"
-    prog = snap["program"]
     blocks: list = [Part("ho_so", "Tình hình tiếp nhận, giải quyết hồ sơ: số liệu và bảng theo cơ quan")]
     rec, onl = total["ho_so_tiep_nhan"], total["ho_so_truc_tuyen"]
     ok, late = total["ho_so_dung_han"], total["ho_so_tre_han"]
@@ -918,6 +915,13 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
             "“—”: chưa có số liệu được phê duyệt.",
         )
     )
+    return blocks
+
+
+def _quarterly_comparison(snap: dict, period: str, prev_period: str) -> list:
+    """The on-time chart and the two tables against the previous quarter."""
+    total, prev = snap["total"], snap["prev_total"]
+    blocks: list = []
     blocks.append(Part("bieu_do_dung_han", "Biểu đồ tỷ lệ đúng hạn theo cơ quan"))
     chart = _on_time_chart(snap, period)
     if chart is not None:
@@ -965,6 +969,13 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
             widths_cm=[6.5, 3.3, 3.3, 3.4],
         )
     )
+    return blocks
+
+
+def _quarterly_services(snap: dict) -> list:
+    """Online public services of levels 3 and 4, the sentence and the agencies' table."""
+    total = snap["total"]
+    blocks: list = []
     blocks.append(Part("dich_vu_cong", "Dịch vụ công trực tuyến mức độ 3, 4: số liệu và bảng theo cơ quan"))
     blocks.append(
         Paragraph(
@@ -990,6 +1001,13 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
             note="Số dịch vụ toàn tỉnh là tổng số của các cơ quan (một dịch vụ do hai cơ quan cung cấp được tính hai lần).",
         )
     )
+    return blocks
+
+
+def _quarterly_missing_and_open(snap: dict) -> list:
+    """The agencies with no approved figures, and the recommendations still open."""
+    prog = snap["program"]
+    blocks: list = []
     blocks.append(Part("chua_co_so_lieu", "Cơ quan chưa có số liệu"))
     if snap["missing"]:
         blocks.append(
@@ -1015,6 +1033,16 @@ def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
         )
     else:
         blocks.append(Paragraph(prog.get("note", ""), italic=True))
+    return blocks
+
+
+def build_quarterly(snap: dict, params: dict) -> DocumentSpec:
+    who, year, quarter = snap["issuer"], int(snap["year"]), int(snap["quarter"])
+    period, prev_period = _quarter(year, quarter), _quarter(*_previous(year, quarter))
+    late = snap["total"]["ho_so_tre_han"]
+    subject = f"Tình hình ứng dụng Một cửa điện tử và dịch vụ công trực tuyến {period}"
+    blocks = _quarterly_dossiers(snap, period, prev_period) + _quarterly_comparison(snap, period, prev_period)
+    blocks += _quarterly_services(snap) + _quarterly_missing_and_open(snap)
     return _spec(
         snap,
         params,

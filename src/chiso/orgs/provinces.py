@@ -31,14 +31,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from chiso import reference
-from chiso.collection import matrix
 from chiso.engine.errors import FrameworkError, UnitError
 from chiso.engine.units import Unit as RefUnit
 from chiso.engine.units import fold_diacritics
 from chiso.lib import frameworks
 from chiso.lib.db import atomic_retry
 
-from . import audit
+from . import audit, matrix
 from .models import Agency, Membership, Responsibility, Unit
 
 EARLIEST = dt.date(2004, 1, 1)
@@ -265,7 +264,7 @@ def _framework_ids() -> list[str]:
 
 def matrix_note(fw, assignment, role: str, type_code: str) -> str:
     """The note of a matrix row filled from a framework: the basis of a published assignment, or
-    "Đề xuất (chưa có văn bản phân công)" for chiso's proposal (``chiso.collection.matrix`` reads it)."""
+    "Đề xuất (chưa có văn bản phân công)" for chiso's proposal (``chiso.orgs.matrix`` reads it)."""
     head = matrix.PROPOSAL if assignment.proposal else matrix.BASIS + (assignment.basis or fw.id)
     return f"{head} · {fw.id}: {role} → {type_code}"[:300]
 
@@ -285,7 +284,7 @@ def _load_matrix(in_force: list[tuple[Agency, str]], as_of: dt.date) -> tuple[li
     """Fill each framework's matrix from its data: at every node that sets a ``responsibility`` (or
     the ``agency_role`` shorthand), its lead and supporting roles go to the agencies in force on
     ``as_of`` of the types that hold them (``agency_roles.csv``); descendants inherit (forms, pages and
-    reports read the nearest node with a row, ``chiso.collection.matrix``).
+    reports read the nearest node with a row, ``chiso.orgs.matrix``).
 
     Kept lean and never overwritten: a node that an agency in force already leads — itself or through
     an ancestor (a decision's matrix, edits in the app, an earlier run) — is left as it is; a node

@@ -78,30 +78,6 @@ def logout_view(request):
     return redirect("home")
 
 
-def home(request):
-    from chiso.collection.models import Round, Submission
-    from chiso.results.services import position_today
-
-    position = position_today()
-    if not request.user.is_authenticated:
-        return render(request, "orgs/public_home.html", {
-            "province": position["province"] if position else Unit.objects.filter(kind="province").first(),
-            "position": position, "is_demo": bool(position and position["is_demo"])})
-    scope = get_scope(request.user)
-    rounds = Round.objects.visible_to(request.user).order_by("-year", "-quarter")[:10]
-    submissions = (
-        Submission.objects.visible_to(request.user)
-        .filter(agency_id__in=scope.agency_ids)
-        .select_related("round", "agency")
-        .order_by("-round__year", "-round__quarter", "agency__name")[:30]
-    )
-    is_demo = any(r.is_demo for r in rounds) or bool(position and position["is_demo"])
-    return render(
-        request, "orgs/home.html",
-        {"rounds": rounds, "submissions": submissions, "is_demo": is_demo, "position": position},
-    )
-
-
 @login_required
 def agencies(request):
     qs = Agency.objects.visible_to(request.user).select_related("unit", "successor")
@@ -132,7 +108,7 @@ def matrix_index(request):
 def matrix(request, fw_id):
     """Every node with the agencies set on it and, where none is, the ones it inherits (and from
     which node); each row says whether it is published (its basis), a proposal, or set in the app."""
-    from chiso.collection import matrix as m
+    from . import matrix as m
 
     fw = _get_framework_or_404(fw_id)
     found = m.holders(fw)
@@ -208,7 +184,7 @@ def matrix_edit(request, fw_id, code):
         return redirect("matrix", fw_id=fw.id)
     inherited = None
     if not initial["lead"]:
-        from chiso.collection import matrix as m
+        from . import matrix as m
 
         h = m.holders(fw, codes=[code])[code]
         if h.lead:

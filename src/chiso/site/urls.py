@@ -6,12 +6,14 @@ from django.views.i18n import set_language
 
 from chiso.lib.urls import ObjectIdConverter
 from chiso.orgs import views as orgs_views
+from chiso.site import public
+from chiso.site.home import home
 
 # Registered before the apps' URL modules are included below: they use <id:pk>.
 register_converter(ObjectIdConverter, "id")
 
 urlpatterns = [
-    path("", orgs_views.home, name="home"),
+    path("", home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("chiso.orgs.urls")),
     path("", include("chiso.collection.urls")),
@@ -20,6 +22,7 @@ urlpatterns = [
     path("", include("chiso.reports.urls")),
     path("", include("chiso.program.urls")),
     path("xep-hang-noi-bo/", include("chiso.assessment.urls")),
+    path("cong-khai/", public.public_page, name="public_page"),  # the sections: chiso.site.public
     # One sign-in page: the admin's own login form goes to it (same lockout, same counter).
     path("quan-tri/login/", orgs_views.admin_login, name="admin_login"),
     path("quan-tri/", admin.site.urls),

@@ -1,6 +1,6 @@
 """The kinds of document the report job writes, and how each is made.
 
-One job (``services.run_job``, run by the ``run_report_jobs`` worker process) writes every document
+One job (``services.run_job``, queued on the task runner and run by its worker process) writes every document
 of the project: the annual, quarterly and progress reports (registered here from
 :mod:`.documents`) and the internal ranking's decision and scorecards (registered by the
 ``assessment`` app when it starts). A kind says how to gather its JSON snapshot from the database

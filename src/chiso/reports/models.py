@@ -89,6 +89,10 @@ class ReportJob(models.Model):
     is_preview = models.BooleanField(_("bản xem trước mẫu"), default=False)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
+    # the runner's sign of life, set at each step: a RUNNING job whose heartbeat is older than
+    # ``chiso.lib.tasks.stale_after()`` lost its worker and may be taken again (services.claim)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
 
     objects = ReportJobQuerySet.as_manager()
 

@@ -1,8 +1,9 @@
 """Report generation: gather a JSON snapshot of the data, then write the documents from it.
 
-``create_job`` records the request (the job row, QUEUED, is the queue); ``run_job`` does the work and
-reports progress on the job row. Jobs run in their own process, never on a thread of the web process:
-the ``run_report_jobs --loop`` worker (``make run`` starts it beside the server; docs/reports.md).
+``create_job`` records the request (the job row, QUEUED) and queues ``run_job`` on the task runner
+(:mod:`chiso.lib.tasks`); ``run_job`` claims the job, does the work and reports progress on the job
+row. Jobs run in the worker process (``qcluster``), never on a thread of the web process
+(``make run`` starts it beside the server; docs/reports.md, docs/deployment.md).
 Every number in a report is read from the snapshot, never again from the database, so a job can be
 re-rendered later exactly as it was.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
@@ -25,7 +26,7 @@ from chiso.collection import matrix
 from chiso.collection.models import Round, Submission, Value
 from chiso.docgen.template import TemplateError
 from chiso.docgen.template import apply as apply_template
-from chiso.lib import frameworks
+from chiso.lib import frameworks, tasks
 from chiso.lib.filenames import file_stem
 from chiso.lib.periods import period_end, period_label
 from chiso.orgs import audit, issuers
@@ -474,6 +475,9 @@ def register_kinds() -> None:
     )
 
 
+RUN_JOB = "chiso.reports.services.run_job"  # the task the worker runs for a job
+
+
 def create_job(kind: str, params: dict, actor: audit.Actor, *, template=None, is_preview: bool = False) -> ReportJob:
     """Queue one document (the worker process writes it). ``template``: the wording to use (a draft
     being previewed, with ``is_preview``); by default the kind's template in use when the job runs."""
@@ -490,6 +494,8 @@ def create_job(kind: str, params: dict, actor: audit.Actor, *, template=None, is
             is_preview=is_preview,
         )
         audit.record(actor, "report.create", job, after={"kind": kind, "params": params})
+        # queued when the transaction commits: a request that rolls back queues nothing
+        tasks.enqueue(RUN_JOB, job.pk, by_runner=True, name=f"report-job-{job.pk}")
     return job
 
 
@@ -532,26 +538,68 @@ def _worded(job: ReportJob, kind: kinds.DocumentKind, spec: docgen.DocumentSpec)
     return spec
 
 
+class _Superseded(Exception):
+    """The job was taken by another runner (this one was taken for dead): stop without writing."""
+
+
 def _progress(job: ReportJob, percent: int, step: str) -> None:
-    job.progress, job.step = percent, step
-    job.save(update_fields=["progress", "step"])
+    """Progress and heartbeat, written only while this run still holds the job."""
+    now = timezone.now()
+    held = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING, attempts=job.attempts)
+    if not held.update(progress=percent, step=step, heartbeat=now):
+        raise _Superseded
+    job.progress, job.step, job.heartbeat = percent, step, now
 
 
-def run_job(job_id: int, *, pdf: bool = True) -> ReportJob:
-    """Generate one job's files, saving progress on the job row as it goes. Never raises for a
-    report problem: the job ends FAILED with the reason."""
-    with transaction.atomic():
-        # Two workers must not take the same job: the row lock decides, the loser sees RUNNING.
-        job = ReportJob.objects.select_for_update().get(pk=job_id)
-        if job.status != ReportJob.Status.QUEUED:
-            return job
-        job.status, job.started, job.progress, job.step = (
-            ReportJob.Status.RUNNING,
-            timezone.now(),
-            5,
-            gettext_noop("Bắt đầu"),
-        )
-        job.save(update_fields=["status", "started", "progress", "step"])
+def _claimable(now: dt.datetime) -> Q:
+    """QUEUED, or RUNNING with a heartbeat older than the runner's limit (its worker died)."""
+    stale = now - dt.timedelta(seconds=tasks.stale_after())
+    return Q(status=ReportJob.Status.QUEUED) | Q(status=ReportJob.Status.RUNNING, heartbeat__lt=stale)
+
+
+def runnable():
+    """The jobs a runner may take now, oldest first (``run_report_jobs`` runs them in-process)."""
+    return ReportJob.objects.filter(_claimable(timezone.now())).order_by("created", "id")
+
+
+def claim(job_id: int) -> ReportJob | None:
+    """Take the job for this run, or None when another runner holds it or it is finished.
+
+    One conditional UPDATE decides (QUEUED, or RUNNING with a stale heartbeat → RUNNING, one more
+    attempt, heartbeat now): the database applies it to the row once, so of two claimants exactly
+    one sees a row changed — on SQLite (one writer at a time) and PostgreSQL (the second UPDATE
+    waits for the first and re-reads the row) alike, without a row lock."""
+    now = timezone.now()
+    won = ReportJob.objects.filter(_claimable(now), pk=job_id).update(
+        status=ReportJob.Status.RUNNING,
+        attempts=F("attempts") + 1,
+        heartbeat=now,
+        started=now,
+        finished=None,
+        progress=5,
+        step=gettext_noop("Bắt đầu"),
+        error="",
+    )
+    return ReportJob.objects.get(pk=job_id) if won else None
+
+
+def run_job(job_id: int, *, pdf: bool = True, by_runner: bool = False) -> ReportJob:
+    """Generate one job's files, saving progress and a heartbeat on the job row as it goes; a job
+    another runner holds, or finished, is returned as it is.
+
+    A report problem (``ReportError``, a template or PDF conversion error) ends the job FAILED with
+    its reason at once. An unexpected error ends it FAILED too (with a Vietnamese sentence; the
+    traceback goes to the log) — except when the task runner runs it (``by_runner``) and runs are
+    left (``Q_CLUSTER["max_attempts"]``): the job goes back to QUEUED and the error is raised, so the
+    runner delivers it again after ``retry`` seconds. A job whose worker died is taken again the same
+    way, and given up once it has been started ``max_attempts`` times."""
+    job = claim(job_id)
+    if job is None:
+        return ReportJob.objects.get(pk=job_id)
+    if job.attempts > tasks.max_attempts():
+        _fail(job, f"Việc tạo văn bản đã bị dừng giữa chừng {job.attempts - 1} lần (máy chủ khởi động lại "
+                   "hoặc chạy quá thời gian cho phép); hãy tạo lại văn bản hoặc báo quản trị hệ thống.")
+        return job
     try:
         _progress(job, 10, gettext_noop("Thu thập số liệu"))
         snap = snapshot_for(job)
@@ -578,28 +626,31 @@ def run_job(job_id: int, *, pdf: bool = True) -> ReportJob:
             timezone.now(),
         )
         job.save(update_fields=["status", "progress", "step", "finished"])
+    except _Superseded:
+        return ReportJob.objects.get(pk=job_id)
     except (ReportError, docgen.ConversionError) as e:
         _fail(job, str(e))
     except TemplateError as e:
         _fail(job, f"Mẫu văn bản không dùng được — {e}")
-    except Exception as e:  # a bug must not leave the job "running" forever
-        log.exception("report job %s failed", job.pk)
-        _fail(job, f"Lỗi không mong đợi: {type(e).__name__}: {e}")
+    except Exception:  # a bug must not leave the job "running" forever
+        log.exception("report job %s failed (run %s of %s)", job.pk, job.attempts, tasks.max_attempts())
+        if by_runner and job.attempts < tasks.max_attempts():
+            _requeue(job)
+            raise  # the runner records the failure and delivers the task again
+        _fail(job, "Lỗi không mong đợi khi tạo văn bản; chi tiết đã được ghi vào nhật ký của máy chủ. "
+                   "Hãy tạo lại văn bản hoặc báo quản trị hệ thống.")
     return job
+
+
+def _requeue(job: ReportJob) -> None:
+    job.status, job.progress, job.step = ReportJob.Status.QUEUED, 0, gettext_noop("Chờ chạy lại")
+    job.save(update_fields=["status", "progress", "step"])
 
 
 def _fail(job: ReportJob, message: str) -> None:
     job.status, job.error, job.finished = ReportJob.Status.FAILED, message[:2000], timezone.now()
     job.step = gettext_noop("Lỗi")
     job.save(update_fields=["status", "error", "finished", "step"])
-
-
-def requeue_stale(older_than: dt.timedelta = dt.timedelta(minutes=30)) -> int:
-    """Jobs left RUNNING by a process that died: back to QUEUED (the worker command runs them)."""
-    cutoff = timezone.now() - older_than
-    return ReportJob.objects.filter(Q(status=ReportJob.Status.RUNNING) & Q(started__lt=cutoff)).update(
-        status=ReportJob.Status.QUEUED, step=gettext_noop("Chờ chạy lại"), progress=0
-    )
 
 
 def download_name(job: ReportJob) -> str:

@@ -70,7 +70,7 @@ def report_create(request):
         jobs = ReportJob.objects.visible_to(request.user).defer("snapshot")[:100]
         return render(request, "reports/list.html", {"jobs": jobs, "form": form}, status=400)
     job = services.create_job(form.cleaned_data["kind"], form.params(), audit.Actor.from_request(request))
-    # queued: the report worker process (run_report_jobs --loop) picks it up; the page polls its progress
+    # queued on the task runner: its worker process (qcluster) runs it; the page polls its progress
     return redirect("report_detail", pk=job.pk)
 
 

@@ -284,13 +284,23 @@ LOGGING = {
 }
 
 # Background work (issue 15): Django-Q2 with the database as its broker (the ORM broker); the worker
-# is its own process (`qcluster`), never a thread of the web process. See docs/deployment.md.
+# is its own process (`qcluster`), never a thread of the web process; `chiso.lib.tasks.enqueue` queues.
+# TASK_WORKERS: worker processes of the cluster; TASK_TIMEOUT: seconds a task may run before it is
+# stopped; TASK_RETRY: seconds after a task was taken before it is delivered again when it did not
+# finish (it raised, or its worker died); TASK_MAX_ATTEMPTS: runs in all before a task is given up.
+# A running task's heartbeat older than TASK_RETRY - TASK_TIMEOUT means its worker died: a re-delivered
+# task finds it at least that old. See docs/deployment.md.
+TASK_TIMEOUT = env_int("TASK_TIMEOUT", 600)
+TASK_RETRY = max(env_int("TASK_RETRY", 900), TASK_TIMEOUT + 300)  # a step (a PDF: 120 s at most) beats less often
+TASK_STALE_AFTER = TASK_RETRY - TASK_TIMEOUT
 Q_CLUSTER = {
     "name": "chiso",
     "orm": "default",
     "workers": env_int("TASK_WORKERS", 1),
-    "timeout": 600,
-    "retry": 900,
-    "max_attempts": 3,
+    "timeout": TASK_TIMEOUT,
+    "retry": TASK_RETRY,
+    "max_attempts": max(env_int("TASK_MAX_ATTEMPTS", 3), 1),
+    "ack_failures": False,  # a task that raised stays queued and is delivered again (up to max_attempts)
+    "poll": 1,  # seconds between the worker's looks at an empty queue
     "catch_up": False,
 }

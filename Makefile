@@ -72,8 +72,8 @@ run: install
 	@echo ""
 	@echo "  chiso: http://127.0.0.1:$(PORT)/   (demo users: docs/web.md)"
 	@echo ""
-	@# report jobs run in their own process (the worker), stopped with the server
-	$(MANAGE) run_report_jobs --loop & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@# background work (report jobs) runs in the task runner's worker process, stopped with the server
+	$(MANAGE) qcluster & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver --noreload 127.0.0.1:$(PORT)
 
 lint: install

@@ -11,8 +11,9 @@
   supporting roles, or the ``agency_role`` shorthand), at the node that sets it, lead and support
   (``agency_roles.csv`` says which agency type holds a role on the date; the note says the basis or
   that the assignment is a proposal);
-- with ``demo=True``, a few labelled demonstration users and a labelled DTI collection round in
-  progress (``_load_demo_round``).
+- with ``demo=True``, a few labelled demonstration users and, when the caller passes collection's
+  loader (``demo_round=``, as the ``setup_province`` command does), a labelled DTI collection round
+  in progress (:func:`chiso.collection.management.loaders.load_demo_round`).
 
 Rows are keyed by stable ids (``Unit.ref_id``, ``Agency.code``) and never deleted.  A row that
 already exists keeps what it has (another loader's history, what the department edited in the app);
@@ -23,7 +24,7 @@ later date therefore applies the successions without losing history; running twi
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,9 @@ from chiso.lib.db import atomic_retry
 
 from . import audit, matrix
 from .models import Agency, Membership, Responsibility, Unit
+
+# (agencies in force with their type, as_of) -> the demonstration round's title, or "" (collection's loader)
+DemoRoundLoader = Callable[[list[tuple[Agency, str]], dt.date], str]
 
 EARLIEST = dt.date(2004, 1, 1)
 HORIZON_YEARS = 5
@@ -389,79 +393,16 @@ DEMO_COMMENT = "Số liệu minh họa (không phải số liệu thật của c
 DEMO_STATES = {"SKHCN": "approved", "STTTT": "approved", "SNV": "submitted", "STC": "partial"}
 
 
-def _load_demo_round(in_force: list[tuple[Agency, str]], as_of: dt.date) -> str:
-    """A labelled demonstration collection round of the DTI (QĐ 405) for ``DEMO_ROUND_YEAR``, open on
-    ``as_of``: the forms the matrix gives, the standing body's approved (with an evidence file), Sở Nội
-    vụ's submitted, Sở Tài chính's half entered.  A round of that framework and year already there (a
-    demo from an earlier run, or the department's own) is left as it is.  Returns its title, or ""."""
-    import random
-
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
-
-    from chiso.collection import services as collection
-    from chiso.collection.models import Evidence, Round, Value
-
-    try:
-        fw = frameworks.get_framework(DEMO_ROUND_FRAMEWORK)
-    except (FrameworkError, LookupError, OSError):
-        return ""
-    existing = Round.objects.filter(framework_id=fw.id, year=DEMO_ROUND_YEAR, quarter__isnull=True).first()
-    if existing is not None:
-        return existing.title
-    actor = audit.Actor(request_id="setup_province")
-    rnd = collection.create_round(
-        actor, framework_id=fw.id, year=DEMO_ROUND_YEAR, quarter=None, is_demo=True,
-        title=f"Thu thập số liệu Chỉ số DTI năm {DEMO_ROUND_YEAR} (minh họa)",
-        opens_on=as_of - dt.timedelta(days=21), due_on=as_of + dt.timedelta(days=9),
-        locks_on=as_of + dt.timedelta(days=25),
-    )  # fmt: skip
-    type_of = {a.pk: t for a, t in in_force}
-    now = timezone.now()
-    for sub in rnd.submissions.select_related("agency"):
-        state = DEMO_STATES.get(type_of.get(sub.agency_id, ""))
-        if state is None:
-            continue
-        codes = collection.indicator_codes(fw, sub.agency_id)
-        if state == "partial":
-            codes = codes[: max(1, len(codes) // 2)]
-        for code in codes:
-            node = fw.node(code)
-            rng = random.Random(f"{fw.id}|{sub.agency.code}|{code}")  # the same figures on every machine
-            kind = frameworks.indicator_kind(node)
-            lo, hi = node.value_range
-            number, choice = None, ""
-            if kind == "choice":
-                choice = str(next(iter(node.scoring.params.get("levels") or {"": 0})))
-            elif kind == "yes_no":
-                number = 1.0
-            else:
-                lo, hi = lo or 0.0, hi if hi is not None else 100.0
-                number = round(lo + (hi - lo) * rng.uniform(0.45, 0.85), 4)
-            value = Value.objects.create(submission=sub, code=code, number=number, choice=choice, version=1,
-                                         comment=DEMO_COMMENT, updated_at=now)  # fmt: skip
-            if state == "approved" and code == codes[0]:
-                text = f"{DEMO_COMMENT}: minh chứng của {sub.agency.name} cho chỉ số {code}.\n".encode()
-                ev = Evidence(value=value, original_name="minh-chung-minh-hoa.txt",
-                              content_type="text/plain; charset=utf-8", size=len(text),
-                              sha256=hashlib.sha256(text).hexdigest())  # fmt: skip
-                ev.file.save("demo", ContentFile(text), save=False)
-                ev.save()
-        if state in ("approved", "submitted"):
-            sub.status = state
-            sub.submitted_at = now - dt.timedelta(days=2)
-            sub.decided_at = now if state == "approved" else None
-            sub.version = 1
-            sub.save(update_fields=["status", "submitted_at", "decided_at", "version"])
-    audit.record(actor, "round.demo", rnd, after={"states": DEMO_STATES, "year": DEMO_ROUND_YEAR})
-    return rnd.title
-
-
 @atomic_retry
 def setup_province(
-    name: str, as_of: dt.date, *, demo: bool = False, today: dt.date | None = None
+    name: str, as_of: dt.date, *, demo: bool = False, today: dt.date | None = None,
+    demo_round: DemoRoundLoader | None = None,
 ) -> SetupResult:
     """Set up (or bring forward) the province called ``name`` as of ``as_of``; see the module docstring.
+
+    With ``demo``, ``demo_round(in_force, as_of)`` (when given) adds the labelled demonstration round in
+    the same transaction and returns its title: the ``setup_province`` command passes collection's
+    :func:`chiso.collection.management.loaders.load_demo_round` (orgs imports no feature app).
 
     Raises
     ------
@@ -482,7 +423,7 @@ def setup_province(
         ]
         with_matrix, n_matrix, unmapped = _load_matrix(in_force, as_of)
         users = _load_demo_users(province, in_force) if demo else []
-        demo_round = _load_demo_round(in_force, as_of) if demo else ""
+        round_title = demo_round(in_force, as_of) if demo and demo_round is not None else ""
         counts = {"province": 0, "district": 0, "commune": 0}
         for u in reference.units_in_force(province, as_of):
             counts[u.level] += 1
@@ -508,6 +449,6 @@ def setup_province(
         frameworks_with_matrix=with_matrix,
         written=written,
         unmapped_roles=unmapped,
-        demo_round=demo_round,
+        demo_round=round_title,
         demo_users=users,
     )

@@ -1,7 +1,8 @@
 """``setup_province NAME --as-of YYYY-MM-DD [--demo] [--format text|json]``: set up a deployment for
 any province on a date (units, agencies, standing body, successions, responsibility matrices).
 
-The work is done by :func:`chiso.orgs.provinces.setup_province`; see there.  An unknown or ambiguous
+The work is done by :func:`chiso.orgs.provinces.setup_province`; see there.  With ``--demo`` it also
+opens collection's labelled DTI round (:func:`chiso.collection.management.loaders.load_demo_round`).  An unknown or ambiguous
 name, or a date before 01/01/2004 or more than five years ahead, exits with code 2 and a Vietnamese
 message naming the closest provinces; nothing is written.
 """
@@ -13,6 +14,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from chiso.collection.management.loaders import load_demo_round
 from chiso.orgs import provinces
 
 
@@ -39,7 +41,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         as_of = _iso_date(options["as_of"])
         try:
-            result = provinces.setup_province(options["name"], as_of, demo=options["demo"])
+            result = provinces.setup_province(options["name"], as_of, demo=options["demo"],
+                                              demo_round=load_demo_round)
         except provinces.ProvinceSetupError as e:
             raise CommandError(str(e), returncode=2) from None
         if options["format"] == "json":

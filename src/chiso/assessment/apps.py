@@ -11,7 +11,7 @@ class AssessmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from chiso.program.public_views import Section, register_section
+        from chiso.site.public import Section, register_section
 
         from . import documents, editions, public
 
@@ -20,7 +20,7 @@ class AssessmentConfig(AppConfig):
 
         register_section(
             Section(
-                "internal_rankings", "assessment/_public.html", context=public.context, stamp=public.stamp
+                "internal_rankings", "assessment/_public.html", context=public.context, reads=public.READS
             ),
             before="programs",
         )

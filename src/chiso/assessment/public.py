@@ -1,19 +1,14 @@
 """The internal ranking's section of the public page (/cong-khai/): the published league tables,
-with their decision and any revision made after it. Registered with the program app's public page
-(:func:`chiso.program.public_views.register_section`), which caches the page on the stamps."""
+with their decision and any revision made after it. Registered with the site's public page
+(:func:`chiso.site.public.register_section`), which caches the page on the generations of ``READS``."""
 
 from __future__ import annotations
 
 from django.templatetags.static import static
 from django.utils.translation import get_language
 
-
-def stamp() -> str:
-    """Changes whenever a published round changes (one query: published rounds and their versions)."""
-    from .models import Round
-
-    rows = Round.objects.filter(status=Round.Status.PUBLISHED).order_by("pk").values_list("pk", "version")
-    return ";".join(f"{p}.{v}" for p, v in rows)
+# What the league tables are built from (chiso.lib.cache namespaces): the rounds and the agencies.
+READS = ("assessment", "orgs")
 
 
 def context() -> dict:

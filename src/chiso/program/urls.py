@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import public_views, transfer_views, views
+from . import transfer_views, views
 
 urlpatterns = [
     path("chuong-trinh/", views.programs, name="programs"),
@@ -48,7 +48,6 @@ urlpatterns = [
     path("kien-nghi/moi/", views.recommendation_new, name="recommendation_new"),
     path("kien-nghi/<id:pk>/", views.recommendation_detail, name="recommendation"),
     path("kien-nghi/<id:pk>/xu-ly/", views.recommendation_act, name="recommendation_act"),
-    path("cong-khai/", public_views.public_page, name="public_page"),
     # program files (transfer_views): import (the department admin), export (who reads the program)
     path("chuong-trinh/nhap/", transfer_views.program_import, name="program_import"),
     path("chuong-trinh/<id:pk>/xuat.yaml", transfer_views.program_export_yaml, name="program_export_yaml"),

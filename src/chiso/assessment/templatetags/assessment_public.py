@@ -1,14 +1,14 @@
 """``{% internal_rankings %}``: the published league tables of the internal ranking, for any page
 that wants them (the public page gets them as a registered section, see chiso.assessment.public).
-One query reads the published rounds' version stamps; the HTML is cached on them."""
+The HTML is cached on the generations of what it reads (chiso.lib.cache)."""
 
 from __future__ import annotations
 
 from django import template
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+
+from chiso.lib import cache
 
 register = template.Library()
 
@@ -17,12 +17,8 @@ register = template.Library()
 def internal_rankings() -> str:
     from chiso.assessment import public
 
-    stamp = public.stamp()
-    if not stamp:
-        return ""
-    key = f"assessment:public:{get_language() or 'vi'}:{stamp}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("assessment/_public.html", public.context())
-        cache.set(key, html, 3600)
-    return mark_safe(html)  # noqa: S308 (our own template)
+    def build() -> str:
+        ctx = public.context()
+        return render_to_string("assessment/_public.html", ctx) if ctx["public_rounds"] else ""
+
+    return mark_safe(cache.fragment("assessment-public", public.READS, (), build))  # noqa: S308 (our own template)

@@ -84,9 +84,6 @@ from .frameworks import (
     index as index,
 )
 from .rounds import (
-    CSRF_MARK as CSRF_MARK,
-)
-from .rounds import (
     DOCUMENT_FORMATS as DOCUMENT_FORMATS,
 )
 from .rounds import (

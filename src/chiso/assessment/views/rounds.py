@@ -6,9 +6,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseForbidden
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -16,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.lib import cache
 from chiso.orgs import audit
 from chiso.orgs.models import Agency
 from chiso.reports import services as report_services
@@ -73,32 +72,37 @@ def _who(rnd: Round, acc) -> tuple[str, frozenset[int] | None]:
     return "own", frozenset(acc.agency_ids)
 
 
+# What the round pages are built from (chiso.lib.cache namespaces): the round, its units, entries
+# and council, and the agencies' names.
+READS = ("assessment", "orgs")
+
+
+def _seen(who: str, ids) -> str:
+    return f"{who}:{','.join(map(str, sorted(ids or ())))}"
+
+
 def _board_body(rnd: Round, acc, lang: str) -> str:
-    """The appraisal board's table: one query (units with their cached totals) and a cache keyed on the
-    round's version stamp and what the user may see."""
+    """The appraisal board's table: one query (units with their cached totals), cached on the
+    generations of ``READS`` and what the user may see."""
     who, ids = _who(rnd, acc)
-    key = f"assessment:board:{rnd.pk}:{rnd.version}:{lang}:{who}:{','.join(map(str, sorted(ids or ())))}"
-    body = cache.get(key)
-    if body is None:
+
+    def build() -> str:
         parts = rnd.participants.select_related("agency")
         if ids is not None:
             parts = parts.filter(agency_id__in=ids)
         rows = services.results(rnd, parts, lang)
-        body = render_to_string(
+        return render_to_string(
             "assessment/_board.html",
             {"rnd": rnd, "rows": rows, "LANGUAGE_CODE": lang, "show_rank": who != "own" or rnd.is_published},
         )
-        cache.set(key, body, 600)
-    return body
 
-
-CSRF_MARK = "__chiso_csrf__"
+    return cache.fragment("assessment-board", READS, (rnd.pk, _seen(who, ids)), build)
 
 
 @login_required
 def round_detail(request, pk):
-    """The round and its appraisal board. The page body is cached on the round's version, the
-    language and what the user may see and do; the CSRF token is put in per request."""
+    """The round and its appraisal board. The page body is cached on the generations of ``READS``,
+    the language and what the user may see and do; the CSRF token is put in per request."""
     rnd = _round_for(request, pk)
     acc = get_access(request.user)
     lang = get_language() or "vi"
@@ -109,14 +113,13 @@ def round_detail(request, pk):
     ]
     seat = acc.seat(rnd.pk)
     who, ids = _who(rnd, acc)
-    key = (
-        f"assessment:round:{rnd.pk}:{rnd.version}:{lang}:{who}:{','.join(map(str, sorted(ids or ())))}:"
-        f"{','.join(actions)}:{int(acc.reads_all)}{int(acc.is_department)}{int(seat is not None)}"
-        f"{int(bool(seat and seat.is_chair))}"
+    rights = (
+        ",".join(actions),
+        f"{int(acc.reads_all)}{int(acc.is_department)}{int(seat is not None)}{int(bool(seat and seat.is_chair))}",
     )
-    body = cache.get(key)
-    if body is None:
-        body = render_to_string(
+
+    def build() -> tuple[str, ...]:
+        return cache.render_body(
             "assessment/_round_body.html",
             {
                 "rnd": rnd,
@@ -125,16 +128,17 @@ def round_detail(request, pk):
                 "actions": actions,
                 "steps": S.choices,
                 "seat": seat,
-                "csrf_token": CSRF_MARK,
                 "LANGUAGE_CODE": lang,
                 "revisions": rnd.revisions.select_related("entry__participant__agency")
                 if rnd.is_frozen
                 else [],
             },
         )
-        cache.set(key, body, 600)
-    body = mark_safe(body.replace(CSRF_MARK, get_token(request)))  # noqa: S308 (our own render)
-    return render(request, "assessment/round.html", {"rnd": rnd, "body": body, "is_demo": rnd.is_demo})
+
+    body = cache.fragment("assessment-round", READS, (rnd.pk, _seen(who, ids), *rights), build)
+    return render(
+        request, "assessment/round.html", {"rnd": rnd, "body": cache.with_csrf(body, request), "is_demo": rnd.is_demo}
+    )
 
 
 @login_required
@@ -388,18 +392,14 @@ def results(request, pk):
     if who == "own":  # a unit before publication (not reached: _sees_results), kept for safety
         raise Http404
     prev = services.previous_round(rnd)
-    key = (
-        f"assessment:results:{rnd.pk}:{rnd.version}:{lang}:{who}:{','.join(map(str, sorted(ids or ())))}:"
-        f"{int(acc.reads_all)}:{prev.pk if prev else 0}.{prev.version if prev else 0}"
-    )
-    body = cache.get(key)
-    if body is None:
+
+    def build() -> str:
         parts = rnd.participants.select_related("agency")
         if ids is not None:
             parts = parts.filter(agency_id__in=ids)
         rows = services.results(rnd, parts, lang, prev=prev)
         pfw = services.round_pfw(rnd)
-        body = render_to_string(
+        return render_to_string(
             "assessment/_results_body.html",
             {
                 "rnd": rnd,
@@ -412,7 +412,9 @@ def results(request, pk):
                 "rank_by": pfw.rank_by,
             },
         )
-        cache.set(key, body, 600)
+
+    parts = (rnd.pk, _seen(who, ids), int(acc.reads_all), prev.pk if prev else 0)
+    body = cache.fragment("assessment-results", READS, parts, build)
     return render(
         request,
         "assessment/results.html",

@@ -79,13 +79,7 @@ from .page import (
     FORM_CACHE_MAX_CHARS as FORM_CACHE_MAX_CHARS,
 )
 from .page import (
-    FORM_CACHE_SECONDS as FORM_CACHE_SECONDS,
-)
-from .page import (
     _form_body as _form_body,
-)
-from .page import (
-    _form_cache_key as _form_cache_key,
 )
 from .page import (
     submission as submission,

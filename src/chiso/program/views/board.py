@@ -8,12 +8,12 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from chiso.lib import frameworks
+from chiso.lib import cache, frameworks
 from chiso.lib.vn_format import format_date
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import Responsibility
 
-from .. import cache, services
+from .. import services
 from ..models import (
     Program,
     ProgressReport,
@@ -21,6 +21,11 @@ from ..models import (
     Task,
 )
 from .base import _as_of, _get_program_for_user
+
+# What the program's computed pages (the board, the overdue board, the public page) are built from:
+# the program and its reports, the collected values feeding KPI actuals, the published ranks and the
+# agencies. Their cached fragments are keyed on these namespaces' generations (chiso.lib.cache).
+READS = ("program", "collection", "results", "orgs")
 
 
 @login_required
@@ -46,7 +51,7 @@ def program_board(request, pk):
     def build():
         # A miss reads the program with the reader's access check (404 is raised, never cached).
         # A hit needs no program query: every signed-in user reads every program
-        # (ProgramQuerySet.visible_to), and a deleted or changed program changes the data stamp.
+        # (ProgramQuerySet.visible_to), and a deleted or changed program bumps the "program" namespace.
         program = _get_program_for_user(request, pk)
         b = services.board(program, as_of)
         html = render_to_string(
@@ -60,8 +65,8 @@ def program_board(request, pk):
         )
         return {"html": html, "is_demo": b.is_demo, "title": program.decision_number}
 
-    # Rendered once per (data stamp, program, date, language, audience): see program/cache.py.
-    body = cache.fragment("board", (pk, as_of.isoformat(), audience), build)
+    # Rendered once per (generations, program, date, language, audience): see chiso.lib.cache.
+    body = cache.fragment("program-board", READS, (pk, as_of.isoformat(), audience), build)
     return render(
         request,
         "program/board.html",

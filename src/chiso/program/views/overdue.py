@@ -10,11 +10,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.lib import cache
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 
-from .. import cache, services
+from .. import services
 from .base import _as_of, _forbidden, _get_program_for_user
+from .board import READS
 
 
 @login_required
@@ -51,7 +53,7 @@ def overdue(request, pk):
             "closing": services.closing_sentence(program) if od.closed else "",
         }
 
-    body = cache.fragment("overdue", (pk, as_of.isoformat(), audience), build)
+    body = cache.fragment("program-overdue", READS, (pk, as_of.isoformat(), audience), build)
     n_tasks, n_reports, n_occ = body["summary"]
     return render(
         request,

@@ -1,5 +1,7 @@
-"""The public page (no login): the province's published results and trend, the program's
-objectives and progress, and the answered recommendations marked public.
+"""The public page (no login, ``cong-khai/``): the province's published results and trend, the
+program's objectives and progress, the answered recommendations marked public — and the sections
+other apps register (:func:`register_section`, from their ``AppConfig.ready``; the internal
+ranking's league tables).
 
 Only approved or published data reaches this page: the board is computed from approved progress
 reports and approved collected values; published results come from non-demonstration tables;
@@ -19,12 +21,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from chiso.lib import frameworks
+from chiso.lib import cache, frameworks
+from chiso.program import services
+from chiso.program.models import Program, Recommendation
 from chiso.results.models import PublishedValue
 from chiso.results.services import home_province
 
-from . import cache, services
-from .models import Program, Recommendation
+# What the page's own sections are built from (the boards, the recommendations, the published ranks).
+READS = ("program", "collection", "results", "orgs")
 
 
 def _published_results(unit_ref: str) -> list[dict]:
@@ -62,15 +66,15 @@ class Section:
     """One section of the public page.
 
     ``template`` is rendered with the page's context (``unit_name``, ``boards``, ``recs``,
-    ``results``, ``chart``) plus what ``context()`` returns. The page is cached (program/cache.py):
-    ``stamp()`` must return a short string that changes whenever the section's data changes (one
-    cheap query), so the cached page is never stale. A section reads PUBLIC data only: it is
-    built without the request and shown to anonymous visitors."""
+    ``results``, ``chart``) plus what ``context()`` returns. The page is cached (chiso.lib.cache):
+    ``reads`` names the cache namespaces (app labels) the section's data comes from, so a change
+    there renders the page afresh. A section reads PUBLIC data only: it is built without the
+    request and shown to anonymous visitors."""
 
     name: str
     template: str
     context: Callable[[], dict] | None = None
-    stamp: Callable[[], str] | None = None
+    reads: tuple[str, ...] = ()
 
 
 SECTIONS: list[Section] = [
@@ -117,9 +121,9 @@ def public_body() -> dict:
 
 
 def public_page(request):
-    extra = tuple(f"{s.name}={s.stamp()}" for s in SECTIONS if s.stamp is not None)
-    parts = (timezone.localdate().isoformat(), ",".join(s.name for s in SECTIONS), *extra)
-    body = cache.fragment("public", parts, public_body)
+    reads = dict.fromkeys([*READS, *(ns for s in SECTIONS for ns in s.reads)])
+    parts = (timezone.localdate().isoformat(), ",".join(s.name for s in SECTIONS))
+    body = cache.fragment("public", reads, parts, public_body)
     return render(
         request,
         "public/page.html",

@@ -184,7 +184,8 @@ def measure(port: int, path: str, cookie: str, n: int, clients: int) -> list[flo
 
 def measure_after_save(port: int, form: int, code: str, cookie: str, n: int) -> list[float]:
     """The form page right after one of its values was saved, as an officer who saves and reloads
-    sees it: its cached body is stale then (the stamp moved), so every load renders it afresh.
+    sees it: its cached body is stale then (the save gave "collection" a new generation, chiso.lib.cache),
+    so every load renders it afresh.
     One client: n × (save a value through the page's htmx endpoint, then time the page)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     path = f"/bieu-mau/{form}/"

@@ -78,6 +78,8 @@ run: install
 
 lint: install
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
+	$(BIN)/lint-imports
+	$(BIN)/mypy src/chiso/engine src/chiso/lib src/chiso/orgs/services.py
 
 browser-deps:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y --no-install-recommends chromium)

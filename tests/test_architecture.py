@@ -45,3 +45,30 @@ def test_it_imports_the_engine_without_loading_django():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_it_keeps_the_layering_contracts():
+    """The import-linter contracts of pyproject.toml (engine <- data <- lib <- orgs <- … <- site|api): a
+    broken one fails here with import-linter's own account of the offending imports."""
+    out = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+        capture_output=True, text=True, cwd=ENGINE.parents[2],
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "0 broken" in out.stdout
+
+
+def test_the_contracts_catch_orgs_importing_a_feature_app():
+    """The contract has teeth: an orgs module importing collection breaks it."""
+    import grimp
+    from importlinter.contracts.layers import LayersContract
+
+    graph = grimp.build_graph("chiso", cache_dir=None)
+    graph.add_import(importer="chiso.orgs.models", imported="chiso.collection.models", line_number=1,
+                     line_contents="from chiso.collection.models import Round")
+    contract = LayersContract(
+        name="layers", session_options={"root_packages": ["chiso"]},
+        contract_options={"layers": ["chiso.collection", "chiso.orgs", "chiso.lib"]},
+    )
+    check = contract.check(graph, verbose=False)
+    assert not check.kept

@@ -147,10 +147,7 @@ def shipped_ids() -> list[str]:
         from chiso.frameworks import list_frameworks
     except ImportError:
         return []
-    out = []
-    for item in list_frameworks():
-        out.append(item if isinstance(item, str) else getattr(item, "id", None) or item.get("id"))
-    return out
+    return [fw.id for fw in list_frameworks()]
 
 
 def source_ids(kind: str | None = None) -> list[str]:

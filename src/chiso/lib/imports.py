@@ -77,7 +77,7 @@ def file_error_message(err: EngineError) -> str:
             "edition": _("một năm (số nguyên, ví dụ 2025)"),
             "name": _("một chuỗi chữ hoặc bảng {vi: …, en: …}"),
             "id": _("một chuỗi chữ"),
-        }.get(p.get("field"), "?")
+        }.get(str(p.get("field")), "?")
         return _("Trường “{field}” phải là {expected}, nhưng tệp ghi {got}.").format(
             field=p.get("field"), expected=expected, got=p.get("got"))
     return _("Tệp không hợp lệ: không phải là tệp Excel (.xlsx) hay CSV đọc được.")

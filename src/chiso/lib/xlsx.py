@@ -36,7 +36,7 @@ import numbers
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, SupportsFloat, cast
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -108,7 +108,7 @@ def cell_value(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, numbers.Number) and not isinstance(value, complex):  # numpy's numbers too
         if isinstance(value, numbers.Integral):
             return value, None
-        return (value if math.isfinite(float(value)) else None), None
+        return (value if math.isfinite(float(cast(SupportsFloat, value))) else None), None  # Decimal too
     text = str(value)  # lazy translations, UUIDs and the like are text too
     # Control characters (a pasted vertical tab, ...) are not allowed in XML: drop them, never fail.
     text = ILLEGAL_CHARACTERS_RE.sub("", text)

@@ -27,7 +27,7 @@ from chiso.engine.errors import EngineError, InputError
 from chiso.engine.framework import Framework
 from chiso.frameworks import list_frameworks, load_framework
 from chiso.io import PublishedRead, Table, read_published
-from chiso.messages import headline
+from chiso.lib.problems import headline, problems_json
 
 EXIT_BAD_INPUT = 2
 
@@ -410,7 +410,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except EngineError as e:
-        print(f"chiso: {'lỗi' if lang == 'vi' else 'error'}: {headline(e.code, lang, e.params)}: {e.message}", file=sys.stderr)
+        if getattr(args, "format", None) == "json":  # one JSON object on stderr, for programs that read it
+            sys.stderr.write(json.dumps(problems_json(e, lang), ensure_ascii=False, default=str) + "\n")
+        else:
+            print(f"chiso: {'lỗi' if lang == 'vi' else 'error'}: {headline(e.code, lang, e.params)}: {e.message}",
+                  file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `chiso compute ... | head`
         return 0

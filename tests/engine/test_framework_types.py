@@ -46,7 +46,8 @@ def test_it_lists_a_node_name_of_the_wrong_type_as_a_problem():
         fw(root={"code": "r", "method": "weighted_mean", "children": [
             {"code": "a", "scoring": "given", "name": ["A", "B"]}]})
     assert e.value.code == "framework_invalid"
-    assert e.value.params["problems"] == [
+    assert e.value.problems[0].code == "framework.bad_name"
+    assert [str(p) for p in e.value.problems] == [
         "node 'a': name must be a text or a mapping {vi: ..., en: ...}, got ['A', 'B']"]
 
 

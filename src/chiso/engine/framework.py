@@ -14,11 +14,12 @@ library, numpy and scipy.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from .errors import FrameworkError
+from .errors import FrameworkError, Problem
+from .errors import add_problem as _problem
 
 AGG_METHODS = (
     "weighted_mean",  # sum(w x) / sum(w)            -> same scale as children
@@ -312,58 +313,69 @@ class Framework:
             where = path or "<framework>"
             raise FrameworkError(f"{where}: a framework must be a mapping, got {type(data).__name__}")
         where = path or str(data.get("id", "<framework>"))
-        problems: list[str] = []
+        problems: list[Problem] = []
         for key in ("id", "name", "edition", "root"):
             if key not in data:
-                problems.append(f"missing top-level key {key!r}")
+                _problem(problems, "framework.missing_key", f"missing top-level key {key!r}", key=key)
         if problems:
-            raise FrameworkError(f"{where}: " + "; ".join(problems), code="framework_invalid", problems=problems)
+            raise FrameworkError(f"{where}: " + "; ".join(map(str, problems)), code="framework_invalid", file=path,
+                                 problems=problems)
         _check_top_level_types(data, where=where, path=path)
         status = data.get("status", "provisional")
         if status not in STATUSES:
-            problems.append(f"status must be one of {STATUSES}, got {status!r}")
+            _problem(problems, "framework.bad_status", f"status must be one of {STATUSES}, got {status!r}",
+                     status=str(status), expected=", ".join(STATUSES))
 
         # Nodes may be written inline (children: [ {...} ]) or by reference
         # (children: [code, ...] resolved against a top-level `nodes:` table).
         table: dict[str, dict[str, Any]] = {}
         for raw in data.get("nodes", []) or []:
             if not isinstance(raw, dict) or "code" not in raw:
-                problems.append(f"nodes: every entry needs a 'code', got {raw!r}")
+                _problem(problems, "framework.table_entry_no_code", f"nodes: every entry needs a 'code', got {raw!r}",
+                         got=repr(raw))
                 continue
             if raw["code"] in table:
-                problems.append(f"nodes: duplicate code {raw['code']!r}")
+                _problem(problems, "framework.table_duplicate_code", f"nodes: duplicate code {raw['code']!r}",
+                         node=str(raw["code"]))
             table[raw["code"]] = raw
 
         seen: set[str] = set()
 
         def build(raw: Any, trail: tuple[str, ...], parent_method: str | None) -> Node | None:
+            parent = trail[-1] if trail else "<root>"
             if isinstance(raw, str):
                 if raw in trail:
-                    problems.append(f"cycle: {' -> '.join(trail + (raw,))}")
+                    _problem(problems, "framework.cycle", f"cycle: {' -> '.join(trail + (raw,))}",
+                             node=raw, path=" -> ".join(trail + (raw,)))
                     return None
                 if raw not in table:
-                    problems.append(f"node {trail[-1] if trail else '<root>'!r}: unknown child {raw!r}")
+                    _problem(problems, "framework.unknown_child", f"node {parent!r}: unknown child {raw!r}",
+                             node=parent, child=raw)
                     return None
                 raw = table[raw]
             if not isinstance(raw, dict):
-                problems.append(f"under {trail[-1] if trail else '<root>'!r}: a node must be a mapping, got {raw!r}")
+                _problem(problems, "framework.node_not_mapping",
+                         f"under {parent!r}: a node must be a mapping, got {raw!r}", node=parent, got=repr(raw))
                 return None
             code = str(raw.get("code", "")).strip()
             if not code:
-                problems.append(f"under {trail[-1] if trail else '<root>'!r}: a node has no code")
+                _problem(problems, "framework.node_no_code", f"under {parent!r}: a node has no code", node=parent)
                 return None
             if code in trail:
-                problems.append(f"cycle: {' -> '.join(trail + (code,))}")
+                _problem(problems, "framework.cycle", f"cycle: {' -> '.join(trail + (code,))}",
+                         node=code, path=" -> ".join(trail + (code,)))
                 return None
             if code in seen:
-                problems.append(f"node {code!r}: duplicate code")
+                _problem(problems, "framework.duplicate_code", f"node {code!r}: duplicate code", node=code)
                 return None
             seen.add(code)
             name = raw.get("name") or {}
             if isinstance(name, str):
                 name = {"vi": name}
             if not _is_name(name):
-                problems.append(f"node {code!r}: name must be a text or a mapping {{vi: ..., en: ...}}, got {name!r}")
+                _problem(problems, "framework.bad_name",
+                         f"node {code!r}: name must be a text or a mapping {{vi: ..., en: ...}}, got {name!r}",
+                         node=code, got=repr(name))
                 name = {}
             weight = raw.get("weight", 1.0)
             max_points = raw.get("max_points")
@@ -371,25 +383,31 @@ class Framework:
                 if v is None:
                     continue
                 if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                    problems.append(f"node {code!r}: {label} must be a number, got {v!r}")
+                    _problem(problems, "framework.not_a_number", f"node {code!r}: {label} must be a number, got {v!r}",
+                             node=code, field=label, got=repr(v))
                 elif v < 0:
-                    problems.append(f"node {code!r}: {label} must be >= 0, got {v}")
+                    _problem(problems, "framework.negative", f"node {code!r}: {label} must be >= 0, got {v}",
+                             node=code, field=label, got=str(v))
             # An internal (points-based) index computes each unit's maximum from what applies to it,
             # so its groups need no nominal max_points; everything else adding points does.
             internal_group = data.get("kind") == "internal" and bool(raw.get("children"))
             if parent_method in ("points_ratio", "points_sum") and max_points is None and not internal_group:
-                problems.append(f"node {code!r}: its parent adds points, so it needs max_points")
+                _problem(problems, "framework.needs_max_points", f"node {code!r}: its parent adds points, so it needs max_points",
+                         node=code)
             direction = raw.get("direction", 1)
             if direction in ("positive", "+", "higher"):
                 direction = 1
             elif direction in ("negative", "-", "lower"):
                 direction = -1
             if direction not in (1, -1):
-                problems.append(f"node {code!r}: direction must be 1 or -1, got {raw.get('direction')!r}")
+                _problem(problems, "framework.bad_direction",
+                         f"node {code!r}: direction must be 1 or -1, got {raw.get('direction')!r}",
+                         node=code, got=repr(raw.get("direction")))
                 direction = 1
             vr = raw.get("range", [None, None])
             if not (isinstance(vr, (list, tuple)) and len(vr) == 2):
-                problems.append(f"node {code!r}: range must be [lo, hi], got {vr!r}")
+                _problem(problems, "framework.bad_range", f"node {code!r}: range must be [lo, hi], got {vr!r}",
+                         node=code, got=repr(vr))
                 vr = [None, None]
             children_raw = raw.get("children") or []
             method = raw.get("method")
@@ -397,9 +415,9 @@ class Framework:
             scoring = None
             if children_raw:
                 if method not in AGG_METHODS:
-                    problems.append(
-                        f"node {code!r}: method must be one of {', '.join(AGG_METHODS)}, got {method!r}"
-                    )
+                    _problem(problems, "framework.unknown_method",
+                             f"node {code!r}: method must be one of {', '.join(AGG_METHODS)}, got {method!r}",
+                             node=code, method=str(method), expected=", ".join(AGG_METHODS))
                 for ch in children_raw:
                     built = build(ch, trail + (code,), method)
                     if built is not None:
@@ -407,22 +425,25 @@ class Framework:
                 if method in ("weighted_mean", "geometric", "harmonic") and children:
                     total = sum(c.weight for c in children)
                     if total <= 0:
-                        problems.append(
-                            f"node {code!r}: weights of its children sum to {total}; expected > 0 "
-                            f"(children: {', '.join(c.code for c in children)})"
-                        )
+                        _problem(problems, "framework.weights_sum",
+                                 f"node {code!r}: weights of its children sum to {total}; expected > 0 "
+                                 f"(children: {', '.join(c.code for c in children)})",
+                                 node=code, total=total)
                 if method in ("points_ratio",) and children and sum(c.max_points or 0 for c in children) <= 0:
-                    problems.append(f"node {code!r}: children's max_points sum to 0")
+                    _problem(problems, "framework.points_sum_zero", f"node {code!r}: children's max_points sum to 0", node=code)
             else:
                 sraw = raw.get("scoring", "given" if method is None else None)
                 if method is not None and "scoring" not in raw:
-                    problems.append(f"node {code!r}: aggregate node (method {method!r}) has no children")
+                    _problem(problems, "framework.no_children", f"node {code!r}: aggregate node (method {method!r}) has no children",
+                             node=code, method=str(method))
                 scoring = _parse_scoring(code, sraw, problems)
                 if scoring is not None and scoring.rule == "given" and vr in ([None, None], (None, None)):
                     vr = [0.0, 1.0]
             lo_hi = tuple(vr)
             if lo_hi[0] is not None and lo_hi[1] is not None and lo_hi[0] > lo_hi[1]:
-                problems.append(f"node {code!r}: range lower bound {lo_hi[0]} exceeds upper bound {lo_hi[1]}")
+                _problem(problems, "framework.bad_range",
+                         f"node {code!r}: range lower bound {lo_hi[0]} exceeds upper bound {lo_hi[1]}",
+                         node=code, got=repr(list(lo_hi)))
             defin = raw.get("definition") or {}
             if isinstance(defin, str):
                 defin = {"vi": defin}
@@ -461,18 +482,20 @@ class Framework:
         if table:
             unused = sorted(set(table) - seen)
             if unused:
-                problems.append(f"nodes not reachable from the root: {', '.join(unused)}")
+                _problem(problems, "framework.unreachable", f"nodes not reachable from the root: {', '.join(unused)}",
+                         codes=", ".join(unused))
         try:
             missing = MissingPolicy.parse(data.get("missing"), where=f"{where}: missing")
         except FrameworkError as e:
-            problems.append(str(e).split(": ", 1)[-1])
+            problems.extend(replace(q, detail=str(e).split(": ", 1)[-1]) for q in e.problems)
             missing = MissingPolicy()
         rank_decimals = data.get("rank_decimals")
         if rank_decimals is not None and (not isinstance(rank_decimals, int) or rank_decimals < 0):
-            problems.append(f"rank_decimals must be a non-negative integer, got {rank_decimals!r}")
+            _problem(problems, "framework.bad_rank_decimals",
+                     f"rank_decimals must be a non-negative integer, got {rank_decimals!r}", got=repr(rank_decimals))
         if problems or root is None:
             raise FrameworkError(
-                f"{where}: invalid framework: " + "; ".join(problems),
+                f"{where}: invalid framework: " + "; ".join(map(str, problems)),
                 code="framework_invalid",
                 file=path,
                 problems=problems,
@@ -502,25 +525,28 @@ class Framework:
         )
 
 
-def _roles(code: str, key: str, v: Any, problems: list[str]) -> tuple[str, ...]:
+def _roles(code: str, key: str, v: Any, problems: list[Problem]) -> tuple[str, ...]:
     if v is None:
         return ()
     if isinstance(v, str):
         v = [v]
     if not isinstance(v, (list, tuple)) or not all(isinstance(r, str) for r in v):
-        problems.append(f"node {code!r}: responsibility {key} must be a list of role codes, got {v!r}")
+        _problem(problems, "framework.roles_not_list",
+                 f"node {code!r}: responsibility {key} must be a list of role codes, got {v!r}", node=code, key=key)
         return ()
     out = tuple(r.strip() for r in v)
     bad = [r for r in out if not r or not set(r) <= ROLE_CHARS]
     if bad:
-        problems.append(f"node {code!r}: responsibility {key}: role codes are lower-case letters, digits "
-                        f"and _ (got {', '.join(map(repr, bad))})")  # fmt: skip
+        _problem(problems, "framework.bad_role_code", f"node {code!r}: responsibility {key}: role codes are "
+                 f"lower-case letters, digits and _ (got {', '.join(map(repr, bad))})",
+                 node=code, key=key, got=", ".join(map(repr, bad)))
     if len(set(out)) != len(out):
-        problems.append(f"node {code!r}: responsibility {key} names a role twice")
+        _problem(problems, "framework.role_twice", f"node {code!r}: responsibility {key} names a role twice",
+                 node=code, key=key)
     return out
 
 
-def _parse_assignment(code: str, raw: dict[str, Any], problems: list[str]) -> Assignment | None:
+def _parse_assignment(code: str, raw: dict[str, Any], problems: list[Problem]) -> Assignment | None:
     """``responsibility: {lead, support, basis, proposal}`` or the ``agency_role`` shorthand."""
     spec = raw.get("responsibility")
     role = raw.get("agency_role")
@@ -529,33 +555,42 @@ def _parse_assignment(code: str, raw: dict[str, Any], problems: list[str]) -> As
             return None
         return Assignment(lead=_roles(code, "lead", role, problems), basis=str(raw.get("source", "")))
     if not isinstance(spec, dict):
-        problems.append(f"node {code!r}: responsibility must be a mapping {{lead, support, basis, proposal}}")
+        _problem(problems, "framework.responsibility_not_mapping",
+                 f"node {code!r}: responsibility must be a mapping {{lead, support, basis, proposal}}", node=code)
         return None
     unknown = sorted(set(spec) - {"lead", "support", "basis", "proposal"})
     if unknown:
-        problems.append(f"node {code!r}: responsibility has unknown keys {', '.join(unknown)}")
+        _problem(problems, "framework.responsibility_unknown_keys",
+                 f"node {code!r}: responsibility has unknown keys {', '.join(unknown)}", node=code,
+                 keys=", ".join(unknown))
     lead = _roles(code, "lead", spec.get("lead"), problems)
     support = _roles(code, "support", spec.get("support"), problems)
     if role not in (None, "") and lead and role not in lead:
-        problems.append(f"node {code!r}: agency_role {role!r} is not among responsibility lead {list(lead)}")
+        _problem(problems, "framework.agency_role_not_lead",
+                 f"node {code!r}: agency_role {role!r} is not among responsibility lead {list(lead)}",
+                 node=code, role=str(role), lead=str(list(lead)))
     if not lead and role not in (None, ""):
         lead = _roles(code, "lead", role, problems)
     both = sorted(set(lead) & set(support))
     if both:
-        problems.append(f"node {code!r}: role {', '.join(both)} is both lead and support")
+        _problem(problems, "framework.lead_and_support", f"node {code!r}: role {', '.join(both)} is both lead and support",
+                 node=code, roles=", ".join(both))
     if not lead:
-        problems.append(f"node {code!r}: responsibility names no lead role")
+        _problem(problems, "framework.no_lead", f"node {code!r}: responsibility names no lead role", node=code)
     proposal = spec.get("proposal", False)
     if not isinstance(proposal, bool):
-        problems.append(f"node {code!r}: responsibility proposal must be true or false, got {proposal!r}")
+        _problem(problems, "framework.bad_proposal",
+                 f"node {code!r}: responsibility proposal must be true or false, got {proposal!r}", node=code,
+                 got=repr(proposal))
         proposal = False
     basis = spec.get("basis", "")
     if not isinstance(basis, str):
-        problems.append(f"node {code!r}: responsibility basis must be a text, got {basis!r}")
+        _problem(problems, "framework.bad_basis", f"node {code!r}: responsibility basis must be a text, got {basis!r}",
+                 node=code, got=repr(basis))
         basis = ""
     if not basis.strip() and not proposal:
-        problems.append(f"node {code!r}: responsibility needs a basis (the text that assigns it) "
-                        f"or proposal: true")  # fmt: skip
+        _problem(problems, "framework.needs_basis",
+                 f"node {code!r}: responsibility needs a basis (the text that assigns it) or proposal: true", node=code)
     return Assignment(lead=lead, support=support, basis=basis.strip(), proposal=proposal)
 
 
@@ -592,24 +627,30 @@ def _num(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _parse_scoring(code: str, spec: Any, problems: list[str]) -> Scoring | None:
+def _parse_scoring(code: str, spec: Any, problems: list[Problem]) -> Scoring | None:
     if spec is None:
-        problems.append(f"node {code!r}: an indicator needs a scoring rule")
+        _problem(problems, "framework.needs_scoring", f"node {code!r}: an indicator needs a scoring rule", node=code)
         return None
     if isinstance(spec, str):
         spec = {"rule": spec}
     if not isinstance(spec, dict) or "rule" not in spec:
-        problems.append(f"node {code!r}: scoring must be a rule name or a mapping with 'rule', got {spec!r}")
+        _problem(problems, "framework.bad_scoring",
+                 f"node {code!r}: scoring must be a rule name or a mapping with 'rule', got {spec!r}", node=code,
+                 got=repr(spec))
         return None
     rule = spec["rule"]
     if rule not in SCORING_RULES:
-        problems.append(f"node {code!r}: unknown scoring rule {rule!r}; expected one of {', '.join(SCORING_RULES)}")
+        _problem(problems, "framework.unknown_rule",
+                 f"node {code!r}: unknown scoring rule {rule!r}; expected one of {', '.join(SCORING_RULES)}",
+                 node=code, rule=str(rule), expected=", ".join(SCORING_RULES))
         return None
     params = {k: v for k, v in spec.items() if k != "rule"}
     if rule == "goalposts":
         lo, hi = params.get("lo"), params.get("hi")
         if not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)) or lo == hi:
-            problems.append(f"node {code!r}: goalposts need numeric lo != hi, got lo={lo!r}, hi={hi!r}")
+            _problem(problems, "framework.bad_goalposts",
+                     f"node {code!r}: goalposts need numeric lo != hi, got lo={lo!r}, hi={hi!r}", node=code,
+                     lo=repr(lo), hi=repr(hi))
     elif rule == "threshold":
         steps = params.get("steps")
         ok = isinstance(steps, list) and steps and all(
@@ -617,23 +658,30 @@ def _parse_scoring(code: str, spec: Any, problems: list[str]) -> Scoring | None:
             for s in steps
         )
         if not ok:
-            problems.append(f"node {code!r}: threshold needs steps [[threshold, score], ...], got {steps!r}")
+            _problem(problems, "framework.bad_steps",
+                     f"node {code!r}: threshold needs steps [[threshold, score], ...], got {steps!r}", node=code,
+                     got=repr(steps))
         else:
             scale = params.get("points")
             for _, sc in steps:
                 top = scale if isinstance(scale, (int, float)) else 1.0
                 if sc < 0 or sc > top:
-                    problems.append(f"node {code!r}: threshold score {sc} outside [0, {top}]")
+                    _problem(problems, "framework.step_score_range", f"node {code!r}: threshold score {sc} outside [0, {top}]",
+                             node=code, score=sc, top=top)
     elif rule == "ratio_capped":
         target = params.get("target", 1.0)
         if not isinstance(target, (int, float)) or target <= 0:
-            problems.append(f"node {code!r}: ratio_capped target must be > 0, got {target!r}")
+            _problem(problems, "framework.bad_target", f"node {code!r}: ratio_capped target must be > 0, got {target!r}",
+                     node=code, got=repr(target))
     elif rule == "partial":
         levels = params.get("levels")
         if not isinstance(levels, dict) or not levels:
-            problems.append(f"node {code!r}: partial needs levels {{level: credit}}, got {levels!r}")
+            _problem(problems, "framework.bad_levels", f"node {code!r}: partial needs levels {{level: credit}}, got {levels!r}",
+                     node=code, got=repr(levels))
         else:
             for k, v in levels.items():
                 if not isinstance(v, (int, float)) or not 0 <= v <= 1:
-                    problems.append(f"node {code!r}: partial credit for level {k!r} must be in [0, 1], got {v!r}")
+                    _problem(problems, "framework.bad_credit",
+                             f"node {code!r}: partial credit for level {k!r} must be in [0, 1], got {v!r}",
+                             node=code, level=repr(k), got=repr(v))
     return Scoring(rule=rule, params=params)

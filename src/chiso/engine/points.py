@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 
 from .aggregate import rank_competition
-from .errors import FrameworkError, InputError
+from .errors import FrameworkError, InputError, Problem
+from .errors import add_problem as _problem
 from .framework import Framework, Node
 from .scoring import apply_rule
 
@@ -164,15 +165,18 @@ class PointsFramework:
 
     def __init__(self, fw: Framework) -> None:
         self.fw = fw
-        problems: list[str] = []
+        problems: list[Problem] = []
         ex = fw.extra
         if ex.get("kind") != "internal":
-            problems.append(f"kind must be 'internal' for a points-based internal index, got {ex.get('kind')!r}")
+            _problem(problems, "internal.not_internal",
+                     f"kind must be 'internal' for a points-based internal index, got {ex.get('kind')!r}",
+                     got=repr(ex.get("kind")))
         self.tiers = self._parse_tiers(ex.get("tiers"), problems)
         self.bands = self._parse_bands(ex.get("bands"), problems)
         self.rank_by = str(ex.get("rank_by", "auto"))
         if self.rank_by not in RANK_BY:
-            problems.append(f"rank_by must be one of {', '.join(RANK_BY)}, got {self.rank_by!r}")
+            _problem(problems, "internal.bad_rank_by", f"rank_by must be one of {', '.join(RANK_BY)}, got {self.rank_by!r}",
+                     got=self.rank_by, expected=", ".join(RANK_BY))
         self._indicators: dict[str, Indicator] = {}
         groups: list[Group] = []
         tier_codes = {t.code for t in self.tiers}
@@ -184,11 +188,11 @@ class PointsFramework:
                     self._indicators[ind.code] = ind
             groups.append(Group(top.code, dict(top.name), tuple(leaf.code for leaf in leaves)))
         if fw.root.is_indicator:
-            problems.append("the root must be a group of indicators")
+            _problem(problems, "internal.root_not_group", "the root must be a group of indicators", node=fw.root.code)
         self.groups = tuple(groups)
         if problems:
             raise FrameworkError(
-                f"{fw.path or fw.id}: invalid internal framework: " + "; ".join(problems),
+                f"{fw.path or fw.id}: invalid internal framework: " + "; ".join(map(str, problems)),
                 code="framework_invalid",
                 file=fw.path,
                 problems=problems,
@@ -200,59 +204,66 @@ class PointsFramework:
         return cls(Framework.from_dict(data, path=path))
 
     @staticmethod
-    def _parse_tiers(raw: Any, problems: list[str]) -> tuple[Tier, ...]:
+    def _parse_tiers(raw: Any, problems: list[Problem]) -> tuple[Tier, ...]:
         if not raw:
             return (Tier("all", {"vi": "Tất cả đơn vị", "en": "All units"}),)
         if not isinstance(raw, list):
-            problems.append(f"tiers must be a list, got {raw!r}")
+            _problem(problems, "internal.bad_tiers", f"tiers must be a list, got {raw!r}", got=repr(raw))
             return ()
         out: list[Tier] = []
         for t in raw:
             if not isinstance(t, dict) or not t.get("code"):
-                problems.append(f"tiers: every tier needs a code, got {t!r}")
+                _problem(problems, "internal.bad_tiers", f"tiers: every tier needs a code, got {t!r}", got=repr(t))
                 continue
             if any(x.code == str(t["code"]) for x in out):
-                problems.append(f"tiers: duplicate code {t['code']!r}")
+                _problem(problems, "internal.bad_tiers", f"tiers: duplicate code {t['code']!r}", got=repr(t["code"]))
                 continue
             out.append(Tier(str(t["code"]), _names(t.get("name")), str(t.get("unit_kind", ""))))
         return tuple(out)
 
     @staticmethod
-    def _parse_bands(raw: Any, problems: list[str]) -> tuple[Band, ...]:
+    def _parse_bands(raw: Any, problems: list[Problem]) -> tuple[Band, ...]:
         if not raw:
             return ()
         if not isinstance(raw, list):
-            problems.append(f"bands must be a list, got {raw!r}")
+            _problem(problems, "internal.bands_not_list", f"bands must be a list, got {raw!r}", got=repr(raw))
             return ()
         out: list[Band] = []
         for b in raw:
             lo = b.get("min") if isinstance(b, dict) else None
             if not isinstance(b, dict) or not b.get("code") or isinstance(lo, bool) \
                     or not isinstance(lo, (int, float)) or not 0 <= lo <= 1:
-                problems.append(f"bands: every band needs a code and a min in [0, 1], got {b!r}")
+                _problem(problems, "internal.bad_band", f"bands: every band needs a code and a min in [0, 1], got {b!r}",
+                         got=repr(b))
                 continue
             light = str(b.get("light", "grey"))
             if light not in LIGHTS:
-                problems.append(f"band {b['code']!r}: light must be one of {', '.join(LIGHTS)}, got {light!r}")
+                _problem(problems, "internal.bad_light",
+                         f"band {b['code']!r}: light must be one of {', '.join(LIGHTS)}, got {light!r}",
+                         band=str(b["code"]), got=light, expected=", ".join(LIGHTS))
             out.append(Band(str(b["code"]), _names(b.get("name")), float(lo), light))
         mins = [b.min for b in out]
         if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-            problems.append(f"bands must be listed highest first with distinct minima, got {mins}")
+            _problem(problems, "internal.bands_order", f"bands must be listed highest first with distinct minima, got {mins}",
+                     minima=str(mins))
         if out and out[-1].min != 0:
-            problems.append(f"the lowest band must start at 0 so that every result has a band, got {out[-1].min}")
+            _problem(problems, "internal.lowest_band",
+                     f"the lowest band must start at 0 so that every result has a band, got {out[-1].min}",
+                     got=out[-1].min)
         return tuple(out)
 
     @staticmethod
-    def _parse_indicator(node: Node, group: str, tier_codes: set[str], problems: list[str]) -> Indicator | None:
+    def _parse_indicator(node: Node, group: str, tier_codes: set[str], problems: list[Problem]) -> Indicator | None:
         ex = node.extra
         where = f"indicator {node.code!r}"
         if node.max_points is None or node.max_points <= 0:
-            problems.append(f"{where}: needs max_points > 0")
+            _problem(problems, "internal.needs_max_points", f"{where}: needs max_points > 0", node=node.code)
             return None
         rule = node.scoring.rule if node.scoring else ""
         if rule not in POINTS_RULES:
-            problems.append(f"{where}: scoring rule {rule!r} cannot score a unit on its own; "
-                            f"use one of {', '.join(POINTS_RULES)}")
+            _problem(problems, "internal.rule_not_points", f"{where}: scoring rule {rule!r} cannot score a unit on "
+                     f"its own; use one of {', '.join(POINTS_RULES)}", node=node.code, rule=rule,
+                     expected=", ".join(POINTS_RULES))
             return None
         value = ex.get("value") or {}
         if isinstance(value, str):
@@ -260,37 +271,48 @@ class PointsFramework:
         default_kind = {"yes_no": "yes_no", "partial": "level", "given": "number"}.get(rule, "number")
         kind = str(value.get("kind", default_kind))
         if kind not in VALUE_KINDS:
-            problems.append(f"{where}: value kind must be one of {', '.join(VALUE_KINDS)}, got {kind!r}")
+            _problem(problems, "internal.bad_value_kind",
+                     f"{where}: value kind must be one of {', '.join(VALUE_KINDS)}, got {kind!r}", node=node.code,
+                     kind=kind, expected=", ".join(VALUE_KINDS))
             return None
         inputs = {str(k): _names(v) for k, v in (value.get("inputs") or {}).items()}
         if kind == "ratio" and set(inputs) != {"a", "b"}:
-            problems.append(f"{where}: a ratio value needs inputs a and b, got {sorted(inputs)}")
+            _problem(problems, "internal.ratio_inputs", f"{where}: a ratio value needs inputs a and b, got {sorted(inputs)}",
+                     node=node.code, got=str(sorted(inputs)))
         levels_raw = value.get("levels") or {}
         levels = {k: _names(v) for k, v in levels_raw.items()}
         params = dict(node.scoring.params) if node.scoring else {}
         if rule == "partial":
             if kind != "level":
-                problems.append(f"{where}: partial credit needs a value of kind 'level', got {kind!r}")
+                _problem(problems, "internal.partial_needs_level",
+                         f"{where}: partial credit needs a value of kind 'level', got {kind!r}", node=node.code,
+                         kind=kind)
             if not levels:
                 levels = {k: {"vi": str(k)} for k in params.get("levels", {})}
             missing = sorted(str(k) for k in params.get("levels", {}) if k not in levels)
             if missing:
-                problems.append(f"{where}: levels {', '.join(missing)} are scored but not named")
+                _problem(problems, "internal.levels_unnamed", f"{where}: levels {', '.join(missing)} are scored but not named",
+                         node=node.code, levels=", ".join(missing))
         if rule == "yes_no" and kind != "yes_no":
-            problems.append(f"{where}: a yes/no rule needs a value of kind 'yes_no', got {kind!r}")
+            _problem(problems, "internal.yes_no_kind", f"{where}: a yes/no rule needs a value of kind 'yes_no', got {kind!r}",
+                     node=node.code, kind=kind)
         if rule == "threshold" and params.get("points") not in (None, node.max_points):
-            problems.append(f"{where}: threshold points {params.get('points')} differ from max_points "
-                            f"{node.max_points:g}")
+            _problem(problems, "internal.points_differ", f"{where}: threshold points {params.get('points')} differ "
+                     f"from max_points {node.max_points:g}", node=node.code, points=params.get("points"),
+                     max_points=f"{node.max_points:g}")
         tiers = ex.get("tiers") or ()
         tiers = (tiers,) if isinstance(tiers, str) else tuple(str(t) for t in tiers)
         unknown = [t for t in tiers if t not in tier_codes]
         if unknown:
-            problems.append(f"{where}: unknown tier(s) {', '.join(unknown)}; tiers: {', '.join(sorted(tier_codes))}")
+            _problem(problems, "internal.unknown_tiers",
+                     f"{where}: unknown tier(s) {', '.join(unknown)}; tiers: {', '.join(sorted(tier_codes))}",
+                     node=node.code, tiers=", ".join(unknown), expected=", ".join(sorted(tier_codes)))
         only = ex.get("only_for") or ()
         only = (only,) if isinstance(only, str) else tuple(str(t) for t in only)
         req = ex.get("evidence_required", False)
         if not isinstance(req, bool):
-            problems.append(f"{where}: evidence_required must be true or false, got {req!r}")
+            _problem(problems, "internal.bad_evidence_required",
+                     f"{where}: evidence_required must be true or false, got {req!r}", node=node.code, got=repr(req))
         return Indicator(
             code=node.code,
             name=dict(node.name),

@@ -111,7 +111,6 @@ def _program_state(
         )
     from chiso.program import lights
     from chiso.program import services as program_services
-    from chiso.program.models import ProgressReport, Recommendation
 
     program = current_program(framework_id, as_of=as_of)
     if program is None:
@@ -123,114 +122,10 @@ def _program_state(
     asked = as_of
     closed = program_services.is_closed(program, as_of)
     as_of = program_services.judged_on(program, as_of)
-    reports = {}
-    period_reports = []
-    for rep in (
-        ProgressReport.objects.approved()
-        .filter(task__program=program, task__is_draft=False)
-        .select_related("agency", "task")
-        .order_by("year", "quarter", "id")
-    ):
-        from chiso.lib.periods import period_end
-
-        end = period_end(rep.year, rep.quarter)
-        if end > as_of:
-            continue
-        reports[rep.task_id] = rep  # ordered: the last one wins
-        if date_from is None or end >= date_from:
-            period_reports.append(rep)
-    from chiso.program.services import kpi_actuals
-
-    tasks = []
-    demo = False
-    all_tasks = list(
-        program.tasks.filter(is_draft=False)
-        .select_related("lead_agency")
-        .prefetch_related("kpis", "supporting_agencies")
-    )
-    actuals = kpi_actuals([k for t in all_tasks for k in t.kpis.all()], as_of=as_of)
-    for task in all_tasks:
-        kpis = []
-        for kpi in task.kpis.all():
-            got = actuals[kpi.pk]
-            actual, origin = got.value, (f"{got.source} — {got.period}" if got.value is not None else "")
-            light = lights.kpi_light(
-                actual=actual,
-                target=kpi.target,
-                baseline=kpi.baseline,
-                direction=kpi.direction,
-                start=program.starts_on,
-                due=kpi.due_on,
-                as_of=as_of,
-            )
-            kpis.append(
-                {
-                    "name": kpi.name,
-                    "unit": kpi.unit,
-                    "baseline": kpi.baseline,
-                    "target": kpi.target,
-                    "due_on": kpi.due_on.isoformat() if kpi.due_on else None,
-                    "actual": actual,
-                    "origin": origin,
-                    "light": light,
-                }
-            )
-        rep = reports.get(task.pk)
-        demo = demo or bool(rep and rep.is_demo)
-        light = lights.task_light(
-            report_status=rep.task_status if rep else None,
-            deadline=task.deadline,
-            as_of=as_of,
-            kpi_lights=[k["light"] for k in kpis],
-        )
-        tasks.append(
-            {
-                "number": task.number,
-                "title": task.title,
-                "lead": str(task.lead_agency),
-                "support": [str(a) for a in task.supporting_agencies.all()],
-                "deadline": task.deadline.isoformat() if task.deadline else None,
-                "status": rep.get_task_status_display() if rep else None,
-                "percent": rep.percent if rep else None,
-                "period": rep.period if rep else None,
-                "narrative": rep.narrative if rep else "",
-                "light": light,
-                "kpis": kpis,
-                "components": list(task.components or []),
-            }
-        )
-    recs = []
-    labels = dict(Recommendation.Status.choices)
-    for r in (
-        program.recommendations.select_related("agency", "task", "assigned_to")
-        .prefetch_related("steps")
-        .order_by("created", "id")
-    ):
-        status = status_on(r, day)
-        if status is None:  # not yet sent on the report's date
-            continue
-        created = timezone.localtime(r.created).date()
-        is_open = status not in Recommendation.ANSWERED_STATES
-        in_range = (date_from is None or created >= date_from) and created <= asked
-        if not (is_open or in_range):
-            continue
-        answered = status in Recommendation.ANSWERED_STATES
-        demo = demo or r.is_demo
-        recs.append(
-            {
-                "title": r.title,
-                "agency": str(r.agency),
-                "status": str(labels.get(status, status)),
-                "open": is_open,
-                "escalated": status == Recommendation.Status.ESCALATED,
-                "created": created.isoformat(),
-                "task": r.task.number if r.task else None,
-                "component": r.component,
-                # the answer as given, once it was given on the report's date
-                "answer": r.answer if answered else "",
-                "assigned_to": str(r.assigned_to) if r.assigned_to and status != "submitted" else "",
-            }
-        )
+    reports, period_reports = _approved_reports(program, as_of, date_from)
+    tasks, demo = _task_rows(program, reports, as_of)
+    recs, recs_demo = _recommendation_rows(program, day, date_from, asked)
+    demo = demo or recs_demo
     progress = [
         {
             "task": rep.task.number,
@@ -278,3 +173,139 @@ def _program_state(
         "progress": progress,
         "is_demo": demo,
     }
+
+
+def _approved_reports(program, as_of: dt.date, date_from: dt.date | None):
+    """The latest approved progress per task up to ``as_of`` and the approved reports of the period."""
+    from chiso.lib.periods import period_end
+    from chiso.program.models import ProgressReport
+
+    reports = {}
+    period_reports = []
+    for rep in (
+        ProgressReport.objects.approved()
+        .filter(task__program=program, task__is_draft=False)
+        .select_related("agency", "task")
+        .order_by("year", "quarter", "id")
+    ):
+        end = period_end(rep.year, rep.quarter)
+        if end > as_of:
+            continue
+        reports[rep.task_id] = rep  # ordered: the last one wins
+        if date_from is None or end >= date_from:
+            period_reports.append(rep)
+    return reports, period_reports
+
+
+def _kpi_rows(task, actuals, program, as_of: dt.date) -> list[dict]:
+    """A task's KPIs with their actuals (and where they come from) and lights on ``as_of``."""
+    from chiso.program import lights
+
+    kpis = []
+    for kpi in task.kpis.all():
+        got = actuals[kpi.pk]
+        actual, origin = got.value, (f"{got.source} — {got.period}" if got.value is not None else "")
+        light = lights.kpi_light(
+            actual=actual,
+            target=kpi.target,
+            baseline=kpi.baseline,
+            direction=kpi.direction,
+            start=program.starts_on,
+            due=kpi.due_on,
+            as_of=as_of,
+        )
+        kpis.append(
+            {
+                "name": kpi.name,
+                "unit": kpi.unit,
+                "baseline": kpi.baseline,
+                "target": kpi.target,
+                "due_on": kpi.due_on.isoformat() if kpi.due_on else None,
+                "actual": actual,
+                "origin": origin,
+                "light": light,
+            }
+        )
+    return kpis
+
+
+def _task_rows(program, reports: dict, as_of: dt.date) -> tuple[list[dict], bool]:
+    """Issued tasks with their KPIs, latest approved progress and lights; and whether any is demo data."""
+    from chiso.program import lights
+    from chiso.program.services import kpi_actuals
+
+    tasks = []
+    demo = False
+    all_tasks = list(
+        program.tasks.filter(is_draft=False)
+        .select_related("lead_agency")
+        .prefetch_related("kpis", "supporting_agencies")
+    )
+    actuals = kpi_actuals([k for t in all_tasks for k in t.kpis.all()], as_of=as_of)
+    for task in all_tasks:
+        kpis = _kpi_rows(task, actuals, program, as_of)
+        rep = reports.get(task.pk)
+        demo = demo or bool(rep and rep.is_demo)
+        light = lights.task_light(
+            report_status=rep.task_status if rep else None,
+            deadline=task.deadline,
+            as_of=as_of,
+            kpi_lights=[k["light"] for k in kpis],
+        )
+        tasks.append(
+            {
+                "number": task.number,
+                "title": task.title,
+                "lead": str(task.lead_agency),
+                "support": [str(a) for a in task.supporting_agencies.all()],
+                "deadline": task.deadline.isoformat() if task.deadline else None,
+                "status": rep.get_task_status_display() if rep else None,
+                "percent": rep.percent if rep else None,
+                "period": rep.period if rep else None,
+                "narrative": rep.narrative if rep else "",
+                "light": light,
+                "kpis": kpis,
+                "components": list(task.components or []),
+            }
+        )
+    return tasks, demo
+
+
+def _recommendation_rows(program, day: dt.date, date_from: dt.date | None, asked: dt.date) -> tuple[list[dict], bool]:
+    """Recommendations open on ``day`` or created in the period, with their status on ``day``."""
+    from chiso.program.models import Recommendation
+
+    demo = False
+    recs = []
+    labels = dict(Recommendation.Status.choices)
+    for r in (
+        program.recommendations.select_related("agency", "task", "assigned_to")
+        .prefetch_related("steps")
+        .order_by("created", "id")
+    ):
+        status = status_on(r, day)
+        if status is None:  # not yet sent on the report's date
+            continue
+        created = timezone.localtime(r.created).date()
+        is_open = status not in Recommendation.ANSWERED_STATES
+        in_range = (date_from is None or created >= date_from) and created <= asked
+        if not (is_open or in_range):
+            continue
+        answered = status in Recommendation.ANSWERED_STATES
+        demo = demo or r.is_demo
+        recs.append(
+            {
+                "title": r.title,
+                "agency": str(r.agency),
+                "status": str(labels.get(status, status)),
+                "open": is_open,
+                "escalated": status == Recommendation.Status.ESCALATED,
+                "created": created.isoformat(),
+                "task": r.task.number if r.task else None,
+                "component": r.component,
+                # the answer as given, once it was given on the report's date
+                "answer": r.answer if answered else "",
+                "assigned_to": str(r.assigned_to) if r.assigned_to and status != "submitted" else "",
+            }
+        )
+    return recs, demo

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from chiso.lib.periods import period_label
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import Agency
+from chiso.review.models import Reviewed
 
 
 class PrivateStorage(FileSystemStorage):
@@ -103,26 +104,16 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(agency_id__in=scope.agency_ids)
 
 
-class Submission(models.Model):
-    """One agency's form in one round."""
+class Submission(Reviewed):
+    """One agency's form in one round; its review (draft → submitted → approved / returned) is
+    ``chiso.review``'s."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Đang nhập")
-        SUBMITTED = "submitted", _("Đã gửi, chờ phê duyệt")
-        APPROVED = "approved", _("Đã phê duyệt")
-        RETURNED = "returned", _("Bị trả lại")
+    REVIEW_AUDIT = "submission"
+    REVIEW_NOT_EDITABLE = _("Biểu mẫu đang ở trạng thái “{status}”, không sửa được.")
+    REVIEW_NOT_SUBMITTED = _("Chỉ phê duyệt hoặc trả lại được biểu mẫu đã gửi (hiện: “{status}”).")
 
     round = models.ForeignKey(Round, models.CASCADE, related_name="submissions")
     agency = models.ForeignKey(Agency, models.PROTECT, related_name="submissions")
-    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    version = models.PositiveIntegerField(default=0)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    return_reason = models.TextField(_("lý do trả lại"), blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
@@ -138,9 +129,6 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.agency} · {self.round}"
 
-    @property
-    def is_editable_status(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
     def is_visible_to(self, user) -> bool:
         """``SubmissionQuerySet.visible_to`` for one submission already read."""

@@ -20,24 +20,23 @@ from django.utils.translation import gettext as _
 from chiso.lib import frameworks
 from chiso.lib.db import atomic_retry
 from chiso.lib.periods import period_end, period_label, previous_periods
+from chiso.lib.refusal import Forbidden, Refused, Stale
 from chiso.lib.vn_format import format_number, parse_number
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, AuditEntry, Membership, Notice, Responsibility
+from chiso.review import workflow
 
 from . import matrix
 from .models import Evidence, Round, Submission, ValidationRule, Value
 
-
-class CollectionError(Exception):
-    """A user-facing refusal; ``str()`` is already a translated sentence."""
-
-
-class NotEditable(CollectionError):
-    pass
+# The refusals are ``chiso.lib.refusal``'s: ``Refused`` (400), ``Forbidden`` (403: the form is not
+# editable now), ``Stale`` (409). The names below are the ones callers already use.
+CollectionError = Refused
+NotEditable = Forbidden
 
 
-class Conflict(CollectionError):
-    """Someone else saved this value since the form was loaded."""
+class Conflict(Stale):
+    """Someone else saved this value since the form was loaded; ``current`` is what is saved now."""
 
     def __init__(self, message: str, current: Value):
         super().__init__(message)
@@ -154,7 +153,8 @@ def can_edit(submission: Submission, scope, today: dt.date | None = None) -> boo
     )
 
 
-def _check_editable(submission: Submission) -> None:
+def check_editable(submission: Submission) -> None:
+    """Refuse (``NotEditable``) a change of a form that is not a draft or returned, or whose round is closed."""
     if not submission.is_editable_status:
         raise NotEditable(
             _("Biểu mẫu đang ở trạng thái “{status}”, không sửa được.").format(
@@ -245,7 +245,7 @@ def save_values(submission_id: int, changes: list[Change], actor: audit.Actor, *
         # Lock the submission row: a concurrent submit/approve must wait for this save to finish
         # (or this save sees the new status and refuses).
         sub = Submission.objects.select_for_update().select_related("round", "agency").get(pk=submission_id)
-        _check_editable(sub)
+        check_editable(sub)
         fw = frameworks.get_framework(sub.round.framework_id)
         allowed = set(indicator_codes(fw, sub.agency_id))
         errors: dict[str, str] = {}
@@ -359,91 +359,56 @@ def check_submission(sub: Submission, fw=None, *, codes: list[str] | None = None
     return out
 
 
-# --- workflow --------------------------------------------------------------------------------------
+# --- workflow: chiso.review.workflow's steps; what collection checks before them and says after --------
 
 
 def _locked(submission_id: int) -> Submission:
     return Submission.objects.select_for_update().select_related("round", "agency").get(pk=submission_id)
 
 
+def _check_complete(sub: Submission) -> None:
+    """Before submitting: the round open, every value entered, no critical rule broken."""
+    check_editable(sub)
+    result = check_submission(sub)
+    if result.missing:
+        raise CollectionError(
+            _("Còn {n} chỉ số chưa nhập: {codes}.").format(n=len(result.missing), codes=", ".join(result.missing))
+        )
+    critical = [r for r in result.failed if r.rule.importance == ValidationRule.Importance.CRITICAL]
+    if critical:
+        raise CollectionError(
+            _("Số liệu vi phạm quy tắc kiểm tra: {msgs}").format(msgs="; ".join(r.rule.message for r in critical))
+        )
+
+
 @atomic_retry
 def submit(submission_id: int, actor: audit.Actor) -> Submission:
     with transaction.atomic():
-        sub = _locked(submission_id)
-        _check_editable(sub)
-        result = check_submission(sub)
-        if result.missing:
-            raise CollectionError(
-                _("Còn {n} chỉ số chưa nhập: {codes}.").format(n=len(result.missing), codes=", ".join(result.missing))
-            )
-        critical = [r for r in result.failed if r.rule.importance == ValidationRule.Importance.CRITICAL]
-        if critical:
-            raise CollectionError(
-                _("Số liệu vi phạm quy tắc kiểm tra: {msgs}").format(msgs="; ".join(r.rule.message for r in critical))
-            )
-        before = {"status": sub.status}
-        sub.status = Submission.Status.SUBMITTED
-        sub.submitted_at = timezone.now()
-        sub.submitted_by = actor.user
-        sub.version += 1
-        sub.save(update_fields=["status", "submitted_at", "submitted_by", "version"])
+        sub = workflow.submit(_locked(submission_id), actor, check=_check_complete)
         sub.values.exclude(return_note="").update(return_note="")
-        audit.record(actor, "submission.submit", sub, before=before, after={"status": sub.status})
         return sub
-
-
-def _check_submitted(sub: Submission) -> None:
-    if sub.status != Submission.Status.SUBMITTED:
-        raise CollectionError(
-            _("Chỉ phê duyệt hoặc trả lại được biểu mẫu đã gửi (hiện: “{status}”).").format(
-                status=sub.get_status_display()
-            )
-        )
 
 
 @atomic_retry
 def approve(submission_id: int, actor: audit.Actor) -> Submission:
     with transaction.atomic():
-        sub = _locked(submission_id)
-        _check_submitted(sub)
-        sub.status = Submission.Status.APPROVED
-        sub.decided_at = timezone.now()
-        sub.decided_by = actor.user
-        sub.return_reason = ""
-        sub.version += 1
-        sub.save(update_fields=["status", "decided_at", "decided_by", "return_reason", "version"])
-        audit.record(actor, "submission.approve", sub, before={"status": "submitted"}, after={"status": sub.status})
-        return sub
+        return workflow.approve(_locked(submission_id), actor)
 
 
 @atomic_retry
 def return_submission(submission_id: int, actor: audit.Actor, reason: str, notes: dict[str, str]) -> Submission:
-    reason = (reason or "").strip()
-    if not reason:
-        raise CollectionError(_("Phải ghi lý do trả lại."))
+    notes = {code: note for code, note in notes.items() if note.strip()}
     with transaction.atomic():
-        sub = _locked(submission_id)
-        _check_submitted(sub)
-        sub.status = Submission.Status.RETURNED
-        sub.decided_at = timezone.now()
-        sub.decided_by = actor.user
-        sub.return_reason = reason
-        sub.version += 1
-        sub.save(update_fields=["status", "decided_at", "decided_by", "return_reason", "version"])
+        sub = workflow.return_(_locked(submission_id), actor, reason, audit_after={"notes": notes})
         for code, note in notes.items():
             note = note.strip()
-            if note:
-                value, _c = Value.objects.get_or_create(submission=sub, code=code)
-                value.return_note = note
-                value.save(update_fields=["return_note"])
-        audit.record(
-            actor, "submission.return", sub, before={"status": "submitted"},
-            after={"status": sub.status, "notes": {k: v for k, v in notes.items() if v.strip()}}, reason=reason,
-        )
+            value, _c = Value.objects.get_or_create(submission=sub, code=code)
+            value.return_note = note
+            value.save(update_fields=["return_note"])
         for m in Membership.objects.filter(agency=sub.agency, role__in=["agency_officer", "agency_head"]):
             Notice.objects.create(
                 user=m.user,
-                text=_("Biểu mẫu “{round}” bị trả lại: {reason}").format(round=sub.round.title, reason=reason)[:500],
+                text=_("Biểu mẫu “{round}” bị trả lại: {reason}").format(round=sub.round.title, reason=sub.return_reason)[:500],
                 url=reverse("submission", args=[sub.pk]),
             )
         return sub

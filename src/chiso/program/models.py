@@ -21,6 +21,7 @@ from chiso.collection.models import private_storage
 from chiso.lib.periods import period_label
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import Agency
+from chiso.review.models import Reviewed
 
 
 def _private_path(instance, filename) -> str:
@@ -425,14 +426,13 @@ class ProgressQuerySet(models.QuerySet):
         return self.filter(status=ProgressReport.Status.APPROVED)
 
 
-class ProgressReport(models.Model):
-    """One agency's quarterly report on one task; the same workflow as collection submissions."""
+class ProgressReport(Reviewed):
+    """One agency's quarterly report on one task; its review is ``chiso.review``'s, as a
+    collection form's."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Đang nhập")
-        SUBMITTED = "submitted", _("Đã gửi, chờ phê duyệt")
-        APPROVED = "approved", _("Đã phê duyệt")
-        RETURNED = "returned", _("Bị trả lại")
+    REVIEW_AUDIT = "progress"
+    REVIEW_NOT_EDITABLE = _("Báo cáo đang ở trạng thái “{status}”, không sửa được.")
+    REVIEW_NOT_SUBMITTED = _("Chỉ phê duyệt hoặc trả lại được báo cáo đã gửi (hiện: “{status}”).")
 
     class TaskStatus(models.TextChoices):
         NOT_STARTED = "not_started", _("Chưa triển khai")
@@ -446,27 +446,16 @@ class ProgressReport(models.Model):
     agency = models.ForeignKey(Agency, models.PROTECT, related_name="progress_reports")
     year = models.PositiveSmallIntegerField(_("năm"))
     quarter = models.PositiveSmallIntegerField(_("quý"))
-    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     task_status = models.CharField(
         _("tình hình thực hiện"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
     )
     percent = models.PositiveSmallIntegerField(_("% hoàn thành"), default=0)
     narrative = models.TextField(_("kết quả, khó khăn"), blank=True)
-    version = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    return_reason = models.TextField(_("lý do trả lại"), blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
 
@@ -497,9 +486,9 @@ class ProgressReport(models.Model):
     def period(self) -> str:
         return period_label(self.year, self.quarter)
 
-    @property
-    def is_editable_status(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+    def review_parent(self):
+        return self.task.program
+
 
     def snapshot(self) -> dict:
         return {"task_status": self.task_status, "percent": self.percent, "narrative": self.narrative}

@@ -47,7 +47,7 @@ def evidence_upload(request, pk, code):
     with transaction.atomic():
         locked = Submission.objects.select_for_update().select_related("round").get(pk=sub.pk)
         try:
-            services._check_editable(locked)
+            services.check_editable(locked)
         except services.NotEditable as e:
             return _forbidden(str(e))
         value, _c = Value.objects.get_or_create(submission=locked, code=code)
@@ -93,7 +93,7 @@ def evidence_delete(request, pk):
     with transaction.atomic():
         locked = Submission.objects.select_for_update().select_related("round").get(pk=sub.pk)
         try:
-            services._check_editable(locked)
+            services.check_editable(locked)
         except services.NotEditable as e:
             return _forbidden(str(e))
         audit.record(

@@ -98,16 +98,13 @@ from .periods import (
     reporting_quarters as reporting_quarters,
 )
 from .progress import (
-    _check_editable as _check_editable,
-)
-from .progress import (
-    _check_submitted as _check_submitted,
-)
-from .progress import (
     _locked as _locked,
 )
 from .progress import (
     approve_report as approve_report,
+)
+from .progress import (
+    check_editable as check_editable,
 )
 from .progress import (
     open_report as open_report,

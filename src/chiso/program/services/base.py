@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from chiso.lib.refusal import Forbidden, Refused, Stale
+
 from ..models import (
     ProgressReport,
     Task,
@@ -11,18 +13,12 @@ AGENCY_ROLES = ["agency_officer", "agency_head"]
 DEPT_ROLES = ["dept_admin", "dept_officer"]
 
 
-class ProgramError(Exception):
-    """A user-facing refusal; ``str()`` is already a translated sentence."""
-
-
-class NotEditable(ProgramError):
-    pass
-
-
-class Conflict(ProgramError):
-    pass
-
-
+# The refusals are ``chiso.lib.refusal``'s: ``Refused`` (400), ``Forbidden`` (403: the report is
+# not editable now), ``Stale`` (409: changed since the form was loaded). The names below are the
+# ones the program's callers already use.
+ProgramError = Refused
+NotEditable = Forbidden
+Conflict = Stale
 
 
 def task_agency_ids(task: Task) -> set[int]:

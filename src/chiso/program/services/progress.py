@@ -11,6 +11,7 @@ from chiso.lib.db import atomic_retry
 from chiso.lib.periods import period_label
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, Membership, Notice
+from chiso.review import workflow
 
 from ..models import (
     Kpi,
@@ -57,7 +58,8 @@ def _locked(report_id: int) -> ProgressReport:
     )
 
 
-def _check_editable(report: ProgressReport) -> None:
+def check_editable(report: ProgressReport) -> None:
+    """Refuse (``NotEditable``) a change of a report that is not a draft or returned."""
     if not report.is_editable_status:
         raise NotEditable(
             _("Báo cáo đang ở trạng thái “{status}”, không sửa được.").format(
@@ -81,7 +83,7 @@ def save_report(
         # Lock the report: a concurrent submit/approve waits for this save (or this save sees the
         # new status and refuses).
         report = _locked(report_id)
-        _check_editable(report)
+        check_editable(report)
         if expected_version is not None and report.version != expected_version:
             raise Conflict(_("Báo cáo vừa được người khác sửa; hãy tải lại trang rồi nhập lại."))
         if task_status not in ProgressReport.TaskStatus.values:
@@ -120,27 +122,16 @@ def save_report(
         return report
 
 
+def _check_narrative(report: ProgressReport) -> None:
+    """Before submitting: the results are written."""
+    if not report.narrative.strip():
+        raise ProgramError(_("Phải ghi kết quả thực hiện trước khi gửi."))
+
+
 @atomic_retry
 def submit_report(report_id: int, actor: audit.Actor) -> ProgressReport:
     with transaction.atomic():
-        report = _locked(report_id)
-        _check_editable(report)
-        if not report.narrative.strip():
-            raise ProgramError(_("Phải ghi kết quả thực hiện trước khi gửi."))
-        before = {"status": report.status}
-        report.status = ProgressReport.Status.SUBMITTED
-        report.submitted_at = timezone.now()
-        report.submitted_by = actor.user
-        report.version += 1
-        report.save(update_fields=["status", "submitted_at", "submitted_by", "version"])
-        audit.record(
-            actor,
-            "progress.submit",
-            report,
-            parent=report.task.program,
-            before=before,
-            after={"status": report.status},
-        )
+        report = workflow.submit(_locked(report_id), actor, check=_check_narrative)
         url = reverse("progress_report", args=[report.pk])
         for m in Membership.objects.filter(agency=report.task.program.standing_body, role__in=DEPT_ROLES):
             Notice.objects.create(
@@ -153,33 +144,10 @@ def submit_report(report_id: int, actor: audit.Actor) -> ProgressReport:
         return report
 
 
-def _check_submitted(report: ProgressReport) -> None:
-    if report.status != ProgressReport.Status.SUBMITTED:
-        raise ProgramError(
-            _("Chỉ phê duyệt hoặc trả lại được báo cáo đã gửi (hiện: “{status}”).").format(
-                status=report.get_status_display()
-            )
-        )
-
-
+@atomic_retry
 def approve_report(report_id: int, actor: audit.Actor) -> ProgressReport:
     with transaction.atomic():
-        report = _locked(report_id)
-        _check_submitted(report)
-        report.status = ProgressReport.Status.APPROVED
-        report.decided_at = timezone.now()
-        report.decided_by = actor.user
-        report.return_reason = ""
-        report.version += 1
-        report.save(update_fields=["status", "decided_at", "decided_by", "return_reason", "version"])
-        audit.record(
-            actor,
-            "progress.approve",
-            report,
-            parent=report.task.program,
-            before={"status": "submitted"},
-            after={"status": report.status},
-        )
+        report = workflow.approve(_locked(report_id), actor)
         _notify_agency(
             report.agency,
             _("Báo cáo tiến độ {period} “{task}” đã được phê duyệt.").format(
@@ -191,32 +159,14 @@ def approve_report(report_id: int, actor: audit.Actor) -> ProgressReport:
         return report
 
 
+@atomic_retry
 def return_report(report_id: int, actor: audit.Actor, reason: str) -> ProgressReport:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ProgramError(_("Phải ghi lý do trả lại."))
     with transaction.atomic():
-        report = _locked(report_id)
-        _check_submitted(report)
-        report.status = ProgressReport.Status.RETURNED
-        report.decided_at = timezone.now()
-        report.decided_by = actor.user
-        report.return_reason = reason
-        report.version += 1
-        report.save(update_fields=["status", "decided_at", "decided_by", "return_reason", "version"])
-        audit.record(
-            actor,
-            "progress.return",
-            report,
-            parent=report.task.program,
-            before={"status": "submitted"},
-            after={"status": report.status},
-            reason=reason,
-        )
+        report = workflow.return_(_locked(report_id), actor, reason)
         _notify_agency(
             report.agency,
             _("Báo cáo tiến độ {period} “{task}” bị trả lại: {reason}").format(
-                period=report.period, task=report.task.title, reason=reason
+                period=report.period, task=report.task.title, reason=report.return_reason
             ),
             reverse("progress_report", args=[report.pk]),
             _("[chiso] Báo cáo tiến độ bị trả lại"),

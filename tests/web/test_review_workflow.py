@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from chiso.assessment import services as assessment
+from chiso.assessment.models import Participant
 from chiso.collection.models import Submission
 from chiso.lib.refusal import Forbidden, Refused, Stale
 from chiso.orgs import audit
@@ -9,6 +11,7 @@ from chiso.orgs.models import AuditEntry
 from chiso.review import workflow
 
 from .base import BaseTestCase
+from .test_assessment_base import AssessmentCase
 
 
 class ReviewWorkflowTestCase(BaseTestCase):
@@ -73,3 +76,31 @@ class ReviewWorkflowTestCase(BaseTestCase):
             workflow.submit(sub, self.actor(self.anna), check=check)
         sub.refresh_from_db()
         self.assertEqual((sub.status, sub.version), ("draft", 0))
+
+
+class SelfAssessmentStepsTestCase(AssessmentCase):
+    """The self-assessment steps through the same service with its own two-state table."""
+
+    def test_it_submits_and_reopens_with_audit_and_version(self):
+        self.fill(self.pa, self.alice, submit=False)
+        p = assessment.submit(self.pa.pk, self.actor(self.anna))
+        self.assertEqual((p.status, p.version, p.submitted_by), ("submitted", 1, self.anna))
+        with self.assertRaises(Forbidden):  # submitted once: the table has no submit from "submitted"
+            assessment.submit(self.pa.pk, self.actor(self.anna))
+        with self.assertRaises(Refused) as cm:
+            assessment.reopen(self.pa.pk, self.actor(self.officer), " ")
+        self.assertEqual(cm.exception.errors, {"reason": "Bắt buộc."})
+        p = assessment.reopen(self.pa.pk, self.actor(self.officer), "thiếu minh chứng")
+        self.assertEqual((p.status, p.version), ("draft", 2))
+        row = AuditEntry.objects.get(action="assessment_self.reopen")
+        self.assertEqual((row.reason, row.before, row.after), ("thiếu minh chứng", {"status": "submitted"},
+                                                               {"status": "draft"}))
+        self.assertEqual(row.parent_id, str(self.pa.round_id))
+
+    def test_a_stale_copy_is_refused(self):
+        self.fill(self.pa, self.alice, submit=False)
+        mine = Participant.objects.get(pk=self.pa.pk)
+        assessment.submit(self.pa.pk, self.actor(self.anna))
+        with self.assertRaises(Stale):
+            workflow.reopen(mine, self.actor(self.officer), "cũ")  # mine: version 0, "draft"
+        self.assertEqual(Participant.objects.get(pk=self.pa.pk).status, "submitted")

@@ -17,10 +17,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chiso.collection.models import private_storage
+from chiso.lib.refusal import Forbidden, Refused
 from chiso.orgs.models import Agency
+from chiso.review.workflow import Step
 
 
 def sha256_text(text: str) -> str:
@@ -203,6 +206,16 @@ class Participant(models.Model):
         DRAFT = "draft", _("Đang tự đánh giá")
         SUBMITTED = "submitted", _("Đã gửi")
 
+    # The self-assessment steps through chiso.review.workflow with a table of its own: it has two
+    # states, not the four of ``chiso.review.models.Reviewed`` — the council's appraisal and the
+    # leadership's decision are steps of the round, not of the unit — so submit (draft → submitted)
+    # and reopen (the department gives it back: → draft; as before, also allowed on a draft).
+    REVIEW_STEPS = {
+        "submit": Step((Status.DRAFT,), Status.SUBMITTED, "submitted"),
+        "reopen": Step((Status.DRAFT, Status.SUBMITTED), Status.DRAFT),
+    }
+    REVIEW_AUDIT = "assessment_self"
+
     round = models.ForeignKey(Round, models.CASCADE, related_name="participants")
     agency = models.ForeignKey(Agency, models.PROTECT, related_name="assessments")
     tags = models.CharField(
@@ -218,6 +231,7 @@ class Participant(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    version = models.PositiveIntegerField(default=0)  # bumped by each review step (compare-and-set)
     # cached engine output
     max_points = models.FloatField(default=0)
     self_total = models.FloatField(default=0)
@@ -246,6 +260,12 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} · {self.round}"
+
+    def review_parent(self):
+        return self.round
+
+    def review_refused(self, action: str) -> Refused:
+        return Forbidden(gettext("Đơn vị đã gửi bản tự đánh giá."))
 
     @property
     def tag_set(self) -> frozenset[str]:

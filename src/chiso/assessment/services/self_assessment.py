@@ -18,6 +18,7 @@ from chiso.lib.db import atomic_retry
 from chiso.lib.refusal import Forbidden, Refused
 from chiso.lib.vn_format import parse_date, parse_number
 from chiso.orgs import audit
+from chiso.review import workflow
 
 from ..models import (
     DocumentRef,
@@ -262,38 +263,36 @@ def add_document(entry_id: int, actor: audit.Actor, *, number: str, date: str, s
     return doc
 
 
+def _check_filled(p: Participant) -> None:
+    """Before submitting: every indicator answered."""
+    empty = list(p.entries.filter(value__isnull=True).values_list("code", flat=True))
+    if empty:
+        raise Refused(
+            _("Chưa gửi được: còn {n} chỉ số chưa nhập ({codes}).").format(
+                n=len(empty), codes=", ".join(empty[:8]) + ("…" if len(empty) > 8 else "")
+            ),
+            {c: _("Chưa nhập.") for c in empty},
+        )
+
+
 @atomic_retry
 def submit(participant_id: int, actor: audit.Actor) -> Participant:
+    """The unit sends its self-assessment (chiso.review.workflow's submit, with the unit's table)."""
     with transaction.atomic():
         p = _lock(participant_id)
         _check_stage(p.round, S.SELF)
-        if p.status == Participant.Status.SUBMITTED:
-            raise Forbidden(_("Đơn vị đã gửi bản tự đánh giá."))
-        empty = list(p.entries.filter(value__isnull=True).values_list("code", flat=True))
-        if empty:
-            raise Refused(
-                _("Chưa gửi được: còn {n} chỉ số chưa nhập ({codes}).").format(
-                    n=len(empty), codes=", ".join(empty[:8]) + ("…" if len(empty) > 8 else "")
-                ),
-                {c: _("Chưa nhập.") for c in empty},
-            )
-        p.status, p.submitted_at, p.submitted_by = Participant.Status.SUBMITTED, timezone.now(), actor.user
-        p.save(update_fields=["status", "submitted_at", "submitted_by"])
-        audit.record(actor, "assessment_self.submit", p, parent=p.round)
+        workflow.submit(p, actor, check=_check_filled)
         _bump(p.round)
     return p
 
 
 @atomic_retry
 def reopen(participant_id: int, actor: audit.Actor, reason: str) -> Participant:
-    """The department gives a submitted self-assessment back to its unit (self-assessment step only)."""
-    if not (reason or "").strip():
-        raise Refused(_("Phải nêu lý do trả lại."), {"reason": _("Bắt buộc.")})
+    """The department gives a submitted self-assessment back to its unit (self-assessment step only;
+    the reason is required: chiso.review.workflow.reopen)."""
     with transaction.atomic():
         p = _lock(participant_id)
         _check_stage(p.round, S.SELF)
-        p.status = Participant.Status.DRAFT
-        p.save(update_fields=["status"])
-        audit.record(actor, "assessment_self.reopen", p, parent=p.round, reason=reason.strip())
+        workflow.reopen(p, actor, reason)
         _bump(p.round)
     return p

@@ -168,13 +168,13 @@ class Result:
             cum[:, j] = np.where(broken, np.nan, cum[:, p] * self.factors[:, j])
         return cum * self.scores
 
-    def contributions(self, unit: str) -> dict[str, dict[str, float]]:
+    def contributions(self, unit: str) -> dict[str, dict[str, float | None]]:
         """For one unit: node code -> {ancestor code: contribution to that ancestor}."""
         plan = plan_of(self.framework)
         u = self._u(unit)
-        out: dict[str, dict[str, float]] = {}
+        out: dict[str, dict[str, float | None]] = {}
         for j, code in enumerate(self.codes):
-            chain: dict[str, float] = {}
+            chain: dict[str, float | None] = {}
             factor = 1.0
             k = j
             while plan.parent[k] >= 0:
@@ -310,13 +310,14 @@ def _check_ranges(plan: _Plan, units: list[str], mat: np.ndarray, given_cols: li
             problems.append(
                 {"unit": units[i], "code": node.code, "value": float(v[i]), "lo": lo, "hi": hi}
             )
-        rule = node.scoring.rule if (node.is_indicator and node.scoring) else None
+        scoring = node.scoring if node.is_indicator else None
+        rule = scoring.rule if scoring else None
         if rule == "yes_no":
             for i in np.flatnonzero(~np.isnan(v) & (v != 0) & (v != 1)):
                 problems.append({"unit": units[i], "code": node.code, "value": float(v[i]), "lo": 0, "hi": 1,
                                  "expected": "0 or 1"})
-        if rule == "partial":
-            levels = [float(k) for k in node.scoring.params["levels"]]
+        if scoring is not None and rule == "partial":
+            levels = [float(k) for k in scoring.params["levels"]]
             for i in np.flatnonzero(~np.isnan(v) & ~np.isin(v, levels)):
                 problems.append({"unit": units[i], "code": node.code, "value": float(v[i]), "lo": None,
                                  "hi": None, "expected": f"one of {levels}"})
@@ -409,9 +410,29 @@ def _compute(
     policy: MissingPolicy,
     sources: Mapping[Any, str] | str | None,
 ) -> Result:
+    """The stages of :func:`compute` for one set of units: check, lay out, fill, score, aggregate."""
     plan = plan_of(fw)
-    n_u, n_n = len(unit_list), len(plan.codes)
-    if n_u == 0:
+    given_cols = _check_input(fw, plan, unit_list, code_list)
+    _check_ranges(plan, unit_list, mat, given_cols)
+    raw, has, is_ind, given = _layout(plan, len(unit_list), given_cols, mat)
+    needed = _needed(plan, given, is_ind)
+    imputed, report = _fill_missing(plan, unit_list, raw, has, needed, is_ind, policy)
+    scores = _score_indicators(plan, imputed, is_ind)
+    factors = _aggregate_tree(plan, unit_list, scores, raw, needed, given, skip=policy.policy == "reweight")
+    # Indicators given as scores ("given" rule) keep their values as scores.
+    given_ind = given & is_ind[None, :]
+    if np.any(given_ind):
+        scores = np.where(given_ind, raw, scores)
+    return Result(
+        framework=fw, units=tuple(unit_list), codes=plan.codes, raw=raw, imputed=imputed, scores=scores,
+        given=given, factors=factors, missing_report=report, sources=_Sources(sources, unit_list, plan.codes, has),
+        recipe=_recipe(fw, policy, unit_list, code_list, mat),
+    )
+
+
+def _check_input(fw: Framework, plan: _Plan, unit_list: list[str], code_list: list[str]) -> list[int]:
+    """Refuse no units, a unit twice or a code the framework lacks; the node index of each given column."""
+    if not unit_list:
         raise InputError("no units given", code="empty_input")
     dups = sorted(u for u, k in Counter(unit_list).items() if k > 1)
     if dups:
@@ -424,9 +445,15 @@ def _compute(
             codes=unknown,
             framework=fw.id,
         )
-    given_cols = [plan.pos[c] for c in code_list]
-    _check_ranges(plan, unit_list, mat, given_cols)
+    return [plan.pos[c] for c in code_list]
 
+
+def _layout(
+    plan: _Plan, n_u: int, given_cols: list[int], mat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The values on the whole tree: ``raw`` (NaN where none), ``has``, ``is_ind`` per node and ``given``
+    (an aggregate node with a value, or a "given"-rule indicator, is not recomputed)."""
+    n_n = len(plan.codes)
     raw = np.full((n_u, n_n), np.nan)
     raw[:, given_cols] = mat
     has = ~np.isnan(raw)
@@ -436,65 +463,92 @@ def _compute(
     given |= has & is_ind[None, :] & np.array(
         [n.scoring is not None and n.scoring.rule == "given" for n in plan.nodes]
     )[None, :]
+    return raw, has, is_ind, given
 
-    # needed[u, j]: the node must be known for unit u (its parent is needed and not given).
-    # A child with weight 0 (e.g. "Đô thị thông minh", 0 points: not scored) is never needed.
+
+def _needed(plan: _Plan, given: np.ndarray, is_ind: np.ndarray) -> np.ndarray:
+    """``needed[u, j]``: the node must be known for unit u (its parent is needed and not given).
+
+    A child with weight 0 (e.g. "Đô thị thông minh", 0 points: not scored) is never needed."""
+    n_u, n_n = given.shape
     col_needed = np.ones(n_n, dtype=bool)
     for j in range(1, n_n):
         col_needed[j] = col_needed[plan.parent[j]] and plan.nodes[j].weight > 0
     if not np.any(given[:, ~is_ind]):
-        needed = np.broadcast_to(col_needed, (n_u, n_n))  # no sub-index given: the same for every unit
-    else:
-        needed = np.zeros((n_u, n_n), dtype=bool)
-        needed[:, 0] = True
-        for j in range(1, n_n):
-            p = plan.parent[j]
-            needed[:, j] = needed[:, p] & ~given[:, p] & col_needed[j]
+        return np.broadcast_to(col_needed, (n_u, n_n))  # no sub-index given: the same for every unit
+    needed = np.zeros((n_u, n_n), dtype=bool)
+    needed[:, 0] = True
+    for j in range(1, n_n):
+        p = plan.parent[j]
+        needed[:, j] = needed[:, p] & ~given[:, p] & col_needed[j]
+    return needed
 
-    # --- missing values --------------------------------------------------------
+
+def _fill_missing(
+    plan: _Plan, unit_list: list[str], raw: np.ndarray, has: np.ndarray, needed: np.ndarray,
+    is_ind: np.ndarray, policy: MissingPolicy,
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Apply the missing-data policy to the needed indicators without a value: refuse (``error``),
+    impute, or note them as skipped (``reweight``); the imputed values and one report entry per cell."""
     imputed = raw.copy()
     report: list[dict[str, Any]] = []
     leaf_missing = needed & is_ind[None, :] & ~has
-    if np.any(leaf_missing):
-        cells = [(unit_list[i], plan.codes[j]) for i, j in zip(*np.nonzero(leaf_missing))]
-        if policy.policy == "error":
-            shown = ", ".join(f"{u}/{c}" for u, c in cells[:15])
-            raise MissingDataError(
-                f"{len(cells)} needed value(s) missing ({shown}{' ...' if len(cells) > 15 else ''}); "
-                "give them, or choose the missing-data policy 'reweight' or 'impute:<method>'",
-                code="missing_value",
-                cells=[list(c) for c in cells],
-            )
-        if policy.policy == "impute":
-            for j in np.flatnonzero(np.any(leaf_missing, axis=0)):
-                col = raw[:, j]
-                present = col[~np.isnan(col)]
-                if present.size == 0 and policy.method != "zero":
-                    raise MissingDataError(
-                        f"cannot impute {plan.codes[j]!r} by {policy.method}: no unit has a value",
-                        code="impute_no_data",
-                        node=plan.codes[j],
-                    )
-                fill = {
-                    "mean": lambda p: float(np.mean(p)),
-                    "median": lambda p: float(np.median(p)),
-                    "min": lambda p: float(np.min(p)),
-                    "max": lambda p: float(np.max(p)),
-                    "zero": lambda p: 0.0,
-                }[policy.method](present)
-                rows = np.flatnonzero(leaf_missing[:, j])
-                imputed[rows, j] = fill
-                for i in rows:
-                    report.append({"unit": unit_list[i], "code": plan.codes[j], "action": "imputed",
-                                   "method": policy.method, "value": fill})
-        else:
-            for u, c in cells:
-                report.append({"unit": u, "code": c, "action": "skipped", "method": "reweight", "value": None})
+    if not np.any(leaf_missing):
+        return imputed, report
+    cells = [(unit_list[i], plan.codes[j]) for i, j in zip(*np.nonzero(leaf_missing))]
+    if policy.policy == "error":
+        shown = ", ".join(f"{u}/{c}" for u, c in cells[:15])
+        raise MissingDataError(
+            f"{len(cells)} needed value(s) missing ({shown}{' ...' if len(cells) > 15 else ''}); "
+            "give them, or choose the missing-data policy 'reweight' or 'impute:<method>'",
+            code="missing_value",
+            cells=[list(c) for c in cells],
+        )
+    if policy.policy == "impute":
+        for j in np.flatnonzero(np.any(leaf_missing, axis=0)):
+            _impute_column(plan, unit_list, raw, imputed, leaf_missing, int(j), policy, report)
+    else:
+        for u, c in cells:
+            report.append({"unit": u, "code": c, "action": "skipped", "method": "reweight", "value": None})
+    return imputed, report
 
-    # --- scoring ------------------------------------------------------------------
-    scores = np.full((n_u, n_n), np.nan)
+
+_FILL = {
+    "mean": lambda p: float(np.mean(p)),
+    "median": lambda p: float(np.median(p)),
+    "min": lambda p: float(np.min(p)),
+    "max": lambda p: float(np.max(p)),
+    "zero": lambda p: 0.0,
+}
+
+
+def _impute_column(
+    plan: _Plan, unit_list: list[str], raw: np.ndarray, imputed: np.ndarray, leaf_missing: np.ndarray, j: int,
+    policy: MissingPolicy, report: list[dict[str, Any]],
+) -> None:
+    """Fill column ``j``'s missing cells in ``imputed`` by the policy's method over the units that have a
+    value, and add one report entry per filled cell."""
+    col = raw[:, j]
+    present = col[~np.isnan(col)]
+    if present.size == 0 and policy.method != "zero":
+        raise MissingDataError(
+            f"cannot impute {plan.codes[j]!r} by {policy.method}: no unit has a value",
+            code="impute_no_data",
+            node=plan.codes[j],
+        )
+    fill = _FILL[policy.method](present)
+    rows = np.flatnonzero(leaf_missing[:, j])
+    imputed[rows, j] = fill
+    for i in rows:
+        report.append({"unit": unit_list[i], "code": plan.codes[j], "action": "imputed",
+                       "method": policy.method, "value": fill})
+
+
+def _score_indicators(plan: _Plan, imputed: np.ndarray, is_ind: np.ndarray) -> np.ndarray:
+    """Every indicator's score by its rule (NaN elsewhere); rules without per-indicator parameters are
+    applied to all their columns at once."""
+    scores = np.full(imputed.shape, np.nan)
     present = ~np.all(np.isnan(imputed), axis=0)
-    # Rules without per-indicator parameters are applied to all their columns at once.
     batch: dict[str, list[int]] = {}
     for j in np.flatnonzero(is_ind & present):
         node = plan.nodes[j]
@@ -506,10 +560,16 @@ def _compute(
     for rule, cols in batch.items():
         direction = np.array([plan.nodes[j].direction for j in cols], dtype=float)
         scores[:, cols] = _BATCHED[rule](imputed[:, cols], direction=direction)
+    return scores
 
-    # --- aggregation (children before parents) -------------------------------------
-    factors = np.zeros((n_u, n_n))
-    skip = policy.policy == "reweight"
+
+def _aggregate_tree(
+    plan: _Plan, unit_list: list[str], scores: np.ndarray, raw: np.ndarray, needed: np.ndarray,
+    given: np.ndarray, *, skip: bool,
+) -> np.ndarray:
+    """Aggregate children before parents into ``scores`` (in place; given values kept) and return the
+    local contribution factors."""
+    factors = np.zeros(scores.shape)
     for j in plan.postorder:
         node = plan.nodes[j]
         kids = plan.children[j]
@@ -520,30 +580,38 @@ def _compute(
         rows = needed[:, j] & ~given[:, j]
         all_rows = bool(np.all(rows))
         if all_rows or np.any(rows):
-            try:
-                val = aggregate(node.method or "weighted_mean", x if all_rows else x[rows], w, skip_missing=skip)
-            except AggregationError as e:
-                pos = e.params.get("positions", [])
-                where = [f"{unit_list[np.flatnonzero(rows)[r]]}/{plan.codes[kids[c]]}" for r, c in pos[:10]]
-                raise AggregationError(
-                    f"node {node.code!r} uses the {node.method} mean, which needs values > 0; "
-                    f"non-positive at: {', '.join(where)}",
-                    code="aggregation_nonpositive",
-                    node=node.code,
-                    cells=where,
-                ) from None
-            scores[rows, j] = val
+            scores[rows, j] = _aggregate_node(plan, unit_list, node, kids, x if all_rows else x[rows], w, rows,
+                                              skip=skip)
         if np.any(given[:, j]):
             scores[:, j] = np.where(given[:, j], raw[:, j], scores[:, j])
         factors[:, kids] = _local_factors(node.method or "weighted_mean", x, w, scores[:, j], skip)
-    # Indicators given as scores ("given" rule) keep their values as scores.
-    given_ind = given & is_ind[None, :]
-    if np.any(given_ind):
-        scores = np.where(given_ind, raw, scores)
+    return factors
 
 
-    src = _Sources(sources, unit_list, plan.codes, has)
-    recipe = {
+def _aggregate_node(
+    plan: _Plan, unit_list: list[str], node: Node, kids: np.ndarray, x: np.ndarray, w: np.ndarray,
+    rows: np.ndarray, *, skip: bool,
+) -> np.ndarray:
+    """One node's value for the ``rows`` that need it; a non-positive value under a geometric or
+    harmonic mean is refused naming the cells (unit/code)."""
+    try:
+        return aggregate(node.method or "weighted_mean", x, w, skip_missing=skip)
+    except AggregationError as e:
+        pos = e.params.get("positions", [])
+        where = [f"{unit_list[np.flatnonzero(rows)[r]]}/{plan.codes[kids[c]]}" for r, c in pos[:10]]
+        raise AggregationError(
+            f"node {node.code!r} uses the {node.method} mean, which needs values > 0; "
+            f"non-positive at: {', '.join(where)}",
+            code="aggregation_nonpositive",
+            node=node.code,
+            cells=where,
+        ) from None
+
+
+def _recipe(fw: Framework, policy: MissingPolicy, unit_list: list[str], code_list: list[str],
+            mat: np.ndarray) -> dict[str, Any]:
+    """What :func:`regenerate` needs to replay the computation: arguments, input hash, engine version."""
+    return {
         "framework": fw.id,
         "edition": fw.edition,
         "engine_version": ENGINE_VERSION,
@@ -553,10 +621,6 @@ def _compute(
         "inputs_sha256": _digest(unit_list, code_list, mat),
         "steps": ["impute", "score", "aggregate", "rank"],
     }
-    return Result(
-        framework=fw, units=tuple(unit_list), codes=plan.codes, raw=raw, imputed=imputed, scores=scores,
-        given=given, factors=factors, missing_report=report, sources=src, recipe=recipe,
-    )
 
 
 _BATCHED = {
@@ -634,7 +698,7 @@ def _digest(units: list[str], codes: list[str], mat: np.ndarray) -> str:
     h.update(json.dumps([units, codes]).encode())
     arr = np.ascontiguousarray(mat)
     if arr.size:  # a zero-size view cannot be cast to bytes
-        h.update(memoryview(arr).cast("B"))
+        h.update(arr.data.cast("B"))
     return h.hexdigest()
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeGuard
 
 from .errors import FrameworkError, Problem
 from .errors import add_problem as _problem
@@ -150,15 +150,18 @@ class Node:
             return (0.0, float(sum(c.max_points or 0.0 for c in self.children)))
         if self.method == "weighted_sum":
             his = [c.score_range[1] for c in self.children]
-            if any(h is None for h in his):
+            known = [h for h in his if h is not None]
+            if len(known) < len(his):
                 return (None, None)
-            return (0.0, float(sum(c.weight * h for c, h in zip(self.children, his))))
+            return (0.0, float(sum(c.weight * h for c, h in zip(self.children, known))))
         if self.method in ("points_ratio",):
             return (0.0, 1.0)
         los = [c.score_range[0] for c in self.children]
         his = [c.score_range[1] for c in self.children]
-        lo = None if any(x is None for x in los) else min(los)  # type: ignore[type-var]
-        hi = None if any(x is None for x in his) else max(his)  # type: ignore[type-var]
+        known_lo = [x for x in los if x is not None]
+        known_hi = [x for x in his if x is not None]
+        lo = None if len(known_lo) < len(los) else min(known_lo)
+        hi = None if len(known_hi) < len(his) else max(known_hi)
         return (lo, hi)
 
 
@@ -313,182 +316,17 @@ class Framework:
             where = path or "<framework>"
             raise FrameworkError(f"{where}: a framework must be a mapping, got {type(data).__name__}")
         where = path or str(data.get("id", "<framework>"))
-        problems: list[Problem] = []
-        for key in ("id", "name", "edition", "root"):
-            if key not in data:
-                _problem(problems, "framework.missing_key", f"missing top-level key {key!r}", key=key)
-        if problems:
-            raise FrameworkError(f"{where}: " + "; ".join(map(str, problems)), code="framework_invalid", file=path,
-                                 problems=problems)
+        _check_required_keys(data, where=where, path=path)
         _check_top_level_types(data, where=where, path=path)
+        problems: list[Problem] = []
         status = data.get("status", "provisional")
         if status not in STATUSES:
             _problem(problems, "framework.bad_status", f"status must be one of {STATUSES}, got {status!r}",
                      status=str(status), expected=", ".join(STATUSES))
-
-        # Nodes may be written inline (children: [ {...} ]) or by reference
-        # (children: [code, ...] resolved against a top-level `nodes:` table).
-        table: dict[str, dict[str, Any]] = {}
-        for raw in data.get("nodes", []) or []:
-            if not isinstance(raw, dict) or "code" not in raw:
-                _problem(problems, "framework.table_entry_no_code", f"nodes: every entry needs a 'code', got {raw!r}",
-                         got=repr(raw))
-                continue
-            if raw["code"] in table:
-                _problem(problems, "framework.table_duplicate_code", f"nodes: duplicate code {raw['code']!r}",
-                         node=str(raw["code"]))
-            table[raw["code"]] = raw
-
-        seen: set[str] = set()
-
-        def build(raw: Any, trail: tuple[str, ...], parent_method: str | None) -> Node | None:
-            parent = trail[-1] if trail else "<root>"
-            if isinstance(raw, str):
-                if raw in trail:
-                    _problem(problems, "framework.cycle", f"cycle: {' -> '.join(trail + (raw,))}",
-                             node=raw, path=" -> ".join(trail + (raw,)))
-                    return None
-                if raw not in table:
-                    _problem(problems, "framework.unknown_child", f"node {parent!r}: unknown child {raw!r}",
-                             node=parent, child=raw)
-                    return None
-                raw = table[raw]
-            if not isinstance(raw, dict):
-                _problem(problems, "framework.node_not_mapping",
-                         f"under {parent!r}: a node must be a mapping, got {raw!r}", node=parent, got=repr(raw))
-                return None
-            code = str(raw.get("code", "")).strip()
-            if not code:
-                _problem(problems, "framework.node_no_code", f"under {parent!r}: a node has no code", node=parent)
-                return None
-            if code in trail:
-                _problem(problems, "framework.cycle", f"cycle: {' -> '.join(trail + (code,))}",
-                         node=code, path=" -> ".join(trail + (code,)))
-                return None
-            if code in seen:
-                _problem(problems, "framework.duplicate_code", f"node {code!r}: duplicate code", node=code)
-                return None
-            seen.add(code)
-            name = raw.get("name") or {}
-            if isinstance(name, str):
-                name = {"vi": name}
-            if not _is_name(name):
-                _problem(problems, "framework.bad_name",
-                         f"node {code!r}: name must be a text or a mapping {{vi: ..., en: ...}}, got {name!r}",
-                         node=code, got=repr(name))
-                name = {}
-            weight = raw.get("weight", 1.0)
-            max_points = raw.get("max_points")
-            for label, v in (("weight", weight), ("max_points", max_points)):
-                if v is None:
-                    continue
-                if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                    _problem(problems, "framework.not_a_number", f"node {code!r}: {label} must be a number, got {v!r}",
-                             node=code, field=label, got=repr(v))
-                elif v < 0:
-                    _problem(problems, "framework.negative", f"node {code!r}: {label} must be >= 0, got {v}",
-                             node=code, field=label, got=str(v))
-            # An internal (points-based) index computes each unit's maximum from what applies to it,
-            # so its groups need no nominal max_points; everything else adding points does.
-            internal_group = data.get("kind") == "internal" and bool(raw.get("children"))
-            if parent_method in ("points_ratio", "points_sum") and max_points is None and not internal_group:
-                _problem(problems, "framework.needs_max_points", f"node {code!r}: its parent adds points, so it needs max_points",
-                         node=code)
-            direction = raw.get("direction", 1)
-            if direction in ("positive", "+", "higher"):
-                direction = 1
-            elif direction in ("negative", "-", "lower"):
-                direction = -1
-            if direction not in (1, -1):
-                _problem(problems, "framework.bad_direction",
-                         f"node {code!r}: direction must be 1 or -1, got {raw.get('direction')!r}",
-                         node=code, got=repr(raw.get("direction")))
-                direction = 1
-            vr = raw.get("range", [None, None])
-            if not (isinstance(vr, (list, tuple)) and len(vr) == 2):
-                _problem(problems, "framework.bad_range", f"node {code!r}: range must be [lo, hi], got {vr!r}",
-                         node=code, got=repr(vr))
-                vr = [None, None]
-            children_raw = raw.get("children") or []
-            method = raw.get("method")
-            children: list[Node] = []
-            scoring = None
-            if children_raw:
-                if method not in AGG_METHODS:
-                    _problem(problems, "framework.unknown_method",
-                             f"node {code!r}: method must be one of {', '.join(AGG_METHODS)}, got {method!r}",
-                             node=code, method=str(method), expected=", ".join(AGG_METHODS))
-                for ch in children_raw:
-                    built = build(ch, trail + (code,), method)
-                    if built is not None:
-                        children.append(built)
-                if method in ("weighted_mean", "geometric", "harmonic") and children:
-                    total = sum(c.weight for c in children)
-                    if total <= 0:
-                        _problem(problems, "framework.weights_sum",
-                                 f"node {code!r}: weights of its children sum to {total}; expected > 0 "
-                                 f"(children: {', '.join(c.code for c in children)})",
-                                 node=code, total=total)
-                if method in ("points_ratio",) and children and sum(c.max_points or 0 for c in children) <= 0:
-                    _problem(problems, "framework.points_sum_zero", f"node {code!r}: children's max_points sum to 0", node=code)
-            else:
-                sraw = raw.get("scoring", "given" if method is None else None)
-                if method is not None and "scoring" not in raw:
-                    _problem(problems, "framework.no_children", f"node {code!r}: aggregate node (method {method!r}) has no children",
-                             node=code, method=str(method))
-                scoring = _parse_scoring(code, sraw, problems)
-                if scoring is not None and scoring.rule == "given" and vr in ([None, None], (None, None)):
-                    vr = [0.0, 1.0]
-            lo_hi = tuple(vr)
-            if lo_hi[0] is not None and lo_hi[1] is not None and lo_hi[0] > lo_hi[1]:
-                _problem(problems, "framework.bad_range",
-                         f"node {code!r}: range lower bound {lo_hi[0]} exceeds upper bound {lo_hi[1]}",
-                         node=code, got=repr(list(lo_hi)))
-            defin = raw.get("definition") or {}
-            if isinstance(defin, str):
-                defin = {"vi": defin}
-            known = {
-                "code", "name", "children", "method", "weight", "max_points", "scoring", "direction", "unit",
-                "range", "agency_role", "source", "definition", "status", "scored", "responsibility",
-            }
-            assignment = _parse_assignment(code, raw, problems)
-            node = Node(
-                code=code,
-                name={str(k): str(v) for k, v in name.items()},
-                children=tuple(children),
-                method=method if children else None,
-                weight=float(max_points if (parent_method in ("points_ratio", "points_sum") and _num(max_points))
-                             else (weight if _num(weight) else 1.0)),
-                max_points=float(max_points) if _num(max_points) else None,
-                scoring=scoring,
-                direction=int(direction),
-                unit=str(raw.get("unit", "")),
-                value_range=(
-                    None if lo_hi[0] is None else float(lo_hi[0]),
-                    None if lo_hi[1] is None else float(lo_hi[1]),
-                ),
-                agency_role=str(raw.get("agency_role", "")),
-                source=str(raw.get("source", "")),
-                definition={str(k): str(v) for k, v in defin.items()},
-                status=str(raw.get("status", "")),
-                scored=bool(raw.get("scored", True)),
-                extra={k: v for k, v in raw.items() if k not in known},
-                responsibility=assignment,
-            )
-            return node
-
-        root = build(data["root"], (), None)
-        # Unused entries of the node table are probably typos: report them.
-        if table:
-            unused = sorted(set(table) - seen)
-            if unused:
-                _problem(problems, "framework.unreachable", f"nodes not reachable from the root: {', '.join(unused)}",
-                         codes=", ".join(unused))
-        try:
-            missing = MissingPolicy.parse(data.get("missing"), where=f"{where}: missing")
-        except FrameworkError as e:
-            problems.extend(replace(q, detail=str(e).split(": ", 1)[-1]) for q in e.problems)
-            missing = MissingPolicy()
+        builder = _NodeBuilder(_node_table(data, problems), problems, internal=data.get("kind") == "internal")
+        root = builder.build(data["root"], (), None)
+        builder.check_unreachable()
+        missing = _missing_policy(data, where=where, problems=problems)
         rank_decimals = data.get("rank_decimals")
         if rank_decimals is not None and (not isinstance(rank_decimals, int) or rank_decimals < 0):
             _problem(problems, "framework.bad_rank_decimals",
@@ -503,10 +341,6 @@ class Framework:
         name = data["name"]
         if isinstance(name, str):
             name = {"vi": name}
-        known_top = {
-            "id", "name", "edition", "level", "status", "root", "nodes", "legal_basis", "sources", "missing",
-            "rank_decimals", "merge_depth", "notes",
-        }
         return cls(
             id=str(data["id"]),
             name={str(k): str(v) for k, v in name.items()},
@@ -521,8 +355,277 @@ class Framework:
             merge_depth=int(data.get("merge_depth", 1)),
             notes=str(data.get("notes", "")),
             path=path,
-            extra={k: v for k, v in data.items() if k not in known_top},
+            extra={k: v for k, v in data.items() if k not in _KNOWN_TOP},
         )
+
+
+#: Top-level keys of a framework file; any other key is kept in ``Framework.extra``.
+_KNOWN_TOP = {
+    "id", "name", "edition", "level", "status", "root", "nodes", "legal_basis", "sources", "missing",
+    "rank_decimals", "merge_depth", "notes",
+}
+#: Keys of a node; any other key is kept in ``Node.extra``.
+_KNOWN_NODE = {
+    "code", "name", "children", "method", "weight", "max_points", "scoring", "direction", "unit",
+    "range", "agency_role", "source", "definition", "status", "scored", "responsibility",
+}
+
+
+def _check_required_keys(data: dict[str, Any], *, where: str, path: str) -> None:
+    """``id``, ``name``, ``edition`` and ``root`` must be there: one ``framework_invalid`` error naming
+    every one that is not."""
+    problems: list[Problem] = []
+    for key in ("id", "name", "edition", "root"):
+        if key not in data:
+            _problem(problems, "framework.missing_key", f"missing top-level key {key!r}", key=key)
+    if problems:
+        raise FrameworkError(f"{where}: " + "; ".join(map(str, problems)), code="framework_invalid", file=path,
+                             problems=problems)
+
+
+def _node_table(data: dict[str, Any], problems: list[Problem]) -> dict[str, dict[str, Any]]:
+    """The top-level ``nodes:`` table, code -> node mapping, against which ``children: [code, ...]``
+    references resolve (nodes may also be written inline); entries without a code or twice are problems."""
+    table: dict[str, dict[str, Any]] = {}
+    for raw in data.get("nodes", []) or []:
+        if not isinstance(raw, dict) or "code" not in raw:
+            _problem(problems, "framework.table_entry_no_code", f"nodes: every entry needs a 'code', got {raw!r}",
+                     got=repr(raw))
+            continue
+        if raw["code"] in table:
+            _problem(problems, "framework.table_duplicate_code", f"nodes: duplicate code {raw['code']!r}",
+                     node=str(raw["code"]))
+        table[raw["code"]] = raw
+    return table
+
+
+def _missing_policy(data: dict[str, Any], *, where: str, problems: list[Problem]) -> MissingPolicy:
+    """The framework's ``missing:`` policy; an invalid one adds its problems and gives the default."""
+    try:
+        return MissingPolicy.parse(data.get("missing"), where=f"{where}: missing")
+    except FrameworkError as e:
+        problems.extend(replace(q, detail=str(e).split(": ", 1)[-1]) for q in e.problems)
+        return MissingPolicy()
+
+
+class _NodeBuilder:
+    """Builds the node tree of one framework, adding every problem it finds to ``problems``.
+
+    ``build`` is the driver; each step reads one part of a node's mapping and checks it."""
+
+    def __init__(self, table: dict[str, dict[str, Any]], problems: list[Problem], *, internal: bool) -> None:
+        self.table = table
+        self.problems = problems
+        self.internal = internal
+        self.seen: set[str] = set()
+
+    def build(self, raw: Any, trail: tuple[str, ...], parent_method: str | None) -> Node | None:
+        """The node written by ``raw`` (a mapping, or a code of the node table) under the path ``trail``,
+        or None when it cannot be built (the problem is recorded)."""
+        parent = trail[-1] if trail else "<root>"
+        spec = self._resolve(raw, trail, parent)
+        if spec is None:
+            return None
+        code = self._claim_code(spec, trail, parent)
+        if code is None:
+            return None
+        name = self._name(spec, code)
+        weight, max_points = self._weights(spec, code, parent_method)
+        direction = self._direction(spec, code)
+        vr = self._range(spec, code)
+        method = spec.get("method")
+        children_raw = spec.get("children") or []
+        children: list[Node] = []
+        scoring = None
+        if children_raw:
+            children = self._children(children_raw, code, method, trail)
+        else:
+            scoring, vr = self._leaf_scoring(spec, code, method, vr)
+        lo_hi = self._check_bounds(vr, code)
+        return Node(
+            code=code,
+            name={str(k): str(v) for k, v in name.items()},
+            children=tuple(children),
+            method=method if children else None,
+            weight=_node_weight(weight, max_points, parent_method),
+            max_points=float(max_points) if _num(max_points) else None,
+            scoring=scoring,
+            direction=int(direction),
+            unit=str(spec.get("unit", "")),
+            value_range=(
+                None if lo_hi[0] is None else float(lo_hi[0]),
+                None if lo_hi[1] is None else float(lo_hi[1]),
+            ),
+            agency_role=str(spec.get("agency_role", "")),
+            source=str(spec.get("source", "")),
+            definition=_definition(spec),
+            status=str(spec.get("status", "")),
+            scored=bool(spec.get("scored", True)),
+            extra={k: v for k, v in spec.items() if k not in _KNOWN_NODE},
+            responsibility=_parse_assignment(code, spec, self.problems),
+        )
+
+    def check_unreachable(self) -> None:
+        """Entries of the node table never reached from the root are probably typos: report them."""
+        if self.table:
+            unused = sorted(set(self.table) - self.seen)
+            if unused:
+                _problem(self.problems, "framework.unreachable",
+                         f"nodes not reachable from the root: {', '.join(unused)}", codes=", ".join(unused))
+
+    def _resolve(self, raw: Any, trail: tuple[str, ...], parent: str) -> dict[str, Any] | None:
+        """A reference (a code) looked up in the node table, refusing a cycle or an unknown code; the node's
+        mapping, or None when it is not one."""
+        if isinstance(raw, str):
+            if raw in trail:
+                _problem(self.problems, "framework.cycle", f"cycle: {' -> '.join(trail + (raw,))}",
+                         node=raw, path=" -> ".join(trail + (raw,)))
+                return None
+            if raw not in self.table:
+                _problem(self.problems, "framework.unknown_child", f"node {parent!r}: unknown child {raw!r}",
+                         node=parent, child=raw)
+                return None
+            raw = self.table[raw]
+        if not isinstance(raw, dict):
+            _problem(self.problems, "framework.node_not_mapping",
+                     f"under {parent!r}: a node must be a mapping, got {raw!r}", node=parent, got=repr(raw))
+            return None
+        return raw
+
+    def _claim_code(self, spec: dict[str, Any], trail: tuple[str, ...], parent: str) -> str | None:
+        """The node's code, marked as seen; None when it is empty, closes a cycle or was seen before."""
+        code = str(spec.get("code", "")).strip()
+        if not code:
+            _problem(self.problems, "framework.node_no_code", f"under {parent!r}: a node has no code", node=parent)
+            return None
+        if code in trail:
+            _problem(self.problems, "framework.cycle", f"cycle: {' -> '.join(trail + (code,))}",
+                     node=code, path=" -> ".join(trail + (code,)))
+            return None
+        if code in self.seen:
+            _problem(self.problems, "framework.duplicate_code", f"node {code!r}: duplicate code", node=code)
+            return None
+        self.seen.add(code)
+        return code
+
+    def _name(self, spec: dict[str, Any], code: str) -> dict[str, Any]:
+        """The node's name as a language -> text mapping (a text is Vietnamese); a bad one is a problem."""
+        name = spec.get("name") or {}
+        if isinstance(name, str):
+            name = {"vi": name}
+        if not _is_name(name):
+            _problem(self.problems, "framework.bad_name",
+                     f"node {code!r}: name must be a text or a mapping {{vi: ..., en: ...}}, got {name!r}",
+                     node=code, got=repr(name))
+            name = {}
+        return name
+
+    def _weights(self, spec: dict[str, Any], code: str, parent_method: str | None) -> tuple[Any, Any]:
+        """``weight`` and ``max_points`` as written, each checked to be a finite number >= 0; ``max_points``
+        is required under a parent that adds points (except groups of an internal index)."""
+        weight = spec.get("weight", 1.0)
+        max_points = spec.get("max_points")
+        for label, v in (("weight", weight), ("max_points", max_points)):
+            if v is None:
+                continue
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                _problem(self.problems, "framework.not_a_number",
+                         f"node {code!r}: {label} must be a number, got {v!r}", node=code, field=label, got=repr(v))
+            elif v < 0:
+                _problem(self.problems, "framework.negative", f"node {code!r}: {label} must be >= 0, got {v}",
+                         node=code, field=label, got=str(v))
+        # An internal (points-based) index computes each unit's maximum from what applies to it,
+        # so its groups need no nominal max_points; everything else adding points does.
+        internal_group = self.internal and bool(spec.get("children"))
+        if parent_method in ("points_ratio", "points_sum") and max_points is None and not internal_group:
+            _problem(self.problems, "framework.needs_max_points",
+                     f"node {code!r}: its parent adds points, so it needs max_points", node=code)
+        return weight, max_points
+
+    def _direction(self, spec: dict[str, Any], code: str) -> int:
+        """1 (more is better) or -1; the words positive/negative, +/-, higher/lower are accepted."""
+        direction = spec.get("direction", 1)
+        if direction in ("positive", "+", "higher"):
+            direction = 1
+        elif direction in ("negative", "-", "lower"):
+            direction = -1
+        if direction not in (1, -1):
+            _problem(self.problems, "framework.bad_direction",
+                     f"node {code!r}: direction must be 1 or -1, got {spec.get('direction')!r}",
+                     node=code, got=repr(spec.get("direction")))
+            direction = 1
+        return int(direction)
+
+    def _range(self, spec: dict[str, Any], code: str) -> Any:
+        """The ``range: [lo, hi]`` as written (``[None, None]`` when absent or not a pair)."""
+        vr = spec.get("range", [None, None])
+        if not (isinstance(vr, (list, tuple)) and len(vr) == 2):
+            _problem(self.problems, "framework.bad_range", f"node {code!r}: range must be [lo, hi], got {vr!r}",
+                     node=code, got=repr(vr))
+            vr = [None, None]
+        return vr
+
+    def _children(self, children_raw: Any, code: str, method: Any, trail: tuple[str, ...]) -> list[Node]:
+        """An aggregate node's children, built in order; its method must be known and the children's
+        weights (or max_points) must not all be zero."""
+        if method not in AGG_METHODS:
+            _problem(self.problems, "framework.unknown_method",
+                     f"node {code!r}: method must be one of {', '.join(AGG_METHODS)}, got {method!r}",
+                     node=code, method=str(method), expected=", ".join(AGG_METHODS))
+        children: list[Node] = []
+        for ch in children_raw:
+            built = self.build(ch, trail + (code,), method)
+            if built is not None:
+                children.append(built)
+        if method in ("weighted_mean", "geometric", "harmonic") and children:
+            total = sum(c.weight for c in children)
+            if total <= 0:
+                _problem(self.problems, "framework.weights_sum",
+                         f"node {code!r}: weights of its children sum to {total}; expected > 0 "
+                         f"(children: {', '.join(c.code for c in children)})",
+                         node=code, total=total)
+        if method in ("points_ratio",) and children and sum(c.max_points or 0 for c in children) <= 0:
+            _problem(self.problems, "framework.points_sum_zero", f"node {code!r}: children's max_points sum to 0",
+                     node=code)
+        return children
+
+    def _leaf_scoring(self, spec: dict[str, Any], code: str, method: Any, vr: Any) -> tuple[Scoring | None, Any]:
+        """An indicator's scoring rule (``given`` when none is written) and its range (``[0, 1]`` for a given
+        value without one); a node with a method but no children is a problem."""
+        sraw = spec.get("scoring", "given" if method is None else None)
+        if method is not None and "scoring" not in spec:
+            _problem(self.problems, "framework.no_children",
+                     f"node {code!r}: aggregate node (method {method!r}) has no children", node=code,
+                     method=str(method))
+        scoring = _parse_scoring(code, sraw, self.problems)
+        if scoring is not None and scoring.rule == "given" and vr in ([None, None], (None, None)):
+            vr = [0.0, 1.0]
+        return scoring, vr
+
+    def _check_bounds(self, vr: Any, code: str) -> tuple[Any, ...]:
+        """The range as a tuple; a lower bound above the upper bound is a problem."""
+        lo_hi = tuple(vr)
+        if lo_hi[0] is not None and lo_hi[1] is not None and lo_hi[0] > lo_hi[1]:
+            _problem(self.problems, "framework.bad_range",
+                     f"node {code!r}: range lower bound {lo_hi[0]} exceeds upper bound {lo_hi[1]}",
+                     node=code, got=repr(list(lo_hi)))
+        return lo_hi
+
+
+def _node_weight(weight: Any, max_points: Any, parent_method: str | None) -> float:
+    """A node's weight in its parent: its max_points under a parent that adds points, else its weight
+    (1 when not a number)."""
+    if parent_method in ("points_ratio", "points_sum") and _num(max_points):
+        return float(max_points)
+    return float(weight if _num(weight) else 1.0)
+
+
+def _definition(spec: dict[str, Any]) -> dict[str, str]:
+    """The node's definition as language -> text (a text is Vietnamese)."""
+    defin = spec.get("definition") or {}
+    if isinstance(defin, str):
+        defin = {"vi": defin}
+    return {str(k): str(v) for k, v in defin.items()}
 
 
 def _roles(code: str, key: str, v: Any, problems: list[Problem]) -> tuple[str, ...]:
@@ -627,6 +730,14 @@ def _num(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
+def _is_step_table(steps: Any) -> TypeGuard[list[Any]]:
+    """A non-empty list of ``[threshold, score]`` number pairs."""
+    return isinstance(steps, list) and bool(steps) and all(
+        isinstance(s, (list, tuple)) and len(s) == 2 and all(isinstance(x, (int, float)) for x in s)
+        for s in steps
+    )
+
+
 def _parse_scoring(code: str, spec: Any, problems: list[Problem]) -> Scoring | None:
     if spec is None:
         _problem(problems, "framework.needs_scoring", f"node {code!r}: an indicator needs a scoring rule", node=code)
@@ -653,11 +764,7 @@ def _parse_scoring(code: str, spec: Any, problems: list[Problem]) -> Scoring | N
                      lo=repr(lo), hi=repr(hi))
     elif rule == "threshold":
         steps = params.get("steps")
-        ok = isinstance(steps, list) and steps and all(
-            isinstance(s, (list, tuple)) and len(s) == 2 and all(isinstance(x, (int, float)) for x in s)
-            for s in steps
-        )
-        if not ok:
+        if not _is_step_table(steps):
             _problem(problems, "framework.bad_steps",
                      f"node {code!r}: threshold needs steps [[threshold, score], ...], got {steps!r}", node=code,
                      got=repr(steps))

@@ -339,7 +339,7 @@ class Model:
             )
         return alts
 
-    def _rule(self, j: int) -> str:
+    def _rule(self, j: int | np.integer[Any]) -> str:
         s = self.plan.nodes[j].scoring
         return s.rule if s is not None else "given"
 
@@ -402,8 +402,10 @@ class Model:
                             f"cannot impute {self.plan.codes[j]!r} by {imp}: no unit has a value",
                             code="impute_no_data", node=self.plan.codes[j],
                         )
-                    fill = {"mean": np.mean, "median": np.median, "min": np.min, "max": np.max,
-                            "zero": lambda p: 0.0}[imp](present)
+                    fillers: dict[str, Callable[[np.ndarray], Any]] = {
+                        "mean": np.mean, "median": np.median, "min": np.min, "max": np.max, "zero": lambda p: 0.0,
+                    }
+                    fill = fillers[imp](present)
                     x_all[self.missing_cells[:, j], j] = fill
         out = np.full((self.n_units, len(self.plan.codes)), np.nan)
         for j in self.leaf_cols:

@@ -134,14 +134,14 @@ def _indices(y: np.ndarray, n: int, k: int, factors: list[str], *, bootstrap: in
     else:
         s1_lo = s1_hi = s1
         st_lo = st_hi = st
-    conv = []
+    conv: list[dict[str, Any]] = []
     for frac in (8, 4, 2, 1):
         nn = n // frac
         if nn < 2:
             continue
         sub = y.reshape(k + 2, n, m)[:, :nn, :].reshape((k + 2) * nn, m)
-        a, b = jansen(sub, nn, k)
-        conv.append({"n": nn, "s1": a, "st": b})
+        s1_sub, st_sub = jansen(sub, nn, k)
+        conv.append({"n": nn, "s1": s1_sub, "st": st_sub})
     change = float("nan")
     if len(conv) >= 2:
         with np.errstate(all="ignore"):

@@ -200,8 +200,8 @@ def dti_like(*, n_units: int = 63, seed: int = 4) -> SyntheticData:
     rng = np.random.default_rng(seed)
     codes = [n.code for n in fw.indicators]
     vals = np.empty((n_units, len(codes)))
-    for j, node in enumerate(fw.indicators):
-        rule = node.scoring.rule if node.scoring else "given"
+    for j, indicator in enumerate(fw.indicators):
+        rule = indicator.scoring.rule if indicator.scoring else "given"
         if rule == "threshold":
             vals[:, j] = rng.integers(0, 4, n_units)
         elif rule == "yes_no":

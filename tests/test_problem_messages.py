@@ -16,7 +16,9 @@ from chiso.lib import problems as table
 ENGINE = Path(__file__).resolve().parents[1] / "src" / "chiso" / "engine"
 PLACE = {"node", "row", "column", "file"}
 # Values chiso.lib.problems derives from the engine's params (see _derived).
-DERIVED = {"unknown_unit": {"suggest"}, "unit_not_valid": {"date"}, "missing_value": {"n"}, "out_of_range": {"range"}}
+DERIVED = {"unknown_unit": {"suggest"}, "unit_not_valid": {"date"}, "missing_value": {"n"}, "out_of_range": {"range"},
+           "file_too_large": {"size_mb", "limit_mb"}, "yaml_syntax": {"where"}, "framework_field": {"expected"},
+           "bad_csv": {"row"}, "field_too_large": {"row"}, "yaml_too_deep": {"line"}}
 ERROR_CLASSES = {"EngineError", "FrameworkError", "InputError", "MissingDataError", "UnitError", "AggregationError",
                  "AnalysisError"}
 

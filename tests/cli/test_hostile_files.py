@@ -48,8 +48,9 @@ def test_it_refuses_two_million_rows_before_parsing(tmp_path, capsys):
     code, err, out = compute(capsys, tmp_path, data, "big.xlsx")
     assert time.perf_counter() - t < 5  # refused from the zip directory, not after parsing 2e6 rows
     assert code == 2
-    assert err.startswith("chiso: lỗi: Tệp Excel nén bất thường (một phần gấp"), err
-    assert "hãy chia thành nhiều tệp nhỏ hơn" in err
+    # one sentence per problem for the command line and the web (chiso.lib.problems)
+    assert err.startswith("chiso: lỗi: Tệp Excel nén bất thường: một phần của tệp giải nén ra gấp"), err
+    assert "Hãy chia thành nhiều tệp nhỏ hơn" in err
     assert not out.exists()
 
 
@@ -73,7 +74,7 @@ def test_it_reads_the_cr_only_corpus_file():
 def test_it_refuses_a_field_over_the_csv_limit(tmp_path, capsys):
     code, err, out = compute(capsys, tmp_path, hostile.long_field_csv(), "long.csv")
     assert code == 2
-    assert err.startswith(f"chiso: lỗi: Tệp không hợp lệ: dòng 3 có ô dài hơn {csv.field_size_limit()} ký tự"), err
+    assert err.startswith(f"chiso: lỗi: Dòng 3: có ô dài hơn {csv.field_size_limit()} ký tự"), err
     assert not out.exists()
 
 
@@ -104,9 +105,11 @@ def test_it_lists_the_first_50_bad_cells_and_counts_the_rest(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("deep.yaml", "chiso: lỗi: Tệp YAML lồng nhau quá 64 cấp: "),
-    ("framework-edition-date.yaml", "chiso: lỗi: Trường 'edition' của bộ chỉ số có kiểu không hợp lệ: "),
-    ("framework-name-list.yaml", "chiso: lỗi: Trường 'name' của bộ chỉ số có kiểu không hợp lệ: "),
+    # one sentence per problem for the command line and the web (chiso.lib.problems)
+    ("deep.yaml", "chiso: lỗi: Nội dung YAML lồng nhau quá 64 cấp (dòng 2); tệp không phải là bộ chỉ số hợp lệ: "),
+    ("framework-edition-date.yaml",
+     "chiso: lỗi: Trường “edition” phải là một năm (số nguyên, ví dụ 2025), nhưng tệp ghi datetime.date(2022, 1, 1): "),
+    ("framework-name-list.yaml", "chiso: lỗi: Trường “name” phải là một chuỗi chữ hoặc bảng {vi: …, en: …}, nhưng "),
 ])
 def test_it_refuses_a_hostile_framework_yaml(tmp_path, capsys, name, expected):
     path = str(hostile.path(name))

@@ -173,25 +173,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate_unit": ("Đơn vị bị trùng.", "Duplicate unit."),
     "empty_input": ("Không có đơn vị nào.", "No units."),
     # --- files and tables (chiso.io) ---
+    "file_unreadable": ("Tệp không hợp lệ: không phải là tệp Excel (.xlsx) hay CSV đọc được.",
+                        "Invalid file: not a readable Excel (.xlsx) or CSV file."),
     "file_not_found": ("Không tìm thấy tệp.", "File not found."),
-    "bad_encoding": ("Tệp không đúng mã UTF-8.", "The file is not UTF-8."),
+    "bad_encoding": ('Tệp không đúng mã UTF-8: hãy lưu dưới dạng “CSV UTF-8” hoặc .xlsx.',
+                    'The file is not UTF-8: save it as “CSV UTF-8” or as .xlsx.'),
     "bad_file_type": ("Không đọc được tệp: hãy lưu dưới dạng .xlsx hoặc CSV UTF-8.",
                       "Cannot read the file: save it as .xlsx or UTF-8 CSV."),
     "bad_xlsx": ("Tệp không hợp lệ: không đọc được tệp Excel (hỏng, thiếu phần, hoặc không phải .xlsx).",
                  "Invalid file: not a readable Excel workbook."),
-    "bad_csv": ("Tệp không hợp lệ: không đọc được tệp CSV.", "Invalid file: not a readable CSV file."),
-    "field_too_large": ("Tệp không hợp lệ: dòng {row} có ô dài hơn {limit} ký tự.",
-                        "Invalid file: row {row} has a cell longer than {limit} characters."),
-    "file_too_large": ("Tệp quá lớn ({size} byte, giới hạn {max_bytes} byte khi giải nén); hãy chia thành nhiều tệp "
-                       "nhỏ hơn.", "File too large ({size} bytes, limit {max_bytes} bytes unpacked); split it into smaller files."),
-    "xlsx_compression": ("Tệp Excel nén bất thường (một phần gấp {ratio} lần khi giải nén, giới hạn {max_ratio} lần); "
-                         "hãy chia thành nhiều tệp nhỏ hơn.",
-                         "Unusually compressed Excel file (a part unpacks {ratio} times larger, limit {max_ratio}); "
-                         "split it into smaller files."),
-    "too_many_rows": ("Tệp có hơn {max_rows} dòng; hãy chia thành nhiều tệp, mỗi tệp tối đa {max_rows} dòng.",
-                      "More than {max_rows} rows; split the file into parts of at most {max_rows} rows."),
-    "too_many_cells": ("Tệp có hơn {max_cells} ô; hãy chia thành nhiều tệp nhỏ hơn.",
-                       "More than {max_cells} cells; split the file into smaller files."),
+    "bad_csv": ('Dòng {row}: không đọc được tệp CSV.',
+               'Row {row}: the CSV file cannot be read.'),
+    "field_too_large": ('Dòng {row}: có ô dài hơn {limit} ký tự; tệp không phải là bảng số liệu hợp lệ.',
+                       'Row {row}: a cell is longer than {limit} characters; the file is not a valid data table.'),
+    "file_too_large": ('Tệp quá lớn: khi giải nén được {size_mb} MB, giới hạn là {limit_mb} MB. Hãy chia thành nhiều tệp nhỏ hơn.',
+                      'The file is too large: it unpacks to {size_mb} MB and the limit is {limit_mb} MB. Split it into smaller files.'),
+    "xlsx_compression": ('Tệp Excel nén bất thường: một phần của tệp giải nén ra gấp {ratio} lần (giới hạn {max_ratio} lần), không giống bảng số liệu thật. Hãy chia thành nhiều tệp nhỏ hơn.',
+                        'The Excel file is packed abnormally: a part of it unpacks to {ratio} times its size (limit {max_ratio} times), unlike a real data table. Split it into smaller files.'),
+    "too_many_rows": ('Tệp có hơn {max_rows} dòng (giới hạn của một lần nhập). Hãy chia thành nhiều tệp, mỗi tệp tối đa {max_rows} dòng.',
+                     'The file has more than {max_rows} rows (the limit of one import). Split it into files of at most {max_rows} rows each.'),
+    "too_many_cells": ('Tệp có hơn {max_cells} ô (giới hạn của một lần nhập). Hãy chia thành nhiều tệp nhỏ hơn.',
+                      'The file has more than {max_cells} cells (the limit of one import). Split it into smaller files.'),
     "unknown_sheet": ("Không có trang tính này.", "No such sheet."),
     "empty_file": ("Tệp không có dòng số liệu nào.", "The file has no data rows."),
     "no_unit_column": ("Cột đầu tiên phải là cột đơn vị (tiêu đề “unit” hoặc “tỉnh”).",
@@ -219,10 +221,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "framework_not_found": ("Không tìm thấy tệp bộ chỉ số.", "Framework file not found."),
     "framework_invalid": ("Bộ chỉ số không hợp lệ.", "Invalid framework."),
     "missing_policy": ("Cách xử lý giá trị thiếu (missing) không hợp lệ.", "Invalid missing-data policy (missing)."),
-    "yaml_syntax": ("Tệp YAML sai cú pháp.", "YAML syntax error."),
-    "yaml_too_deep": ("Tệp YAML lồng nhau quá {max_depth} cấp.", "The YAML nests more than {max_depth} levels."),
-    "framework_field": ("Trường '{field}' của bộ chỉ số có kiểu không hợp lệ.",
-                        "The framework's field '{field}' has the wrong type."),
+    "yaml_syntax": ('Nội dung YAML sai cú pháp ({where}): {problem}',
+                   'The YAML is malformed ({where}): {problem}'),
+    "yaml_too_deep": ('Nội dung YAML lồng nhau quá {max_depth} cấp (dòng {line}); tệp không phải là bộ chỉ số hợp lệ.',
+                     'The YAML is nested deeper than {max_depth} levels (line {line}); it is not a valid framework.'),
+    "framework_field": ('Trường “{field}” phải là {expected}, nhưng tệp ghi {got}.',
+                       'The field “{field}” must be {expected}, but the file has {got}.'),
     "copy_same_id": ("Bản sao cần một mã (id) mới, khác mã bộ chỉ số gốc.",
                      "The copy needs a new id, different from the source's."),
     "copy_edition": ("Năm của bản sao không hợp lệ.", "Invalid year for the copy."),
@@ -326,6 +330,16 @@ def _derived(code: str, p: dict[str, Any], lang: str) -> dict[str, Any]:
                         if names else "")
     elif code == "unit_not_valid":
         p["date"] = _vn_iso(p.get("as_of"))
+    elif code == "file_too_large":
+        p["size_mb"], p["limit_mb"] = _mb(p.get("size"), lang), _mb(p.get("max_bytes"), lang)
+    elif code in ("bad_csv", "field_too_large", "yaml_too_deep"):
+        p["row"], p["line"] = p.get("row") or "?", p.get("line") or "?"
+    elif code == "yaml_syntax":
+        at = "dòng {line}, cột {column}" if lang == "vi" else "line {line}, column {column}"
+        p["where"] = at.format(line=p["line"], column=p.get("column")) if p.get("line") else "?"
+        p.setdefault("problem", "")
+    elif code == "framework_field":
+        p["expected"] = _FIELD_TYPES.get(str(p.get("field")), ("?", "?"))[lang == "en"]
     elif code == "missing_value":
         p["n"] = len(p.get("cells") or []) or 1
     elif code == "out_of_range":
@@ -336,6 +350,19 @@ def _derived(code: str, p: dict[str, Any], lang: str) -> dict[str, Any]:
             shown = {k: format_number(v, lang=lang) if v is not None else "…" for k, v in (("lo", lo), ("hi", hi))}
             p["range"] = " " + ("Khoảng: {lo} – {hi}." if lang == "vi" else "Range: {lo} – {hi}.").format(**shown)
     return p
+
+
+# what a framework's top-level field must be, for "framework_field"
+_FIELD_TYPES = {
+    "edition": ("một năm (số nguyên, ví dụ 2025)", "a year (a whole number such as 2025)"),
+    "name": ("một chuỗi chữ hoặc bảng {vi: …, en: …}", "a text or a mapping {vi: …, en: …}"),
+    "id": ("một chuỗi chữ", "a text"),
+}
+
+
+def _mb(n: Any, lang: str) -> str:
+    """Bytes as megabytes with one decimal, in the reader's number format."""
+    return format_number((n or 0) / 1024 / 1024, 1, lang=lang)
 
 
 def _vn_iso(s: Any) -> str:

@@ -7,7 +7,6 @@ from django.views.i18n import set_language
 from chiso.lib.urls import ObjectIdConverter
 from chiso.orgs import views as orgs_views
 from chiso.site import public
-from chiso.site import public
 from chiso.site.home import home
 
 # Registered before the apps' URL modules are included below: they use <id:pk>.
@@ -23,7 +22,6 @@ urlpatterns = [
     path("", include("chiso.reports.urls")),
     path("", include("chiso.program.urls")),
     path("xep-hang-noi-bo/", include("chiso.assessment.urls")),
-    path("cong-khai/", public.public_page, name="public_page"),  # the sections: chiso.site.public
     path("cong-khai/", public.public_page, name="public_page"),  # the sections: chiso.site.public
     # One sign-in page: the admin's own login form goes to it (same lockout, same counter).
     path("quan-tri/login/", orgs_views.admin_login, name="admin_login"),

@@ -174,7 +174,13 @@ from .self_assessment import (
     add_document as add_document,
 )
 from .self_assessment import (
+    add_evidence_file as add_evidence_file,
+)
+from .self_assessment import (
     check_evidence_editable as check_evidence_editable,
+)
+from .self_assessment import (
+    delete_evidence as delete_evidence,
 )
 from .self_assessment import (
     raw_from_post as raw_from_post,

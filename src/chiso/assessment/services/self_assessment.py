@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from chiso.review import workflow
 from ..models import (
     DocumentRef,
     Entry,
+    EvidenceFile,
     Participant,
     Round,
 )
@@ -228,6 +230,55 @@ def check_evidence_editable(entry: Entry) -> None:
     _check_stage(p.round, S.SELF)
     if p.status == Participant.Status.SUBMITTED:
         raise Forbidden(_("Đơn vị đã gửi bản tự đánh giá: không sửa được nữa."))
+
+
+@atomic_retry
+def add_evidence_file(entry_id: int, actor: audit.Actor, upload, *, content_type: str, digest: str) -> EvidenceFile:
+    """Attach an uploaded file (already checked: ``chiso.collection.evidence.check_upload``) to an
+    entry, audited, and rescore the entry. Refused (``Forbidden``) outside the self-assessment step
+    or once the unit has submitted; nothing written then."""
+    with transaction.atomic():
+        entry = Entry.objects.get(pk=entry_id)
+        entry.participant = _lock(entry.participant_id)  # the current step, read under the lock
+        check_evidence_editable(entry)
+        ev = EvidenceFile(
+            entry=entry,
+            original_name=os.path.basename(upload.name)[:200],
+            content_type=content_type,
+            size=upload.size,
+            sha256=digest,
+            uploaded_by=actor.user,
+        )
+        ev.file.save("upload", upload, save=False)
+        ev.save()
+        audit.record(
+            actor,
+            "assessment_evidence.add",
+            ev,
+            parent=entry.participant,
+            after={"code": entry.code, "name": ev.original_name, "sha256": digest},
+        )
+        rescore_entry(entry.pk)
+    return ev
+
+
+@atomic_retry
+def delete_evidence(obj, actor: audit.Actor, action: str) -> None:
+    """Remove an evidence file or document of an entry (``action``: its audit code), audited; the
+    file leaves the disk once the transaction commits. Refused as ``add_evidence_file``."""
+    with transaction.atomic():
+        obj.entry.participant = _lock(obj.entry.participant_id)
+        check_evidence_editable(obj.entry)
+        audit.record(
+            actor, action, obj, parent=obj.entry.participant, before={"code": obj.entry.code, "name": str(obj)}
+        )
+        entry_id = obj.entry_id
+        name = getattr(getattr(obj, "file", None), "name", None)
+        storage = obj.file.storage if name else None
+        obj.delete()
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+        rescore_entry(entry_id)
 
 
 @atomic_retry

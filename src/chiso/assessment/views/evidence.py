@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -63,29 +60,10 @@ def evidence_upload(request, pk, code):
         content_type, digest = check_upload(upload)
     except ValueError as err:
         return _evidence_done(request, p, code, error=str(err))
-    actor = audit.Actor.from_request(request)
     try:
-        with transaction.atomic():
-            e.participant = services._lock(p.pk)  # the current step, read under the lock
-            services.check_evidence_editable(e)
-            ev = EvidenceFile(
-                entry=e,
-                original_name=os.path.basename(upload.name)[:200],
-                content_type=content_type,
-                size=upload.size,
-                sha256=digest,
-                uploaded_by=request.user,
-            )
-            ev.file.save("upload", upload, save=False)
-            ev.save()
-            audit.record(
-                actor,
-                "assessment_evidence.add",
-                ev,
-                parent=p,
-                after={"code": code, "name": ev.original_name, "sha256": digest},
-            )
-            services.rescore_entry(e.pk)
+        ev = services.add_evidence_file(
+            e.pk, audit.Actor.from_request(request), upload, content_type=content_type, digest=digest
+        )
     except services.Refused as err:
         return HttpResponseForbidden(err.message)
     return _evidence_done(request, p, code, ok=_("Đã tải lên minh chứng “{name}”.").format(name=ev.original_name))
@@ -148,23 +126,7 @@ def _delete_evidence(request, model, pk, action):
     if not acc.can_enter(p):
         return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá xóa minh chứng."))
     try:
-        with transaction.atomic():
-            obj.entry.participant = services._lock(p.pk)
-            services.check_evidence_editable(obj.entry)
-            audit.record(
-                audit.Actor.from_request(request),
-                action,
-                obj,
-                parent=p,
-                before={"code": obj.entry.code, "name": str(obj)},
-            )
-            entry_id = obj.entry_id
-            name = getattr(getattr(obj, "file", None), "name", None)
-            storage = obj.file.storage if name else None
-            obj.delete()
-            if name:
-                transaction.on_commit(lambda: storage.delete(name))
-            services.rescore_entry(entry_id)
+        services.delete_evidence(obj, audit.Actor.from_request(request), action)
     except services.Refused as err:
         return HttpResponseForbidden(err.message)
     return _evidence_done(request, p, obj.entry.code, ok=_("Đã xóa minh chứng."))

@@ -86,7 +86,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -305,79 +305,24 @@ def _rule(node: Node) -> str:
 
 def _build_lever(lv: Lever, node: Node, j: int, col: int, res: Result, u: int, peers: np.ndarray, *,
                  cap_peer: bool = False, gain: float | None = None, decimals: int | None = None) -> _LeverModel:
+    """The lever's model: its bound (the smallest of its caps, with the reason) and the pieces of its
+    score as it moves from the unit's value to that bound."""
     rule = _rule(node)
+    d = _direction(node)
     x0 = res.imputed[u, j] if node.is_indicator else res.raw[u, j]
-    if np.isnan(x0):
-        raise AnalysisError(
-            f"lever {lv.code!r}: the unit has no value for it (skipped under the missing-data policy); "
-            "give its current value first", code="target_missing", code_name=lv.code,
-        )
-    if not (lv.cost > 0 and math.isfinite(lv.cost)):
-        raise AnalysisError(f"lever {lv.code!r}: cost must be > 0; got {lv.cost:g}", code="invalid_bounds",
-                            lever=lv.code)
+    _refuse_lever(lv, rule, d, x0)
     lo_r, hi_r = node.value_range if node.is_indicator else (
         node.value_range if node.value_range != (None, None) else node.score_range)
     p = node.scoring.params if (node.is_indicator and node.scoring) else {}
-    d = _direction(node)
-    if rule in ("zscore", "percentile") or (rule == "ratio_to_max" and d < 0):
-        raise AnalysisError(
-            f"lever {lv.code!r}: its rule ({rule}{', less is better' if d < 0 else ''}) makes every peer's "
-            "score depend non-linearly on the unit's value; target seeking supports min–max, ratio to max "
-            "(more is better), goalposts, capped ratios, thresholds, yes/no, partial credit and given values",
-            code="target_nonlinear", lever=lv.code, rule=rule,
-        )
     y0 = d * x0
     # Range bound in y-space (best admissible value).
     rng_best = hi_r if d > 0 else lo_r
     rng_best_y = None if rng_best is None else d * rng_best
     py = d * res.imputed[peers, j] if node.is_indicator else d * res.raw[peers, j]
     py = py[~np.isnan(py)]
-    # Saturation point (no gain beyond it) and default bound.
-    sat: float | None
-    if rule == "given":
-        sat = rng_best_y if rng_best_y is not None else 1.0
-    elif rule == "goalposts":
-        sat = max(d * p["lo"], d * p["hi"])
-    elif rule == "ratio_capped":
-        sat = float(p.get("target", 1.0))
-    elif rule == "threshold":
-        best = max(s for _, s in p["steps"])
-        sat = min(d * t for t, s in p["steps"] if s == best)
-    elif rule == "yes_no":
-        sat = 1.0
-    elif rule == "partial":
-        levels = {float(k): float(v) for k, v in p["levels"].items()}
-        best = max(levels.values())
-        sat = min(k for k, v in levels.items() if v == best)
-    else:  # minmax, ratio_to_max: no saturation (exceeding the best peer moves the bound)
-        sat = None
-    # Bounds (y-space), each with its reason; the smallest binds.  Order = precedence on a tie.
-    caps: list[tuple[float, str]] = []
-    if lv.upper is not None:
-        given = d * float(lv.upper)
-        if rng_best_y is not None and given > rng_best_y + 1e-12:
-            raise AnalysisError(
-                f"lever {lv.code!r}: bound {lv.upper:g} is outside the indicator's range "
-                f"[{_f(lo_r)}, {_f(hi_r)}]", code="invalid_bounds", lever=lv.code, bound=lv.upper,
-            )
-        if given < y0 - 1e-12:
-            what = "below" if d > 0 else "above"
-            raise AnalysisError(
-                f"lever {lv.code!r}: bound {lv.upper:g} is {what} the unit's current value {x0:g}; a bound must "
-                "be an improvement", code="invalid_bounds", lever=lv.code, bound=lv.upper, current=x0,
-            )
-        caps.append((given, "given"))
-    if gain is not None:
-        caps.append((y0 + gain, "max_gain"))
     best_y = float(py.max()) if py.size else None
-    if cap_peer and best_y is not None:
-        caps.append((max(best_y, y0), "best_peer"))
-    if rng_best_y is not None:
-        caps.append((rng_best_y, "range"))
-    if sat is not None:
-        caps.append((sat, "saturation"))
-    if not caps:  # open-ended relative indicator: the best peer's value
-        caps.append((max(best_y if best_y is not None else y0, y0), "best_peer"))
+    caps = _lever_caps(lv, d, x0, y0, (lo_r, hi_r), rng_best_y, best_y,
+                       sat=_saturation(rule, p, d, rng_best_y), gain=gain, cap_peer=cap_peer)
     ub, reason = min(caps, key=lambda c: round(c[0], 12))
     ub = max(ub, y0)
     grid_ub = None
@@ -393,80 +338,179 @@ def _build_lever(lv: Lever, node: Node, j: int, col: int, res: Result, u: int, p
     lm = _LeverModel(lv, j, col, d, y0, ub, [], grid_ub=grid_ub, bound=bound_x, reason=reason, best_peer=best_x)
     if ub <= y0:
         return lm
-    pieces = lm.pieces
     if rule == "given":
-        pieces.append(_Piece(ub - y0, ub - y0, False))
+        lm.pieces.append(_Piece(ub - y0, ub - y0, False))
     elif rule in ("goalposts", "ratio_capped"):
-        lo_y, hi_y = (min(d * p["lo"], d * p["hi"]), max(d * p["lo"], d * p["hi"])) if rule == "goalposts" \
-            else (0.0, float(p.get("target", 1.0)))
-        a = y0
-        if a < lo_y:
-            b = min(lo_y, ub)
-            pieces.append(_Piece(b - a, 0.0, False))
-            a = b
-        if a < ub:
-            pieces.append(_Piece(ub - a, (ub - a) / (hi_y - lo_y), False))
+        _linear_pieces(lm, rule, p)
     elif rule in ("threshold", "yes_no", "partial"):
-        if rule == "threshold":
-            scale = float(p.get("points") or 1.0)
-            steps = sorted((d * float(t), float(s) / scale) for t, s in p["steps"])
-
-            def score(y: float) -> float:
-                return max([s for t, s in steps if t <= y + 1e-12], default=0.0)
-            cands = [t for t, _ in steps]
-        elif rule == "yes_no":
-            def score(y: float) -> float:
-                return 1.0 if y >= 1 else 0.0
-            cands = [1.0]
-        else:
-            def score(y: float) -> float:
-                return levels.get(y, 0.0)
-            cands = sorted(levels)
-        prev_y, prev_s = y0, score(y0)
-        for t in sorted(cands):
-            if t <= y0 + 1e-12 or t > ub + 1e-12:
-                continue
-            s = score(t)
-            if s > prev_s + 1e-15:
-                pieces.append(_Piece(t - prev_y, s - prev_s, True))
-                prev_y, prev_s = t, s
-        lm.ub = prev_y if pieces else y0
+        _step_pieces(lm, rule, p)
     else:  # minmax / ratio_to_max
-        if py.size == 0:
-            raise AnalysisError(f"lever {lv.code!r}: no peer has a value, the score cannot move",
-                                code="target_nonlinear", lever=lv.code)
-        m_o, b_o = float(py.min()), float(py.max())
-        is_mm = rule == "minmax"
-        mn = m_o if is_mm else 0.0
-        top = max(y0, b_o)
-        if is_mm and b_o == m_o:
-            # Every peer has the same value: the unit scores 0 below it and 1 at it.
-            if y0 < m_o and ub >= m_o:
-                pieces.append(_Piece(m_o - y0, 1.0, True))
-            lm.ub = min(ub, m_o) if y0 < m_o else y0
-            return lm
-        if is_mm and y0 < m_o:
-            if ub < m_o:
-                lm.partial_a = True
-                lm.ub = y0
-                return lm
-            cur = (py - y0) / (b_o - y0)
-            new = (py - m_o) / (b_o - m_o)
-            pieces.append(_Piece(m_o - y0, 0.0, True, peer_delta=new - cur))
-            lm.partial_a = True
-        a = max(y0, mn if is_mm else y0)
-        span = (b_o - mn) if top > mn else 0.0
-        if a < min(ub, b_o) and span > 0:
-            b = min(ub, b_o)
-            pieces.append(_Piece(b - a, (b - a) / span, False))
-        if ub > top + 1e-12 and top > mn:
-            psi_max = ub - top
-            tau_max = psi_max / (top - mn + psi_max)
-            lm.region_c = (top, mn, tau_max)
-            lm.peer_base = (py - mn) / (top - mn)
-            # peer_base must be aligned to all peers incl. NaN ones: rebuild below
-        lm.ub = ub
+        _relative_pieces(lm, rule, py)
     return lm
+
+
+def _refuse_lever(lv: Lever, rule: str, d: int, x0: float) -> None:
+    """Refuse a lever the unit has no value for, a cost that is not > 0, or a rule that makes every peer's
+    score depend non-linearly on the unit's value."""
+    if np.isnan(x0):
+        raise AnalysisError(
+            f"lever {lv.code!r}: the unit has no value for it (skipped under the missing-data policy); "
+            "give its current value first", code="target_missing", code_name=lv.code,
+        )
+    if not (lv.cost > 0 and math.isfinite(lv.cost)):
+        raise AnalysisError(f"lever {lv.code!r}: cost must be > 0; got {lv.cost:g}", code="invalid_bounds",
+                            lever=lv.code)
+    if rule in ("zscore", "percentile") or (rule == "ratio_to_max" and d < 0):
+        raise AnalysisError(
+            f"lever {lv.code!r}: its rule ({rule}{', less is better' if d < 0 else ''}) makes every peer's "
+            "score depend non-linearly on the unit's value; target seeking supports min–max, ratio to max "
+            "(more is better), goalposts, capped ratios, thresholds, yes/no, partial credit and given values",
+            code="target_nonlinear", lever=lv.code, rule=rule,
+        )
+
+
+def _saturation(rule: str, p: Mapping[str, Any], d: int, rng_best_y: float | None) -> float | None:
+    """The y-value past which the score cannot rise (None for min–max and ratio to max: exceeding the best
+    peer moves the bound)."""
+    if rule == "given":
+        return rng_best_y if rng_best_y is not None else 1.0
+    if rule == "goalposts":
+        return max(d * p["lo"], d * p["hi"])
+    if rule == "ratio_capped":
+        return float(p.get("target", 1.0))
+    if rule == "threshold":
+        best = max(s for _, s in p["steps"])
+        return min(d * t for t, s in p["steps"] if s == best)
+    if rule == "yes_no":
+        return 1.0
+    if rule == "partial":
+        levels = _levels(p)
+        best = max(levels.values())
+        return min(k for k, v in levels.items() if v == best)
+    return None
+
+
+def _levels(p: Mapping[str, Any]) -> dict[float, float]:
+    """A partial-credit rule's levels as numbers: level -> credit."""
+    return {float(k): float(v) for k, v in p["levels"].items()}
+
+
+def _lever_caps(lv: Lever, d: int, x0: float, y0: float, rng: tuple[float | None, float | None],
+                rng_best_y: float | None, best_y: float | None, *, sat: float | None, gain: float | None,
+                cap_peer: bool) -> list[tuple[float, str]]:
+    """The lever's bounds (y-space), each with its reason; the smallest binds, the order is the precedence
+    on a tie.  A given bound outside the range or below the unit's value is refused."""
+    caps: list[tuple[float, str]] = []
+    if lv.upper is not None:
+        given = d * float(lv.upper)
+        if rng_best_y is not None and given > rng_best_y + 1e-12:
+            raise AnalysisError(
+                f"lever {lv.code!r}: bound {lv.upper:g} is outside the indicator's range "
+                f"[{_f(rng[0])}, {_f(rng[1])}]", code="invalid_bounds", lever=lv.code, bound=lv.upper,
+            )
+        if given < y0 - 1e-12:
+            what = "below" if d > 0 else "above"
+            raise AnalysisError(
+                f"lever {lv.code!r}: bound {lv.upper:g} is {what} the unit's current value {x0:g}; a bound must "
+                "be an improvement", code="invalid_bounds", lever=lv.code, bound=lv.upper, current=x0,
+            )
+        caps.append((given, "given"))
+    if gain is not None:
+        caps.append((y0 + gain, "max_gain"))
+    if cap_peer and best_y is not None:
+        caps.append((max(best_y, y0), "best_peer"))
+    if rng_best_y is not None:
+        caps.append((rng_best_y, "range"))
+    if sat is not None:
+        caps.append((sat, "saturation"))
+    if not caps:  # open-ended relative indicator: the best peer's value
+        caps.append((max(best_y if best_y is not None else y0, y0), "best_peer"))
+    return caps
+
+
+def _linear_pieces(lm: _LeverModel, rule: str, p: Mapping[str, Any]) -> None:
+    """Goalposts and capped ratios: a flat piece below the lower goalpost, then a linear one to the bound."""
+    y0, ub, d = lm.y0, lm.ub, lm.d
+    lo_y, hi_y = (min(d * p["lo"], d * p["hi"]), max(d * p["lo"], d * p["hi"])) if rule == "goalposts" \
+        else (0.0, float(p.get("target", 1.0)))
+    a = y0
+    if a < lo_y:
+        b = min(lo_y, ub)
+        lm.pieces.append(_Piece(b - a, 0.0, False))
+        a = b
+    if a < ub:
+        lm.pieces.append(_Piece(ub - a, (ub - a) / (hi_y - lo_y), False))
+
+
+def _step_score(rule: str, p: Mapping[str, Any], d: int) -> tuple[Callable[[float], float], list[float]]:
+    """A step rule's score as a function of y, and the y-values where it may step up."""
+    if rule == "threshold":
+        scale = float(p.get("points") or 1.0)
+        steps = sorted((d * float(t), float(s) / scale) for t, s in p["steps"])
+
+        def score(y: float) -> float:
+            return max([s for t, s in steps if t <= y + 1e-12], default=0.0)
+        return score, [t for t, _ in steps]
+    if rule == "yes_no":
+        return (lambda y: 1.0 if y >= 1 else 0.0), [1.0]
+    levels = _levels(p)
+    return (lambda y: levels.get(y, 0.0)), sorted(levels)
+
+
+def _step_pieces(lm: _LeverModel, rule: str, p: Mapping[str, Any]) -> None:
+    """Thresholds, yes/no and partial credit: one binary piece per step up within the bound; the bound is
+    the last step reached."""
+    score, cands = _step_score(rule, p, lm.d)
+    y0, ub = lm.y0, lm.ub
+    prev_y, prev_s = y0, score(y0)
+    for t in sorted(cands):
+        if t <= y0 + 1e-12 or t > ub + 1e-12:
+            continue
+        s = score(t)
+        if s > prev_s + 1e-15:
+            lm.pieces.append(_Piece(t - prev_y, s - prev_s, True))
+            prev_y, prev_s = t, s
+    lm.ub = prev_y if lm.pieces else y0
+
+
+def _relative_pieces(lm: _LeverModel, rule: str, py: np.ndarray) -> None:
+    """Min–max and ratio to max: below the peers' minimum (region a, which moves the peers' scores), within
+    their band (linear) and beyond the best peer (region c, which moves the maximum)."""
+    y0, ub = lm.y0, lm.ub
+    if py.size == 0:
+        raise AnalysisError(f"lever {lm.lever.code!r}: no peer has a value, the score cannot move",
+                            code="target_nonlinear", lever=lm.lever.code)
+    m_o, b_o = float(py.min()), float(py.max())
+    is_mm = rule == "minmax"
+    mn = m_o if is_mm else 0.0
+    top = max(y0, b_o)
+    if is_mm and b_o == m_o:
+        # Every peer has the same value: the unit scores 0 below it and 1 at it.
+        if y0 < m_o and ub >= m_o:
+            lm.pieces.append(_Piece(m_o - y0, 1.0, True))
+        lm.ub = min(ub, m_o) if y0 < m_o else y0
+        return
+    if is_mm and y0 < m_o:
+        if ub < m_o:
+            lm.partial_a = True
+            lm.ub = y0
+            return
+        cur = (py - y0) / (b_o - y0)
+        new = (py - m_o) / (b_o - m_o)
+        lm.pieces.append(_Piece(m_o - y0, 0.0, True, peer_delta=new - cur))
+        lm.partial_a = True
+    a = max(y0, mn if is_mm else y0)
+    span = (b_o - mn) if top > mn else 0.0
+    if a < min(ub, b_o) and span > 0:
+        b = min(ub, b_o)
+        lm.pieces.append(_Piece(b - a, (b - a) / span, False))
+    if ub > top + 1e-12 and top > mn:
+        psi_max = ub - top
+        tau_max = psi_max / (top - mn + psi_max)
+        lm.region_c = (top, mn, tau_max)
+        lm.peer_base = (py - mn) / (top - mn)
+        # peer_base must be aligned to all peers incl. NaN ones: seek_target rebuilds it
+    lm.ub = ub
 
 
 def _f(x: float | None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from dataclasses import dataclass, field
 
 from django.core.mail import send_mail
@@ -309,6 +310,41 @@ def save_values(submission_id: int, changes: list[Change], actor: audit.Actor, *
             batch_size=BULK_BATCH,
         )
         return saved
+
+
+# --- evidence ------------------------------------------------------------------------------------
+
+
+@atomic_retry
+def add_evidence(submission_id: int, code: str, actor: audit.Actor, upload, *, content_type: str,
+                 digest: str) -> Evidence:
+    """Attach an uploaded file (already checked: ``chiso.collection.evidence.check_upload``) to a
+    value of a form, audited. Refused (``NotEditable``) when the form is not editable."""
+    with transaction.atomic():
+        sub = _locked(submission_id)
+        check_editable(sub)
+        value, _c = Value.objects.get_or_create(submission=sub, code=code)
+        ev = Evidence(
+            value=value, original_name=os.path.basename(upload.name)[:200], content_type=content_type,
+            size=upload.size, sha256=digest, uploaded_by=actor.user,
+        )
+        ev.file.save("upload", upload, save=False)
+        ev.save()
+        audit.record(actor, "evidence.add", ev, after={"name": ev.original_name, "sha256": digest}, parent=sub)
+    return ev
+
+
+@atomic_retry
+def delete_evidence(ev: Evidence, actor: audit.Actor) -> None:
+    """Remove an evidence file of a form, audited; the file leaves the disk once the transaction
+    commits. Refused (``NotEditable``) when the form is not editable."""
+    with transaction.atomic():
+        sub = _locked(ev.value.submission_id)
+        check_editable(sub)
+        audit.record(actor, "evidence.delete", ev, before={"name": ev.original_name, "sha256": ev.sha256}, parent=sub)
+        name = ev.file.name
+        ev.delete()
+        transaction.on_commit(lambda: ev.file.storage.delete(name))
 
 
 # --- validation rules ------------------------------------------------------------------------------

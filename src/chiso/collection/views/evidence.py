@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -18,7 +15,7 @@ from chiso.orgs import audit
 from .. import services
 from ..evidence import check_upload
 from ..forms import EvidenceForm
-from ..models import Evidence, Submission, Value
+from ..models import Evidence, Submission
 from .base import _forbidden, _get_submission_for_user
 from .form import _rw_or_error
 
@@ -43,21 +40,12 @@ def evidence_upload(request, pk, code):
     except ValueError as e:
         messages.error(request, f"{code}: {e}")
         return redirect("submission", pk=sub.pk)
-    actor = audit.Actor.from_request(request)
-    with transaction.atomic():
-        locked = Submission.objects.select_for_update().select_related("round").get(pk=sub.pk)
-        try:
-            services.check_editable(locked)
-        except services.NotEditable as e:
-            return _forbidden(str(e))
-        value, _c = Value.objects.get_or_create(submission=locked, code=code)
-        ev = Evidence(
-            value=value, original_name=os.path.basename(upload.name)[:200], content_type=content_type,
-            size=upload.size, sha256=digest, uploaded_by=request.user,
+    try:
+        ev = services.add_evidence(
+            sub.pk, code, audit.Actor.from_request(request), upload, content_type=content_type, digest=digest
         )
-        ev.file.save("upload", upload, save=False)
-        ev.save()
-        audit.record(actor, "evidence.add", ev, after={"name": ev.original_name, "sha256": digest}, parent=locked)
+    except services.NotEditable as e:
+        return _forbidden(str(e))
     messages.success(request, _("Đã tải lên minh chứng “{name}”.").format(name=ev.original_name))
     return redirect("submission", pk=sub.pk)
 
@@ -90,18 +78,9 @@ def evidence_delete(request, pk):
     denied = _rw_or_error(request, sub)
     if denied:
         return denied
-    with transaction.atomic():
-        locked = Submission.objects.select_for_update().select_related("round").get(pk=sub.pk)
-        try:
-            services.check_editable(locked)
-        except services.NotEditable as e:
-            return _forbidden(str(e))
-        audit.record(
-            audit.Actor.from_request(request), "evidence.delete", ev,
-            before={"name": ev.original_name, "sha256": ev.sha256}, parent=locked,
-        )
-        name = ev.file.name
-        ev.delete()
-        transaction.on_commit(lambda: ev.file.storage.delete(name))
+    try:
+        services.delete_evidence(ev, audit.Actor.from_request(request))
+    except services.NotEditable as e:
+        return _forbidden(str(e))
     messages.success(request, _("Đã xóa minh chứng."))
     return redirect("submission", pk=sub.pk)

@@ -604,13 +604,50 @@ def seek_target(
     ([('htkt', 0.7, 'best_peer'), ('htnl', 0.5, 'best_peer')], 0.4, 1)
     """
     res0 = compute(framework, data, units=units, codes=codes, missing=missing)
+    t = _setting(framework, res0, unit, rank, peers)
+    levers = _levers(framework, t, vary, costs)
+    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer))
+                                 or not 0 <= decimals <= 12):
+        raise AnalysisError(f"decimals must be an integer from 0 to 12 or None; got {decimals!r}",
+                            code="invalid_bounds", decimals=str(decimals))
+    models = _lever_models(t, levers, gains=_gains(max_gain, [lv.code for lv in levers]),
+                           cap_peer=cap_at_best_peer, decimals=decimals)
+    return _least_cost(t, models, unit=unit, decimals=decimals, max_iterations=max_iterations)
+
+
+@dataclass
+class _Setting:
+    """What a target search works on: the data (peers moved by their trend), both computations, the unit,
+    the target rank and the derivatives of the root score."""
+
+    framework: Framework
+    res0: Result  # the computation as given
+    res: Result  # with the peers moved (res0 when frozen)
+    ulist: list[str]
+    clist: list[str]
+    mat: np.ndarray
+    u: int
+    k: int
+    peer_label: str
+    others: np.ndarray
+    droot: np.ndarray
+    s_all: np.ndarray
+    rank_before: int
+
+    @property
+    def plan(self) -> Any:
+        return plan_of(self.framework)
+
+
+def _setting(framework: Framework, res0: Result, unit: str, rank: Any, peers: str) -> _Setting:
+    """Check the unit, the target rank and the peers' setting (``frozen`` or ``trend:<rate>``) and move the
+    peers by their trend."""
     ulist, clist, mat = input_matrix(res0)
     u = unit_index(ulist, unit)
     n_u = len(ulist)
     if isinstance(rank, bool) or not isinstance(rank, (int, np.integer)) or not 1 <= rank <= n_u:
         raise AnalysisError(f"target rank must be an integer from 1 to {n_u}; got {rank!r}",
                             code="invalid_target", rank=str(rank))
-    k = int(rank)
     peer_label = "frozen"
     if peers != "frozen":
         kind, _, val = str(peers).partition(":")
@@ -624,23 +661,26 @@ def seek_target(
         mat = _trend(res0, ulist, clist, mat, u, rate)
         peer_label = f"trend:{rate:g}"
     res = recompute(res0, ulist, clist, mat) if peer_label != "frozen" else res0
-    plan = plan_of(framework)
-    others = np.array([i for i in range(n_u) if i != u])
-    droot = root_derivative(res)
-    s_all = res.scores[:, 0]
-    rank_before = int(res0.ranks[u, 0])
+    return _Setting(framework, res0, res, ulist, clist, mat, u, int(rank), peer_label,
+                    others=np.array([i for i in range(n_u) if i != u]), droot=root_derivative(res),
+                    s_all=res.scores[:, 0], rank_before=int(res0.ranks[u, 0]))
 
-    # --- levers -----------------------------------------------------------------------
+
+def _levers(framework: Framework, t: _Setting, vary: Sequence[Lever | str] | None,
+            costs: Mapping[str, float] | None) -> list[Lever]:
+    """The levers (by default every indicator given in the data that reaches the root for this unit), with
+    their costs; unknown codes, codes without an input column, a lever twice and stray costs are refused."""
+    plan = t.plan
     if vary is None:
-        levers = [Lever(c) for c in clist
-                  if droot[u, plan.pos[c]] > 0 and (plan.nodes[plan.pos[c]].is_indicator or res.given[u, plan.pos[c]])]
+        levers = [Lever(c) for c in t.clist if t.droot[t.u, plan.pos[c]] > 0
+                  and (plan.nodes[plan.pos[c]].is_indicator or t.res.given[t.u, plan.pos[c]])]
     else:
         levers = [parse_lever(v) if isinstance(v, str) else v for v in vary]
     unknown = [lv.code for lv in levers if lv.code not in plan.pos]
     if unknown:
         raise AnalysisError(f"unknown code(s) for framework {framework.id!r}: {', '.join(unknown)}",
                             code="unknown_code", codes=unknown)
-    not_input = [lv.code for lv in levers if lv.code not in clist]
+    not_input = [lv.code for lv in levers if lv.code not in t.clist]
     if not_input:
         raise AnalysisError(
             f"lever(s) {', '.join(not_input)} have no column in the input; a lever changes a given value",
@@ -657,23 +697,18 @@ def seek_target(
             levers = [replace(lv, cost=float(costs[lv.code])) if lv.code in costs else lv for lv in levers]
         except (TypeError, ValueError):
             raise AnalysisError("costs must be numbers > 0", code="invalid_bounds") from None
-    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer))
-                                 or not 0 <= decimals <= 12):
-        raise AnalysisError(f"decimals must be an integer from 0 to 12 or None; got {decimals!r}",
-                            code="invalid_bounds", decimals=str(decimals))
-    gains = _gains(max_gain, [lv.code for lv in levers])
+    return levers
+
+
+def _lever_models(t: _Setting, levers: list[Lever], *, gains: Mapping[str, float], cap_peer: bool,
+                  decimals: int | None) -> list[_LeverModel]:
+    """Each lever's model, once every lever is known to reach the root through linear aggregations only;
+    the peers' region-c scores and region-a changes aligned with ``others``."""
+    plan, res, u, others = t.plan, t.res, t.u, t.others
     for lv in levers:
-        j = plan.pos[lv.code]
-        for a in [j, *_ancestors(plan, j)][1:]:
-            if res.given[u, a]:
-                break
-            if (plan.nodes[a].method or "weighted_mean") not in LINEAR:
-                raise AnalysisError(
-                    f"lever {lv.code!r} reaches the root through {plan.codes[a]!r}, a {plan.nodes[a].method} "
-                    "mean: the score is not linear in it, so the least-cost plan cannot be proven exact",
-                    code="target_nonlinear", lever=lv.code, node=plan.codes[a])
-    models = [_build_lever(lv, plan.nodes[plan.pos[lv.code]], plan.pos[lv.code], clist.index(lv.code), res, u,
-                           others, cap_peer=cap_at_best_peer, gain=gains.get(lv.code), decimals=decimals)
+        _check_linear_path(plan, res, u, lv)
+    models = [_build_lever(lv, plan.nodes[plan.pos[lv.code]], plan.pos[lv.code], t.clist.index(lv.code), res, u,
+                           others, cap_peer=cap_peer, gain=gains.get(lv.code), decimals=decimals)
               for lv in levers]
     for lm in models:  # align region-c peer scores with `others` (peers with NaN score 0 there)
         if lm.region_c is not None:
@@ -686,56 +721,102 @@ def seek_target(
                 full = np.zeros(others.size)
                 full[~np.isnan(yp)] = pc.peer_delta
                 pc.peer_delta = full
+    return models
+
+
+def _check_linear_path(plan: Any, res: Result, u: int, lv: Lever) -> None:
+    """Refuse a lever that reaches the root (up to the first given value) through a non-linear mean."""
+    j = plan.pos[lv.code]
+    for a in [j, *_ancestors(plan, j)][1:]:
+        if res.given[u, a]:
+            break
+        if (plan.nodes[a].method or "weighted_mean") not in LINEAR:
+            raise AnalysisError(
+                f"lever {lv.code!r} reaches the root through {plan.codes[a]!r}, a {plan.nodes[a].method} "
+                "mean: the score is not linear in it, so the least-cost plan cannot be proven exact",
+                code="target_nonlinear", lever=lv.code, node=plan.codes[a])
+
+
+def _apply(t: _Setting, models: list[_LeverModel], ys: Mapping[int, float]) -> Result:
+    """The computation with the levers at the y-values ``ys``."""
+    m2 = t.mat.copy()
+    for lm in models:
+        if lm.j in ys:
+            m2[t.u, lm.col] = lm.d * ys[lm.j]
+    return recompute(t.res, t.ulist, t.clist, m2)
+
+
+def _printed(models: list[_LeverModel], ys: Mapping[int, float], decimals: int | None) -> dict[int, float]:
+    """The plan as printed: each value rounded to `decimals` in the improving direction, within its bound."""
+    out = {}
+    for lm in models:
+        y = ys.get(lm.j, lm.y0)
+        if decimals is not None and y > lm.y0 + 1e-12:
+            y = max(lm.y0, min(_grid(y, decimals, up=True), lm.grid_ub if lm.grid_ub is not None else y))
+        if y > lm.y0 + 1e-12:
+            out[lm.j] = y
+    return out
+
+
+def _least_cost(t: _Setting, models: list[_LeverModel], *, unit: str, decimals: int | None,
+                max_iterations: int) -> TargetPlan:
+    """The plan: none needed when already there; refused when every lever at its bound is not enough;
+    else the least-cost plan that holds as printed, with why it is (or is not) proven optimal."""
+    u, k = t.u, t.k
     notes: list[str] = []
     inexact = any(lm.partial_a for lm in models)
     if inexact:
         notes.append("a min–max lever starts below every peer: values between it and the peers' minimum "
                      "were not considered (module notes)")
-
-    def apply(ys: Mapping[int, float]) -> Result:
-        m2 = mat.copy()
-        for lm in models:
-            if lm.j in ys:
-                m2[u, lm.col] = lm.d * ys[lm.j]
-        return recompute(res, ulist, clist, m2)
-
-    def printed(ys: Mapping[int, float]) -> dict[int, float]:
-        """The plan as printed: each value rounded to `decimals` in the improving direction, within its bound."""
-        out = {}
-        for lm in models:
-            y = ys.get(lm.j, lm.y0)
-            if decimals is not None and y > lm.y0 + 1e-12:
-                y = max(lm.y0, min(_grid(y, decimals, up=True), lm.grid_ub if lm.grid_ub is not None else y))
-            if y > lm.y0 + 1e-12:
-                out[lm.j] = y
-        return out
-
-    fixed = dict(decimals=decimals, peers=peer_label)
-    if rank_before <= k and peer_label == "frozen":
-        return _report(res0, res0, u, k, models, {}, 0.0, 0.0, True, iters=0, notes=["already at or above the "
-                       "target"], reason="already", **fixed)
+    already = ["already at or above the target"]
+    if t.rank_before <= k and t.peer_label == "frozen":
+        return _report(t.res0, t.res0, u, k, models, {}, 0.0, 0.0, True, iters=0, notes=already, reason="already",
+                       decimals=decimals, peers=t.peer_label)
     # --- proof of infeasibility by monotonicity ------------------------------------------
-    at_bound = printed({lm.j: lm.ub for lm in models})
-    best = apply(at_bound)
+    at_bound = _printed(models, {lm.j: lm.ub for lm in models}, decimals)
+    best = _apply(t, models, at_bound)
+    _refuse_unreachable(models, best, u, k, unit)
+    if int(t.res.ranks[u, 0]) <= k:
+        return _report(t.res0, t.res, u, k, models, {}, 0.0, 0.0, True, iters=0, notes=already, reason="already",
+                       decimals=decimals, peers=t.peer_label)
+    proof, chosen, iters = _solve_printed(t, models, decimals, max_iterations)
+    reason = _optimal_reason(inexact, proof, chosen)
+    if chosen is None:
+        notes.append("no cheaper plan reaches the rank once rounded: every lever at its bound")
+        chosen = (at_bound, best, math.nan)
+    ys_p, after, delta = chosen
+    cost = sum(lm.lever.cost * (ys_p.get(lm.j, lm.y0) - lm.y0) for lm in models)
+    lower = proof[0] if proof is not None else 0.0
+    return _report(t.res0, after, u, k, models, ys_p, cost, lower, reason in ("proven", "proven_margin"),
+                   iters=iters, notes=notes, reason=reason, delta=delta, decimals=decimals, peers=t.peer_label)
+
+
+def _refuse_unreachable(models: list[_LeverModel], best: Result, u: int, k: int, unit: str) -> None:
+    """Refuse the target when, with every lever at its bound, the unit still misses rank k (the score is
+    monotone in every lever, so no plan can do better); the error names the bounds that bind."""
     best_rank = int(best.ranks[u, 0])
-    if best_rank > k:
-        binding: dict[str, list[str]] = {}
-        for lm in models:
-            binding.setdefault(lm.reason, []).append(lm.lever.code)
-        caps = "; ".join(f"{REASONS[r]}: {', '.join(cs)}" for r, cs in binding.items())
-        raise AnalysisError(
-            f"{unit!r} cannot reach rank {k}: with every lever at its bound it reaches rank {best_rank} "
-            f"(score {best.scores[u, 0]:.4f}); the bounds that bind — {caps}; widen the bounds (a larger gain "
-            "cap, no cap at the best peer's value, explicit bounds) or vary more indicators",
-            code="target_impossible", unit=unit, rank=k, best_rank=best_rank, binding=binding,
-        )
-    if int(res.ranks[u, 0]) <= k:
-        return _report(res0, res, u, k, models, {}, 0.0, 0.0, True, iters=0, notes=["already at or above the "
-                       "target"], reason="already", **fixed)
-    # --- the least-cost plan, then the plan as printed ------------------------------------
-    # A tie with the k-th best peer reaches rank k (competition ranking), so the first solve asks
-    # S_u >= S_k; when the printed plan, recomputed, misses rank k (solver tolerance, a tie broken by
-    # float noise), the margin grows from 10^-(decimals+1) and the plan is solved again.
+    if best_rank <= k:
+        return
+    binding: dict[str, list[str]] = {}
+    for lm in models:
+        binding.setdefault(lm.reason, []).append(lm.lever.code)
+    caps = "; ".join(f"{REASONS[r]}: {', '.join(cs)}" for r, cs in binding.items())
+    raise AnalysisError(
+        f"{unit!r} cannot reach rank {k}: with every lever at its bound it reaches rank {best_rank} "
+        f"(score {best.scores[u, 0]:.4f}); the bounds that bind — {caps}; widen the bounds (a larger gain "
+        "cap, no cap at the best peer's value, explicit bounds) or vary more indicators",
+        code="target_impossible", unit=unit, rank=k, best_rank=best_rank, binding=binding,
+    )
+
+
+def _solve_printed(t: _Setting, models: list[_LeverModel], decimals: int | None, max_iterations: int
+                   ) -> tuple[tuple[float, bool, float] | None, tuple[dict[int, float], Result, float] | None, int]:
+    """The least-cost plan, then the plan as printed: (lower bound, converged, cost) of the margin-0
+    problem, the printed plan that reaches rank k (y-values, computation, margin) or None, iterations.
+
+    A tie with the k-th best peer reaches rank k (competition ranking), so the first solve asks
+    S_u >= S_k; when the printed plan, recomputed, misses rank k (solver tolerance, a tie broken by
+    float noise), the margin grows from 10^-(decimals+1) and the plan is solved again."""
     step = 10.0 ** -((decimals if decimals is not None else 8) + 1)
     margins = [0.0, step, 10 * step, 100 * step]
     proof: tuple[float, bool, float] | None = None  # (lower bound, converged, cost) of the margin-0 problem
@@ -743,33 +824,31 @@ def seek_target(
     iters = 0
     for delta in margins:
         try:
-            ys, lower, it, converged = _plan(models, droot, s_all, u, others, k, max_iterations, delta)
+            ys, lower, it, converged = _plan(models, t.droot, t.s_all, t.u, t.others, t.k, max_iterations, delta)
         except AnalysisError:
             break  # no plan within the bounds keeps this margin
         iters += it
         if proof is None:
             proof = (lower, converged, sum(lm.lever.cost * (ys.get(lm.j, lm.y0) - lm.y0) for lm in models))
-        ys_p = printed(ys)
-        after = apply(ys_p)
-        if int(after.ranks[u, 0]) <= k:
+        ys_p = _printed(models, ys, decimals)
+        after = _apply(t, models, ys_p)
+        if int(after.ranks[t.u, 0]) <= t.k:
             chosen = (ys_p, after, delta)
             break
+    return proof, chosen, iters
+
+
+def _optimal_reason(inexact: bool, proof: tuple[float, bool, float] | None,
+                    chosen: tuple[dict[int, float], Result, float] | None) -> str:
+    """Why the plan is (or is not) proven optimal: ``partial_minmax``, ``at_bound``, ``iteration_limit``,
+    ``proven`` or ``proven_margin``."""
     if inexact:
-        reason = "partial_minmax"
-    elif proof is None or chosen is None:
-        reason = "at_bound"
-    elif not proof[1]:
-        reason = "iteration_limit"
-    else:
-        reason = "proven" if chosen[2] == 0 else "proven_margin"
-    if chosen is None:
-        notes.append("no cheaper plan reaches the rank once rounded: every lever at its bound")
-        chosen = (at_bound, best, math.nan)
-    ys_p, after, delta = chosen
-    cost = sum(lm.lever.cost * (ys_p.get(lm.j, lm.y0) - lm.y0) for lm in models)
-    lower = proof[0] if proof is not None else 0.0
-    return _report(res0, after, u, k, models, ys_p, cost, lower, reason in ("proven", "proven_margin"),
-                   iters=iters, notes=notes, reason=reason, delta=delta, **fixed)
+        return "partial_minmax"
+    if proof is None or chosen is None:
+        return "at_bound"
+    if not proof[1]:
+        return "iteration_limit"
+    return "proven" if chosen[2] == 0 else "proven_margin"
 
 
 def gain_caps(

@@ -11,7 +11,7 @@ class AssessmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from chiso.site.public import Section, register_section
+        from chiso.lib.public import Section, register_section
 
         from . import documents, editions, public
 

@@ -1,6 +1,6 @@
 """The internal ranking's section of the public page (/cong-khai/): the published league tables,
 with their decision and any revision made after it. Registered with the site's public page
-(:func:`chiso.site.public.register_section`), which caches the page on the generations of ``READS``."""
+(:func:`chiso.lib.public.register_section`), which caches the page on the generations of ``READS``."""
 
 from __future__ import annotations
 

@@ -8,7 +8,3 @@ class OrgsConfig(AppConfig):
     name = "chiso.orgs"
     label = "orgs"
     verbose_name = _("Tổ chức và người dùng")
-
-    def ready(self):
-        # The site's deployment checks (the site package is not an app of its own).
-        from chiso.site import checks  # noqa: F401

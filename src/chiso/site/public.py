@@ -1,7 +1,7 @@
 """The public page (no login, ``cong-khai/``): the province's published results and trend, the
 program's objectives and progress, the answered recommendations marked public — and the sections
-other apps register (:func:`register_section`, from their ``AppConfig.ready``; the internal
-ranking's league tables).
+other apps register (:func:`chiso.lib.public.register_section`, from their ``AppConfig.ready``; the
+internal ranking's league tables).
 
 Only approved or published data reaches this page: the board is computed from approved progress
 reports and approved collected values; published results come from non-demonstration tables;
@@ -11,9 +11,6 @@ Narratives, evidence files and return reasons never appear here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from chiso.lib import cache, frameworks
+from chiso.lib.public import Section, ordered
 from chiso.program import services
 from chiso.program.models import Program, Recommendation
 from chiso.results.models import PublishedValue
@@ -61,35 +59,16 @@ def _published_results(unit_ref: str) -> list[dict]:
     return list(out.values())
 
 
-@dataclass(frozen=True)
-class Section:
-    """One section of the public page.
-
-    ``template`` is rendered with the page's context (``unit_name``, ``boards``, ``recs``,
-    ``results``, ``chart``) plus what ``context()`` returns. The page is cached (chiso.lib.cache):
-    ``reads`` names the cache namespaces (app labels) the section's data comes from, so a change
-    there renders the page afresh. A section reads PUBLIC data only: it is built without the
-    request and shown to anonymous visitors."""
-
-    name: str
-    template: str
-    context: Callable[[], dict] | None = None
-    reads: tuple[str, ...] = ()
-
-
-SECTIONS: list[Section] = [
+# The page's own sections; apps add theirs through chiso.lib.public.register_section.
+OWN_SECTIONS: list[Section] = [
     Section("results", "public/_results.html"),
     Section("programs", "public/_programs.html"),
     Section("recommendations", "public/_recommendations.html"),
 ]
 
 
-def register_section(section: Section, *, before: str | None = None) -> None:
-    """Add a section to the public page (call it from an app's ``AppConfig.ready``); ``before``
-    names the section it goes before (default: at the end). Registering a name again replaces it."""
-    SECTIONS[:] = [s for s in SECTIONS if s.name != section.name]
-    names = [s.name for s in SECTIONS]
-    SECTIONS.insert(names.index(before) if before in names else len(SECTIONS), section)
+def sections() -> list[Section]:
+    return ordered(OWN_SECTIONS)
 
 
 def public_body() -> dict:
@@ -116,13 +95,14 @@ def public_body() -> dict:
     ]
     is_demo = any(b.is_demo for b in boards) or any(r.is_demo for r in recs)
     ctx = {"unit_name": unit_name, "boards": boards, "recs": recs, "results": results, "chart": chart}
-    sections = [render_to_string(s.template, {**ctx, **(s.context() if s.context else {})}) for s in SECTIONS]
-    return {"unit_name": unit_name, "sections": sections, "chart": chart, "is_demo": is_demo}
+    parts = [render_to_string(s.template, {**ctx, **(s.context() if s.context else {})}) for s in sections()]
+    return {"unit_name": unit_name, "sections": parts, "chart": chart, "is_demo": is_demo}
 
 
 def public_page(request):
-    reads = dict.fromkeys([*READS, *(ns for s in SECTIONS for ns in s.reads)])
-    parts = (timezone.localdate().isoformat(), ",".join(s.name for s in SECTIONS))
+    shown = sections()
+    reads = dict.fromkeys([*READS, *(ns for s in shown for ns in s.reads)])
+    parts = (timezone.localdate().isoformat(), ",".join(s.name for s in shown))
     body = cache.fragment("public", reads, parts, public_body)
     return render(
         request,

@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "chiso.program",
     "chiso.reports",
     "chiso.assessment",
+    "chiso.site",
 ]
 
 MIDDLEWARE = [

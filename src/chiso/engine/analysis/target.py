@@ -905,9 +905,9 @@ def gain_caps(
         d = (directions or {}).get(code, 1)
         pts = []
         for yr in order:
-            v = history[yr].get(code)
-            if v is not None and math.isfinite(float(v)):
-                pts.append((float(yr), float(v)))
+            val = history[yr].get(code)
+            if val is not None and math.isfinite(float(val)):
+                pts.append((float(yr), float(val)))
         steps = [d * (v2 - v1) / (y2 - y1) for (y1, v1), (y2, v2) in zip(pts, pts[1:]) if y2 > y1]
         best = max(steps, default=0.0)
         out[code] = (best * years, "history") if best > 0 else (float(default) * years, "setting")
@@ -943,7 +943,8 @@ def _plan(models: list[_LeverModel], droot: np.ndarray, s_all: np.ndarray, u: in
     # (a small MILP).  Its cost C0 bounds the optimum; a move beyond the band costs at least its entry
     # cost (reaching the band's edge), so levers whose entry cost is >= C0 cannot improve on it.
     restricted = [_restrict(lm) for lm in models]
-    ys, lower, iters, c0, converged = {}, 0.0, 0, math.inf, True
+    ys: dict[int, float] = {}
+    lower, iters, c0, converged = 0.0, 0, math.inf, True
     try:
         ys, lower, iters, converged = _solve(restricted, droot, s_all, u, others, k, max_iterations, delta=delta)
         c0 = sum(lm.lever.cost * (ys.get(lm.j, lm.y0) - lm.y0) for lm in models)
@@ -984,66 +985,38 @@ def _restrict(lm: _LeverModel) -> _LeverModel:
     return _LeverModel(lm.lever, lm.j, lm.col, lm.d, lm.y0, ub, pieces)
 
 
+class _Milp:
+    """A mixed-integer linear programme under construction: variables (bounds, cost, integrality) and rows
+    ``lo <= sum coef * x <= hi``."""
+
+    def __init__(self) -> None:
+        self.nv = 0
+        self.integrality: list[int] = []
+        self.lb: list[float] = []
+        self.ubv: list[float] = []
+        self.obj: list[float] = []
+        self.rows: list[tuple[dict[int, float], float, float]] = []
+
+    def var(self, lo: float, hi: float, c: float, integer: bool) -> int:
+        """A new variable in [lo, hi] costing ``c``; its index."""
+        self.lb.append(lo)
+        self.ubv.append(hi)
+        self.obj.append(c)
+        self.integrality.append(1 if integer else 0)
+        self.nv += 1
+        return self.nv - 1
+
+
 def _solve(models: list[_LeverModel], droot: np.ndarray, s_all: np.ndarray, u: int, others: np.ndarray, k: int,
            max_iterations: int, cutoff: float = math.inf, delta: float = 0.0
            ) -> tuple[dict[int, float], float, int, bool]:
     """Build and solve the MILP (with Kelley cuts for region c), asking ``S_u >= S_p + delta`` of the peers
     to beat; returns y-values, lower bound, iterations and whether the cuts converged."""
     # Variable layout: pieces, ordering binaries, tau + cost epigraph per region c, peer binaries.
-    nv = 0
-    piece_idx: list[list[int]] = []
-    integrality: list[int] = []
-    lb: list[float] = []
-    ubv: list[float] = []
-    obj: list[float] = []
-    rows: list[tuple[dict[int, float], float, float]] = []
-
-    def var(lo: float, hi: float, c: float, integer: bool) -> int:
-        nonlocal nv
-        lb.append(lo)
-        ubv.append(hi)
-        obj.append(c)
-        integrality.append(1 if integer else 0)
-        nv += 1
-        return nv - 1
-
+    m = _Milp()
     if math.isfinite(cutoff):
-        # A plan costs at most `cutoff`: bound how far each lever can go beyond the band.
-        for lm in models:
-            if lm.region_c is None:
-                continue
-            top, mn, tau_max = lm.region_c
-            psi = (cutoff - lm.lever.cost * (top - lm.y0)) / lm.lever.cost
-            if psi <= 0:
-                lm.region_c = None
-            else:
-                lm.region_c = (top, mn, min(tau_max, psi / (top - mn + psi)))
-    tau_idx: dict[int, tuple[int, int]] = {}
-    for li, lm in enumerate(models):
-        ids = []
-        for pc in lm.pieces:
-            ids.append(var(0.0, 1.0, lm.lever.cost * pc.length, pc.binary))
-        piece_idx.append(ids)
-        for a, b in zip(ids, ids[1:]):
-            if integrality[a]:
-                rows.append(({b: 1.0, a: -1.0}, -np.inf, 0.0))  # e_b <= e_a
-            else:
-                z = var(0.0, 1.0, 0.0, True)
-                rows.append(({b: 1.0, z: -1.0}, -np.inf, 0.0))  # e_b <= z
-                rows.append(({z: 1.0, a: -1.0}, -np.inf, 0.0))  # z <= e_a
-        if lm.region_c is not None:
-            _, _, tau_max = lm.region_c
-            t = var(0.0, tau_max, 0.0, False)
-            kc = var(0.0, np.inf, 1.0, False)
-            tau_idx[li] = (t, kc)
-            if ids:
-                zc = var(0.0, 1.0, 0.0, True)
-                rows.append(({t: 1.0, zc: -tau_max}, -np.inf, 0.0))
-                last = ids[-1]
-                if integrality[last]:
-                    rows.append(({zc: 1.0, last: -1.0}, -np.inf, 0.0))
-                else:
-                    rows.append(({zc: 1.0, last: -1.0}, -np.inf, 0.0))
+        _narrow_region_c(models, cutoff)
+    piece_idx, tau_idx = _lever_variables(m, models)
     peer_effects = bool(tau_idx) or any(pc.peer_delta is not None for lm in models for pc in lm.pieces)
     su0 = s_all[u]
     # own root-score gain per variable
@@ -1055,133 +1028,214 @@ def _solve(models: list[_LeverModel], droot: np.ndarray, s_all: np.ndarray, u: i
     if not peer_effects:
         ps = np.sort(s_all[others])[::-1]
         thr = ps[k - 1] if k - 1 < ps.size else -np.inf
-        rows.append((dict(gain), thr - su0 + delta, np.inf))
+        m.rows.append((dict(gain), thr - su0 + delta, np.inf))
     else:
-        # Peers that stay above even with every lever at its bound must be among the k - 1 above;
-        # the others get a binary "left above" b_p.
-        gain_max = sum(droot[u, lm.j] * pc.gain for lm in models for pc in lm.pieces)
-        if math.isfinite(cutoff):
-            # Fractional-knapsack bound on the own gain a plan of cost <= cutoff can buy.
-            items = sorted(((droot[u, lm.j] * pc.gain, lm.lever.cost * pc.length) for lm in models
-                            for pc in lm.pieces if pc.gain > 0), key=lambda gc: -gc[0] / gc[1])
-            budget, gain_max = cutoff, 0.0
-            for g, c in items:
-                take = min(1.0, budget / c) if c > 0 else 1.0
-                gain_max += g * take
-                budget -= c * take
-                if budget <= 0:
-                    break
-        contenders = []
-        fixed_above = 0
-        for i, p in enumerate(others):
-            if s_all[p] + delta <= su0 - EPS:
-                continue  # already below by the margin: the plan only widens the gap
-            drop = sum(-droot[p, lm.j] * pc.peer_delta[i] for lm in models for pc in lm.pieces
-                       if pc.peer_delta is not None)
-            drop += sum(droot[p, lm.j] * lm.peer_base[i] * lm.region_c[2] for lm in models
-                        if lm.region_c is not None)
-            if s_all[p] - drop + delta > su0 + gain_max + EPS:
-                fixed_above += 1
-            else:
-                contenders.append(i)
-        bvars = []
-        reduc: dict[int, np.ndarray] = {}
-        for i in contenders:
-            p = others[i]
-            coef = dict(gain)
-            for lm, ids in zip(models, piece_idx):
-                for pc, v in zip(lm.pieces, ids):
-                    if pc.peer_delta is not None:
-                        coef[v] = coef.get(v, 0.0) - droot[p, lm.j] * pc.peer_delta[i]
-            for li, (t, _) in tau_idx.items():
-                lm = models[li]
-                coef[t] = coef.get(t, 0.0) + droot[p, lm.j] * lm.peer_base[i]
-            big = s_all[p] - su0 + delta + 2 * EPS
-            b = var(0.0, 1.0, 0.0, True)
-            coef[b] = big
-            bvars.append(b)
-            rows.append((coef, s_all[p] - su0 + delta, np.inf))
-            reduc[b] = np.array([coef.get(v, 0.0) - gain.get(v, 0.0) for v in range(nv)])
-        if fixed_above > k - 1:  # pragma: no cover - excluded by the monotonicity check
-            raise AnalysisError("target unreachable", code="target_impossible")
-        rows.append(({b: 1.0 for b in bvars}, -np.inf, float(k - 1 - fixed_above)))
-        # Dominance: S_u >= S_q - red_q implies S_u - S_p >= (S_q - S_p) - sum max(0, red_q - red_p) * max
-        # (red: how much the plan lowers a peer, linear in the plan's variables).  When that bound is
-        # >= EPS, beating q beats p: b_p <= b_q.  Small moves beyond the band make this hold for most pairs.
-        nvb = nv
-        vmax = np.array(ubv[:nvb])
-        vmax[~np.isfinite(vmax)] = 0.0
-        vmax[bvars] = 0.0
-        red = np.array([np.pad(reduc[b], (0, nvb - reduc[b].size)) for b in bvars]) * vmax  # (P, nv)
-        sp_arr = np.array([s_all[others[i]] for i in contenders])
-        if bvars:
-            # slack[q, p] for every pair; keep, for each p, its two closest dominators (the rest follow).
-            slack = (sp_arr[:, None] - sp_arr[None, :]
-                     - np.maximum(red[:, None, :] - red[None, :, :], 0.0).sum(axis=2))
-            ok = slack >= 2 * EPS
-            np.fill_diagonal(ok, False)
-            ok &= (sp_arr[:, None] > sp_arr[None, :]) | (np.arange(len(bvars))[:, None] < np.arange(len(bvars)))
-            for b_, bp in enumerate(bvars):
-                qs = np.flatnonzero(ok[:, b_])
-                for a_ in qs[np.argsort(sp_arr[qs])][:2]:
-                    rows.append(({bp: 1.0, bvars[a_]: -1.0}, -np.inf, 0.0))
-
-    def f_cost(lm: _LeverModel, tau: float) -> tuple[float, float]:
-        top, mn, _ = lm.region_c  # type: ignore[misc]
-        r = top - mn
-        c = lm.lever.cost
-        return c * r * tau / (1 - tau), c * r / (1 - tau) ** 2
-
+        _peer_rows(m, models, piece_idx, tau_idx, gain, droot, s_all, u, others, k, cutoff, delta)
     cuts: list[tuple[dict[int, float], float, float]] = []
     for li, (t, kc) in tau_idx.items():
         lm = models[li]
-        tau_max = lm.region_c[2]  # type: ignore[index]
+        tau_max = _region(lm)[2]
         for frac in (0.0, 0.25, 0.5, 0.75, 1.0):
             t0 = frac * tau_max
-            fv, fd = f_cost(lm, t0)
+            fv, fd = _region_cost(lm, t0)
             cuts.append(({kc: 1.0, t: -fd}, fv - fd * t0, np.inf))
     if math.isfinite(cutoff):
-        rows.append(({v: c for v, c in enumerate(obj) if c}, -np.inf, cutoff + 1e-9 * (1 + cutoff)))
+        m.rows.append(({v: c for v, c in enumerate(m.obj) if c}, -np.inf, cutoff + 1e-9 * (1 + cutoff)))
+    x, fun, iters, converged = _cutting_planes(m, cuts, models, tau_idx, max_iterations)
+    ys: dict[int, float] = {}
+    for li, (lm, ids) in enumerate(zip(models, piece_idx)):
+        y = lm.y0 + sum(pc.length * _snap(x[v]) for pc, v in zip(lm.pieces, ids))
+        if li in tau_idx:
+            t = x[tau_idx[li][0]]
+            top, mn, _ = _region(lm)
+            if t > 1e-12:
+                y = top + (top - mn) * t / (1 - t)
+        if y > lm.y0 + 1e-12:
+            ys[lm.j] = min(y, lm.ub)
+    return ys, fun, iters, converged
+
+
+def _region(lm: _LeverModel) -> tuple[float, float, float]:
+    """The lever's region c ``(top, mn, tau_max)``; only asked of a lever that has one."""
+    if lm.region_c is None:  # pragma: no cover - callers ask only levers with a region c
+        raise ValueError(f"lever {lm.lever.code!r} has no region beyond the best peer")
+    return lm.region_c
+
+
+def _peer_base(lm: _LeverModel) -> np.ndarray:
+    """The peers' scores at the start of the lever's region c; only asked of a lever that has one."""
+    if lm.peer_base is None:  # pragma: no cover - set with region_c
+        raise ValueError(f"lever {lm.lever.code!r} has no region beyond the best peer")
+    return lm.peer_base
+
+
+def _region_cost(lm: _LeverModel, tau: float) -> tuple[float, float]:
+    """The cost of going ``tau`` into region c, and its derivative (the cost is convex in tau)."""
+    top, mn, _ = _region(lm)
+    r = top - mn
+    c = lm.lever.cost
+    return c * r * tau / (1 - tau), c * r / (1 - tau) ** 2
+
+
+def _narrow_region_c(models: list[_LeverModel], cutoff: float) -> None:
+    """A plan costs at most `cutoff`: bound how far each lever can go beyond the band (or drop region c)."""
+    for lm in models:
+        if lm.region_c is None:
+            continue
+        top, mn, tau_max = lm.region_c
+        psi = (cutoff - lm.lever.cost * (top - lm.y0)) / lm.lever.cost
+        if psi <= 0:
+            lm.region_c = None
+        else:
+            lm.region_c = (top, mn, min(tau_max, psi / (top - mn + psi)))
+
+
+def _lever_variables(m: _Milp, models: list[_LeverModel]) -> tuple[list[list[int]], dict[int, tuple[int, int]]]:
+    """One variable per piece (filled in order: ordering rows, with a binary between continuous pieces), and
+    per region c a tau and its cost epigraph; the piece variables per lever and the (tau, cost) per lever."""
+    piece_idx: list[list[int]] = []
+    tau_idx: dict[int, tuple[int, int]] = {}
+    for li, lm in enumerate(models):
+        ids = []
+        for pc in lm.pieces:
+            ids.append(m.var(0.0, 1.0, lm.lever.cost * pc.length, pc.binary))
+        piece_idx.append(ids)
+        for a, b in zip(ids, ids[1:]):
+            if m.integrality[a]:
+                m.rows.append(({b: 1.0, a: -1.0}, -np.inf, 0.0))  # e_b <= e_a
+            else:
+                z = m.var(0.0, 1.0, 0.0, True)
+                m.rows.append(({b: 1.0, z: -1.0}, -np.inf, 0.0))  # e_b <= z
+                m.rows.append(({z: 1.0, a: -1.0}, -np.inf, 0.0))  # z <= e_a
+        if lm.region_c is not None:
+            _, _, tau_max = lm.region_c
+            t = m.var(0.0, tau_max, 0.0, False)
+            kc = m.var(0.0, np.inf, 1.0, False)
+            tau_idx[li] = (t, kc)
+            if ids:
+                zc = m.var(0.0, 1.0, 0.0, True)
+                m.rows.append(({t: 1.0, zc: -tau_max}, -np.inf, 0.0))
+                m.rows.append(({zc: 1.0, ids[-1]: -1.0}, -np.inf, 0.0))
+    return piece_idx, tau_idx
+
+
+def _gain_max(models: list[_LeverModel], droot: np.ndarray, u: int, cutoff: float) -> float:
+    """The most own root-score gain a plan can buy: every piece, or under a cost ``cutoff`` the
+    fractional-knapsack bound."""
+    gain_max = sum(droot[u, lm.j] * pc.gain for lm in models for pc in lm.pieces)
+    if math.isfinite(cutoff):
+        items = sorted(((droot[u, lm.j] * pc.gain, lm.lever.cost * pc.length) for lm in models
+                        for pc in lm.pieces if pc.gain > 0), key=lambda gc: -gc[0] / gc[1])
+        budget, gain_max = cutoff, 0.0
+        for g, c in items:
+            take = min(1.0, budget / c) if c > 0 else 1.0
+            gain_max += g * take
+            budget -= c * take
+            if budget <= 0:
+                break
+    return gain_max
+
+
+def _peer_rows(m: _Milp, models: list[_LeverModel], piece_idx: list[list[int]], tau_idx: dict[int, tuple[int, int]],
+               gain: dict[int, float], droot: np.ndarray, s_all: np.ndarray, u: int, others: np.ndarray, k: int,
+               cutoff: float, delta: float) -> None:
+    """The rank rows when the plan moves the peers: peers that stay above even with every lever at its bound
+    must be among the k - 1 above; the others (contenders) get a binary "left above" b_p, at most k - 1
+    of them minus the fixed ones, with dominance rows between them."""
+    su0 = s_all[u]
+    gain_max = _gain_max(models, droot, u, cutoff)
+    contenders = []
+    fixed_above = 0
+    for i, p in enumerate(others):
+        if s_all[p] + delta <= su0 - EPS:
+            continue  # already below by the margin: the plan only widens the gap
+        drop = sum(-droot[p, lm.j] * pc.peer_delta[i] for lm in models for pc in lm.pieces
+                   if pc.peer_delta is not None)
+        drop += sum(droot[p, lm.j] * _peer_base(lm)[i] * _region(lm)[2] for lm in models
+                    if lm.region_c is not None)
+        if s_all[p] - drop + delta > su0 + gain_max + EPS:
+            fixed_above += 1
+        else:
+            contenders.append(i)
+    bvars = []
+    reduc: dict[int, np.ndarray] = {}
+    for i in contenders:
+        p = others[i]
+        coef = dict(gain)
+        for lm, ids in zip(models, piece_idx):
+            for pc, v in zip(lm.pieces, ids):
+                if pc.peer_delta is not None:
+                    coef[v] = coef.get(v, 0.0) - droot[p, lm.j] * pc.peer_delta[i]
+        for li, (t, _) in tau_idx.items():
+            lm = models[li]
+            coef[t] = coef.get(t, 0.0) + droot[p, lm.j] * _peer_base(lm)[i]
+        big = s_all[p] - su0 + delta + 2 * EPS
+        b = m.var(0.0, 1.0, 0.0, True)
+        coef[b] = big
+        bvars.append(b)
+        m.rows.append((coef, s_all[p] - su0 + delta, np.inf))
+        reduc[b] = np.array([coef.get(v, 0.0) - gain.get(v, 0.0) for v in range(m.nv)])
+    if fixed_above > k - 1:  # pragma: no cover - excluded by the monotonicity check
+        raise AnalysisError("target unreachable", code="target_impossible")
+    m.rows.append(({b: 1.0 for b in bvars}, -np.inf, float(k - 1 - fixed_above)))
+    _dominance_rows(m, bvars, reduc, np.array([s_all[others[i]] for i in contenders]))
+
+
+def _dominance_rows(m: _Milp, bvars: list[int], reduc: dict[int, np.ndarray], sp_arr: np.ndarray) -> None:
+    """Dominance: S_u >= S_q - red_q implies S_u - S_p >= (S_q - S_p) - sum max(0, red_q - red_p) * max
+    (red: how much the plan lowers a peer, linear in the plan's variables).  When that bound is
+    >= EPS, beating q beats p: b_p <= b_q.  Small moves beyond the band make this hold for most pairs."""
+    nvb = m.nv
+    vmax = np.array(m.ubv[:nvb])
+    vmax[~np.isfinite(vmax)] = 0.0
+    vmax[bvars] = 0.0
+    red = np.array([np.pad(reduc[b], (0, nvb - reduc[b].size)) for b in bvars]) * vmax  # (P, nv)
+    if not bvars:
+        return
+    # slack[q, p] for every pair; keep, for each p, its two closest dominators (the rest follow).
+    slack = (sp_arr[:, None] - sp_arr[None, :]
+             - np.maximum(red[:, None, :] - red[None, :, :], 0.0).sum(axis=2))
+    ok = slack >= 2 * EPS
+    np.fill_diagonal(ok, False)
+    ok &= (sp_arr[:, None] > sp_arr[None, :]) | (np.arange(len(bvars))[:, None] < np.arange(len(bvars)))
+    for b_, bp in enumerate(bvars):
+        qs = np.flatnonzero(ok[:, b_])
+        for a_ in qs[np.argsort(sp_arr[qs])][:2]:
+            m.rows.append(({bp: 1.0, bvars[a_]: -1.0}, -np.inf, 0.0))
+
+
+def _cutting_planes(m: _Milp, cuts: list[tuple[dict[int, float], float, float]], models: list[_LeverModel],
+                    tau_idx: dict[int, tuple[int, int]], max_iterations: int) -> tuple[np.ndarray, float, int, bool]:
+    """Solve the MILP, adding a Kelley cut wherever a region-c cost is under-estimated, until none is
+    (converged) or ``max_iterations``; the solution, its cost (the lower bound), iterations, converged."""
     iters = 0
-    cvec = np.array(obj)
-    bounds = Bounds(np.array(lb), np.array(ubv))
-    integ = np.array(integrality)
+    cvec = np.array(m.obj)
+    bounds = Bounds(np.array(m.lb), np.array(m.ubv))
+    integ = np.array(m.integrality)
     while True:
         iters += 1
-        allrows = rows + cuts
-        a = np.zeros((len(allrows), nv))
+        allrows = m.rows + cuts
+        amat = np.zeros((len(allrows), m.nv))
         lo = np.empty(len(allrows))
         hi = np.empty(len(allrows))
         for r, (coef, l_, h_) in enumerate(allrows):
             for v, c in coef.items():
-                a[r, v] = c
+                amat[r, v] = c
             lo[r], hi[r] = l_, h_
-        out = milp(cvec, constraints=LinearConstraint(a, lo, hi), integrality=integ, bounds=bounds,
+        out = milp(cvec, constraints=LinearConstraint(amat, lo, hi), integrality=integ, bounds=bounds,
                    options={"mip_rel_gap": 1e-9})
         if out.x is None:
             raise AnalysisError(f"the solver found no plan ({out.message})", code="target_impossible")
         x = out.x
         new_cuts = 0
         for li, (t, kc) in tau_idx.items():
-            lm = models[li]
-            fv, fd = f_cost(lm, x[t])
+            fv, fd = _region_cost(models[li], x[t])
             if fv - x[kc] > 1e-7 * (1.0 + abs(fv)):
                 cuts.append(({kc: 1.0, t: -fd}, fv - fd * x[t], np.inf))
                 new_cuts += 1
         if new_cuts == 0 or iters >= max_iterations:
             break
-    converged = new_cuts == 0
-    ys: dict[int, float] = {}
-    for li, (lm, ids) in enumerate(zip(models, piece_idx)):
-        y = lm.y0 + sum(pc.length * _snap(x[v]) for pc, v in zip(lm.pieces, ids))
-        if li in tau_idx:
-            t = x[tau_idx[li][0]]
-            top, mn, _ = lm.region_c  # type: ignore[misc]
-            if t > 1e-12:
-                y = top + (top - mn) * t / (1 - t)
-        if y > lm.y0 + 1e-12:
-            ys[lm.j] = min(y, lm.ub)
-    return ys, float(out.fun), iters, converged
+    return x, float(out.fun), iters, new_cuts == 0
 
 
 def _snap(v: float) -> float:
@@ -1202,7 +1256,7 @@ def _report(res0: Result, after: Result, u: int, k: int, models: list[_LeverMode
             decimals: int | None, delta: float = 0.0) -> TargetPlan:
     droot0 = root_derivative(res0)
     droot1 = root_derivative(after)
-    changes = []
+    changes: list[dict[str, Any]] = []
     for lm in models:
         if lm.j not in ys:
             continue

@@ -756,39 +756,63 @@ def _parse_scoring(code: str, spec: Any, problems: list[Problem]) -> Scoring | N
                  node=code, rule=str(rule), expected=", ".join(SCORING_RULES))
         return None
     params = {k: v for k, v in spec.items() if k != "rule"}
-    if rule == "goalposts":
-        lo, hi = params.get("lo"), params.get("hi")
-        if not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)) or lo == hi:
-            _problem(problems, "framework.bad_goalposts",
-                     f"node {code!r}: goalposts need numeric lo != hi, got lo={lo!r}, hi={hi!r}", node=code,
-                     lo=repr(lo), hi=repr(hi))
-    elif rule == "threshold":
-        steps = params.get("steps")
-        if not _is_step_table(steps):
-            _problem(problems, "framework.bad_steps",
-                     f"node {code!r}: threshold needs steps [[threshold, score], ...], got {steps!r}", node=code,
-                     got=repr(steps))
-        else:
-            scale = params.get("points")
-            for _, sc in steps:
-                top = scale if isinstance(scale, (int, float)) else 1.0
-                if sc < 0 or sc > top:
-                    _problem(problems, "framework.step_score_range", f"node {code!r}: threshold score {sc} outside [0, {top}]",
-                             node=code, score=sc, top=top)
-    elif rule == "ratio_capped":
-        target = params.get("target", 1.0)
-        if not isinstance(target, (int, float)) or target <= 0:
-            _problem(problems, "framework.bad_target", f"node {code!r}: ratio_capped target must be > 0, got {target!r}",
-                     node=code, got=repr(target))
-    elif rule == "partial":
-        levels = params.get("levels")
-        if not isinstance(levels, dict) or not levels:
-            _problem(problems, "framework.bad_levels", f"node {code!r}: partial needs levels {{level: credit}}, got {levels!r}",
-                     node=code, got=repr(levels))
-        else:
-            for k, v in levels.items():
-                if not isinstance(v, (int, float)) or not 0 <= v <= 1:
-                    _problem(problems, "framework.bad_credit",
-                             f"node {code!r}: partial credit for level {k!r} must be in [0, 1], got {v!r}",
-                             node=code, level=repr(k), got=repr(v))
+    check = _RULE_CHECKS.get(rule)
+    if check is not None:
+        check(code, params, problems)
     return Scoring(rule=rule, params=params)
+
+
+def _check_goalposts(code: str, params: dict[str, Any], problems: list[Problem]) -> None:
+    """Goalposts need numeric ``lo`` != ``hi``."""
+    lo, hi = params.get("lo"), params.get("hi")
+    if not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)) or lo == hi:
+        _problem(problems, "framework.bad_goalposts",
+                 f"node {code!r}: goalposts need numeric lo != hi, got lo={lo!r}, hi={hi!r}", node=code,
+                 lo=repr(lo), hi=repr(hi))
+
+
+def _check_threshold(code: str, params: dict[str, Any], problems: list[Problem]) -> None:
+    """A threshold needs a step table whose scores lie in [0, points] (points default 1)."""
+    steps = params.get("steps")
+    if not _is_step_table(steps):
+        _problem(problems, "framework.bad_steps",
+                 f"node {code!r}: threshold needs steps [[threshold, score], ...], got {steps!r}", node=code,
+                 got=repr(steps))
+        return
+    scale = params.get("points")
+    for _, sc in steps:
+        top = scale if isinstance(scale, (int, float)) else 1.0
+        if sc < 0 or sc > top:
+            _problem(problems, "framework.step_score_range", f"node {code!r}: threshold score {sc} outside [0, {top}]",
+                     node=code, score=sc, top=top)
+
+
+def _check_ratio_capped(code: str, params: dict[str, Any], problems: list[Problem]) -> None:
+    """A capped ratio's target must be a number > 0."""
+    target = params.get("target", 1.0)
+    if not isinstance(target, (int, float)) or target <= 0:
+        _problem(problems, "framework.bad_target", f"node {code!r}: ratio_capped target must be > 0, got {target!r}",
+                 node=code, got=repr(target))
+
+
+def _check_partial(code: str, params: dict[str, Any], problems: list[Problem]) -> None:
+    """Partial credit needs levels {level: credit} with every credit in [0, 1]."""
+    levels = params.get("levels")
+    if not isinstance(levels, dict) or not levels:
+        _problem(problems, "framework.bad_levels", f"node {code!r}: partial needs levels {{level: credit}}, got {levels!r}",
+                 node=code, got=repr(levels))
+        return
+    for k, v in levels.items():
+        if not isinstance(v, (int, float)) or not 0 <= v <= 1:
+            _problem(problems, "framework.bad_credit",
+                     f"node {code!r}: partial credit for level {k!r} must be in [0, 1], got {v!r}",
+                     node=code, level=repr(k), got=repr(v))
+
+
+#: The parameter checks of the rules that have parameters.
+_RULE_CHECKS = {
+    "goalposts": _check_goalposts,
+    "threshold": _check_threshold,
+    "ratio_capped": _check_ratio_capped,
+    "partial": _check_partial,
+}

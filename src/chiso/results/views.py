@@ -7,15 +7,12 @@ Importing tables and computing runs: the standing body (department) only.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db import connection
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -26,11 +23,10 @@ from django.views.decorators.http import require_POST
 
 from chiso.collection import matrix
 from chiso.engine.errors import EngineError
-from chiso.lib import frameworks
+from chiso.lib import cache, frameworks
 from chiso.lib.vn_format import format_date
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
-from chiso.orgs.models import Responsibility
 
 from . import services
 from .forms import GoalpostsForm, ImportForm, RunForm, TargetForm
@@ -52,24 +48,12 @@ def _department_or_403(request):
 
 # --- dashboard -------------------------------------------------------------------------------------
 
-# The rendered dashboard body is cached per (data stamp, framework, run, language, audience); the
-# stamp changes whenever a run, a published table or a target is added or changed, so entries are
-# never invalidated by hand.  The TTL bounds what an out-of-band edit (shell, admin) can leave stale.
-DASHBOARD_CACHE_SECONDS = 300
+# The rendered dashboard body is cached (chiso.lib.cache) on the generations of what it reads — runs,
+# published tables and targets (results), the responsibility matrix (orgs) — and the framework, run,
+# language and audience: any change through chiso gives a new key.
+DASHBOARD_READS = ("results", "orgs")
 RUN_LIST_FIELDS = ("framework_id", "year", "title", "created", "is_demo", "is_projection", "score", "rank",
                    "rank_low", "rank_high")
-
-
-def _dashboard_stamp() -> str:
-    """One cheap query whose answer changes when anything the dashboard shows changes."""
-    q = connection.ops.quote_name
-    run, table, target, resp = (q(m._meta.db_table) for m in (IndexRun, PublishedTable, Target, Responsibility))
-    with connection.cursor() as c:  # the matrix: an edit deletes and re-creates a node's rows (new ids)
-        c.execute(f"SELECT (SELECT COUNT(*) FROM {run}), (SELECT MAX(id) FROM {run}), "  # noqa: S608 (table names)
-                  f"(SELECT COUNT(*) FROM {table}), (SELECT MAX(id) FROM {table}), "
-                  f"(SELECT COUNT(*) FROM {target}), (SELECT MAX(updated) FROM {target}), "
-                  f"(SELECT COUNT(*) FROM {resp}), (SELECT MAX(id) FROM {resp})")
-        return "|".join(str(x) for x in c.fetchone())
 
 
 def _audience(request) -> str:
@@ -82,13 +66,8 @@ def _audience(request) -> str:
 
 def dashboard(request):
     audience = _audience(request)
-    params = f"{request.GET.get('bo', '')}|{request.GET.get('lan', '')}"
-    key = "results:dashboard:" + hashlib.sha256(
-        f"{_dashboard_stamp()}|{params}|{get_language()}|{audience}".encode()).hexdigest()
-    body = cache.get(key)
-    if body is None:
-        body = _dashboard_body(request, audience)
-        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+    parts = (request.GET.get("bo", ""), request.GET.get("lan", ""), audience)
+    body = cache.fragment("results:dashboard", DASHBOARD_READS, parts, lambda: _dashboard_body(request, audience))
     # The compute form carries the reader's CSRF token: rendered per request, outside the cached body.
     return render(request, "results/dashboard.html", {**body, "can_manage": audience == "dept"})
 

@@ -13,9 +13,9 @@ from chiso.lib import frameworks
 from chiso.orgs import audit
 from chiso.program import services
 from chiso.program.models import IndexPublication, Obligation, Program
-from chiso.results.models import PublishedTable
 
 from .base import ProgramTestCase
+from .tables import import_table
 
 DTI = "vn-dti-2024-province"
 
@@ -99,9 +99,7 @@ class DtiProgramTestCase(ProgramTestCase):
 
     def table(self, framework_id, year, **kw):
         with self.captureOnCommitCallbacks(execute=True):
-            return PublishedTable.objects.create(
-                framework_id=framework_id, year=year, title=f"{framework_id} {year}", **kw
-            )
+            return import_table(framework_id, year, title=f"{framework_id} {year}", **kw)
 
     def test_importing_a_dti_table_schedules_the_dti_program(self):
         self.assertGreaterEqual(self.today, self.dti.starts_on)

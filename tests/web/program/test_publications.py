@@ -15,6 +15,7 @@ from chiso.program.models import IndexPublication, Obligation, Occurrence
 from chiso.results.models import PublishedTable
 
 from .base import ProgramTestCase
+from .tables import import_table
 
 
 class PublicationTestCase(ProgramTestCase):
@@ -151,12 +152,12 @@ class TableImportTestCase(ProgramTestCase):
 
     def test_importing_a_published_table_schedules_the_conference(self):
         with self.captureOnCommitCallbacks(execute=True):
-            PublishedTable.objects.create(framework_id="test-fw", year=2019, title="Bảng 2019")
+            import_table("test-fw", 2019, title="Bảng 2019")
         ((period, due, done),) = self.occurrences()
         self.assertEqual((period, done), ("pub-2019", None))
         self.assertEqual(due, timezone.localdate() + dt.timedelta(days=60))
         # a demonstration table or another framework's schedules nothing
         with self.captureOnCommitCallbacks(execute=True):
-            PublishedTable.objects.create(framework_id="test-fw", year=2020, title="Minh họa", is_demo=True)
-            PublishedTable.objects.create(framework_id="other-fw", year=2020, title="Khác")
+            import_table("test-fw", 2020, title="Minh họa", is_demo=True)
+            import_table("other-fw", 2020, title="Khác")
         self.assertEqual(len(self.occurrences()), 1)

@@ -1,10 +1,25 @@
-"""Import of a published table."""
+"""Import of a published table, and what runs after a publication is recorded.
+
+**After a publication (the extension point).**  An app above results that must act when a published
+table enters chiso (the program schedules its obligations "after each published index") registers a
+callback once, in its ``AppConfig.ready()``::
+
+    from chiso.results.services.published import after_publication
+
+    after_publication(my_callback)  # my_callback(table: PublishedTable) -> None
+
+Every writer of a real published table — the import service :func:`save_table` and the command
+``load_demo_results`` — calls :func:`announce_publication` inside its transaction; the callbacks run
+once that transaction commits (never for a rolled-back import), in the order they were registered.  A
+demonstration table announces nothing.  Results itself imports nothing of the apps that listen.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -222,4 +237,31 @@ def save_table(preview: TablePreview, actor: audit.Actor, *, title: str, source:
             "published_on": preview.published_on.isoformat() if preview.published_on else None,
             "basis": preview.basis, "mapping": preview.mapping,
         })
+        announce_publication(table)
         return table
+
+
+# --- after a publication ------------------------------------------------------------------------------
+
+_after_publication: list[Callable[[PublishedTable], None]] = []
+
+
+def after_publication(callback: Callable[[PublishedTable], None]) -> Callable[[PublishedTable], None]:
+    """Register ``callback(table)`` to run after a real published table is recorded (see the module's
+    docstring).  Registering the same callback twice keeps one; returns it (usable as a decorator)."""
+    if callback not in _after_publication:
+        _after_publication.append(callback)
+    return callback
+
+
+def announce_publication(table: PublishedTable) -> None:
+    """Run the registered callbacks for ``table`` once the current transaction commits (at once outside
+    one); nothing for a demonstration table."""
+    if table.is_demo:
+        return
+
+    def run():
+        for callback in list(_after_publication):
+            callback(table)
+
+    transaction.on_commit(run)

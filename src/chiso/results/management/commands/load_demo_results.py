@@ -11,6 +11,7 @@ from chiso.engine.errors import UnitError
 from chiso.orgs import audit
 from chiso.results import services
 from chiso.results.models import Goalpost, IndexRun, PublishedTable, PublishedValue, Target
+from chiso.results.services.published import announce_publication
 
 DTI = "vn-dti-2022-province"
 ICT = "vn-ict-index-2016-province"
@@ -57,7 +58,9 @@ class Command(BaseCommand):
         existing = PublishedTable.objects.filter(framework_id=fields["framework_id"], title=fields["title"]).first()
         if existing is not None:
             return existing, False
-        return PublishedTable.objects.create(**fields), True
+        table = PublishedTable.objects.create(**fields)
+        announce_publication(table)  # the programs of its index schedule their obligations (on commit)
+        return table, True
 
     def handle_one_dti_ranks(self) -> int:
         rows = reference.published_dti_2022_ranks()

@@ -49,7 +49,7 @@ def parse_text(text: str, build=None) -> tuple[dict, Any]:
         if e.code in FILE_CODES:
             msgs = [file_error_message(e)]
         else:
-            msgs = problems_with_lines(e.params.get("problems") or [e.message], text)
+            msgs = problems_with_lines(e.problems, text)
         raise invalid(msgs) from None
     except (ValueError, TypeError, KeyError, AttributeError) as e:  # the engine should raise FrameworkError
         raise invalid([_("Chi tiết: {detail}").format(detail=e)]) from None

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from chiso.assessment.models import Round as InternalRound
 from chiso.collection.models import Submission
+from chiso.collection.round_dates import round_state
 from chiso.orgs import services
 from chiso.orgs.models import Agency, AuditEntry, Membership, Unit
 
@@ -360,7 +361,7 @@ class UnitPageTestCase(OrgTestCase):
 class RoundDatesTestCase(OrgTestCase):
     def seen(self):
         self.round.refresh_from_db()
-        return services.stamp(services.round_state(self.round))
+        return services.stamp(round_state(self.round))
 
     def test_it_moves_the_dates_of_an_open_collection_round(self):
         today = timezone.localdate()

@@ -1,12 +1,13 @@
 """The department manages its own organisation: agencies (create, rename, end with a successor, the
-standing body), users with their memberships and roles, units' validity, and the dates of a
-collection round or an internal round.
+standing body), users with their memberships and roles, units' validity.
 
 Every change goes through here: one transaction (``atomic_retry``), the row locked with
 ``select_for_update`` before it is read for the checks, an explicit audit row with before/after, and
 a refusal in Vietnamese (``chiso.lib.refusal.Refused``) that writes nothing. A page sends back what it showed (a
 ``seen`` stamp of the row, or the row's ``version`` where the model has one); a change made since
-by someone else is refused (409) instead of being overwritten.
+by someone else is refused (409) instead of being overwritten.  The services of the apps above that
+follow the same rules (the dates of a round: ``chiso.collection.round_dates``,
+``chiso.assessment.services.round_dates``) use :func:`need_reason`, :func:`stamp` and :func:`check_seen`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ User = get_user_model()
 R = Membership.Role
 
 
-def _need_reason(reason: str, message: str | None = None) -> str:
+def need_reason(reason: str, message: str | None = None) -> str:
+    """The reason given, stripped; refused (on the field ``reason``) when there is none."""
     reason = (reason or "").strip()
     if not reason:
         raise Refused(message or _("Phải ghi lý do."), {"reason": _("Phải ghi lý do.")})
@@ -79,15 +81,13 @@ def unit_state(u: Unit) -> dict:
     return {"valid_from": _iso(u.valid_from), "valid_to": _iso(u.valid_to), "successor": u.successor_id}
 
 
-def round_state(rnd) -> dict:
-    return {"opens_on": _iso(rnd.opens_on), "due_on": _iso(rnd.due_on), "locks_on": _iso(rnd.locks_on)}
-
-
 def _iso(day):
     return day.isoformat() if day else None
 
 
-def _check_seen(current: dict, seen: str, target_type: str, target_id) -> None:
+def check_seen(current: dict, seen: str, target_type: str, target_id) -> None:
+    """Refuse (:class:`~chiso.lib.refusal.Stale`, 409) unless ``seen`` is the stamp of ``current``: the
+    sentence names who changed the target last and when (its last audit row)."""
     if seen and stamp(current) == seen:
         return
     last = AuditEntry.objects.filter(target_type=target_type, target_id=str(target_id)).first()
@@ -187,7 +187,7 @@ def rename_agency(
     with transaction.atomic():
         agency = Agency.objects.select_for_update().get(pk=agency_id)
         before = agency_state(agency)
-        _check_seen(before, seen, "orgs.agency", agency.pk)
+        check_seen(before, seen, "orgs.agency", agency.pk)
         agency.name, agency.short_name, agency.email = name, short_name.strip(), email.strip()
         after = agency_state(agency)
         if after == before:
@@ -211,13 +211,13 @@ def end_agency(
     its memberships, submissions and history stay. The successor is an agency in force on that day, or
     a new one starting that day. The standing body ends only by handing its role to the successor
     (there is always exactly one standing body in force)."""
-    reason = _need_reason(reason, _("Phải ghi lý do (ví dụ: số quyết định sáp nhập)."))
+    reason = need_reason(reason, _("Phải ghi lý do (ví dụ: số quyết định sáp nhập)."))
     if successor_id and new_successor:
         raise Refused(_("Chọn cơ quan kế tục có sẵn hoặc nhập tên cơ quan mới, không chọn cả hai."))
     with transaction.atomic():
         agency = Agency.objects.select_for_update().get(pk=agency_id)
         before = agency_state(agency)
-        _check_seen(before, seen, "orgs.agency", agency.pk)
+        check_seen(before, seen, "orgs.agency", agency.pk)
         if agency.valid_to is not None:
             raise Refused(_("Cơ quan đã hết hiệu lực từ {day}.").format(day=_fmt(agency.valid_to)))
         if agency.valid_from is not None and ends_on <= agency.valid_from:
@@ -277,10 +277,10 @@ def set_standing_body(agency_id: int, actor: audit.Actor, *, seen: str, replace:
                       reason: str = "") -> Agency:
     """Make this agency the standing body. Another standing body whose validity overlaps this one's
     is a refusal, or — with ``replace`` — loses the role in the same transaction."""
-    reason = _need_reason(reason, _("Phải ghi lý do (ví dụ: số quyết định giao nhiệm vụ)."))
+    reason = need_reason(reason, _("Phải ghi lý do (ví dụ: số quyết định giao nhiệm vụ)."))
     with transaction.atomic():
         agency = Agency.objects.select_for_update().get(pk=agency_id)
-        _check_seen(agency_state(agency), seen, "orgs.agency", agency.pk)
+        check_seen(agency_state(agency), seen, "orgs.agency", agency.pk)
         if agency.is_standing_body:
             raise Refused(_("{name} đã là cơ quan thường trực.").format(name=agency.name))
         _mark_standing(agency, actor, reason=reason, replace=replace)
@@ -385,7 +385,7 @@ def update_user(user_id: int, actor: audit.Actor, *, seen: str, full_name: str, 
         user = User.objects.select_for_update().get(pk=user_id)
         _protected(user)
         before = user_state(user)
-        _check_seen(before, seen, "auth.user", user.pk)
+        check_seen(before, seen, "auth.user", user.pk)
         user.first_name, user.last_name, user.email = full_name.strip()[:150], "", email.strip()
         after = user_state(user)
         if after != before:
@@ -403,7 +403,7 @@ def set_active(user_id: int, actor: audit.Actor, *, seen: str, active: bool, rea
         user = User.objects.select_for_update().get(pk=user_id)
         _protected(user)
         before = user_state(user)
-        _check_seen(before, seen, "auth.user", user.pk)
+        check_seen(before, seen, "auth.user", user.pk)
         if user.is_active == active:
             return user
         if not active:
@@ -424,7 +424,7 @@ def add_membership(user_id: int, actor: audit.Actor, *, seen: str, agency: Agenc
         user = User.objects.select_for_update().get(pk=user_id)
         _protected(user)
         before = user_state(user)
-        _check_seen(before, seen, "auth.user", user.pk)
+        check_seen(before, seen, "auth.user", user.pk)
         _check_role(agency, role)
         if Membership.objects.filter(user=user, agency=agency, role=role).exists():
             raise Refused(_("Người dùng đã có vai trò này ở cơ quan này."))
@@ -441,7 +441,7 @@ def remove_membership(membership_id: int, actor: audit.Actor, *, seen: str, reas
         user = User.objects.select_for_update().get(pk=m.user_id)
         _protected(user)
         before = user_state(user)
-        _check_seen(before, seen, "auth.user", user.pk)
+        check_seen(before, seen, "auth.user", user.pk)
         if m.role == R.DEPT_ADMIN:
             own = actor.user is not None and user.pk == actor.user.pk
             left_own = Membership.objects.filter(user=user, role=R.DEPT_ADMIN).exclude(pk=m.pk).exists()
@@ -481,14 +481,14 @@ def set_unit_validity(
     unit_id: int, actor: audit.Actor, *, seen: str, valid_from: dt.date | None, valid_to: dt.date | None,
     successor_id: int | None, reason: str,
 ) -> Unit:
-    reason = _need_reason(reason, _("Phải ghi lý do (ví dụ: số nghị quyết sắp xếp đơn vị hành chính)."))
+    reason = need_reason(reason, _("Phải ghi lý do (ví dụ: số nghị quyết sắp xếp đơn vị hành chính)."))
     if valid_from and valid_to and valid_to <= valid_from:
         msg = _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")
         raise Refused(msg, {"valid_to": msg})
     with transaction.atomic():
         unit = Unit.objects.select_for_update().get(pk=unit_id)
         before = unit_state(unit)
-        _check_seen(before, seen, "orgs.unit", unit.pk)
+        check_seen(before, seen, "orgs.unit", unit.pk)
         if successor_id == unit.pk:
             raise Refused(_("Một đơn vị không thể kế tục chính nó."), {"successor": ""})
         if successor_id and valid_to is None:
@@ -500,75 +500,3 @@ def set_unit_validity(
             unit.save(update_fields=["valid_from", "valid_to", "successor"])
             audit.record(actor, "unit.validity", unit, before=before, after=after, reason=reason)
         return unit
-
-
-# --- round dates ----------------------------------------------------------------------------------------
-
-
-@atomic_retry
-def set_collection_round_dates(
-    round_id: int, actor: audit.Actor, *, seen: str, opens_on: dt.date, due_on: dt.date, locks_on: dt.date,
-    reason: str,
-):
-    """New open, due and lock dates for a collection round that still has forms to approve."""
-    from chiso.collection.models import Round, Submission
-
-    reason = _need_reason(reason, _("Phải ghi lý do đổi ngày."))
-    if not (opens_on <= due_on <= locks_on):
-        msg = _("Phải có: ngày mở ≤ hạn gửi ≤ ngày khóa.")
-        raise Refused(msg, {"due_on": msg})
-    with transaction.atomic():
-        rnd = Round.objects.select_for_update().get(pk=round_id)
-        before = round_state(rnd)
-        _check_seen(before, seen, "collection.round", rnd.pk)
-        if not rnd.submissions.exclude(status=Submission.Status.APPROVED).exists():
-            raise Refused(_("Mọi biểu mẫu của đợt đã được phê duyệt: đợt đã kết thúc, không đổi ngày được."))
-        rnd.opens_on, rnd.due_on, rnd.locks_on = opens_on, due_on, locks_on
-        after = round_state(rnd)
-        if after != before:
-            rnd.save(update_fields=["opens_on", "due_on", "locks_on"])
-            audit.record(actor, "round.dates", rnd, before=before, after=after, reason=reason)
-        return rnd
-
-
-def internal_round_state(rnd) -> dict:
-    return {
-        "opens_on": _iso(rnd.opens_on), "self_due_on": _iso(rnd.self_due_on),
-        "appraisal_due_on": _iso(rnd.appraisal_due_on), "answer_due_on": _iso(rnd.answer_due_on),
-    }
-
-
-@atomic_retry
-def set_internal_round_dates(
-    round_id: int, actor: audit.Actor, *, version: int, opens_on: dt.date, self_due_on: dt.date,
-    appraisal_due_on: dt.date, answer_due_on: dt.date | None, reason: str,
-):
-    """New dates for an internal round before its decision is drafted; ``version`` is the round's as
-    the page showed it (any change to the round bumps it)."""
-    from chiso.assessment.models import Round
-
-    reason = _need_reason(reason, _("Phải ghi lý do đổi ngày."))
-    if not (opens_on <= self_due_on <= appraisal_due_on):
-        msg = _("Phải có: ngày mở ≤ hạn tự đánh giá ≤ hạn thẩm định.")
-        raise Refused(msg, {"self_due_on": msg})
-    if answer_due_on is not None and answer_due_on < opens_on:
-        msg = _("Hạn giải trình không thể trước ngày mở.")
-        raise Refused(msg, {"answer_due_on": msg})
-    with transaction.atomic():
-        rnd = Round.objects.select_for_update().get(pk=round_id)
-        if rnd.version != version:
-            _check_seen({}, "", "assessment.round", rnd.pk)
-        if rnd.is_frozen:
-            raise Refused(_("Đợt đã có dự thảo quyết định: không đổi ngày được."))
-        if answer_due_on is None and rnd.answer_due_on is not None:
-            msg = _("Đợt đã gửi kết quả thẩm định: phải có hạn giải trình.")
-            raise Refused(msg, {"answer_due_on": msg})
-        before = internal_round_state(rnd)
-        rnd.opens_on, rnd.self_due_on, rnd.appraisal_due_on = opens_on, self_due_on, appraisal_due_on
-        rnd.answer_due_on = answer_due_on
-        after = internal_round_state(rnd)
-        if after != before:
-            rnd.version += 1  # the boards' cache key
-            rnd.save(update_fields=["opens_on", "self_due_on", "appraisal_due_on", "answer_due_on", "version"])
-            audit.record(actor, "assessment_round.dates", rnd, before=before, after=after, reason=reason)
-        return rnd

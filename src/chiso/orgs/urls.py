@@ -31,7 +31,5 @@ urlpatterns = [
     path("to-chuc/nguoi-dung/<id:pk>/mat-khau/", views.org_user_password, name="org_user_password"),
     path("to-chuc/don-vi/", views.org_units, name="org_units"),
     path("to-chuc/don-vi/<id:pk>/", views.org_unit, name="org_unit"),
-    path("to-chuc/dot/", views.org_rounds, name="org_rounds"),
-    path("to-chuc/dot/thu-thap/<id:pk>/", views.org_collection_round, name="org_collection_round"),
-    path("to-chuc/dot/noi-bo/<id:pk>/", views.org_internal_round, name="org_internal_round"),
+    # the dates of the rounds (/to-chuc/dot/) span collection and assessment: chiso.site.rounds
 ]

@@ -1,5 +1,6 @@
 """Sign-in with lockout, the home page, agencies, the responsibility matrix, notices, and the
-department's organisation pages (agencies, users and roles, units, round dates)."""
+department's organisation pages (agencies, users and roles, units; the dates of the rounds are
+``chiso.site.rounds``, which uses :func:`org_scope`, :func:`run_form` and :func:`history`)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,6 @@ from .forms import (
     AgencyCreateForm,
     AgencyEndForm,
     AgencyRenameForm,
-    CollectionRoundDatesForm,
-    InternalRoundDatesForm,
     LoginForm,
     MatrixNodeForm,
     MembershipAddForm,
@@ -219,7 +218,9 @@ def admin_login(request):
 # Every change is a function of chiso.orgs.services (one transaction, audit row, Vietnamese refusal).
 
 
-def _org_scope(request, *, write: bool = False):
+def org_scope(request, *, write: bool = False):
+    """The organisation pages' access helper: not a reader of the whole province -> 404; a change by
+    anyone but a dept_admin -> 403."""
     scope = get_scope(request.user)
     if not scope.reads_all:
         raise Http404
@@ -239,7 +240,7 @@ def _refused(form, e: Refused) -> None:
         form.add_error(None, e.message)
 
 
-def _run(request, form, change, done: str, page):
+def run_form(request, form, change, done: str, page):
     """Validate ``form``, call ``change(cleaned_data)``; success -> message and redirect to the page,
     refusal -> the page again with the sentence on the form (400, or 409 for a stale copy)."""
     if form.is_valid():
@@ -255,7 +256,7 @@ def _run(request, form, change, done: str, page):
     return page(status=400)
 
 
-def _history(target_type: str, pk) -> list:
+def history(target_type: str, pk) -> list:
     """The object's last 50 audit rows, each with ``changes``: (field, before, after) of what changed;
     a successor is shown by its name, a user's roles as "agency · role"."""
     rows = list(AuditEntry.objects.filter(target_type=target_type, target_id=str(pk))[:50])
@@ -293,7 +294,7 @@ def _day_param(request):
 
 @login_required
 def org_agencies(request):
-    scope = _org_scope(request)
+    scope = org_scope(request)
     day = _day_param(request)
     qs = Agency.objects.select_related("unit", "successor").order_by("kind", "name")
     in_force = list(qs.valid_on(day))
@@ -305,7 +306,7 @@ def org_agencies(request):
 
 @login_required
 def org_agency_new(request):
-    _org_scope(request, write=True)
+    org_scope(request, write=True)
     form = AgencyCreateForm(request.POST or None)
     page = lambda status=200: render(request, "orgs/org_agency_new.html", {"form": form}, status=status)  # noqa: E731
     if request.method == "POST":
@@ -314,7 +315,7 @@ def org_agency_new(request):
         def change(d):
             created.append(services.create_agency(audit.Actor.from_request(request), **d))
 
-        response = _run(request, form, change, _("Đã tạo cơ quan."), page)
+        response = run_form(request, form, change, _("Đã tạo cơ quan."), page)
         return response or redirect("org_agency", pk=created[0].pk)
     return page()
 
@@ -334,7 +335,7 @@ def _agency_forms(agency: Agency, data=None, which: str = ""):
 def _agency_page(request, agency, forms_, status=200):
     scope = get_scope(request.user)
     ctx = {
-        "agency": agency, "can_edit": scope.is_dept_admin, "history": _history("orgs.agency", agency.pk),
+        "agency": agency, "can_edit": scope.is_dept_admin, "history": history("orgs.agency", agency.pk),
         "members": agency.memberships.select_related("user").order_by("user__username", "role"),
         "predecessors": agency.predecessors.order_by("name"),
         "ended": agency.valid_to is not None, **forms_,
@@ -344,17 +345,17 @@ def _agency_page(request, agency, forms_, status=200):
 
 @login_required
 def org_agency(request, pk):
-    _org_scope(request)
+    org_scope(request)
     agency = get_object_or_404(Agency.objects.select_related("unit", "successor"), pk=pk)
     return _agency_page(request, agency, _agency_forms(agency))
 
 
 def _agency_action(request, pk, which: str, change, done: str):
-    _org_scope(request, write=True)
+    org_scope(request, write=True)
     agency = get_object_or_404(Agency.objects.select_related("unit", "successor"), pk=pk)
     forms_ = _agency_forms(agency, request.POST, which)
     form = forms_[f"{which}_form"]
-    response = _run(request, form, change, done, lambda status: _agency_page(request, agency, forms_, status))
+    response = run_form(request, form, change, done, lambda status: _agency_page(request, agency, forms_, status))
     return response or redirect("org_agency", pk=agency.pk)
 
 
@@ -398,14 +399,14 @@ def org_agency_standing(request, pk):
 
 @login_required
 def org_users(request):
-    scope = _org_scope(request)
+    scope = org_scope(request)
     users = get_user_model().objects.order_by("username").prefetch_related("memberships__agency")
     return render(request, "orgs/org_users.html", {"users": users, "can_edit": scope.is_dept_admin})
 
 
 @login_required
 def org_user_new(request):
-    _org_scope(request, write=True)
+    org_scope(request, write=True)
     form = UserCreateForm(request.POST or None)
     page = lambda status=200: render(request, "orgs/org_user_new.html", {"form": form}, status=status)  # noqa: E731
     if request.method == "POST":
@@ -417,7 +418,7 @@ def org_user_new(request):
                 email=d["email"], password=d["password"], agency=d["agency"], role=d["role"], reason=d["reason"],
             ))
 
-        response = _run(request, form, change, _("Đã tạo người dùng."), page)
+        response = run_form(request, form, change, _("Đã tạo người dùng."), page)
         return response or redirect("org_user", pk=created[0].pk)
     return page()
 
@@ -440,23 +441,23 @@ def _user_page(request, user, forms_, status=200):
     ctx = {
         "person": user, "can_edit": scope.is_dept_admin and not (user.is_staff or user.is_superuser),
         "memberships": user.memberships.select_related("agency").order_by("agency__name", "role"),
-        "history": _history("auth.user", user.pk), **forms_,
+        "history": history("auth.user", user.pk), **forms_,
     }
     return render(request, "orgs/org_user.html", ctx, status=status)
 
 
 @login_required
 def org_user(request, pk):
-    _org_scope(request)
+    org_scope(request)
     user = get_object_or_404(get_user_model(), pk=pk)
     return _user_page(request, user, _user_forms(user))
 
 
 def _user_action(request, pk, which: str, change, done: str):
-    _org_scope(request, write=True)
+    org_scope(request, write=True)
     user = get_object_or_404(get_user_model(), pk=pk)
     forms_ = _user_forms(user, request.POST, which)
-    response = _run(request, forms_[f"{which}_form"], change, done,
+    response = run_form(request, forms_[f"{which}_form"], change, done,
                     lambda status: _user_page(request, user, forms_, status))
     return response or redirect("org_user", pk=user.pk)
 
@@ -494,7 +495,7 @@ def org_user_membership_add(request, pk):
 @login_required
 @require_POST
 def org_user_membership_remove(request, pk, mid):
-    _org_scope(request, write=True)
+    org_scope(request, write=True)
     get_object_or_404(Membership, pk=mid, user_id=pk)
 
     def change(d):
@@ -519,7 +520,7 @@ UNITS_SHOWN = 500  # a list longer than this asks for a narrower search
 
 @login_required
 def org_units(request):
-    _org_scope(request)
+    org_scope(request)
     day = _day_param(request)
     kind = request.GET.get("cap", "")
     q = request.GET.get("q", "").strip()[:100]
@@ -538,13 +539,13 @@ def org_units(request):
 
 def _unit_page(request, unit, form, status=200):
     ctx = {"unit": unit, "form": form, "can_edit": get_scope(request.user).is_dept_admin,
-           "history": _history("orgs.unit", unit.pk), "predecessors": unit.predecessors.order_by("name")}
+           "history": history("orgs.unit", unit.pk), "predecessors": unit.predecessors.order_by("name")}
     return render(request, "orgs/org_unit.html", ctx, status=status)
 
 
 @login_required
 def org_unit(request, pk):
-    _org_scope(request, write=request.method == "POST")
+    org_scope(request, write=request.method == "POST")
     unit = get_object_or_404(Unit.objects.select_related("parent", "successor"), pk=pk)
     initial = {"seen": services.stamp(services.unit_state(unit)), "valid_from": unit.valid_from,
                "valid_to": unit.valid_to, "successor": unit.successor_id}
@@ -557,72 +558,7 @@ def org_unit(request, pk):
                 reason=d["reason"],
             )
 
-        response = _run(request, form, change, _("Đã lưu hiệu lực của đơn vị."),
+        response = run_form(request, form, change, _("Đã lưu hiệu lực của đơn vị."),
                         lambda status: _unit_page(request, unit, form, status))
         return response or redirect("org_unit", pk=unit.pk)
     return _unit_page(request, unit, form)
-
-
-# --- the dates of a round --------------------------------------------------------------------------------
-
-
-@login_required
-def org_rounds(request):
-    from chiso.assessment.models import Round as InternalRound
-    from chiso.collection.models import Round
-
-    scope = _org_scope(request)
-    ctx = {"rounds": Round.objects.all(), "internal_rounds": InternalRound.objects.all(),
-           "can_edit": scope.is_dept_admin}
-    return render(request, "orgs/org_rounds.html", ctx)
-
-
-def _round_page(request, rnd, form, kind: str, status=200):
-    ctx = {"round": rnd, "form": form, "kind": kind, "can_edit": get_scope(request.user).is_dept_admin,
-           "history": _history(rnd._meta.label_lower, rnd.pk)}
-    return render(request, "orgs/org_round.html", ctx, status=status)
-
-
-@login_required
-def org_collection_round(request, pk):
-    from chiso.collection.models import Round
-
-    _org_scope(request, write=request.method == "POST")
-    rnd = get_object_or_404(Round, pk=pk)
-    initial = {"seen": services.stamp(services.round_state(rnd)), "opens_on": rnd.opens_on,
-               "due_on": rnd.due_on, "locks_on": rnd.locks_on}
-    form = CollectionRoundDatesForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        def change(d):
-            services.set_collection_round_dates(
-                rnd.pk, audit.Actor.from_request(request), seen=d["seen"], opens_on=d["opens_on"],
-                due_on=d["due_on"], locks_on=d["locks_on"], reason=d["reason"],
-            )
-
-        response = _run(request, form, change, _("Đã lưu ngày của đợt."),
-                        lambda status: _round_page(request, rnd, form, "collection", status))
-        return response or redirect("org_collection_round", pk=rnd.pk)
-    return _round_page(request, rnd, form, "collection")
-
-
-@login_required
-def org_internal_round(request, pk):
-    from chiso.assessment.models import Round
-
-    _org_scope(request, write=request.method == "POST")
-    rnd = get_object_or_404(Round, pk=pk)
-    initial = {"version": rnd.version, "opens_on": rnd.opens_on, "self_due_on": rnd.self_due_on,
-               "appraisal_due_on": rnd.appraisal_due_on, "answer_due_on": rnd.answer_due_on}
-    form = InternalRoundDatesForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        def change(d):
-            services.set_internal_round_dates(
-                rnd.pk, audit.Actor.from_request(request), version=d["version"], opens_on=d["opens_on"],
-                self_due_on=d["self_due_on"], appraisal_due_on=d["appraisal_due_on"],
-                answer_due_on=d["answer_due_on"], reason=d["reason"],
-            )
-
-        response = _run(request, form, change, _("Đã lưu ngày của đợt."),
-                        lambda status: _round_page(request, rnd, form, "internal", status))
-        return response or redirect("org_internal_round", pk=rnd.pk)
-    return _round_page(request, rnd, form, "internal")

@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 
 from chiso.lib.urls import ObjectIdConverter
 from chiso.orgs import views as orgs_views
-from chiso.site import public
+from chiso.site import public, rounds
 from chiso.site.home import home
 
 # Registered before the apps' URL modules are included below: they use <id:pk>.
@@ -16,6 +16,10 @@ urlpatterns = [
     path("", home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("chiso.orgs.urls")),
+    # the dates of the rounds, over collection and internal rounds (the organisation pages' nav)
+    path("to-chuc/dot/", rounds.org_rounds, name="org_rounds"),
+    path("to-chuc/dot/thu-thap/<id:pk>/", rounds.org_collection_round, name="org_collection_round"),
+    path("to-chuc/dot/noi-bo/<id:pk>/", rounds.org_internal_round, name="org_internal_round"),
     path("", include("chiso.collection.urls")),
     path("", include("chiso.results.urls")),
     path("", include("chiso.api.urls")),

@@ -1,17 +1,27 @@
-"""The round's steps (a table of transitions) and the decision."""
+"""The round's steps (a table of transitions) and the decision.
+
+``TRANSITIONS`` is the round's state machine as data: for each action, the state it starts from,
+the state it leads to, who may take it, what must hold (``check``: raises ``Refused``, nothing
+written) and what it writes besides the new state (``apply``). :func:`transition` is the one driver:
+lock the round, refuse who may not (403) and a round in another state (409), check, apply, save,
+audit ``assessment_round.<action>``, recompute the totals and notify who acts next."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.lib.db import atomic_retry
 from chiso.lib.refusal import Forbidden, Refused
 from chiso.orgs import audit
+from chiso.orgs.models import Membership, Notice
 
 from ..models import (
     Entry,
@@ -21,26 +31,187 @@ from ..models import (
 from .base import S, _bump
 from .totals import recompute
 
-TRANSITIONS = {
-    # action: (from, to, who: "department" | "leadership" | "council")
-    "close_self": (S.SELF, S.APPRAISAL, "department"),
-    "send_appraisal": (S.APPRAISAL, S.ANSWER, "department"),
-    "close_answers": (S.ANSWER, S.COUNCIL, "department"),
-    "to_approval": (S.COUNCIL, S.APPROVAL, "council"),
-    "approve": (S.APPROVAL, S.DECISION, "leadership"),
-    "return": (S.APPROVAL, S.COUNCIL, "leadership"),
-    "publish": (S.DECISION, S.PUBLISHED, "department"),
+
+@dataclass(frozen=True)
+class _Ask:
+    """What the caller asked with a step: who, on which day, the reason and the decision's details."""
+
+    actor: audit.Actor
+    today: dt.date
+    reason: str
+    decision: dict
+
+
+def _entries(rnd: Round):
+    return Entry.objects.filter(participant__round=rnd)
+
+
+def _check_self_closed(rnd: Round, ask: _Ask) -> None:
+    late = rnd.participants.filter(status=Participant.Status.DRAFT)
+    if ask.today <= rnd.self_due_on and late.exists():
+        raise Refused(
+            _("Còn {n} đơn vị chưa gửi tự đánh giá và chưa đến hạn ({day}).").format(
+                n=late.count(), day=f"{rnd.self_due_on:%d/%m/%Y}"
+            )
+        )
+
+
+def _send_appraisal(rnd: Round, ask: _Ask) -> None:
+    # indicators left as they were are appraised at the self-score (agreed, no reason needed)
+    _entries(rnd).filter(appraised_points__isnull=True).update(
+        appraised_points=Coalesce0("self_points"), appraised_at=timezone.now()
+    )
+    rnd.appraisal_sent_at = timezone.now()
+    rnd.answer_due_on = ask.today + dt.timedelta(days=rnd.answer_days)
+
+
+def _check_answers_closed(rnd: Round, ask: _Ask) -> None:
+    open_ = _entries(rnd).filter(answered_at__isnull=True).exclude(appraised_points=F("self_points"))
+    if rnd.answer_due_on and ask.today <= rnd.answer_due_on and open_.exists():
+        raise Refused(
+            _("Chưa hết hạn giải trình ({day}) và còn {n} chỉ số chưa được giải trình.").format(
+                day=f"{rnd.answer_due_on:%d/%m/%Y}", n=open_.count()
+            )
+        )
+
+
+def _close_answers(rnd: Round, ask: _Ask) -> None:
+    _entries(rnd).filter(final_points__isnull=True).update(final_points=F("appraised_points"))
+
+
+def _to_approval(rnd: Round, ask: _Ask) -> None:
+    _entries(rnd).filter(final_points__isnull=True).update(final_points=Coalesce0("appraised_points"))
+
+
+def _approve(rnd: Round, ask: _Ask) -> None:
+    rnd.approved_at, rnd.approved_by, rnd.return_reason = timezone.now(), ask.actor.user, ""
+    rnd.decided_at = timezone.now()
+
+
+def _check_reason(rnd: Round, ask: _Ask) -> None:
+    if not ask.reason.strip():
+        raise Refused(_("Phải nêu lý do trả lại."), {"reason": _("Bắt buộc.")})
+
+
+def _return(rnd: Round, ask: _Ask) -> None:
+    rnd.return_reason = ask.reason.strip()
+
+
+def _check_decision(rnd: Round, ask: _Ask) -> None:
+    d = ask.decision
+    errors = {}
+    if not (d.get("number") or rnd.decision_number):
+        errors["decision_number"] = _("Nhập số quyết định.")
+    if not (d.get("date") or rnd.decision_date):
+        errors["decision_date"] = _("Nhập ngày quyết định.")
+    if errors:
+        raise Refused(_("Chưa công bố được: cần số và ngày của quyết định đã ký."), errors)
+
+
+def _publish(rnd: Round, ask: _Ask) -> None:
+    d = ask.decision
+    rnd.decision_number = d.get("number") or rnd.decision_number
+    rnd.decision_date = d.get("date") or rnd.decision_date
+    rnd.published_at = timezone.now()
+
+
+# --- who is told: in-app notices for who acts next ------------------------------------------------
+
+
+def _to_units(rnd: Round, text: str) -> list[Notice]:
+    """A notice to the officers and heads of every unit of the round, linking to its sheet."""
+    R = Membership.Role
+    sheets = dict(rnd.participants.values_list("agency_id", "pk"))
+    members = Membership.objects.filter(agency_id__in=sheets, role__in=(R.AGENCY_OFFICER, R.AGENCY_HEAD))
+    return [
+        Notice(user=m.user, text=text[:500], url=reverse("assessment_sheet", args=[sheets[m.agency_id]]))
+        for m in members.select_related("user")
+    ]
+
+
+def _to_roles(rnd: Round, roles: tuple[str, ...], text: str) -> list[Notice]:
+    """A notice to every user holding one of ``roles``, linking to the round."""
+    url = reverse("assessment_round", args=[rnd.pk])
+    users = {m.user_id for m in Membership.objects.filter(role__in=roles)}
+    return [Notice(user_id=u, text=text[:500], url=url) for u in sorted(users)]
+
+
+def _tell_appraisal_sent(rnd: Round) -> list[Notice]:
+    return _to_units(
+        rnd,
+        _("{round}: kết quả thẩm định đã gửi; đơn vị giải trình (một lần) đến hết ngày {day}.").format(
+            round=rnd.title, day=f"{rnd.answer_due_on:%d/%m/%Y}"
+        ),
+    )
+
+
+def _tell_published(rnd: Round) -> list[Notice]:
+    return _to_units(
+        rnd,
+        _("{round}: kết quả đã được công bố (Quyết định {number}).").format(
+            round=rnd.title, number=rnd.decision_number
+        ),
+    )
+
+
+def _tell_leadership(rnd: Round) -> list[Notice]:
+    text = _("{round}: kết quả chờ lãnh đạo phê duyệt.").format(round=rnd.title)
+    return _to_roles(rnd, (Membership.Role.LEADERSHIP,), text)
+
+
+_DEPARTMENT = (Membership.Role.DEPT_ADMIN, Membership.Role.DEPT_OFFICER)
+
+
+def _tell_approved(rnd: Round) -> list[Notice]:
+    return _to_roles(
+        rnd, _DEPARTMENT, _("{round}: lãnh đạo đã phê duyệt; lập quyết định công bố.").format(round=rnd.title)
+    )
+
+
+def _tell_returned(rnd: Round) -> list[Notice]:
+    text = _("{round}: lãnh đạo trả lại hội đồng: {reason}").format(round=rnd.title, reason=rnd.return_reason)
+    return _to_roles(rnd, _DEPARTMENT, text)
+
+
+_Part = Callable[[Round, _Ask], None]
+
+
+@dataclass(frozen=True)
+class RoundStep:
+    """One step of the round: from ``source`` to ``target``; ``who`` may take it ("department",
+    "leadership" or "council": the department or the council's chair); ``check`` refuses (nothing
+    written), ``apply`` writes what the step sets besides the state."""
+
+    source: str
+    target: str
+    who: str
+    check: _Part | None = None
+    apply: _Part | None = None
+    notify: Callable[[Round], list[Notice]] | None = None
+
+
+TRANSITIONS: dict[str, RoundStep] = {
+    # action: RoundStep(from, to, who may, check, apply, notify)
+    "close_self": RoundStep(S.SELF, S.APPRAISAL, "department", _check_self_closed),
+    "send_appraisal": RoundStep(
+        S.APPRAISAL, S.ANSWER, "department", None, _send_appraisal, _tell_appraisal_sent
+    ),
+    "close_answers": RoundStep(S.ANSWER, S.COUNCIL, "department", _check_answers_closed, _close_answers),
+    "to_approval": RoundStep(S.COUNCIL, S.APPROVAL, "council", None, _to_approval, _tell_leadership),
+    "approve": RoundStep(S.APPROVAL, S.DECISION, "leadership", None, _approve, _tell_approved),
+    "return": RoundStep(S.APPROVAL, S.COUNCIL, "leadership", _check_reason, _return, _tell_returned),
+    "publish": RoundStep(S.DECISION, S.PUBLISHED, "department", _check_decision, _publish, _tell_published),
+}
+
+_MAY: dict[str, Callable] = {
+    "department": lambda acc, rnd: acc.is_department,
+    "leadership": lambda acc, rnd: acc.is_leadership,
+    "council": lambda acc, rnd: acc.is_department or bool((seat := acc.seat(rnd.pk)) and seat.is_chair),
 }
 
 
 def may_transition(action: str, acc, rnd: Round) -> bool:
-    who = TRANSITIONS[action][2]
-    if who == "department":
-        return acc.is_department
-    if who == "leadership":
-        return acc.is_leadership
-    seat = acc.seat(rnd.pk)
-    return acc.is_department or (seat is not None and seat.is_chair)
+    return bool(_MAY[TRANSITIONS[action].who](acc, rnd))
 
 
 @atomic_retry
@@ -54,72 +225,34 @@ def transition(
     today: dt.date | None = None,
     decision: dict | None = None,
 ) -> Round:
-    today = today or timezone.localdate()
-    if action not in TRANSITIONS:
+    step = TRANSITIONS.get(action)
+    if step is None:
         raise Refused(_("Thao tác không hợp lệ."))
-    src, dst, _who = TRANSITIONS[action]
+    ask = _Ask(actor, today or timezone.localdate(), reason, decision or {})
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round_id)
         if not may_transition(action, acc, rnd):
             raise Forbidden(_("Bạn không có quyền thực hiện bước này."))
-        if rnd.status != src:
+        if rnd.status != step.source:
             raise Refused(
                 _("Đợt đánh giá đang ở bước “{step}”: không thực hiện được bước này.").format(
                     step=rnd.get_status_display()
                 ),
                 status=409,
             )
-        entries = Entry.objects.filter(participant__round=rnd)
         before = {"status": rnd.status}
-        if action == "close_self":
-            late = rnd.participants.filter(status=Participant.Status.DRAFT)
-            if today <= rnd.self_due_on and late.exists():
-                raise Refused(
-                    _("Còn {n} đơn vị chưa gửi tự đánh giá và chưa đến hạn ({day}).").format(
-                        n=late.count(), day=f"{rnd.self_due_on:%d/%m/%Y}"
-                    )
-                )
-        elif action == "send_appraisal":
-            # indicators left as they were are appraised at the self-score (agreed, no reason needed)
-            entries.filter(appraised_points__isnull=True).update(
-                appraised_points=Coalesce0("self_points"), appraised_at=timezone.now()
-            )
-            rnd.appraisal_sent_at = timezone.now()
-            rnd.answer_due_on = today + dt.timedelta(days=rnd.answer_days)
-        elif action == "close_answers":
-            open_ = entries.filter(answered_at__isnull=True).exclude(appraised_points=F("self_points"))
-            if rnd.answer_due_on and today <= rnd.answer_due_on and open_.exists():
-                raise Refused(
-                    _("Chưa hết hạn giải trình ({day}) và còn {n} chỉ số chưa được giải trình.").format(
-                        day=f"{rnd.answer_due_on:%d/%m/%Y}", n=open_.count()
-                    )
-                )
-            entries.filter(final_points__isnull=True).update(final_points=F("appraised_points"))
-        elif action == "to_approval":
-            entries.filter(final_points__isnull=True).update(final_points=Coalesce0("appraised_points"))
-        elif action == "approve":
-            rnd.approved_at, rnd.approved_by, rnd.return_reason = timezone.now(), actor.user, ""
-            rnd.decided_at = timezone.now()
-        elif action == "return":
-            if not reason.strip():
-                raise Refused(_("Phải nêu lý do trả lại."), {"reason": _("Bắt buộc.")})
-            rnd.return_reason = reason.strip()
-        elif action == "publish":
-            d = decision or {}
-            errors = {}
-            if not (d.get("number") or rnd.decision_number):
-                errors["decision_number"] = _("Nhập số quyết định.")
-            if not (d.get("date") or rnd.decision_date):
-                errors["decision_date"] = _("Nhập ngày quyết định.")
-            if errors:
-                raise Refused(_("Chưa công bố được: cần số và ngày của quyết định đã ký."), errors)
-            rnd.decision_number = d.get("number") or rnd.decision_number
-            rnd.decision_date = d.get("date") or rnd.decision_date
-            rnd.published_at = timezone.now()
-        rnd.status = dst
+        for part in (step.check, step.apply):
+            if part is not None:
+                part(rnd, ask)
+        rnd.status = step.target
         rnd.save()
         audit.record(
-            actor, f"assessment_round.{action}", rnd, before=before, after={"status": dst}, reason=reason
+            actor,
+            f"assessment_round.{action}",
+            rnd,
+            before=before,
+            after={"status": step.target},
+            reason=reason,
         )
         recompute(rnd)
         _notify(rnd, action)
@@ -127,45 +260,12 @@ def transition(
 
 
 def _notify(rnd: Round, action: str) -> None:
-    """In-app notices for who acts next: units when the appraisal is sent and when results are
-    published; the leadership when results await approval; the department when they are approved
-    or returned."""
-    from django.urls import reverse
-
-    from chiso.orgs.models import Membership, Notice
-
-    R = Membership.Role
-    notices = []
-    if action in ("send_appraisal", "publish"):
-        sheets = dict(rnd.participants.values_list("agency_id", "pk"))
-        members = Membership.objects.filter(agency_id__in=sheets, role__in=(R.AGENCY_OFFICER, R.AGENCY_HEAD))
-        for m in members.select_related("user"):
-            url = reverse("assessment_sheet", args=[sheets[m.agency_id]])
-            if action == "send_appraisal":
-                text = _(
-                    "{round}: kết quả thẩm định đã gửi; đơn vị giải trình (một lần) đến hết ngày {day}."
-                ).format(round=rnd.title, day=f"{rnd.answer_due_on:%d/%m/%Y}")
-            else:
-                text = _("{round}: kết quả đã được công bố (Quyết định {number}).").format(
-                    round=rnd.title, number=rnd.decision_number
-                )
-            notices.append(Notice(user=m.user, text=text[:500], url=url))
-    else:
-        roles = {
-            "to_approval": (R.LEADERSHIP,),
-            "approve": (R.DEPT_ADMIN, R.DEPT_OFFICER),
-            "return": (R.DEPT_ADMIN, R.DEPT_OFFICER),
-        }.get(action)
-        if roles:
-            text = {
-                "to_approval": _("{round}: kết quả chờ lãnh đạo phê duyệt."),
-                "approve": _("{round}: lãnh đạo đã phê duyệt; lập quyết định công bố."),
-                "return": _("{round}: lãnh đạo trả lại hội đồng: {reason}"),
-            }[action].format(round=rnd.title, reason=rnd.return_reason)
-            url = reverse("assessment_round", args=[rnd.pk])
-            users = {m.user_id for m in Membership.objects.filter(role__in=roles)}
-            notices = [Notice(user_id=u, text=text[:500], url=url) for u in sorted(users)]
-    Notice.objects.bulk_create(notices)
+    """In-app notices for who acts next (the step's ``notify``): units when the appraisal is sent and
+    when results are published; the leadership when results await approval; the department when they
+    are approved or returned."""
+    tell = TRANSITIONS[action].notify
+    if tell is not None:
+        Notice.objects.bulk_create(tell(rnd))
 
 
 def Coalesce0(field_name: str):

@@ -108,8 +108,8 @@ def round_detail(request, pk):
     lang = get_language() or "vi"
     actions = [
         a
-        for a, (src, _d, _w) in services.TRANSITIONS.items()
-        if src == rnd.status and services.may_transition(a, acc, rnd)
+        for a, step in services.TRANSITIONS.items()
+        if step.source == rnd.status and services.may_transition(a, acc, rnd)
     ]
     seat = acc.seat(rnd.pk)
     who, ids = _who(rnd, acc)

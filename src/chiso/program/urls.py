@@ -3,8 +3,12 @@ from __future__ import annotations
 from django.urls import path
 
 from . import transfer_views, views
+from .views import plan_tasks
 
 urlpatterns = [
+    # a kept least-cost plan of results and its turning into the program's draft tasks
+    path("ket-qua/ke-hoach/<id:pk>/", plan_tasks.plan_detail, name="results_plan"),
+    path("ket-qua/ke-hoach/<id:pk>/giao-viec/", plan_tasks.plan_assign, name="results_plan_assign"),
     path("chuong-trinh/", views.programs, name="programs"),
     path("chuong-trinh/<id:pk>/", views.program_board, name="program"),
     path("chuong-trinh/<id:pk>/nhiem-vu/<id:number>/", views.task_detail, name="program_task"),

@@ -19,21 +19,13 @@ def _installed() -> bool:
 
 
 def current_program(framework_id: str | None = None, *, as_of: dt.date | None = None):
+    """The program the reports read (:func:`chiso.program.services.plan_tasks.current_program`); ``None``
+    when the program app is not installed."""
     if not _installed():
         return None
-    from chiso.program.models import Program
+    from chiso.program.services.plan_tasks import current_program as in_force
 
-    qs = Program.objects.all()
-    if framework_id:
-        # the program on this edition, else one on another edition of the same index, else any
-        from chiso.program.services import programs_of_family
-
-        qs = qs.filter(framework_id=framework_id) or programs_of_family(framework_id) or Program.objects.all()
-    if as_of is not None:
-        in_force = qs.filter(starts_on__lte=as_of).order_by("-starts_on")
-        if in_force.exists():
-            return in_force.first()
-    return qs.first()
+    return in_force(framework_id, as_of=as_of)
 
 
 def _province_ref(program) -> str:

@@ -1,4 +1,5 @@
-"""The least-cost plan to a target rank, in the browser: set up, computed, kept, turned into tasks.
+"""The least-cost plan to a target rank, in the browser: set up and computed (the page of a kept plan
+and its turning into tasks read the program: :mod:`chiso.program.views.plan_tasks`).
 
 Only the department (the standing body) makes plans and turns them into tasks; every signed-in user
 who may see the run reads a plan.  Each view starts with its access helper (not visible -> 404).
@@ -13,12 +14,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from chiso.collection import matrix
-from chiso.engine.analysis.target import optimal_note
 from chiso.lib import frameworks
 from chiso.lib.refusal import Refused
 from chiso.lib.templatetags import node_name
@@ -27,10 +25,11 @@ from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 
 from . import plans, services
-from .models import IndexRun, Plan, Target
+from .models import IndexRun, Target
 
 
-def _department_or_403(request):
+def department_or_403(request):
+    """The plan pages' write access: only the department makes plans and turns them into tasks (403)."""
     if not get_scope(request.user).is_department:
         return HttpResponseForbidden(_("Chỉ cơ quan thường trực được lập kế hoạch và giao việc."))
     return None
@@ -52,7 +51,7 @@ def _number(post, name: str, errors: dict, label: str, *, default: float | None 
 @login_required
 def plan_new(request, pk):
     run = get_object_or_404(IndexRun.objects.visible_to(request.user), pk=pk)
-    denied = _department_or_403(request)
+    denied = department_or_403(request)
     if denied:
         return denied
     fw = frameworks.get_framework(run.framework_id)
@@ -115,43 +114,3 @@ def plan_new(request, pk):
            "target_basis": basis, "target": target, "target_recorded": recorded, "default_gain": plans.default_max_gain(),
            "fw_sentence": matrix.framework_sentence(fw), "fw_status": matrix.status_note(fw)}
     return render(request, "results/plan_new.html", ctx, status=status)
-
-
-def _plan_for_user(request, pk) -> Plan:
-    return get_object_or_404(Plan.objects.filter(run__in=IndexRun.objects.visible_to(request.user))
-                             .select_related("run", "program"), pk=pk)
-
-
-@login_required
-def plan_detail(request, pk):
-    plan = _plan_for_user(request, pk)
-    fw = frameworks.get_framework(plan.framework_id)
-    program = plan.program or plans.target_program(plan)
-    rows = plans.plan_rows(plan)
-    for r in rows:  # ISO in the report's snapshot, a date on the page
-        r["deadline"] = dt.date.fromisoformat(r["deadline"]) if r["deadline"] else None
-    ctx = {"plan": plan, "run": plan.run, "fw": fw, "rows": rows,
-           "assignments": plans.assignments(plan), "program": program,
-           "peers_text": plans.peers_text(plan.options.get("peers_rate") or 0.0),
-           "optimal": optimal_note(plan.result, "en" if (get_language() or "vi")[:2] == "en" else "vi"),
-           "can_manage": get_scope(request.user).is_department,
-           "can_assign": get_scope(request.user).is_dept_admin,
-           "fw_sentence": matrix.framework_sentence(fw), "fw_status": matrix.status_note(fw)}
-    return render(request, "results/plan.html", ctx)
-
-
-@login_required
-@require_POST
-def plan_assign(request, pk):
-    plan = _plan_for_user(request, pk)
-    denied = _department_or_403(request)
-    if denied:
-        return denied
-    try:
-        tasks = plans.assign(plan, audit.Actor.from_request(request))
-    except Refused as e:
-        messages.error(request, e.message)
-        return redirect("results_plan", pk=plan.pk)
-    messages.success(request, _("Đã tạo {n} nhiệm vụ dự thảo trong chương trình “{p}”: hãy xem lại và ban hành.").format(
-        n=len(tasks), p=plan.program.title))
-    return redirect("program_write", pk=plan.program.pk)

@@ -9,8 +9,7 @@ urlpatterns = [
     path("ket-qua/lan-tinh/<id:pk>/", views.run_detail, name="results_run"),
     path("ket-qua/lan-tinh/<id:pk>/neu-thi/", whatif_views.whatif, name="results_whatif"),
     path("ket-qua/lan-tinh/<id:pk>/ke-hoach/", plan_views.plan_new, name="results_plan_new"),
-    path("ket-qua/ke-hoach/<id:pk>/", plan_views.plan_detail, name="results_plan"),
-    path("ket-qua/ke-hoach/<id:pk>/giao-viec/", plan_views.plan_assign, name="results_plan_assign"),
+    # a kept plan and its tasks read the program: chiso.program.views.plan_tasks (program/urls.py)
     path("ket-qua/tinh/", views.run_new, name="results_run_new"),
     path("ket-qua/bang/", views.tables, name="results_tables"),
     path("ket-qua/bang/<id:pk>/", views.table_detail, name="results_table"),

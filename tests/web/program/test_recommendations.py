@@ -50,7 +50,9 @@ class RecommendationNewTestCase(ProgramTestCase):
             self.assertEqual(self.client.get("/kien-nghi/moi/").status_code, 403)
 
 
-class RecommendationActTestCase(ProgramTestCase):
+class RecommendationCase(ProgramTestCase):
+    """Agency A's recommendation on task 1, just sent (no tests of its own)."""
+
     def setUp(self):
         super().setUp()
         self.rec = services.submit_recommendation(
@@ -63,6 +65,8 @@ class RecommendationActTestCase(ProgramTestCase):
         )
         mail.outbox.clear()
 
+
+class RecommendationActTestCase(RecommendationCase):
     def test_it_answers_and_the_sender_sees_every_step(self):
         self.login(self.officer)
         self.client.post(

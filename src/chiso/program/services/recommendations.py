@@ -1,6 +1,15 @@
-"""Recommendations and their steps."""
+"""Recommendations and their steps.
+
+``STEPS`` is a recommendation's state machine as data: for each action the states it may start from,
+the state it leads to (``None``: the state stays), whether it needs a text, what must hold (``check``:
+raises ``ProgramError``, nothing written), what it writes (``apply``) and whom it tells besides the
+sender (``notify``). :func:`act_on_recommendation` is the one driver. Who may act is the same for every
+step — the standing body (the department) — and the page checks it (``views.recommendation_act``)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.urls import reverse
@@ -78,6 +87,102 @@ def submit_recommendation(
     return rec
 
 
+A = RecommendationStep.Action
+S = Recommendation.Status
+OPEN = (S.SUBMITTED, S.ASSIGNED, S.ESCALATED, S.ANSWERED)  # every state but closed
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """What the department asked with a step: who, the text, the agency assigned."""
+
+    actor: audit.Actor
+    text: str
+    assigned_to: Agency | None
+
+
+def _check_assignee(rec: Recommendation, ask: _Ask) -> None:
+    if ask.assigned_to is None:
+        raise ProgramError(_("Phải chọn cơ quan được giao."))
+
+
+def _check_answered(rec: Recommendation, ask: _Ask) -> None:
+    if rec.status not in Recommendation.ANSWERED_STATES or not rec.answer:
+        raise ProgramError(_("Chỉ công khai được kiến nghị đã có trả lời."))
+
+
+def _answer(rec: Recommendation, ask: _Ask) -> None:
+    rec.answer, rec.answered_at = ask.text, timezone.now()
+
+
+def _assign(rec: Recommendation, ask: _Ask) -> None:
+    rec.assigned_to = ask.assigned_to
+
+
+def _publish(rec: Recommendation, ask: _Ask) -> None:
+    rec.is_public = True
+
+
+def _unpublish(rec: Recommendation, ask: _Ask) -> None:
+    rec.is_public = False
+
+
+def _tell_assignee(rec: Recommendation, ask: _Ask, url: str) -> None:
+    """The agency given the recommendation to handle, when it is not the sender."""
+    if ask.assigned_to is not None and ask.assigned_to.pk != rec.agency_id:
+        _notify_agency(
+            ask.assigned_to,
+            _("Được giao xử lý kiến nghị “{title}” của {agency}: {text}").format(
+                title=rec.title, agency=rec.agency, text=ask.text
+            ),
+            url,
+            _("[chiso] Được giao xử lý kiến nghị"),
+        )
+
+
+_Part = Callable[[Recommendation, _Ask], None]
+
+
+@dataclass(frozen=True)
+class RecStep:
+    """One step of a recommendation: allowed from ``sources``; leads to ``target`` (``None``: the
+    state stays); ``needs_text`` refuses a blank text; ``check`` refuses, ``apply`` writes, ``notify``
+    tells whom the step concerns besides the sender."""
+
+    sources: tuple[str, ...]
+    target: str | None = None
+    needs_text: bool = False
+    check: _Part | None = None
+    apply: _Part | None = None
+    notify: Callable[[Recommendation, _Ask, str], None] | None = None
+
+
+STEPS: dict[str, RecStep] = {
+    # action: RecStep(from, to, needs a text, check, apply, notify)
+    A.ANSWER: RecStep(OPEN, S.ANSWERED, True, apply=_answer),
+    A.ASSIGN: RecStep(OPEN, S.ASSIGNED, True, _check_assignee, _assign, _tell_assignee),
+    A.ESCALATE: RecStep(OPEN, S.ESCALATED, True),
+    A.COMMENT: RecStep(OPEN, None, True),
+    A.CLOSE: RecStep(OPEN, S.CLOSED),
+    A.PUBLISH: RecStep((*OPEN, S.CLOSED), None, False, _check_answered, _publish),
+    A.UNPUBLISH: RecStep((*OPEN, S.CLOSED), None, False, apply=_unpublish),
+}
+
+
+def _refuse(rule: RecStep, rec: Recommendation, ask: _Ask) -> None:
+    """Raise ``ProgramError`` when the step may not be taken now (nothing written)."""
+    if rec.status not in rule.sources:
+        raise ProgramError(_("Kiến nghị đã đóng."))
+    if rule.needs_text and not ask.text:
+        raise ProgramError(_("Phải ghi nội dung."))
+    if rule.check is not None:
+        rule.check(rec, ask)
+
+
+def _facts(rec: Recommendation) -> dict:
+    return {"status": rec.status, "assigned_to": rec.assigned_to_id, "is_public": rec.is_public}
+
+
 def act_on_recommendation(
     rec_id: int,
     actor: audit.Actor,
@@ -87,59 +192,37 @@ def act_on_recommendation(
     assigned_to: Agency | None = None,
     is_public: bool | None = None,
 ) -> Recommendation:
-    """The department's step: answer, assign, escalate (to the UBND tỉnh), comment, close, or
-    (un)publish an answered one. The sender is notified of every step."""
-    A = RecommendationStep.Action
-    S = Recommendation.Status
-    text = (text or "").strip()
+    """The department's step (``STEPS``): answer, assign, escalate (to the UBND tỉnh), comment, close,
+    or (un)publish an answered one. The sender is notified of every step."""
+    rule = STEPS.get(action)
+    if rule is None:
+        raise ProgramError(_("Thao tác không hợp lệ."))
+    ask = _Ask(actor, (text or "").strip(), assigned_to)
     with transaction.atomic():
         rec = Recommendation.objects.select_for_update().select_related("agency", "program").get(pk=rec_id)
-        before = {"status": rec.status, "assigned_to": rec.assigned_to_id, "is_public": rec.is_public}
-        if rec.status == S.CLOSED and action not in (A.PUBLISH, A.UNPUBLISH):
-            raise ProgramError(_("Kiến nghị đã đóng."))
-        if action in (A.ANSWER, A.ESCALATE, A.COMMENT, A.ASSIGN) and not text:
-            raise ProgramError(_("Phải ghi nội dung."))
-        if action == A.ANSWER:
-            rec.status, rec.answer, rec.answered_at = S.ANSWERED, text, timezone.now()
-        elif action == A.ASSIGN:
-            if assigned_to is None:
-                raise ProgramError(_("Phải chọn cơ quan được giao."))
-            rec.status, rec.assigned_to = S.ASSIGNED, assigned_to
-        elif action == A.ESCALATE:
-            rec.status = S.ESCALATED
-        elif action == A.CLOSE:
-            rec.status = S.CLOSED
-        elif action in (A.PUBLISH, A.UNPUBLISH):
-            if action == A.PUBLISH and (rec.status not in Recommendation.ANSWERED_STATES or not rec.answer):
-                raise ProgramError(_("Chỉ công khai được kiến nghị đã có trả lời."))
-            rec.is_public = action == A.PUBLISH
-        elif action != A.COMMENT:
-            raise ProgramError(_("Thao tác không hợp lệ."))
+        before = _facts(rec)
+        _refuse(rule, rec, ask)
+        if rule.apply is not None:
+            rule.apply(rec, ask)
+        rec.status = rule.target or rec.status
         rec.updated = timezone.now()
         rec.save()
-        _step(rec, actor, action, text, assigned_to)
+        _step(rec, actor, action, ask.text, assigned_to)
+        after = _facts(rec)
         audit.record(
             actor,
             f"recommendation.{action}",
             rec,
             parent=rec.program,
             before=before,
-            after={"status": rec.status, "assigned_to": rec.assigned_to_id, "is_public": rec.is_public},
-            reason=text[:500],
+            after=after,
+            reason=ask.text[:500],
         )
         url = reverse("recommendation", args=[rec.pk])
-        label = dict(A.choices)[action]
-        msg = _("Kiến nghị “{title}”: {action}.").format(title=rec.title, action=label)
+        msg = _("Kiến nghị “{title}”: {action}.").format(title=rec.title, action=dict(A.choices)[action])
         _notify_agency(
-            rec.agency, f"{msg} {text}".strip(), url, _("[chiso] Kiến nghị của cơ quan có cập nhật")
+            rec.agency, f"{msg} {ask.text}".strip(), url, _("[chiso] Kiến nghị của cơ quan có cập nhật")
         )
-        if action == A.ASSIGN and assigned_to is not None and assigned_to.pk != rec.agency_id:
-            _notify_agency(
-                assigned_to,
-                _("Được giao xử lý kiến nghị “{title}” của {agency}: {text}").format(
-                    title=rec.title, agency=rec.agency, text=text
-                ),
-                url,
-                _("[chiso] Được giao xử lý kiến nghị"),
-            )
+        if rule.notify is not None:
+            rule.notify(rec, ask, url)
     return rec

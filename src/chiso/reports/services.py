@@ -104,6 +104,40 @@ def annual_snapshot(
     """The published (or computed) result of ``framework_id`` for ``year`` (default: the latest run),
     its trend, each main index against the target-rank threshold and the best province, the agencies
     accountable for each weak one, and the program's tasks, KPIs and open recommendations."""
+    run = _annual_run(framework_id, year)
+    fw = frameworks.get_framework(run.framework_id)
+    who = issuer(day, run.unit_ref)
+    target_rank, target_basis = target_for(fw.id)
+    root, components = _annual_nodes(fw, run)
+    doc_day = day or timezone.localdate()
+    _accountable(fw, components, doc_day)
+    # Counts as of the report's date: the program is judged at the end of the review year, or on the
+    # report's date when it is dated earlier; recommendations are read on the report's date.
+    as_of = min(as_of or period_end(run.year + 1, None), doc_day)
+    prog = program_data.program_state(framework_id=fw.id, as_of=as_of, day=doc_day)
+    plan = _plan(fw.id, run, doc_day)
+    return {
+        "kind": "annual",
+        "generated_at": timezone.now().isoformat(),
+        "issuer": who,
+        "unit": issuers.short_province_name(run.unit_name),
+        "framework": {"id": fw.id, "name": fw.label("vi"), "root": fw.root.code, "status": fw.status,
+                      **_status_vi(fw)},
+        "year": run.year,
+        "run": _run_facts(run),
+        "target_rank": target_rank,
+        "target_basis": target_basis,
+        "root": root,
+        "components": components,
+        "trend": _trend(fw, run),
+        "program": prog,
+        "plan": plan,
+        "is_demo": bool(run.is_demo or prog.get("is_demo") or plan.get("is_demo")),
+    }
+
+
+def _annual_run(framework_id: str | None, year: int | None) -> IndexRun:
+    """The run the annual report is about: the latest of ``framework_id`` and ``year`` (each when given)."""
     runs = IndexRun.objects.all()
     if framework_id:
         runs = runs.filter(framework_id=framework_id)
@@ -112,35 +146,57 @@ def annual_snapshot(
     run = runs.order_by("-year", "-created", "-id").first()
     if run is None:
         raise ReportError("Chưa có kết quả chỉ số nào (nhập bảng công bố hoặc tính chỉ số trước).")
-    fw = frameworks.get_framework(run.framework_id)
-    who = issuer(day, run.unit_ref)
-    target_rank, target_basis = target_for(fw.id)
+    return run
+
+
+def _run_facts(run: IndexRun) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "title": run.title,
+        "basis": run.get_basis_display(),
+        "projection": run.is_projection,
+        "is_demo": run.is_demo,
+        "score": run.score,
+        "rank": run.rank,
+        "rank_low": run.rank_low,
+        "rank_high": run.rank_high,
+        "n_units": run.n_units,
+        "note": run.note,
+        # main indices and indicators with data, of all (runs from a round; None before it was kept)
+        "coverage": (run.summary or {}).get("coverage"),
+    }
+
+
+def _node_row(n: dict, ranking: dict[str, dict]) -> dict:
+    """A node of the run's summary with its rank, the threshold of the target rank and the best
+    province (from the peer ranking when the run has one), and its gaps to both."""
+    row = {k: n.get(k) for k in ("code", "name", "score", "rank", "best", "best_unit", "threshold")}
+    peer = ranking.get(n["code"])
+    if peer:
+        row.update({k: peer.get(k) for k in ("rank", "best", "best_unit", "threshold")})
+    s, t, b = row["score"], row["threshold"], row["best"]
+    row["gap"] = s - t if s is not None and t is not None else None
+    row["gap_best"] = s - b if s is not None and b is not None else None
+    row["weak"] = row["gap"] is not None and row["gap"] < 0
+    row["strong"] = row["gap"] is not None and row["gap"] >= 0
+    return row
+
+
+def _annual_nodes(fw, run: IndexRun) -> tuple[dict, list[dict]]:
+    """The root's row and the scored main indices' rows (:func:`_node_row`)."""
     summary = run.summary or {}
     ranking = {n["code"]: n for n in (summary.get("ranking") or {}).get("nodes", [])}
-
-    def node_row(n: dict) -> dict:
-        row = {k: n.get(k) for k in ("code", "name", "score", "rank", "best", "best_unit", "threshold")}
-        peer = ranking.get(n["code"])
-        if peer:
-            row.update({k: peer.get(k) for k in ("rank", "best", "best_unit", "threshold")})
-        s, t, b = row["score"], row["threshold"], row["best"]
-        row["gap"] = s - t if s is not None and t is not None else None
-        row["gap_best"] = s - b if s is not None and b is not None else None
-        row["weak"] = row["gap"] is not None and row["gap"] < 0
-        row["strong"] = row["gap"] is not None and row["gap"] >= 0
-        return row
-
     nodes = [n for n in summary.get("nodes", []) if n.get("depth") == 1 and n.get("scored", True)]
-    components = [node_row(n) for n in nodes]
+    components = [_node_row(n, ranking) for n in nodes]
     root_n = next((n for n in summary.get("nodes", []) if n.get("depth") == 0), None)
-    root = (
-        node_row(root_n)
-        if root_n
-        else {"code": fw.root.code, "name": fw.root.label("vi"), "score": run.score}
-    )
-    # Who answers for each component, among the agencies in force on the document's date: the
-    # matrix at the component, else at its nearest ancestor (inherited), plus what is set under it.
-    doc_day = day or timezone.localdate()
+    if root_n is None:
+        return {"code": fw.root.code, "name": fw.root.label("vi"), "score": run.score}, components
+    return _node_row(root_n, ranking), components
+
+
+def _accountable(fw, components: list[dict], doc_day: dt.date) -> None:
+    """Who answers for each component, among the agencies in force on the document's date: the
+    matrix at the component, else at its nearest ancestor (inherited), plus what is set under it."""
     found = matrix.holders(fw, doc_day)
     for c in components:
         if c["code"] not in found:
@@ -152,15 +208,17 @@ def annual_snapshot(
         c["support"] = [n for n in dict.fromkeys(h.names("support")) if n not in lead]
         # for a table cell: the local bodies counted, not listed ("UBND 129 xã, phường")
         lead_ids = {a.pk for a, _n in h.lead}
-        with translation.override("vi"):
+        with translation.override("vi"):  # the documents are in Vietnamese
             c["lead_short"] = matrix.short_names(list({a.pk: a for a, _n in h.lead}.values()))
             c["support_short"] = matrix.short_names(
                 list({a.pk: a for a, _n in h.support if a.pk not in lead_ids}.values())
             )
-        c["proposal"] = h.proposal
-        with translation.override("vi"):  # the documents are in Vietnamese
+            c["proposal"] = h.proposal
             c["status_note"] = matrix.status_note(fw, c["code"])
-    # Trend: the latest run of each year and the province's published total, as the dashboard.
+
+
+def _trend(fw, run: IndexRun) -> list[dict]:
+    """The latest run of each year and the province's published total, as the dashboard shows them."""
     trend: dict[int, dict] = {}
     fw_runs = IndexRun.objects.filter(framework_id=fw.id)
     partial = partial_coverage(fw_runs, list(fw_runs.values_list("pk", flat=True)))
@@ -178,78 +236,43 @@ def annual_snapshot(
             "is_demo": r.is_demo,
             "projection": r.is_projection,
         }
-    for p in (
-        PublishedValue.objects.filter(
-            table__framework_id=fw.id, unit_ref=run.unit_ref, code=fw.root.code, table__is_demo=False
-        )
-        .select_related("table")
-        .order_by("table__year")
-    ):
-        row = trend.setdefault(
-            p.table.year,
-            {
-                "year": p.table.year,
-                "score": None,
-                "rank": None,
-                "rank_low": None,
-                "rank_high": None,
-                "source": "",
-                "is_demo": False,
-                "projection": False,
-            },
-        )
-        # A published figure is a fact: it replaces a projection or fills what a run lacks.
-        if (row["projection"] or row["score"] is None) and p.value is not None:
-            row.update(
-                coverage=None,
-                score=p.value,
-                rank=p.rank,
-                rank_low=None,
-                rank_high=None,
-                is_demo=False,
-                projection=False,
-                source=p.table.title,
-            )
-        elif row["rank"] is None and p.rank is not None:
-            row.update(rank=p.rank, rank_low=None, rank_high=None)
-            row["source"] = (f"{row['source']}; " if row["source"] else "") + f"hạng: {p.table.title}"
-    # Counts as of the report's date: the program is judged at the end of the review year, or on the
-    # report's date when it is dated earlier; recommendations are read on the report's date.
-    as_of = min(as_of or period_end(run.year + 1, None), doc_day)
-    prog = program_data.program_state(framework_id=fw.id, as_of=as_of, day=doc_day)
-    plan = _plan(fw.id, run, doc_day)
-    return {
-        "kind": "annual",
-        "generated_at": timezone.now().isoformat(),
-        "issuer": who,
-        "unit": issuers.short_province_name(run.unit_name),
-        "framework": {"id": fw.id, "name": fw.label("vi"), "root": fw.root.code, "status": fw.status,
-                      **_status_vi(fw)},
-        "year": run.year,
-        "run": {
-            "id": run.pk,
-            "title": run.title,
-            "basis": run.get_basis_display(),
-            "projection": run.is_projection,
-            "is_demo": run.is_demo,
-            "score": run.score,
-            "rank": run.rank,
-            "rank_low": run.rank_low,
-            "rank_high": run.rank_high,
-            "n_units": run.n_units,
-            "note": run.note,
-            # main indices and indicators with data, of all (runs from a round; None before it was kept)
-            "coverage": (run.summary or {}).get("coverage"),
+    published = PublishedValue.objects.filter(
+        table__framework_id=fw.id, unit_ref=run.unit_ref, code=fw.root.code, table__is_demo=False
+    )
+    for p in published.select_related("table").order_by("table__year"):
+        _add_published(trend, p)
+    return [trend[y] for y in sorted(trend)]
+
+
+def _add_published(trend: dict[int, dict], p: PublishedValue) -> None:
+    """A published figure is a fact: it replaces a projection or fills what a run lacks."""
+    row = trend.setdefault(
+        p.table.year,
+        {
+            "year": p.table.year,
+            "score": None,
+            "rank": None,
+            "rank_low": None,
+            "rank_high": None,
+            "source": "",
+            "is_demo": False,
+            "projection": False,
         },
-        "target_rank": target_rank,
-        "target_basis": target_basis,
-        "root": root,
-        "components": components,
-        "trend": [trend[y] for y in sorted(trend)],
-        "program": prog,
-        "plan": plan,
-        "is_demo": bool(run.is_demo or prog.get("is_demo") or plan.get("is_demo")),
-    }
+    )
+    if (row["projection"] or row["score"] is None) and p.value is not None:
+        row.update(
+            coverage=None,
+            score=p.value,
+            rank=p.rank,
+            rank_low=None,
+            rank_high=None,
+            is_demo=False,
+            projection=False,
+            source=p.table.title,
+        )
+    elif row["rank"] is None and p.rank is not None:
+        row.update(rank=p.rank, rank_low=None, rank_high=None)
+        row["source"] = (f"{row['source']}; " if row["source"] else "") + f"hạng: {p.table.title}"
 
 
 def _plan(framework_id: str, run: IndexRun, day: dt.date) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chiso.collection.models import Evidence, Value
+from chiso.collection.round_dates import round_state
 
 from .base import BaseTestCase
 
@@ -139,7 +140,7 @@ class OrganisationAccessTestCase(AccessMatrixTestCase):
                      "reason": "NQ"})
         today = timezone.localdate()
         self.expect("post", f"/to-chuc/dot/thu-thap/{self.round.pk}/", self.WRITE,
-                    {"seen": services.stamp(services.round_state(self.round)), "opens_on": f"{today:%d/%m/%Y}",
+                    {"seen": services.stamp(round_state(self.round)), "opens_on": f"{today:%d/%m/%Y}",
                      "due_on": f"{today:%d/%m/%Y}", "locks_on": f"{today:%d/%m/%Y}", "reason": "Gia hạn"})
 
     def test_guessed_ids_are_404(self):

@@ -11,7 +11,6 @@ after every change so that the boards read one row per unit.
 from __future__ import annotations
 
 import hashlib
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -20,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from chiso.collection.models import private_storage
 from chiso.lib.refusal import Forbidden, Refused
 from chiso.orgs.models import Agency
+from chiso.review import models as review
 from chiso.review.workflow import Step
 
 
@@ -309,6 +308,7 @@ class Entry(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     final_at = models.DateTimeField(null=True, blank=True)
+    files = review.evidence_relation("entry")
     revision = models.PositiveSmallIntegerField(default=0)  # number of audited revisions after the decision
     updated_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(
@@ -336,30 +336,16 @@ class Entry(models.Model):
         )
 
 
-def _evidence_path(instance, filename) -> str:
-    return f"assessment/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+class EvidenceFile(review.Evidence):
+    """The evidence files of entries: the one evidence table (``chiso.review.models.Evidence``) seen
+    from assessment — its manager keeps to entries, ``entry`` names the owner."""
 
-
-class EvidenceFile(models.Model):
-    """An evidence file of an entry; stored privately (the collection app's storage), served only
-    through a view that checks access."""
-
-    entry = models.ForeignKey(Entry, models.CASCADE, related_name="files")
-    file = models.FileField(storage=private_storage, upload_to=_evidence_path, max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(default=timezone.now)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    OWNER_MODEL = "assessment.entry"
+    entry = review.owner_alias()
+    objects = review.OwnedEvidenceManager()
 
     class Meta:
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
+        proxy = True
 
 
 class DocumentRef(models.Model):

@@ -154,7 +154,7 @@ def compile_round(rnd: Round) -> Compilation:
     evidence: dict[int, list[Evidence]] = {}
     approved = [s.pk for s in subs if s.status == Submission.Status.APPROVED]
     for ev in Evidence.objects.filter(value__submission_id__in=approved).order_by("id"):
-        evidence.setdefault(ev.value_id, []).append(ev)
+        evidence.setdefault(ev.owner_id, []).append(ev)
     # Components led by nobody in the round: the agency that leads them in the matrix (in force at
     # the period's end), named even without a form, or none.
     unled = [n.code for n in fw.indicators if n.code not in leads]

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import connection, models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -16,29 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from chiso.lib.periods import period_label
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import Agency
+from chiso.review import models as review
 from chiso.review.models import Reviewed
-
-
-class PrivateStorage(FileSystemStorage):
-    """Outside the web root and without a URL: files are served only through a view that checks
-    access (collection.views.evidence_download). The location follows settings at each use."""
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT / "evidence")
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-
-def private_storage() -> FileSystemStorage:
-    return PrivateStorage()
-
-
-def _evidence_path(instance, filename) -> str:
-    # The stored name never reuses the uploader's file name (no path tricks, no extension games).
-    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
 class RoundQuerySet(models.QuerySet):
@@ -206,6 +182,7 @@ class Value(models.Model):
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    evidence = review.evidence_relation("value")
 
     objects = ValueQuerySet.as_manager()
 
@@ -225,23 +202,16 @@ class Value(models.Model):
         return {"number": self.number, "choice": self.choice, "comment": self.comment}
 
 
-class Evidence(models.Model):
-    """An evidence file attached to a value; stored privately, served only to authorised users."""
+class Evidence(review.Evidence):
+    """The evidence files of form values: the one evidence table (``chiso.review.models.Evidence``)
+    seen from collection — its manager keeps to values, ``value`` names the owner."""
 
-    value = models.ForeignKey(Value, models.CASCADE, related_name="evidence")
-    file = models.FileField(storage=private_storage, upload_to=_evidence_path, max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(default=timezone.now)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
+    OWNER_MODEL = "collection.value"
+    value = review.owner_alias()
+    objects = review.OwnedEvidenceManager()
 
     class Meta:
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
+        proxy = True
 
 
 class ValidationRule(models.Model):

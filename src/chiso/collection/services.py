@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from dataclasses import dataclass, field
 
 from django.core.mail import send_mail
@@ -25,7 +24,7 @@ from chiso.lib.refusal import Forbidden, Refused, Stale
 from chiso.lib.vn_format import format_number, parse_number
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, AuditEntry, Membership, Notice, Responsibility
-from chiso.review import workflow
+from chiso.review import evidence, workflow
 
 from . import matrix
 from .models import Evidence, Round, Submission, ValidationRule, Value
@@ -304,7 +303,7 @@ def save_values(submission_id: int, changes: list[Change], actor: audit.Actor, *
             for code, v in created.items():
                 v.pk = ids[code]
         _update_values(list(updated.values()))
-        AuditEntry.objects.bulk_create(
+        audit.record_many(
             [_value_audit(actor, value, before, after, reason=reason, parent=sub, time=now)
              for value, before, after in audited],
             batch_size=BULK_BATCH,
@@ -315,36 +314,34 @@ def save_values(submission_id: int, changes: list[Change], actor: audit.Actor, *
 # --- evidence ------------------------------------------------------------------------------------
 
 
-@atomic_retry
-def add_evidence(submission_id: int, code: str, actor: audit.Actor, upload, *, content_type: str,
-                 digest: str) -> Evidence:
-    """Attach an uploaded file (already checked: ``chiso.collection.evidence.check_upload``) to a
-    value of a form, audited. Refused (``NotEditable``) when the form is not editable."""
-    with transaction.atomic():
+def _evidence_check(submission_id: int):
+    """``check_editable`` of :mod:`chiso.review.evidence` for a form: lock it, refuse
+    (``NotEditable``) when it is not editable; the form is the audit rows' parent."""
+
+    def check(_owner) -> Submission:
         sub = _locked(submission_id)
         check_editable(sub)
-        value, _c = Value.objects.get_or_create(submission=sub, code=code)
-        ev = Evidence(
-            value=value, original_name=os.path.basename(upload.name)[:200], content_type=content_type,
-            size=upload.size, sha256=digest, uploaded_by=actor.user,
-        )
-        ev.file.save("upload", upload, save=False)
-        ev.save()
-        audit.record(actor, "evidence.add", ev, after={"name": ev.original_name, "sha256": digest}, parent=sub)
-    return ev
+        return sub
+
+    return check
 
 
 @atomic_retry
-def delete_evidence(ev: Evidence, actor: audit.Actor) -> None:
+def add_evidence(submission_id: int, code: str, actor: audit.Actor, upload) -> Evidence:
+    """Attach an uploaded file to the value ``code`` of a form (made on first use), audited.
+    Refused (``Refused``) when the file fails the upload check, (``NotEditable``) when the form is
+    not editable."""
+    return evidence.add(
+        lambda sub: Value.objects.get_or_create(submission=sub, code=code)[0], upload, actor,
+        check_editable=_evidence_check(submission_id), action="evidence.add",
+    )
+
+
+@atomic_retry
+def delete_evidence(ev, actor: audit.Actor) -> None:
     """Remove an evidence file of a form, audited; the file leaves the disk once the transaction
     commits. Refused (``NotEditable``) when the form is not editable."""
-    with transaction.atomic():
-        sub = _locked(ev.value.submission_id)
-        check_editable(sub)
-        audit.record(actor, "evidence.delete", ev, before={"name": ev.original_name, "sha256": ev.sha256}, parent=sub)
-        name = ev.file.name
-        ev.delete()
-        transaction.on_commit(lambda: ev.file.storage.delete(name))
+    evidence.delete(ev, actor, check_editable=_evidence_check(ev.owner.submission_id), action="evidence.delete")
 
 
 # --- validation rules ------------------------------------------------------------------------------
@@ -495,59 +492,6 @@ def previous_values(sub: Submission, codes: list[str]) -> dict[str, list[tuple[s
         code: [(period_label(*p), by_round[pk]) for p, pk in wanted if pk in by_round]
         for code, by_round in found.items()
     }
-
-
-def form_stamp(sub: Submission) -> tuple:
-    """One cheap query whose answer changes whenever anything the form page's body is rendered
-    from changes (the page caches that body under a key built from this stamp, see
-    ``views.submission``). Besides the submission row itself (status, ``version`` — bumped by
-    submit, approve and return, which also write the return notes — and the round's dates, all
-    read with the submission), the body shows:
-
-    - this form's values: every write path (``save_values`` from the page, the no-JavaScript form,
-      Excel and the API; a return note or an evidence file creating a value) adds a row or bumps
-      ``version`` and ``updated_at``, so (count, sum of versions, last update, last id) moves;
-    - their evidence files: adding one raises the last id, deleting one lowers the count;
-    - the values beside each field (the agency's values in the framework's other rounds), the
-      same way, and the framework's rounds (which periods exist);
-    - the responsibility matrix (which indicators are in the form) and the validation rules, by
-      content: every lead row of the framework (another agency's lead on a component takes it out
-      of this form) and every rule's text, so an edit in place shows too.
-
-    Rows are never re-numbered (ids only grow), so a value can only repeat when nothing changed.
-    """
-    q = connection.ops.quote_name
-    val, ev, subm, rnd = (q(m._meta.db_table) for m in (Value, Evidence, Submission, Round))
-    resp, rule = q(Responsibility._meta.db_table), q(ValidationRule._meta.db_table)
-    pg = connection.vendor == "postgresql"
-
-    def concat(expr: str) -> str:
-        return f"string_agg({expr}, ',' ORDER BY id)" if pg else f"group_concat({expr}, ',')"
-
-    rule_text = ("CAST(id AS TEXT) || ':' || left_code || ':' || op || ':' || right_code || ':' || "
-                 "COALESCE(CAST(right_constant AS TEXT), '') || ':' || importance || ':' || message")
-    lead_text = "code || ':' || CAST(agency_id AS TEXT)"
-    sql = (
-        "SELECT * FROM "
-        f"(SELECT COUNT(*) AS v_n, SUM(version) AS v_sum, MAX(updated_at) AS v_at, MAX(id) AS v_id "
-        f" FROM {val} WHERE submission_id = %s) v, "
-        f"(SELECT COUNT(*) AS e_n, MAX(e.id) AS e_id FROM {ev} e JOIN {val} x ON x.id = e.value_id "
-        f" WHERE x.submission_id = %s) e, "
-        f"(SELECT COUNT(*) AS p_n, SUM(p.version) AS p_sum, MAX(p.updated_at) AS p_at, MAX(p.id) AS p_id "
-        f" FROM {val} p JOIN {subm} s ON s.id = p.submission_id JOIN {rnd} r ON r.id = s.round_id "
-        f" WHERE s.agency_id = %s AND r.framework_id = %s AND s.id <> %s) p, "
-        f"(SELECT COUNT(*) AS r_n, MAX(id) AS r_id, SUM(year * 10 + COALESCE(quarter, 0)) AS r_sum "
-        f" FROM {rnd} WHERE framework_id = %s) r, "
-        f"(SELECT {concat(lead_text)} AS m_codes FROM {resp} "
-        f" WHERE framework_id = %s AND role = %s) m, "
-        f"(SELECT {concat(rule_text)} AS k_rules FROM {rule} WHERE framework_id = %s) k"
-    )
-    fw_id = sub.round.framework_id
-    params = [sub.pk, sub.pk, sub.agency_id, fw_id, sub.pk, fw_id, fw_id,
-              Responsibility.Role.LEAD.value, fw_id]
-    with connection.cursor() as c:
-        c.execute(sql, params)
-        return tuple(c.fetchone())
 
 
 @dataclass

@@ -9,24 +9,22 @@ of ``chiso.orgs.models.Responsibility`` (loaded by ``load_reference_case``), rea
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chiso.collection.models import private_storage
 from chiso.lib.periods import period_label
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import Agency
+from chiso.review import models as review
 from chiso.review.models import Reviewed
+from chiso.review.storage import private_storage, random_name
 
 
 def _private_path(instance, filename) -> str:
-    # The stored name never reuses the uploader's file name (as collection evidence).
-    return f"program/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+    return random_name("program/")
 
 
 class Recurrence(models.TextChoices):
@@ -458,6 +456,7 @@ class ProgressReport(Reviewed):
     )
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(_("dữ liệu minh họa"), default=False)
+    evidence = review.evidence_relation("report")
 
     objects = ProgressQuerySet.as_manager()
 
@@ -507,23 +506,16 @@ class KpiValue(models.Model):
         ]
 
 
-class ProgressEvidence(models.Model):
-    """An evidence file of a progress report; private, served only to who may read the report."""
+class ProgressEvidence(review.Evidence):
+    """The evidence files of progress reports: the one evidence table (``chiso.review.models.Evidence``)
+    seen from program — its manager keeps to reports, ``report`` names the owner."""
 
-    report = models.ForeignKey(ProgressReport, models.CASCADE, related_name="evidence")
-    file = models.FileField(storage=private_storage, upload_to=_private_path, max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(default=timezone.now)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
+    OWNER_MODEL = "program.progressreport"
+    report = review.owner_alias()
+    objects = review.OwnedEvidenceManager()
 
     class Meta:
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
+        proxy = True
 
 
 # --- recommendations (kiến nghị, §4a and §5c) ----------------------------------------------------

@@ -7,6 +7,8 @@ from django.db import migrations, models
 
 import chiso.assessment.models
 import chiso.collection.models
+import chiso.review.models
+import chiso.review.storage
 
 
 class Migration(migrations.Migration):
@@ -125,8 +127,8 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=200,
-                        storage=chiso.collection.models.private_storage,
-                        upload_to=chiso.assessment.models._evidence_path,
+                        storage=chiso.review.storage.private_storage,
+                        upload_to=chiso.review.models._evidence_path,
                     ),
                 ),
                 ("original_name", models.CharField(max_length=200)),

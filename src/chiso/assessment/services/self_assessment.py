@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +18,11 @@ from chiso.lib.db import atomic_retry
 from chiso.lib.refusal import Forbidden, Refused
 from chiso.lib.vn_format import parse_date, parse_number
 from chiso.orgs import audit
-from chiso.review import workflow
+from chiso.review import evidence, workflow
 
 from ..models import (
     DocumentRef,
     Entry,
-    EvidenceFile,
     Participant,
     Round,
 )
@@ -232,53 +230,43 @@ def check_evidence_editable(entry: Entry) -> None:
         raise Forbidden(_("Đơn vị đã gửi bản tự đánh giá: không sửa được nữa."))
 
 
+def _evidence_check(entry: Entry) -> Participant:
+    """``check_editable`` of :mod:`chiso.review.evidence`: the unit locked (the current step, read
+    under the lock), the entry's evidence editable; the unit is the audit parent."""
+    entry.participant = _lock(entry.participant_id)
+    check_evidence_editable(entry)
+    return entry.participant
+
+
+def _rescore(entry: Entry) -> None:
+    rescore_entry(entry.pk)
+
+
 @atomic_retry
-def add_evidence_file(entry_id: int, actor: audit.Actor, upload, *, content_type: str, digest: str) -> EvidenceFile:
-    """Attach an uploaded file (already checked: ``chiso.collection.evidence.check_upload``) to an
-    entry, audited, and rescore the entry. Refused (``Forbidden``) outside the self-assessment step
-    or once the unit has submitted; nothing written then."""
-    with transaction.atomic():
-        entry = Entry.objects.get(pk=entry_id)
-        entry.participant = _lock(entry.participant_id)  # the current step, read under the lock
-        check_evidence_editable(entry)
-        ev = EvidenceFile(
-            entry=entry,
-            original_name=os.path.basename(upload.name)[:200],
-            content_type=content_type,
-            size=upload.size,
-            sha256=digest,
-            uploaded_by=actor.user,
-        )
-        ev.file.save("upload", upload, save=False)
-        ev.save()
-        audit.record(
-            actor,
-            "assessment_evidence.add",
-            ev,
-            parent=entry.participant,
-            after={"code": entry.code, "name": ev.original_name, "sha256": digest},
-        )
-        rescore_entry(entry.pk)
-    return ev
+def add_evidence_file(entry_id: int, actor: audit.Actor, upload):
+    """Attach an uploaded file to an entry, audited, and rescore the entry. Refused (``Refused``)
+    when the file fails the upload check, (``Forbidden``) outside the self-assessment step or once
+    the unit has submitted; nothing written then."""
+    entry = Entry.objects.get(pk=entry_id)
+    return evidence.add(entry, upload, actor, check_editable=_evidence_check, action="assessment_evidence.add",
+                        detail={"code": entry.code}, changed=_rescore)
 
 
 @atomic_retry
 def delete_evidence(obj, actor: audit.Actor, action: str) -> None:
-    """Remove an evidence file or document of an entry (``action``: its audit code), audited; the
-    file leaves the disk once the transaction commits. Refused as ``add_evidence_file``."""
-    with transaction.atomic():
-        obj.entry.participant = _lock(obj.entry.participant_id)
-        check_evidence_editable(obj.entry)
-        audit.record(
-            actor, action, obj, parent=obj.entry.participant, before={"code": obj.entry.code, "name": str(obj)}
-        )
-        entry_id = obj.entry_id
-        name = getattr(getattr(obj, "file", None), "name", None)
-        storage = obj.file.storage if name else None
-        obj.delete()
-        if name:
-            transaction.on_commit(lambda: storage.delete(name))
-        rescore_entry(entry_id)
+    """Remove an evidence file (``chiso.review.evidence``) or a document of an entry (``action``: its
+    audit code), audited; a file leaves the disk once the transaction commits. Refused as
+    ``add_evidence_file``."""
+    if isinstance(obj, DocumentRef):
+        with transaction.atomic():
+            audit.record(actor, action, obj, parent=_evidence_check(obj.entry),
+                         before={"code": obj.entry.code, "name": str(obj)})
+            obj.delete()
+            rescore_entry(obj.entry_id)
+        return
+    entry = obj.owner
+    evidence.delete(obj, actor, check_editable=_evidence_check, action=action, detail={"code": entry.code},
+                    changed=_rescore)
 
 
 @atomic_retry

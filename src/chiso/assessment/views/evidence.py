@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseForbidden
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chiso.collection.evidence import check_upload
 from chiso.orgs import audit
+from chiso.review import views as evidence_views
 
 from .. import services
 from ..access import get_access
 from ..models import (
     DocumentRef,
+    Entry,
     EvidenceFile,
     Participant,
 )
@@ -53,20 +56,9 @@ def evidence_upload(request, pk, code):
     acc = get_access(request.user)
     if not acc.can_enter(p):
         return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá tải minh chứng."))
-    upload = request.FILES.get("file")
-    if upload is None:
-        return _evidence_done(request, p, code, error=_("Chưa chọn tệp."))
-    try:
-        content_type, digest = check_upload(upload)
-    except ValueError as err:
-        return _evidence_done(request, p, code, error=str(err))
-    try:
-        ev = services.add_evidence_file(
-            e.pk, audit.Actor.from_request(request), upload, content_type=content_type, digest=digest
-        )
-    except services.Refused as err:
-        return HttpResponseForbidden(err.message)
-    return _evidence_done(request, p, code, ok=_("Đã tải lên minh chứng “{name}”.").format(name=ev.original_name))
+    return evidence_views.upload(
+        request, partial(services.add_evidence_file, e.pk), partial(_evidence_done, request, p, code)
+    )
 
 
 @login_required
@@ -92,7 +84,11 @@ def document_add(request, pk, code):
 
 
 def _evidence_for(request, model, pk):
-    obj = get_object_or_404(model.objects.select_related("entry__participant__round"), pk=pk)
+    if model is EvidenceFile:
+        obj = get_object_or_404(EvidenceFile.objects.all(), pk=pk)
+        obj.entry = Entry.objects.select_related("participant__round").get(pk=obj.owner_id)
+    else:
+        obj = get_object_or_404(model.objects.select_related("entry__participant__round"), pk=pk)
     p = obj.entry.participant
     acc = get_access(request.user)
     if not acc.sees_participant(p):
@@ -111,25 +107,16 @@ def _evidence_for(request, model, pk):
 @login_required
 def evidence_download(request, pk):
     ev, _p, _acc = _evidence_for(request, EvidenceFile, pk)
-    try:
-        fh = ev.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    resp = FileResponse(fh, as_attachment=True, filename=ev.original_name, content_type=ev.content_type)
-    resp["X-Content-Type-Options"] = "nosniff"
-    resp["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return resp
+    return evidence_views.serve(ev)
 
 
 def _delete_evidence(request, model, pk, action):
     obj, p, acc = _evidence_for(request, model, pk)
     if not acc.can_enter(p):
         return HttpResponseForbidden(_("Chỉ đơn vị được đánh giá xóa minh chứng."))
-    try:
-        services.delete_evidence(obj, audit.Actor.from_request(request), action)
-    except services.Refused as err:
-        return HttpResponseForbidden(err.message)
-    return _evidence_done(request, p, obj.entry.code, ok=_("Đã xóa minh chứng."))
+    return evidence_views.delete(
+        request, obj, partial(services.delete_evidence, action=action), partial(_evidence_done, request, p, obj.entry.code)
+    )
 
 
 @login_required

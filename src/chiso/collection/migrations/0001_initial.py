@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 import chiso.collection.models
+import chiso.review.models
+import chiso.review.storage
 
 
 class Migration(migrations.Migration):
@@ -92,7 +94,7 @@ class Migration(migrations.Migration):
             name='Evidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=chiso.collection.models.private_storage, upload_to=chiso.collection.models._evidence_path)),
+                ('file', models.FileField(max_length=200, storage=chiso.review.storage.private_storage, upload_to=chiso.review.models._evidence_path)),
                 ('original_name', models.CharField(max_length=200)),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField()),

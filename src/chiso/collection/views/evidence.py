@@ -1,23 +1,32 @@
-"""Evidence files of a value."""
+"""Evidence files of a value (through ``chiso.review.views``)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.lib import frameworks
-from chiso.orgs import audit
+from chiso.review import views as evidence_views
 
 from .. import services
-from ..evidence import check_upload
-from ..forms import EvidenceForm
 from ..models import Evidence, Submission
-from .base import _forbidden, _get_submission_for_user
+from .base import _get_submission_for_user
 from .form import _rw_or_error
+
+
+def _back(request, sub, code: str = "", *, ok: str = "", error: str = ""):
+    """Back to the form with a message (a refused file names the indicator)."""
+    if error:
+        messages.error(request, f"{code}: {error}" if code else error)
+    if ok:
+        messages.success(request, ok)
+    return redirect("submission", pk=sub.pk)
 
 
 @login_required
@@ -30,44 +39,21 @@ def evidence_upload(request, pk, code):
     denied = _rw_or_error(request, sub)
     if denied:
         return denied
-    form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Chưa chọn tệp."))
-        return redirect("submission", pk=sub.pk)
-    upload = form.cleaned_data["file"]
-    try:
-        content_type, digest = check_upload(upload)
-    except ValueError as e:
-        messages.error(request, f"{code}: {e}")
-        return redirect("submission", pk=sub.pk)
-    try:
-        ev = services.add_evidence(
-            sub.pk, code, audit.Actor.from_request(request), upload, content_type=content_type, digest=digest
-        )
-    except services.NotEditable as e:
-        return _forbidden(str(e))
-    messages.success(request, _("Đã tải lên minh chứng “{name}”.").format(name=ev.original_name))
-    return redirect("submission", pk=sub.pk)
+    if "file" not in request.FILES:  # no file chosen: the message names no indicator (as before)
+        return _back(request, sub, error=_(evidence_views.NO_FILE))
+    return evidence_views.upload(
+        request, partial(services.add_evidence, sub.pk, code), partial(_back, request, sub, code)
+    )
 
 
 def _get_evidence_for_user(request, pk) -> Evidence:
     visible = Submission.objects.visible_to(request.user)
-    return get_object_or_404(
-        Evidence.objects.select_related("value__submission__round"), pk=pk, value__submission__in=visible
-    )
+    return get_object_or_404(Evidence.objects.all(), pk=pk, value__submission__in=visible)
 
 
 @login_required
 def evidence_download(request, pk):
-    ev = _get_evidence_for_user(request, pk)
-    try:
-        fh = ev.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    resp = FileResponse(fh, as_attachment=True, filename=ev.original_name, content_type=ev.content_type)
-    resp["X-Content-Type-Options"] = "nosniff"
-    resp["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return resp
+    return evidence_views.serve(_get_evidence_for_user(request, pk))
 
 
 @login_required
@@ -78,9 +64,4 @@ def evidence_delete(request, pk):
     denied = _rw_or_error(request, sub)
     if denied:
         return denied
-    try:
-        services.delete_evidence(ev, audit.Actor.from_request(request))
-    except services.NotEditable as e:
-        return _forbidden(str(e))
-    messages.success(request, _("Đã xóa minh chứng."))
-    return redirect("submission", pk=sub.pk)
+    return evidence_views.delete(request, ev, services.delete_evidence, partial(_back, request, sub))

@@ -7,6 +7,8 @@ from django.db import migrations, models
 
 import chiso.collection.models
 import chiso.program.models
+import chiso.review.models
+import chiso.review.storage
 
 
 class Migration(migrations.Migration):
@@ -280,7 +282,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=200,
-                        storage=chiso.collection.models.private_storage,
+                        storage=chiso.review.storage.private_storage,
                         upload_to=chiso.program.models._private_path,
                     ),
                 ),
@@ -427,7 +429,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=200,
-                        storage=chiso.collection.models.private_storage,
+                        storage=chiso.review.storage.private_storage,
                         upload_to=chiso.program.models._private_path,
                     ),
                 ),

@@ -101,6 +101,9 @@ from .progress import (
     _locked as _locked,
 )
 from .progress import (
+    add_evidence as add_evidence,
+)
+from .progress import (
     approve_report as approve_report,
 )
 from .progress import (

@@ -1,4 +1,4 @@
-"""Quarterly progress reports: open, save, submit, approve, return."""
+"""Quarterly progress reports: open, save, submit, approve, return; their evidence files."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from chiso.lib.db import atomic_retry
 from chiso.lib.periods import period_label
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, Membership, Notice
-from chiso.review import workflow
+from chiso.review import evidence, workflow
 
 from ..models import (
     Kpi,
@@ -66,6 +66,20 @@ def check_editable(report: ProgressReport) -> None:
                 status=report.get_status_display()
             )
         )
+
+
+def _evidence_check(report: ProgressReport) -> ProgressReport:
+    """``check_editable`` of :mod:`chiso.review.evidence`: the report locked, editable, the audit parent."""
+    locked = _locked(report.pk)
+    check_editable(locked)
+    return locked
+
+
+@atomic_retry
+def add_evidence(report: ProgressReport, actor: audit.Actor, upload):
+    """Attach an uploaded file to a report, audited. Refused (``Refused``) when the file fails the
+    upload check, (``NotEditable``) when the report is not editable."""
+    return evidence.add(report, upload, actor, check_editable=_evidence_check, action="progress.evidence.add")
 
 
 @atomic_retry

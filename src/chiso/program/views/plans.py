@@ -10,10 +10,11 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from chiso.collection.evidence import check_upload
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import Agency
+from chiso.review import views as evidence_views
+from chiso.review.evidence import check_upload
 
 from ..forms import (
     PlanForm,
@@ -21,7 +22,7 @@ from ..forms import (
 from ..models import (
     AgencyPlan,
 )
-from .base import _forbidden, _get_program_for_user, _serve
+from .base import _forbidden, _get_program_for_user
 
 
 @login_required
@@ -81,4 +82,4 @@ def plans(request, pk):
 @login_required
 def plan_download(request, pk):
     plan = get_object_or_404(AgencyPlan.objects.visible_to(request.user), pk=pk)
-    return _serve(plan)
+    return evidence_views.serve(plan)

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import os
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chiso.collection.evidence import check_upload
 from chiso.lib.periods import period_label
 from chiso.lib.vn_format import parse_number
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import Agency, AuditEntry
+from chiso.review import views as evidence_views
 
 from .. import services
 from ..forms import (
@@ -30,7 +29,7 @@ from ..models import (
     ProgressReport,
     Task,
 )
-from .base import _forbidden, _get_program_for_user, _get_report_for_user, _serve
+from .base import _forbidden, _get_program_for_user, _get_report_for_user
 
 
 def _quarter_param(request, program) -> tuple[int, int]:
@@ -249,43 +248,18 @@ def progress_evidence_upload(request, pk):
     denied = _rw_or_error(request, report)
     if denied:
         return denied
-    form = FileForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Chưa chọn tệp."))
-        return redirect("progress_report", pk=report.pk)
-    upload = form.cleaned_data["file"]
-    try:
-        content_type, digest = check_upload(upload)
-    except ValueError as e:
-        messages.error(request, str(e))
-        return redirect("progress_report", pk=report.pk)
-    with transaction.atomic():
-        locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
-        if not locked.is_editable_status:
-            return _forbidden(_("Báo cáo không sửa được lúc này (đã gửi hoặc đã duyệt)."))
-        ev = ProgressEvidence(
-            report=locked,
-            original_name=os.path.basename(upload.name)[:200],
-            content_type=content_type,
-            size=upload.size,
-            sha256=digest,
-            uploaded_by=request.user,
-        )
-        ev.file.save("upload", upload, save=False)
-        ev.save()
-        audit.record(
-            audit.Actor.from_request(request),
-            "progress.evidence.add",
-            ev,
-            parent=locked,
-            after={"name": ev.original_name, "sha256": digest},
-        )
-    messages.success(request, _("Đã tải lên minh chứng “{name}”.").format(name=ev.original_name))
+    return evidence_views.upload(request, partial(services.add_evidence, report), partial(_back, request, report))
+
+
+def _back(request, report, *, ok: str = "", error: str = ""):
+    if error:
+        messages.error(request, error)
+    if ok:
+        messages.success(request, ok)
     return redirect("progress_report", pk=report.pk)
 
 
 @login_required
 def progress_evidence_download(request, pk):
     visible = ProgressReport.objects.visible_to(request.user)
-    ev = get_object_or_404(ProgressEvidence, pk=pk, report__in=visible)
-    return _serve(ev)
+    return evidence_views.serve(get_object_or_404(ProgressEvidence.objects.all(), pk=pk, report__in=visible))

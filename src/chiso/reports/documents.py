@@ -685,7 +685,7 @@ def _lead_text(lead: str, proposal: bool) -> str:
 
 
 def _plan_blocks(plan: dict) -> list:
-    """The least-cost plan to the target rank (``snap["plan"]``, ``results.plans.plan_state``): its
+    """The least-cost plan to the target rank (``snap["plan"]``, ``program.services.plan_tasks.plan_state``): its
     sentence, the table component / now / target / agency / deadline, and the assignments made from
     it (drafts said to be drafts, not yet issued)."""
     if not plan.get("available"):

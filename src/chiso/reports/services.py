@@ -276,11 +276,11 @@ def _add_published(trend: dict[int, dict], p: PublishedValue) -> None:
 
 
 def _plan(framework_id: str, run: IndexRun, day: dt.date) -> dict[str, Any]:
-    """The least-cost plan the report carries (``results.plans.plan_state``): the latest made up to the
+    """The least-cost plan the report carries (``program.services.plan_tasks.plan_state``): the latest made up to the
     report's date on the report's run, else on another run of the same framework and year (named in
     ``run_title``); ``{"available": False, "note": …}`` when there is none."""
+    from chiso.program.services.plan_tasks import plan_state
     from chiso.results.models import Plan
-    from chiso.results.plans import plan_state
 
     made = Plan.objects.filter(framework_id=framework_id, run__year=run.year, created__lt=program_data.end_of(day))
     on = made.filter(run=run).first() or made.select_related("run").first()

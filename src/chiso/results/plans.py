@@ -232,12 +232,3 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
              "bound": _bound_text(c) if c.get("at_bound") else "",
              "cost": c.get("cost")}
             for c in plan.result.get("changes", [])]
-
-
-def plan_state(framework_id: str, *, as_of: dt.date, run_id: int | None = None) -> dict[str, Any]:
-    """Moved to :func:`chiso.program.services.plan_tasks.plan_state` (the plan with its tasks).  Kept only
-    until ``chiso.reports.services._plan`` imports it from there; then this and its line in the layering
-    contract's ``ignore_imports`` go."""
-    from chiso.program.services.plan_tasks import plan_state as with_tasks
-
-    return with_tasks(framework_id, as_of=as_of, run_id=run_id)

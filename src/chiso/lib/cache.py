@@ -98,7 +98,7 @@ def bump(*namespaces: str, using: str = DEFAULT_DB_ALIAS) -> None:
     if not conn.in_atomic_block or _in_testcase(conn):
         _bump_now(namespaces)
         return
-    pending = {getattr(func, "namespace", None) for _sids, func, *_rest in conn.run_on_commit}
+    pending = {getattr(entry[1], "namespace", None) for entry in conn.run_on_commit}  # (savepoints, func, …)
     for ns in dict.fromkeys(namespaces):
         if ns not in pending:
             transaction.on_commit(_Bump(ns), using=using)

@@ -35,7 +35,8 @@ def enqueue(func: str, *args, name: str | None = None, **kwargs) -> None:
 
 def max_attempts() -> int:
     """How many times a task is run in all before it is given up (``Q_CLUSTER["max_attempts"]``)."""
-    return int(settings.Q_CLUSTER.get("max_attempts") or 1)
+    attempts = settings.Q_CLUSTER.get("max_attempts")
+    return attempts if isinstance(attempts, int) and attempts > 0 else 1
 
 
 def stale_after() -> float:

@@ -244,7 +244,7 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chiso@localhost")
 
-# Evidence files: size and type limits (types are an allow-list, see chiso.collection.evidence).
+# Evidence files: size and type limits (types are an allow-list, see chiso.review.evidence).
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 # Caps checked before an uploaded workbook is parsed (chiso.lib.imports): a 447 KB file can unpack to

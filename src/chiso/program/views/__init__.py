@@ -22,9 +22,6 @@ from .base import (
 from .base import (
     _get_report_for_user as _get_report_for_user,
 )
-from .base import (
-    _serve as _serve,
-)
 from .board import (
     _audience as _audience,
 )

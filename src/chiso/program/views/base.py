@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import FileResponse, Http404, HttpResponseForbidden
+from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -48,14 +48,3 @@ def _as_of(request) -> dt.date:
         except ValueError:
             pass
     return timezone.localdate()
-
-
-def _serve(obj):
-    try:
-        fh = obj.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    resp = FileResponse(fh, as_attachment=True, filename=obj.original_name, content_type=obj.content_type)
-    resp["X-Content-Type-Options"] = "nosniff"
-    resp["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return resp

@@ -1,5 +1,5 @@
-"""The evidence pages' helpers, shared by every app that takes evidence: receive an upload, serve a
-file, remove one. The app looks the owner up and checks the user's access, then hands over its
+"""The review pages' helpers, shared by every app: a workflow step from a page (:func:`step`), and for
+evidence: receive an upload, serve a file, remove one. The app looks the owner up and checks the user's access, then hands over its
 service (``add``/``remove``) and what to answer (``done``: a redirect with a message, or a fragment
 under htmx)."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -16,6 +17,20 @@ from chiso.orgs import audit
 
 Done = Callable[..., HttpResponse]  # done(ok=…) / done(error=…)
 NO_FILE = gettext_noop("Chưa chọn tệp.")
+
+
+def step(request, run: Callable[[audit.Actor], object], ok: str, back: HttpResponse) -> HttpResponse:
+    """A workflow step posted from a page (submit, approve, return…): ``run(actor)`` as the signed-in
+    user; its refusal (``chiso.lib.refusal.Refused``: the step not allowed now, a stale copy, a check
+    that failed) is shown as the page's message, else ``ok``; back to the page either way. Who may take
+    the step is checked by the caller first (a 403 page)."""
+    try:
+        run(audit.Actor.from_request(request))
+    except Refused as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, ok)
+    return back
 
 
 def upload(request, add: Callable, done: Done) -> HttpResponse:

@@ -19,6 +19,7 @@ from chiso.lib.templatetags import text_in, vn_number
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import AuditEntry
+from chiso.review import views as review_views
 
 from .. import services
 from ..forms import ReturnForm
@@ -162,13 +163,8 @@ def submission_submit(request, pk):
     scope = get_scope(request.user)
     if not scope.can_sign(sub.agency_id):
         return _forbidden(_("Chỉ lãnh đạo cơ quan được ký gửi biểu mẫu."))
-    try:
-        services.submit(sub.pk, audit.Actor.from_request(request))
-    except services.CollectionError as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, _("Đã gửi biểu mẫu tới cơ quan thường trực."))
-    return redirect("submission", pk=sub.pk)
+    return review_views.step(request, lambda actor: services.submit(sub.pk, actor),
+                             _("Đã gửi biểu mẫu tới cơ quan thường trực."), redirect("submission", pk=sub.pk))
 
 
 @login_required
@@ -177,13 +173,8 @@ def submission_approve(request, pk):
     sub = _get_submission_for_user(request, pk)
     if not get_scope(request.user).is_department:
         return _forbidden(_("Chỉ cơ quan thường trực được phê duyệt."))
-    try:
-        services.approve(sub.pk, audit.Actor.from_request(request))
-    except services.CollectionError as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, _("Đã phê duyệt; số liệu đã được khóa."))
-    return redirect("submission", pk=sub.pk)
+    return review_views.step(request, lambda actor: services.approve(sub.pk, actor),
+                             _("Đã phê duyệt; số liệu đã được khóa."), redirect("submission", pk=sub.pk))
 
 
 @login_required
@@ -196,13 +187,9 @@ def submission_return(request, pk):
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         notes = {n.code: request.POST.get(f"note_{n.code}", "")[:1000] for n in nodes}
-        try:
-            services.return_submission(sub.pk, audit.Actor.from_request(request), form.cleaned_data["reason"], notes)
-        except services.CollectionError as e:
-            messages.error(request, str(e))
-        else:
-            messages.success(request, _("Đã trả lại biểu mẫu kèm lý do."))
-        return redirect("submission", pk=sub.pk)
+        return review_views.step(
+            request, lambda actor: services.return_submission(sub.pk, actor, form.cleaned_data["reason"], notes),
+            _("Đã trả lại biểu mẫu kèm lý do."), redirect("submission", pk=sub.pk))
     return render(
         request, "collection/return.html",
         {"sub": sub, "form": form, "nodes": nodes, "is_demo": sub.round.is_demo},

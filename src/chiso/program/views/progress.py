@@ -15,7 +15,7 @@ from chiso.lib.vn_format import parse_number
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import Agency, AuditEntry
-from chiso.review import views as evidence_views
+from chiso.review import views as review_views
 
 from .. import services
 from ..forms import (
@@ -198,13 +198,8 @@ def progress_submit(request, pk):
     report = _get_report_for_user(request, pk)
     if not get_scope(request.user).can_sign(report.agency_id):
         return _forbidden(_("Chỉ lãnh đạo cơ quan được ký gửi báo cáo."))
-    try:
-        services.submit_report(report.pk, audit.Actor.from_request(request))
-    except services.ProgramError as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, _("Đã gửi báo cáo tới cơ quan thường trực."))
-    return redirect("progress_report", pk=report.pk)
+    return review_views.step(request, lambda actor: services.submit_report(report.pk, actor),
+                             _("Đã gửi báo cáo tới cơ quan thường trực."), redirect("progress_report", pk=report.pk))
 
 
 @login_required
@@ -213,13 +208,8 @@ def progress_approve(request, pk):
     report = _get_report_for_user(request, pk)
     if not get_scope(request.user).is_department:
         return _forbidden(_("Chỉ cơ quan thường trực được phê duyệt."))
-    try:
-        services.approve_report(report.pk, audit.Actor.from_request(request))
-    except services.ProgramError as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, _("Đã phê duyệt báo cáo tiến độ."))
-    return redirect("progress_report", pk=report.pk)
+    return review_views.step(request, lambda actor: services.approve_report(report.pk, actor),
+                             _("Đã phê duyệt báo cáo tiến độ."), redirect("progress_report", pk=report.pk))
 
 
 @login_required
@@ -232,13 +222,9 @@ def progress_return(request, pk):
     if not form.is_valid():
         messages.error(request, _("Phải ghi lý do trả lại."))
         return redirect("progress_report", pk=report.pk)
-    try:
-        services.return_report(report.pk, audit.Actor.from_request(request), form.cleaned_data["reason"])
-    except services.ProgramError as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, _("Đã trả lại báo cáo kèm lý do."))
-    return redirect("progress_report", pk=report.pk)
+    return review_views.step(
+        request, lambda actor: services.return_report(report.pk, actor, form.cleaned_data["reason"]),
+        _("Đã trả lại báo cáo kèm lý do."), redirect("progress_report", pk=report.pk))
 
 
 @login_required
@@ -248,7 +234,7 @@ def progress_evidence_upload(request, pk):
     denied = _rw_or_error(request, report)
     if denied:
         return denied
-    return evidence_views.upload(request, partial(services.add_evidence, report), partial(_back, request, report))
+    return review_views.upload(request, partial(services.add_evidence, report), partial(_back, request, report))
 
 
 def _back(request, report, *, ok: str = "", error: str = ""):
@@ -262,4 +248,4 @@ def _back(request, report, *, ok: str = "", error: str = ""):
 @login_required
 def progress_evidence_download(request, pk):
     visible = ProgressReport.objects.visible_to(request.user)
-    return evidence_views.serve(get_object_or_404(ProgressEvidence.objects.all(), pk=pk, report__in=visible))
+    return review_views.serve(get_object_or_404(ProgressEvidence.objects.all(), pk=pk, report__in=visible))

@@ -6,18 +6,15 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chiso.lib import frameworks
 from chiso.review import views as evidence_views
 
 from .. import services
 from ..models import Evidence, Submission
-from .base import _get_submission_for_user
-from .form import _rw_or_error
+from .form import _editable_indicator, _rw_or_error
 
 
 def _back(request, sub, code: str = "", *, ok: str = "", error: str = ""):
@@ -32,11 +29,7 @@ def _back(request, sub, code: str = "", *, ok: str = "", error: str = ""):
 @login_required
 @require_POST
 def evidence_upload(request, pk, code):
-    sub = _get_submission_for_user(request, pk)
-    fw = frameworks.get_framework(sub.round.framework_id)
-    if code not in services.indicator_codes(fw, sub.agency_id):
-        raise Http404
-    denied = _rw_or_error(request, sub)
+    sub, _fw, denied = _editable_indicator(request, pk, code)
     if denied:
         return denied
     if "file" not in request.FILES:  # no file chosen: the message names no indicator (as before)

@@ -81,14 +81,20 @@ def _rw_or_error(request, sub):
     return None
 
 
-@login_required
-@require_POST
-def value_save(request, pk, code):
+def _editable_indicator(request, pk, code):
+    """The form and framework of an indicator the user may change now: ``(sub, fw, None)``, or
+    ``(sub, fw, a 403 response)``; an indicator not on the agency's form is a 404."""
     sub = _get_submission_for_user(request, pk)
     fw = frameworks.get_framework(sub.round.framework_id)
     if code not in services.indicator_codes(fw, sub.agency_id):
         raise Http404
-    denied = _rw_or_error(request, sub)
+    return sub, fw, _rw_or_error(request, sub)
+
+
+@login_required
+@require_POST
+def value_save(request, pk, code):
+    sub, fw, denied = _editable_indicator(request, pk, code)
     if denied:
         return denied
     node = fw.node(code)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Field
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,9 +25,10 @@ from chiso.lib.vn_format import format_number, parse_number
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, AuditEntry, Membership, Notice, Responsibility
 from chiso.review import evidence, workflow
+from chiso.review.models import Evidence
 
 from . import matrix
-from .models import Evidence, Round, Submission, ValidationRule, Value
+from .models import Round, Submission, ValidationRule, Value
 
 # The refusals are ``chiso.lib.refusal``'s: ``Refused`` (400), ``Forbidden`` (403: the form is not
 # editable now), ``Stale`` (409). The names below are the ones callers already use.
@@ -198,6 +199,13 @@ def _lock_values(sub: Submission, codes: set[str]) -> dict[str, Value]:
     return out
 
 
+def _value_column(name: str) -> tuple[Field, str]:
+    """``Value``'s field ``name`` and its column (``VALUE_FIELDS`` are all plain columns)."""
+    f = Value._meta.get_field(name)
+    assert isinstance(f, Field) and f.column is not None, name
+    return f, f.column
+
+
 def _update_values(values: list[Value]) -> None:
     """Write ``VALUE_FIELDS`` of existing values: one parametrised UPDATE run for every row.
 
@@ -207,11 +215,11 @@ def _update_values(values: list[Value]) -> None:
     """
     if not values:
         return
-    fields = [Value._meta.get_field(name) for name in VALUE_FIELDS]
-    sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    columns = [_value_column(name) for name in VALUE_FIELDS]
+    sets = ", ".join(f"{connection.ops.quote_name(column)} = %s" for _fld, column in columns)
     sql = f"UPDATE {connection.ops.quote_name(Value._meta.db_table)} SET {sets} WHERE id = %s"
     rows = [
-        [f.get_db_prep_save(getattr(v, f.attname), connection) for f in fields] + [v.pk]
+        [fld.get_db_prep_save(getattr(v, fld.attname), connection) for fld, _column in columns] + [v.pk]
         for v in values
     ]
     with connection.cursor() as cursor:
@@ -384,7 +392,7 @@ def check_submission(sub: Submission, fw=None, *, codes: list[str] | None = None
             right_v = values.get(rule.right_code)
             if right_v is None or right_v.number is None:
                 continue
-            right = right_v.number
+            right: float | None = right_v.number
         else:
             right = rule.right_constant
         if not _OPS[rule.op](left.number, right):

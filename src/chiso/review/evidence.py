@@ -133,6 +133,7 @@ def delete(
         audit.record(actor, action, ev, parent=parent,
                      before={**(detail or {}), "name": ev.original_name, "sha256": ev.sha256})
         name, storage = ev.file.name, ev.file.storage
+        assert name is not None  # a stored row always has its file's name (the column is NOT NULL)
         ev.delete()
         transaction.on_commit(lambda: storage.delete(name))
         if changed is not None:

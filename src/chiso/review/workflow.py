@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from django.db import transaction
 from django.db.models import F
@@ -44,6 +45,24 @@ class Step:
     target: str
     stamp: str = ""
 
+
+class Steppable(Protocol):
+    """What a step reads and writes of a row: ``chiso.review.models.Reviewed`` and any model with
+    its own ``REVIEW_STEPS`` (the self-assessment's participant). Class attributes are declared as
+    plain members: Django's managers and the models' constants are not ``ClassVar`` to mypy."""
+
+    pk: Any
+    status: str
+    version: int
+    REVIEW_AUDIT: str
+    objects: Any  # the model's manager (each model's own queryset type)
+
+    def review_parent(self) -> Any: ...
+
+    def review_refused(self, action: str) -> Refused: ...
+
+
+T = TypeVar("T", bound=Steppable)
 
 S = ReviewStatus
 REVIEW_STEPS: dict[str, Step] = {
@@ -73,14 +92,14 @@ def _stamps(step: Step, actor: audit.Actor, reason: str) -> dict:
 
 
 def step(
-    obj,
+    obj: T,
     actor: audit.Actor,
     action: str,
     *,
-    check: Callable[[object], None] | None = None,
+    check: Callable[[T], None] | None = None,
     reason: str = "",
     audit_after: dict | None = None,
-):
+) -> T:
     """Move ``obj`` by ``action`` (a key of its steps table); returns ``obj`` with its new state
     and version. Raises ``Refused`` (nothing written): a step its state does not allow, a failed
     ``check``, or ``Stale`` when the row changed since ``obj`` was read."""
@@ -115,15 +134,15 @@ def step(
     return obj
 
 
-def submit(obj, actor: audit.Actor, *, check: Callable[[object], None] | None = None):
+def submit(obj: T, actor: audit.Actor, *, check: Callable[[T], None] | None = None) -> T:
     return step(obj, actor, "submit", check=check)
 
 
-def approve(obj, actor: audit.Actor, *, check: Callable[[object], None] | None = None):
+def approve(obj: T, actor: audit.Actor, *, check: Callable[[T], None] | None = None) -> T:
     return step(obj, actor, "approve", check=check)
 
 
-def return_(obj, actor: audit.Actor, reason: str, *, audit_after: dict | None = None):
+def return_(obj: T, actor: audit.Actor, reason: str, *, audit_after: dict | None = None) -> T:
     """Return with a reason (required: refused when blank)."""
     reason = (reason or "").strip()
     if not reason:
@@ -131,7 +150,7 @@ def return_(obj, actor: audit.Actor, reason: str, *, audit_after: dict | None = 
     return step(obj, actor, "return", reason=reason, audit_after=audit_after)
 
 
-def reopen(obj, actor: audit.Actor, reason: str):
+def reopen(obj: T, actor: audit.Actor, reason: str) -> T:
     """Give a submitted row back to its writers (the self-assessment's step; reason required)."""
     reason = (reason or "").strip()
     if not reason:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from chiso.engine import Framework
 from chiso.engine.errors import FrameworkError, InputError
 from chiso.engine.points import PointsFramework, copy_framework
 from chiso.lib import frameworks
@@ -143,6 +145,7 @@ def copy(src: InternalFramework, *, code: str, edition: int, actor: audit.Actor)
         errors["code"] = _("Đã có bộ chỉ số mã “{code}”.").format(code=code)
     if errors:
         raise Refused(_("Chưa sao chép được bộ chỉ số."), errors)
+    parse: Callable[[str], tuple[dict, Framework | PointsFramework]]  # an index's or a points framework's
     if src.is_index_copy:
         from ..editions import parse_index_yaml as parse
     else:

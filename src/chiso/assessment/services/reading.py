@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -48,7 +48,7 @@ class ResultRow:
 
 
 def results(
-    rnd: Round, participants=None, lang: str = "vi", *, prev: Round | None | bool = False
+    rnd: Round, participants=None, lang: str = "vi", *, prev: Round | None | Literal[False] = False
 ) -> list[ResultRow]:
     """League table rows: ranked units by rank, then the excluded ones (with their reason). ``prev``:
     the round to compare with (default: the previous round of the same tier)."""

@@ -43,6 +43,7 @@ def revise(entry_id: int, actor: audit.Actor, *, points: str, reason: str, docum
             errors["points"] = _("Điểm mới trùng điểm hiện tại.")
         if errors:
             raise Refused(_("Chưa sửa đổi được."), errors)
+        assert x is not None  # a score that did not read is an error above
         number = (
             Revision.objects.filter(round=rnd).order_by("-number").values_list("number", flat=True).first()
             or 0

@@ -152,16 +152,16 @@ def save_self(
                 continue
             ind = pfw.indicator(code)
             try:
-                value = pfw.value_of(code, raw)
+                number = pfw.value_of(code, raw)
                 stored = _normalise(ind, raw)
-            except InputError as e:
-                errors[code] = input_error_vi(e)
+            except InputError as err:
+                errors[code] = input_error_vi(err)
                 continue
             except ValueError:
                 errors[code] = _("Giá trị không phải là số.")
                 continue
             e = entries[code]
-            value = None if math.isnan(value) else value
+            value = None if math.isnan(number) else number
             note = (note or "").strip()
             if stored == e.raw and note == e.note:
                 continue
@@ -286,6 +286,7 @@ def add_document(entry_id: int, actor: audit.Actor, *, number: str, date: str, s
         errors["summary"] = _("Nhập trích yếu văn bản.")
     if errors:
         raise Refused(_("Chưa thêm được văn bản."), errors)
+    assert day is not None  # a date that did not read is an error above
     with transaction.atomic():
         entry = Entry.objects.get(pk=entry_id)
         entry.participant = _lock(entry.participant_id)  # the current step, read under the lock

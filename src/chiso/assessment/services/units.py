@@ -10,6 +10,7 @@ from chiso.orgs.models import Agency, Unit
 
 from ..models import (
     TIER_AGENCY_KIND,
+    Tier,
 )
 
 
@@ -51,4 +52,4 @@ def tier_agencies(tier: str, day: dt.date):
     """The agencies of a tier in force on ``day``, the round's date (the day it opens): a round of
     2025 opened in 2026 lists the communes of 2026, not those abolished on 01/07/2025, and no
     district after the district level ended."""
-    return Agency.objects.filter(kind=TIER_AGENCY_KIND[tier]).valid_on(day).order_by("name")
+    return Agency.objects.filter(kind=TIER_AGENCY_KIND[Tier(tier)]).valid_on(day).order_by("name")

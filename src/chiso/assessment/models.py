@@ -36,7 +36,7 @@ class Tier(models.TextChoices):
 
 
 # tier -> the Agency.kind of the units assessed in it
-TIER_AGENCY_KIND = {Tier.SO: "department", Tier.HUYEN: "district", Tier.XA: "commune"}
+TIER_AGENCY_KIND: dict[str, str] = {Tier.SO: "department", Tier.HUYEN: "district", Tier.XA: "commune"}
 
 
 class InternalFramework(models.Model):
@@ -200,6 +200,9 @@ class ParticipantQuerySet(models.QuerySet):
 
 class Participant(models.Model):
     """A unit assessed in a round, with the totals of its three scores (cached from the engine)."""
+
+    # set by services.save_self on the row it returns (not a field): the answered entries' versions
+    versions: dict[str, int]
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Đang tự đánh giá")

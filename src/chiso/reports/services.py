@@ -309,16 +309,17 @@ def _round_figures(rnd: Round | None) -> tuple[dict[int, dict[str, float]], dict
         number__isnull=False,
         code__in=QUARTERLY_CODES,
     ).values_list("submission__agency_id", "code", "number"):
+        assert number is not None  # filtered on number__isnull=False
         values.setdefault(agency_id, {})[code] = number
     status = dict(rnd.submissions.values_list("agency_id", "status"))
     return values, status
 
 
-def _totals(rows: list[dict], key: str) -> dict[str, float]:
+def _totals(rows: list[dict], key: str) -> dict[str, float | None]:
     """The figures of ``rows`` together, each by the one rule that makes a province's value from its
     agencies' (:func:`chiso.results.services.combine_rule`: the form's counts are summed)."""
     fw = frameworks.get_framework(QUARTERLY_ID)
-    out = {}
+    out: dict[str, float | None] = {}
     for c in QUARTERLY_CODES:
         got = [v[c] for r in rows if (v := r[key] or {}).get(c) is not None]
         # nobody approved: 0 for a count (the table prints "Toàn tỉnh 0"), no figure for a rate
@@ -349,7 +350,7 @@ def quarterly_snapshot(*, year: int, quarter: int, day: dt.date | None = None) -
                 "agency": str(a),
                 "agency_name": a.name,
                 "kind": a.kind,
-                "status": str(status_label.get(cur_status.get(a.pk), "—")),
+                "status": str(status_label.get(cur_status.get(a.pk, ""), "—")),
                 "approved": a.pk in cur_values,
                 "values": cur_values.get(a.pk),
                 "prev": prev_values.get(a.pk),
@@ -547,8 +548,11 @@ def _worded(job: ReportJob, kind: kinds.DocumentKind, spec: docgen.DocumentSpec)
     """``spec`` in the job's wording (its template, for a preview; else the one in use when it runs).
     The template used and what it leaves out are set on the job (saved with its files, shown on its
     page)."""
+    used: DocumentTemplate | None
     if job.template_id:
-        text, used = job.template.text, job.template
+        used = job.template
+        assert used is not None  # template_id is set
+        text = used.text
     else:
         text, used = wording(job.kind)
     warnings: list[str] = []

@@ -62,10 +62,10 @@ def kpi_actuals(kpis: list[Kpi], *, as_of: dt.date | None = None) -> dict[int, A
             "submission__round__is_demo",
         )
         by_key: dict[tuple[str, str], list] = defaultdict(list)
-        for code, number, agency_id, fw, year, quarter, demo in rows:
+        for code, number, agency_id, fw_id, year, quarter, demo in rows:
             if as_of is not None and period_end(year, quarter) > as_of:
                 continue
-            by_key[(fw, code)].append((year, quarter or 0, agency_id, number, demo, quarter))
+            by_key[(fw_id, code)].append((year, quarter or 0, agency_id, number, demo, quarter))
         for k in ind:
             cands = by_key.get((k.framework_id, k.indicator_code), [])
             if k.source_agency_id:
@@ -90,12 +90,12 @@ def kpi_actuals(kpis: list[Kpi], *, as_of: dt.date | None = None) -> dict[int, A
             )
     rep = [k for k in kpis if k.source == Kpi.Source.REPORTED]
     if rep:
-        rows = (
+        reported = (
             KpiValue.objects.filter(kpi__in=rep, report__status=ProgressReport.Status.APPROVED)
             .values_list("kpi_id", "value", "report__year", "report__quarter", "report__is_demo")
             .order_by("kpi_id", "-report__year", "-report__quarter")
         )
-        for kpi_id, value, year, quarter, demo in rows:
+        for kpi_id, value, year, quarter, demo in reported:
             if as_of is not None and period_end(year, quarter) > as_of:
                 continue
             if out[kpi_id].value is None:

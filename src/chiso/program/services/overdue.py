@@ -107,6 +107,7 @@ def send_reminders(program: Program, actor: audit.Actor, as_of: dt.date | None =
     per_agency: dict[int, list[str]] = defaultdict(list)
     agencies: dict[int, Agency] = {}
     for r in od.tasks:
+        assert r.task.deadline is not None  # an overdue task is past its deadline
         agencies[r.task.lead_agency_id] = r.task.lead_agency
         per_agency[r.task.lead_agency_id].append(
             _("nhiệm vụ {n} “{t}” quá hạn {d}").format(

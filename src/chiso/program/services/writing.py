@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Model as models_Model
@@ -197,7 +198,7 @@ def _program_code(title: str, starts_on: dt.date, ends_on: dt.date) -> str:
 
 def _check_program(data: dict, current: Program | None) -> dict:
     errors: dict[str, str] = {}
-    v = {f: data.get(f) for f in PROGRAM_WRITABLE}
+    v: dict[str, Any] = {f: data.get(f) for f in PROGRAM_WRITABLE}  # the form's values, checked below
     v["title"] = _text(data, "title", errors, _("Phải nhập tên chương trình."), 400)
     v["decision_number"] = _text(data, "decision_number", errors, _("Phải nhập số văn bản."), 60)
     v["issuer"] = _text(data, "issuer", errors, _("Phải nhập cơ quan ban hành."), 200)

@@ -149,6 +149,7 @@ def run_from_table(table: PublishedTable, actor: audit.Actor, *, unit_ref: str |
     sources: dict[tuple[str, str], str] = {}
     above = {a for c in inputs for a in fw.ancestors(c)}
     for ref, name, code, value, src in rows:
+        assert value is not None  # filtered on value__isnull=False
         if code in above:
             checks.setdefault(name, {})[code] = value
         if code not in inputs:
@@ -170,6 +171,7 @@ def run_from_table(table: PublishedTable, actor: audit.Actor, *, unit_ref: str |
     result = compute(fw, {n: data[n] for n in complete}, sources=sources)
     ranks: dict[str, dict[str, int]] = {}
     for name, code, rank in table.values.filter(rank__isnull=False).values_list("unit_name", "code", "rank"):
+        assert rank is not None  # filtered on rank__isnull=False
         ranks.setdefault(name, {})[code] = rank
     note = ""
     if dropped:
@@ -246,7 +248,11 @@ def province_values(rnd) -> tuple[dict[str, float], dict[str, list[dict]]]:
     for code, number, sub_id, agency_id, agency in qs:
         origins.setdefault(code, []).append(
             {"agency": agency, "agency_id": agency_id, "value": number, "submission_id": sub_id})
-    values = {c: combine(fw, c, [o["value"] for o in os_]) for c, os_ in origins.items()}
+    values: dict[str, float] = {}
+    for c, os_ in origins.items():
+        value = combine(fw, c, [o["value"] for o in os_])
+        assert value is not None  # every code in origins has at least one agency's number
+        values[c] = value
     return values, origins
 
 

@@ -152,13 +152,13 @@ def parse_table(path: str | Path, *, framework_id: str, year: int, published_on:
     province = fw.level == "province"
     if province:
         out.basis = _provinces_in_force(as_of)
-    def read(with_mapping):
+    def read_file(with_mapping):
         return read_published(path, fw, limits=imports.limits(), data_date=as_of if province else None,
                               mapping=with_mapping, registry=registry)
 
     try:
         out.sha256 = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        read_as = read(mapping)
+        read_as = read_file(mapping)
         out.columns = read_as.columns
     except InputError as e:
         out.columns = e.params.get("columns", [])
@@ -167,7 +167,7 @@ def parse_table(path: str | Path, *, framework_id: str, year: int, published_on:
             return out
         # The rest of the file is checked too, the unknown columns left aside (they are listed above).
         try:
-            read_as = read({**(mapping or {}), **{u["header"]: "" for u in out.unknown}})
+            read_as = read_file({**(mapping or {}), **{u["header"]: "" for u in out.unknown}})
         except InputError as again:
             _add_problems(out, again, skip_headers=True)
             return out

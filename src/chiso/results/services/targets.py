@@ -52,7 +52,7 @@ def set_target(fw: Framework, actor: audit.Actor, *, rank: int, basis: str, reas
         target = Target.objects.select_for_update().filter(framework_id=fw.id).first()
         before = {"rank": target.rank, "basis": target.basis} if target is not None else None
         after = {"rank": rank, "basis": basis}
-        if before == after:
+        if target is not None and before == after:
             return target
         if target is None:
             target = Target(framework_id=fw.id)
@@ -96,6 +96,7 @@ def save_goalposts(fw: Framework, entries: list[GoalpostEntry], actor: audit.Act
                 continue
             if g is None:
                 g = Goalpost(framework_id=fw.id, code=e.code)
+            assert e.hi is not None  # an entered entry has its upper goalpost (GoalpostsForm requires it)
             g.lo, g.hi, g.source, g.is_demo = e.lo, e.hi, source, False
             g.updated, g.updated_by = timezone.now(), actor.user
             g.save()
@@ -123,12 +124,12 @@ def run_from_round(rnd, actor: audit.Actor) -> IndexRun:
         raise ValueError(_("Chưa có số liệu đã phê duyệt trong đợt “{t}”.").format(t=rnd.title))
     gps, gp_origin = goalposts_for(fw, rnd.year)
     indicators = [n.code for n in fw.indicators]
-    missing_gp = [c for c in indicators if c in values and c not in gps
-                  and fw.node(c).scoring and fw.node(c).scoring.rule in GOALPOST_RULES]
+    needs_gp = {n.code for n in goalpost_indicators(fw)}
+    missing_gp = [c for c in indicators if c in values and c not in gps and c in needs_gp]
     used = [c for c in indicators if c in values and c not in missing_gp]
     no_value = [c for c in indicators if c not in values]
     data = {unit: {c: values[c] for c in used}}
-    lo_row = {c: gps[c][0] for c in used if c in gps and gps[c][0] is not None}
+    lo_row = {c: lo for c in used if c in gps and (lo := gps[c][0]) is not None}
     hi_row = {c: gps[c][1] for c in used if c in gps}
     if hi_row:
         data["__hi__"] = hi_row
@@ -156,9 +157,9 @@ def run_from_round(rnd, actor: audit.Actor) -> IndexRun:
     # index without data the run stores no rank and no bracket, and says on how many it is computed.
     scored_mains = [c.code for c in fw.root.children if c.scored]
     with_data = [c for c in scored_mains if mine.get(c) is not None and mine[c] == mine[c]]
+    missing_mains = [fw.node(c).label("vi") for c in scored_mains if c not in with_data]
     coverage = {"mains": len(with_data), "mains_total": len(scored_mains), "indicators": len(used),
-                "indicators_total": len(indicators),
-                "missing_mains": [fw.node(c).label("vi") for c in scored_mains if c not in with_data]}
+                "indicators_total": len(indicators), "missing_mains": missing_mains}
     coverage["complete"] = coverage["mains"] == coverage["mains_total"] and len(used) == len(indicators)
     peers_table = (PublishedTable.objects.filter(framework_id=fw.id, year=rnd.year).order_by("-created").first())
     rank = rank_low = rank_high = None
@@ -167,7 +168,7 @@ def run_from_round(rnd, actor: audit.Actor) -> IndexRun:
     if len(with_data) < len(scored_mains):
         note.append(_("Tính trên {k}/{n} chỉ số thành phần (chưa có số liệu: {missing}); chưa đủ để xếp "
                       "hạng.").format(k=len(with_data), n=len(scored_mains),
-                                     missing="; ".join(coverage["missing_mains"])))
+                                     missing="; ".join(missing_mains)))
     elif peers_table is not None:
         pv = list(peers_table.values.exclude(unit_ref=unit_ref).values_list("unit_name", "code", "value", "rank"))
         full: dict[str, dict[str, float]] = {}

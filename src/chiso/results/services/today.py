@@ -95,6 +95,7 @@ def _merged_point(table: PublishedTable, fw: Framework, prov, former, reg) -> Po
     data: dict[str, dict[str, float]] = {}
     for ref, code, value in table.values.filter(code__in=mains, value__isnull=False).values_list(
             "unit_ref", "code", "value"):
+        assert value is not None  # filtered on value__isnull=False
         data.setdefault(ref, {})[code] = value
     complete = {r: d for r, d in data.items() if all(c in d for c in mains) and r in reg}
     if not all(u.ref_id in complete for u in former):

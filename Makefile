@@ -79,7 +79,7 @@ run: install
 lint: install
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
 	$(BIN)/lint-imports
-	$(BIN)/mypy src/chiso/engine src/chiso/lib src/chiso/orgs/services.py
+	$(BIN)/mypy src/chiso/engine src/chiso/lib src/chiso/orgs/services.py src/chiso/review src/chiso/collection/services.py src/chiso/collection/round_dates.py src/chiso/results/services src/chiso/program/services src/chiso/assessment/services src/chiso/reports/services.py
 
 browser-deps:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y --no-install-recommends chromium)

@@ -29,6 +29,7 @@ from chiso.engine.units import fold_diacritics
 from chiso.lib import frameworks
 from chiso.lib.periods import period_end
 from chiso.lib.xlsx import DEMO_NOTE, WHOLE, WorkbookWriter
+from chiso.orgs import audit
 from chiso.orgs.models import Responsibility
 
 from . import matrix, services
@@ -247,3 +248,8 @@ def _info(name: str, when: dt.datetime) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(max(t.year, 1980), t.month, t.day, t.hour, t.minute, t.second))
     info.compress_type = zipfile.ZIP_STORED
     return info
+
+
+def record_download(c: Compilation, actor: audit.Actor) -> None:
+    """The compilation's evidence sent to someone: an audit row on the round (what was sent, how much)."""
+    audit.record(actor, "round.compilation", c.round, after={"files": len(c.files), "bytes": c.evidence_bytes})

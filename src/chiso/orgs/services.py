@@ -29,7 +29,7 @@ from chiso.lib.db import atomic_retry
 from chiso.lib.refusal import Forbidden, Refused, Stale
 
 from . import audit, issuers
-from .models import Agency, AuditEntry, Membership, Unit
+from .models import Agency, AuditEntry, Membership, Responsibility, Unit
 
 User = get_user_model()
 R = Membership.Role
@@ -500,3 +500,31 @@ def set_unit_validity(
             unit.save(update_fields=["valid_from", "valid_to", "successor"])
             audit.record(actor, "unit.validity", unit, before=before, after=after, reason=reason)
         return unit
+
+
+# --- the responsibility matrix ---------------------------------------------------------------------------------
+
+
+@atomic_retry
+def set_matrix_node(fw_id: str, code: str, current: list[Responsibility], *, lead, support, reason: str,
+                    actor: audit.Actor) -> None:
+    """Set the lead and supporting agencies of one node of the matrix (``current``: its rows as the page
+    read them). A row kept as it was keeps its note (its basis, or that it is a proposal); a new or moved
+    row says it was set in the app, with the reason given. Audited when anything changed."""
+    before = {
+        "lead": sorted(r.agency_id for r in current if r.role == Responsibility.Role.LEAD),
+        "support": sorted(r.agency_id for r in current if r.role == Responsibility.Role.SUPPORT),
+    }
+    after = {"lead": sorted(a.pk for a in lead), "support": sorted(a.pk for a in support)}
+    kept = {(r.agency_id, r.role): r.note for r in current}
+    why = reason.strip()
+    edited = (f"Sửa trong ứng dụng: {why}" if why else "Sửa trong ứng dụng")[:300]
+    with transaction.atomic():
+        Responsibility.objects.filter(framework_id=fw_id, code=code).delete()
+        for role, agencies in (("lead", lead), ("support", support)):
+            for agency in agencies:
+                Responsibility.objects.create(framework_id=fw_id, code=code, agency=agency, role=role,
+                                              note=kept.get((agency.pk, role), edited))
+        if before != after:
+            audit.record(actor, "matrix.change", ("orgs.responsibility", f"{fw_id}:{code}"), before=before,
+                         after=after, reason=reason, object_repr=f"{fw_id}:{code}")

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -154,32 +153,10 @@ def matrix_edit(request, fw_id, code):
     }
     form = MatrixNodeForm(request.POST or None, initial=initial, current=[r.agency_id for r in current])
     if request.method == "POST" and form.is_valid():
-        before = {k: sorted(v) for k, v in initial.items()}
-        after = {
-            "lead": sorted(a.pk for a in form.cleaned_data["lead"]),
-            "support": sorted(a.pk for a in form.cleaned_data["support"]),
-        }
-        # A row kept as it was keeps its note (its basis, or that it is a proposal); a new or moved
-        # row says it was set in the app, with the reason given.
-        kept = {(r.agency_id, r.role): r.note for r in current}
-        reason = form.cleaned_data["reason"].strip()
-        edited = (f"Sửa trong ứng dụng: {reason}" if reason else "Sửa trong ứng dụng")[:300]
-        with transaction.atomic():
-            Responsibility.objects.filter(framework_id=fw.id, code=code).delete()
-            for role in ("lead", "support"):
-                for agency in form.cleaned_data[role]:
-                    Responsibility.objects.create(framework_id=fw.id, code=code, agency=agency, role=role,
-                                                  note=kept.get((agency.pk, role), edited))
-            if before != after:
-                audit.record(
-                    audit.Actor.from_request(request),
-                    "matrix.change",
-                    ("orgs.responsibility", f"{fw.id}:{code}"),
-                    before=before,
-                    after=after,
-                    reason=form.cleaned_data["reason"],
-                    object_repr=f"{fw.id}:{code}",
-                )
+        services.set_matrix_node(
+            fw.id, code, current, lead=form.cleaned_data["lead"], support=form.cleaned_data["support"],
+            reason=form.cleaned_data["reason"], actor=audit.Actor.from_request(request),
+        )
         return redirect("matrix", fw_id=fw.id)
     inherited = None
     if not initial["lead"]:

@@ -123,8 +123,7 @@ def round_compilation_zip(request, pk):
     except FileNotFoundError:  # the database names a file the storage no longer has: say so, send nothing
         return HttpResponse(_("Thiếu tệp minh chứng trong kho lưu trữ; hãy báo quản trị hệ thống."), status=409,
                             content_type="text/plain; charset=utf-8")
-    audit.record(audit.Actor.from_request(request), "round.compilation", c.round,
-                 after={"files": len(c.files), "bytes": c.evidence_bytes})
+    compilation.record_download(c, audit.Actor.from_request(request))
     size = fh.seek(0, os.SEEK_END)
     fh.seek(0)
     resp = FileResponse(fh, as_attachment=True, filename=f"{file_stem('minh chứng', c.round.title)}.zip",

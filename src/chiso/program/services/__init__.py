@@ -101,6 +101,9 @@ from .progress import (
     _locked as _locked,
 )
 from .progress import (
+    add_agency_plan as add_agency_plan,
+)
+from .progress import (
     add_evidence as add_evidence,
 )
 from .progress import (
@@ -249,6 +252,9 @@ from .writing import (
 )
 from .writing import (
     discard_draft as discard_draft,
+)
+from .writing import (
+    discard_drafts as discard_drafts,
 )
 from .writing import (
     framework_codes as framework_codes,

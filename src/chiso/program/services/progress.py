@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +16,10 @@ from chiso.orgs.models import Agency, Membership, Notice
 from chiso.review import evidence, workflow
 
 from ..models import (
+    AgencyPlan,
     Kpi,
     KpiValue,
+    Program,
     ProgressReport,
     Task,
 )
@@ -186,3 +190,25 @@ def return_report(report_id: int, actor: audit.Actor, reason: str) -> ProgressRe
             _("[chiso] Báo cáo tiến độ bị trả lại"),
         )
         return report
+
+
+def add_agency_plan(program: Program, agency: Agency, upload, *, actor: audit.Actor, title: str,
+                    document_number: str) -> AgencyPlan:
+    """An agency's own plan for the program (§5a), stored with the evidence on the one private storage:
+    the upload checked as evidence is (``chiso.review.evidence.check_upload``: a refusal —
+    ``chiso.lib.refusal.Refused`` — names what is wrong), saved and audited in one transaction."""
+    try:
+        content_type, digest = evidence.check_upload(upload)
+    except ValueError as e:
+        raise ProgramError(str(e)) from None
+    with transaction.atomic():
+        plan = AgencyPlan(
+            program=program, agency=agency, title=title, document_number=document_number,
+            original_name=os.path.basename(upload.name)[:200], content_type=content_type, size=upload.size,
+            sha256=digest, uploaded_by=actor.user,
+        )
+        plan.file.save("upload", upload, save=False)
+        plan.save()
+        audit.record(actor, "plan.add", plan, parent=program,
+                     after={"name": plan.original_name, "sha256": digest, "agency": agency.code})
+    return plan

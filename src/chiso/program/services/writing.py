@@ -680,3 +680,10 @@ def save_obligation(
         if changed:
             sync_occurrences(program)
     return ob, changed
+
+
+def discard_drafts(program: Program, actor: audit.Actor, task_ids: list[int]) -> None:
+    """Delete several draft tasks at once: all of them or, when one is refused, none."""
+    with transaction.atomic():
+        for task_id in task_ids:
+            discard_draft(program, actor, task_id)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from chiso.lib.refusal import Refused
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import Agency
 from chiso.review import views as evidence_views
-from chiso.review.evidence import check_upload
 
+from .. import services
 from ..forms import (
     PlanForm,
 )
@@ -37,33 +35,14 @@ def plans(request, pk):
         if agency is None:
             return _forbidden(_("Chỉ cơ quan được phân công mới tải kế hoạch lên."))
         if form.is_valid():
-            upload = form.cleaned_data["file"]
             try:
-                content_type, digest = check_upload(upload)
-            except ValueError as e:
-                messages.error(request, str(e))
+                plan = services.add_agency_plan(
+                    program, agency, form.cleaned_data["file"], actor=audit.Actor.from_request(request),
+                    title=form.cleaned_data["title"], document_number=form.cleaned_data["document_number"],
+                )
+            except Refused as e:
+                messages.error(request, e.message)
                 return redirect("program_plans", pk=program.pk)
-            with transaction.atomic():
-                plan = AgencyPlan(
-                    program=program,
-                    agency=agency,
-                    title=form.cleaned_data["title"],
-                    document_number=form.cleaned_data["document_number"],
-                    original_name=os.path.basename(upload.name)[:200],
-                    content_type=content_type,
-                    size=upload.size,
-                    sha256=digest,
-                    uploaded_by=request.user,
-                )
-                plan.file.save("upload", upload, save=False)
-                plan.save()
-                audit.record(
-                    audit.Actor.from_request(request),
-                    "plan.add",
-                    plan,
-                    parent=program,
-                    after={"name": plan.original_name, "sha256": digest, "agency": agency.code},
-                )
             messages.success(request, _("Đã tải lên kế hoạch “{title}”.").format(title=plan.title))
             return redirect("program_plans", pk=program.pk)
     return render(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -240,9 +239,7 @@ def drafts_discard(request, pk):
         return denied
     ids = _task_ids(request)
     try:
-        with transaction.atomic():
-            for task_id in ids:
-                services.discard_draft(program, audit.Actor.from_request(request), task_id)
+        services.discard_drafts(program, audit.Actor.from_request(request), ids)
     except Refused as e:
         messages.error(request, e.message)
     else:

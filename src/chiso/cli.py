@@ -413,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "format", None) == "json":  # one JSON object on stderr, for programs that read it
             sys.stderr.write(json.dumps(problems_json(e, lang), ensure_ascii=False, default=str) + "\n")
         else:
-            print(f"chiso: {'lỗi' if lang == 'vi' else 'error'}: {headline(e.code, lang, e.params)}: {e.message}",
+            print(f"chiso: {'lỗi' if lang == 'vi' else 'error'}: {headline(e, lang)}: {e.message}",
                   file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `chiso compute ... | head`

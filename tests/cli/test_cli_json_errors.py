@@ -65,3 +65,21 @@ def test_other_formats_keep_the_text_error(tmp_path, capsys):
     code = main(["compute", "--framework", "vn-dti-2022-province", "--input", str(p)])
     out = capsys.readouterr()
     assert code == 2 and out.out == "" and out.err.startswith("chiso: lỗi: Dữ liệu không hợp lệ: ")
+
+
+def test_an_unknown_unit_is_named_in_the_message_and_in_its_problem(tmp_path, capsys):
+    err, path = run_json(capsys, tmp_path, "unit,nhan_thuc_so\nHà Nom,0.5\n")
+    assert err["code"] == "unknown_unit"
+    # an error of one problem is named with that problem's values, never a placeholder
+    assert err["message"] == "Không nhận ra đơn vị “Hà Nom”. Có phải: Hà Nam, Hà Nội, Hà Tĩnh?"
+    assert err["problems"] == [{"code": "unknown_unit", "message": err["message"], "file": path, "row": 2,
+                                "column": "A"}]
+
+
+def test_the_text_error_names_the_unit_once_and_the_detail_follows(tmp_path, capsys):
+    p = tmp_path / "in.csv"
+    p.write_text("unit,nhan_thuc_so\nHà Nom,0.5\n", encoding="utf-8")
+    assert main(["compute", "--framework", "vn-dti-2022-province", "--input", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"chiso: lỗi: Không nhận ra đơn vị “Hà Nom”: {p}: row 2, column A: "), err
+    assert "?" not in err.split(":")[2] and err.count("did you mean") == 1

@@ -286,12 +286,15 @@ def active_language() -> str:
 
 
 def message(problem: Problem | EngineError | str, lang: str | None = None,
-            params: Mapping[str, Any] | None = None) -> str:
+            params: Mapping[str, Any] | None = None, *, brief: bool = False) -> str:
     """The sentence for a problem (or an error, or a bare code with ``params``) in ``lang``
     (``None``: :func:`active_language`).  An unknown code gives a generic sentence naming it."""
     lang = lang or active_language()
     if isinstance(problem, EngineError):
-        code, values = problem.code, dict(problem.params)
+        # an error of one problem names it with that problem's values (the unit's name, the row…)
+        only = problem.problems[0] if len(problem.problems) == 1 else None
+        code = problem.code
+        values = {**(only.params if only else {}), **(only.place() if only else {}), **problem.params}
     elif isinstance(problem, Problem):
         code, values = problem.code, {**problem.params, **problem.place()}
     else:
@@ -299,13 +302,16 @@ def message(problem: Problem | EngineError | str, lang: str | None = None,
     pair = MESSAGES.get(code)
     if pair is None:
         return _fill(GENERIC[lang == "en"], {"code": code})
-    return _fill(pair[lang == "en"], _derived(code, values, lang))
+    values = _derived(code, values, lang)
+    if brief:  # the command line prints the engine's detail after it, suggestions included
+        values["suggest"] = ""
+    return _fill(pair[lang == "en"], values)
 
 
-def headline(code: str, lang: str = "vi", params: Mapping[str, Any] | None = None) -> str:
-    """The sentence for an error code without its final full stop: the command line follows it with
-    ``": "`` and the engine's detail."""
-    return message(code, lang, params).rstrip(".")
+def headline(error: EngineError | str, lang: str = "vi", params: Mapping[str, Any] | None = None) -> str:
+    """The sentence for an error (or a bare code with ``params``) without its final full stop: the
+    command line follows it with ``": "`` and the engine's detail."""
+    return message(error, lang, params, brief=True).rstrip(".")
 
 
 def problems_json(err: EngineError, lang: str) -> dict[str, Any]:

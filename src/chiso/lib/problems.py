@@ -268,7 +268,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 #: The sentence for a code the table does not have (never an exception).
-GENERIC = ("Dữ liệu đầu vào không hợp lệ ({code}).", "Invalid input ({code}).")
+# A code missing from the table (tests/test_problem_messages.py keeps every engine code in it): a plain
+# sentence — no internal code in printed text; the JSON error still carries the code in its "code" field.
+GENERIC = ("Dữ liệu đầu vào không hợp lệ.", "Invalid input.")
 
 
 class _Params(dict):  # type: ignore[type-arg]
@@ -288,7 +290,7 @@ def active_language() -> str:
 def message(problem: Problem | EngineError | str, lang: str | None = None,
             params: Mapping[str, Any] | None = None, *, brief: bool = False) -> str:
     """The sentence for a problem (or an error, or a bare code with ``params``) in ``lang``
-    (``None``: :func:`active_language`).  An unknown code gives a generic sentence naming it."""
+    (``None``: :func:`active_language`).  An unknown code gives a plain generic sentence (the code is not printed)."""
     lang = lang or active_language()
     if isinstance(problem, EngineError):
         # an error of one problem names it with that problem's values (the unit's name, the row…)
@@ -301,7 +303,7 @@ def message(problem: Problem | EngineError | str, lang: str | None = None,
         code, values = problem, dict(params or {})
     pair = MESSAGES.get(code)
     if pair is None:
-        return _fill(GENERIC[lang == "en"], {"code": code})
+        return GENERIC[lang == "en"]
     values = _derived(code, values, lang)
     if brief:  # the command line prints the engine's detail after it, suggestions included
         values["suggest"] = ""

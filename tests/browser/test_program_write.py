@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from chiso.orgs.models import Agency, Membership, Unit
 from chiso.program.models import Program, ProgressReport
@@ -78,11 +79,13 @@ def test_the_department_writes_a_program_and_an_agency_reports_progress(page, ca
     assert "Sở Nội vụ" in page.locator("#write-task-1").inner_text()
 
     page.click("#write-task-1 a.add-kpi")
+    # the form's script (deferred) must have run before the choice is made: wait for the page's load
+    page.wait_for_load_state("load")
     page.fill("#id_name", "Điểm chỉ số thành phần")
     page.select_option("#id_source", "reported")  # reported by the agencies: no indicator to choose
-    assert not page.locator("#row-indicator_code").is_visible()
+    expect(page.locator("#row-indicator_code")).to_be_hidden()
     page.select_option("#id_source", "indicator")
-    assert page.locator("#row-indicator_code").is_visible()
+    expect(page.locator("#row-indicator_code")).to_be_visible()
     page.select_option("#id_indicator_code", index=1)
     page.fill("#id_target", "0,8")
     page.fill("#id_due_on", "31/12/2027")

@@ -45,8 +45,8 @@ class Light(models.TextChoices):
 
 
 class Versioned(models.Model):
-    """A row whose every save bumps ``version`` (also from the Django admin): the page cache's data
-    stamp sums it (program/cache.py) and edit forms carry it for optimistic concurrency."""
+    """A row whose every save bumps ``version`` (also from the Django admin): edit forms carry it for
+    optimistic concurrency (a stale copy is refused). The page cache does not read it (chiso.lib.cache)."""
 
     version = models.PositiveIntegerField(default=0, editable=False)
 

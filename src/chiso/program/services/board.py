@@ -127,7 +127,7 @@ def board(program: Program, as_of: dt.date | None = None) -> Board:
     """The roll-up of one program at a date, in one pass: tasks with their KPIs (one query with the
     KPIs' source agencies), the KPI actuals (two), the latest approved reports (two), the objectives
     and the published rank (one per measurable objective's framework, with the home province read
-    once). Pages cache the rendered result (``program/cache.py``).
+    once). Pages cache the rendered result (``chiso.lib.cache``).
 
     A program that had ended on ``as_of`` is judged as at its end date (``Board.closed``): lights,
     deadlines and KPI actuals as they stood that day, ranks of its period's years."""

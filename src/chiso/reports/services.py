@@ -655,8 +655,12 @@ def run_job(job_id: int, *, pdf: bool = True, by_runner: bool = False) -> Report
         job.save(update_fields=["status", "progress", "step", "finished"])
     except _Superseded:
         return ReportJob.objects.get(pk=job_id)
-    except (ReportError, docgen.ConversionError) as e:
+    except ReportError as e:
         _fail(job, str(e))
+    except docgen.ConversionError as e:  # the reason (LibreOffice's, in English) goes to the log only
+        log.warning("report job %s: PDF conversion failed: %s", job.pk, e)
+        _fail(job, "Không chuyển được văn bản sang PDF trên máy chủ; chi tiết đã được ghi vào nhật ký của máy "
+                   "chủ. Hãy tạo lại văn bản hoặc báo quản trị hệ thống.")
     except TemplateError as e:
         _fail(job, f"Mẫu văn bản không dùng được — {e}")
     except Exception:  # a bug must not leave the job "running" forever

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pydoc
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -127,6 +128,16 @@ class RetryTestCase(ClaimTestCase):
         self.assertEqual((out.status, out.attempts), (ReportJob.Status.FAILED, tasks.max_attempts()))
         self.assertIn("Lỗi không mong đợi", out.error)
         for internal in ("RuntimeError", "secret", "Traceback"):
+            self.assertNotIn(internal, out.error)
+
+    def test_a_failed_pdf_conversion_fails_at_once_in_vietnamese(self):
+        # a converter that exits 1 at once, named as an installation would name it
+        job = self.queued()
+        with mock.patch.dict(os.environ, {"SOFFICE": shutil.which("false")}):
+            out = services.run_job(job.pk, pdf=True, by_runner=True)
+        self.assertEqual((out.status, out.attempts), (ReportJob.Status.FAILED, 1))
+        self.assertTrue(out.error.startswith("Không chuyển được văn bản sang PDF trên máy chủ"), out.error)
+        for internal in ("LibreOffice", "exit", "soffice"):  # LibreOffice's English reason stays in the log
             self.assertNotIn(internal, out.error)
 
     def test_a_direct_run_fails_an_unexpected_error_at_once(self):

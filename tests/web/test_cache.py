@@ -166,6 +166,23 @@ class OnCommitTestCase(TransactionTestCase):
         self.assertNotEqual(after_save[1], after[1])
         self.assertEqual(after_save[2], after[2])
 
+    def test_an_evidence_file_saved_outside_a_service_bumps_its_owners_app(self):
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.files.base import ContentFile
+
+        from chiso.review.models import Evidence
+
+        before = cache.generations(["orgs", "collection", "review"])
+        ev = Evidence(owner_type=ContentType.objects.get(app_label="collection", model="value"), owner_id=1,
+                      original_name="a.pdf", content_type="application/pdf", size=9, sha256="x")
+        ev.file.save("upload", ContentFile(b"%PDF-1.4\n"), save=False)
+        ev.save()  # as a loader or the admin would: no audit row
+        after = cache.generations(["orgs", "collection", "review"])
+        self.assertNotEqual(before[1], after[1])  # the form pages that list it render afresh
+        self.assertEqual((before[0], before[2]), (after[0], after[2]))
+        ev.delete()
+        self.assertNotEqual(after[1], cache.generations(["collection"])[0])
+
     def test_rows_no_page_reads_bump_nothing(self):
         before = self.gen()
         LoginAttempt.objects.create(username="ai-do", address="127.0.0.1", failures=1)

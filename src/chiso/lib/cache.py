@@ -18,7 +18,8 @@ nothing). Three triggers, one mechanism:
   parent's) app — this covers bulk writes and ``UPDATE`` statements made by the services;
 - a row saved or deleted through the ORM outside a service (the Django admin, the loaders and
   management commands, fixtures) bumps its app through the model signals connected by
-  :func:`watch_models` (rows no cached page reads are left out: ``UNWATCHED``);
+  :func:`watch_models` (rows no cached page reads are left out: ``UNWATCHED``; a row shown on another
+  app's pages — an evidence file, on its owner's — names that app in ``cache_namespace``);
 - anything else (a bulk write with no audit row) calls :func:`bump` itself.
 
 A write made outside chiso (a SQL shell) is seen when the entries expire: ``TTL`` bounds it.
@@ -111,8 +112,13 @@ def namespace_of(label: str) -> str:
 
 def _row_changed(sender, **kwargs) -> None:
     meta = sender._meta
-    if meta.app_label in WATCHED_APPS and meta.label_lower not in UNWATCHED:
-        bump(meta.app_label, using=kwargs.get("using") or DEFAULT_DB_ALIAS)
+    using = kwargs.get("using") or DEFAULT_DB_ALIAS
+    # a row shown on another app's pages names that app (``cache_namespace``: evidence, on its owner's)
+    owner = getattr(kwargs.get("instance"), "cache_namespace", None)
+    if owner:
+        bump(owner, using=using)
+    elif meta.app_label in WATCHED_APPS and meta.label_lower not in UNWATCHED:
+        bump(meta.app_label, using=using)
 
 
 def watch_models() -> None:

@@ -98,6 +98,11 @@ class Evidence(models.Model):
     owner_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+")
     owner_id = models.PositiveBigIntegerField()
     owner = GenericForeignKey("owner_type", "owner_id")
+
+    @property
+    def cache_namespace(self) -> str:
+        """The app whose pages show this file (its owner's): a change of it renders them afresh."""
+        return ContentType.objects.get_for_id(self.owner_type_id).app_label
     file = models.FileField(storage=private_storage, upload_to=_evidence_path, max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)

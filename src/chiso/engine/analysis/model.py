@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -34,7 +34,8 @@ import numpy as np
 from .. import scoring as sc
 from ..compute import Result, compute, plan_of
 from ..errors import AnalysisError
-from ..framework import Framework
+from ..framework import TREATABLE, Framework
+from ..treat import Treatment, treat_column
 
 __all__ = [
     "AGGREGATIONS",
@@ -425,6 +426,8 @@ class Model:
         self._alts: dict[str, dict[str, Alternative]] = {"normalisation": {}, "treatment": {}}
         #: Needed indicators scored relatively: the ones a normalisation or treatment alternative changes.
         self.relative_cols = np.array([j for j in self.leaf_cols if self._rule(j) in NORMALISABLE], dtype=int)
+        #: Needed indicators a treatment alternative may treat (the framework's TREATABLE rules).
+        self.treatable_cols = np.array([j for j in self.leaf_cols if self._rule(j) in TREATABLE], dtype=int)
         self.assumptions = assumptions or Assumptions()
         self.factors = self._factors(self.assumptions)
         self.n_dims = self.factors[-1].stop if self.factors else 0
@@ -543,13 +546,13 @@ class Model:
         parsed = [parse_treatment(x) for x in specs]
         alts = self._check_alts("treatment", [p.label for p in parsed], None)
         self._alts["treatment"] = {p.label: p for p in parsed}
-        cols = self.relative_cols
+        cols = self.treatable_cols
         treated = [self._treated(self.result.imputed, p.label, imputation="nominal")[:, cols] for p in parsed]
         if not cols.size or all(np.array_equal(treated[0], t, equal_nan=True) for t in treated[1:]):
             raise AnalysisError(
                 "treatment alternatives " + ", ".join(alts) + " are declared, but they give the same values "
-                "for every relatively scored indicator (no indicator fails the skew and kurtosis test, or "
-                "none is scored relatively): the assumption would change nothing",
+                "for every treatable indicator (no indicator fails the skew and kurtosis test, or none is "
+                "scored by min–max, z-score or ratio to max): the assumption would change nothing",
                 code="assumption_unused", alternatives=list(alts),
             )
         return Factor("treatment", "treatment", pos, pos + 1, (), alts)
@@ -635,17 +638,17 @@ class Model:
         return x_all
 
     def _treated(self, x_all: np.ndarray, treat: str, *, imputation: str) -> np.ndarray:
-        """Imputed values after the outlier treatment ``treat`` of the relatively scored indicators.
+        """Imputed values after the outlier treatment ``treat``.
 
-        ``nominal`` is each indicator's own treatment (as compute applies it); another alternative
-        replaces it on the relatively scored indicators only — the ministry's step tables, capped
-        ratios and yes/no answers are never treated.
+        ``nominal`` is each indicator's own treatment (as compute applies it).  Another alternative
+        replaces it on the indicators the framework lets a treatment touch (``TREATABLE``: min–max
+        and z-score; ratio to max is winsorised but never logged, so its fallback becomes ``none``);
+        the ministry's step tables, capped ratios, yes/no answers, goalposts and percentiles are
+        never treated.
         """
         treated_nominal = getattr(self.result, "treated", None)
         if treat == "nominal" and (treated_nominal is None or imputation == "nominal"):
             return x_all if treated_nominal is None else treated_nominal
-        from ..treat import Treatment, treat_column
-
         out = x_all.copy()
         if treat == "nominal":
             for j in self.leaf_cols:
@@ -654,9 +657,19 @@ class Model:
                     out[:, j] = treat_column(x_all[:, j], t)[0]
             return out
         alt = self._alts["treatment"][treat]
-        t = Treatment.parse({"rule": alt.rule, **alt.param_dict()})
-        for j in self.relative_cols:
-            out[:, j] = treat_column(x_all[:, j], t)[0]
+        if alt.rule == "none":
+            return x_all
+        p = alt.param_dict()
+        # winsorise:0 (COINr's winmax 0): no point moved, only the fallback; Treatment.parse wants >= 1.
+        parsed = Treatment.parse({"rule": alt.rule, **p, **({"winmax": 1} if p.get("winmax") == 0 else {})})
+        assert parsed is not None
+        t = replace(parsed, winmax=0) if p.get("winmax") == 0 else parsed
+        for j in self.treatable_cols:
+            allowed = TREATABLE[self._rule(j)]
+            if t.rule not in allowed:
+                continue
+            tj = t if t.fallback in allowed or t.fallback == "none" else replace(t, fallback="none")
+            out[:, j] = treat_column(x_all[:, j], tj)[0]
         return out
 
     def _leaf_scores(self, norm: str, imp: str, treat: str = "nominal") -> tuple[np.ndarray, bool]:

@@ -14,26 +14,21 @@ import argparse
 import csv
 import io
 import json
+import math
 import sys
 import time
 from typing import Any
 
-import numpy as np
+# Only the standard library at module level: ``chiso`` builds its parser from add_commands, and
+# ``chiso compute`` must not pay for numpy or the analysis engine.  Each command imports them.
 
-from chiso.engine.analysis import (
-    Assumptions,
-    audit,
-    gain_caps,
-    improving_directions,
-    optimal_note,
-    parse_change,
-    rank_move,
-    seek_target,
-    sensitivity,
-    uncertainty,
-    whatif,
-)
-from chiso.engine.errors import AnalysisError
+
+def AnalysisError(message: str, **kw: Any) -> Exception:  # noqa: N802 - stands for the engine's class
+    """The engine's :class:`~chiso.engine.errors.AnalysisError`, imported when an error is raised."""
+    from chiso.engine.errors import AnalysisError as error
+
+    return error(message, **kw)
+
 
 __all__ = ["ProgressBar", "add_commands", "render"]
 
@@ -45,7 +40,7 @@ def _cell(v: Any, lang: str, decimals: int) -> str:
     if isinstance(v, bool):
         return ("có" if v else "không") if lang == "vi" else ("yes" if v else "no")
     if isinstance(v, float):
-        if np.isnan(v):
+        if math.isnan(v):
             return "–"
         s = f"{v:.{decimals}f}"
         return s.replace(".", ",") if lang == "vi" else s
@@ -85,6 +80,8 @@ def render(rows: list[dict[str, Any]], fmt: str, *, lang: str = "vi", decimals: 
 
 
 def _json_default(o: Any) -> Any:
+    import numpy as np
+
     if isinstance(o, np.generic):
         return o.item()
     if isinstance(o, np.ndarray):
@@ -156,22 +153,29 @@ def _int_list(text: str | None, what: str) -> tuple[int, ...]:
                             code="invalid_assumption") from None
 
 
-def _assumptions(args: argparse.Namespace) -> Assumptions:
+def _assumptions(args: argparse.Namespace) -> Any:
+    from chiso.engine.analysis import Assumptions
+    from chiso.engine.analysis.model import split_specs
+
     levels = _int_list(args.levels, "--levels")
     if args.weights and not levels:
         levels = (1,)
     return Assumptions(
         weights=float(args.weights or 0.0),
         weight_levels=levels,
+        joint_weights=args.joint_weights,
         aggregation=_csv_list(args.aggregation),
         aggregation_levels=_int_list(args.agg_levels, "--agg-levels") or None,
-        normalisation=_csv_list(args.normalisation),
+        normalisation=split_specs(args.normalisation or ""),
+        treatment=_csv_list(args.treatment),
         imputation=_csv_list(args.imputation),
     )
 
 
 # --- commands -----------------------------------------------------------------------------------------
 def cmd_whatif(args: argparse.Namespace) -> int:
+    from chiso.engine.analysis import parse_change, whatif
+
     fw, table = _load(args)
     triples = [parse_change(s) for s in args.set]
     w = whatif(fw, table.values, triples, units=table.units, codes=table.codes, missing=args.missing)
@@ -197,6 +201,8 @@ def cmd_whatif(args: argparse.Namespace) -> int:
 
 
 def cmd_rankmove(args: argparse.Namespace) -> int:
+    from chiso.engine.analysis import rank_move
+
     fw, after = _load(args)
     _, before = _load(args, args.before)
     m = rank_move(fw, before.values, after.values, unit=args.unit, units_before=before.units,
@@ -317,6 +323,7 @@ def _costs(specs: list[str] | None, vary: list[str] | None) -> dict[str, float]:
 def _history(args: argparse.Namespace, fw: Any, unit: str) -> dict[int, dict[str, float]]:
     """{year: {code: the unit's value}} from the ``--history`` tables paired with ``--history-year``."""
     from chiso.engine.analysis._data import unit_index
+    from chiso.engine.errors import AnalysisError as EngineAnalysisError
 
     files, years = args.history or [], args.history_year or []
     if len(files) != len(years):
@@ -333,13 +340,15 @@ def _history(args: argparse.Namespace, fw: Any, unit: str) -> dict[int, dict[str
                                data_date=f"{year}-12-31")
         try:
             i = unit_index(table.units, unit)
-        except AnalysisError as e:
+        except EngineAnalysisError as e:
             raise AnalysisError(f"--history {path}: {e.message}", code=e.code, **e.params) from None
         out[year] = {c: float(v) for c, v in zip(table.codes, table.values[i]) if v == v}
     return out
 
 
 def cmd_target(args: argparse.Namespace) -> int:
+    from chiso.engine.analysis import gain_caps, improving_directions, optimal_note, seek_target
+
     day = _as_of(args)
     fw, table = _load(args)
     vary = args.vary or None
@@ -426,6 +435,8 @@ def _check_n(args: argparse.Namespace) -> None:
 
 
 def cmd_uncertainty(args: argparse.Namespace) -> int:
+    from chiso.engine.analysis import uncertainty
+
     _check_n(args)
     fw, table = _load(args)
     bar = ProgressBar("uncertainty", force=args.progress)
@@ -445,6 +456,8 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from chiso.engine.analysis import sensitivity
+
     _check_n(args)
     fw, table = _load(args)
     bar = ProgressBar("sensitivity", force=args.progress)
@@ -479,6 +492,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from chiso.engine.analysis import audit
+
     fw, table = _load(args)
     rep = audit(fw, table.values, units=table.units, codes=table.codes, missing=args.missing or "reweight")
     if args.format == "json":
@@ -516,7 +531,15 @@ def _assumption_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--levels", help="depths whose weights are perturbed, e.g. 1,2 (1 = the root's children)")
     s.add_argument("--aggregation", help="alternatives, e.g. arithmetic,geometric (also nominal, harmonic)")
     s.add_argument("--agg-levels", dest="agg_levels", help="depths of the aggregating nodes (default: all)")
-    s.add_argument("--normalisation", help="alternatives: nominal,minmax,ratio_to_max,zscore,percentile")
+    s.add_argument("--joint-weights", dest="joint_weights", action="store_true",
+                   help="one factor for the weights of all --levels (COINr's Weights factor)")
+    s.add_argument("--normalisation", metavar="ALT,ALT",
+                   help="alternatives: nominal, minmax, ratio_to_max, zscore, percentile; with parameters "
+                        "minmax[1,100] (also ratio_to_max, percentile: scale [low,high]) or zscore[10,2] "
+                        "(mean, standard deviation), e.g. minmax[1,100],zscore[10,2]")
+    s.add_argument("--treatment", metavar="ALT,ALT",
+                   help="outlier treatment alternatives, before normalisation: nominal, none, log, "
+                        "winsorise[:WINMAX] (at most WINMAX points, default 5), e.g. winsorise:0,winsorise:5")
     s.add_argument("--imputation", help="alternatives: nominal,mean,median,min,max,zero,reweight")
     s.add_argument("--memory", type=int, default=64, help="memory budget per block, MiB (default 64)")
     s.add_argument("--progress", action="store_true", help="draw the progress bar even if stderr is not a terminal")

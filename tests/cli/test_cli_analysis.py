@@ -85,3 +85,55 @@ def test_it_exits_2_on_bad_requests(capsys, argv, needle):
     assert code == 2
     assert out == ""
     assert err.startswith("chiso: error:") and needle in err
+
+
+def _asem_files(tmp_path):
+    """A 4-level synthetic framework (level ``synthetic``: no province names) and its CSV."""
+    import csv
+
+    import yaml
+
+    from chiso.engine.analysis.synthetic import balanced_spec, workload_b
+
+    d = workload_b()
+    fw = tmp_path / "fw.yaml"
+    fw.write_text(yaml.safe_dump(balanced_spec([3, 4, [5] + [4] * 11], fid="synthetic-b", level="synthetic")),
+                  encoding="utf-8")
+    data = tmp_path / "data.csv"
+    with data.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["unit", *d.codes])
+        w.writerows([u, *map(repr, row.tolist())] for u, row in zip(d.units, d.values))
+    return ["--framework", str(fw), "--input", str(data)]
+
+
+def test_it_runs_the_asem_study_from_the_command_line(capsys, tmp_path):
+    files = _asem_files(tmp_path)
+    code, out, err = run(capsys, "sensitivity", *files, "-N", "64", "--bootstrap", "20", "--format", "json",
+                         "--treatment", "winsorise:0,winsorise:1,winsorise:2,winsorise:3,winsorise:5",
+                         "--normalisation", "minmax[1,100],zscore[10,2]", "--weights", "0.25", "--levels", "1,2",
+                         "--joint-weights", "--aggregation", "arithmetic,geometric")
+    assert code == 0, err
+    p = json.loads(out)
+    assert [r["factor"] for r in p["indices"]] == ["weights@1+2", "aggregation", "treatment", "normalisation"]
+    assert p["runs"] == 64 * 6
+    assert p["assumptions"]["normalisation"] == ["minmax[1,100]", "zscore[10,2]"]
+    assert p["assumptions"]["treatment"][-1] == "winsorise:5"
+
+
+def test_a_bad_normalisation_spec_is_a_vietnamese_error(capsys, tmp_path):
+    files = _asem_files(tmp_path)
+    code, out, err = run(capsys, "uncertainty", *files, "-N", "8", "--normalisation", "minmax[5,1],zscore[10,2]")
+    assert code == 2 and out == ""
+    assert "Chuẩn hóa “minmax[5,1]”: thang đo phải ghi [thấp, cao] với số thấp nhỏ hơn số cao" in err
+    assert "Traceback" not in err
+
+
+def test_the_analysis_commands_module_imports_no_numpy():
+    import subprocess
+    import sys
+
+    code = "import sys, chiso.cli_analysis; print(sorted(m for m in ('numpy', 'scipy', 'chiso.engine') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(ROOT / "src")}).stdout
+    assert out.strip() == "[]"

@@ -267,6 +267,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_bounds": ("Giới hạn không hợp lệ.", "Invalid bounds."),
     "n_nonpositive": ("Số lần lặp phải lớn hơn 0.", "The number of repetitions must be above 0."),
     "assumption_unused": ("Giả định không được mô hình sử dụng.", "The model does not use this assumption."),
+    "assumption_spec": ("Không đọc được phương án “{spec}” của giả định {kind}.",
+                        "Cannot read the alternative “{spec}” of the {kind} assumption."),
+    "assumption_scale_order": ("Chuẩn hóa “{spec}”: thang đo phải ghi [thấp, cao] với số thấp nhỏ hơn số cao.",
+                               "Normalisation “{spec}”: the scale must be written [low, high] with low below high."),
+    "assumption_sd": ("Chuẩn hóa “{spec}”: độ lệch chuẩn phải lớn hơn 0.",
+                      "Normalisation “{spec}”: the standard deviation must be above 0."),
     # --- shapes, methods and analyses the engine is asked for (callers' mistakes more than users') ---
     "aggregation_domain": ("Phép trung bình nhân/điều hòa cần giá trị dương.",
                            "A geometric or harmonic mean needs positive values."),

@@ -3,13 +3,14 @@
 :func:`chiso.engine.compute.compute` computes one scenario with every
 explanation.  Monte Carlo and Sobol analyses need the *root ranks* of
 thousands of scenarios that differ only in weights, aggregation method,
-normalisation and imputation.  :class:`Model` compiles the framework and the
-data once, then evaluates blocks of replicates as arrays of shape
-``(n_reps, n_units)``:
+normalisation, outlier treatment and imputation.  :class:`Model` compiles the
+framework and the data once, then evaluates blocks of replicates as arrays of
+shape ``(n_reps, n_units)``:
 
-* indicator scores depend only on (imputation, normalisation): they are
-  computed once per distinct pair, shape ``(n_units, n_nodes)``, and shared by
-  every replicate that uses that pair (never copied per replicate);
+* indicator scores depend only on (imputation, treatment, normalisation) —
+  raw -> imputed -> treated -> scored: they are computed once per distinct
+  triple, shape ``(n_units, n_nodes)``, and shared by every replicate that
+  uses it (never copied per replicate);
 * aggregation runs node by node (children before parents) with per-replicate
   weights of shape ``(n_reps, n_children)`` as batched matrix products;
 * ranks are competition ranks ("1224") on the root, rounded to the
@@ -23,8 +24,9 @@ exactly (tests check it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -32,16 +34,22 @@ import numpy as np
 from .. import scoring as sc
 from ..compute import Result, compute, plan_of
 from ..errors import AnalysisError
-from ..framework import Framework
+from ..framework import TREATABLE, Framework
+from ..treat import Treatment, treat_column
 
 __all__ = [
     "AGGREGATIONS",
     "IMPUTATIONS",
     "NORMALISATIONS",
+    "TREATMENTS",
+    "Alternative",
     "Assumptions",
     "Factor",
     "Model",
+    "parse_normalisation",
+    "parse_treatment",
     "rank_rows",
+    "split_specs",
 ]
 
 AGGREGATIONS = ("nominal", "arithmetic", "geometric", "harmonic")
@@ -53,6 +61,167 @@ IMPUTATIONS = ("nominal", "mean", "median", "min", "max", "zero", "reweight")
 NORMALISABLE = ("minmax", "ratio_to_max", "zscore", "percentile", "goalposts")
 LINEAR = ("weighted_mean", "weighted_sum", "points_ratio", "points_sum")
 SUMS = ("weighted_sum", "points_sum")
+#: Normalisations that take a target scale ``[lo, hi]`` (default [0, 1]).
+SCALED = ("minmax", "ratio_to_max", "percentile")
+#: Outlier treatments (``chiso.engine.treat``): ``nominal`` is each indicator's own.
+TREATMENTS = ("nominal", "none", "winsorise", "log")
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One alternative of a normalisation or treatment factor: a rule, its parameters, its label.
+
+    ``label`` is the compact text form (``minmax[1,100]``, ``zscore[10,2]``,
+    ``winsorise:3``) printed in results and accepted back by the parsers.
+    """
+
+    rule: str
+    params: tuple[tuple[str, Any], ...] = ()
+    label: str = ""
+
+    def param_dict(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.params}
+
+
+def split_specs(text: str) -> tuple[str, ...]:
+    """Split ``"minmax[1,100], zscore[10,2]"`` at the commas outside brackets.
+
+    >>> split_specs("nominal, minmax[1,100],zscore[10,2]")
+    ('nominal', 'minmax[1,100]', 'zscore[10,2]')
+    """
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        depth += (ch == "[") - (ch == "]")
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def _num(x: Any) -> str:
+    return f"{float(x):g}"
+
+
+_SPEC = re.compile(r"^\s*([a-z_]+)\s*(?:\[([^\]]*)\])?\s*$")
+
+
+def _spec_error(kind: str, spec: Any, why: str) -> AnalysisError:
+    return AnalysisError(f"{kind} alternative {spec!r}: {why}", code="assumption_spec", kind=kind, spec=str(spec))
+
+
+def parse_normalisation(spec: Any) -> Alternative:
+    """A normalisation alternative from a name, its text form or a mapping.
+
+    ``"minmax"``, ``"minmax[1,100]"`` or ``{"rule": "minmax", "scale": [1, 100]}``: min–max onto
+    [1, 100] (also ``ratio_to_max`` and ``percentile``); ``"zscore[10,2]"`` or
+    ``{"rule": "zscore", "mean": 10, "sd": 2}``: z-scores with mean 10 and standard deviation 2
+    (COINr's ``n_minmax`` c(1,100) and ``n_zscore`` c(10,2)).  ``nominal`` keeps each indicator's rule.
+
+    Raises
+    ------
+    AnalysisError
+        ``invalid_assumption`` (unknown rule), ``assumption_spec`` (unreadable),
+        ``assumption_scale_order`` (``lo >= hi``), ``assumption_sd`` (``sd <= 0``).
+
+    Examples
+    --------
+    >>> parse_normalisation("zscore[10,2]")
+    Alternative(rule='zscore', params=(('mean', 10.0), ('sd', 2.0)), label='zscore[10,2]')
+    """
+    kind = "normalisation"
+    if isinstance(spec, Alternative):
+        return spec
+    if isinstance(spec, Mapping):
+        rule = str(spec.get("rule", ""))
+        extra = set(spec) - {"rule", "scale", "mean", "sd"}
+        if extra:
+            raise _spec_error(kind, dict(spec), f"unknown key(s) {', '.join(sorted(map(str, extra)))}")
+        nums = list(spec["scale"]) if "scale" in spec else (
+            [spec.get("mean", 0), spec.get("sd", 1)] if ("mean" in spec or "sd" in spec) else [])
+    else:
+        m = _SPEC.match(str(spec))
+        if not m:
+            raise _spec_error(kind, spec, "expected NAME or NAME[A,B], e.g. minmax[1,100] or zscore[10,2]")
+        rule, inside = m.group(1), m.group(2)
+        nums = [x for x in inside.split(",")] if inside is not None else []
+    if rule not in NORMALISATIONS:
+        raise AnalysisError(f"unknown normalisation alternative {rule!r}; expected some of "
+                            f"{', '.join(NORMALISATIONS)}", code="invalid_assumption", kind=kind,
+                            alternatives=[str(spec)])
+    if not nums:
+        return Alternative(rule, (), rule)
+    try:
+        a, b = (float(x) for x in nums)
+    except (TypeError, ValueError):
+        raise _spec_error(kind, spec, "expected two numbers in brackets, e.g. minmax[1,100]") from None
+    if not (np.isfinite(a) and np.isfinite(b)):
+        raise _spec_error(kind, spec, "the numbers must be finite")
+    label = f"{rule}[{_num(a)},{_num(b)}]"
+    if rule == "zscore":
+        if b <= 0:
+            raise AnalysisError(f"normalisation {label}: the standard deviation must be > 0",
+                                code="assumption_sd", spec=label)
+        return Alternative(rule, (("mean", a), ("sd", b)), label)
+    if rule not in SCALED:
+        raise _spec_error(kind, spec, f"{rule} takes no parameters")
+    if a >= b:
+        raise AnalysisError(f"normalisation {label}: the scale must be [low, high] with low < high",
+                            code="assumption_scale_order", spec=label)
+    return Alternative(rule, (("scale", (a, b)),), label)
+
+
+def parse_treatment(spec: Any) -> Alternative:
+    """An outlier-treatment alternative from a name, ``winsorise:WINMAX`` or a mapping.
+
+    ``nominal`` (each indicator's own treatment), ``none``, ``log``, ``winsorise`` (at most 5
+    points per indicator) or ``winsorise:3``; a mapping ``{"rule": "winsorise", "winmax": 3}``
+    may add ``skew``, ``kurtosis`` and ``fallback`` as :class:`chiso.engine.treat.Treatment` does.
+
+    Examples
+    --------
+    >>> parse_treatment("winsorise:3").label
+    'winsorise:3'
+    """
+    kind = "treatment"
+    if isinstance(spec, Alternative):
+        return spec
+    if isinstance(spec, Mapping):
+        rule = str(spec.get("rule", ""))
+        params = {k: v for k, v in spec.items() if k != "rule"}
+    else:
+        rule, _, arg = str(spec).strip().partition(":")
+        params = {}
+        if arg:
+            try:
+                params["winmax"] = int(arg)
+            except ValueError:
+                raise _spec_error(kind, spec, "expected winsorise:N with N a whole number of points") from None
+    if rule not in TREATMENTS:
+        raise AnalysisError(f"unknown treatment alternative {rule!r}; expected some of {', '.join(TREATMENTS)}",
+                            code="invalid_assumption", kind=kind, alternatives=[str(spec)])
+    if params and rule != "winsorise":
+        raise _spec_error(kind, spec, f"{rule} takes no parameters")
+    if "winmax" in params and (isinstance(params["winmax"], bool) or not isinstance(params["winmax"], int)
+                               or params["winmax"] < 0):
+        raise _spec_error(kind, spec, "winmax must be a whole number >= 0")
+    label = rule + "".join(f":{params['winmax']}" for _ in [0] if "winmax" in params)
+    extra = [f"{k}={v}" for k, v in sorted(params.items()) if k != "winmax"]
+    if extra:
+        label += "{" + ",".join(extra) + "}"
+    return Alternative(rule, tuple(sorted(params.items())), label)
+
+
+def _as_specs(value: Any) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return split_specs(value)
+    if isinstance(value, (Mapping, Alternative)):
+        return (value,)
+    return tuple(value)
 
 
 @dataclass(frozen=True)
@@ -74,9 +243,19 @@ class Assumptions:
     aggregation_levels : tuple of int or None
         Depths of the aggregating nodes the alternative applies to (0 = root);
         None: every aggregate node.
-    normalisation : tuple of str
-        Alternative normalisations of the relatively scored indicators
-        (``nominal``, ``minmax``, ``ratio_to_max``, ``zscore``, ``percentile``).
+    joint_weights : bool, default False
+        One factor for the weights of every level in ``weight_levels`` (COINr's
+        ``Weights`` factor) instead of one factor per level.
+    normalisation : tuple of str or mapping
+        Alternative normalisations of the relatively scored indicators, each a
+        name (``nominal``, ``minmax``, ``ratio_to_max``, ``zscore``,
+        ``percentile``), a text form with parameters (``minmax[1,100]``,
+        ``zscore[10,2]``) or a mapping (``{"rule": "minmax", "scale": [1, 100]}``);
+        see :func:`parse_normalisation`.  A string is split at its commas.
+    treatment : tuple of str or mapping
+        Alternative outlier treatments of the relatively scored indicators,
+        applied after imputation and before scoring (``nominal``, ``none``,
+        ``log``, ``winsorise``, ``winsorise:3``...); see :func:`parse_treatment`.
     imputation : tuple of str
         Alternative treatments of missing values (``nominal``, ``mean``,
         ``median``, ``min``, ``max``, ``zero``, ``reweight``).
@@ -85,24 +264,34 @@ class Assumptions:
         ``eps + (1 - eps) x`` before the mean and back after it, so a child
         at 0 (the worst province under min–max) does not zero its parent;
         ``eps = 0.01`` is the [1, 100] rescaling used in composite-indicator
-        practice.
+        practice.  Applied only to replicates whose indicator scores can reach
+        0 (see :meth:`Model.needs_floor`): never under ``minmax[1,100]`` or a
+        z-score.
     """
 
     weights: float = 0.0
     weight_levels: tuple[int, ...] = ()
     aggregation: tuple[str, ...] = ()
     aggregation_levels: tuple[int, ...] | None = None
-    normalisation: tuple[str, ...] = ()
+    normalisation: tuple[Any, ...] = ()
     imputation: tuple[str, ...] = ()
     geometric_floor: float = 0.01
+    treatment: tuple[Any, ...] = ()
+    joint_weights: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("aggregation", "normalisation", "imputation", "treatment"):
+            object.__setattr__(self, name, _as_specs(getattr(self, name)))
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "weights": self.weights,
             "weight_levels": list(self.weight_levels),
+            "joint_weights": self.joint_weights,
             "aggregation": list(self.aggregation),
             "aggregation_levels": None if self.aggregation_levels is None else list(self.aggregation_levels),
-            "normalisation": list(self.normalisation),
+            "normalisation": [parse_normalisation(x).label for x in self.normalisation],
+            "treatment": [parse_treatment(x).label for x in self.treatment],
             "imputation": list(self.imputation),
             "geometric_floor": self.geometric_floor,
         }
@@ -113,7 +302,7 @@ class Factor:
     """One factor of the assumption space: a name and its columns of the hypercube."""
 
     name: str
-    kind: str  # "weights" | "aggregation" | "normalisation" | "imputation"
+    kind: str  # "weights" | "aggregation" | "normalisation" | "treatment" | "imputation"
     start: int
     stop: int
     nodes: tuple[int, ...] = ()
@@ -133,6 +322,7 @@ class Settings:
     normalisation: np.ndarray  # (n_reps,)
     imputation: np.ndarray  # (n_reps,)
     alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    treatment: np.ndarray | None = None  # (n_reps,); None: nominal
 
 
 def rank_rows(scores: np.ndarray, *, decimals: int | None = None) -> np.ndarray:
@@ -232,10 +422,15 @@ class Model:
         ]
         self.leaf_cols = np.flatnonzero(self.is_ind & np.any(needed, axis=0))
         self.missing_cells = needed & self.is_ind[None, :] & np.isnan(self.raw)
+        self._leaf_cache: dict[tuple[str, str, str], tuple[np.ndarray, bool]] = {}
+        self._alts: dict[str, dict[str, Alternative]] = {"normalisation": {}, "treatment": {}}
+        #: Needed indicators scored relatively: the ones a normalisation or treatment alternative changes.
+        self.relative_cols = np.array([j for j in self.leaf_cols if self._rule(j) in NORMALISABLE], dtype=int)
+        #: Needed indicators a treatment alternative may treat (the framework's TREATABLE rules).
+        self.treatable_cols = np.array([j for j in self.leaf_cols if self._rule(j) in TREATABLE], dtype=int)
         self.assumptions = assumptions or Assumptions()
         self.factors = self._factors(self.assumptions)
         self.n_dims = self.factors[-1].stop if self.factors else 0
-        self._leaf_cache: dict[tuple[str, str], tuple[np.ndarray, bool]] = {}
         self.nominal_rank = res.ranks[:, 0].copy()
         self.nominal_score = res.scores[:, 0].copy()
 
@@ -272,6 +467,9 @@ class Model:
                 )
             out.append(Factor(f"weights@{lvl}", "weights", pos, pos + len(nodes), nodes))
             pos += len(nodes)
+        if a.joint_weights and len(out) > 1:
+            nodes = tuple(j for f in out for j in f.nodes)
+            out = [Factor("weights@" + "+".join(map(str, a.weight_levels)), "weights", 0, pos, nodes)]
         if a.aggregation:
             alts = self._check_alts("aggregation", a.aggregation, AGGREGATIONS)
             levels = a.aggregation_levels
@@ -286,27 +484,11 @@ class Model:
                 )
             out.append(Factor("aggregation", "aggregation", pos, pos + 1, nodes, alts))
             pos += 1
+        if a.treatment:
+            out.append(self._treatment_factor(a.treatment, pos))
+            pos += 1
         if a.normalisation:
-            alts = self._check_alts("normalisation", a.normalisation, NORMALISATIONS)
-            rules = {self._rule(j) for j in self.leaf_cols}
-            if not any(r in NORMALISABLE for r in rules) or all(
-                len({self._rule(j) if alt == "nominal" else alt for alt in alts}) < 2
-                for j in self.leaf_cols if self._rule(j) in NORMALISABLE
-            ):
-                raise AnalysisError(
-                    "normalisation alternatives " + ", ".join(alts) + " are declared, but no needed indicator "
-                    "is scored relatively (min–max, ratio to max, z-score, percentile, goalposts) or the "
-                    "alternatives equal its rule",
-                    code="assumption_unused", alternatives=list(alts),
-                )
-            geo = set(a.aggregation) & {"geometric", "harmonic"}
-            if "zscore" in alts and geo:
-                raise AnalysisError(
-                    "z-scores are negative for below-average units, so they cannot be combined with a "
-                    f"{'/'.join(sorted(geo))} aggregation alternative; drop one of them",
-                    code="incompatible_assumptions",
-                )
-            out.append(Factor("normalisation", "normalisation", pos, pos + 1, (), alts))
+            out.append(self._normalisation_factor(a, pos))
             pos += 1
         if a.imputation:
             alts = self._check_alts("imputation", a.imputation, IMPUTATIONS)
@@ -323,11 +505,63 @@ class Model:
                                 code="invalid_assumption")
         return out
 
+    def _normalisation_factor(self, a: Assumptions, pos: int) -> Factor:
+        parsed = [parse_normalisation(x) for x in a.normalisation]
+        alts = self._check_alts("normalisation", [p.label for p in parsed], None)
+        self._alts["normalisation"] = {p.label: p for p in parsed}
+        if not self.relative_cols.size or all(
+            len({self._rule(j) if p.rule == "nominal" else p.label for p in parsed}) < 2
+            for j in self.relative_cols
+        ):
+            raise AnalysisError(
+                "normalisation alternatives " + ", ".join(alts) + " are declared, but no needed indicator "
+                "is scored relatively (min–max, ratio to max, z-score, percentile, goalposts) or the "
+                "alternatives equal its rule",
+                code="assumption_unused", alternatives=list(alts),
+            )
+        geo = set(a.aggregation) & {"geometric", "harmonic"}
+        for p in parsed:
+            if p.rule == "zscore" and geo:
+                self._check_positive(p, geo)
+        return Factor("normalisation", "normalisation", pos, pos + 1, (), alts)
+
+    def _check_positive(self, alt: Alternative, geo: set[str]) -> None:
+        """A z-score alternative with a geometric/harmonic one: allowed when the nominal data give
+        positive scores (a shifted z-score such as ``zscore[10,2]``); a replicate that meets a score
+        <= 0 stops with ``aggregation_domain`` naming the node."""
+        leaf, _ = self._leaf_scores(alt.label, "nominal", "nominal")
+        block = leaf[:, self.relative_cols]
+        bad = np.argwhere(block <= 0)
+        if bad.size:
+            i, k = bad[0]
+            code = self.plan.codes[self.relative_cols[k]]
+            raise AnalysisError(
+                f"{alt.label} gives {self.units[i]!r} a score of {block[i, k]:.3g} <= 0 on {code!r} (and "
+                f"{len(bad) - 1} more), so it cannot be combined with a {'/'.join(sorted(geo))} aggregation "
+                "alternative; shift the z-scores (e.g. zscore[10,2]) or drop one of them",
+                code="incompatible_assumptions", node=code,
+            )
+
+    def _treatment_factor(self, specs: Sequence[Any], pos: int) -> Factor:
+        parsed = [parse_treatment(x) for x in specs]
+        alts = self._check_alts("treatment", [p.label for p in parsed], None)
+        self._alts["treatment"] = {p.label: p for p in parsed}
+        cols = self.treatable_cols
+        treated = [self._treated(self.result.imputed, p.label, imputation="nominal")[:, cols] for p in parsed]
+        if not cols.size or all(np.array_equal(treated[0], t, equal_nan=True) for t in treated[1:]):
+            raise AnalysisError(
+                "treatment alternatives " + ", ".join(alts) + " are declared, but they give the same values "
+                "for every treatable indicator (no indicator fails the skew and kurtosis test, or none is "
+                "scored by min–max, z-score or ratio to max): the assumption would change nothing",
+                code="assumption_unused", alternatives=list(alts),
+            )
+        return Factor("treatment", "treatment", pos, pos + 1, (), alts)
+
     @staticmethod
-    def _check_alts(kind: str, alts: Sequence[str], allowed: Sequence[str]) -> tuple[str, ...]:
+    def _check_alts(kind: str, alts: Sequence[str], allowed: Sequence[str] | None) -> tuple[str, ...]:
         alts = tuple(str(x).strip() for x in alts)
-        bad = [x for x in alts if x not in allowed]
-        if bad:
+        bad = [x for x in alts if allowed is not None and x not in allowed]
+        if bad and allowed is not None:
             raise AnalysisError(
                 f"unknown {kind} alternative(s) {', '.join(map(repr, bad))}; expected some of {', '.join(allowed)}",
                 code="invalid_assumption", kind=kind, alternatives=bad,
@@ -363,13 +597,13 @@ class Model:
         n_n = len(self.plan.codes)
         if u is None:
             r = int(n_reps or 1)
-            return Settings(np.ones((r, n_n)), np.full(r, -1), np.full(r, -1), np.full(r, -1))
+            return Settings(np.ones((r, n_n)), np.full(r, -1), np.full(r, -1), np.full(r, -1), {}, np.full(r, -1))
         u = np.asarray(u, dtype=float)
         if u.ndim != 2 or u.shape[1] != self.n_dims:
             raise AnalysisError(f"samples must have shape (n, {self.n_dims}); got {u.shape}", code="input_shape")
         r = u.shape[0]
         wm = np.ones((r, n_n))
-        choice = {"aggregation": np.full(r, -1), "normalisation": np.full(r, -1), "imputation": np.full(r, -1)}
+        choice = {k: np.full(r, -1) for k in ("aggregation", "normalisation", "imputation", "treatment")}
         alts: dict[str, tuple[str, ...]] = {}
         for f in self.factors:
             block = u[:, f.start:f.stop]
@@ -379,50 +613,104 @@ class Model:
                 k = len(f.alternatives)
                 choice[f.kind] = np.minimum((block[:, 0] * k).astype(int), k - 1)
                 alts[f.kind] = f.alternatives
-        return Settings(wm, choice["aggregation"], choice["normalisation"], choice["imputation"], alts)
+        return Settings(wm, choice["aggregation"], choice["normalisation"], choice["imputation"], alts,
+                        choice["treatment"])
 
     # --- evaluation -----------------------------------------------------------------
-    def _leaf_scores(self, norm: str, imp: str) -> tuple[np.ndarray, bool]:
-        """Indicator scores (n_units, n_nodes) for one (normalisation, imputation) pair, cached."""
-        key = (norm, imp)
+    def _imputed(self, imp: str) -> np.ndarray:
+        """Raw values with the missing needed cells filled by ``imp`` (``nominal``: as compute did)."""
+        if imp == "nominal":
+            return self.result.imputed
+        x_all = self.raw.copy()
+        if imp == "reweight":
+            return x_all
+        fillers: dict[str, Callable[[np.ndarray], Any]] = {
+            "mean": np.mean, "median": np.median, "min": np.min, "max": np.max, "zero": lambda p: 0.0,
+        }
+        for j in np.flatnonzero(np.any(self.missing_cells, axis=0)):
+            present = self.raw[~np.isnan(self.raw[:, j]), j]
+            if present.size == 0 and imp != "zero":
+                raise AnalysisError(
+                    f"cannot impute {self.plan.codes[j]!r} by {imp}: no unit has a value",
+                    code="impute_no_data", node=self.plan.codes[j],
+                )
+            x_all[self.missing_cells[:, j], j] = fillers[imp](present)
+        return x_all
+
+    def _treated(self, x_all: np.ndarray, treat: str, *, imputation: str) -> np.ndarray:
+        """Imputed values after the outlier treatment ``treat``.
+
+        ``nominal`` is each indicator's own treatment (as compute applies it).  Another alternative
+        replaces it on the indicators the framework lets a treatment touch (``TREATABLE``: min–max
+        and z-score; ratio to max is winsorised but never logged, so its fallback becomes ``none``);
+        the ministry's step tables, capped ratios, yes/no answers, goalposts and percentiles are
+        never treated.
+        """
+        treated_nominal = getattr(self.result, "treated", None)
+        if treat == "nominal" and (treated_nominal is None or imputation == "nominal"):
+            return x_all if treated_nominal is None else treated_nominal
+        out = x_all.copy()
+        if treat == "nominal":
+            for j in self.leaf_cols:
+                t = self.plan.nodes[j].treatment
+                if t is not None:
+                    out[:, j] = treat_column(x_all[:, j], t)[0]
+            return out
+        alt = self._alts["treatment"][treat]
+        if alt.rule == "none":
+            return x_all
+        p = alt.param_dict()
+        # winsorise:0 (COINr's winmax 0): no point moved, only the fallback; Treatment.parse wants >= 1.
+        parsed = Treatment.parse({"rule": alt.rule, **p, **({"winmax": 1} if p.get("winmax") == 0 else {})})
+        assert parsed is not None
+        t = replace(parsed, winmax=0) if p.get("winmax") == 0 else parsed
+        for j in self.treatable_cols:
+            allowed = TREATABLE[self._rule(j)]
+            if t.rule not in allowed:
+                continue
+            tj = t if t.fallback in allowed or t.fallback == "none" else replace(t, fallback="none")
+            out[:, j] = treat_column(x_all[:, j], tj)[0]
+        return out
+
+    def _leaf_scores(self, norm: str, imp: str, treat: str = "nominal") -> tuple[np.ndarray, bool]:
+        """Indicator scores (n_units, n_nodes) for one (normalisation, imputation, treatment), cached."""
+        key = (norm, imp, treat)
         hit = self._leaf_cache.get(key)
         if hit is not None:
             return hit
-        res = self.result
         skip = self.skip_nominal if imp == "nominal" else imp == "reweight"
-        if imp == "nominal":
-            x_all = res.imputed
-        else:
-            x_all = self.raw.copy()
-            if imp != "reweight":
-                for j in np.flatnonzero(np.any(self.missing_cells, axis=0)):
-                    present = self.raw[~np.isnan(self.raw[:, j]), j]
-                    if present.size == 0 and imp != "zero":
-                        raise AnalysisError(
-                            f"cannot impute {self.plan.codes[j]!r} by {imp}: no unit has a value",
-                            code="impute_no_data", node=self.plan.codes[j],
-                        )
-                    fillers: dict[str, Callable[[np.ndarray], Any]] = {
-                        "mean": np.mean, "median": np.median, "min": np.min, "max": np.max, "zero": lambda p: 0.0,
-                    }
-                    fill = fillers[imp](present)
-                    x_all[self.missing_cells[:, j], j] = fill
+        x_all = self._treated(self._imputed(imp), treat, imputation=imp)
+        alt = self._alts["normalisation"].get(norm)
         out = np.full((self.n_units, len(self.plan.codes)), np.nan)
         for j in self.leaf_cols:
             node = self.plan.nodes[j]
             rule = self._rule(j)
-            if norm != "nominal" and rule in NORMALISABLE:
-                rule = norm
             x = x_all[:, j]
             if self.given[:, j].any() and rule == "given":
                 out[:, j] = self.raw[:, j]
                 continue
             if np.all(np.isnan(x)):
                 continue
-            out[:, j] = _score(node, rule, x)
+            if alt is not None and alt.rule != "nominal" and rule in NORMALISABLE:
+                out[:, j] = sc.apply_rule(alt.rule, x, params=alt.param_dict(), direction=node.direction)
+            else:
+                out[:, j] = _score(node, rule, x)
         hit = (out, skip)
         self._leaf_cache[key] = hit
         return hit
+
+    def needs_floor(self, norm: str) -> bool:
+        """Whether a geometric/harmonic alternative shifts the children by ``geometric_floor`` under
+        normalisation ``norm``: only when the indicator scores' scale reaches 0 — the nominal rules and
+        ``minmax``/``ratio_to_max``/``percentile`` on [0, 1] do; a scale starting above 0
+        (``minmax[1,100]``) or a z-score does not, unless some needed indicator keeps a rule of its own
+        (on [0, 1])."""
+        alt = self._alts["normalisation"].get(norm)
+        if alt is None or alt.rule == "nominal" or self.relative_cols.size < self.leaf_cols.size:
+            return True
+        if alt.rule == "zscore":
+            return False
+        return float(alt.param_dict().get("scale", (0.0, 1.0))[0]) <= 0
 
     def evaluate(self, settings: Settings, *, chunk: int | None = None, memory_budget: int = 64 << 20,
                  progress: Callable[[int, int], None] | None = None) -> np.ndarray:
@@ -446,20 +734,23 @@ class Model:
         if chunk is None:
             chunk = self.chunk_size(memory_budget)
         alts = settings.alternatives
-        combo = np.stack([settings.imputation, settings.normalisation, settings.aggregation], axis=1)
+        treat_choice = settings.treatment if settings.treatment is not None else np.full(r, -1)
+        combo = np.stack([settings.imputation, settings.normalisation, settings.aggregation, treat_choice], axis=1)
         keys, inverse = np.unique(combo, axis=0, return_inverse=True)
         inverse = inverse.ravel()
         done = 0
-        for g, (ii, ni, ai) in enumerate(keys):
+        agg_nodes = set(self._agg_factor_nodes())
+        for g, (ii, ni, ai, ti) in enumerate(keys):
             rows = np.flatnonzero(inverse == g)
             imp = "nominal" if ii < 0 else alts["imputation"][ii]
             norm = "nominal" if ni < 0 else alts["normalisation"][ni]
             agg = "nominal" if ai < 0 else alts["aggregation"][ai]
-            leaf, skip = self._leaf_scores(norm, imp)
-            agg_nodes = set(self._agg_factor_nodes())
+            treat = "nominal" if ti < 0 else alts["treatment"][ti]
+            leaf, skip = self._leaf_scores(norm, imp, treat)
+            floor = self.needs_floor(norm)
             for s in range(0, rows.size, chunk):
                 sel = rows[s:s + chunk]
-                out[sel] = self._aggregate(leaf, settings.weight_mult[sel], agg, agg_nodes, skip)
+                out[sel] = self._aggregate(leaf, settings.weight_mult[sel], agg, agg_nodes, skip, floor)
                 done += sel.size
                 if progress is not None:
                     progress(done, r)
@@ -476,7 +767,8 @@ class Model:
         per_rep = 8 * self.n_units * (len(self.agg_nodes) + 4 * widest + 4)
         return int(max(1, min(1 << 16, memory_budget // per_rep)))
 
-    def _aggregate(self, leaf: np.ndarray, wm: np.ndarray, agg: str, agg_nodes: set[int], skip: bool) -> np.ndarray:
+    def _aggregate(self, leaf: np.ndarray, wm: np.ndarray, agg: str, agg_nodes: set[int], skip: bool,
+                   floor: bool = True) -> np.ndarray:
         plan = self.plan
         r = wm.shape[0]
         eps = self.assumptions.geometric_floor
@@ -484,7 +776,7 @@ class Model:
         for j in self.agg_nodes:
             kids = plan.children[j]
             method = self._agg_method(j, agg) if j in agg_nodes else (plan.nodes[j].method or "weighted_mean")
-            shifted = method in ("geometric", "harmonic") and j in agg_nodes and agg != "nominal"
+            shifted = floor and method in ("geometric", "harmonic") and j in agg_nodes and agg != "nominal"
             parts = [vals[k] if k in vals else np.broadcast_to(leaf[:, k], (1, self.n_units)) for k in kids]
             if all(p.shape[0] == 1 for p in parts):
                 x = leaf[:, kids][None, :, :] if all(k not in vals for k in kids) else np.stack(parts, axis=-1)

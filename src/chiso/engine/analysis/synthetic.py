@@ -23,10 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..framework import Framework
+from .model import Assumptions
 
 __all__ = [
+    "ASEM_WINMAX",
     "SyntheticData",
+    "asem_assumptions",
     "balanced_framework",
+    "balanced_spec",
     "dti_like",
     "flat_workload",
     "workload_a",
@@ -76,7 +80,23 @@ def balanced_framework(
     method: str = "weighted_mean",
     fid: str = "synthetic",
 ) -> Framework:
-    """A framework whose tree is given by children counts per level.
+    """A framework whose tree is given by children counts per level (:func:`balanced_spec`, validated)."""
+    return Framework.from_dict(balanced_spec(counts, rule=rule, method=method, fid=fid))
+
+
+def balanced_spec(
+    counts: Sequence[Sequence[int] | int],
+    *,
+    rule: str = "minmax",
+    method: str = "weighted_mean",
+    fid: str = "synthetic",
+    level: str = "province",
+) -> dict:
+    """The framework definition (the mapping a framework YAML file holds) of :func:`balanced_framework`.
+
+    The benchmarks write it to a YAML file to time the command line; ``level`` other than
+    ``province`` keeps the command line from resolving the synthetic unit names against the
+    province registry.
 
     Parameters
     ----------
@@ -90,9 +110,12 @@ def balanced_framework(
     method : str
         Aggregation method of every aggregate node.
 
+    level : str, default "province"
+        The framework's ``level``.
+
     Returns
     -------
-    Framework
+    dict
         Codes: root ``idx``, then ``c1``, ``c1.2``, ... ; indicators are the
         deepest codes.
     """
@@ -119,9 +142,8 @@ def balanced_framework(
                 nxt.append(node)
         level_nodes.append(nxt)
         parents = nxt
-    data = {"id": fid, "name": {"en": "Synthetic framework"}, "edition": 2000, "status": "provisional",
-            "root": root, "missing": "error"}
-    return Framework.from_dict(data)
+    return {"id": fid, "name": {"en": "Synthetic framework"}, "edition": 2000, "status": "provisional",
+            "level": level, "root": root, "missing": "error"}
 
 
 def _lognormal(rng: np.random.Generator, n_units: int, n_ind: int) -> np.ndarray:
@@ -209,3 +231,25 @@ def dti_like(*, n_units: int = 63, seed: int = 4) -> SyntheticData:
         else:
             vals[:, j] = np.round(np.clip(rng.normal(55, 18, n_units), 0, 95), 1)
     return SyntheticData(fw, _units(n_units), codes, vals)
+
+
+#: The winsorisation limits COINr's ASEM study samples (points winsorised per indicator at most).
+ASEM_WINMAX = (0, 1, 2, 3, 5)
+
+
+def asem_assumptions() -> Assumptions:
+    """The four factors of COINr's ASEM sensitivity study, on a 4-level index such as :func:`workload_b`.
+
+    * treatment: winsorisation with ``winmax`` in {0, 1, 2, 3, 5} (a log transform when
+      winsorising that far does not pass the skew/kurtosis test: the treatment's fallback);
+    * normalisation: ``minmax[1,100]`` or ``zscore[10,2]`` (COINr's ``n_minmax`` c(1,100),
+      ``n_zscore`` c(10,2));
+    * weights: ±25 % at depths 1 and 2 (COINr's aggregation levels 3 and 2), one joint factor;
+    * aggregation: arithmetic or geometric mean.
+    """
+    return Assumptions(
+        treatment=tuple(f"winsorise:{k}" for k in ASEM_WINMAX),
+        normalisation=("minmax[1,100]", "zscore[10,2]"),
+        weights=0.25, weight_levels=(1, 2), joint_weights=True,
+        aggregation=("arithmetic", "geometric"),
+    )

@@ -105,7 +105,7 @@ def _rounded(a: np.ndarray, decimals: int) -> np.ndarray:
 
     a = np.asarray(a, dtype=float)
     if decimals not in _EXACT_DECIMALS:
-        return np.vectorize(lambda v: v if v != v else round(float(v), decimals), otypes=[float])(a)
+        return np.array([v if v != v else round(v, decimals) for v in a.ravel().tolist()]).reshape(a.shape)
     scale = _SCALES[decimals]
     with np.errstate(invalid="ignore", over="ignore"):
         y = a * scale

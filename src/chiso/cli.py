@@ -12,6 +12,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import os
 import sys
 import tempfile
@@ -119,10 +120,15 @@ def _rounded(a: np.ndarray, decimals: int) -> np.ndarray:
     return out
 
 
-def _ordered(result: Result, decimals: int) -> tuple[list[int], np.ndarray]:
-    """The units in rank order and their scores rounded to ``decimals``, in that order."""
+_BLOCK = 4096  # rows rounded at a time: a few MB, whatever the size of the result
+
+
+def _ordered(result: Result, decimals: int) -> Iterator[tuple[int, np.ndarray]]:
+    """Every unit in rank order with its scores rounded to ``decimals`` (rounded a block at a time)."""
     order = result.order()
-    return order, _rounded(result.scores[order], decimals)
+    for start in range(0, len(order), _BLOCK):
+        block = order[start:start + _BLOCK]
+        yield from zip(block, _rounded(result.scores[block], decimals))
 
 
 def shown_codes(result: Result) -> list[int]:
@@ -139,29 +145,26 @@ def json_records(result: Result, decimals: int, pad: str = "") -> Iterator[str]:
     A record is a template filled with its floats (``%r`` is the float's ``repr``, as in JSON);
     a record with a missing score, an infinite one or none at all is written by :mod:`json`.
     """
-    import numpy as np
 
-    order, scores = _ordered(result, decimals)
-    if not order:
+    if not result.units:
         yield "[]"
         return
     ip = pad + "  "
     keys = [json.dumps(c, ensure_ascii=False).replace("%", "%%") for c in result.codes]
     template = ",\n".join(f"{ip}    {k}: %r" for k in keys)
-    given = ~np.isnan(scores)
-    whole = given.all(axis=1) & np.isfinite(np.where(given, scores, 0)).all(axis=1)
     yield "["
-    for n, i in enumerate(order):
+    for n, (i, scores) in enumerate(_ordered(result, decimals)):
         r = result.rank[i]
         rank = "null" if r != r else str(int(r))
         sep = "," if n else ""
-        if whole[n]:
+        values = scores.tolist()
+        if all(math.isfinite(v) for v in values):
             yield (f'{sep}\n{ip}{{\n{ip}  "unit": {json.dumps(result.units[i], ensure_ascii=False)},\n'
-                   f'{ip}  "rank": {rank},\n{ip}  "scores": {{\n' + template % tuple(scores[n].tolist())
+                   f'{ip}  "rank": {rank},\n{ip}  "scores": {{\n' + template % tuple(values)
                    + f"\n{ip}  }}\n{ip}}}")
         else:
             record = {"unit": result.units[i], "rank": None if r != r else int(r),
-                      "scores": {c: v for c, v, g in zip(result.codes, scores[n].tolist(), given[n]) if g}}
+                      "scores": {c: v for c, v in zip(result.codes, values) if v == v}}
             yield sep + "\n" + ip + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n" + ip)
     yield f"\n{pad}]"
 
@@ -170,13 +173,12 @@ def _result_rows(result: Result, decimals: int, empty: Any) -> tuple[list[str], 
     """The csv/xlsx table of a result: header ``unit, rank, codes with a score`` and its rows (a
     missing rank or score is ``empty``)."""
     shown = shown_codes(result)
-    order, scores = _ordered(result, decimals)
     header = ["unit", "rank", *[result.codes[j] for j in shown]]
 
     def rows() -> Iterator[list[Any]]:
-        for n, i in enumerate(order):
+        for i, scores in _ordered(result, decimals):
             r = result.rank[i]
-            values = scores[n, shown].tolist()
+            values = scores[shown].tolist()
             yield [result.units[i], empty if r != r else int(r), *[empty if v != v else v for v in values]]
 
     return header, rows()

@@ -12,30 +12,34 @@ import argparse
 import csv
 import io
 import json
+import math
 import os
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from chiso import __version__
-from chiso.engine.compute import Result, compute
 from chiso.engine.errors import EngineError, InputError
-from chiso.engine.framework import Framework
-from chiso.frameworks import list_frameworks, load_framework
-from chiso.io import PublishedRead, Table, read_published
-from chiso.lib.problems import headline, problems_json
+
+if TYPE_CHECKING:  # a command imports only what it uses: the engine, numpy, openpyxl when it runs
+    import numpy as np
+
+    from chiso.engine.compute import Result
+    from chiso.engine.framework import Framework
+    from chiso.io import PublishedRead, Table
 
 EXIT_BAD_INPUT = 2
+# The display language of the running command (set by main): framework warnings are printed in it.
+_lang = {"now": os.environ.get("CHISO_LANG", "vi")}
 
 
 # --- formatting helpers -------------------------------------------------------------------------
 def vn_number(x: float | None, decimals: int = 4) -> str:
     """Vietnamese display of a number: decimal comma (0,5650)."""
-    if x is None or (isinstance(x, float) and np.isnan(x)):
+    if x is None or x != x:  # NaN
         return "–"
     return f"{x:.{decimals}f}".replace(".", ",")
 
@@ -53,49 +57,203 @@ def _numeric(cell: object) -> bool:
     return str(cell).replace(",", "").replace(".", "").replace("-", "").replace("–", "").isdigit() or cell == "–"
 
 
-def _write_output(text: str, output: str | None) -> None:
-    """Print, or write atomically to ``output`` (a partial file is never left behind)."""
+def _write_output(text: str | bytes | Iterable[str], output: str | None) -> None:
+    """Print, or write atomically to ``output`` (a partial file is never left behind).
+
+    ``text`` may be the pieces of a long text (written as they come) or the bytes of a file."""
+    if isinstance(text, str):
+        text = [text if text.endswith("\n") or output else text + "\n"]
     if not output:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+            return
+        last = ""
+        for piece in text:
+            sys.stdout.write(piece)
+            last = piece or last
+        if last and not last.endswith("\n"):
+            sys.stdout.write("\n")
         return
     target = Path(output)
     fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=".chiso-", suffix=target.suffix)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fb:
+                fb.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.writelines(text)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+# Past these, a number is rounded by Python one at a time (see _rounded).
+_EXACT_DECIMALS = range(0, 16)
+_SCALES = [float(10**d) for d in _EXACT_DECIMALS]  # exact powers of ten
+
+
+def _rounded(a: np.ndarray, decimals: int) -> np.ndarray:
+    """``round(float(v), decimals)`` of every value (NaN stays NaN), for a whole array at once.
+
+    Python rounds the exact binary value half to even, then takes the float nearest the decimal.
+    ``rint(v * 10**d) / 10**d`` is that float (a whole number below 2**53 divided by an exact power
+    of ten: one correctly rounded division) unless ``v * 10**d`` is within its rounding error of a
+    half, or too large: those few values are rounded by Python itself.
+    """
+    import numpy as np
+
+    a = np.asarray(a, dtype=float)
+    if decimals not in _EXACT_DECIMALS:
+        return np.array([v if v != v else round(v, decimals) for v in a.ravel().tolist()]).reshape(a.shape)
+    scale = _SCALES[decimals]
+    with np.errstate(invalid="ignore", over="ignore"):
+        y = a * scale
+        k = np.rint(y)
+        out = k / scale
+        margin = 1e-9 + np.abs(y) * 1e-15
+        doubt = ~(np.abs(np.abs(y - k) - 0.5) > margin) | ~(np.abs(y) < 2.0**52)
+    doubt &= ~np.isnan(a)
+    for at in zip(*np.nonzero(doubt)):
+        out[at] = round(float(a[at]), decimals)
+    return out
+
+
+_BLOCK = 4096  # rows rounded at a time: a few MB, whatever the size of the result
+
+
+def _ordered(result: Result, decimals: int) -> Iterator[tuple[int, np.ndarray]]:
+    """Every unit in rank order with its scores rounded to ``decimals`` (rounded a block at a time)."""
+    order = result.order()
+    for start in range(0, len(order), _BLOCK):
+        block = order[start:start + _BLOCK]
+        yield from zip(block, _rounded(result.scores[block], decimals))
+
+
+def shown_codes(result: Result) -> list[int]:
+    """Indices of the codes with at least one score (the columns of a csv or xlsx result)."""
+    import numpy as np
+
+    return [int(j) for j in np.flatnonzero(~np.all(np.isnan(result.scores), axis=0))]
+
+
+def json_records(result: Result, decimals: int, pad: str = "") -> Iterator[str]:
+    """``json.dumps(result.to_records(decimals), ensure_ascii=False, indent=2)`` in pieces, one
+    record a piece, nested ``pad`` deeper — written from the arrays, a row at a time.
+
+    A record is a template filled with its floats (``%r`` is the float's ``repr``, as in JSON);
+    a record with a missing score, an infinite one or none at all is written by :mod:`json`.
+    """
+
+    if not result.units:
+        yield "[]"
+        return
+    ip = pad + "  "
+    keys = [json.dumps(c, ensure_ascii=False).replace("%", "%%") for c in result.codes]
+    template = ",\n".join(f"{ip}    {k}: %r" for k in keys)
+    yield "["
+    for n, (i, scores) in enumerate(_ordered(result, decimals)):
+        r = result.rank[i]
+        rank = "null" if r != r else str(int(r))
+        sep = "," if n else ""
+        values = scores.tolist()
+        if all(math.isfinite(v) for v in values):
+            yield (f'{sep}\n{ip}{{\n{ip}  "unit": {json.dumps(result.units[i], ensure_ascii=False)},\n'
+                   f'{ip}  "rank": {rank},\n{ip}  "scores": {{\n' + template % tuple(values)
+                   + f"\n{ip}  }}\n{ip}}}")
+        else:
+            record = {"unit": result.units[i], "rank": None if r != r else int(r),
+                      "scores": {c: v for c, v in zip(result.codes, values) if v == v}}
+            yield sep + "\n" + ip + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n" + ip)
+    yield f"\n{pad}]"
+
+
+def _result_rows(result: Result, decimals: int, empty: Any) -> tuple[list[str], Iterator[list[Any]]]:
+    """The csv/xlsx table of a result: header ``unit, rank, codes with a score`` and its rows (a
+    missing rank or score is ``empty``)."""
+    shown = shown_codes(result)
+    header = ["unit", "rank", *[result.codes[j] for j in shown]]
+
+    def rows() -> Iterator[list[Any]]:
+        for i, scores in _ordered(result, decimals):
+            r = result.rank[i]
+            values = scores[shown].tolist()
+            yield [result.units[i], empty if r != r else int(r), *[empty if v != v else v for v in values]]
+
+    return header, rows()
+
+
 def format_result(result: Result, fmt: str, *, decimals: int = 4, lang: str = "vi") -> str:
     """Render a result as ``table``, ``csv`` or ``json`` (JSON: list of {unit, rank, scores})."""
+    return "".join(result_pieces(result, fmt, decimals=decimals, lang=lang))
+
+
+def result_pieces(result: Result, fmt: str, *, decimals: int = 4, lang: str = "vi") -> Iterator[str]:
+    """:func:`format_result` in pieces (a long result is written as it is made)."""
     fw = result.framework
-    shown = [c for c in result.codes if not np.all(np.isnan(result.scores[:, result.codes.index(c)]))]
     if fmt == "json":
-        return json.dumps(result.to_records(decimals=decimals), ensure_ascii=False, indent=2)
+        yield from json_records(result, decimals)
+        return
     if fmt == "csv":
+        header, rows = _result_rows(result, decimals, "")
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["unit", "rank", *shown])
-        for i in result.order():
-            r = result.rank[i]
-            w.writerow([result.units[i], "" if np.isnan(r) else int(r),
-                        *["" if np.isnan(result.scores[i, result.codes.index(c)])
-                          else round(float(result.scores[i, result.codes.index(c)]), decimals) for c in shown]])
-        return buf.getvalue()
-    header = ["Hạng" if lang == "vi" else "Rank", "Đơn vị" if lang == "vi" else "Unit", *shown]
-    rows = []
+        w.writerow(header)
+        for n, row in enumerate(rows, start=1):
+            w.writerow(row)
+            if n % 2000 == 0:
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue()
+        return
+    shown = shown_codes(result)
+    header = ["Hạng" if lang == "vi" else "Rank", "Đơn vị" if lang == "vi" else "Unit", *[result.codes[j] for j in shown]]
+    table = []
     for i in result.order():
         r = result.rank[i]
-        rows.append(["–" if np.isnan(r) else str(int(r)), result.units[i],
-                     *[vn_number(float(result.scores[i, result.codes.index(c)]), decimals) if lang == "vi"
-                       else f"{result.scores[i, result.codes.index(c)]:.{decimals}f}" for c in shown]])
+        values = result.scores[i, shown].tolist()
+        table.append(["–" if r != r else str(int(r)), result.units[i],
+                      *[vn_number(v, decimals) if lang == "vi" else f"{v:.{decimals}f}" for v in values]])
     title = f"{fw.label(lang)} [{fw.id}]"
     if fw.status == "provisional":
         title += " — TẠM TÍNH (provisional)" if lang == "vi" else " — PROVISIONAL"
-    return title + "\n" + _table(rows, header)
+    yield title + "\n" + _table(table, header)
+
+
+def result_xlsx(result: Result, *, decimals: int = 4) -> bytes:
+    """The result as a one-sheet workbook, the csv's columns (``chiso.lib.xlsx.workbook_bytes``:
+    numbers stay numbers, a unit's name never becomes a formula)."""
+    from chiso.lib import xlsx
+
+    header, rows = _result_rows(result, decimals, None)
+    score = "0." + "0" * decimals if decimals > 0 else "0"
+    return xlsx.workbook_bytes(result.framework.id, header, rows,
+                               formats=[None, xlsx.WHOLE, *[score] * (len(header) - 2)],
+                               widths=[32, 8, *[12] * (len(header) - 2)])
+
+
+def warn_framework(fw: Framework, lang: str | None = None) -> None:
+    """Print a framework's warnings on stderr (``chiso: cảnh báo: …``), one sentence each."""
+    found = getattr(fw, "warnings", ())
+    if not found:
+        return
+    from chiso.lib.problems import message
+
+    lang = lang or _lang["now"]
+    word = "cảnh báo" if lang == "vi" else "warning"
+    for problem in found:
+        print(f"chiso: {word}: {message(problem, lang)}", file=sys.stderr)
+
+
+def load_framework(framework: str, lang: str | None = None) -> Framework:
+    """A framework by id or path (:func:`chiso.frameworks.load_framework`), its warnings printed."""
+    from chiso.frameworks import load_framework as load
+
+    fw = load(framework)
+    warn_framework(fw, lang)
+    return fw
 
 
 def _locate(table: Table, err: EngineError) -> EngineError:
@@ -131,6 +289,9 @@ def read_compute(
     """Load a framework and a table as the ministry prints it (:func:`chiso.io.read_published`),
     resolve unit names as of ``data_date`` (default 31/12 of the edition) and merges, compute.
     Raises EngineError."""
+    from chiso.engine.compute import compute
+    from chiso.io import read_published
+
     fw = load_framework(framework)
     former = _parse_date(data_date, "--data-date") if data_date else date(fw.edition, 12, 31)
     read = read_published(input_path, fw, data_date=former if fw.level == "province" else None)
@@ -224,6 +385,8 @@ def _parse_date(s: str, option: str = "--as-of") -> date:
 
 # --- commands ----------------------------------------------------------------------------------------
 def cmd_frameworks(args: argparse.Namespace) -> int:
+    from chiso.frameworks import list_frameworks
+
     fws = list_frameworks()
     if args.format == "json":
         print(json.dumps([{"id": f.id, "name": f.name, "edition": f.edition, "status": f.status, "level": f.level,
@@ -242,6 +405,7 @@ def cmd_framework_copy(args: argparse.Namespace) -> int:
     is untouched."""
     import yaml
 
+    from chiso.engine.framework import Framework
     from chiso.engine.points import PointsFramework, copy_framework
     from chiso.frameworks import framework_paths, load_yaml
 
@@ -315,20 +479,28 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_compute(args: argparse.Namespace) -> int:
+    if args.format == "xlsx" and not args.output:
+        raise InputError("--format xlsx writes a file: give it with --output FILE.xlsx", code="output_needed",
+                         option="--format xlsx")
     result, read = read_compute(args.framework, args.input, as_of=args.as_of, missing=args.missing,
                                 data_date=args.data_date)
     # The published totals and ranks against the recomputed ones (not on merged units: the
     # published figures are the former provinces').
     check = None if result.merged_from else read.compare(result)
-    text = format_result(result, args.format, decimals=args.decimals, lang=args.lang)
-    if check is not None and args.format == "json":
-        # A table with published totals or ranks: the records and the comparison ("check").
-        text = json.dumps({"results": result.to_records(decimals=args.decimals), "check": check},
-                          ensure_ascii=False, indent=2)
-    elif check is not None and args.format == "table":
-        text += "\n\n" + format_check(check, result.framework, lang=args.lang, decimals=args.decimals)
+    text: str | bytes | Iterable[str]
+    if args.format == "xlsx":
+        text = result_xlsx(result, decimals=args.decimals)
+    elif check is not None and args.format == "json":
+        # A table with published totals or ranks: the records and the comparison ("check"), as
+        # json.dumps({"results": …, "check": …}, indent=2) writes them.
+        after = json.dumps(check, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        text = ["{\n  \"results\": ", *json_records(result, args.decimals, "  "), f',\n  "check": {after}\n}}']
+    else:
+        text = result_pieces(result, args.format, decimals=args.decimals, lang=args.lang)
+        if check is not None and args.format == "table":
+            text = [*text, "\n\n" + format_check(check, result.framework, lang=args.lang, decimals=args.decimals)]
     _write_output(text, args.output)
-    if check is not None and args.format == "csv":
+    if check is not None and args.format in ("csv", "xlsx"):
         print(format_check(check, result.framework, lang=args.lang, decimals=args.decimals), file=sys.stderr)
     if result.missing_report:
         print(("Giá trị thiếu đã xử lý" if args.lang == "vi" else "Missing values handled") + ":", file=sys.stderr)
@@ -386,7 +558,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--data-date", dest="data_date", help="YYYY-MM-DD: the date the unit names refer to "
                                                         "(default: 31/12 of the edition year)")
     s.add_argument("--missing", help="error | reweight | impute:mean|median|min|max|zero (default: the framework's)")
-    s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table",
+                   help="xlsx: one sheet with the csv's columns (needs --output)")
     s.add_argument("--decimals", type=int, default=4)
     s.add_argument("--output", "-o", help="write to this file (atomically) instead of standard output")
     s.set_defaults(func=cmd_compute)
@@ -407,9 +580,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = getattr(args, "lang", "vi")
+    _lang["now"] = lang
     try:
         return int(args.func(args) or 0)
     except EngineError as e:
+        from chiso.lib.problems import headline, problems_json
+
         if getattr(args, "format", None) == "json":  # one JSON object on stderr, for programs that read it
             sys.stderr.write(json.dumps(problems_json(e, lang), ensure_ascii=False, default=str) + "\n")
         else:

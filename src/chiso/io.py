@@ -9,6 +9,12 @@ A file is refused before it is parsed when it is larger than :class:`Limits` all
 and compression ratio of an .xlsx, size of a CSV), and while it is read as soon as it passes the
 row or cell cap; a CSV may end its lines with LF, CRLF or CR alone (old Mac Excel). Long error
 lists are cut with :func:`first_errors`.
+
+Speed: a CSV whose data rows are plain (no quotes below the header, no lone CR) keeps each row as
+its line, and the numbers of its cells are parsed at once by :func:`_plain_numbers` (numpy on the
+bytes, exact for the cells it takes: a plain decimal of at most 15 digits or an empty cell). Any
+other cell — a decimal comma, a space, a text — and every row holding one are read cell by cell
+as before, so every message is the same; 100 000 rows × 100 columns read in about a second.
 """
 
 from __future__ import annotations
@@ -17,15 +23,15 @@ import csv
 import difflib
 import io
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
 from chiso.engine.errors import InputError
-from chiso.lib import xlsx
 
 UNIT_HEADERS = {"unit", "units", "đơn vị", "don vi", "tỉnh", "tinh", "province", "tỉnh/thành phố", "địa phương", "name"}
 
@@ -42,13 +48,16 @@ class Limits:
 
     ``max_bytes`` caps the unpacked size of an .xlsx (sum of its zip members) and the size of a
     CSV; ``max_ratio`` the compression ratio of a large .xlsx member; ``max_rows`` and
-    ``max_cells`` the rows and cells read.
+    ``max_cells`` the rows and cells read.  The defaults are the command line's: ``max_bytes`` and
+    ``max_ratio`` are :mod:`chiso.lib.xlsx`'s (not imported here: openpyxl is loaded only for an
+    .xlsx), the rows a sheet can have (1 048 576) and 20 million cells, so that a table of
+    100 000 units × 100 indicators can be computed.
     """
 
-    max_bytes: int = xlsx.MAX_UNCOMPRESSED_BYTES
-    max_ratio: float = xlsx.MAX_COMPRESSION_RATIO
-    max_rows: int = xlsx.MAX_ROWS
-    max_cells: int = xlsx.MAX_CELLS
+    max_bytes: int = 200 * 1024 * 1024  # = xlsx.MAX_UNCOMPRESSED_BYTES (tests/cli/test_cli_speed_paths.py)
+    max_ratio: float = 100  # = xlsx.MAX_COMPRESSION_RATIO
+    max_rows: int = 1_048_576
+    max_cells: int = 20_000_000
 
 
 def first_errors(items: list, limit: int = MAX_ERRORS_SHOWN) -> tuple[list, int]:
@@ -146,7 +155,8 @@ def parse_number(text: Any) -> float | None:
     return v
 
 
-def _read_csv_rows(path: Path, limits: Limits) -> list[list[str]]:
+def _csv_text(path: Path, limits: Limits) -> tuple[str, str]:
+    """The text of a CSV (size, encoding and NUL checked) and its delimiter."""
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise InputError(f"{path}: the file has {size} bytes; the limit is {limits.max_bytes} bytes — "
@@ -169,8 +179,13 @@ def _read_csv_rows(path: Path, limits: Limits) -> list[list[str]]:
     sample = text[:4096]
     first = sample.splitlines()[0] if sample.strip() else ""
     delim = ";" if first.count(";") > first.count(",") else ("\t" if first.count("\t") > first.count(",") else ",")
+    return text, delim
+
+
+def _csv_records(path: Path, text: str, delim: str, limits: Limits, *, strict: bool = False) -> list[list[str]]:
+    """Every record of a CSV text, by the csv module (quotes, LF/CRLF/CR line ends), caps checked."""
     # newline="": lines may end in LF, CRLF or a lone CR (what old Mac Excel writes); csv splits them.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=strict)
     rows: list[list[str]] = []
     cells = 0
     try:
@@ -196,29 +211,111 @@ def _read_csv_rows(path: Path, limits: Limits) -> list[list[str]]:
     return rows
 
 
+def _plain_csv(path: Path, text: str, delim: str, limits: Limits) -> list[list[str] | str] | None:
+    """The records of a CSV whose rows below its last quote are plain lines, those kept as lines.
+
+    None when the csv module must read it all: a lone CR below the quotes, a line that may hold a
+    cell over the csv module's limit, the rows or cells over ``limits`` (the csv module then
+    raises the same error as always), or quotes it would read otherwise in strict mode.  A line
+    without quotes is the csv module's record: its cells are the text between delimiters.
+    """
+    last = text.rfind('"')
+    cut = 0 if last < 0 else text.find("\n", last) + 1
+    if last >= 0 and cut == 0:
+        return None
+    rest = text[cut:]
+    if "\r" in rest:
+        if rest.count("\r") != rest.count("\r\n"):
+            return None
+        rest = rest.replace("\r\n", "\n")
+    lines = rest.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if lines and max(map(len, lines)) > csv.field_size_limit():
+        return None
+    try:
+        head = _csv_records(path, text[:cut], delim, limits, strict=True) if cut else []
+    except InputError:
+        return None
+    cells = sum(map(len, head)) + rest.count(delim) + len(lines) - lines.count("")
+    if len(head) + len(lines) > limits.max_rows or cells > limits.max_cells:
+        return None
+    return [*head, *lines]
+
+
+class _Rows(Sequence):
+    """Numbered rows ``(row number, cells)``: a row of a plain CSV is kept as its line and split
+    only when it is looked at (a list of 10 million cells would take a gigabyte).
+
+    ``lines()`` gives the rows as stored, for :func:`_read_body`'s fast path.
+    """
+
+    def __init__(self, items: list[tuple[int, Any]], delim: str = ","):
+        self.items = items
+        self.delim = delim
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, list[Any]]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> _Rows: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return _Rows(self.items[i], self.delim)
+        n, row = self.items[i]
+        return n, (row.split(self.delim) if isinstance(row, str) else row)
+
+    def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
+        for i in range(len(self.items)):
+            yield self[i]
+
+    def width(self) -> int:
+        """The most cells a row has."""
+        return max((row.count(self.delim) + 1 if isinstance(row, str) else len(row) for _n, row in self.items),
+                   default=0)
+
+
 def _read_xlsx_rows(path: Path, sheet: str | None, limits: Limits) -> list[list[Any]]:
+    from chiso.lib import xlsx
+
     return list(xlsx.iter_rows(path, file=str(path), sheet=sheet, max_bytes=limits.max_bytes,
                                max_ratio=limits.max_ratio, max_rows=limits.max_rows, max_cells=limits.max_cells))
 
 
-def _read_rows(path: str | Path, sheet: str | None, limits: Limits | None) -> tuple[Path, list[tuple[int, list[Any]]]]:
+def _blank(row: Any, delim: str) -> bool:
+    if isinstance(row, str):
+        if row and row[0] != delim and not row[0].isspace():  # the usual row: a name first
+            return False
+        return row.replace(delim, "").strip() == ""
+    return not any(c is not None and str(c).strip() != "" for c in row)
+
+
+def _read_rows(path: str | Path, sheet: str | None, limits: Limits | None) -> tuple[Path, _Rows]:
     """The file's non-blank rows with their 1-based row numbers in the file (caps checked)."""
     limits = limits or Limits()
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: file not found", code="file_not_found", file=str(p))
     suffix = p.suffix.lower()
+    delim = ","
+    rows: list[Any]
     if suffix in (".xlsx", ".xlsm"):
         rows = _read_xlsx_rows(p, sheet, limits)
     elif suffix in (".csv", ".txt", ""):
-        rows = _read_csv_rows(p, limits)
+        text, delim = _csv_text(p, limits)
+        plain = _plain_csv(p, text, delim, limits)
+        rows = plain if plain is not None else _csv_records(p, text, delim, limits)
     else:
         raise InputError(f"{p}: unsupported file type {suffix!r}; use .csv or .xlsx", code="bad_file_type",
                          file=str(p))
-    kept = [(n, r) for n, r in enumerate(rows, start=1) if any(c is not None and str(c).strip() != "" for c in r)]
+    kept = [(n, r) for n, r in enumerate(rows, start=1) if not _blank(r, delim)]
     if not kept:
         raise InputError(f"{p}: the file is empty", code="empty_file", file=str(p))
-    return p, kept
+    return p, _Rows(kept, delim)
 
 
 def _cell_text(c: Any) -> str:
@@ -241,8 +338,7 @@ def read_table(path: str | Path, *, sheet: str | None = None, limits: Limits | N
         ``bad_csv``, ``field_too_large``.
     """
     p, numbered = _read_rows(path, sheet, limits)
-    rows = [r for _n, r in numbered]
-    header = ["" if c is None else str(c).strip() for c in rows[0]]
+    header = ["" if c is None else str(c).strip() for c in numbered[0][1]]
     while header and header[-1] == "":
         header.pop()
     if not header or header[0].casefold() not in UNIT_HEADERS:
@@ -264,10 +360,12 @@ def read_table(path: str | Path, *, sheet: str | None = None, limits: Limits | N
         problems.append(f"row 1, columns {', '.join(cols)}: duplicate column {c!r}")
     if problems:
         raise InputError(f"{p}: " + "; ".join(problems), code="bad_header", file=str(p), problems=problems)
-    if len(rows) == 1:
+    if len(numbered) == 1:
         raise InputError(f"{p}: the file has a header but no data rows", code="empty_file", file=str(p))
-    units, unit_rows, values, bad = _read_body([(r + 2, row) for r, row in enumerate(rows[1:])], 0,
-                                               [(k + 1, c, "value") for k, c in enumerate(codes)], len(codes) + 1)
+    # Rows are numbered as they come after the header (blank rows not counted), as always.
+    body = _Rows([(k + 2, row) for k, (_n, row) in enumerate(numbered.items[1:])], numbered.delim)
+    units, unit_rows, values, bad = _read_body(body, 0, [(k + 1, c, "value") for k, c in enumerate(codes)],
+                                               len(codes) + 1)
     _raise_bad_cells(p, bad)
     return Table(
         path=str(p), units=units, codes=codes, values=values, rows=unit_rows,
@@ -275,22 +373,126 @@ def read_table(path: str | Path, *, sheet: str | None = None, limits: Limits | N
     )
 
 
-def _read_body(body: list[tuple[int, list[Any]]], unit_col: int, cols: list[tuple[int, str, str]], width: int, *,
+# Exact powers of ten (10**22 is the last one a float holds exactly).
+_POW10 = 10.0 ** np.arange(23)
+_PLAIN_DIGITS = 15  # a whole number of up to 15 digits is exact in a float (< 2**53)
+_CHUNK_BYTES = 1 << 22
+
+
+def _plain_numbers(lines: Sequence[str], delim: str, cols: Sequence[int]
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The numbers in columns ``cols`` of plain CSV lines, parsed at once, and where they are exact.
+
+    Returns ``values`` (lines × cols, NaN for an empty or absent cell), ``exact`` (the value is
+    the one :func:`parse_number` gives) and the number of cells of each line.  A cell is taken when it is empty, absent, or a plain
+    decimal ``-?digits[.digits]`` of at most 15 digits: its value is the whole number of its digits
+    (exact) divided by a power of ten (exact), one correctly rounded division — the float nearest
+    the decimal, which is what ``float(text)`` returns.  Any other cell (a decimal comma, a space,
+    an exponent, a text) is ``exact=False``, for the careful path.
+    """
+    values = np.full((len(lines), len(cols)), np.nan)
+    exact = np.ones((len(lines), len(cols)), dtype=bool)
+    cells = np.zeros(len(lines), dtype=np.int64)
+    slot = np.full(max(cols, default=0) + 1, -1)
+    slot[list(cols)] = np.arange(len(cols))
+    start = 0
+    while start < len(lines):
+        stop, size = start, 0
+        while stop < len(lines) and (size < _CHUNK_BYTES or stop == start):
+            size += len(lines[stop]) + 1
+            stop += 1
+        chunk = _plain_chunk(("\n".join(lines[start:stop]) + "\n").encode("utf-8"), ord(delim), slot)
+        values[start:stop], exact[start:stop], cells[start:stop] = chunk
+        start = stop
+    return values, exact, cells
+
+
+def _plain_chunk(buf: bytes, delim: int, slot: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_plain_numbers` for the lines in ``buf`` (each ending in a newline).
+
+    Works on the bytes (UTF-8 never hides a delimiter, newline, digit, dot or minus in a letter) in
+    passes over the whole buffer, then over its digits, then over its cells: no Python per cell.
+    """
+    b = np.frombuffer(buf, dtype=np.uint8)
+    sep = (b == delim) | (b == 10)
+    ends = np.flatnonzero(sep)  # every cell ends at a separator
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    newline = b[ends] == 10
+    line = np.concatenate(([0], np.cumsum(newline)[:-1]))  # the line of each cell
+    first = np.flatnonzero(np.concatenate(([True], newline[:-1])))  # each line's first cell
+    fieldno = np.arange(len(ends)) - first[line]
+    value = b - np.uint8(48)
+    digit = value < 10
+    dot = b == 46
+    cd = np.concatenate(([0], np.cumsum(digit, dtype=np.int32)))  # digits before each byte
+    nd = cd[ends] - cd[starts]
+    ndot = np.add.reduceat(dot, starts, dtype=np.int32) if len(b) else np.zeros(0, dtype=np.int32)
+    ndot[starts == ends] = 0  # reduceat gives an empty cell the byte at its place
+    length = ends - starts
+    neg = (length > 0) & (b[np.minimum(starts, len(b) - 1)] == 45)
+    # Only digits, at most one dot and a leading minus; at most 15 digits (exact as a whole number).
+    plain = (nd + ndot + neg == length) & (ndot <= 1) & (nd >= 1) & (nd <= _PLAIN_DIGITS)
+    # Each digit times 10 ** (the cell's digits after it), summed per cell; the digits of a cell
+    # are consecutive among all digits, so a cell's values are repeated, never looked up.
+    has = nd > 0
+    after = np.repeat(cd[ends], nd) - np.arange(1, int(cd[-1]) + 1, dtype=np.int32)
+    terms = value[digit] * np.take(_POW10, after, mode="clip")
+    whole = np.zeros(len(ends))
+    if terms.size:
+        whole[has] = np.add.reduceat(terms, cd[starts][has])
+    # Decimals: the cell's digits after its dot (the last one; a cell with two is not plain).
+    dots = np.flatnonzero(dot)
+    dot_cell = np.repeat(np.arange(len(ends)), ndot)
+    frac = np.zeros(len(ends), dtype=np.int32)
+    frac[dot_cell] = cd[ends[dot_cell]] - cd[dots + 1]
+    number = whole / np.take(_POW10, frac, mode="clip")
+    number = np.where(neg, -number, number)
+    number[length == 0] = np.nan
+    values = np.full((int(newline.sum()), int((slot >= 0).sum())), np.nan)
+    exact = np.ones(values.shape, dtype=bool)
+    wanted = fieldno < len(slot)
+    wanted[wanted] = slot[fieldno[wanted]] >= 0
+    at = (line[wanted], slot[fieldno[wanted]])
+    values[at] = number[wanted]
+    exact[at] = (plain | (length == 0))[wanted]
+    return values, exact, np.diff(first, append=len(ends))
+
+
+def _read_body(body: _Rows, unit_col: int, cols: list[tuple[int, str, str]], width: int, *,
                skip_blank: bool = False) -> tuple[list[str], dict[str, int], np.ndarray, list[dict[str, Any]]]:
     """Units, their rows, the numbers of ``cols`` ((column index, code, kind)) and every bad cell.
 
     A ``rank`` column holds positive whole numbers (``bad_rank`` otherwise).  With ``skip_blank`` a
     row with neither a unit name nor a number (a note under the table, a separator) is not data.
+    The rows kept as lines have their numbers parsed at once (:func:`_plain_numbers`); a row with a
+    cell that parse cannot take exactly is read cell by cell, as every other row.
     """
     units: list[str] = []
     unit_rows: dict[str, int] = {}
-    keep: list[np.ndarray] = []
     bad: list[dict[str, Any]] = []
     ucol = col_letter(unit_col)
-    for rownum, row in body:
-        cells = [row[k] if k < len(row) else None for k, _c, _kind in cols]
+    delim = body.delim
+    lines = [i for i, (_n, row) in enumerate(body.items) if isinstance(row, str)]
+    fast = np.zeros(len(body), dtype=bool)
+    short = np.zeros(len(body), dtype=bool)
+    values = np.full((len(body), len(cols)), np.nan)
+    if lines:
+        v, exact, n_cells = _plain_numbers([body.items[i][1] for i in lines], delim, [k for k, _c, _kind in cols])
+        fast[lines] = exact.all(axis=1)
+        short[lines] = n_cells <= width  # no cell past the header's width
+        if any(kind == "rank" for _k, _c, kind in cols):  # a rank is a whole number from 1
+            r = v[:, [j for j, (_k, _c, kind) in enumerate(cols) if kind == "rank"]]
+            fast[lines] &= np.all(np.isnan(r) | ((r >= 1) & (r == np.floor(r))), axis=1)
+        values[lines] = v
+    keep = np.ones(len(body), dtype=bool)
+    for i, (rownum, raw) in enumerate(body.items):
+        row = raw.split(delim, unit_col + 1) if fast[i] else body[i][1]
         name = _cell_text(row[unit_col]) if unit_col < len(row) else ""
-        if skip_blank and not name and all(_cell_text(c) == "" for c in cells):
+        if not name and fast[i]:  # maybe a blank row or a note: looked at cell by cell
+            fast[i], row = False, body[i][1]
+        cells = None if fast[i] else [row[k] if k < len(row) else None for k, _c, _kind in cols]
+        if skip_blank and not name and cells is not None and all(_cell_text(c) == "" for c in cells):
+            keep[i] = False
             continue
         if not name:
             bad.append({"row": rownum, "column": ucol, "code": "unit", "value": "", "error": "empty_unit",
@@ -301,29 +503,39 @@ def _read_body(body: list[tuple[int, list[Any]]], unit_col: int, cols: list[tupl
         else:
             unit_rows[name] = rownum
         units.append(name)
+        if fast[i] and short[i]:
+            continue
+        row = body[i][1]
         extra = [c for c in row[width:] if _cell_text(c) != ""]
         if extra:
             bad.append({"row": rownum, "column": col_letter(width), "code": "", "value": extra[0], "error": "no_header",
                         "msg": f"row {rownum}, column {col_letter(width)}: value {extra[0]!r} has no header"})
-        line = np.full(len(cols), np.nan)
-        for j, ((k, code, kind), cell) in enumerate(zip(cols, cells)):
-            letter = col_letter(k)
-            try:
-                v = parse_number(cell)
-            except ValueError:
-                bad.append({"row": rownum, "column": letter, "code": code, "value": str(cell), "error": "not_a_number",
-                            "msg": f"row {rownum}, column {letter} ({code}): {str(cell)!r} is not a number"})
-                continue
-            if v is not None and kind == "rank" and (v < 1 or v != int(v)):
-                bad.append({"row": rownum, "column": letter, "code": code, "value": str(cell), "error": "bad_rank",
-                            "msg": f"row {rownum}, column {letter} (rank {code}): {str(cell)!r} is not a rank "
-                                   "(a whole number from 1)"})
-                continue
-            if v is not None:
-                line[j] = v
-        keep.append(line)
-    values = np.vstack(keep) if keep else np.full((0, len(cols)), np.nan)
+        if not fast[i]:
+            values[i] = _read_cells(rownum, cols, cells if cells is not None else [], bad)
+    values = values[keep]
     return units, unit_rows, values, bad
+
+
+def _read_cells(rownum: int, cols: list[tuple[int, str, str]], cells: list[Any], bad: list[dict[str, Any]]
+                ) -> np.ndarray:
+    """The numbers of one row's cells, read one by one; each bad cell is added to ``bad``."""
+    line = np.full(len(cols), np.nan)
+    for j, ((k, code, kind), cell) in enumerate(zip(cols, cells)):
+        letter = col_letter(k)
+        try:
+            v = parse_number(cell)
+        except ValueError:
+            bad.append({"row": rownum, "column": letter, "code": code, "value": str(cell), "error": "not_a_number",
+                        "msg": f"row {rownum}, column {letter} ({code}): {str(cell)!r} is not a number"})
+            continue
+        if v is not None and kind == "rank" and (v < 1 or v != int(v)):
+            bad.append({"row": rownum, "column": letter, "code": code, "value": str(cell), "error": "bad_rank",
+                        "msg": f"row {rownum}, column {letter} (rank {code}): {str(cell)!r} is not a rank "
+                               "(a whole number from 1)"})
+            continue
+        if v is not None:
+            line[j] = v
+    return line
 
 
 def _raise_bad_cells(p: Path, bad: list[dict[str, Any]], **params: Any) -> None:
@@ -539,7 +751,7 @@ def compare_published(result: Any, checks: dict[str, dict[str, float]], ranks: d
     return out
 
 
-def _find_header(numbered: list[tuple[int, list[Any]]]) -> tuple[int, int] | None:
+def _find_header(numbered: Sequence[tuple[int, list[Any]]]) -> tuple[int, int] | None:
     """Position in ``numbered`` and column of the first unit header among the first rows."""
     for pos, (_n, row) in enumerate(numbered[:HEADER_ROW_SEARCH]):
         for k, c in enumerate(row):
@@ -623,7 +835,7 @@ def read_published(path: str | Path, framework: Any, *, sheet: str | None = None
     header_row, header_cells = numbered[pos]
     body = numbered[pos + 1:]
     header = [_cell_text(c) for c in header_cells]
-    width = max([len(header)] + [len(r) for _n, r in body])
+    width = max(len(header), body.width())
     names = _Names.of(fw)
     columns: list[dict[str, Any]] = []
     problems: list[dict[str, Any]] = []
@@ -693,15 +905,16 @@ def read_published(path: str | Path, framework: Any, *, sheet: str | None = None
                   rows=unit_rows, columns={c: letters[c] for _j, c in inputs})
     checks: dict[str, dict[str, float]] = {}
     ranks: dict[str, dict[str, int]] = {}
-    for i, u in enumerate(units):
-        for j, (_k, code, kind) in enumerate(read_cols):
-            v = values[i, j]
-            if np.isnan(v):
-                continue
-            if kind == "rank":
-                ranks.setdefault(u, {})[code] = int(v)
-            elif code in is_check:
-                checks.setdefault(u, {})[code] = float(v)
+    for j, (_k, code, kind) in enumerate(read_cols):  # the published ranks and totals, by column
+        given_at = np.flatnonzero(~np.isnan(values[:, j]))
+        if kind == "rank":
+            for i in given_at:
+                ranks.setdefault(units[i], {})[code] = int(values[i, j])
+        elif code in is_check:
+            for i in given_at:
+                checks.setdefault(units[i], {})[code] = float(values[i, j])
+    ranks = {u: ranks[u] for u in units if u in ranks}  # in row order, as they were read
+    checks = {u: checks[u] for u in units if u in checks}
     for col in columns:
         if col["kind"] in ("value", "total") and col["code"] in is_check:
             col["check"] = True

@@ -9,8 +9,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from chiso.engine.errors import FrameworkError
 from chiso.engine.framework import Framework
 
@@ -55,6 +53,8 @@ def load_yaml(text: str, *, file: str = "", max_depth: int = MAX_YAML_DEPTH):
     """Parse YAML text safely: no Python objects, nesting at most ``max_depth`` deep.
 
     The one YAML reader of framework texts (files on the command line, the web's framework editor).
+    It reads with libyaml's safe loader when PyYAML has it (several times faster); a text that
+    loader refuses is read again by PyYAML's own, so that every error says what it always said.
 
     Raises
     ------
@@ -62,20 +62,17 @@ def load_yaml(text: str, *, file: str = "", max_depth: int = MAX_YAML_DEPTH):
         ``yaml_syntax`` with ``line`` and ``column`` (1-based) and the parser's ``problem``, or
         ``yaml_too_deep`` with the ``line`` where nesting passes ``max_depth``.
     """
+    import yaml  # here, not above: ``chiso --help`` and ``--version`` do not read YAML
+
     where = f"{file}: " if file else ""
-    depth = 0
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return _load_yaml_with(yaml, fast, text, where=where, file=file, max_depth=max_depth)
+        except (yaml.YAMLError, RecursionError):
+            pass
     try:
-        # Walk the event stream first (flat, not recursive) to refuse deep nesting before building.
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > max_depth:
-                    line = event.start_mark.line + 1
-                    raise FrameworkError(f"{where}line {line}: nested deeper than {max_depth} levels",
-                                         code="yaml_too_deep", file=file, line=line, max_depth=max_depth)
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-        return yaml.safe_load(text)
+        return _load_yaml_with(yaml, yaml.SafeLoader, text, where=where, file=file, max_depth=max_depth)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -86,6 +83,22 @@ def load_yaml(text: str, *, file: str = "", max_depth: int = MAX_YAML_DEPTH):
     except RecursionError:  # aliases nested past the event check: still a refusal, never a traceback
         raise FrameworkError(f"{where}nested deeper than {max_depth} levels", code="yaml_too_deep", file=file,
                              line=None, max_depth=max_depth) from None
+
+
+def _load_yaml_with(yaml, loader, text: str, *, where: str, file: str, max_depth: int):
+    """:func:`load_yaml` with one loader class; PyYAML's errors are left to the caller."""
+    depth = 0
+    # Walk the event stream first (flat, not recursive) to refuse deep nesting before building.
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > max_depth:
+                line = event.start_mark.line + 1
+                raise FrameworkError(f"{where}line {line}: nested deeper than {max_depth} levels",
+                                     code="yaml_too_deep", file=file, line=line, max_depth=max_depth)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return yaml.load(text, Loader=loader)  # noqa: S506 — a safe loader (SafeLoader or CSafeLoader)
 
 
 @lru_cache(maxsize=64)

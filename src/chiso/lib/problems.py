@@ -298,6 +298,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_successor": ("Không có đơn vị kế thừa này.", "Unknown successor unit."),
     "weight_negative": ("Trọng số không được âm.", "A weight cannot be negative."),
     "weights_shape": ("Số trọng số không khớp số chỉ số.", "The number of weights does not match the indicators."),
+    # --- the command line's own (chiso.cli) ---
+    "output_needed": ("Định dạng xlsx ghi ra một tệp: hãy cho tên tệp bằng --output TỆP.xlsx.",
+                      "The xlsx format writes a file: name it with --output FILE.xlsx."),
 }
 
 #: The sentence for a code the table does not have (never an exception).

@@ -1,0 +1,180 @@
+"""``chiso compute --format json|csv|xlsx`` written from the arrays a row at a time: the same bytes
+as the straightforward writers (``json.dumps(..., indent=2)``, ``csv.writer`` of Python-rounded
+floats), an .xlsx that openpyxl opens, and framework warnings on stderr only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+import yaml
+
+from chiso.cli import _rounded, main, read_compute
+from chiso.engine.analysis.synthetic import balanced_framework
+
+ROOT = Path(__file__).resolve().parents[2]
+XLSX = ROOT / "examples" / "dti-2022-bo-cong-bo-minh-hoa.xlsx"  # published totals and ranks
+
+
+def _framework_file(tmp_path, weights=(1.0, 1.0)) -> Path:
+    """Two components of two indicators; ``weights`` on the components (level unit: names not read)."""
+    fw = {"id": "synthetic-writers", "name": {"vi": "Thử", "en": "Test"}, "edition": 2000, "level": "unit",
+          "status": "provisional", "missing": "reweight",
+          "root": {"code": "idx", "name": {"en": "Index"}, "method": "weighted_mean", "children": [
+              {"code": f"c{k}", "name": {"en": f"c{k}"}, "weight": w, "method": "weighted_mean", "children": [
+                  {"code": f"c{k}.{i}", "name": {"en": f"c{k}.{i}"}, "weight": 0.5, "scoring": "minmax",
+                   "range": [0, None]}
+                  for i in (1, 2)]} for k, w in zip((1, 2), weights)]}}
+    p = tmp_path / "fw.yaml"
+    p.write_text(yaml.safe_dump(fw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return p
+
+
+def _input(tmp_path) -> Path:
+    rows = ["unit,c1.1,c1.2,c2.1,c2.2",
+            '"Tỉnh ""A"", 100%",0.125,2.675,1,7',  # quotes, a comma and % in a name
+            "=1+2,0.5,,3,8",  # a name a spreadsheet would take for a formula; a missing value
+            "Đơn vị C,0.375,1.005,2,9",
+            "Unit D,1e-7,0.000049999,5,10"]
+    p = tmp_path / "in.csv"
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return p
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("decimals", [0, 2, 4, 6, 17])
+def test_json_is_the_bytes_json_dumps_writes(tmp_path, capsys, decimals):
+    fw, data = _framework_file(tmp_path), _input(tmp_path)
+    result, _read = read_compute(str(fw), str(data))
+    expected = json.dumps(result.to_records(decimals=decimals), ensure_ascii=False, indent=2)
+    code, out, err = run(capsys, "compute", "--framework", fw, "--input", data, "--format", "json",
+                         "--decimals", decimals)
+    assert code == 0, err
+    assert out == expected + "\n"
+    out_file = tmp_path / "out.json"
+    assert run(capsys, "compute", "--framework", fw, "--input", data, "--format", "json", "--decimals", decimals,
+               "--output", out_file)[0] == 0
+    assert out_file.read_text(encoding="utf-8") == expected
+
+
+def test_json_with_published_totals_is_results_and_check(capsys):
+    result, read = read_compute("vn-dti-2022-province", str(XLSX))
+    check = read.compare(result)
+    assert check is not None
+    expected = json.dumps({"results": result.to_records(decimals=4), "check": check}, ensure_ascii=False, indent=2)
+    code, out, err = run(capsys, "compute", "--framework", "vn-dti-2022-province", "--input", XLSX, "--format", "json")
+    assert code == 0, err
+    assert out == expected + "\n"
+
+
+def test_csv_is_the_csv_writer_of_python_rounded_floats(tmp_path, capsys):
+    fw, data = _framework_file(tmp_path), _input(tmp_path)
+    result, _read = read_compute(str(fw), str(data))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["unit", "rank", *result.codes])
+    for rec in result.to_records(decimals=3):
+        w.writerow([rec["unit"], "" if rec["rank"] is None else rec["rank"],
+                    *[rec["scores"].get(c, "") for c in result.codes]])
+    code, out, err = run(capsys, "compute", "--framework", fw, "--input", data, "--format", "csv", "--decimals", 3)
+    assert code == 0, err
+    assert out == buf.getvalue()
+
+
+def test_rounding_is_pythons_round_value_for_value():
+    rng = np.random.default_rng(16)
+    values = np.concatenate([
+        rng.lognormal(0, 3, 20_000), -rng.random(5_000),
+        np.array([2.675, 0.125, 0.375, 1.005, 2.5, -0.5, 0.00005, -0.00001, 1e15 + 0.5, 4.5e15, 1e300, 5e-324]),
+        np.round(rng.random(5_000), 5) + 0.00005,  # many near ties at 4 decimals
+    ])
+    for d in (0, 1, 4, 6, 10, 15):
+        got = _rounded(values, d)
+        want = np.array([round(float(v), d) for v in values])
+        assert np.array_equal(got.view(np.int64), want.view(np.int64)), d
+    assert math.isnan(_rounded(np.array([np.nan]), 4)[0])
+
+
+def test_xlsx_holds_the_csv_columns_and_a_name_stays_text(tmp_path, capsys):
+    fw, data = _framework_file(tmp_path), _input(tmp_path)
+    out_file = tmp_path / "out.xlsx"
+    code, out, err = run(capsys, "compute", "--framework", fw, "--input", data, "--format", "xlsx",
+                         "--output", out_file)
+    assert (code, out) == (0, ""), err
+    code, csv_out, _ = run(capsys, "compute", "--framework", fw, "--input", data, "--format", "csv")
+    expected = list(csv.reader(io.StringIO(csv_out)))
+    ws = openpyxl.load_workbook(out_file).worksheets[0]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[0] == expected[0]
+    for got, want in zip(rows[1:], expected[1:]):
+        name = want[0]
+        assert got[0] == ("'" + name if name.startswith("=") else name)
+        assert got[1:] == [None if w == "" else (int(w) if k == 0 else float(w)) for k, w in enumerate(want[1:])]
+    assert len(rows) == len(expected)
+    assert ws.cell(2, 1).data_type == "s" and all(ws.cell(r, 1).data_type != "f" for r in range(1, ws.max_row + 1))
+
+
+def test_xlsx_without_an_output_file_is_refused_in_vietnamese(tmp_path, capsys):
+    fw, data = _framework_file(tmp_path), _input(tmp_path)
+    code, out, err = run(capsys, "compute", "--framework", fw, "--input", data, "--format", "xlsx")
+    assert (code, out) == (2, "")
+    assert err.startswith("chiso: lỗi: Định dạng xlsx ghi ra một tệp: hãy cho tên tệp bằng --output TỆP.xlsx")
+
+
+def test_framework_warnings_go_to_stderr_and_change_nothing_on_stdout(tmp_path, capsys):
+    data = _input(tmp_path)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    relative = _framework_file(tmp_path / "a", (1.0, 3.0))  # sums to 4: a warning
+    summed = _framework_file(tmp_path / "b", (0.25, 0.75))
+    for command in (["show"], ["compute", "--input", str(data), "--format", "json", "--framework"]):
+        code_r, out_r, err_r = run(capsys, *command, relative)
+        code_s, out_s, err_s = run(capsys, *command, summed)
+        assert code_r == code_s == 0
+        warned = [ln for ln in err_r.splitlines() if ln.startswith("chiso: ")]
+        assert len(warned) == 1 and warned[0].startswith("chiso: cảnh báo: Nhóm “idx”: tổng trọng số"), err_r
+        assert [ln for ln in err_r.splitlines() if ln not in warned] == err_s.splitlines()  # the rest unchanged
+        assert "chiso:" not in err_s
+        if command[0] == "compute":
+            assert out_r == out_s
+        code, _out, err_en = run(capsys, "--lang", "en", *command, relative)
+        assert [ln for ln in err_en.splitlines() if ln.startswith("chiso: ")] == [
+            ln for ln in err_en.splitlines() if ln.startswith("chiso: warning: ")] != []
+
+
+def test_a_long_result_streams_the_same_bytes_to_a_file(tmp_path, capsys):
+    """2 000 synthetic units: the file written in pieces is json.dumps' text."""
+    fw = balanced_framework([3, 4], fid="synthetic-long")
+    rng = random.Random(3)
+    codes = [n.code for n in fw.indicators]
+    lines = ["unit," + ",".join(codes)] + [f"U{i:04d}," + ",".join(f"{rng.uniform(0, 50):.4f}" for _ in codes)
+                                           for i in range(2000)]
+    data = tmp_path / "long.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    spec = tmp_path / "long.yaml"
+
+    def node(n):
+        if n.children:
+            return {"code": n.code, "name": {"en": n.code}, "method": "weighted_mean",
+                    "children": [node(c) for c in n.children]}
+        return {"code": n.code, "name": {"en": n.code}, "scoring": "minmax", "range": [0, None]}
+    spec.write_text(yaml.safe_dump({"id": "synthetic-long", "name": {"en": "Long"}, "edition": 2000, "level": "unit",
+                                    "status": "provisional", "missing": "error", "root": node(fw.root)}),
+                    encoding="utf-8")
+    result, _read = read_compute(str(spec), str(data))
+    out_file = tmp_path / "long.json"
+    assert run(capsys, "compute", "--framework", spec, "--input", data, "--format", "json", "-o", out_file)[0] == 0
+    assert out_file.read_text(encoding="utf-8") == json.dumps(result.to_records(decimals=4), ensure_ascii=False,
+                                                              indent=2)

@@ -61,9 +61,6 @@ def test_compute_on_a_csv_loads_no_openpyxl_and_no_django(small, tmp_path):
     assert not {"openpyxl", "django"} & mods, sorted({"openpyxl", "django"} & mods)
 
 
-@pytest.mark.xfail(reason="chiso.engine.scoring imports scipy.stats at module level (helper A's file) and, "
-                          "before helper D's change, chiso.cli_analysis imports the engine's analyses",
-                   strict=False)
 def test_compute_on_a_csv_loads_no_scipy(small, tmp_path):
     fw, data = small
     code, mods = loaded("compute", "--framework", str(fw), "--input", str(data), "--format", "csv",
@@ -72,8 +69,6 @@ def test_compute_on_a_csv_loads_no_scipy(small, tmp_path):
     assert "scipy" not in mods
 
 
-@pytest.mark.xfail(reason="before helper D's change, chiso.cli_analysis imports numpy and the engine's analyses "
-                          "at module level (with D's cli_analysis and this branch these pass)", strict=False)
 @pytest.mark.parametrize("argv", [["--version"], ["--help"], ["compute", "--help"]])
 def test_version_and_help_load_neither_the_engine_nor_numpy_nor_yaml(argv):
     code, mods = loaded(*argv)

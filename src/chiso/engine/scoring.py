@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.stats import rankdata
 
 from .errors import InputError
 
@@ -291,6 +290,8 @@ def score_percentile(values: Any, *, direction: Any = 1, scale: Scale | None = N
     ax = _uaxis(arr)
     d = np.asarray(direction, dtype=float)
     key = -arr * np.where(d < 0, -1.0, 1.0)
+    from scipy.stats import rankdata  # here, not at the top: scipy.stats costs a command ~0.3 s to import
+
     r = rankdata(key, method="min", axis=ax, nan_policy="omit")
     n = np.sum(~np.isnan(arr), axis=ax, keepdims=True)
     with np.errstate(all="ignore"):

@@ -146,7 +146,7 @@ def test_points_outside_the_maximum_are_refused(pfw):
     (lambda d: d["bands"].reverse(), "highest first"),
     (lambda d: d["bands"].pop(), "lowest band must start at 0"),
     (lambda d: d["root"]["children"][0]["children"][0].update(tiers=["xa"]), "unknown tier(s) xa"),
-    (lambda d: d["root"]["children"][0]["children"][1]["scoring"].update(rule="minmax"), "cannot score a unit"),
+    (lambda d: d["root"]["children"][0]["children"][1].update(scoring={"rule": "minmax"}), "cannot score a unit"),
     (lambda d: d["root"]["children"][0]["children"][0].update(max_points=0), "needs max_points > 0"),
     (lambda d: d["root"]["children"][0]["children"][0]["scoring"].update(points=25), "differ from max_points"),
     (lambda d: d["root"]["children"][1]["children"][1]["value"]["levels"].pop(2), "are scored but not named"),

@@ -175,6 +175,25 @@ class EditTests(EditionCopyCase):
         self.edit(InternalFramework.objects.get(pk=fw.pk), text2)
         self.assertEqual(frameworks.get_framework(CODE).node("tinh_tp3").label("vi"), "Thành phần ba (đổi tên)")
 
+    def test_the_page_shows_weights_that_do_not_sum_to_one_as_a_warning_with_its_line(self):
+        fw = self.copy()
+        data = yaml.safe_load(fw.yaml_text)
+        main = node_of(data, data["root"]["children"][0])
+        for k in ("scoring", "range"):
+            main.pop(k, None)
+        main["method"] = "weighted_mean"
+        main["children"] = [component("tinh_tp1", "Thành phần một", ["so_tttt"], weight=0.6),
+                            component("tinh_tp2", "Thành phần hai", ["so_tttt"], weight=0.6)]
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
+        self.edit(fw, text)  # a warning never refuses the framework
+        r = self.client.get(f"{P}/bo-chi-so/{fw.pk}/")
+        box = re.search(r'id="edition-warnings".*?</div>', r.content.decode(), re.S).group(0)
+        self.assertIn("Lưu ý về bộ chỉ số", box)
+        self.assertIn(f"Nhóm “{main['code']}”: tổng trọng số của các chỉ số con là 1.2, không bằng 1", box)
+        self.assertRegex(box, r"Dòng \d+:")
+        fresh = self.copy(code="ninhbinh-dti-2024b")
+        self.assertNotContains(self.client.get(f"{P}/bo-chi-so/{fresh.pk}/"), 'id="edition-warnings"')
+
     def test_a_collection_round_on_the_copy_asks_for_the_added_components(self):
         from chiso.collection import services as collection
         from chiso.orgs.models import Responsibility

@@ -1,4 +1,4 @@
-"""Compute an index: raw -> imputed -> scored -> aggregated -> ranked, explained.
+"""Compute an index: raw -> imputed -> treated -> scored -> aggregated -> ranked, explained.
 
 :func:`compute` is the single public entry point.  Values may be given at any
 level of the tree: raw indicator values, or the published value of a
@@ -19,7 +19,8 @@ import numpy as np
 from . import scoring as sc
 from .aggregate import aggregate, rank_competition
 from .errors import AggregationError, InputError, MissingDataError
-from .framework import Framework, MissingPolicy, Node
+from .framework import SCALED_RULES, Framework, MissingPolicy, Node
+from .treat import treat_matrix
 
 ENGINE_VERSION = "0.1"
 
@@ -77,6 +78,9 @@ class Result:
         The values as given (NaN where none).
     imputed : ndarray
         Raw indicator values after imputation.
+    treated : ndarray
+        Imputed indicator values after outlier treatment (the values scored; the
+        same array as ``imputed`` when no indicator was treated).
     scores : ndarray
         Score of every node for every unit (NaN where it cannot be computed).
     given : ndarray of bool
@@ -88,6 +92,10 @@ class Result:
         ``factors * scores`` (see :meth:`contributions`).
     missing_report : list of dict
         One entry per missing cell that was needed: unit, code, action, value.
+    treatment_report : list of dict
+        One entry per indicator whose values the treatment changed: ``code`` and
+        what :func:`chiso.engine.treat.treat_column` reports (``method``,
+        ``points``, ``high``/``low`` as unit names, skew and kurtosis).
     sources : dict
         ``(unit, code) -> where the value came from``.
     merged_from : dict
@@ -103,10 +111,12 @@ class Result:
     codes: tuple[str, ...]
     raw: np.ndarray
     imputed: np.ndarray
+    treated: np.ndarray
     scores: np.ndarray
     given: np.ndarray
     factors: np.ndarray
     missing_report: list[dict[str, Any]] = field(default_factory=list)
+    treatment_report: list[dict[str, Any]] = field(default_factory=list)
     sources: Mapping[tuple[str, str], str] = field(default_factory=dict)
     merged_from: dict[str, list[str]] = field(default_factory=dict)
     _recipe: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -244,6 +254,7 @@ class Result:
             imputed = filled.get(code)
             if imputed is not None:
                 origin = f"{imputed['action']}" + (f":{imputed['method']}" if imputed.get("method") else "")
+            treated = self._treated_how(unit, code) if node.is_indicator else None
             rows.append(
                 {
                     "code": code,
@@ -254,10 +265,24 @@ class Result:
                     "rank": None if np.isnan(self.ranks[u, j]) else int(self.ranks[u, j]),
                     "how": how,
                     "source": origin,
+                    "treated": treated,
+                    "treated_value": _clean(self.treated[u, j]) if treated else None,
                     "contributions": contrib[code],
                 }
             )
         return rows
+
+    def _treated_how(self, unit: str, code: str) -> str | None:
+        """How the treatment changed this unit's value: ``winsorised_high`` / ``winsorised_low`` (the
+        value was set to the next one in), ``log`` (the indicator was log-transformed), else None."""
+        rep = next((t for t in self.treatment_report if t["code"] == code), None)
+        if rep is None:
+            return None
+        if rep["method"] == "log":
+            return "log"
+        if unit in rep["high"]:
+            return "winsorised_high"
+        return "winsorised_low" if unit in rep["low"] else None
 
     # --- export -------------------------------------------------------------------
     def to_records(self, *, decimals: int | None = None) -> list[dict[str, Any]]:
@@ -472,19 +497,35 @@ def _compute(
     raw, has, is_ind, given = _layout(plan, len(unit_list), given_cols, mat)
     needed = _needed(plan, given, is_ind)
     imputed, report = _fill_missing(plan, unit_list, raw, has, needed, is_ind, policy)
-    scores = _score_indicators(plan, imputed, is_ind)
+    treated, treatment_report = _treat(plan, unit_list, imputed)
+    scores = _score_indicators(plan, treated, is_ind)
     factors = _aggregate_tree(plan, unit_list, scores, raw, needed, given, skip=policy.policy == "reweight")
     # Indicators given as scores ("given" rule) keep their values as scores.
     for j in np.flatnonzero(is_ind & np.any(given, axis=0)):
         np.copyto(scores[:, j], raw[:, j], where=given[:, j])
-    for arr in (raw, imputed, scores, given, factors):
+    for arr in (raw, imputed, treated, scores, given, factors):
         arr.flags.writeable = False  # stages share arrays: nobody may change one afterwards
     return Result(
-        framework=fw, units=tuple(unit_list), codes=plan.codes, raw=raw, imputed=imputed, scores=scores,
-        given=given, factors=factors, missing_report=report, sources=_Sources(sources, unit_list, plan.codes, has),
-        _recipe=_recipe(fw, policy, unit_list, code_list),
+        framework=fw, units=tuple(unit_list), codes=plan.codes, raw=raw, imputed=imputed, treated=treated,
+        scores=scores, given=given, factors=factors, missing_report=report, treatment_report=treatment_report,
+        sources=_Sources(sources, unit_list, plan.codes, has), _recipe=_recipe(fw, policy, unit_list, code_list),
         _pending_digest=_pending_digest(unit_list, code_list, mat, raw, given_cols),
     )
+
+
+def _treat(plan: _Plan, unit_list: list[str], imputed: np.ndarray) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """The outlier-treatment stage: each indicator with a treatment is treated over the units (the
+    imputed array itself, not a copy, when no indicator has one); reports name codes and units."""
+    treatments = [n.treatment for n in plan.nodes]
+    if not any(treatments):
+        return imputed, []
+    treated, reports = treat_matrix(imputed, treatments)
+    for r in reports:
+        j = r.pop("column")
+        r["code"] = plan.codes[j]
+        r["high"] = [unit_list[i] for i in r["high"]]
+        r["low"] = [unit_list[i] for i in r["low"]]
+    return treated, reports
 
 
 def _check_input(fw: Framework, plan: _Plan, unit_list: list[str], code_list: list[str]) -> list[int]:
@@ -666,12 +707,26 @@ def _score_indicators(plan: _Plan, imputed: np.ndarray, is_ind: np.ndarray) -> n
         written[j] = True
     for rule, cols in batch.items():
         direction = np.array([plan.nodes[j].direction for j in cols], dtype=float)
+        params = _batch_params(rule, [plan.nodes[j] for j in cols])
         x = _take_cols(imputed, cols)
         if rule not in _ORDER_FREE:
             x = np.asfortranarray(x)  # its sums down the columns depend on the layout: keep the one it had
-        _put_cols(scores, cols, _BATCHED[rule](x, direction=direction))
+        _put_cols(scores, cols, _BATCHED[rule](x, direction=direction, **params))
     _put_cols(scores, np.flatnonzero(~written), np.nan)
     return scores
+
+
+def _batch_params(rule: str, nodes: list[Node]) -> dict[str, Any]:
+    """Per-column parameters of a batched rule, as arrays on the last axis (none when every column
+    uses the defaults): ``scale`` (LO, HI) or the z-score's ``mean`` and ``sd``."""
+    ps = [n.scoring.params if n.scoring else {} for n in nodes]
+    if rule in SCALED_RULES and any("scale" in p for p in ps):
+        lo, hi = np.array([n.scoring.scale if n.scoring else (0.0, 1.0) for n in nodes], dtype=float).T
+        return {"scale": (lo, hi)}
+    if rule == "zscore" and any("mean" in p or "sd" in p for p in ps):
+        return {"mean": np.array([float(p.get("mean", 0.0)) for p in ps]),
+                "sd": np.array([float(p.get("sd", 1.0)) for p in ps])}
+    return {}
 
 
 def _aggregate_tree(
@@ -754,11 +809,12 @@ def _recipe(fw: Framework, policy: MissingPolicy, unit_list: list[str], code_lis
         "units": list(unit_list),
         "codes": list(code_list),
         "inputs_sha256": None,
-        "steps": ["impute", "score", "aggregate", "rank"],
+        "steps": ["impute", "treat", "score", "aggregate", "rank"],
+        "treatment": {n.code: n.treatment.as_dict() for n in fw.indicators if n.treatment is not None},
     }
 
 
-_BATCHED = {
+_BATCHED: dict[str, Callable[..., np.ndarray]] = {
     "minmax": sc.score_minmax,
     "ratio_to_max": sc.score_ratio_to_max,
     "zscore": sc.score_zscore,

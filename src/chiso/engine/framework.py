@@ -20,6 +20,7 @@ from typing import Any, TypeGuard
 
 from .errors import FrameworkError, Problem
 from .errors import add_problem as _problem
+from .treat import Treatment
 
 AGG_METHODS = (
     "weighted_mean",  # sum(w x) / sum(w)            -> same scale as children
@@ -31,16 +32,39 @@ AGG_METHODS = (
 )
 SCORING_RULES = (
     "given",  # the raw value already is the score (a published sub-index, 0..1)
-    "minmax",  # (x - min) / (max - min) over the units present
+    "minmax",  # LO + (HI - LO) (x - min) / (max - min) over the units present, scale [LO, HI] = [0, 1]
     "ratio_to_max",  # x / max over the units present
     "goalposts",  # (x - lo) / (hi - lo), clipped to [0, 1], lo/hi fixed
-    "zscore",  # (x - mean) / std over the units present (unbounded)
+    "zscore",  # M + S (x - mean) / std over the units present (unbounded), mean M = 0, sd S = 1
     "percentile",  # (competition rank among units - 1) / (n - 1), best = 1
     "threshold",  # step table: score of the highest threshold reached
     "ratio_capped",  # min(x / target, 1)
     "yes_no",  # 0 or 1
     "partial",  # categorical level -> partial credit
 )
+#: The parameters each scoring rule accepts; any other key is refused (``framework.unknown_param``).
+RULE_PARAMS: dict[str, tuple[str, ...]] = {
+    "given": (),
+    "minmax": ("scale",),
+    "ratio_to_max": ("scale",),
+    "goalposts": ("lo", "hi", "scale"),
+    "zscore": ("mean", "sd"),
+    "percentile": ("scale",),
+    "threshold": ("steps", "points"),
+    "ratio_capped": ("target",),
+    "yes_no": (),
+    "partial": ("levels",),
+}
+#: Rules whose [0, 1] score is mapped onto ``scale: [LO, HI]``.
+SCALED_RULES = ("minmax", "ratio_to_max", "goalposts", "percentile")
+#: Rules a framework-level ``treatment:`` applies to: shift- and scale-free, so a treated (even
+#: log-transformed) value means as much to them as the raw one.
+TREATED_BY_DEFAULT = ("minmax", "zscore")
+#: Rules an indicator's own ``treatment:`` may name, with the treatment rules and fallbacks allowed:
+#: a ratio to the maximum keeps its meaning under winsorising but not under a log (the ministry's own
+#: rules and the rank-based percentile are never treated).
+TREATABLE: dict[str, tuple[str, ...]] = {"minmax": ("log", "winsorise"), "zscore": ("log", "winsorise"),
+                                         "ratio_to_max": ("winsorise",)}
 MISSING_POLICIES = ("error", "reweight", "impute")
 IMPUTE_METHODS = ("mean", "median", "min", "max", "zero")
 STATUSES = ("official", "provisional", "template")  # template: a model for a province to adapt
@@ -79,6 +103,12 @@ class Scoring:
     rule: str
     params: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def scale(self) -> tuple[float, float]:
+        """``(LO, HI)`` of a scaled rule's scores (``scale:``, default ``(0, 1)``)."""
+        lo, hi = self.params.get("scale", (0.0, 1.0))
+        return float(lo), float(hi)
+
 
 @dataclass(frozen=True)
 class Node:
@@ -110,6 +140,12 @@ class Node:
         Lead and supporting agency roles set on this node (``agency_role: x`` is
         shorthand for ``responsibility: {lead: [x]}``); descendants inherit it,
         see :meth:`Framework.assignment`.
+    treatment : Treatment or None
+        The outlier treatment of an indicator: its own ``treatment:``, else the
+        framework's default when its rule is one of ``TREATED_BY_DEFAULT``.
+    normalise : bool
+        The children's weights are relative shares (``normalise: true``): no
+        warning when they do not sum to 1.
     """
 
     code: str
@@ -129,6 +165,8 @@ class Node:
     scored: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
     responsibility: Assignment | None = None
+    treatment: Treatment | None = None
+    normalise: bool = False
 
     @property
     def is_indicator(self) -> bool:
@@ -145,6 +183,8 @@ class Node:
                 return (None, None)
             if self.scoring is not None and self.scoring.rule == "given":
                 return self.value_range
+            if self.scoring is not None and self.scoring.rule in SCALED_RULES:
+                return self.scoring.scale
             return (0.0, 1.0)
         if self.method in ("points_sum",):
             return (0.0, float(sum(c.max_points or 0.0 for c in self.children)))
@@ -207,6 +247,9 @@ class Framework:
 
     Use :meth:`from_dict` to build and validate one; ``nodes`` lists every
     node in pre-order (root first) and ``index`` maps code -> position.
+    ``treatment`` is the file's default outlier treatment (None: none);
+    ``warnings`` lists what is allowed but probably a mistake (weights that do
+    not sum to 1), as problems with codes, never an error.
     """
 
     id: str
@@ -223,6 +266,8 @@ class Framework:
     notes: str = ""
     path: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    treatment: Treatment | None = None
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -323,7 +368,9 @@ class Framework:
         if status not in STATUSES:
             _problem(problems, "framework.bad_status", f"status must be one of {STATUSES}, got {status!r}",
                      status=str(status), expected=", ".join(STATUSES))
-        builder = _NodeBuilder(_node_table(data, problems), problems, internal=data.get("kind") == "internal")
+        treatment = _default_treatment(data, where=where, problems=problems)
+        builder = _NodeBuilder(_node_table(data, problems), problems, internal=data.get("kind") == "internal",
+                               treatment=treatment)
         root = builder.build(data["root"], (), None)
         builder.check_unreachable()
         missing = _missing_policy(data, where=where, problems=problems)
@@ -356,18 +403,21 @@ class Framework:
             notes=str(data.get("notes", "")),
             path=path,
             extra={k: v for k, v in data.items() if k not in _KNOWN_TOP},
+            treatment=treatment,
+            warnings=tuple(builder.warnings),
         )
 
 
 #: Top-level keys of a framework file; any other key is kept in ``Framework.extra``.
 _KNOWN_TOP = {
     "id", "name", "edition", "level", "status", "root", "nodes", "legal_basis", "sources", "missing",
-    "rank_decimals", "merge_depth", "notes",
+    "rank_decimals", "merge_depth", "notes", "treatment",
 }
 #: Keys of a node; any other key is kept in ``Node.extra``.
 _KNOWN_NODE = {
     "code", "name", "children", "method", "weight", "max_points", "scoring", "direction", "unit",
-    "range", "agency_role", "source", "definition", "status", "scored", "responsibility",
+    "range", "agency_role", "source", "definition", "status", "scored", "responsibility", "treatment",
+    "normalise",
 }
 
 
@@ -408,16 +458,29 @@ def _missing_policy(data: dict[str, Any], *, where: str, problems: list[Problem]
         return MissingPolicy()
 
 
+def _default_treatment(data: dict[str, Any], *, where: str, problems: list[Problem]) -> Treatment | None:
+    """The framework's default ``treatment:`` (None when absent or ``none``); an invalid one adds its
+    problems."""
+    try:
+        return Treatment.parse(data.get("treatment"), where=f"{where}: treatment")
+    except FrameworkError as e:
+        problems.extend(e.problems)
+        return None
+
+
 class _NodeBuilder:
     """Builds the node tree of one framework, adding every problem it finds to ``problems``.
 
     ``build`` is the driver; each step reads one part of a node's mapping and checks it."""
 
-    def __init__(self, table: dict[str, dict[str, Any]], problems: list[Problem], *, internal: bool) -> None:
+    def __init__(self, table: dict[str, dict[str, Any]], problems: list[Problem], *, internal: bool,
+                 treatment: Treatment | None = None) -> None:
         self.table = table
         self.problems = problems
         self.internal = internal
+        self.treatment = treatment
         self.seen: set[str] = set()
+        self.warnings: list[Problem] = []
 
     def build(self, raw: Any, trail: tuple[str, ...], parent_method: str | None) -> Node | None:
         """The node written by ``raw`` (a mapping, or a code of the node table) under the path ``trail``,
@@ -437,10 +500,12 @@ class _NodeBuilder:
         children_raw = spec.get("children") or []
         children: list[Node] = []
         scoring = None
+        normalise = self._normalise(spec, code)
         if children_raw:
-            children = self._children(children_raw, code, method, trail)
+            children = self._children(children_raw, code, method, trail, normalise=normalise)
         else:
             scoring, vr = self._leaf_scoring(spec, code, method, vr)
+        treatment = self._treatment(spec, code, scoring)
         lo_hi = self._check_bounds(vr, code)
         return Node(
             code=code,
@@ -463,6 +528,8 @@ class _NodeBuilder:
             scored=bool(spec.get("scored", True)),
             extra={k: v for k, v in spec.items() if k not in _KNOWN_NODE},
             responsibility=_parse_assignment(code, spec, self.problems),
+            treatment=treatment,
+            normalise=normalise,
         )
 
     def check_unreachable(self) -> None:
@@ -565,9 +632,44 @@ class _NodeBuilder:
             vr = [None, None]
         return vr
 
-    def _children(self, children_raw: Any, code: str, method: Any, trail: tuple[str, ...]) -> list[Node]:
+    def _normalise(self, spec: dict[str, Any], code: str) -> bool:
+        """``normalise: true|false`` (default false): the children's weights are relative shares."""
+        v = spec.get("normalise", False)
+        if not isinstance(v, bool):
+            _problem(self.problems, "framework.bad_normalise", f"node {code!r}: normalise must be true or false, "
+                     f"got {v!r}", node=code, got=repr(v))
+            return False
+        return v
+
+    def _treatment(self, spec: dict[str, Any], code: str, scoring: Scoring | None) -> Treatment | None:
+        """An indicator's outlier treatment: its own ``treatment:`` (refused on a rule it does not suit),
+        else the framework's default for the rules in ``TREATED_BY_DEFAULT``; None for an aggregate node."""
+        rule = scoring.rule if scoring is not None else None
+        if "treatment" not in spec:
+            return self.treatment if rule in TREATED_BY_DEFAULT else None
+        try:
+            own = Treatment.parse(spec["treatment"], where=f"node {code!r}", node=code)
+        except FrameworkError as e:
+            self.problems.extend(e.problems)
+            return None
+        if own is None:
+            return None
+        used = {own.rule} | ({"log"} if own.rule == "winsorise" and own.fallback == "log" else set())
+        allowed = TREATABLE.get(rule or "", ())
+        if not used <= set(allowed):
+            ok = ", ".join(f"{r} ({'/'.join(t)})" for r, t in TREATABLE.items())
+            _problem(self.problems, "framework.treatment_not_allowed",
+                     f"node {code!r}: scoring rule {rule!r} cannot take treatment {'+'.join(sorted(used))}; "
+                     f"allowed: {ok}", node=code, rule=str(rule or "-"), treatment="+".join(sorted(used)),
+                     expected=ok)
+            return None
+        return own
+
+    def _children(self, children_raw: Any, code: str, method: Any, trail: tuple[str, ...], *,
+                  normalise: bool = False) -> list[Node]:
         """An aggregate node's children, built in order; its method must be known and the children's
-        weights (or max_points) must not all be zero."""
+        weights (or max_points) must not all be zero.  Weights that do not sum to 1 are a warning
+        unless the node says ``normalise: true``."""
         if method not in AGG_METHODS:
             _problem(self.problems, "framework.unknown_method",
                      f"node {code!r}: method must be one of {', '.join(AGG_METHODS)}, got {method!r}",
@@ -584,10 +686,20 @@ class _NodeBuilder:
                          f"node {code!r}: weights of its children sum to {total}; expected > 0 "
                          f"(children: {', '.join(c.code for c in children)})",
                          node=code, total=total)
+        if method in _WEIGHTED and children and not normalise:
+            self._check_weights_sum(code, children)
         if method in ("points_ratio",) and children and sum(c.max_points or 0 for c in children) <= 0:
             _problem(self.problems, "framework.points_sum_zero", f"node {code!r}: children's max_points sum to 0",
                      node=code)
         return children
+
+    def _check_weights_sum(self, code: str, children: list[Node]) -> None:
+        """Warn (``framework.weights_not_one``) when the children's weights do not sum to 1."""
+        total = math.fsum(c.weight for c in children)
+        if total > 0 and not math.isclose(total, 1.0, rel_tol=0.0, abs_tol=1e-9):
+            _problem(self.warnings, "framework.weights_not_one",
+                     f"node {code!r}: weights of its children sum to {total:g}, not 1 (write normalise: true "
+                     "if they are relative shares)", node=code, total=f"{total:g}")
 
     def _leaf_scoring(self, spec: dict[str, Any], code: str, method: Any, vr: Any) -> tuple[Scoring | None, Any]:
         """An indicator's scoring rule (``given`` when none is written) and its range (``[0, 1]`` for a given
@@ -610,6 +722,10 @@ class _NodeBuilder:
                      f"node {code!r}: range lower bound {lo_hi[0]} exceeds upper bound {lo_hi[1]}",
                      node=code, got=repr(list(lo_hi)))
         return lo_hi
+
+
+#: Methods whose children carry weights (not points): their weights should sum to 1.
+_WEIGHTED = ("weighted_mean", "weighted_sum", "geometric", "harmonic")
 
 
 def _node_weight(weight: Any, max_points: Any, parent_method: str | None) -> float:
@@ -756,10 +872,38 @@ def _parse_scoring(code: str, spec: Any, problems: list[Problem]) -> Scoring | N
                  node=code, rule=str(rule), expected=", ".join(SCORING_RULES))
         return None
     params = {k: v for k, v in spec.items() if k != "rule"}
+    allowed = RULE_PARAMS[rule]
+    for key in sorted(set(params) - set(allowed), key=str):
+        _problem(problems, "framework.unknown_param",
+                 f"node {code!r}: scoring rule {rule!r} has no parameter {key!r} "
+                 f"(expected: {', '.join(allowed) or 'none'})",
+                 node=code, key=str(key), rule=rule, expected=", ".join(allowed) or "—")
     check = _RULE_CHECKS.get(rule)
     if check is not None:
         check(code, params, problems)
+    if "scale" in params:
+        _check_scale(code, params["scale"], problems)
     return Scoring(rule=rule, params=params)
+
+
+def _check_scale(code: str, scale: Any, problems: list[Problem]) -> None:
+    """``scale: [LO, HI]``: two finite numbers with LO < HI."""
+    if not (isinstance(scale, (list, tuple)) and len(scale) == 2 and all(_num(v) for v in scale)
+            and scale[0] < scale[1]):
+        _problem(problems, "framework.bad_scale",
+                 f"node {code!r}: scale must be [LO, HI], two finite numbers with LO < HI, got {scale!r}",
+                 node=code, got=repr(scale))
+
+
+def _check_zscore(code: str, params: dict[str, Any], problems: list[Problem]) -> None:
+    """A shifted z-score ``mean + sd z`` needs a finite ``mean`` and a finite ``sd`` > 0."""
+    mean, sd = params.get("mean", 0.0), params.get("sd", 1.0)
+    if not _num(mean):
+        _problem(problems, "framework.bad_zscore", f"node {code!r}: zscore mean must be a finite number, got "
+                 f"{mean!r}", node=code, key="mean", got=repr(mean))
+    if not _num(sd) or sd <= 0:
+        _problem(problems, "framework.bad_zscore", f"node {code!r}: zscore sd must be a finite number > 0, got "
+                 f"{sd!r}", node=code, key="sd", got=repr(sd))
 
 
 def _check_goalposts(code: str, params: dict[str, Any], problems: list[Problem]) -> None:
@@ -815,4 +959,5 @@ _RULE_CHECKS = {
     "threshold": _check_threshold,
     "ratio_capped": _check_ratio_capped,
     "partial": _check_partial,
+    "zscore": _check_zscore,
 }

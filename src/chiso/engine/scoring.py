@@ -1,4 +1,4 @@
-"""Scoring rules: raw indicator values -> scores in [0, 1].
+"""Scoring rules: raw indicator values -> scores in [0, 1] (or onto a ``scale``).
 
 Every function takes ``values`` of shape ``(n_units,)``, ``(n_units, n_indicators)``
 or ``(n_reps, n_units, n_indicators)``: **units are on axis -2** for 2-D and 3-D
@@ -6,12 +6,18 @@ input (axis 0 for 1-D).  Per-indicator parameters broadcast over the last axis.
 NaN means *missing*: it is ignored when fitting reference values (min, max,
 mean...) and stays NaN when applying.  Inputs are never modified.
 
+The peer-relative rules (``minmax``, ``ratio_to_max``, ``percentile``) and fixed
+``goalposts`` take ``scale=(LO, HI)``: their [0, 1] score ``s`` becomes
+``LO + (HI - LO) s`` (COINr's ``n_minmax`` with ``l_u = c(LO, HI)``); ``zscore``
+takes ``mean`` and ``sd``: ``mean + sd z`` (COINr's ``n_zscore`` with ``m_sd``).
+LO, HI, mean and sd are scalars or per-indicator arrays.
+
 Degenerate cases, decided once (see each Notes section):
 
-* a constant indicator under ``minmax`` scores 1 for every unit (nobody is
+* a constant indicator under ``minmax`` scores HI (1) for every unit (nobody is
   behind anybody; the ministry's relative scores give the best province 1);
-* ``ratio_to_max`` with max = 0 scores 0 for every unit (nobody has any);
-* ``zscore`` of a constant indicator is 0.
+* ``ratio_to_max`` with max = 0 scores LO (0) for every unit (nobody has any);
+* ``zscore`` of a constant indicator is ``mean`` (0).
 """
 
 from __future__ import annotations
@@ -48,12 +54,33 @@ def _as_float(values: Any) -> np.ndarray:
     return arr
 
 
+def _as_array(values: Any) -> np.ndarray:
+    """``values`` as a float array without copying: for the rules that only read it and build a fresh
+    result (one pass fewer over a large matrix)."""
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim == 0:
+        raise InputError("values must have at least one dimension (units)", code="input_shape")
+    return arr
+
+
+Scale = tuple[Any, Any]
+
+
+def _rescale(out: np.ndarray, scale: Scale | None) -> np.ndarray:
+    """``LO + (HI - LO) out``, in place on a fresh ``out``; nothing to do for the default [0, 1]."""
+    if scale is None:
+        return out
+    lo, hi = (np.asarray(v, dtype=float) for v in scale)
+    span = hi - lo
+    if np.any(span != 1.0):
+        out *= span
+    if np.any(lo != 0.0):
+        out += lo
+    return out
+
+
 def _uaxis(arr: np.ndarray) -> int:
     return 0 if arr.ndim == 1 else -2
-
-
-def _all_nan(arr: np.ndarray, axis: int) -> np.ndarray:
-    return np.all(np.isnan(arr), axis=axis, keepdims=True)
 
 
 @dataclass(frozen=True)
@@ -93,19 +120,19 @@ def fit_minmax(values: Any) -> MinMax:
     >>> float(gp.lo_[0, 0]), float(gp.hi_[0, 0])
     (0.2, 1.0)
     """
-    arr = _as_float(values)
+    arr = _as_array(values)
     ax = _uaxis(arr)
-    with np.errstate(all="ignore"):
-        empty = _all_nan(arr, ax)
-        filled = np.where(np.isnan(arr), np.inf, arr)
-        lo = np.where(empty, np.nan, np.min(filled, axis=ax, keepdims=True))
-        filled = np.where(np.isnan(arr), -np.inf, arr)
-        hi = np.where(empty, np.nan, np.max(filled, axis=ax, keepdims=True))
+    # fmin/fmax skip NaN (NaN only where every value is NaN), one pass each and no warning
+    lo = np.fmin.reduce(arr, axis=ax, keepdims=True)
+    hi = np.fmax.reduce(arr, axis=ax, keepdims=True)
     return MinMax(lo_=lo, hi_=hi)
 
 
-def apply_minmax(values: Any, goalposts: MinMax, *, direction: Any = 1, clip: bool = False) -> np.ndarray:
-    """Apply learnt goalposts: ``(x - lo) / (hi - lo)`` (``(hi - x) / (hi - lo)`` when direction is -1).
+def apply_minmax(
+    values: Any, goalposts: MinMax, *, direction: Any = 1, clip: bool = False, scale: Scale | None = None
+) -> np.ndarray:
+    """Apply learnt goalposts: ``(x - lo) / (hi - lo)`` (``(hi - x) / (hi - lo)`` when direction is -1),
+    then onto ``scale``.
 
     Parameters
     ----------
@@ -118,28 +145,40 @@ def apply_minmax(values: Any, goalposts: MinMax, *, direction: Any = 1, clip: bo
         +1 (more is better) or -1.
     clip : bool, default False
         Clip to [0, 1] (useful when applying goalposts to new values).
+    scale : (LO, HI), optional
+        Map the [0, 1] score onto [LO, HI] (scalars or per-indicator arrays).
 
     Notes
     -----
-    Where ``hi == lo`` (a constant indicator) every non-missing unit scores 1.
+    Where ``hi == lo`` (a constant indicator) every non-missing unit scores 1 (HI).
+    Computed in place on one fresh array: a subtraction and a division (plus a
+    sign flip when some indicator has direction -1); only the direction needed
+    is computed, and a constant indicator costs a pass only when there is one.
     """
-    arr = _as_float(values)
-    d = np.asarray(direction, dtype=float)
+    arr = _as_array(values)
+    neg = np.asarray(direction, dtype=float) < 0
     rng = goalposts.hi_ - goalposts.lo_
     with np.errstate(all="ignore"):
-        up = (arr - goalposts.lo_) / rng
-        down = (goalposts.hi_ - arr) / rng
-        out = np.where(d < 0, down, up)
-        out = np.where((rng == 0) & ~np.isnan(arr), 1.0, out)
+        if np.any(neg):  # d x - d ref: (x - lo) up, (hi - x) down, exactly, and never -0.0
+            sign = np.where(neg, -1.0, 1.0)
+            out = arr * sign
+            out -= np.where(neg, goalposts.hi_, goalposts.lo_) * sign
+        else:
+            out = arr - goalposts.lo_
+        out /= rng
+    flat = rng == 0
+    if np.any(flat):
+        out = np.where(flat & ~np.isnan(arr), 1.0, out)
     if clip:
-        out = np.clip(out, 0.0, 1.0)
-    return out
+        np.clip(out, 0.0, 1.0, out=out)
+    return _rescale(out, scale)
 
 
-def score_minmax(values: Any, *, direction: Any = 1) -> np.ndarray:
-    """Min–max over the units present.
+def score_minmax(values: Any, *, direction: Any = 1, scale: Scale | None = None) -> np.ndarray:
+    """Min–max over the units present, onto ``scale`` (default [0, 1]).
 
-    ``s = (x - min) / (max - min)``; for direction -1, ``s = (max - x) / (max - min)``.
+    ``s = LO + (HI - LO) (x - min) / (max - min)``; for direction -1, ``(max - x)`` replaces
+    ``(x - min)`` (the same as COINr's multiplying by the direction before normalising).
 
     Examples
     --------
@@ -147,15 +186,17 @@ def score_minmax(values: Any, *, direction: Any = 1) -> np.ndarray:
     [0.0, 0.5, 1.0]
     >>> score_minmax([2.0, 4.0, 6.0], direction=-1).tolist()
     [1.0, 0.5, 0.0]
+    >>> score_minmax([2.0, 4.0, 6.0], scale=(1, 100)).tolist()
+    [1.0, 50.5, 100.0]
     """
-    arr = _as_float(values)
-    return apply_minmax(arr, fit_minmax(arr), direction=direction)
+    arr = _as_array(values)
+    return apply_minmax(arr, fit_minmax(arr), direction=direction, scale=scale)
 
 
-def score_ratio_to_max(values: Any, *, direction: Any = 1) -> np.ndarray:
-    """Value divided by the best value over the units present.
+def score_ratio_to_max(values: Any, *, direction: Any = 1, scale: Scale | None = None) -> np.ndarray:
+    """Value divided by the best value over the units present, onto ``scale`` (default [0, 1]).
 
-    ``s = x / max(x)``; for direction -1, ``s = min(x) / x``.
+    ``s = x / max(x)``; for direction -1, ``s = min(x) / x``; then ``LO + (HI - LO) s``.
 
     Raises
     ------
@@ -181,16 +222,19 @@ def score_ratio_to_max(values: Any, *, direction: Any = 1) -> np.ndarray:
         down = np.where(arr > 0, gp.lo_ / arr, 1.0)
         out = np.where(d < 0, down, up)
     del ax
-    return np.where(np.isnan(arr), np.nan, out)
+    return _rescale(np.where(np.isnan(arr), np.nan, out), scale)
 
 
-def score_goalposts(values: Any, *, lo: Any, hi: Any, direction: Any = 1) -> np.ndarray:
-    """Fixed goalposts, clipped: ``clip((x - lo) / (hi - lo), 0, 1)`` (mirrored for direction -1).
+def score_goalposts(values: Any, *, lo: Any, hi: Any, direction: Any = 1, scale: Scale | None = None) -> np.ndarray:
+    """Fixed goalposts, clipped: ``clip((x - lo) / (hi - lo), 0, 1)`` (mirrored for direction -1), then
+    onto ``scale``: a value at or beyond the upper goalpost scores HI.
 
     Examples
     --------
     >>> score_goalposts([0, 50, 120], lo=0, hi=100).tolist()
     [0.0, 0.5, 1.0]
+    >>> score_goalposts([0, 50, 120], lo=0, hi=100, scale=(0, 10)).tolist()
+    [0.0, 5.0, 10.0]
     """
     arr = _as_float(values)
     lo_a = np.asarray(lo, dtype=float)
@@ -198,31 +242,43 @@ def score_goalposts(values: Any, *, lo: Any, hi: Any, direction: Any = 1) -> np.
     if np.any(lo_a == hi_a):
         raise InputError("goalposts need lo != hi", code="goalposts_equal")
     gp = MinMax(lo_=lo_a, hi_=hi_a)
-    return apply_minmax(arr, gp, direction=direction, clip=True)
+    return apply_minmax(arr, gp, direction=direction, clip=True, scale=scale)
 
 
-def score_zscore(values: Any, *, direction: Any = 1) -> np.ndarray:
-    """Standardisation: ``(x - mean) / std`` over the units present (sample std, ddof=1).
+def score_zscore(values: Any, *, direction: Any = 1, mean: Any = 0.0, sd: Any = 1.0) -> np.ndarray:
+    """Standardisation shifted onto ``mean`` and ``sd``: ``mean + sd (x - m) / s`` where m and s are
+    the mean and sample standard deviation (ddof=1) over the units present (COINr's ``n_zscore``).
+
+    Examples
+    --------
+    >>> score_zscore([1.0, 2.0, 3.0]).tolist()
+    [-1.0, 0.0, 1.0]
+    >>> score_zscore([1.0, 2.0, 3.0], mean=10, sd=2, direction=-1).tolist()
+    [12.0, 10.0, 8.0]
 
     Notes
     -----
-    Unbounded.  A constant indicator (or a single unit) scores 0.
+    Unbounded.  A constant indicator (or a single unit) scores ``mean``.
     """
-    arr = _as_float(values)
+    arr = _as_array(values)
     ax = _uaxis(arr)
-    d = np.asarray(direction, dtype=float)
+    neg = np.asarray(direction, dtype=float) < 0
     with np.errstate(all="ignore"):
         n = np.sum(~np.isnan(arr), axis=ax, keepdims=True)
-        mean = np.nanmean(arr, axis=ax, keepdims=True)
-        var = np.nansum((arr - mean) ** 2, axis=ax, keepdims=True) / np.maximum(n - 1, 1)
-        sd = np.sqrt(var)
-        z = np.where(sd > 0, (arr - mean) / sd, 0.0)
-    z = np.where(np.isnan(arr), np.nan, z)
-    return z * np.where(d < 0, -1.0, 1.0)
+        m = np.nanmean(arr, axis=ax, keepdims=True)
+        out = arr - m
+        s = np.sqrt(np.nansum(out * out, axis=ax, keepdims=True) / np.maximum(n - 1, 1))
+        # dividing by an infinite spread gives 0 (a constant column) and keeps NaN as NaN
+        out /= np.where(s > 0, np.where(neg, -s, s), np.inf)
+    if np.any(np.not_equal(sd, 1.0)):
+        out *= np.asarray(sd, dtype=float)
+    if np.any(np.not_equal(mean, 0.0)):
+        out += np.asarray(mean, dtype=float)
+    return out
 
 
-def score_percentile(values: Any, *, direction: Any = 1) -> np.ndarray:
-    """Rank-based score: ``(n - r) / (n - 1)`` where r is the competition rank (1 = best).
+def score_percentile(values: Any, *, direction: Any = 1, scale: Scale | None = None) -> np.ndarray:
+    """Rank-based score: ``(n - r) / (n - 1)`` where r is the competition rank (1 = best), onto ``scale``.
 
     Ties share the better rank; a single unit scores 1.
 
@@ -239,7 +295,7 @@ def score_percentile(values: Any, *, direction: Any = 1) -> np.ndarray:
     n = np.sum(~np.isnan(arr), axis=ax, keepdims=True)
     with np.errstate(all="ignore"):
         out = np.where(n > 1, (n - r) / (n - 1), 1.0)
-    return np.where(np.isnan(arr), np.nan, out)
+    return _rescale(np.where(np.isnan(arr), np.nan, out), scale)
 
 
 def score_threshold(values: Any, *, steps: list, points: float | None = None, direction: int = 1) -> np.ndarray:
@@ -339,18 +395,19 @@ def apply_rule(rule: str, values: Any, *, params: dict | None = None, direction:
     [0.5]
     """
     p = params or {}
+    scale = p.get("scale")
     if rule == "given":
         return _as_float(values)
     if rule == "minmax":
-        return score_minmax(values, direction=direction)
+        return score_minmax(values, direction=direction, scale=scale)
     if rule == "ratio_to_max":
-        return score_ratio_to_max(values, direction=direction)
+        return score_ratio_to_max(values, direction=direction, scale=scale)
     if rule == "goalposts":
-        return score_goalposts(values, lo=p["lo"], hi=p["hi"], direction=direction)
+        return score_goalposts(values, lo=p["lo"], hi=p["hi"], direction=direction, scale=scale)
     if rule == "zscore":
-        return score_zscore(values, direction=direction)
+        return score_zscore(values, direction=direction, mean=p.get("mean", 0.0), sd=p.get("sd", 1.0))
     if rule == "percentile":
-        return score_percentile(values, direction=direction)
+        return score_percentile(values, direction=direction, scale=scale)
     if rule == "threshold":
         return score_threshold(values, steps=p["steps"], points=p.get("points"), direction=int(direction))
     if rule == "ratio_capped":

@@ -111,6 +111,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "Indicator “{node}”: partial needs levels {{level: credit}}."),
     "framework.bad_credit": ("Chỉ số “{node}”: mức {level} phải được từ 0 đến 1 phần điểm.",
                              "Indicator “{node}”: level {level} must earn between 0 and 1 of the points."),
+    "framework.unknown_param": (
+        "Chỉ số “{node}”: quy tắc chấm điểm “{rule}” không có tham số “{key}” (tham số dùng được: {expected}).",
+        "Indicator “{node}”: scoring rule “{rule}” has no parameter “{key}” (parameters it takes: {expected})."),
+    "framework.bad_scale": (
+        "Chỉ số “{node}”: thang điểm (scale) phải là [thấp, cao], hai số hữu hạn, thấp < cao (đang là {got}).",
+        "Indicator “{node}”: scale must be [LO, HI], two finite numbers with LO < HI (now {got})."),
+    "framework.bad_zscore": (
+        "Chỉ số “{node}”: zscore cần {key} là số hữu hạn (sd phải lớn hơn 0), đang là {got}.",
+        "Indicator “{node}”: zscore needs {key} to be a finite number (sd above 0), now {got}."),
+    "framework.bad_treatment": (
+        "Xử lý ngoại lai (treatment) của “{at}”: {key} không hợp lệ (đang là {got}).",
+        "Outlier treatment of “{at}”: invalid {key} (now {got})."),
+    "framework.treatment_unknown_key": (
+        "Xử lý ngoại lai (treatment) của “{at}”: không có tham số “{key}” (tham số dùng được: {expected}).",
+        "Outlier treatment of “{at}”: there is no parameter “{key}” (parameters it takes: {expected})."),
+    "framework.treatment_not_allowed": (
+        "Chỉ số “{node}”: quy tắc chấm điểm “{rule}” không dùng được xử lý ngoại lai {treatment} "
+        "(dùng được: {expected}).",
+        "Indicator “{node}”: scoring rule “{rule}” cannot take the outlier treatment {treatment} "
+        "(allowed: {expected})."),
+    "framework.bad_normalise": ("Nhóm “{node}”: normalise phải là true hoặc false (đang là {got}).",
+                                "Group “{node}”: normalise must be true or false (now {got})."),
+    "framework.weights_not_one": (
+        "Nhóm “{node}”: tổng trọng số của các chỉ số con là {total}, không bằng 1 (nếu trọng số là tỷ lệ "
+        "tương đối, ghi normalise: true).",
+        "Group “{node}”: the weights of its children sum to {total}, not 1 (if they are relative shares, "
+        "write normalise: true)."),
     # --- an internal (points) framework (chiso.engine.points) ---
     "internal.not_internal": ("Bộ chỉ số nội bộ phải có “kind: internal”.",
                               "An internal framework must have “kind: internal”."),

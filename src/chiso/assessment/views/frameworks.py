@@ -160,6 +160,8 @@ def _edition_detail(request, fw: InternalFramework):
             "changes": changes,
             "lines": editions.tree_lines(parsed, lang) if parsed else [],
             "unknown_roles": editions.unknown_roles(parsed) if parsed else [],
+            # allowed but probably a mistake (weights that do not sum to 1): sentences with their lines
+            "warnings": services.problems_with_lines(list(parsed.warnings), fw.yaml_text) if parsed else [],
             "collection_rounds": CollectionRound.objects.filter(framework_id=fw.code).order_by("-year"),
             "open_round": editions.open_collection_rounds(fw.code).order_by("-opens_on").first(),
             "can_edit": get_access(request.user).scope.is_dept_admin,

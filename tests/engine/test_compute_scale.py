@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 
 import numpy as np
 import pytest
@@ -184,3 +185,12 @@ def test_records_follow_the_order_and_leave_out_missing_scores():
         ("Cà Mau", 1), ("An Giang", 2), ("Đồng Nai", 2), ("Bạc Liêu", 4), ("Bình Định", None), ("Ấp", None)]
     assert recs[1]["scores"] == {"tot": 0.6, "p": 0.7, "q": 0.5}
     assert recs[4]["scores"] == {}
+
+
+def test_a_result_pickles_before_its_recipe_is_read():
+    units, x = data(n=15)
+    r = compute(framework(), x, units=units, codes=CODES)
+    again = pickle.loads(pickle.dumps(r))
+    expected = hashlib.sha256(json.dumps([units, CODES]).encode() + x.tobytes()).hexdigest()
+    assert again.recipe["inputs_sha256"] == expected
+    np.testing.assert_array_equal(again.factors, r.factors)

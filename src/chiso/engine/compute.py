@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -947,9 +948,8 @@ def _pending_digest(units: list[str], codes: list[str], mat: np.ndarray, raw: np
     the input as given (``raw`` is read-only; ``mat`` may be the caller's array and change).  A code
     given twice keeps only its last column in ``raw``: that input is hashed now."""
     if len(set(given_cols)) != len(given_cols):
-        digest = _digest(units, codes, mat)
-        return lambda: digest
-    return lambda: _digest(units, codes, raw, given_cols)
+        return partial(str, _digest(units, codes, mat))
+    return partial(_digest, units, codes, raw, given_cols)  # a partial, not a lambda: a Result pickles
 
 
 def _compute_merged(

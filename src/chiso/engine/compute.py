@@ -347,9 +347,9 @@ def _to_matrix(data: Any, units: Sequence[str] | None, codes: Sequence[str] | No
 def _check_ranges(plan: _Plan, units: list[str], mat: np.ndarray, given_cols: list[int]) -> None:
     """Every non-missing given value must lie in its node's range; list every offender.
 
-    Each column's smallest and largest value (NaN ignored) are found in one pass
-    over the matrix; only a column whose extremes break its range, or whose rule
-    restricts the values themselves, is then examined cell by cell."""
+    Each column's smallest and largest value (NaN ignored) are found by two
+    reductions over the matrix; only a column whose extremes break its range, or
+    whose rule restricts the values themselves, is then examined cell by cell."""
     problems: list[dict[str, Any]] = []
     with np.errstate(invalid="ignore"):
         col_lo, col_hi = np.fmin.reduce(mat, axis=0), np.fmax.reduce(mat, axis=0)
@@ -610,8 +610,8 @@ def _put_cols(a: np.ndarray, idx: Sequence[int] | np.ndarray, values: np.ndarray
 def _copy_block(dst: np.ndarray, src: np.ndarray) -> None:
     """``dst[...] = src`` for two ``(n_units, k)`` float blocks, each row's k values copied as one item
     when both lay them out side by side: numpy's copy loop then runs once per row, not per value
-    (about four times faster for the blocks of ten of a large index).  The bytes are copied as they
-    are (NaN included)."""
+    (measured 20-40 % faster for the blocks of ten of a 100 000-unit index).  The bytes are copied
+    as they are (NaN included)."""
     k = dst.shape[1]
     if k > 1 and dst.dtype == src.dtype and dst.strides[1] == src.strides[1] == dst.itemsize:
         dst.view(f"V{k * dst.itemsize}")[...] = src.view(f"V{k * src.itemsize}")

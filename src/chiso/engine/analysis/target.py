@@ -73,6 +73,26 @@ means proven optimal for this continuous problem; rounding the values up to
 levers moved (``rounding_cost_max``), more only when a margin was needed
 (``rank_margin``, said in ``optimal_note``).
 
+Scales and outlier treatment
+----------------------------
+A rule mapped onto ``scale: [LO, HI]`` scores ``LO + (HI - LO) s``: every
+change the pieces carry (the unit's gain, the peers' changes) is the [0, 1]
+change times ``HI - LO`` (LO cancels out), so one scale on every indicator
+gives the plan of the [0, 1] framework.  A lever whose values the outlier
+treatment changed is refused (``target_treated``): the winsorised bounds or
+the log_CT shift are set by the whole column, so the unit's move changes
+every unit's score non-linearly.  A lever with a treatment that leaves its
+column unchanged is modelled as untreated, which holds while it stays so:
+the proof covers the plans that keep it inactive (said in the note), and a
+plan that makes it apply is caught by the recomputation — reported as not
+proven (``treatment_triggered``) when it still reaches rank k, never retried
+with a margin (a margin cannot mend the model), and refused
+(``target_treatment_triggered``) when no plan was found and every lever at
+its bound makes the treatment apply and misses the rank (the score is then
+not monotone in the lever, so no infeasibility is claimed).  Z-score and
+percentile levers are refused whatever their ``mean``/``sd``/``scale``: the
+column's mean, sd or ranks move with the unit's value.
+
 Peers are frozen at their values or move by a trend (each raw value improved
 by a relative rate, within its range) before the plan is sought.
 
@@ -607,7 +627,9 @@ def seek_target(
         not an improvement, cost <= 0), ``target_impossible`` (with the best
         rank reachable within the bounds and the bounds that bind),
         ``target_nonlinear`` (a geometric
-        or harmonic aggregation on the path, or a z-score/percentile lever).
+        or harmonic aggregation on the path, or a z-score/percentile lever),
+        ``target_treated`` (a lever whose values the outlier treatment
+        changed), ``target_treatment_triggered`` (module notes).
 
     Examples
     --------

@@ -264,6 +264,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "analysis_invalid": ("Yêu cầu phân tích không hợp lệ.", "Invalid analysis request."),
     "target_impossible": ("Không thể đạt thứ hạng mục tiêu trong giới hạn cho phép.",
                           "The target rank cannot be reached within the limits."),
+    "target_treated": ("Chỉ số {lever} được xử lý giá trị ngoại lai trên toàn bộ các đơn vị (cắt ngưỡng hoặc lấy "
+                       "log), nên khi một đơn vị đổi giá trị thì điểm của mọi đơn vị đều đổi theo cách phi tuyến; "
+                       "hãy tìm mục tiêu trên kết quả tính không xử lý ngoại lai, hoặc ghi “treatment: none” cho "
+                       "chỉ số này.",
+                       "The indicator {lever} is outlier-treated across all units (winsorised or log-transformed), "
+                       "so a change of one unit's value moves every unit's score non-linearly; seek the target on a "
+                       "computation without the treatment, or with “treatment: none” on this indicator."),
+    "target_treatment_triggered": ("Không tìm được kế hoạch đạt thứ hạng {rank}: khi đưa các chỉ số lên giới hạn, "
+                                   "việc xử lý giá trị ngoại lai của {lever} được kích hoạt và điểm của mọi đơn vị "
+                                   "đổi theo cách phi tuyến; hãy hạ giới hạn của chỉ số này hoặc ghi "
+                                   "“treatment: none” cho nó.",
+                                   "No plan reaching rank {rank} was found: with the levers at their bounds the "
+                                   "outlier treatment of {lever} applies and moves every unit's score "
+                                   "non-linearly; lower that indicator's bound or give it “treatment: none”."),
     "invalid_bounds": ("Giới hạn không hợp lệ.", "Invalid bounds."),
     "n_nonpositive": ("Số lần lặp phải lớn hơn 0.", "The number of repetitions must be above 0."),
     "assumption_unused": ("Giả định không được mô hình sử dụng.", "The model does not use this assumption."),

@@ -43,3 +43,44 @@ class TestAudit:
         rep = audit(d.framework, d.values, units=d.units, codes=d.codes)
         assert len(rep.indicators) == 32 and len(rep.components) == 5
         assert all(r["coverage"] == 1.0 for r in rep.units)
+
+
+def _two_components(scale=None, treatment="none") -> Framework:
+    rule = {"rule": "minmax", **({"scale": scale} if scale else {})}
+    return Framework.from_dict({"id": "t", "name": "t", "edition": 1, "status": "provisional",
+                                "treatment": treatment, "root": {
+                                    "code": "r", "method": "weighted_mean", "children": [
+                                        {"code": "p", "method": "weighted_mean", "children": [
+                                            {"code": c, "scoring": rule} for c in "abc"]},
+                                        {"code": "q", "method": "weighted_mean", "children": [
+                                            {"code": c, "scoring": rule} for c in "de"]}]}})
+
+
+class TestAuditOnScaledScores:
+    def test_one_scale_for_every_indicator_leaves_correlations_and_alpha_unchanged(self):
+        # Every score is LO + (HI - LO) s: Pearson correlations and Cronbach's alpha (a ratio of variances of
+        # the same linear combinations) are invariant under one affine map of all the columns.
+        rng = np.random.default_rng(3)
+        vals = rng.random((25, 5)) + np.linspace(0, 1, 25)[:, None]
+        kw = {"units": [f"U{i}" for i in range(25)], "codes": list("abcde")}
+        plain, scaled = audit(_two_components(), vals, **kw), audit(_two_components([1, 100]), vals, **kw)
+        for r0, r1 in zip(plain.indicators, scaled.indicators):
+            assert r1["corr_parent"] == pytest.approx(r0["corr_parent"], abs=1e-4)
+            assert (r1["best_other"], r1["corr_best_other"]) == (r0["best_other"], pytest.approx(r0["corr_best_other"],
+                                                                                                  abs=1e-4))
+        for c0, c1 in zip(plain.components, scaled.components):
+            assert c1["alpha"] == pytest.approx(c0["alpha"], abs=1e-4) and c1["mean_corr"] == pytest.approx(c0["mean_corr"], abs=1e-4)
+        # and by hand for p: alpha of the three min–max columns, computed here
+        x = vals[:, :3]
+        s = (x - x.min(axis=0)) / (x.max(axis=0) - x.min(axis=0))
+        alpha = 3 / 2 * (1 - s.var(axis=0, ddof=1).sum() / s.sum(axis=1).var(ddof=1))
+        assert {c["code"]: c["alpha"] for c in scaled.components}["p"] == pytest.approx(alpha, abs=1e-4)
+
+    def test_it_says_which_indicators_the_treatment_changed(self):
+        vals = np.column_stack([np.arange(1.0, 21), np.r_[np.arange(1.0, 20), 500.0], np.ones(20),
+                                np.arange(20.0), np.arange(20.0)[::-1]])
+        rep = audit(_two_components(treatment="winsorise"), vals, units=[f"U{i}" for i in range(20)],
+                    codes=list("abcde"))
+        ind = {r["code"]: r for r in rep.indicators}
+        assert ind["b"]["treated"] == "winsorise" and ind["a"]["treated"] is None
+        assert ind["b"]["skew"] > 2  # the raw values' skew, the one the treatment was decided on

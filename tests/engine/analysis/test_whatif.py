@@ -85,3 +85,51 @@ class TestRankMove:
             rank_move(fw2(), DATA, {k: v for k, v in DATA.items() if k != "A"}, unit="A")
         assert e.value.code == "unknown_unit" and "after" in str(e.value)
         assert np.isfinite(rank_move(fw2(), DATA, DATA, unit="B").own_score)
+
+
+def scaled_treated_fw() -> Framework:
+    """d: min–max onto [1, 100] with COINr's default treatment; g: goalposts [0, 10] onto [0, 100]."""
+    return Framework.from_dict({"id": "t-st", "name": "t", "edition": 1, "status": "provisional",
+                                "treatment": "winsorise", "root": {
+                                    "code": "r", "method": "weighted_mean", "children": [
+                                        {"code": "d", "scoring": {"rule": "minmax", "scale": [1, 100]}},
+                                        {"code": "g", "scoring": {"rule": "goalposts", "lo": 0, "hi": 10,
+                                                                  "scale": [0, 100]}}]}})
+
+
+# d = 1, 2, 3, 4, 100: skew 2.23 and kurtosis 4.99 (type 2) fail COINr's test; one point winsorised (100 -> 4)
+# and 1, 2, 3, 4, 4 passes.  d scores 1 + 99 (x - 1) / 3 = 1, 34, 67, 100, 100; g scores 10 g = 20, 40, 60, 80, 0;
+# roots (means) 10.5, 37, 63.5, 90, 50.
+ST = {"A": {"d": 1, "g": 2}, "B": {"d": 2, "g": 4}, "C": {"d": 3, "g": 6}, "D": {"d": 4, "g": 8},
+      "E": {"d": 100, "g": 0}}
+
+
+class TestScaledAndTreated:
+    def test_whatif_recomputes_the_treatment_and_the_scale(self):
+        # E's d 100 -> 5: 1..5 passes the test, no treatment; d scores 1 + 99 (x - 1) / 4 = 1, 25.75, 50.5,
+        # 75.25, 100; roots 10.5, 32.875, 55.25, 77.625, 50.
+        w = whatif(scaled_treated_fw(), ST, {"E": {"d": 5}})
+        assert [r["code"] for r in w.before.treatment_report] == ["d"] and w.after.treatment_report == []
+        assert list(w.before.scores[:, 0]) == pytest.approx([10.5, 37, 63.5, 90, 50])
+        assert list(w.after.scores[:, 0]) == pytest.approx([10.5, 32.875, 55.25, 77.625, 50])
+        rows = {r["code"]: r for r in w.explain("D")}
+        assert rows["d"]["score_before"] == pytest.approx(100) and rows["d"]["score_after"] == pytest.approx(75.25)
+        assert rows["d"]["why"] == "peers' values moved the goalposts"
+        assert rows["d"]["contribution_delta"] == pytest.approx(-24.75 / 2)
+
+    def test_rank_move_on_a_scaled_and_treated_index(self):
+        # E: d 100 -> 5, g 0 -> 4; B (a peer): g 4 -> 10.  S(own, peers), E's root and rank:
+        #   S00 = 50 (rank 3); S11: d untreated (above), g 20, 100, 60, 80, 40: B 62.875, C 55.25, D 77.625,
+        #   E (100 + 40) / 2 = 70 (rank 2); S10 (E after, peers before): E 70, B 32.875, C 55.25, D 77.625
+        #   (rank 2); S01 (E before, peers after): d treated again, B (34 + 100) / 2 = 67, C 63.5, D 90,
+        #   E 50 (rank 4).
+        # own = (70 - 50 + 70 - 50) / 2 = 20, peers = 0; own rank = (2 - 3 + 2 - 4) / 2 = -1.5, peers 0.5.
+        after = {k: dict(v) for k, v in ST.items()}
+        after["E"].update(d=5, g=4)
+        after["B"]["g"] = 10
+        m = rank_move(scaled_treated_fw(), ST, after, unit="E")
+        assert (m.score_before, m.score_after, m.rank_before, m.rank_after) == (pytest.approx(50), pytest.approx(70),
+                                                                                3, 2)
+        assert m.own_score == pytest.approx(20) and m.peers_score == pytest.approx(0, abs=1e-12)
+        assert m.own_rank == pytest.approx(-1.5) and m.peers_rank == pytest.approx(0.5)
+        assert m.overtook == ["C"] and m.overtaken_by == []

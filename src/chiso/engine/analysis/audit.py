@@ -56,7 +56,10 @@ class AuditReport:
     units : list of dict
         ``unit, coverage`` (share of needed indicators with a value).
     indicators : list of dict
-        ``code, parent, coverage, n, skew, kurtosis, flags, corr_parent, best_other, corr_best_other``.
+        ``code, parent, coverage, n, skew, kurtosis, treated, flags, corr_parent, best_other,
+        corr_best_other``: skew and kurtosis of the raw values (what a treatment is decided on),
+        ``treated`` how the framework's outlier treatment changed them (``winsorise``, ``log`` or None),
+        correlations of the scores (after treatment and scale).
     components : list of dict
         ``code, k, alpha, mean_corr, flags`` for every aggregate node.
     flags : list of str
@@ -89,6 +92,10 @@ def audit(
       pairs of siblings correlated above 0.92 are flagged as collinear;
     * Cronbach's alpha of each aggregate node's children.
 
+    Correlations and alpha read the scores, so they do not change when every
+    indicator is mapped onto the same ``scale`` (an affine map); alpha does when
+    siblings have different scales (their variances weigh differently).
+
     Parameters
     ----------
     missing : default "reweight"
@@ -107,6 +114,7 @@ def audit(
     needed_ind = [j for j in range(len(plan.codes)) if plan.nodes[j].is_indicator and plan.nodes[j].weight > 0]
     needed_ind = [j for j in needed_ind if not np.all(res.given[:, _ancestors(plan, j)].any(axis=1))] if needed_ind else []
     rep = AuditReport()
+    treated = {t["code"]: t["method"] for t in res.treatment_report}
     if needed_ind:
         have = ~np.isnan(res.raw[:, needed_ind])
         for i, unit in enumerate(res.units):
@@ -144,7 +152,8 @@ def audit(
             flags.append(f"correlates more with {best}")
         rep.indicators.append({
             "code": code, "parent": plan.codes[p] if p >= 0 else None, "coverage": round(cov, 4),
-            "n": int(present.size), "skew": _r(sk), "kurtosis": _r(ku), "corr_parent": _r(cp),
+            "n": int(present.size), "skew": _r(sk), "kurtosis": _r(ku), "treated": treated.get(code),
+            "corr_parent": _r(cp),
             "best_other": best, "corr_best_other": _r(best_c), "flags": flags,
         })
         for f in flags:

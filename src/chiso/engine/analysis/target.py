@@ -73,6 +73,26 @@ means proven optimal for this continuous problem; rounding the values up to
 levers moved (``rounding_cost_max``), more only when a margin was needed
 (``rank_margin``, said in ``optimal_note``).
 
+Scales and outlier treatment
+----------------------------
+A rule mapped onto ``scale: [LO, HI]`` scores ``LO + (HI - LO) s``: every
+change the pieces carry (the unit's gain, the peers' changes) is the [0, 1]
+change times ``HI - LO`` (LO cancels out), so one scale on every indicator
+gives the plan of the [0, 1] framework.  A lever whose values the outlier
+treatment changed is refused (``target_treated``): the winsorised bounds or
+the log_CT shift are set by the whole column, so the unit's move changes
+every unit's score non-linearly.  A lever with a treatment that leaves its
+column unchanged is modelled as untreated, which holds while it stays so:
+the proof covers the plans that keep it inactive (said in the note), and a
+plan that makes it apply is caught by the recomputation — reported as not
+proven (``treatment_triggered``) when it still reaches rank k, never retried
+with a margin (a margin cannot mend the model), and refused
+(``target_treatment_triggered``) when no plan was found and every lever at
+its bound makes the treatment apply and misses the rank (the score is then
+not monotone in the lever, so no infeasibility is claimed).  Z-score and
+percentile levers are refused whatever their ``mean``/``sd``/``scale``: the
+column's mean, sd or ranks move with the unit's value.
+
 Peers are frozen at their values or move by a trend (each raw value improved
 by a relative rate, within its range) before the plan is sought.
 
@@ -179,13 +199,21 @@ class TargetPlan:
         ``verified_rank`` (<= target_rank).
     optimal_reason, optimal_note : str
         ``proven``, ``proven_margin``, ``already``, ``partial_minmax``,
-        ``iteration_limit`` or ``at_bound``, and one English sentence saying
+        ``iteration_limit``, ``at_bound`` or ``treatment_triggered``, and one English sentence saying
         whether the plan is proven optimal and what rounding may cost.
     rank_margin : float or None
         The margin the rank constraint needed for the rounded plan to hold
         (0: none; None: the all-at-bound fallback).
     rounding_cost_max : float
         Sum of cost x 10^-decimals over the levers moved.
+    treatment_triggered : list of str
+        Levers whose outlier treatment the plan makes apply (their column was
+        untreated before): the plan is verified by recomputing but not proven
+        optimal (``optimal_reason`` ``treatment_triggered``).
+    treatment_watched : list of str
+        Levers with an outlier treatment that leaves their column unchanged:
+        a proof of optimality covers the plans that keep it so (said in
+        ``optimal_note``).
     peers : str
         ``frozen`` or ``trend:<rate>``.
     after : Result
@@ -214,6 +242,8 @@ class TargetPlan:
     optimal_note: str = ""
     rank_margin: float | None = None
     rounding_cost_max: float = 0.0
+    treatment_triggered: list[str] = field(default_factory=list)
+    treatment_watched: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -224,6 +254,8 @@ class TargetPlan:
             "decimals": self.decimals, "rounded": self.rounded, "verified_rank": self.verified_rank,
             "optimal_reason": self.optimal_reason, "optimal_note": self.optimal_note,
             "rank_margin": self.rank_margin, "rounding_cost_max": self.rounding_cost_max,
+            "treatment_triggered": list(self.treatment_triggered),
+            "treatment_watched": list(self.treatment_watched),
         }
 
 
@@ -251,6 +283,7 @@ class _LeverModel:
     bound: float = math.nan  # x-space bound reported
     reason: str = ""  # why the lever stops there: best_peer | max_gain | range | saturation | given
     best_peer: float | None = None  # x-space best peer value
+    span: float = 1.0  # HI - LO of a scaled rule: the score is LO + span * (its [0, 1] score)
 
 
 def _grid(v: float, decimals: int, *, up: bool) -> float:
@@ -335,7 +368,8 @@ def _build_lever(lv: Lever, node: Node, j: int, col: int, res: Result, u: int, p
         ub = min(ub, grid_ub)
     best_x = None if best_y is None else d * best_y
     bound_x = d * (grid_ub if grid_ub is not None else ub)
-    lm = _LeverModel(lv, j, col, d, y0, ub, [], grid_ub=grid_ub, bound=bound_x, reason=reason, best_peer=best_x)
+    lm = _LeverModel(lv, j, col, d, y0, ub, [], grid_ub=grid_ub, bound=bound_x, reason=reason, best_peer=best_x,
+                     span=_span(node, rule))
     if ub <= y0:
         return lm
     if rule == "given":
@@ -347,6 +381,15 @@ def _build_lever(lv: Lever, node: Node, j: int, col: int, res: Result, u: int, p
     else:  # minmax / ratio_to_max
         _relative_pieces(lm, rule, py)
     return lm
+
+
+def _span(node: Node, rule: str) -> float:
+    """``HI - LO`` of a rule mapped onto ``scale: [LO, HI]`` (1 otherwise): every score change the pieces
+    carry (own gain, the peers' changes) is the [0, 1] change times it; LO cancels out of every change."""
+    if rule in ("minmax", "ratio_to_max", "goalposts") and node.scoring is not None:
+        lo, hi = node.scoring.scale
+        return hi - lo
+    return 1.0
 
 
 def _refuse_lever(lv: Lever, rule: str, d: int, x0: float) -> None:
@@ -439,7 +482,7 @@ def _linear_pieces(lm: _LeverModel, rule: str, p: Mapping[str, Any]) -> None:
         lm.pieces.append(_Piece(b - a, 0.0, False))
         a = b
     if a < ub:
-        lm.pieces.append(_Piece(ub - a, (ub - a) / (hi_y - lo_y), False))
+        lm.pieces.append(_Piece(ub - a, lm.span * (ub - a) / (hi_y - lo_y), False))
 
 
 def _step_score(rule: str, p: Mapping[str, Any], d: int) -> tuple[Callable[[float], float], list[float]]:
@@ -487,7 +530,7 @@ def _relative_pieces(lm: _LeverModel, rule: str, py: np.ndarray) -> None:
     if is_mm and b_o == m_o:
         # Every peer has the same value: the unit scores 0 below it and 1 at it.
         if y0 < m_o and ub >= m_o:
-            lm.pieces.append(_Piece(m_o - y0, 1.0, True))
+            lm.pieces.append(_Piece(m_o - y0, lm.span, True))
         lm.ub = min(ub, m_o) if y0 < m_o else y0
         return
     if is_mm and y0 < m_o:
@@ -497,18 +540,18 @@ def _relative_pieces(lm: _LeverModel, rule: str, py: np.ndarray) -> None:
             return
         cur = (py - y0) / (b_o - y0)
         new = (py - m_o) / (b_o - m_o)
-        lm.pieces.append(_Piece(m_o - y0, 0.0, True, peer_delta=new - cur))
+        lm.pieces.append(_Piece(m_o - y0, 0.0, True, peer_delta=lm.span * (new - cur)))
         lm.partial_a = True
     a = max(y0, mn if is_mm else y0)
-    span = (b_o - mn) if top > mn else 0.0
-    if a < min(ub, b_o) and span > 0:
+    band = (b_o - mn) if top > mn else 0.0
+    if a < min(ub, b_o) and band > 0:
         b = min(ub, b_o)
-        lm.pieces.append(_Piece(b - a, (b - a) / span, False))
+        lm.pieces.append(_Piece(b - a, lm.span * (b - a) / band, False))
     if ub > top + 1e-12 and top > mn:
         psi_max = ub - top
         tau_max = psi_max / (top - mn + psi_max)
         lm.region_c = (top, mn, tau_max)
-        lm.peer_base = (py - mn) / (top - mn)
+        lm.peer_base = lm.span * (py - mn) / (top - mn)
         # peer_base must be aligned to all peers incl. NaN ones: seek_target rebuilds it
     lm.ub = ub
 
@@ -584,7 +627,9 @@ def seek_target(
         not an improvement, cost <= 0), ``target_impossible`` (with the best
         rank reachable within the bounds and the bounds that bind),
         ``target_nonlinear`` (a geometric
-        or harmonic aggregation on the path, or a z-score/percentile lever).
+        or harmonic aggregation on the path, or a z-score/percentile lever),
+        ``target_treated`` (a lever whose values the outlier treatment
+        changed), ``target_treatment_triggered`` (module notes).
 
     Examples
     --------
@@ -707,6 +752,7 @@ def _lever_models(t: _Setting, levers: list[Lever], *, gains: Mapping[str, float
     plan, res, u, others = t.plan, t.res, t.u, t.others
     for lv in levers:
         _check_linear_path(plan, res, u, lv)
+        _refuse_treated(res, lv)
     models = [_build_lever(lv, plan.nodes[plan.pos[lv.code]], plan.pos[lv.code], t.clist.index(lv.code), res, u,
                            others, cap_peer=cap_peer, gain=gains.get(lv.code), decimals=decimals)
               for lv in levers]
@@ -714,7 +760,7 @@ def _lever_models(t: _Setting, levers: list[Lever], *, gains: Mapping[str, float
         if lm.region_c is not None:
             top, mn, _ = lm.region_c
             yp = lm.d * (res.imputed[others, lm.j] if plan.nodes[lm.j].is_indicator else res.raw[others, lm.j])
-            lm.peer_base = np.where(np.isnan(yp), 0.0, (yp - mn) / (top - mn))
+            lm.peer_base = np.where(np.isnan(yp), 0.0, lm.span * (yp - mn) / (top - mn))
         for pc in lm.pieces:
             if pc.peer_delta is not None and pc.peer_delta.size != others.size:
                 yp = lm.d * res.imputed[others, lm.j]
@@ -735,6 +781,32 @@ def _check_linear_path(plan: Any, res: Result, u: int, lv: Lever) -> None:
                 f"lever {lv.code!r} reaches the root through {plan.codes[a]!r}, a {plan.nodes[a].method} "
                 "mean: the score is not linear in it, so the least-cost plan cannot be proven exact",
                 code="target_nonlinear", lever=lv.code, node=plan.codes[a])
+
+
+def _refuse_treated(res: Result, lv: Lever) -> None:
+    """Refuse a lever whose values the outlier treatment changed: the winsorised bounds (or the log_CT
+    shift) are set by the whole column, so the unit's move changes every unit's score non-linearly."""
+    rep = next((r for r in res.treatment_report if r["code"] == lv.code), None)
+    if rep is None:
+        return
+    how = "log-transformed" if rep["method"] == "log" else "winsorised"
+    raise AnalysisError(
+        f"lever {lv.code!r}: its values are {how} across all units by the outlier treatment, so a change of the "
+        "unit's value moves every unit's score non-linearly; seek the target on a computation without the "
+        f"treatment, or with `treatment: none` on {lv.code!r}", code="target_treated", lever=lv.code,
+        method=rep["method"])
+
+
+def _watched(t: _Setting, models: list[_LeverModel]) -> list[str]:
+    """Levers with an outlier treatment that leaves their column unchanged now: the model holds only while
+    it stays so, and a plan is checked for it by recomputing (:func:`_triggered`)."""
+    return [lm.lever.code for lm in models if t.plan.nodes[lm.j].treatment is not None]
+
+
+def _triggered(after: Result, watch: Sequence[str]) -> list[str]:
+    """The watched levers whose treatment the plan made apply."""
+    hit = {r["code"] for r in after.treatment_report}
+    return [c for c in watch if c in hit]
 
 
 def _apply(t: _Setting, models: list[_LeverModel], ys: Mapping[int, float]) -> Result:
@@ -772,28 +844,44 @@ def _least_cost(t: _Setting, models: list[_LeverModel], *, unit: str, decimals: 
     if t.rank_before <= k and t.peer_label == "frozen":
         return _report(t.res0, t.res0, u, k, models, {}, 0.0, 0.0, True, iters=0, notes=already, reason="already",
                        decimals=decimals, peers=t.peer_label)
-    # --- proof of infeasibility by monotonicity ------------------------------------------
+    watch = _watched(t, models)
+    if watch:
+        notes.append(f"{', '.join(watch)}: the outlier treatment leaves the values unchanged now; plans that would "
+                     "make it apply are outside the linear model, so each plan is checked by recomputing")
+    # --- proof of infeasibility by monotonicity (while no treatment applies) ---------------
     at_bound = _printed(models, {lm.j: lm.ub for lm in models}, decimals)
     best = _apply(t, models, at_bound)
-    _refuse_unreachable(models, best, u, k, unit)
+    best_hit = _triggered(best, watch)
+    if not best_hit:
+        _refuse_unreachable(models, best, u, k, unit, watch)
     if int(t.res.ranks[u, 0]) <= k:
         return _report(t.res0, t.res, u, k, models, {}, 0.0, 0.0, True, iters=0, notes=already, reason="already",
                        decimals=decimals, peers=t.peer_label)
-    proof, chosen, iters = _solve_printed(t, models, decimals, max_iterations)
+    proof, chosen, iters = _solve_printed(t, models, decimals, max_iterations, watch)
     reason = _optimal_reason(inexact, proof, chosen)
     if chosen is None:
+        if int(best.ranks[u, 0]) > k:  # only when the treatment applies at the bounds (else refused above)
+            _refuse_triggered(best, u, k, unit, best_hit)
         notes.append("no cheaper plan reaches the rank once rounded: every lever at its bound")
         chosen = (at_bound, best, math.nan)
     ys_p, after, delta = chosen
+    hit = _triggered(after, watch)
+    if hit:
+        reason = "treatment_triggered"
+        notes.append(f"the plan makes the outlier treatment of {', '.join(hit)} apply: verified by recomputing, "
+                     "not proven optimal")
     cost = sum(lm.lever.cost * (ys_p.get(lm.j, lm.y0) - lm.y0) for lm in models)
     lower = proof[0] if proof is not None else 0.0
     return _report(t.res0, after, u, k, models, ys_p, cost, lower, reason in ("proven", "proven_margin"),
-                   iters=iters, notes=notes, reason=reason, delta=delta, decimals=decimals, peers=t.peer_label)
+                   iters=iters, notes=notes, reason=reason, delta=delta, decimals=decimals, peers=t.peer_label,
+                   triggered=hit, watched=watch)
 
 
-def _refuse_unreachable(models: list[_LeverModel], best: Result, u: int, k: int, unit: str) -> None:
+def _refuse_unreachable(models: list[_LeverModel], best: Result, u: int, k: int, unit: str,
+                        watch: Sequence[str] = ()) -> None:
     """Refuse the target when, with every lever at its bound, the unit still misses rank k (the score is
-    monotone in every lever, so no plan can do better); the error names the bounds that bind."""
+    monotone in every lever while no outlier treatment applies, so no such plan can do better); the error
+    names the bounds that bind, and the levers whose treatment a plan might make apply (not considered)."""
     best_rank = int(best.ranks[u, 0])
     if best_rank <= k:
         return
@@ -801,22 +889,37 @@ def _refuse_unreachable(models: list[_LeverModel], best: Result, u: int, k: int,
     for lm in models:
         binding.setdefault(lm.reason, []).append(lm.lever.code)
     caps = "; ".join(f"{REASONS[r]}: {', '.join(cs)}" for r, cs in binding.items())
+    untreated = (f" (among plans that leave the outlier treatment of {', '.join(watch)} inactive)"
+                 if watch else "")
     raise AnalysisError(
-        f"{unit!r} cannot reach rank {k}: with every lever at its bound it reaches rank {best_rank} "
+        f"{unit!r} cannot reach rank {k}{untreated}: with every lever at its bound it reaches rank {best_rank} "
         f"(score {best.scores[u, 0]:.4f}); the bounds that bind — {caps}; widen the bounds (a larger gain "
         "cap, no cap at the best peer's value, explicit bounds) or vary more indicators",
         code="target_impossible", unit=unit, rank=k, best_rank=best_rank, binding=binding,
     )
 
 
-def _solve_printed(t: _Setting, models: list[_LeverModel], decimals: int | None, max_iterations: int
-                   ) -> tuple[tuple[float, bool, float] | None, tuple[dict[int, float], Result, float] | None, int]:
+def _refuse_triggered(best: Result, u: int, k: int, unit: str, hit: Sequence[str]) -> None:
+    """Refuse the target when no plan was found and every lever at its bound both misses rank k and makes
+    an outlier treatment apply: the score is then not monotone in the lever, so nothing is proven."""
+    raise AnalysisError(
+        f"{unit!r}: no plan reaching rank {k} was found; with every lever at its bound the outlier treatment of "
+        f"{', '.join(hit)} applies (the unit's new value makes the column fail the skew and kurtosis test), "
+        f"which moves every unit's score non-linearly, and the unit reaches rank {int(best.ranks[u, 0])}; "
+        f"give {', '.join(hit)} a lower bound, or seek the target with `treatment: none` on it",
+        code="target_treatment_triggered", unit=unit, rank=k, lever=", ".join(hit),
+    )
+
+
+def _solve_printed(t: _Setting, models: list[_LeverModel], decimals: int | None, max_iterations: int,
+                   watch: Sequence[str] = ()) -> tuple[tuple[float, bool, float] | None, tuple[dict[int, float], Result, float] | None, int]:
     """The least-cost plan, then the plan as printed: (lower bound, converged, cost) of the margin-0
     problem, the printed plan that reaches rank k (y-values, computation, margin) or None, iterations.
 
     A tie with the k-th best peer reaches rank k (competition ranking), so the first solve asks
     S_u >= S_k; when the printed plan, recomputed, misses rank k (solver tolerance, a tie broken by
-    float noise), the margin grows from 10^-(decimals+1) and the plan is solved again."""
+    float noise), the margin grows from 10^-(decimals+1) and the plan is solved again; not when the
+    miss comes from an outlier treatment the plan made apply (a margin cannot mend the model)."""
     step = 10.0 ** -((decimals if decimals is not None else 8) + 1)
     margins = [0.0, step, 10 * step, 100 * step]
     proof: tuple[float, bool, float] | None = None  # (lower bound, converged, cost) of the margin-0 problem
@@ -834,6 +937,8 @@ def _solve_printed(t: _Setting, models: list[_LeverModel], decimals: int | None,
         after = _apply(t, models, ys_p)
         if int(after.ranks[t.u, 0]) <= t.k:
             chosen = (ys_p, after, delta)
+            break
+        if _triggered(after, watch):
             break
     return proof, chosen, iters
 
@@ -1208,6 +1313,8 @@ def _cutting_planes(m: _Milp, cuts: list[tuple[dict[int, float], float, float]],
                     tau_idx: dict[int, tuple[int, int]], max_iterations: int) -> tuple[np.ndarray, float, int, bool]:
     """Solve the MILP, adding a Kelley cut wherever a region-c cost is under-estimated, until none is
     (converged) or ``max_iterations``; the solution, its cost (the lower bound), iterations, converged."""
+    if m.nv == 0:  # no lever has a piece left (the restricted problem of a lever below every peer)
+        raise AnalysisError("the solver found no plan: no lever can move", code="target_impossible")
     iters = 0
     cvec = np.array(m.obj)
     bounds = Bounds(np.array(m.lb), np.array(m.ubv))
@@ -1253,7 +1360,8 @@ REASONS = {
 
 def _report(res0: Result, after: Result, u: int, k: int, models: list[_LeverModel], ys: Mapping[int, float],
             cost: float, lower: float, exact: bool, *, peers: str, iters: int, notes: list[str], reason: str,
-            decimals: int | None, delta: float = 0.0) -> TargetPlan:
+            decimals: int | None, delta: float = 0.0, triggered: Sequence[str] = (),
+            watched: Sequence[str] = ()) -> TargetPlan:
     droot0 = root_derivative(res0)
     droot1 = root_derivative(after)
     changes: list[dict[str, Any]] = []
@@ -1290,6 +1398,7 @@ def _report(res0: Result, after: Result, u: int, k: int, models: list[_LeverMode
         iterations=iters, notes=notes, after=after, decimals=decimals, rounded=decimals is not None,
         verified_rank=int(after.ranks[u, 0]), optimal_reason=reason,
         rank_margin=None if math.isnan(delta) else float(delta), rounding_cost_max=float(rounding_max),
+        treatment_triggered=list(triggered), treatment_watched=list(watched),
     )
     plan.optimal_note = optimal_note(plan.as_dict())
     return plan
@@ -1300,18 +1409,21 @@ def _report(res0: Result, after: Result, u: int, k: int, models: list[_LeverMode
 _NOTES = {
     "already": ("The unit already reaches the target rank: nothing to change.",
                 "Đơn vị đã đạt thứ hạng mục tiêu: không cần thay đổi."),
-    "proven": ("Proven optimal: no plan within these bounds costs less than {lower}{rounded_part}.",
-               "Đã chứng minh là tối ưu: không có kế hoạch nào trong các giới hạn này có chi phí dưới "
+    "proven": ("Proven optimal: no plan within these bounds{watched_part} costs less than {lower}{rounded_part}.",
+               "Đã chứng minh là tối ưu: không có kế hoạch nào trong các giới hạn này{watched_part} có chi phí dưới "
                "{lower}{rounded_part}."),
+    "watched_part": (" that leaves the outlier treatment of {watched} inactive",
+                     " mà vẫn giữ cho việc xử lý giá trị ngoại lai của {watched} không được áp dụng"),
     "rounded_part": ("; rounding the values up to {decimals} decimals may cost at most {rounding} more (the sum of "
                      "cost × 10^-{decimals} over the levers moved)",
                      "; làm tròn lên {decimals} chữ số thập phân tốn thêm tối đa {rounding} (tổng chi phí × "
                      "10^-{decimals} của các chỉ số thay đổi)"),
-    "proven_margin": ("Proven optimal before rounding (no plan within these bounds costs less than {lower}); to still "
+    "proven_margin": ("Proven optimal before rounding (no plan within these bounds{watched_part} costs less than "
+                      "{lower}); to still "
                       "reach the rank once rounded to {decimals} decimals the plan keeps a margin of {delta} on the "
                       "score and costs {extra} more than that bound.",
-                      "Đã chứng minh là tối ưu trước khi làm tròn (không kế hoạch nào trong các giới hạn này có chi "
-                      "phí dưới {lower}); để vẫn đạt hạng khi làm tròn {decimals} chữ số thập phân, kế hoạch giữ biên "
+                      "Đã chứng minh là tối ưu trước khi làm tròn (không kế hoạch nào trong các giới hạn "
+                      "này{watched_part} có chi phí dưới {lower}); để vẫn đạt hạng khi làm tròn {decimals} chữ số thập phân, kế hoạch giữ biên "
                       "{delta} trên điểm và tốn thêm {extra} so với mức đó."),
     "partial_minmax": ("Not proven optimal: a min–max lever starts below every peer, and values between it and the "
                        "peers' lowest value were not considered.",
@@ -1320,6 +1432,11 @@ _NOTES = {
     "iteration_limit": ("Not proven optimal: the solver stopped before converging; no plan costs less than {lower}.",
                         "Chưa chứng minh được là tối ưu: bộ giải dừng trước khi hội tụ; không kế hoạch nào có chi "
                         "phí dưới {lower}."),
+    "treatment_triggered": ("Not proven optimal: the plan makes the outlier treatment of {treated} apply, which "
+                            "moves every unit's score non-linearly; the plan was recomputed and reaches the rank.",
+                            "Chưa chứng minh được là tối ưu: kế hoạch làm cho việc xử lý giá trị ngoại lai của "
+                            "{treated} được áp dụng, khiến điểm của mọi đơn vị thay đổi phi tuyến; kế hoạch đã "
+                            "được tính lại và đạt thứ hạng mục tiêu."),
     "at_bound": ("Not proven optimal: no cheaper plan was found that still reaches the rank once rounded; this is "
                  "the plan with every lever at its bound.",
                  "Chưa chứng minh được là tối ưu: không tìm được kế hoạch rẻ hơn mà vẫn đạt hạng sau khi làm tròn; "
@@ -1348,6 +1465,9 @@ def optimal_note(plan: Mapping[str, Any], lang: str = "en") -> str:
     lower, cost = float(plan.get("lower_bound") or 0.0), float(plan.get("cost") or 0.0)
     fields = {"lower": num(lower), "extra": num(max(cost - lower, 0.0)), "decimals": dec,
               "rounding": num(plan.get("rounding_cost_max") or 0.0),
-              "delta": f"{plan.get('rank_margin') or 0.0:g}".replace(".", "," if i else ".")}
+              "delta": f"{plan.get('rank_margin') or 0.0:g}".replace(".", "," if i else "."),
+              "treated": ", ".join(plan.get("treatment_triggered") or []),
+              "watched": ", ".join(plan.get("treatment_watched") or [])}
+    fields["watched_part"] = _NOTES["watched_part"][i].format(**fields) if fields["watched"] else ""
     fields["rounded_part"] = _NOTES["rounded_part"][i].format(**fields) if dec is not None else ""
     return _NOTES.get(reason, _NOTES["at_bound"])[i].format(**fields)

@@ -282,14 +282,20 @@ class _Lines:
 
     def cells(self, delim: str) -> np.ndarray:
         """The number of cells of each line."""
-        if not len(self):
-            return np.zeros(0, dtype=np.int64)
-        b = (np.frombuffer(self.data, dtype=np.uint8) == ord(delim)).view(np.uint8)
-        return np.add.reduceat(b, self.start, dtype=np.int32) * (self.end > self.start) + 1
+        out = np.ones(len(self), dtype=np.int64)
+        at = 0
+        while at < len(self):  # a few MB at a time: where the delimiters are, counted by line
+            stop = max(at + 1, int(np.searchsorted(self.end, self.start[at] + _CHUNK_BYTES)))
+            first, last = int(self.start[at]), int(self.end[stop - 1])
+            found = np.flatnonzero(np.frombuffer(self.data, dtype=np.uint8, count=last - first, offset=first)
+                                   == ord(delim)) + first
+            out[at:stop] += np.searchsorted(found, self.end[at:stop]) - np.searchsorted(found, self.start[at:stop])
+            at = stop
+        return out
 
     def numbers(self, which: Sequence[int], delim: str, cols: Sequence[int], name_col: int | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str] | None]:
-        """:func:`_plain_numbers` of lines ``which`` (in order), and the text of their cell
+        """:func:`_plain_numbers` of lines ``which`` (increasing), and the text of their cell
         ``name_col`` (stripped; "" when the line has none), parsed in chunks of whole lines."""
         which = np.asarray(which, dtype=np.int64)
         lo, hi = (int(which.min()), int(which.max()) + 1) if len(which) else (0, 0)
@@ -309,12 +315,14 @@ class _Lines:
             if name_col is not None:
                 names[at - lo:stop - lo] = part[3] + first
             at = stop
-        rows = which - lo
         text = None
+        if len(which) < hi - lo:  # some lines between are not wanted (blank, a title)
+            rows = which - lo
+            values, exact, n_cells, names = values[rows], exact[rows], n_cells[rows], names[rows]
         if name_col is not None:
             data = self.data
-            text = [data[s:e].decode("utf-8").strip() for s, e in names[rows].tolist()]
-        return values[rows], exact[rows], n_cells[rows], text
+            text = [data[s:e].decode("utf-8").strip() for s, e in names.tolist()]
+        return values, exact, n_cells, text
 
 
 class _Rows(Sequence):
@@ -512,7 +520,8 @@ def _plain_chunk(buf: Any, delim: int, slot: np.ndarray, name_col: int | None = 
     dotted = np.flatnonzero(plain & (ndot == 1))
     frac = np.full(len(ends), -1, dtype=ends.dtype)  # -1: no dot
     frac[dotted] = ends[dotted] - 1 - np.flatnonzero(dot)[cdot[ends[dotted]] - 1]
-    number = _whole_numbers(b, ends, frac, np.where(plain, nd, 0))
+    count = np.where(plain, nd, 0)
+    number = _whole_numbers(b, ends, frac, count)
     frac[frac < 0] = 0
     number /= _POW10[frac]
     np.negative(number, out=number, where=neg)
@@ -527,16 +536,44 @@ def _plain_chunk(buf: Any, delim: int, slot: np.ndarray, name_col: int | None = 
     return values, taken, n_cells, names
 
 
-def _whole_numbers(b: np.ndarray, ends: np.ndarray, frac: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """For each cell (its bytes end at ``ends``), the whole number of its last ``count`` digits,
-    the dot ``frac`` bytes from its end skipped (-1: none): added right to left, every partial sum
-    is a whole number below 10**15, exact in a float."""
-    out = np.zeros(len(ends))
-    at = ends - 1
-    for k in range(int(count.max(initial=0))):
-        at -= frac == k  # the dot
-        out += np.where(count > k, b[np.maximum(at - k, 0)] - 48.0, 0) * _POW10[k]
+# Eight digits at once (the bytes of a run of digits read as one little-endian 64-bit word, the
+# first digit lowest): the bytes before the run are masked off, then pairs, fours and eights of
+# digits are combined by three multiplications (each lane holds at most 10**8 < 2**32).
+_RUN_MASK = np.array([0] + [((1 << (8 * n)) - 1) << (8 * (8 - n)) for n in range(1, 9)], dtype=np.uint64)
+_PAIRS = [(np.uint64(0x0F0F0F0F0F0F0F0F), np.uint64(2561), np.uint64(8)),  # 10 * 2**8 + 1
+          (np.uint64(0x00FF00FF00FF00FF), np.uint64(6553601), np.uint64(16)),  # 100 * 2**16 + 1
+          (np.uint64(0x0000FFFF0000FFFF), np.uint64(42949672960001), np.uint64(32))]  # 10**4 * 2**32 + 1
+_POW10_INT = 10 ** np.arange(16, dtype=np.uint64)
+
+
+def _runs(words: np.ndarray, stop: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The whole number of the ``n`` (≤ 15) digits before byte ``stop`` of each cell; ``words[i]``
+    is the 8 bytes before byte i."""
+    out = _eight(words, stop, np.minimum(n, 8))
+    if (n > 8).any():
+        out += _eight(words, np.maximum(stop - 8, 0), np.clip(n - 8, 0, 8)) * np.uint64(10**8)
     return out
+
+
+def _eight(words: np.ndarray, stop: np.ndarray, n: np.ndarray) -> np.ndarray:
+    w = words[stop] & _RUN_MASK[n]
+    for lanes, times, shift in _PAIRS:
+        w &= lanes
+        w *= times
+        w >>= shift
+    return w
+
+
+def _whole_numbers(b: np.ndarray, ends: np.ndarray, frac: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """For each cell (its bytes end at ``ends``), the whole number of its last ``count`` (≤ 15)
+    digits, the dot ``frac`` bytes from its end skipped (-1: no dot): the digits before the dot
+    times 10**frac plus those after, in 64-bit integers (below 10**15: exact in a float too)."""
+    padded = np.zeros(len(b) + 8, dtype=np.uint8)
+    padded[8:] = b
+    words = np.ndarray((len(b) + 1,), dtype="<u8", buffer=padded, strides=(1,))  # words[i]: b[i-8:i]
+    after = np.maximum(frac, 0)
+    whole = _runs(words, np.where(frac < 0, ends, ends - frac - 1), count - after)
+    return (whole * _POW10_INT[after] + _runs(words, ends, after)).astype(np.float64)
 
 
 def _place(number: np.ndarray, exact: np.ndarray, last: np.ndarray, n_cells: np.ndarray, slot: np.ndarray

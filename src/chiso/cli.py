@@ -306,7 +306,7 @@ def json_records(result: Result, decimals: int, pad: str = "") -> Iterator[str]:
         return
     ip = pad + "  "
     keys = [json.dumps(c, ensure_ascii=False) for c in result.codes]
-    rows = max(1, min(_BLOCK, _CELLS // max(len(keys), 1)))
+    rows = max(1, min(_BLOCK, _CELLS // max(len(keys), 1), len(result.units)))
     lines = None
     if decimals in _DIGITS and keys:
         lines = _ScoreLines([f"{ip}    {k}: ".encode() for k in keys], decimals, _largest(result.scores), rows)

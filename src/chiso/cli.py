@@ -57,10 +57,11 @@ def _numeric(cell: object) -> bool:
     return str(cell).replace(",", "").replace(".", "").replace("-", "").replace("–", "").isdigit() or cell == "–"
 
 
-def _write_output(text: str | bytes | Iterable[str], output: str | None) -> None:
+def _write_output(text: str | bytes | Iterable[str | bytes], output: str | None) -> None:
     """Print, or write atomically to ``output`` (a partial file is never left behind).
 
-    ``text`` may be the pieces of a long text (written as they come) or the bytes of a file."""
+    ``text`` may be the pieces of a long text (written as they come; a piece may be UTF-8 bytes)
+    or the bytes of a file."""
     if isinstance(text, str):
         text = [text if text.endswith("\n") or output else text + "\n"]
     if not output:
@@ -69,6 +70,7 @@ def _write_output(text: str | bytes | Iterable[str], output: str | None) -> None
             return
         last = ""
         for piece in text:
+            piece = piece.decode("utf-8") if isinstance(piece, bytes) else piece
             sys.stdout.write(piece)
             last = piece or last
         if last and not last.endswith("\n"):
@@ -77,12 +79,12 @@ def _write_output(text: str | bytes | Iterable[str], output: str | None) -> None
     target = Path(output)
     fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=".chiso-", suffix=target.suffix)
     try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as fb:
+        with os.fdopen(fd, "wb") as fb:
+            if isinstance(text, bytes):
                 fb.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.writelines(text)
+            else:
+                for piece in text:
+                    fb.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -293,7 +295,13 @@ class _ScoreLines:
 
 def json_records(result: Result, decimals: int, pad: str = "") -> Iterator[str]:
     """``json.dumps(result.to_records(decimals), ensure_ascii=False, indent=2)`` in pieces, a block
-    of records a piece, nested ``pad`` deeper — written from the arrays.
+    of records a piece, nested ``pad`` deeper (:func:`json_bytes` decoded)."""
+    for piece in json_bytes(result, decimals, pad):
+        yield piece.decode("utf-8")
+
+
+def json_bytes(result: Result, decimals: int, pad: str = "") -> Iterator[bytes]:
+    """:func:`json_records` in UTF-8, written from the arrays a block of records at a time.
 
     The score lines are made by :class:`_ScoreLines` (numpy) where its rule holds; a record with
     another number is a template filled with its floats (``%r`` is the float's ``repr``, as in
@@ -302,7 +310,7 @@ def json_records(result: Result, decimals: int, pad: str = "") -> Iterator[str]:
     from json.encoder import encode_basestring  # what json.dumps(str, ensure_ascii=False) is
 
     if not result.units:
-        yield "[]"
+        yield b"[]"
         return
     ip = pad + "  "
     keys = [json.dumps(c, ensure_ascii=False) for c in result.codes]
@@ -312,22 +320,23 @@ def json_records(result: Result, decimals: int, pad: str = "") -> Iterator[str]:
         lines = _ScoreLines([f"{ip}    {k}: ".encode() for k in keys], decimals, _largest(result.scores), rows)
     template = ",\n".join(f"{ip}    {k.replace('%', '%%')}: %r" for k in keys)
     tail = f"\n{ip}  }}\n{ip}}}"
-    yield "["
+    yield b"["
     sep = ""
+    close = tail.encode()
     for block, scores in _blocks(result, decimals, rows):
         buf, ends, good = lines.block(scores) if lines is not None else (None, [], [False] * len(block))
-        pieces: list[str] = []
+        pieces: list[bytes | memoryview] = []  # joined once a block
         for t, (i, r) in enumerate(zip(block, result.rank[block].tolist())):
             rank = "null" if r != r else str(int(r))
             head = (f'{sep}\n{ip}{{\n{ip}  "unit": {encode_basestring(result.units[i])},\n{ip}  "rank": {rank},\n'
                     f'{ip}  "scores": {{\n')
             if good[t] and buf is not None:
-                pieces += (head, str(buf[ends[t - 1] if t else 0:ends[t] - 2], "utf-8"), tail)
+                pieces += (head.encode(), buf[ends[t - 1] if t else 0:ends[t] - 2], close)
             else:
-                pieces.append(_json_record(result, i, scores[t].tolist(), head, template, tail, sep, ip))
+                pieces.append(_json_record(result, i, scores[t].tolist(), head, template, tail, sep, ip).encode())
             sep = ","
-        yield "".join(pieces)
-    yield f"\n{pad}]"
+        yield b"".join(pieces)
+    yield f"\n{pad}]".encode()
 
 
 def _json_record(result: Result, i: int, values: list[float], head: str, template: str, tail: str, sep: str,
@@ -669,14 +678,16 @@ def cmd_compute(args: argparse.Namespace) -> int:
     # The published totals and ranks against the recomputed ones (not on merged units: the
     # published figures are the former provinces').
     check = None if result.merged_from else read.compare(result)
-    text: str | bytes | Iterable[str]
+    text: str | bytes | Iterable[str | bytes]
     if args.format == "xlsx":
         text = result_xlsx(result, decimals=args.decimals)
     elif check is not None and args.format == "json":
         # A table with published totals or ranks: the records and the comparison ("check"), as
         # json.dumps({"results": …, "check": …}, indent=2) writes them.
         after = json.dumps(check, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        text = ["{\n  \"results\": ", *json_records(result, args.decimals, "  "), f',\n  "check": {after}\n}}']
+        text = [b'{\n  "results": ', *json_bytes(result, args.decimals, "  "), f',\n  "check": {after}\n}}']
+    elif args.format == "json":
+        text = json_bytes(result, args.decimals)
     else:
         text = result_pieces(result, args.format, decimals=args.decimals, lang=args.lang)
         if check is not None and args.format == "table":

@@ -226,9 +226,9 @@ def _plain_csv(path: Path, data: bytes, delim: str, limits: Limits) -> tuple[lis
     if last >= 0 and cut == 0:
         return None
     rest = data[cut:]
-    if b"\r" in rest and rest.count(b"\r") != rest.count(b"\r\n"):
-        return None
     lines = _Lines.of(rest)
+    if lines.crlf != rest.count(b"\r"):  # a CR that does not end a line
+        return None
     if len(lines) and int((lines.end - lines.start).max()) > csv.field_size_limit():  # bytes ≥ characters
         return None
     try:
@@ -251,6 +251,7 @@ class _Lines:
     data: bytes
     start: np.ndarray
     end: np.ndarray
+    crlf: int = 0  # lines that end in CR LF
 
     @classmethod
     def of(cls, rest: bytes) -> _Lines:
@@ -259,8 +260,9 @@ class _Lines:
         b = np.frombuffer(rest, dtype=np.uint8)
         end = np.flatnonzero(b == 10)
         start = np.concatenate(([0], end[:-1] + 1)).astype(end.dtype)
-        end -= (end > start) & (b[end - 1] == 13)
-        return cls(rest, start, end)
+        cr = (end > start) & (b[end - 1] == 13)
+        end -= cr
+        return cls(rest, start, end, int(np.count_nonzero(cr)))
 
     def __len__(self) -> int:
         return len(self.end)

@@ -299,8 +299,8 @@ class _Lines:
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str] | None]:
         """:func:`_plain_numbers` of lines ``which`` (increasing), and the text of their cell
         ``name_col`` (stripped; "" when the line has none), parsed in chunks of whole lines."""
-        which = np.asarray(which, dtype=np.int64)
-        lo, hi = (int(which.min()), int(which.max()) + 1) if len(which) else (0, 0)
+        wanted = np.asarray(which, dtype=np.int64)
+        lo, hi = (int(wanted.min()), int(wanted.max()) + 1) if len(wanted) else (0, 0)
         values = np.full((hi - lo, len(cols)), np.nan)
         exact = np.ones((hi - lo, len(cols)), dtype=bool)
         n_cells = np.zeros(hi - lo, dtype=np.int64)
@@ -318,8 +318,8 @@ class _Lines:
                 names[at - lo:stop - lo] = part[3] + first
             at = stop
         text = None
-        if len(which) < hi - lo:  # some lines between are not wanted (blank, a title)
-            rows = which - lo
+        if len(wanted) < hi - lo:  # some lines between are not wanted (blank, a title)
+            rows = wanted - lo
             values, exact, n_cells, names = values[rows], exact[rows], n_cells[rows], names[rows]
         if name_col is not None:
             data = self.data
@@ -630,17 +630,21 @@ def _read_body(body: _Rows, unit_col: int, cols: list[tuple[int, str, str]], wid
         if any(kind == "rank" for _k, _c, kind in cols):  # a rank is a whole number from 1
             r = v[:, [j for j, (_k, _c, kind) in enumerate(cols) if kind == "rank"]]
             fast[lines] &= np.all(np.isnan(r) | ((r >= 1) & (r == np.floor(r))), axis=1)
-        values[lines] = v
+        if len(lines) == len(body):  # every row is a line: the parsed array is the table's
+            values = v
+        else:
+            values[lines] = v
     keep = np.ones(len(body), dtype=bool)
+    is_fast, is_short = fast.tolist(), short.tolist()  # looked at row by row
     for i, (rownum, _raw) in enumerate(body.items):
-        if fast[i]:
+        if is_fast[i]:
             name, row = names[i], []
         else:
             row = body[i][1]
             name = _cell_text(row[unit_col]) if unit_col < len(row) else ""
-        if not name and fast[i]:  # maybe a blank row or a note: looked at cell by cell
-            fast[i], row = False, body[i][1]
-        cells = None if fast[i] else [row[k] if k < len(row) else None for k, _c, _kind in cols]
+        if not name and is_fast[i]:  # maybe a blank row or a note: looked at cell by cell
+            is_fast[i], row = False, body[i][1]
+        cells = None if is_fast[i] else [row[k] if k < len(row) else None for k, _c, _kind in cols]
         if skip_blank and not name and cells is not None and all(_cell_text(c) == "" for c in cells):
             keep[i] = False
             continue
@@ -653,16 +657,17 @@ def _read_body(body: _Rows, unit_col: int, cols: list[tuple[int, str, str]], wid
         else:
             unit_rows[name] = rownum
         units.append(name)
-        if fast[i] and short[i]:
+        if is_fast[i] and is_short[i]:
             continue
         row = body[i][1]
         extra = [c for c in row[width:] if _cell_text(c) != ""]
         if extra:
             bad.append({"row": rownum, "column": col_letter(width), "code": "", "value": extra[0], "error": "no_header",
                         "msg": f"row {rownum}, column {col_letter(width)}: value {extra[0]!r} has no header"})
-        if not fast[i]:
+        if not is_fast[i]:
             values[i] = _read_cells(rownum, cols, cells if cells is not None else [], bad)
-    values = values[keep]
+    if not keep.all():
+        values = values[keep]
     return units, unit_rows, values, bad
 
 

@@ -10,11 +10,12 @@ and compression ratio of an .xlsx, size of a CSV), and while it is read as soon 
 row or cell cap; a CSV may end its lines with LF, CRLF or CR alone (old Mac Excel). Long error
 lists are cut with :func:`first_errors`.
 
-Speed: a CSV whose data rows are plain (no quotes below the header, no lone CR) keeps each row as
-its line, and the numbers of its cells are parsed at once by :func:`_plain_numbers` (numpy on the
-bytes, exact for the cells it takes: a plain decimal of at most 15 digits or an empty cell). Any
-other cell — a decimal comma, a space, a text — and every row holding one are read cell by cell
-as before, so every message is the same; 100 000 rows × 100 columns read in about a second.
+Speed: a CSV whose data rows are plain (no quotes below the header, no lone CR) keeps those rows
+as bytes (:class:`_Lines`: one buffer and the lines' offsets), and the numbers of their cells are
+parsed at once from the bytes (:func:`_plain_chunk`; exact for the cells it takes: a plain
+decimal of at most 15 digits or an empty cell). Any other cell — a decimal comma, a space, a
+text — and every row holding one are read cell by cell as before, so every message is the same;
+100 000 rows × 100 columns (73 MB) read in about 1.5–2 s on a shared two-core machine.
 """
 
 from __future__ import annotations

@@ -57,10 +57,11 @@ def _numeric(cell: object) -> bool:
     return str(cell).replace(",", "").replace(".", "").replace("-", "").replace("–", "").isdigit() or cell == "–"
 
 
-def _write_output(text: str | bytes | Iterable[str], output: str | None) -> None:
+def _write_output(text: str | bytes | Iterable[str | bytes], output: str | None) -> None:
     """Print, or write atomically to ``output`` (a partial file is never left behind).
 
-    ``text`` may be the pieces of a long text (written as they come) or the bytes of a file."""
+    ``text`` may be the pieces of a long text (written as they come; a piece may be UTF-8 bytes)
+    or the bytes of a file."""
     if isinstance(text, str):
         text = [text if text.endswith("\n") or output else text + "\n"]
     if not output:
@@ -69,6 +70,7 @@ def _write_output(text: str | bytes | Iterable[str], output: str | None) -> None
             return
         last = ""
         for piece in text:
+            piece = piece.decode("utf-8") if isinstance(piece, bytes) else piece
             sys.stdout.write(piece)
             last = piece or last
         if last and not last.endswith("\n"):
@@ -77,12 +79,12 @@ def _write_output(text: str | bytes | Iterable[str], output: str | None) -> None
     target = Path(output)
     fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=".chiso-", suffix=target.suffix)
     try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as fb:
+        with os.fdopen(fd, "wb") as fb:
+            if isinstance(text, bytes):
                 fb.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.writelines(text)
+            else:
+                for piece in text:
+                    fb.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -123,12 +125,18 @@ def _rounded(a: np.ndarray, decimals: int) -> np.ndarray:
 _BLOCK = 4096  # rows rounded at a time: a few MB, whatever the size of the result
 
 
+def _blocks(result: Result, decimals: int, rows: int = _BLOCK) -> Iterator[tuple[list[int], np.ndarray]]:
+    """The units in rank order, ``rows`` at a time, with their scores rounded to ``decimals``."""
+    order = result.order()
+    for start in range(0, len(order), rows):
+        block = order[start:start + rows]
+        yield block, _rounded(result.scores[block], decimals)
+
+
 def _ordered(result: Result, decimals: int) -> Iterator[tuple[int, np.ndarray]]:
     """Every unit in rank order with its scores rounded to ``decimals`` (rounded a block at a time)."""
-    order = result.order()
-    for start in range(0, len(order), _BLOCK):
-        block = order[start:start + _BLOCK]
-        yield from zip(block, _rounded(result.scores[block], decimals))
+    for block, scores in _blocks(result, decimals):
+        yield from zip(block, scores)
 
 
 def shown_codes(result: Result) -> list[int]:
@@ -138,35 +146,218 @@ def shown_codes(result: Result) -> list[int]:
     return [int(j) for j in np.flatnonzero(~np.all(np.isnan(result.scores), axis=0))]
 
 
-def json_records(result: Result, decimals: int, pad: str = "") -> Iterator[str]:
-    """``json.dumps(result.to_records(decimals), ensure_ascii=False, indent=2)`` in pieces, one
-    record a piece, nested ``pad`` deeper — written from the arrays, a row at a time.
+# --- JSON numbers written by numpy --------------------------------------------------------------
+# ``repr`` of a float rounded to d decimals (0 ≤ d ≤ 15) is the decimal text of k / 10**d, k the
+# whole number rint(v * 10**d), without trailing zeros ("12.5", "3.0", "-0.0") when
+#   (1) v == k / 10**d: v is the float nearest that decimal (k and 10**d are exact floats and the
+#       division is correctly rounded);
+#   (2) |k| < 10**15: the decimal has at most 15 significant digits, and two such decimals are
+#       never the same float (DBL_DIG = 15), so no shorter text gives v: repr's digits are these;
+#   (3) v == 0 or 1e-4 ≤ |v| (and |v| < 1e15 by (2)): repr writes such a number without an exponent.
+# A value outside these (and inf) is written by Python, its whole record with it.
+_DIGITS = range(0, 13)
+_CELLS = 1 << 19  # cells formatted at a time
 
-    A record is a template filled with its floats (``%r`` is the float's ``repr``, as in JSON);
-    a record with a missing score, an infinite one or none at all is written by :mod:`json`.
+
+def _four_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The text of 0000 … 9999 as 4-byte words, and each one's trailing zeros (0000: 4)."""
+    import numpy as np
+
+    n = np.arange(10_000)
+    text = np.stack([n // 1000, n // 100 % 10, n // 10 % 10, n % 10], axis=1).astype(np.uint8) + 48
+    zeros = np.zeros(10_000, dtype=np.intp)
+    for p in (10, 100, 1000, 10_000):
+        zeros += n % p == 0
+    return text.view(np.uint32).ravel(), zeros
+
+
+def _keep_words(groups: int, leading: bool) -> list[np.ndarray]:
+    """For each group of four bytes, its keep mask (a 4-byte word) by the count of the field:
+    ``leading`` — the count is of leading bytes dropped; otherwise of bytes kept from the start."""
+    import numpy as np
+
+    count = np.arange(4 * groups + 1)[:, None]
+    out = []
+    for g in range(groups):
+        at = 4 * g + np.arange(4)[None, :]
+        kept = at >= count if leading else at < count
+        out.append(kept.astype(np.uint8).view(np.uint32).ravel())
+    return out
+
+
+class _ScoreLines:
+    """The score lines of JSON records (``{indent}"code": number,\\n``), a block of rows at once.
+
+    The bytes of a cell sit in a fixed-width field — key, sign, whole part, dot, decimals, comma
+    and newline — and a mask keeps the bytes its text has (no leading zeros, no trailing zeros,
+    no ``-`` for a positive number, nothing for a NaN): the rows' lines are the kept bytes in
+    order. Digits and masks are written four bytes at a time (a word per cell, from a table);
+    the key bytes never change and are laid out once.
     """
 
+    def __init__(self, keys: list[bytes], decimals: int, largest: float, rows: int):
+        import numpy as np
+
+        self.decimals = decimals
+        self.scale = float(10**decimals)
+        digits = len(str(int(min(largest, 1e15)) + 1))  # of the largest whole part (rounded up)
+        self.powers = [float(10**p) for p in range(1, digits)]
+        self.whole = -(-digits // 4)  # groups of four digits
+        self.frac = -(-max(decimals, 1) // 4)
+        self.sign = max(map(len, keys))
+        self.dot = self.sign + 1 + 4 * self.whole
+        size = self.dot + 1 + 4 * self.frac + 2
+        m = len(keys)
+        self.field = np.zeros((rows, m, size), dtype=np.uint8)
+        self.keep = np.zeros((rows, m, size), dtype=np.uint8)
+        for j, key in enumerate(keys):
+            self.field[:, j, :len(key)] = np.frombuffer(key, dtype=np.uint8)
+            self.keep[:, j, :len(key)] = 1
+        self.field[:, :, self.sign] = 45  # -
+        self.field[:, :, self.dot] = 46  # .
+        self.field[:, :, -2:] = (44, 10)  # , \n
+        self.keep[:, :, self.dot] = 1
+        self.keep[:, :, -2:] = 1
+        self.fixed = np.array([len(k) + 3 for k in keys])  # key, dot, comma, newline
+        self.text, self.zeros = _four_digits()
+        self.leading = _keep_words(self.whole, True)
+        self.shown = _keep_words(self.frac, False)
+
+    def _words(self, a: np.ndarray, start: int) -> np.ndarray:
+        """The 4-byte words at byte ``start`` of every field of ``a`` (a view)."""
+        import numpy as np
+
+        rows, m, size = a.shape
+        return np.ndarray((rows, m), dtype=np.uint32, buffer=a, offset=start, strides=(m * size, size))
+
+    def exact(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The whole numbers |k| of v's text, and where v's text is k's (NaN: yes, its k is 0)."""
+        import numpy as np
+
+        with np.errstate(invalid="ignore", over="ignore"):
+            k = np.abs(np.rint(v * self.scale))
+            a = np.abs(v)
+            ok = (k < 1e15) & (a == k / self.scale) & ((a >= 1e-4) | (v == 0))
+        k[~ok] = 0
+        return k, ok | np.isnan(v)
+
+    def block(self, v: np.ndarray) -> tuple[memoryview, list[int], list[bool]]:
+        """The lines of ``v``'s rows (rounded scores) in one buffer, each row's end in it, and
+        which rows are right (the others, with a number outside the rule or no number at all, are
+        written by Python).
+
+        Whole numbers below 10**15 are exact floats, and so are the quotients and remainders
+        taken here (a quotient k / 10**d is never rounded up to the next whole number there).
+        """
+        import numpy as np
+
+        n = len(v)
+        k, ok = self.exact(v)
+        nan = np.isnan(v)
+        whole = np.floor(k / self.scale)
+        frac = k - whole * self.scale
+        field, keep = self.field[:n], self.keep[:n]
+        neg = np.signbit(v) & ~nan
+        keep[:, :, self.sign] = neg
+        digits = np.ones(whole.shape, dtype=np.intp)
+        for p in self.powers:
+            digits += whole >= p
+        skip = 4 * self.whole - digits  # leading zeros
+        for g in range(self.whole - 1, -1, -1):  # the whole part, four digits at a time from the right
+            at = self.sign + 1 + 4 * g
+            rest = np.floor(whole / 1e4)
+            self._words(field, at)[...] = self.text[(whole - rest * 1e4).astype(np.intp)]
+            self._words(keep, at)[...] = self.leading[g][skip]
+            whole = rest
+        frac *= float(10 ** (4 * self.frac - self.decimals))  # the decimals, left-aligned
+        shown = np.full(frac.shape, 4 * self.frac, dtype=np.intp)
+        right = np.ones(frac.shape, dtype=bool)  # the groups to the right are all zeros
+        groups = []
+        for g in range(self.frac - 1, -1, -1):
+            rest = np.floor(frac / 1e4)
+            group = (frac - rest * 1e4).astype(np.intp)
+            groups.append((g, group))
+            shown -= np.where(right, self.zeros[group], 0)
+            right &= group == 0
+            frac = rest
+        np.maximum(shown, 1, out=shown)  # 3.0
+        for g, group in groups:
+            at = self.dot + 1 + 4 * g
+            self._words(field, at)[...] = self.text[group]
+            self._words(keep, at)[...] = self.shown[g][shown]
+        kept = keep.view(bool)
+        if nan.any():
+            kept = kept & ~nan[:, :, None]
+        size = np.where(nan, 0, self.fixed + neg + digits + shown)
+        good = ok.all(axis=1) & ~nan.all(axis=1)
+        return memoryview(field[kept]), np.cumsum(size.sum(axis=1)).tolist(), good.tolist()
+
+
+def json_records(result: Result, decimals: int, pad: str = "") -> Iterator[str]:
+    """``json.dumps(result.to_records(decimals), ensure_ascii=False, indent=2)`` in pieces, a block
+    of records a piece, nested ``pad`` deeper (:func:`json_bytes` decoded)."""
+    for piece in json_bytes(result, decimals, pad):
+        yield piece.decode("utf-8")
+
+
+def json_bytes(result: Result, decimals: int, pad: str = "") -> Iterator[bytes]:
+    """:func:`json_records` in UTF-8, written from the arrays a block of records at a time.
+
+    The score lines are made by :class:`_ScoreLines` (numpy) where its rule holds; a record with
+    another number is a template filled with its floats (``%r`` is the float's ``repr``, as in
+    JSON); one with an infinite score or none at all is written by :mod:`json`.
+    """
+    from json.encoder import encode_basestring  # what json.dumps(str, ensure_ascii=False) is
+
     if not result.units:
-        yield "[]"
+        yield b"[]"
         return
     ip = pad + "  "
-    keys = [json.dumps(c, ensure_ascii=False).replace("%", "%%") for c in result.codes]
-    template = ",\n".join(f"{ip}    {k}: %r" for k in keys)
-    yield "["
-    for n, (i, scores) in enumerate(_ordered(result, decimals)):
-        r = result.rank[i]
-        rank = "null" if r != r else str(int(r))
-        sep = "," if n else ""
-        values = scores.tolist()
-        if all(math.isfinite(v) for v in values):
-            yield (f'{sep}\n{ip}{{\n{ip}  "unit": {json.dumps(result.units[i], ensure_ascii=False)},\n'
-                   f'{ip}  "rank": {rank},\n{ip}  "scores": {{\n' + template % tuple(values)
-                   + f"\n{ip}  }}\n{ip}}}")
-        else:
-            record = {"unit": result.units[i], "rank": None if r != r else int(r),
-                      "scores": {c: v for c, v in zip(result.codes, values) if v == v}}
-            yield sep + "\n" + ip + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n" + ip)
-    yield f"\n{pad}]"
+    keys = [json.dumps(c, ensure_ascii=False) for c in result.codes]
+    rows = max(1, min(_BLOCK, _CELLS // max(len(keys), 1), len(result.units)))
+    lines = None
+    if decimals in _DIGITS and keys:
+        lines = _ScoreLines([f"{ip}    {k}: ".encode() for k in keys], decimals, _largest(result.scores), rows)
+    template = ",\n".join(f"{ip}    {k.replace('%', '%%')}: %r" for k in keys)
+    tail = f"\n{ip}  }}\n{ip}}}"
+    yield b"["
+    sep = ""
+    close = tail.encode()
+    for block, scores in _blocks(result, decimals, rows):
+        buf, ends, good = lines.block(scores) if lines is not None else (None, [], [False] * len(block))
+        pieces: list[bytes | memoryview] = []  # joined once a block
+        for t, (i, r) in enumerate(zip(block, result.rank[block].tolist())):
+            rank = "null" if r != r else str(int(r))
+            head = (f'{sep}\n{ip}{{\n{ip}  "unit": {encode_basestring(result.units[i])},\n{ip}  "rank": {rank},\n'
+                    f'{ip}  "scores": {{\n')
+            if good[t] and buf is not None:
+                pieces += (head.encode(), buf[ends[t - 1] if t else 0:ends[t] - 2], close)
+            else:
+                pieces.append(_json_record(result, i, scores[t].tolist(), head, template, tail, sep, ip).encode())
+            sep = ","
+        yield b"".join(pieces)
+    yield f"\n{pad}]".encode()
+
+
+def _json_record(result: Result, i: int, values: list[float], head: str, template: str, tail: str, sep: str,
+                 ip: str) -> str:
+    """One record written by Python: its floats' ``repr`` in the template, or :mod:`json` when a
+    score is missing or infinite."""
+    if values and all(math.isfinite(v) for v in values):
+        return head + template % tuple(values) + tail
+    r = result.rank[i]
+    record = {"unit": result.units[i], "rank": None if r != r else int(r),
+              "scores": {c: v for c, v in zip(result.codes, values) if v == v}}
+    return sep + "\n" + ip + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n" + ip)
+
+
+def _largest(scores: np.ndarray) -> float:
+    """The largest absolute score (0 when there is none; inf when one is infinite)."""
+    import numpy as np
+
+    flat = scores.ravel()
+    top = max(float(np.fmax.reduce(flat, initial=-np.inf)), -float(np.fmin.reduce(flat, initial=np.inf)))
+    return top if top >= 0 else 0.0
 
 
 def _result_rows(result: Result, decimals: int, empty: Any) -> tuple[list[str], Iterator[list[Any]]]:
@@ -487,14 +678,16 @@ def cmd_compute(args: argparse.Namespace) -> int:
     # The published totals and ranks against the recomputed ones (not on merged units: the
     # published figures are the former provinces').
     check = None if result.merged_from else read.compare(result)
-    text: str | bytes | Iterable[str]
+    text: str | bytes | Iterable[str | bytes]
     if args.format == "xlsx":
         text = result_xlsx(result, decimals=args.decimals)
     elif check is not None and args.format == "json":
         # A table with published totals or ranks: the records and the comparison ("check"), as
         # json.dumps({"results": …, "check": …}, indent=2) writes them.
         after = json.dumps(check, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        text = ["{\n  \"results\": ", *json_records(result, args.decimals, "  "), f',\n  "check": {after}\n}}']
+        text = [b'{\n  "results": ', *json_bytes(result, args.decimals, "  "), f',\n  "check": {after}\n}}']
+    elif args.format == "json":
+        text = json_bytes(result, args.decimals)
     else:
         text = result_pieces(result, args.format, decimals=args.decimals, lang=args.lang)
         if check is not None and args.format == "table":

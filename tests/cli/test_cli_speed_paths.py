@@ -136,3 +136,72 @@ def test_the_command_line_caps_admit_100_000_units_and_keep_xlsx_s_size_caps():
     caps = Limits()
     assert caps.max_bytes == xlsx.MAX_UNCOMPRESSED_BYTES and caps.max_ratio == xlsx.MAX_COMPRESSION_RATIO
     assert caps.max_rows > 100_001 and caps.max_cells >= 100_001 * 101
+
+
+BYTES = [
+    # CR LF everywhere, a BOM, non-ASCII names (one starting with a letter beyond ASCII), no final newline
+    "\ufeffunit,c1.1,c1.2,c1.3,c2.1,c2.2,c2.3\r\nĐà Nẵng,1,2,3,4,5,6\r\nHà Nội,0.5,,7.,-.5,-0,12345678901234.5\r\n"
+    "Ấp Một,1,2,3,4,5,6",
+    # CR LF below a quoted title; a last cell empty before CR LF; a blank line of delimiters and spaces
+    "\"Bảng, 1\"\r\nunit,c1.1,c1.2,c1.3,c2.1,c2.2,c2.3\r\nA,1,2,3,4,5,\r\n , ,\u00a0,,,,\r\n,,,,,,\r\nB,6,5,4,3,2,1\r\n",
+    # a line that starts with a no-break space (blank), one with an ideographic space and a value
+    "unit,c1.1,c1.2,c1.3,c2.1,c2.2,c2.3\nA,1,2,3,4,5,6\n\u00a0,,,,,,\n\u3000X,1,2,3,4,5,6\n\tB,1,2,3,4,5,6\n",
+    # ragged rows: fewer cells, more cells (empty and not), the unit column second
+    "STT,unit,c1.1,c1.2,c1.3,c2.1,c2.2,c2.3\n1,A,1,2\n2,B,1,2,3,4,5,6,,\n3,C,1,2,3,4,5,6,7\n4,D\n",
+    # 15 and 16 digits with the dot anywhere, eight-digit runs on both sides of the dot
+    "unit,c1.1,c1.2,c1.3,c2.1,c2.2,c2.3\nA,123456789012345,1.23456789012345,12345678.1234567,"
+    "99999999.99999,0.000000012345678,1234567890123456\nB,-12345678.87654321,.12345678,87654321.,-0.0,00000001,"
+    "9.9999999999999\n",
+    # a semicolon file with CR LF and decimal commas in some rows only
+    "unit;c1.1;c1.2;c1.3;c2.1;c2.2;c2.3\r\nA;1;2;3;4;5;6\r\nB;0,5;1;2;3;4;5\r\nC;1.5;2.5;3.5;4.5;5.5;6.5\r\n",
+]
+
+
+@pytest.mark.parametrize("text", BYTES)
+def test_the_byte_path_reads_tricky_files_as_the_csv_module_does(monkeypatch, tmp_path, text):
+    for fn, args in ((read_published, (FW,)), (read_table, ())):
+        fast, careful = _both(monkeypatch, tmp_path, text, fn, *args)
+        assert type(fast) is type(careful)
+        if isinstance(fast, tuple):
+            assert fast == careful
+        elif fn is read_published:
+            _same_table(fast.table, careful.table)
+            assert (fast.checks, fast.ranks, fast.columns, fast.title_rows) == (
+                careful.checks, careful.ranks, careful.columns, careful.title_rows)
+        else:
+            _same_table(fast, careful)
+
+
+def test_random_files_read_the_same_on_both_paths(monkeypatch, tmp_path):
+    """Files made of random cells — plain numbers of 1 to 17 digits, decimal commas (``;`` files),
+    spaces, signs, exponents, texts, empties — with LF or CR LF, sometimes a BOM, ragged rows and
+    blank lines."""
+    rng = random.Random(1616)
+    odd = ["", "7", "-0.5", " 3 ", "1e3", "\u00a0", "+2", "0012"]  # read by the careful path
+    bad = ["x", ".", "-", "1.2.3"]  # errors, in one file of four
+
+    def number():
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 17)))
+        at = rng.randint(0, len(digits))
+        return rng.choice(["", "-"]) + digits[:at] + rng.choice([".", ""]) + digits[at:]
+
+    for trial in range(40):
+        end = rng.choice(["\n", "\r\n"])
+        delim = ";" if trial % 2 else ","
+        lines = [delim.join(["unit", "c1.1", "c1.2", "c1.3", "c2.1", "c2.2", "c2.3"])]
+        for i in range(rng.randint(1, 60)):
+            if rng.random() < 0.05:
+                lines.append(rng.choice(["", delim * 3, f" {delim} ", "\u00a0"]))
+                continue
+            width = rng.randint(1, 9) if trial % 4 == 1 and rng.random() < 0.2 else 7  # ragged rows
+            kinds = (odd + bad if trial % 4 == 0 else odd) + (["1,5", "-0,25"] if delim == ";" else [])
+            cells = [number() if rng.random() < 0.85 else rng.choice(kinds) for _ in range(width - 1)]
+            lines.append(delim.join([f"Đơn vị {trial}-{i}", *cells]))
+        text = ("\ufeff" if trial % 5 == 0 else "") + end.join(lines) + (end if trial % 3 else "")
+        for fn, args in ((read_table, ()), (read_published, (FW,))):
+            fast, careful = _both(monkeypatch, tmp_path, text, fn, *args)
+            assert type(fast) is type(careful), (trial, fast, careful)
+            if isinstance(fast, tuple):
+                assert fast == careful
+            else:
+                _same_table(fast if fn is read_table else fast.table, careful if fn is read_table else careful.table)

@@ -178,3 +178,110 @@ def test_a_long_result_streams_the_same_bytes_to_a_file(tmp_path, capsys):
     assert run(capsys, "compute", "--framework", spec, "--input", data, "--format", "json", "-o", out_file)[0] == 0
     assert out_file.read_text(encoding="utf-8") == json.dumps(result.to_records(decimals=4), ensure_ascii=False,
                                                               indent=2)
+
+
+# --- the numpy-written score lines ---------------------------------------------------------------
+class _Result:
+    """What the JSON writer reads of a result: units, codes, scores, ranks, the rank order."""
+
+    def __init__(self, units, codes, scores, rank):
+        self.units, self.codes = list(units), list(codes)
+        self.scores = np.asarray(scores, dtype=float).reshape(len(self.units), len(self.codes))
+        self.rank = np.asarray(rank, dtype=float)
+
+    def order(self):
+        r = np.where(np.isnan(self.rank), np.inf, self.rank)
+        return sorted(range(len(self.units)), key=lambda i: (r[i], self.units[i]))
+
+
+def _records(result, decimals):
+    """The records as ``Result.to_records`` makes them: Python's round of each float, NaN left out."""
+    out = []
+    for i in result.order():
+        r = result.rank[i]
+        out.append({"unit": result.units[i], "rank": None if math.isnan(r) else int(r),
+                    "scores": {c: round(float(v), decimals) for c, v in zip(result.codes, result.scores[i])
+                               if not math.isnan(v)}})
+    return out
+
+
+EDGES = [0.0, -0.0, -0.00001, 0.00004, 0.00005, 0.0001, -0.0001, 0.00015, 1e-5, 1e-7, 5e-324, 0.5, 2.675,
+         1.005, 9999.99995, 99999.5, 123456789.123, 1e14 + 0.25, 999999999999999.0, 1e15, 1e15 + 2, 4.5e15,
+         1e16, 1e300, -1e300, math.inf, -math.inf, 3.0, -7.0, 100.0]
+
+
+def _random_result(seed, n=300, m=23):
+    rng = np.random.default_rng(seed)
+    scores = np.concatenate([rng.lognormal(0, 4, (n // 2, m)), -rng.random((n // 4, m)) * 10 ** rng.integers(
+        0, 6, (n // 4, m)), rng.choice(EDGES, (n - n // 2 - n // 4, m))])
+    scores[rng.random(scores.shape) < 0.05] = np.nan  # scattered missing scores
+    scores[7] = np.nan  # a unit with no score at all
+    rank = rng.permutation(n).astype(float) + 1
+    rank[rng.random(n) < 0.1] = np.nan  # unranked
+    rank[:20] = 5  # ties: by name
+    units = [f"Đơn vị {i} \"ư\" \\ ☃" if i % 3 == 0 else f"U{i:03d}" for i in range(n)]
+    codes = [f"c{j}" for j in range(m - 3)] + ['trích "dẫn"', "100%", "dấu\\ngược"]
+    return _Result(units, codes, scores, rank)
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 2, 4, 6, 12, 13, 15, 17, -1])
+def test_json_records_are_json_dumps_on_random_and_edge_values(decimals):
+    from chiso.cli import json_records
+
+    result = _random_result(decimals + 100)
+    expected = json.dumps(_records(result, decimals), ensure_ascii=False, indent=2)
+    assert "".join(json_records(result, decimals)) == expected
+    nested = json.dumps({"results": _records(result, decimals)}, ensure_ascii=False, indent=2)
+    assert '{\n  "results": ' + "".join(json_records(result, decimals, "  ")) + "\n}" == nested
+
+
+def test_json_records_of_no_units_and_of_no_codes():
+    from chiso.cli import json_records
+
+    empty = _Result([], ["a"], np.zeros((0, 1)), [])
+    assert "".join(json_records(empty, 4)) == json.dumps([], indent=2)
+    bare = _Result(["B", "A"], [], np.zeros((2, 0)), [np.nan, 1])
+    assert "".join(json_records(bare, 4)) == json.dumps(_records(bare, 4), ensure_ascii=False, indent=2)
+
+
+def test_plain_scores_take_the_numpy_path(monkeypatch):
+    """Scores rounded to 4 decimals between 1e-4 and 1e6 (and zeros, NaN) are all written by numpy:
+    Python's writer is never called, and the bytes are json.dumps' still."""
+    import chiso.cli as cli
+
+    rng = np.random.default_rng(4)
+    scores = np.round(rng.lognormal(0, 3, (5000, 12)), 4)
+    scores[scores < 1e-4] = 0.0
+    scores[scores > 1e6] = 123456.7891
+    scores[rng.random(scores.shape) < 0.02] = np.nan
+    result = _Result([f"Đơn vị {i}" for i in range(5000)], [f"c{j}" for j in range(12)], scores,
+                     rng.permutation(5000) + 1.0)
+    called = []
+    monkeypatch.setattr(cli, "_json_record", lambda *a: called.append(a) or "")
+    text = "".join(cli.json_records(result, 4))
+    assert called == []
+    assert text == json.dumps(_records(result, 4), ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 3, 4, 5, 8, 12])
+def test_score_lines_are_repr_wherever_they_say_so(decimals):
+    """Every cell the numpy lines take is ``repr`` of its float, and they take every cell of the
+    rule (rounded to d ≤ 12 decimals; zero or 1e-4 ≤ |v|; fewer than 15 digits in all)."""
+    from chiso.cli import _rounded, _ScoreLines
+
+    rng = np.random.default_rng(decimals)
+    raw = rng.choice([-1, 1], (4000, 5)) * 10.0 ** rng.uniform(-4.5, 15.5 - decimals, (4000, 5))
+    raw[rng.random(raw.shape) < 0.03] = 0.0
+    raw[rng.random(raw.shape) < 0.03] = np.nan
+    v = _rounded(raw, decimals)
+    keys = [f'    "k{j}": '.encode() for j in range(5)]
+    top = float(np.nanmax(np.abs(v)))
+    buf, ends, good = _ScoreLines(keys, decimals, top, len(v)).block(v)
+    rule = np.isnan(v) | (v == 0) | ((np.abs(v) >= 1e-4) & (np.abs(v) * 10.0**decimals < 1e15 * (1 - 1e-12)))
+    for i in range(len(v)):
+        if good[i]:
+            want = ",\n".join(f'    "k{j}": {x!r}' for j, x in enumerate(v[i].tolist()) if x == x)
+            assert str(buf[ends[i - 1] if i else 0:ends[i] - 2], "utf-8") == want
+        else:
+            assert np.isnan(v[i]).all() or not rule[i].all()
+    assert sum(good) > len(v) // 10

@@ -120,7 +120,9 @@ def balanced_spec(
         deepest codes.
     """
     level_nodes: list[list[dict]] = []
-    root: dict = {"code": "idx", "name": {"en": "Synthetic index"}, "method": method, "children": []}
+    # Equal weights of 1 are relative shares: ``normalise: true`` says so (no weights-not-one warning).
+    root: dict = {"code": "idx", "name": {"en": "Synthetic index"}, "method": method, "normalise": True,
+                  "children": []}
     parents = [root]
     for depth, spec in enumerate(counts):
         per = [spec] * len(parents) if isinstance(spec, int) else list(spec)
@@ -137,6 +139,7 @@ def balanced_spec(
                     node["range"] = [0, None]
                 else:
                     node["method"] = method
+                    node["normalise"] = True
                     node["children"] = []
                 p["children"].append(node)
                 nxt.append(node)

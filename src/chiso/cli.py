@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chiso import __version__
-from chiso.engine.errors import EngineError, InputError
+from chiso.engine.errors import EngineError, FrameworkError, InputError
 
 if TYPE_CHECKING:  # a command imports only what it uses: the engine, numpy, openpyxl when it runs
     import numpy as np
@@ -620,6 +620,32 @@ def cmd_framework_copy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rule_text(node: Any, lang: str) -> str:
+    """An indicator's rule with the parameters that change its scores (``minmax [1; 100]``,
+    ``zscore (10; 2)``) and its outlier treatment, as ``chiso show`` prints them."""
+    s = node.scoring
+    if s is None:
+        return "given"
+    text = s.rule
+    fmt = vn_number if lang == "vi" else (lambda x, d: f"{x:g}")
+    if "scale" in s.params:
+        lo, hi = s.params["scale"]
+        text += f" [{fmt(lo, 0) if float(lo).is_integer() else fmt(lo, 4)}; " \
+                f"{fmt(hi, 0) if float(hi).is_integer() else fmt(hi, 4)}]"
+    if s.rule == "zscore" and ("mean" in s.params or "sd" in s.params):
+        text += f" ({'trung bình' if lang == 'vi' else 'mean'} {s.params.get('mean', 0):g}; " \
+                f"{'độ lệch chuẩn' if lang == 'vi' else 'sd'} {s.params.get('sd', 1):g})"
+    t = node.treatment
+    if t is not None:
+        if t.rule == "winsorise":
+            text += (f", {'xử lý ngoại lai: winsorise tối đa' if lang == 'vi' else 'outliers: winsorise at most'} "
+                     f"{t.winmax} {'điểm' if lang == 'vi' else 'points'}"
+                     + (", rồi log" if lang == "vi" else ", then log") * (t.fallback == "log"))
+        else:
+            text += ", " + ("xử lý ngoại lai: log" if lang == "vi" else "outliers: log")
+    return text
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     fw = load_framework(args.framework)
     lang = args.lang
@@ -640,7 +666,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             w = f"w={node.weight:g}"
         else:
             w = ""
-        how = node.method if node.children else (node.scoring.rule if node.scoring else "given")
+        how = node.method if node.children else _rule_text(node, lang)
         flag = " [tạm tính]" if node.status == "provisional" else ""
         extra = f" ({node.unit})" if node.unit else ""
         if fw.kind == "internal" and node.is_indicator:
@@ -781,6 +807,16 @@ def main(argv: list[str] | None = None) -> int:
 
         if getattr(args, "format", None) == "json":  # one JSON object on stderr, for programs that read it
             sys.stderr.write(json.dumps(problems_json(e, lang), ensure_ascii=False, default=str) + "\n")
+        elif isinstance(e, FrameworkError) and e.code == "framework_invalid" and e.problems:
+            # A framework file's problems, one sentence each in the reader's language (the engine's detail is
+            # English): the file once, then every problem.
+            from chiso.lib.problems import message
+
+            where = e.params.get("file") or e.problems[0].file or ""
+            print(f"chiso: {'lỗi' if lang == 'vi' else 'error'}: {headline(e, lang)}"
+                  + (f" ({where})" if where else "") + ":", file=sys.stderr)
+            for p in e.problems:
+                print(f"  - {message(p, lang)}", file=sys.stderr)
         else:
             print(f"chiso: {'lỗi' if lang == 'vi' else 'error'}: {headline(e, lang)}: {e.message}",
                   file=sys.stderr)

@@ -140,12 +140,13 @@ def test_it_rejects_points_above_max_in_a_yaml_framework(tmp_path, capsys):
 
 @pytest.mark.parametrize("body,expected", [
     ("root: a\nnodes:\n  - {code: a, method: weighted_mean, children: [b]}\n  - {code: b, method: weighted_mean, children: [a]}\n",
-     "cycle: a -> b -> a"),
-    ("root: {code: a, method: weighted_mean, children: [zz]}\n", "unknown child 'zz'"),
+     "Cây chỉ số có vòng lặp: a -> b -> a."),
+    ("root: {code: a, method: weighted_mean, children: [zz]}\n", "Nhóm “a”: không có chỉ số con “zz”"),
     ("root: {code: a, method: weighted_mean, children: [{code: b, scoring: minmax, weight: -2}]}\n",
-     "node 'b': weight must be >= 0, got -2"),
+     "Chỉ số “b”: weight không được âm (đang là -2)."),
 ])
 def test_it_rejects_an_invalid_yaml_framework(tmp_path, capsys, body, expected):
+    """Each problem of the file in one Vietnamese sentence, the file named once."""
     fw = tmp_path / "bad.yaml"
     fw.write_text("id: bad\nname: bad\nedition: 2024\n" + body, encoding="utf-8")
     p = write(tmp_path, "unit,a\nHà Nam,0.5\n")

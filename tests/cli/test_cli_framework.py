@@ -62,3 +62,46 @@ def test_copy_refuses_the_same_id_and_an_existing_file_in_vietnamese(capsys, tmp
     code, _, err = run(capsys, "framework", "copy", "khong-co", "--id", "b", "--edition", "2025",
                        "--out", str(tmp_path / "y.yaml"))
     assert code == 2 and "unknown framework 'khong-co'" in err and not (tmp_path / "y.yaml").exists()
+
+
+COINR_LIKE = """\
+id: coinr-mau
+name: {vi: "Mẫu", en: "Sample"}
+edition: 2025
+level: synthetic
+treatment: {rule: winsorise, winmax: 3, fallback: none}
+root:
+  code: idx
+  method: geometric
+  normalise: true
+  children:
+    - {code: a, scoring: {rule: minmax, scale: [1, 100]}}
+    - {code: b, scoring: {rule: zscore, mean: 10, sd: 2}, treatment: none}
+    - {code: c, scoring: {rule: ratio_to_max, scale: [0, 10]}}
+"""
+
+
+def test_show_prints_each_rules_scale_shift_and_treatment(capsys, tmp_path):
+    f = tmp_path / "coinr.yaml"
+    f.write_text(COINR_LIKE, encoding="utf-8")
+    code, out, err = run(capsys, "show", str(f))
+    assert code == 0 and err == ""  # relative weights said so: no warning
+    lines = {ln.split()[0]: ln for ln in out.splitlines()[2:] if ln.strip()}
+    assert "minmax [1; 100], xử lý ngoại lai: winsorise tối đa 3 điểm" in lines["a"]
+    assert "rồi log" not in lines["a"]  # fallback: none
+    assert "zscore (trung bình 10; độ lệch chuẩn 2)" in lines["b"] and "ngoại lai" not in lines["b"]
+    assert "ratio_to_max [0; 10]" in lines["c"] and "ngoại lai" not in lines["c"]  # defaults treat minmax/zscore
+    code, out, _ = run(capsys, "--lang", "en", "show", str(f))
+    assert "zscore (mean 10; sd 2)" in out and "outliers: winsorise at most 3 points" in out
+
+
+def test_a_bad_framework_is_told_one_sentence_per_problem_in_the_readers_language(capsys, tmp_path):
+    f = tmp_path / "bad.yaml"
+    f.write_text(COINR_LIKE.replace("scale: [1, 100]}", "scale: [100, 1], sacle: 2}"), encoding="utf-8")
+    code, out, err = run(capsys, "show", str(f))
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert lines[0] == f"chiso: lỗi: Bộ chỉ số không hợp lệ ({f}):"
+    assert any("“a”" in ln and "“sacle”" in ln and "tham số dùng được: scale" in ln for ln in lines[1:])
+    assert any("“a”" in ln and "[100, 1]" in ln for ln in lines[1:])
+    assert not any("invalid framework" in ln or "has no parameter" in ln for ln in lines)  # no English detail

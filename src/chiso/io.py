@@ -542,6 +542,10 @@ def _plain_chunk(buf: Any, delim: int, slot: np.ndarray, name_col: int | None = 
 # Eight digits at once (the bytes of a run of digits read as one little-endian 64-bit word, the
 # first digit lowest): the bytes before the run are masked off, then pairs, fours and eights of
 # digits are combined by three multiplications (each lane holds at most 10**8 < 2**32).
+# Eight ASCII digits in one 64-bit little-endian word become their number in three multiply-and-shift
+# steps (pairs of digits, then pairs of pairs, then the two halves): ``_RUN_MASK[n]`` keeps the last n
+# bytes of a word (the others become 0, i.e. leading zeros), each ``(lanes, times, shift)`` of ``_PAIRS``
+# joins neighbouring lanes: ``(hi * 10**k + lo)`` lands in the upper lane, the shift moves it down.
 _RUN_MASK = np.array([0] + [((1 << (8 * n)) - 1) << (8 * (8 - n)) for n in range(1, 9)], dtype=np.uint64)
 _PAIRS = [(np.uint64(0x0F0F0F0F0F0F0F0F), np.uint64(2561), np.uint64(8)),  # 10 * 2**8 + 1
           (np.uint64(0x00FF00FF00FF00FF), np.uint64(6553601), np.uint64(16)),  # 100 * 2**16 + 1
@@ -559,6 +563,8 @@ def _runs(words: np.ndarray, stop: np.ndarray, n: np.ndarray) -> np.ndarray:
 
 
 def _eight(words: np.ndarray, stop: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The whole number of the ``n`` (≤ 8) digits just before byte ``stop`` of each cell, read from the
+    word that ends there (see ``_PAIRS``); ``& 0x0F`` turns an ASCII digit into its value."""
     w = words[stop] & _RUN_MASK[n]
     for lanes, times, shift in _PAIRS:
         w &= lanes

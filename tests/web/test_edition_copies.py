@@ -189,7 +189,7 @@ class EditTests(EditionCopyCase):
         r = self.client.get(f"{P}/bo-chi-so/{fw.pk}/")
         box = re.search(r'id="edition-warnings".*?</div>', r.content.decode(), re.S).group(0)
         self.assertIn("Lưu ý về bộ chỉ số", box)
-        self.assertIn(f"Nhóm “{main['code']}”: tổng trọng số của các chỉ số con là 1.2, không bằng 1", box)
+        self.assertIn(f"Nhóm “{main['code']}”: tổng trọng số của các chỉ số con là 1,2, không bằng 1", box)
         self.assertRegex(box, r"Dòng \d+:")
         fresh = self.copy(code="ninhbinh-dti-2024b")
         self.assertNotContains(self.client.get(f"{P}/bo-chi-so/{fresh.pk}/"), 'id="edition-warnings"')

@@ -699,7 +699,7 @@ class _NodeBuilder:
         if total > 0 and not math.isclose(total, 1.0, rel_tol=0.0, abs_tol=1e-9):
             _problem(self.warnings, "framework.weights_not_one",
                      f"node {code!r}: weights of its children sum to {total:g}, not 1 (write normalise: true "
-                     "if they are relative shares)", node=code, total=f"{total:g}")
+                     "if they are relative shares)", node=code, total=total)
 
     def _leaf_scoring(self, spec: dict[str, Any], code: str, method: Any, vr: Any) -> tuple[Scoring | None, Any]:
         """An indicator's scoring rule (``given`` when none is written) and its range (``[0, 1]`` for a given

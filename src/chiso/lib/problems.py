@@ -398,6 +398,9 @@ def _derived(code: str, p: dict[str, Any], lang: str) -> dict[str, Any]:
         p.setdefault("problem", "")
     elif code == "framework_field":
         p["expected"] = _FIELD_TYPES.get(str(p.get("field")), ("?", "?"))[lang == "en"]
+    elif code == "framework.weights_not_one":
+        total = p.get("total")
+        p["total"] = format_number(total, lang=lang) if isinstance(total, (int, float)) else (total or "?")
     elif code == "missing_value":
         p["n"] = len(p.get("cells") or []) or 1
     elif code == "out_of_range":

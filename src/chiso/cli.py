@@ -623,23 +623,30 @@ def cmd_framework_copy(args: argparse.Namespace) -> int:
 def _rule_text(node: Any, lang: str) -> str:
     """An indicator's rule with the parameters that change its scores (``minmax [1; 100]``,
     ``zscore (10; 2)``) and its outlier treatment, as ``chiso show`` prints them."""
+    from chiso.lib.vn_format import format_number
+
     s = node.scoring
     if s is None:
         return "given"
     text = s.rule
-    fmt = vn_number if lang == "vi" else (lambda x, d: f"{x:g}")
+
+    def num(x: Any) -> str:
+        return format_number(float(x), lang=lang)
+
     if "scale" in s.params:
         lo, hi = s.params["scale"]
-        text += f" [{fmt(lo, 0) if float(lo).is_integer() else fmt(lo, 4)}; " \
-                f"{fmt(hi, 0) if float(hi).is_integer() else fmt(hi, 4)}]"
+        text += f" [{num(lo)}; {num(hi)}]"
     if s.rule == "zscore" and ("mean" in s.params or "sd" in s.params):
-        text += f" ({'trung bình' if lang == 'vi' else 'mean'} {s.params.get('mean', 0):g}; " \
-                f"{'độ lệch chuẩn' if lang == 'vi' else 'sd'} {s.params.get('sd', 1):g})"
+        text += (f" ({'trung bình' if lang == 'vi' else 'mean'} {num(s.params.get('mean', 0))}; "
+                 f"{'độ lệch chuẩn' if lang == 'vi' else 'sd'} {num(s.params.get('sd', 1))})")
     t = node.treatment
     if t is not None:
         if t.rule == "winsorise":
-            text += (f", {'xử lý ngoại lai: winsorise tối đa' if lang == 'vi' else 'outliers: winsorise at most'} "
-                     f"{t.winmax} {'điểm' if lang == 'vi' else 'points'}"
+            if t.winmax is None:
+                most = "không giới hạn số điểm" if lang == "vi" else "any number of points"
+            else:
+                most = f"tối đa {t.winmax} điểm" if lang == "vi" else f"at most {t.winmax} points"
+            text += (f", {'xử lý ngoại lai: winsorise' if lang == 'vi' else 'outliers: winsorise'} {most}"
                      + (", rồi log" if lang == "vi" else ", then log") * (t.fallback == "log"))
         else:
             text += ", " + ("xử lý ngoại lai: log" if lang == "vi" else "outliers: log")

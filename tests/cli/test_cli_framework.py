@@ -78,6 +78,7 @@ root:
     - {code: a, scoring: {rule: minmax, scale: [1, 100]}}
     - {code: b, scoring: {rule: zscore, mean: 10, sd: 2}, treatment: none}
     - {code: c, scoring: {rule: ratio_to_max, scale: [0, 10]}}
+    - {code: d, scoring: {rule: zscore, mean: 0.5, sd: 1.5}}
 """
 
 
@@ -91,7 +92,9 @@ def test_show_prints_each_rules_scale_shift_and_treatment(capsys, tmp_path):
     assert "rồi log" not in lines["a"]  # fallback: none
     assert "zscore (trung bình 10; độ lệch chuẩn 2)" in lines["b"] and "ngoại lai" not in lines["b"]
     assert "ratio_to_max [0; 10]" in lines["c"] and "ngoại lai" not in lines["c"]  # defaults treat minmax/zscore
+    assert "zscore (trung bình 0,5; độ lệch chuẩn 1,5)" in lines["d"]  # the reader's decimal comma
     code, out, _ = run(capsys, "--lang", "en", "show", str(f))
+    assert "zscore (mean 0.5; sd 1.5)" in out
     assert "zscore (mean 10; sd 2)" in out and "outliers: winsorise at most 3 points" in out
 
 

@@ -79,6 +79,11 @@ def _write_output(text: str | bytes | Iterable[str | bytes], output: str | None)
     target = Path(output)
     fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=".chiso-", suffix=target.suffix)
     try:
+        # mkstemp creates the file for its owner only; the result is an ordinary file, with the
+        # permissions any other new file gets under the user's umask.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fb:
             if isinstance(text, bytes):
                 fb.write(text)

@@ -285,3 +285,18 @@ def test_score_lines_are_repr_wherever_they_say_so(decimals):
         else:
             assert np.isnan(v[i]).all() or not rule[i].all()
     assert sum(good) > len(v) // 10
+
+
+def test_an_output_file_gets_the_permissions_of_any_new_file(tmp_path):
+    import os
+    import stat
+
+    from chiso.cli import _write_output
+
+    old = os.umask(0o022)
+    try:
+        _write_output("a,b\n", str(tmp_path / "out.csv"))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.csv").stat().st_mode) == 0o644  # not the temporary file's 0600
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "a,b\n"

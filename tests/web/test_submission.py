@@ -33,7 +33,7 @@ class SubmissionTestCase(BaseTestCase):
                          ["total_staff", "it_staff", "has_portal"])
         self.assertContains(r, "Tổng số cán bộ")
         self.assertContains(r, "Đơn vị: người")
-        self.assertContains(r, "Khoảng: [0; —]")
+        self.assertContains(r, "Khoảng: từ 0 trở lên")
         self.assertContains(r, "Số cán bộ trong biên chế")
         self.assertContains(r, "Nguồn: Báo cáo của Sở Nội vụ")
         self.assertContains(r, f'hx-post="/bieu-mau/{self.sub_a.pk}/chi-so/total_staff/"')

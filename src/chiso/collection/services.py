@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.lib import frameworks
+from chiso.lib import frameworks, terms
 from chiso.lib.db import atomic_retry
 from chiso.lib.periods import period_end, period_label, previous_periods
+from chiso.lib.problems import active_language
 from chiso.lib.refusal import Forbidden, Refused, Stale
 from chiso.lib.vn_format import format_number, parse_number
 from chiso.orgs import audit
@@ -113,10 +114,9 @@ def clean_value(node, raw) -> tuple[float | None, str]:
     lo, hi = node.value_range
     if lo is not None and number < lo or hi is not None and number > hi:
         raise ValueError(
-            _("Giá trị {value} nằm ngoài khoảng cho phép [{lo}; {hi}].").format(
-                value=format_number(number),
-                lo=format_number(lo) if lo is not None else "−∞",
-                hi=format_number(hi) if hi is not None else "+∞",
+            _("Giá trị {value} nằm ngoài khoảng cho phép ({range}).").format(
+                value=format_number(number, lang=active_language()),
+                range=terms.range_text(lo, hi, lang=active_language()),
             )
         )
     return number, ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import get_language
 
-from . import frameworks, vn_format
+from . import frameworks, terms, vn_format
 
 register = template.Library()
 
@@ -111,3 +111,46 @@ def node_name(code, fw_id):
     if fw is None or code not in fw.codes:
         return code or ""
     return fw.node(code).label((get_language() or "vi")[:2])
+
+
+def _lang() -> str:
+    return (get_language() or "vi")[:2]
+
+
+@register.filter
+def rule_name(rule):
+    """``{{ i.rule|rule_name }}``: a scoring rule's name in the active language, never its code."""
+    return terms.rule_name(rule, _lang())
+
+
+@register.filter
+def method_name(method):
+    """``{{ node.method|method_name }}``: an aggregation method's name in the active language."""
+    return terms.method_name(method, _lang())
+
+
+@register.filter
+def value_kind_name(kind):
+    """``{{ i.value_kind|value_kind_name }}``: the kind of value an indicator asks for, in words."""
+    return terms.value_kind_name(kind, _lang())
+
+
+@register.simple_tag
+def rank(value=None, low=None, high=None):
+    """``{% rank run.rank run.rank_low run.rank_high %}``: a rank, a tie or an estimated span, written
+    the one way (:func:`chiso.lib.terms.rank_text`); "—" when none is known."""
+    return terms.rank_text(value, low, high, lang=_lang()) or "—"
+
+
+@register.simple_tag
+def demo_name(name, is_demo):
+    """``{% demo_name r.title r.is_demo %}``: a name with the demonstration label after it, once: a name
+    that already says it (a demonstration loader's "… (minh họa)") gets no second label."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    label = gettext("minh họa")
+    text = str(name or "")
+    if not is_demo or "minh họa" in text.lower() or label.lower() in text.lower():
+        return text
+    return format_html('{} <span class="demo-tag">{}</span>', text, label)

@@ -26,6 +26,7 @@ from chiso.engine.compute import Result, compute, plan_of
 from chiso.engine.errors import EngineError, InputError
 from chiso.engine.framework import Framework
 from chiso.lib import frameworks
+from chiso.lib.problems import active_language
 from chiso.lib.vn_format import format_number, parse_number
 
 from . import services
@@ -237,7 +238,7 @@ def read_form(base: Base, data: Mapping[str, str], *, hidden: set[str], lang: st
             if err:
                 sub.rate_error = err
             elif not 0 <= v <= MAX_RATE_PERCENT:
-                sub.rate_error = _("Tỷ lệ phải từ 0 đến {hi} %/năm.").format(hi=format_number(MAX_RATE_PERCENT))
+                sub.rate_error = _("Tỷ lệ phải từ 0 đến {hi} %/năm.").format(hi=format_number(MAX_RATE_PERCENT, lang=active_language()))
             elif v > 0:
                 sub.rate = v / 100
     return sub
@@ -248,11 +249,11 @@ def _range_sentence(p: Mapping[str, Any], f: Field) -> str:
         return _("Chỉ nhận {values}.").format(values=hint(f))
     lo, hi = p.get("lo"), p.get("hi")
     if lo is not None and hi is not None:
-        return _("Ngoài khoảng cho phép: từ {lo} đến {hi}.").format(lo=format_number(lo), hi=format_number(hi))
+        return _("Ngoài khoảng cho phép: từ {lo} đến {hi}.").format(lo=format_number(lo, lang=active_language()), hi=format_number(hi, lang=active_language()))
     if lo is not None:
-        return _("Phải lớn hơn hoặc bằng {lo}.").format(lo=format_number(lo))
+        return _("Phải lớn hơn hoặc bằng {lo}.").format(lo=format_number(lo, lang=active_language()))
     if hi is not None:
-        return _("Phải nhỏ hơn hoặc bằng {hi}.").format(hi=format_number(hi))
+        return _("Phải nhỏ hơn hoặc bằng {hi}.").format(hi=format_number(hi, lang=active_language()))
     return _("Giá trị không hợp lệ.")
 
 
@@ -367,16 +368,16 @@ def hint(f: Field) -> str:
         return _("một trong các mức: {levels}").format(
             levels="; ".join(_level(x) for x in f.node.scoring.params["levels"]))
     if f.lo is not None and f.hi is not None:
-        return _("từ {lo} đến {hi}").format(lo=format_number(f.lo), hi=format_number(f.hi))
+        return _("từ {lo} đến {hi}").format(lo=format_number(f.lo, lang=active_language()), hi=format_number(f.hi, lang=active_language()))
     if f.lo is not None:
-        return _("từ {lo}").format(lo=format_number(f.lo))
+        return _("từ {lo}").format(lo=format_number(f.lo, lang=active_language()))
     if f.hi is not None:
-        return _("đến {hi}").format(hi=format_number(f.hi))
+        return _("đến {hi}").format(hi=format_number(f.hi, lang=active_language()))
     return ""
 
 
 def _level(x: Any) -> str:
     try:
-        return format_number(float(x))
+        return format_number(float(x), lang=active_language())
     except (TypeError, ValueError):
         return str(x)

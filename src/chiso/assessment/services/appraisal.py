@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from chiso.lib.db import atomic_retry
+from chiso.lib.problems import active_language
 from chiso.lib.refusal import Forbidden, Refused
 from chiso.lib.vn_format import format_number, parse_number
 from chiso.orgs import audit
@@ -31,7 +32,7 @@ def _points_in(text: str, maximum: float) -> float:
     except ValueError:
         raise ValueError(_("Điểm phải là một số.")) from None
     if x < 0 or x > maximum + 1e-9:
-        raise ValueError(_("Điểm phải từ 0 đến {max}.").format(max=format_number(maximum)))
+        raise ValueError(_("Điểm phải từ 0 đến {max}.").format(max=format_number(maximum, lang=active_language())))
     if round(x, 2) != x:
         raise ValueError(_("Điểm lấy tối đa 2 chữ số thập phân."))
     return x
@@ -106,7 +107,7 @@ def _set_scores(
             reason = (reason or "").strip()
             base = step.base(e)
             if round(x, 2) != round(base, 2) and not reason:
-                errors[code] = _(step.needs_reason).format(pts=format_number(base, 2))
+                errors[code] = _(step.needs_reason).format(pts=format_number(base, 2, lang=active_language()))
                 continue
             if getattr(e, f_pts) == x and getattr(e, f_reason) == reason:
                 continue

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from chiso.lib.problems import active_language
 from chiso.lib.vn_format import format_number
 
 from ..models import (
@@ -106,7 +107,7 @@ def display_raw(ind, raw) -> str:
     if raw is None:
         return "—"
     if ind.value_kind == "ratio" and isinstance(raw, dict):
-        return f"{format_number(raw.get('a'))}/{format_number(raw.get('b'))}"
+        return f"{format_number(raw.get('a'), lang=active_language())}/{format_number(raw.get('b'), lang=active_language())}"
     if ind.value_kind == "yes_no":
         return _("Có") if raw else _("Không")
     if ind.value_kind == "level":
@@ -114,7 +115,7 @@ def display_raw(ind, raw) -> str:
             if str(k) == str(raw):
                 return v.get("vi", str(k))
         return str(raw)
-    s = format_number(raw)
+    s = format_number(raw, lang=active_language())
     return f"{s}%" if ind.value_kind == "percent" else (f"{s} {ind.unit}" if ind.unit else s)
 
 
@@ -149,15 +150,15 @@ def scorecard(p: Participant, lang: str = "vi", *, hide_appraisal: bool = False)
                     why.append(
                         _("Theo quy tắc chấm điểm, kết quả “{v}” được {p}/{m} điểm.").format(
                             v=display_raw(ind, e.raw),
-                            p=format_number(e.self_points, 2),
-                            m=format_number(ind.max_points),
+                            p=format_number(e.self_points, 2, lang=active_language()),
+                            m=format_number(ind.max_points, lang=active_language()),
                         )
                     )
             if e.changed:
                 why.append(
                     _("Thẩm định: {a} → {b} điểm. Lý do: {r}").format(
-                        a=format_number(e.self_points or 0, 2),
-                        b=format_number(e.appraised_points, 2),
+                        a=format_number(e.self_points or 0, 2, lang=active_language()),
+                        b=format_number(e.appraised_points, 2, lang=active_language()),
                         r=e.appraisal_reason,
                     )
                 )
@@ -171,7 +172,7 @@ def scorecard(p: Participant, lang: str = "vi", *, hide_appraisal: bool = False)
             ):
                 why.append(
                     _("Hội đồng: {b} điểm. Lý do: {r}").format(
-                        b=format_number(e.final_points, 2), r=e.final_reason
+                        b=format_number(e.final_points, 2, lang=active_language()), r=e.final_reason
                     )
                 )
             lines.append(

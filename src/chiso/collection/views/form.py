@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chiso.lib import frameworks
+from chiso.lib import frameworks, terms
 from chiso.lib.templatetags import text_in, vn_number
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
@@ -56,7 +56,7 @@ def _row_context(sub, node, value, *, can_edit, prev=(), error=None, saved=False
     urls = (urls or _RowUrls(sub.pk))(node.code)
     return {
         "code": node.code, "label": node.label(lang), "unit": node.unit,
-        "range": f"[{vn_number(lo)}; {vn_number(hi)}]" if lo is not None or hi is not None else "",
+        "range": terms.range_text(lo, hi, lang=lang),
         "definition": text_in(node.definition, lang), "source": node.source,
         "return_note": value.return_note if value is not None else "",
         "comment": value.comment if value is not None else "",

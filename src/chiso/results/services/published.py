@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from chiso.engine.errors import InputError, UnitError
 from chiso.io import read_published
 from chiso.lib import frameworks, imports
+from chiso.lib.problems import active_language
 from chiso.lib.vn_format import format_number
 from chiso.orgs import audit
 
@@ -197,8 +198,8 @@ def parse_table(path: str | Path, *, framework_id: str, year: int, published_on:
             if (lo is not None and v < lo) or (hi is not None and v > hi):
                 out.errors.append(CellError(prow.row, letters[code], _(
                     "Giá trị {value} nằm ngoài khoảng [{lo}; {hi}].").format(
-                    value=format_number(float(v)), lo=format_number(lo) if lo is not None else "−∞",
-                    hi=format_number(hi) if hi is not None else "+∞")))
+                    value=format_number(float(v), lang=active_language()), lo=format_number(lo, lang=active_language()) if lo is not None else "−∞",
+                    hi=format_number(hi, lang=active_language()) if hi is not None else "+∞")))
                 continue
             prow.values[code] = v
         prow.ranks = dict(read.ranks.get(name, {}))

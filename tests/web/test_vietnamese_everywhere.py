@@ -1,0 +1,151 @@
+"""Issue 17, item 8: the reader's language everywhere — rule and method names instead of codes, the
+framework's name in round lists, a range in words, each language in its own name in the picker,
+numbers in the reader's format, one rank format, one demonstration label, one name per agency."""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.template import Context, Template
+from django.test import SimpleTestCase
+from django.utils import translation
+
+import chiso
+from chiso.engine.framework import AGG_METHODS, SCORING_RULES
+from chiso.engine.points import VALUE_KINDS
+from chiso.lib import terms
+
+from .base import BaseTestCase
+
+TEMPLATES = Path(chiso.__file__).parent / "templates"
+CODES = re.compile(r"\b(" + "|".join(SCORING_RULES + AGG_METHODS) + r")\b")
+
+
+def render(text: str, lang: str = "vi", **ctx) -> str:
+    with translation.override(lang):
+        return Template(text).render(Context(ctx))
+
+
+class RuleAndMethodNamesTests(SimpleTestCase):
+    def test_every_rule_method_and_value_kind_of_the_engine_has_a_name_in_both_languages(self):
+        for table, codes in ((terms.RULES, SCORING_RULES), (terms.METHODS, AGG_METHODS),
+                             (terms.VALUE_KINDS, VALUE_KINDS)):
+            self.assertEqual(set(table), set(codes))
+            for code, (vi, en) in table.items():
+                self.assertTrue(vi and en, code)
+                self.assertNotEqual(vi, code)
+
+    def test_the_filters_print_the_name_of_the_active_language(self):
+        self.assertEqual(render("{{ r|rule_name }}", r="yes_no"), "có/không")
+        self.assertEqual(render("{{ r|rule_name }}", "en", r="yes_no"), "yes/no")
+        self.assertEqual(render("{{ m|method_name }}", m="geometric"), "trung bình nhân")
+        self.assertEqual(render("{{ m|method_name }}", "en", m="geometric"), "geometric mean")
+        self.assertEqual(render("{{ k|value_kind_name }}", k="percent"), "tỷ lệ phần trăm")
+        shown = render("{% for r in rules %}{{ r|rule_name }} | {% endfor %}", rules=SCORING_RULES)
+        self.assertIsNone(CODES.search(shown), shown)
+
+    def test_no_template_prints_a_rule_or_method_code(self):
+        raw = re.compile(r"\{\{\s*[\w.]*\.(rule|method|value_kind|scoring\.rule)\s*\}\}")
+        for path in TEMPLATES.rglob("*.html"):
+            self.assertIsNone(raw.search(path.read_text(encoding="utf-8")), path)
+
+
+class RankTests(SimpleTestCase):
+    def test_a_rank_is_a_whole_number(self):
+        self.assertEqual(terms.rank_text(40.0), "40")
+        self.assertEqual(terms.rank_text(2), "2")
+
+    def test_a_tie_with_equal_ends_is_one_rank(self):
+        self.assertEqual(terms.rank_text(None, 2, 2), "2")
+
+    def test_a_span_and_an_open_end(self):
+        self.assertEqual(terms.rank_text(None, 2, 5), "2–5")
+        self.assertEqual(terms.rank_text(None, 8, None), "từ 8 trở xuống")
+        self.assertEqual(terms.rank_text(None, 8, None, lang="en"), "8 or lower")
+        self.assertEqual(terms.rank_text(None, None, None), "")
+
+    def test_the_tag(self):
+        self.assertEqual(render("{% rank r %}", r=40.0), "40")
+        self.assertEqual(render("{% rank None lo hi %}", lo=2, hi=2), "2")
+        self.assertEqual(render("{% rank None lo hi %}", lo=8, hi=None), "từ 8 trở xuống")
+        self.assertEqual(render("{% rank None None None %}"), "—")
+
+    def test_no_template_writes_a_rank_span_itself(self):
+        for path in TEMPLATES.rglob("*.html"):
+            text = path.read_text(encoding="utf-8")
+            self.assertNotIn('rank_high|default:"?"', text, path)
+            self.assertNotIn("rank|floatformat", text, path)
+
+
+class RangeTests(SimpleTestCase):
+    def test_range_in_words(self):
+        self.assertEqual(terms.range_text(0, None), "từ 0 trở lên")
+        self.assertEqual(terms.range_text(0, 100), "từ 0 đến 100")
+        self.assertEqual(terms.range_text(None, 1.5), "tối đa 1,5")
+        self.assertEqual(terms.range_text(0, None, lang="en"), "at least 0")
+        self.assertEqual(terms.range_text(0, 2.5, lang="en"), "from 0 to 2.5")
+        self.assertEqual(terms.range_text(None, None), "")
+
+
+class DemoLabelTests(SimpleTestCase):
+    def test_the_label_appears_once(self):
+        tag = "{% demo_name t d %}"
+        self.assertEqual(render(tag, t="Đợt 2025 (minh họa)", d=True).count("minh họa"), 1)
+        self.assertEqual(render(tag, t="Đợt 2025", d=True).count("minh họa"), 1)
+        self.assertEqual(render(tag, t="Đợt 2025", d=False), "Đợt 2025")
+        self.assertIn('class="demo-tag">demo<', render(tag, "en", t="Round 2025", d=True))
+        self.assertEqual(render(tag, t="<b>x</b>", d=False), "&lt;b&gt;x&lt;/b&gt;")
+
+
+class PagesTests(BaseTestCase):
+    def test_the_round_list_shows_the_framework_name_and_one_demo_label(self):
+        type(self.round).objects.filter(pk=self.round.pk).update(title="Đợt 2024 (minh họa)", is_demo=True)
+        self.login(self.admin)
+        r = self.client.get("/dot/")
+        text = r.content.decode()
+        self.assertIn("Bộ chỉ số thử nghiệm", text)
+        self.assertNotIn("test-fw", text)
+        self.assertEqual(text.count("minh họa"), text.count("DỮ LIỆU MINH HỌA") + 1)
+
+    def test_the_form_writes_the_range_in_words(self):
+        self.login(self.alice)
+        r = self.client.get(f"/bieu-mau/{self.sub_a.pk}/")
+        self.assertContains(r, "Khoảng: từ 0 trở lên")
+        self.assertNotContains(r, "[0; —]")
+
+    def test_the_language_picker_names_each_language_in_its_own_name(self):
+        for lang in ("vi", "en"):
+            self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+            text = unicodedata.normalize("NFC", self.client.get("/").content.decode())
+            self.assertRegex(text, r'<option value="en" lang="en"[^>]*>English</option>')
+            self.assertRegex(text, r'<option value="vi" lang="vi"[^>]*>Tiếng Việt</option>')
+            self.assertNotIn("Tiếng Anh", text)
+
+    def test_an_english_page_writes_numbers_the_english_way(self):
+        self.login(self.bob)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        r = self.client.post(f"/bieu-mau/{self.sub_b.pk}/chi-so/pct_online/", {"value": "327.25", "version": "0"},
+                             HTTP_HX_REQUEST="true")
+        text = r.content.decode()
+        self.assertIn("Value 327.25 is outside the allowed range (from 0 to 100).", text)
+        self.assertNotIn("327,25", text)
+
+
+class OneNamePerAgencyTests(SimpleTestCase):
+    def test_every_agency_code_has_one_name_across_the_case_and_the_reference(self):
+        root = Path(chiso.__file__).parent
+        names: dict[str, set[str]] = {}
+        with open(root / "reference" / "agencies.csv", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                names.setdefault(row["id"], set()).add(row["name"])
+        for case in (root / "cases").glob("*/case.yaml"):
+            data = yaml.safe_load(case.read_text(encoding="utf-8"))
+            for a in data.get("extra_agencies") or []:
+                names.setdefault(a["code"], set()).add(a["name"])
+        self.assertTrue(names)
+        self.assertEqual({c: n for c, n in names.items() if len(n) > 1}, {})

@@ -119,6 +119,40 @@ def test_assess_totals_bands_and_shared_ranks(pfw):
     assert a.lost[3].tolist() == [20, 10, 10, 10]
 
 
+def test_a_unit_with_no_data_gets_no_rank_no_band_and_no_ratio(pfw):
+    # issue 17: before anything is entered a unit is not "0 points, rank 1, Yếu"
+    codes = ["hop", "ty_le", "co", "muc"]
+    nan = np.nan
+    pts = np.array([
+        [20, 15, 10, 5],         # 50/60
+        [nan, nan, nan, nan],    # nothing entered
+        [0, 0, 0, 0],            # entered, all 0: a real 0
+        [nan, 10, nan, nan],     # one score: has data, 10/60
+        [nan, nan, nan, nan],    # nothing entered and excluded
+    ])
+    a = pfw.assess(codes, pts, excluded=[False, False, False, False, True])
+    assert a.scored.tolist() == [True, False, True, True, False]
+    assert a.total.tolist() == [50, 0, 0, 10, 0]
+    # ranked among the three units with data: 50 > 10 > 0
+    assert a.rank[[0, 3, 2]].tolist() == [1, 2, 3]
+    assert math.isnan(a.rank[1]) and math.isnan(a.rank[4])
+    assert math.isnan(a.ratio[1]) and math.isnan(a.ratio[4]) and a.ratio[2] == 0
+    assert a.band == ["tot", "", "yeu", "yeu", ""]  # 50/60 ≈ 0.83; 0; 10/60 ≈ 0.17
+
+
+def test_no_unit_with_data_ranks_nobody(pfw):
+    a = pfw.assess(["co", "muc"], np.full((3, 2), np.nan))
+    assert np.isnan(a.rank).all() and a.band == ["", "", ""] and not a.scored.any()
+
+
+def test_a_score_where_the_indicator_does_not_apply_is_no_data(pfw):
+    codes = ["ty_le", "kts"]
+    app = pfw.applicable_matrix(codes, ["so", "so"], [frozenset(), frozenset({"kinh_te_so"})])
+    a = pfw.assess(codes, [[np.nan, 30], [np.nan, 30]], applicable=app)
+    assert a.scored.tolist() == [False, True]
+    assert math.isnan(a.rank[0]) and a.rank[1] == 1
+
+
 def test_assess_ranks_on_the_ratio_when_maxima_differ(pfw):
     codes = ["ty_le", "co", "muc", "kts"]
     app = pfw.applicable_matrix(codes, ["so", "so"], [frozenset({"kinh_te_so"}), frozenset()])

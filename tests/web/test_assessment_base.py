@@ -138,18 +138,7 @@ class AssessmentCase(TestCase):
         cls.fw = InternalFramework.objects.create(
             code="test-noibo", edition=2024, name="Bộ chỉ số thử nghiệm", yaml_text=FW_YAML
         )
-        today = timezone.localdate()
-        cls.round = services.create_round(
-            audit.Actor(user=cls.admin),
-            framework=cls.fw,
-            year=2024,
-            tier="huyen",
-            title="Đợt thử 2024",
-            opens_on=today - dt.timedelta(days=10),
-            self_due_on=today + dt.timedelta(days=5),
-            appraisal_due_on=today + dt.timedelta(days=20),
-            answer_days=5,
-        )
+        cls.round = cls.open_round(2024)
         cls.pa = Participant.objects.get(round=cls.round, agency=cls.a)
         cls.pb = Participant.objects.get(round=cls.round, agency=cls.b)
         cls.pc = Participant.objects.get(round=cls.round, agency=cls.c)
@@ -165,6 +154,23 @@ class AssessmentCase(TestCase):
             is_chair=False,
             agencies=[cls.b],
             codes=["plan", "online"],
+        )
+
+    @classmethod
+    def open_round(cls, year: int) -> Round:
+        """A round of the districts opened 10 days ago: self-assessment due in 5 days, appraisal in
+        20, 5 days to answer."""
+        today = timezone.localdate()
+        return services.create_round(
+            audit.Actor(user=cls.admin),
+            framework=cls.fw,
+            year=year,
+            tier="huyen",
+            title=f"Đợt thử {year}",
+            opens_on=today - dt.timedelta(days=10),
+            self_due_on=today + dt.timedelta(days=5),
+            appraisal_due_on=today + dt.timedelta(days=20),
+            answer_days=5,
         )
 
     def setUp(self):

@@ -255,8 +255,9 @@ def _decision_snapshot(rnd: Round, params: dict, day: dt.date) -> dict:
                     "rank": None if p.rank is None else int(p.rank),
                     "total": p.current_total,
                     "max": p.max_points,
-                    "ratio": p.ratio,
+                    "ratio": p.ratio if p.has_data else None,
                     "band": r.band_label,
+                    "has_data": p.has_data,
                     "excluded": p.excluded,
                     "reason": clause(p.exclusion_reason),
                     "groups": [None if pts[gi] is None else round(pts[gi], 2) for gi in used],
@@ -354,7 +355,9 @@ def build_decision(snap: dict, params: dict) -> DocumentSpec:
     found = bool(who.get("found"))
     header = _decision_header(snap, params)
     units = snap["units"]
-    ranked = [u for u in units if not u["excluded"]]
+    # a unit ranks only with a rank: never one with no data (issue 17), whatever the snapshot's age
+    ranked = [u for u in units if not u["excluded"] and u["rank"] is not None]
+    no_data = [u for u in units if not u["excluded"] and u["rank"] is None]
     excluded = [u for u in units if u["excluded"]]
     committee = header.issuing_body
     blocks: list = [
@@ -378,6 +381,7 @@ def build_decision(snap: dict, params: dict) -> DocumentSpec:
             )
             for u in excluded
         ),
+        *(Paragraph(f"Đơn vị chưa có số liệu nên không xếp hạng: {u['name']}.") for u in no_data),
     ]
     body = _standing(who)
     return DocumentSpec(
@@ -401,8 +405,8 @@ def build_decision(snap: dict, params: dict) -> DocumentSpec:
             "co_quan_thuong_truc": body,
             "so_don_vi": str(len(units)),
             "so_xep_hang": str(len(ranked)),
-            "so_khong_xep_hang": str(len(excluded)),
-            "co_khong_xep_hang": bool(excluded),
+            "so_khong_xep_hang": str(len(excluded) + len(no_data)),
+            "co_khong_xep_hang": bool(excluded or no_data),
             "du_thao": not snap.get("is_published"),
             "so_ky_hieu": header.number_symbol,
             "ngay": vn_long_date(header.date),
@@ -461,6 +465,7 @@ def _card(p: Participant, pfw, *, hide_appraisal: bool) -> dict:
         "ratio": None if hide_appraisal else p.ratio,
         "band": "" if hide_appraisal or band is None else band.label("vi"),
         "rank": None if hide_appraisal or p.rank is None else int(p.rank),
+        "has_data": p.has_data,
         "excluded": p.excluded,
         "reason": clause(p.exclusion_reason),
         "self_total": p.self_total,
@@ -510,6 +515,8 @@ def scorecard_snapshot(params: dict, day: dt.date) -> dict:
 
 
 def _summary(card: dict) -> str:
+    if not card.get("has_data", True):  # nothing entered yet: no total, band or rank to state
+        return f"{card['name']} chưa có số liệu: chưa có điểm, chưa xếp loại, chưa xếp hạng."
     if card["ratio"] is None:  # the self-assessment only
         return (
             f"{card['name']} tự đánh giá đạt {_p2(card['total'])}/{format_number(card['max'])} điểm; "
@@ -763,7 +770,7 @@ def results_xlsx(rnd: Round) -> bytes:
                 p.agency.name,
                 round(p.current_total, 2),
                 p.max_points,
-                round(p.ratio * 100, 2),
+                round(p.ratio * 100, 2) if p.has_data else None,
                 r.band_label,
                 p.self_total,
                 p.appraised_total,

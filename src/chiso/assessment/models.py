@@ -281,6 +281,17 @@ class Participant(models.Model):
         return self.self_total
 
     @property
+    def self_assessed(self) -> bool:
+        """The unit scored at least one indicator itself (a unit that did not has nothing to answer)."""
+        return self.n_filled > 0
+
+    @property
+    def has_data(self) -> bool:
+        """Some score was entered — by the unit, the appraisal or the council. A unit without any
+        has no total, 0–1 result, band or rank yet ("chưa có số liệu"), not "0 points, last"."""
+        return self.n_filled > 0 or self.appraised_total is not None or self.final_total is not None
+
+    @property
     def gap(self) -> float | None:
         return None if self.appraised_total is None else self.self_total - self.appraised_total
 
@@ -332,11 +343,20 @@ class Entry(models.Model):
 
     @property
     def changed(self) -> bool:
-        return (
-            self.appraised_points is not None
-            and self.self_points is not None
-            and round(self.appraised_points, 2) != round(self.self_points, 2)
-        )
+        """The appraisal changed the unit's own score: what the unit may answer (once)."""
+        return score_changed(self.self_points, self.appraised_points)
+
+
+def score_changed(self_points: float | None, appraised_points: float | None) -> bool:
+    """Whether an indicator's appraised score differs from the unit's self-score (at 2 decimals):
+    the one definition of "changed by the appraisal" — what the unit may answer, what the answer
+    window waits for, what the board counts. An indicator the unit never scored (no self-score: a
+    unit that did not self-assess) has nothing to answer, whatever it was appraised at."""
+    return (
+        appraised_points is not None
+        and self_points is not None
+        and round(appraised_points, 2) != round(self_points, 2)
+    )
 
 
 class EvidenceFile(review.Evidence):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from chiso.lib import frameworks, terms
 from chiso.lib.db import atomic_retry
+from chiso.lib.deadlines import Lateness, lateness
 from chiso.lib.periods import period_end, period_label, previous_periods
 from chiso.lib.problems import active_language
 from chiso.lib.refusal import Forbidden, Refused, Stale
@@ -507,7 +508,7 @@ class BoardRow:
     submission: Submission
     filled: int
     total: int
-    days_late: int
+    late: Lateness  # overdue (not sent) to today; sent/approved: how late it was sent, fixed
 
 
 def completeness(rnd: Round, submissions, today: dt.date | None = None) -> list[BoardRow]:
@@ -525,11 +526,13 @@ def completeness(rnd: Round, submissions, today: dt.date | None = None) -> list[
     lead_rows = matrix.rows(fw.id, Responsibility.Role.LEAD)
     for sub in submissions:
         total = len(indicator_codes(fw, sub.agency_id, lead_rows))
-        if sub.submitted_at is not None and sub.status != Submission.Status.RETURNED:
-            end = timezone.localtime(sub.submitted_at).date()
-        else:
-            end = today
-        rows.append(BoardRow(sub, filled.get(sub.pk, 0), total, max(0, (end - rnd.due_on).days)))
+        done_on = None
+        if sub.status in (Submission.Status.SUBMITTED, Submission.Status.APPROVED):
+            # handed in: late-ness stops on the day it was sent (unknown day: not shown as late)
+            done_on = timezone.localtime(sub.submitted_at).date() if sub.submitted_at else rnd.due_on
+        rows.append(
+            BoardRow(sub, filled.get(sub.pk, 0), total, lateness(rnd.due_on, done_on=done_on, today=today))
+        )
     return rows
 
 

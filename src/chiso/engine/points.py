@@ -136,7 +136,9 @@ class Indicator:
 class Assessment:
     """Totals, 0–1 results, bands and ranks of ``n`` units over ``k`` indicators.
 
-    ``rank`` is NaN for a unit excluded from the ranking (it is still scored).
+    ``rank`` is NaN for a unit excluded from the ranking (it is still scored) and for a unit with
+    no data (no score on any indicator that applies to it: ``scored`` False), which also has no
+    0–1 result (NaN) and no band ("").
     """
 
     codes: tuple[str, ...]
@@ -144,13 +146,14 @@ class Assessment:
     applicable: np.ndarray  # n × k bool
     total: np.ndarray  # n
     max: np.ndarray  # n
-    ratio: np.ndarray  # n, total / max (NaN when nothing applies)
-    band: list[str]  # n band codes ("" when nothing applies)
-    rank: np.ndarray  # n, competition ranks among the ranked units
+    ratio: np.ndarray  # n, total / max (NaN when nothing applies or the unit has no data)
+    band: list[str]  # n band codes ("" when nothing applies or the unit has no data)
+    rank: np.ndarray  # n, competition ranks among the ranked units (NaN: excluded or no data)
     rank_by: str  # "points" or "ratio": what the ranks were taken on
     group_points: np.ndarray  # n × g
     group_max: np.ndarray  # n × g
     lost: np.ndarray  # n × k, max − points where applicable
+    scored: np.ndarray  # n bool: some indicator that applies to the unit has a score (not NaN)
 
 
 class PointsFramework:
@@ -521,7 +524,10 @@ class PointsFramework:
 
         ``points`` (n × k): NaN counts as 0 where the indicator applies.  A score above its
         indicator's maximum or below 0 raises ``InputError`` (code ``points_range``, with the
-        positions).  Units in ``excluded`` are scored but not ranked (rank NaN).
+        positions).  Units in ``excluded`` are scored but not ranked (rank NaN).  A unit with no
+        data — NaN on every indicator that applies to it, e.g. before it self-assesses — is not a
+        unit with 0 points: it gets no 0–1 result (NaN), no band and no rank (``scored`` False),
+        and the others are ranked without it.
 
         Ranks are taken on the 0–1 result (rounded to 6 decimals) when the ranked units' maxima
         differ, else on the points total rounded to 2 decimals as published; the framework's
@@ -536,6 +542,7 @@ class PointsFramework:
         app = np.ones((n, k), dtype=bool) if applicable is None else np.asarray(applicable, dtype=bool)
         if app.shape != (n, k):
             raise InputError(f"applicable must be {n} × {k}, got shape {app.shape}", code="shape")
+        scored = (app & ~np.isnan(pts)).any(axis=1)
         pts = np.where(app & ~np.isnan(pts), pts, 0.0)
         bad = (pts < 0) | (pts > maxes[None, :] + 1e-9)
         if bad.any():
@@ -548,11 +555,11 @@ class PointsFramework:
         total = pts.sum(axis=1)
         mx = app.astype(float) @ maxes
         with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(mx > 0, total / np.where(mx > 0, mx, 1.0), np.nan)
+            ratio = np.where((mx > 0) & scored, total / np.where(mx > 0, mx, 1.0), np.nan)
         excl = np.zeros(n, dtype=bool) if excluded is None else np.asarray(excluded, dtype=bool)
         if excl.shape != (n,):
             raise InputError(f"excluded must have {n} entries, got shape {excl.shape}", code="shape")
-        ranked = ~excl & (mx > 0)
+        ranked = ~excl & (mx > 0) & scored
         rank_by = self.rank_by
         if rank_by == "auto":
             rank_by = "points" if np.unique(mx[ranked]).size <= 1 else "ratio"
@@ -583,6 +590,7 @@ class PointsFramework:
             group_points=pts @ member,
             group_max=(app * maxes[None, :]) @ member,
             lost=np.where(app, maxes[None, :] - pts, 0.0),
+            scored=scored,
         )
 
 

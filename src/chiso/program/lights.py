@@ -26,6 +26,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from chiso.lib.deadlines import is_overdue
+
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
 _SCORE = {GREEN: 2, AMBER: 1, RED: 0}
 _ORDER = {RED: 0, AMBER: 1, GREEN: 2}
@@ -106,7 +108,7 @@ def task_light(
     *, report_status: str | None, deadline: dt.date | None, as_of: dt.date, kpi_lights: Iterable[str]
 ) -> str:
     own = REPORT_LIGHT.get(report_status or "", GREY)
-    if deadline is not None and as_of > deadline and report_status != "done":
+    if is_overdue(deadline, done=report_status == "done", today=as_of):
         own = RED
     return worst([own, *kpi_lights])
 

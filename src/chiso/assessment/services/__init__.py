@@ -129,7 +129,13 @@ from .reading import (
     gap_history as gap_history,
 )
 from .reading import (
+    pending_answers as pending_answers,
+)
+from .reading import (
     previous_round as previous_round,
+)
+from .reading import (
+    ranked_count as ranked_count,
 )
 from .reading import (
     results as results,

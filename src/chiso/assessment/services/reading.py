@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chiso.lib.problems import active_language
 from chiso.lib.vn_format import format_number
@@ -15,6 +17,7 @@ from ..models import (
     Entry,
     Participant,
     Round,
+    score_changed,
 )
 from .frameworks import round_pfw
 
@@ -39,7 +42,9 @@ class ResultRow:
 
     @property
     def delta_ratio(self) -> float | None:
-        return None if self.prev_ratio is None else self.p.ratio - self.prev_ratio
+        if self.prev_ratio is None or not self.p.has_data:
+            return None
+        return self.p.ratio - self.prev_ratio
 
     @property
     def delta_rank(self) -> int | None:
@@ -71,7 +76,7 @@ def results(
         rows.append(
             ResultRow(
                 p=p,
-                band_label=b.label(lang) if b else "—",
+                band_label=b.label(lang) if b else (_("chưa có số liệu") if not p.has_data else "—"),
                 light=b.light if b else "grey",
                 prev_ratio=pr[0] if pr else None,
                 prev_rank=pr[1] if pr else None,
@@ -233,3 +238,67 @@ def board_counts(rnd: Round) -> dict[str, int]:
         submitted=Count("id", filter=Q(status=Participant.Status.SUBMITTED)),
         excluded=Count("id", filter=Q(excluded=True)),
     )
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """How many units the league table ranks: those not kept out of the ranking and with data."""
+
+    ranked: int  # units with a rank
+    rankable: int  # units not kept out of the ranking
+    without_data: int  # rankable units with no score entered yet (no rank until they have one)
+
+    def sentence(self) -> str:
+        """"Xếp hạng 5/9 đơn vị đã có số liệu; 4 đơn vị chưa có số liệu nên chưa xếp hạng." —
+        empty when every unit that may be ranked is."""
+        if not self.without_data:
+            return ""
+        return ngettext(
+            "Xếp hạng {k}/{n} đơn vị đã có số liệu; {m} đơn vị chưa có số liệu nên chưa xếp hạng.",
+            "Xếp hạng {k}/{n} đơn vị đã có số liệu; {m} đơn vị chưa có số liệu nên chưa xếp hạng.",
+            self.without_data,
+        ).format(k=self.ranked, n=self.rankable, m=self.without_data)
+
+
+def ranked_count(rows: list[ResultRow]) -> Ranked:
+    """What the rows of :func:`results` rank (from the units' cached totals, no query)."""
+    rankable = [r.p for r in rows if not r.p.excluded]
+    return Ranked(
+        ranked=sum(1 for p in rankable if p.rank is not None),
+        rankable=len(rankable),
+        without_data=sum(1 for p in rankable if not p.has_data),
+    )
+
+
+@dataclass(frozen=True)
+class PendingAnswers:
+    """The answer window: indicators whose appraised score differs from the unit's self-score
+    (:func:`~chiso.assessment.models.score_changed`) and that the unit has not answered yet."""
+
+    indicators: int
+    units: int  # units with at least one such indicator
+    not_self_assessed: int  # units that scored nothing themselves: nothing to answer, not counted
+
+    def sentence(self) -> str:
+        """"3 chỉ số có điểm thay đổi chưa được giải trình (2 đơn vị)"."""
+        units = ngettext("{m} đơn vị", "{m} đơn vị", self.units).format(m=self.units)
+        return ngettext(
+            "{n} chỉ số có điểm thay đổi chưa được giải trình ({units})",
+            "{n} chỉ số có điểm thay đổi chưa được giải trình ({units})",
+            self.indicators,
+        ).format(n=self.indicators, units=units)
+
+
+def pending_answers(rnd: Round) -> PendingAnswers:
+    """What the answer window still waits for (read from the entries, not the cached counts)."""
+    per_unit: Counter[int] = Counter()
+    for pid, sp, ap in Entry.objects.filter(
+        participant__round=rnd,
+        answered_at__isnull=True,
+        self_points__isnull=False,
+        appraised_points__isnull=False,
+    ).values_list("participant_id", "self_points", "appraised_points"):
+        if score_changed(sp, ap):
+            per_unit[pid] += 1
+    not_self = rnd.participants.exclude(entries__self_points__isnull=False).count()
+    return PendingAnswers(sum(per_unit.values()), len(per_unit), not_self)

@@ -29,6 +29,7 @@ from ..models import (
     Round,
 )
 from .base import S, _bump
+from .reading import pending_answers
 from .totals import recompute
 
 
@@ -66,11 +67,15 @@ def _send_appraisal(rnd: Round, ask: _Ask) -> None:
 
 
 def _check_answers_closed(rnd: Round, ask: _Ask) -> None:
-    open_ = _entries(rnd).filter(answered_at__isnull=True).exclude(appraised_points=F("self_points"))
-    if rnd.answer_due_on and ask.today <= rnd.answer_due_on and open_.exists():
+    """Before the window ends, only once every indicator whose score the appraisal changed is
+    answered; units that did not self-assess have nothing to answer and are not waited for."""
+    if not rnd.answer_due_on or ask.today > rnd.answer_due_on:
+        return
+    pending = pending_answers(rnd)
+    if pending.indicators:
         raise Refused(
-            _("Chưa hết hạn giải trình ({day}) và còn {n} chỉ số chưa được giải trình.").format(
-                day=f"{rnd.answer_due_on:%d/%m/%Y}", n=open_.count()
+            _("Chưa hết hạn giải trình ({day}) và còn {pending}.").format(
+                day=f"{rnd.answer_due_on:%d/%m/%Y}", pending=pending.sentence()
             )
         )
 

@@ -14,6 +14,7 @@ from ..models import (
     Entry,
     Participant,
     Round,
+    score_changed,
 )
 from .base import _bump
 from .frameworks import round_pfw
@@ -64,7 +65,7 @@ def _recompute_locked(rnd: Round, pfw: PointsFramework) -> None:
         if ap is not None:
             appr_m[i, j] = ap
             has_appr[i] = True
-            if round(ap, 2) != round(sp or 0.0, 2):
+            if score_changed(sp, ap):
                 changed[i] += 1
         if fp is not None:
             final_m[i, j] = fp

@@ -93,7 +93,14 @@ def _board_body(rnd: Round, acc, lang: str) -> str:
         rows = services.results(rnd, parts, lang)
         return render_to_string(
             "assessment/_board.html",
-            {"rnd": rnd, "rows": rows, "LANGUAGE_CODE": lang, "show_rank": who != "own" or rnd.is_published},
+            {
+                "rnd": rnd,
+                "rows": rows,
+                "LANGUAGE_CODE": lang,
+                "show_rank": who != "own" or rnd.is_published,
+                "ranked": services.ranked_count(rows),
+                "not_self_assessed": sum(1 for r in rows if not r.p.self_assessed),
+            },
         )
 
     return cache.fragment("assessment-board", READS, (rnd.pk, _seen(who, ids)), build)
@@ -132,6 +139,10 @@ def round_detail(request, pk):
                 "revisions": rnd.revisions.select_related("entry__participant__agency")
                 if rnd.is_frozen
                 else [],
+                # what closing the answer window early waits for (the department's decision)
+                "pending": services.pending_answers(rnd)
+                if rnd.status == S.ANSWER and acc.is_department
+                else None,
             },
         )
 
@@ -410,6 +421,7 @@ def results(request, pk):
                 "LANGUAGE_CODE": lang,
                 "revisions": list(rnd.revisions.select_related("entry__participant__agency")),
                 "rank_by": pfw.rank_by,
+                "ranked": services.ranked_count(rows),
             },
         )
 

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from chiso.lib import frameworks
+from chiso.lib.deadlines import is_overdue
 
 from .. import lights
 from ..models import (
@@ -171,9 +172,7 @@ def board(program: Program, as_of: dt.date | None = None) -> Board:
         light = lights.task_light(
             report_status=status, deadline=t.deadline, as_of=as_of, kpi_lights=[r.light for r in krows]
         )
-        row = TaskRow(
-            t, krows, rep, light, t.deadline is not None and as_of > t.deadline and status != "done"
-        )
+        row = TaskRow(t, krows, rep, light, is_overdue(t.deadline, done=status == "done", today=as_of))
         rows.append(row)
         by_objective[t.objective_id].append(row)
     objectives, general = [], []

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.lib.deadlines import is_overdue
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 
@@ -36,7 +37,7 @@ def obligations(request, pk):
                 "ob": ob,
                 "occ": occ,
                 "done": sum(1 for o in occ if o.done_on),
-                "late": sum(1 for o in occ if not o.done_on and o.due_on < as_of),
+                "late": sum(1 for o in occ if is_overdue(o.due_on, done=bool(o.done_on), today=as_of)),
                 "can_record": scope.is_department or scope.can_enter(ob.agency_id),
             }
         )

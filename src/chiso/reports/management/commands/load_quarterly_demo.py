@@ -135,7 +135,18 @@ class Command(BaseCommand):
                         for c, v in figures.items()
                     ]
                 )
+                # sent and approved within the round's dates (not on the day the demo is loaded:
+                # a 2017 form "sent" in 2026 would read as years late)
+                sent = _at(end + dt.timedelta(days=5 + k % 4))
                 Submission.objects.filter(pk=sub.pk).update(
-                    status=Submission.Status.APPROVED, submitted_at=now, decided_at=now, version=2
+                    status=Submission.Status.APPROVED,
+                    submitted_at=sent,
+                    decided_at=sent + dt.timedelta(days=2),
+                    version=2,
                 )
         return created
+
+
+def _at(day: dt.date) -> dt.datetime:
+    """09:00 on ``day`` in the project's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))

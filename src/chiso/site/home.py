@@ -21,6 +21,8 @@ def home(request):
             "position": position, "is_demo": bool(position and position["is_demo"])})
     today = timezone.localdate()
     items = waiting_for(request.user, today)
-    rows = [{"item": i, "deadline": i.deadline_text(today), "late": i.is_late(today)} for i in items]
+    rows = [{"item": i, "deadline": i.deadline_text(today), "late": i.is_late(today),
+             # demonstration data are labelled, once: most demo titles already say so
+             "label": i.is_demo and "minh họa" not in i.title.casefold()} for i in items]
     is_demo = any(i.is_demo for i in items) or bool(position and position["is_demo"])
     return render(request, "orgs/home.html", {"rows": rows, "is_demo": is_demo, "position": position})

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -69,17 +68,10 @@ def due(day: dt.date, today: dt.date) -> str:
 
 class HomeWaitingTestCase(TestCase):
     @classmethod
-    def setUpClass(cls):
-        cls._media = tempfile.mkdtemp(prefix="chiso-test-")
-        cls._override = override_settings(PRIVATE_MEDIA_ROOT=Path(cls._media))
-        cls._override.enable()
+    def setUpClass(cls):  # the demo's evidence files go to a temporary folder, removed at the end
+        media = cls.enterClassContext(tempfile.TemporaryDirectory(prefix="chiso-test-home-"))
+        cls.enterClassContext(override_settings(PRIVATE_MEDIA_ROOT=Path(media)))
         super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        cls._override.disable()
-        shutil.rmtree(cls._media, ignore_errors=True)
 
     @classmethod
     def setUpTestData(cls):

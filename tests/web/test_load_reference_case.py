@@ -27,8 +27,11 @@ class LoadReferenceCaseTestCase(TestCase):
 
     def test_demo_pages_are_labelled(self):
         call_command("load_reference_case", "--demo", verbosity=0)
-        self.client.login(username="sonoivu.nhaplieu", password="chiso-demo-2017")
+        # the home page lists the demo form waiting for Sở GD&ĐT (returned): labelled
+        self.client.login(username="sogddt.nhaplieu", password="chiso-demo-2017")
         r = self.client.get("/")
         self.assertContains(r, "DỮ LIỆU MINH HỌA")
+        self.assertContains(r, "Sửa biểu mẫu bị trả lại")
+        self.client.login(username="sonoivu.nhaplieu", password="chiso-demo-2017")
         sub = Round.objects.get(year=2017).submissions.get(agency__code="A35.SNV")
         self.assertContains(self.client.get(f"/bieu-mau/{sub.pk}/"), "DỮ LIỆU MINH HỌA")

@@ -11,9 +11,10 @@ class AssessmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from chiso.lib import waiting as home_waiting
         from chiso.lib.public import Section, register_section
 
-        from . import documents, editions, public
+        from . import documents, editions, public, waiting
 
         editions.register_source()  # a province's copy of an edition is found by its code, as a shipped one
         documents.register_kinds()  # the decision and the scorecards, written by the one report job
@@ -24,3 +25,4 @@ class AssessmentConfig(AppConfig):
             ),
             before="programs",
         )
+        home_waiting.register("assessment", waiting.waiting)  # the signed-in home page's waiting work

@@ -14,6 +14,12 @@ class ProgramConfig(AppConfig):
 
         after_publication(_schedule_after_publication)
 
+        from chiso.lib import waiting as home_waiting
+
+        from . import waiting
+
+        home_waiting.register("program", waiting.waiting)  # the signed-in home page's waiting work
+
 
 def _schedule_after_publication(table) -> None:
     """A published table recorded in chiso (``results.services.published.after_publication``, called on

@@ -1,13 +1,14 @@
-"""The home page (``/``): the province's position for everyone; for a signed-in user, the collection
-rounds and the forms of their agencies as well.  It reads collection and results, so it lives in the
-site, the layer above every app (``orgs`` imports no feature app)."""
+"""The home page (``/``): the province's position for everyone; for a signed-in user, first the work
+waiting for them — what each app's provider says (:mod:`chiso.lib.waiting`), most urgent first — then
+the province's position. It reads results, so it lives in the site, the layer above every app
+(``orgs`` imports no feature app)."""
 
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils import timezone
 
-from chiso.collection.models import Round, Submission
-from chiso.orgs.access import get_scope
+from chiso.lib.waiting import waiting_for
 from chiso.orgs.models import Unit
 from chiso.results.services import position_today
 
@@ -18,17 +19,10 @@ def home(request):
         return render(request, "orgs/public_home.html", {
             "province": position["province"] if position else Unit.objects.filter(kind="province").first(),
             "position": position, "is_demo": bool(position and position["is_demo"])})
-    scope = get_scope(request.user)
-    rounds = Round.objects.visible_to(request.user).order_by("-year", "-quarter")[:10]
-    submissions = (
-        Submission.objects.visible_to(request.user)
-        .filter(agency_id__in=scope.agency_ids)
-        .select_related("round", "agency")
-        .order_by("-round__year", "-round__quarter", "agency__name")[:30]
-    )
-    is_demo = any(r.is_demo for r in rounds) or bool(position and position["is_demo"])
-    return render(
-        request, "orgs/home.html",
-        {"rounds": rounds, "submissions": submissions, "is_demo": is_demo, "position": position},
-    )
-
+    today = timezone.localdate()
+    items = waiting_for(request.user, today)
+    rows = [{"item": i, "deadline": i.deadline_text(today), "late": i.is_late(today),
+             # demonstration data are labelled, once: most demo titles already say so
+             "label": i.is_demo and "minh họa" not in i.title.casefold()} for i in items]
+    is_demo = any(i.is_demo for i in items) or bool(position and position["is_demo"])
+    return render(request, "orgs/home.html", {"rows": rows, "is_demo": is_demo, "position": position})

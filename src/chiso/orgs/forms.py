@@ -209,3 +209,4 @@ class NoticePreferenceForm(forms.ModelForm):
     class Meta:
         model = NoticePreference
         fields = ["language", "email_deadline", "email_returned", "email_request", "email_result"]
+        error_messages = {"language": {"invalid_choice": _("Hãy chọn một ngôn ngữ trong danh sách.")}}

@@ -58,17 +58,18 @@ def tell(users: Iterable, text: Callable[[], str], url: str, kind: str) -> Told:
     path of this site), and an e-mail to those who chose it for ``kind`` (a ``NoticeKind``)."""
     kind = NoticeKind(kind).value
     ids = {getattr(u, "pk", u) for u in users}
-    people = get_user_model().objects.filter(pk__in=ids).select_related("notice_preference").order_by("pk")
+    chosen = {p.user_id: p for p in NoticePreference.objects.filter(user_id__in=ids)}
     by_language: dict[str, list] = defaultdict(list)
-    for user in people:
-        by_language[preference(user).language].append(user)
+    for user in get_user_model().objects.filter(pk__in=ids).order_by("pk"):
+        user.notice_preference = chosen.get(user.pk) or NoticePreference(user=user)
+        by_language[user.notice_preference.language].append(user)
     notices, emailed = [], []
     for language, group in sorted(by_language.items()):
         with translation.override(language):
             message = str(text())
             notices += [Notice(user=u, text=message[:500], url=url) for u in group]
             for user in group:
-                if user.is_active and user.email and preference(user).by_email(kind):
+                if user.is_active and user.email and user.notice_preference.by_email(kind):
                     subject, body = _email(message, url, kind)
                     tasks.enqueue(SEND, user.email, subject, body, name=f"notice-mail-{kind}")
                     emailed.append(user.email)

@@ -189,3 +189,15 @@ class NoticeSettingsPageTestCase(BaseTestCase):
         self.nobody.save()
         self.login(self.nobody)
         self.assertIn("chưa có địa chỉ thư điện tử", self.client.get(self.URL).content.decode())
+
+
+class AdminUserPageTestCase(BaseTestCase):
+    def test_the_admin_user_page_shows_the_choice(self):
+        self.admin.is_staff = self.admin.is_superuser = True
+        self.admin.save()
+        self.login(self.admin)
+        NoticePreference.objects.create(user=self.alice, email_returned=False)
+        page = self.client.get(f"/quan-tri/auth/user/{self.alice.pk}/change/").content.decode()
+        self.assertIn('name="notice_preference-0-email_returned"', page)
+        self.assertNotIn('name="notice_preference-0-email_returned" id="id_notice_preference-0-email_returned" checked', page)
+        self.assertIn('name="notice_preference-0-email_deadline" id="id_notice_preference-0-email_deadline" checked', page)

@@ -61,15 +61,15 @@ def tell(users: Iterable, text: Callable[[], str], url: str, kind: str) -> Told:
     chosen = {p.user_id: p for p in NoticePreference.objects.filter(user_id__in=ids)}
     by_language: dict[str, list] = defaultdict(list)
     for user in get_user_model().objects.filter(pk__in=ids).order_by("pk"):
-        user.notice_preference = chosen.get(user.pk) or NoticePreference(user=user)
-        by_language[user.notice_preference.language].append(user)
+        pref = chosen.get(user.pk) or NoticePreference(user_id=user.pk)
+        by_language[pref.language].append((user, pref))
     notices, emailed = [], []
     for language, group in sorted(by_language.items()):
         with translation.override(language):
             message = str(text())
-            notices += [Notice(user=u, text=message[:500], url=url) for u in group]
-            for user in group:
-                if user.is_active and user.email and user.notice_preference.by_email(kind):
+            notices += [Notice(user=user, text=message[:500], url=url) for user, _pref in group]
+            for user, pref in group:
+                if user.is_active and user.email and pref.by_email(kind):
                     subject, body = _email(message, url, kind)
                     tasks.enqueue(SEND, user.email, subject, body, name=f"notice-mail-{kind}")
                     emailed.append(user.email)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -17,7 +18,7 @@ from chiso.collection import services
 from chiso.collection.models import Round, Submission, ValidationRule
 from chiso.engine import Framework
 from chiso.lib import frameworks
-from chiso.orgs import audit
+from chiso.orgs import audit, notify
 from chiso.orgs.models import Agency, Membership, Responsibility, Unit
 
 PASSWORD = "password-for-tests"
@@ -115,5 +116,27 @@ class BaseTestCase(TestCase):
         Submission.objects.filter(pk=sub.pk).update(status=status)
         sub.refresh_from_db()
 
+    @contextmanager
+    def mailing(self):
+        """Run the block as a request that commits, then the e-mail tasks it queued as the worker would."""
+        with self.captureOnCommitCallbacks(execute=True):
+            yield
+        deliver_mail()
 
-__all__ = ["BaseTestCase", "PASSWORD", "Round", "TEST_FW"]
+
+def deliver_mail() -> int:
+    """Send the queued notice e-mails (``chiso.orgs.notify.send``) as the worker would: each task is
+    run, and taken off the queue when it succeeded; the number sent."""
+    from django_q.models import OrmQ
+
+    sent = 0
+    for queued in OrmQ.objects.order_by("id"):
+        task = queued.task
+        if task["func"] == notify.SEND:
+            notify.send(*task["args"], **task["kwargs"])
+            queued.delete()
+            sent += 1
+    return sent
+
+
+__all__ = ["BaseTestCase", "PASSWORD", "Round", "TEST_FW", "deliver_mail"]

@@ -56,7 +56,7 @@ class HeaderNavTestCase(BaseTestCase):
         header = html[html.index('<header class="top">'):html.index("</header>")]
         self.assertNotIn("<script>", header)
         self.assertIn('<input name="next" type="hidden" value="/?x=%22%3E%3Cscript%3Ealert(1)%3C/script%3E">', header)
-        self.assertIn('<span class="who">&lt;b&gt;Alice &amp;Co</span>', header)
+        self.assertIn('title="Cài đặt thông báo">&lt;b&gt;Alice &amp;Co</a>', header)
         self.assertNotIn("\x00", html)
 
     def test_the_header_forms_carry_the_readers_own_csrf_token(self):

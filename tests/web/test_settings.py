@@ -37,7 +37,8 @@ class EnvReadersTestCase(SimpleTestCase):
 class DeployCheckTestCase(SimpleTestCase):
     def test_it_passes_check_deploy(self):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "chiso.site.settings_production",
-               "SECRET_KEY": "k" * 20 + "Xy7#pQ2!mZ9$wL4&vB8*" + "r" * 20, "ALLOWED_HOSTS": "chiso.example.gov.vn"}
+               "SECRET_KEY": "k" * 20 + "Xy7#pQ2!mZ9$wL4&vB8*" + "r" * 20, "ALLOWED_HOSTS": "chiso.example.gov.vn",
+               "SITE_ROOT": "https://chiso.example.gov.vn", "EMAIL_HOST": "smtp.example.gov.vn"}
         env.pop("DATABASE_URL", None)
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright by tests/browser/conftest.py only

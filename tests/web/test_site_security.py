@@ -172,7 +172,8 @@ class DeployCheckCacheTestCase(SimpleTestCase):
     def check(self, **env):
         environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
         environ.update({"DJANGO_SETTINGS_MODULE": "chiso.site.settings_production", "SECRET_KEY": self.STRONG,
-                        "ALLOWED_HOSTS": "chiso.example.gov.vn", **env})
+                        "ALLOWED_HOSTS": "chiso.example.gov.vn", "SITE_ROOT": "https://chiso.example.gov.vn",
+                        "EMAIL_HOST": "smtp.example.gov.vn", **env})
         return subprocess.run([sys.executable, "-m", "chiso.manage", "check", "--deploy", "--fail-level", "WARNING"],
                               capture_output=True, text=True, env=environ)
 
@@ -184,3 +185,22 @@ class DeployCheckCacheTestCase(SimpleTestCase):
     def test_it_accepts_a_shared_cache(self):
         out = self.check(CACHE_URL="file:///tmp/chiso-check-cache")
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+
+
+class DeployCheckEmailTestCase(SimpleTestCase):
+    check = DeployCheckCacheTestCase.check
+    STRONG = ProductionSettingsTestCase.STRONG
+
+    def test_it_warns_until_the_mail_server_is_named(self):
+        out = self.check(EMAIL_HOST="")
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("chiso.W002", out.stdout + out.stderr)
+
+    def test_sending_no_email_is_stated_explicitly(self):
+        out = self.check(EMAIL_HOST="", EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+
+    def test_it_warns_of_links_to_this_machine(self):
+        out = self.check(SITE_ROOT="http://127.0.0.1:8000")
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("chiso.W003", out.stdout + out.stderr)

@@ -111,9 +111,10 @@ class RemindTestCase(BaseTestCase):
     def test_it_reminds_pending_agencies(self):
         self.set_status(self.sub_b, "submitted")
         self.login(self.admin)
-        self.client.post(f"/dot/{self.round.pk}/nhac-nho/")
-        self.assertEqual(len(mail.outbox), 1)
-        self.assertEqual(sorted(mail.outbox[0].to), ["alice@example.org", "anna@example.org"])
+        with self.mailing():
+            self.client.post(f"/dot/{self.round.pk}/nhac-nho/")
+        # one e-mail to each of agency A's officer and head (a reminder: by e-mail unless they chose otherwise)
+        self.assertEqual(sorted(m.to for m in mail.outbox), [["alice@example.org"], ["anna@example.org"]])
         self.assertIn("Sở Nội vụ", mail.outbox[0].body)
         self.assertEqual(Notice.objects.filter(user=self.alice).count(), 1)
         self.assertFalse(Notice.objects.filter(user=self.bob).exists())

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import partial
 
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Count, Field
 from django.urls import reverse
@@ -24,8 +24,8 @@ from chiso.lib.periods import period_end, period_label, previous_periods
 from chiso.lib.problems import active_language
 from chiso.lib.refusal import Forbidden, Refused, Stale
 from chiso.lib.vn_format import format_number, parse_number
-from chiso.orgs import audit
-from chiso.orgs.models import Agency, AuditEntry, Membership, Notice, Responsibility
+from chiso.orgs import audit, notify
+from chiso.orgs.models import Agency, AuditEntry, Membership, NoticeKind, Responsibility
 from chiso.review import evidence, workflow
 from chiso.review.models import Evidence
 
@@ -447,13 +447,19 @@ def return_submission(submission_id: int, actor: audit.Actor, reason: str, notes
             value, _c = Value.objects.get_or_create(submission=sub, code=code)
             value.return_note = note
             value.save(update_fields=["return_note"])
-        for m in Membership.objects.filter(agency=sub.agency, role__in=["agency_officer", "agency_head"]):
-            Notice.objects.create(
-                user=m.user,
-                text=_("Biểu mẫu “{round}” bị trả lại: {reason}").format(round=sub.round.title, reason=sub.return_reason)[:500],
-                url=reverse("submission", args=[sub.pk]),
-            )
+        notify.tell(
+            _agency_staff(sub.agency),
+            lambda: _("Biểu mẫu “{round}” bị trả lại: {reason}").format(round=sub.round.title, reason=sub.return_reason),
+            reverse("submission", args=[sub.pk]),
+            NoticeKind.RETURNED,
+        )
         return sub
+
+
+def _agency_staff(agency: Agency) -> list[int]:
+    """The users an agency's form concerns: its officers and heads."""
+    roles = [Membership.Role.AGENCY_OFFICER, Membership.Role.AGENCY_HEAD]
+    return list(Membership.objects.filter(agency=agency, role__in=roles).values_list("user_id", flat=True))
 
 
 # --- rounds, completeness, reminders ---------------------------------------------------------------
@@ -536,27 +542,25 @@ def completeness(rnd: Round, submissions, today: dt.date | None = None) -> list[
     return rows
 
 
+def _reminder_text(agency: Agency, rnd: Round) -> str:
+    return _("Nhắc nhở: cơ quan {agency} chưa gửi số liệu đợt “{round}” (hạn {due}).").format(
+        agency=agency.name, round=rnd.title, due=rnd.due_on.strftime("%d/%m/%Y")
+    )
+
+
 def send_reminders(rnd: Round, actor: audit.Actor) -> int:
-    """Remind every agency that has not submitted (draft or returned): e-mail + in-app notice."""
+    """Remind every agency that has not submitted (draft or returned): a notice to its officers and
+    heads, by e-mail too for those who chose it (``chiso.orgs.notify``)."""
     count = 0
     with transaction.atomic():
         pending = rnd.submissions.select_for_update().filter(
             status__in=[Submission.Status.DRAFT, Submission.Status.RETURNED]
         )
         for sub in pending.select_related("agency"):
-            text = _("Nhắc nhở: cơ quan {agency} chưa gửi số liệu đợt “{round}” (hạn {due}).").format(
-                agency=sub.agency.name, round=rnd.title, due=rnd.due_on.strftime("%d/%m/%Y")
-            )
-            url = reverse("submission", args=[sub.pk])
-            recipients = []
-            for m in Membership.objects.filter(agency=sub.agency, role__in=["agency_officer", "agency_head"]).select_related("user"):
-                Notice.objects.create(user=m.user, text=text[:500], url=url)
-                if m.user.email:
-                    recipients.append(m.user.email)
-            if recipients:
-                send_mail(_("[chiso] Nhắc nhở gửi số liệu"), text, None, sorted(set(recipients)))
+            told = notify.tell(_agency_staff(sub.agency), partial(_reminder_text, sub.agency, rnd),
+                               reverse("submission", args=[sub.pk]), NoticeKind.DEADLINE)
             sub.last_reminded_at = timezone.now()
             sub.save(update_fields=["last_reminded_at"])
-            audit.record(actor, "submission.remind", sub, after={"recipients": sorted(set(recipients))})
+            audit.record(actor, "submission.remind", sub, after={"recipients": told.emailed})
             count += 1
     return count

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, Membership, Unit
+from .models import Agency, Membership, NoticePreference, Unit
 
 
 class LoginForm(forms.Form):
@@ -201,3 +201,12 @@ class InternalRoundDatesForm(forms.Form):
     appraisal_due_on = _date_field(_("Hạn thẩm định"))
     answer_due_on = _date_field(_("Hạn giải trình"), required=False)
     reason = _reason()
+
+
+class NoticePreferenceForm(forms.ModelForm):
+    """The signed-in user's choice: which kinds of notices also come by e-mail, and their language."""
+
+    class Meta:
+        model = NoticePreference
+        fields = ["language", "email_deadline", "email_returned", "email_request", "email_result"]
+        error_messages = {"language": {"invalid_choice": _("Hãy chọn một ngôn ngữ trong danh sách.")}}

@@ -205,3 +205,34 @@ class Notice(models.Model):
         ordering = ["-created", "-id"]
         # unread count in the header
         indexes = [models.Index(fields=["user", "read_at"], name="orgs_notice_user_unread")]
+
+
+class NoticeKind(models.TextChoices):
+    """What a notice is about: each person chooses, per kind, in the app only or also by e-mail."""
+
+    DEADLINE = "deadline", _("Nhắc hạn, việc quá hạn")
+    RETURNED = "returned", _("Biểu mẫu, báo cáo bị trả lại")
+    REQUEST = "request", _("Việc chờ mình xử lý")
+    RESULT = "result", _("Kết quả, phê duyệt, công bố")
+
+
+class NoticePreference(models.Model):
+    """A person's choice of which notices also come by e-mail, and the language of the notices.
+
+    No row means the defaults below: e-mail for deadlines, returns and results, not for requests
+    (docs/web.md, "Notices and e-mail"); the notice in the app is always written."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notice_preference")
+    language = models.CharField(_("Ngôn ngữ của thông báo"), max_length=8, choices=settings.LANGUAGES,
+                                default=settings.LANGUAGE_CODE)
+    email_deadline = models.BooleanField(NoticeKind.DEADLINE.label, default=True)
+    email_returned = models.BooleanField(NoticeKind.RETURNED.label, default=True)
+    email_request = models.BooleanField(NoticeKind.REQUEST.label, default=False)
+    email_result = models.BooleanField(NoticeKind.RESULT.label, default=True)
+
+    class Meta:
+        verbose_name = _("Cài đặt thông báo")
+        verbose_name_plural = _("Cài đặt thông báo")
+
+    def by_email(self, kind: str) -> bool:
+        return bool(getattr(self, f"email_{NoticeKind(kind).value}"))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("ma-tran/<str:fw_id>/<str:code>/", views.matrix_edit, name="matrix_edit"),
     path("thong-bao/", views.notices, name="notices"),
     path("thong-bao/da-doc/", views.notices_read, name="notices_read"),
+    path("thong-bao/cai-dat/", views.notice_settings, name="notice_settings"),
     # the department manages its organisation
     path("to-chuc/co-quan/", views.org_agencies, name="org_agencies"),
     path("to-chuc/co-quan/moi/", views.org_agency_new, name="org_agency_new"),

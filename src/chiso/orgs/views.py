@@ -21,7 +21,7 @@ from chiso.lib import frameworks
 from chiso.lib.refusal import Refused
 from chiso.lib.vn_format import parse_date
 
-from . import audit, lockout, services
+from . import audit, lockout, notify, services
 from .access import get_scope
 from .forms import (
     AgencyCreateForm,
@@ -31,6 +31,7 @@ from .forms import (
     MatrixNodeForm,
     MembershipAddForm,
     MembershipRemoveForm,
+    NoticePreferenceForm,
     PasswordResetForm,
     StandingBodyForm,
     UnitValidityForm,
@@ -179,6 +180,21 @@ def notices(request):
 def notices_read(request):
     Notice.objects.visible_to(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("notices")
+
+
+@login_required
+def notice_settings(request):
+    """The signed-in user chooses which notices also come by e-mail (the notice in the app always
+    comes), and the language of their notices; their own choice only."""
+    pref = notify.preference(request.user)
+    form = NoticePreferenceForm(request.POST or None, instance=pref)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Đã lưu cài đặt thông báo."))
+            return redirect("notice_settings")
+        return render(request, "orgs/notice_settings.html", {"form": form}, status=400)
+    return render(request, "orgs/notice_settings.html", {"form": form})
 
 
 def admin_login(request):

@@ -236,12 +236,17 @@ SERVE_STATIC = env_bool("SERVE_STATIC", True)
 WHITENOISE_USE_FINDERS = SERVE_STATIC
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# E-mail (notices by e-mail, chiso.orgs.notify; sent by the worker, never by a request): the console
+# backend here (development, the demo: an e-mail is printed by the worker); production sends through
+# SMTP and `check --deploy` warns until EMAIL_HOST is set (docs/deployment.md). SITE_ROOT above makes
+# the links in e-mails absolute.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # seconds the worker waits on the mail server
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chiso@localhost")
 
 # Evidence files: size and type limits (types are an allow-list, see chiso.review.evidence).

@@ -38,4 +38,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Notices by e-mail go through an SMTP server: EMAIL_HOST names it (no default: `check --deploy` warns,
+# chiso.W002, until it is set); EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend states
+# that this deployment sends no e-mail (notices stay in the app).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -132,11 +132,12 @@ class ProgressWorkflowTestCase(ProgramTestCase):
         )
         self.assertEqual(self.client.post(f"/tien-do/{report.pk}/phe-duyet/").status_code, 403)
         self.login(self.officer)
-        self.client.post(f"/tien-do/{report.pk}/phe-duyet/")
+        with self.mailing():
+            self.client.post(f"/tien-do/{report.pk}/phe-duyet/")
         report.refresh_from_db()
         self.assertEqual(report.status, "approved")
-        self.assertEqual(len(mail.outbox), 1)
-        self.assertIn("alice@example.org", mail.outbox[0].to)
+        # agency A's officer and head, one e-mail each (a result: by e-mail unless they chose otherwise)
+        self.assertEqual(sorted(m.to[0] for m in mail.outbox), ["alice@example.org", "anna@example.org"])
 
     def test_it_refuses_submitting_without_narrative(self):
         report = self.open_a()

@@ -69,16 +69,17 @@ class RecommendationCase(ProgramTestCase):
 class RecommendationActTestCase(RecommendationCase):
     def test_it_answers_and_the_sender_sees_every_step(self):
         self.login(self.officer)
-        self.client.post(
-            f"/kien-nghi/{self.rec.pk}/xu-ly/",
-            {"action": "assign", "text": "Giao Sở B xem xét", "assigned_to": self.b.pk},
-        )
-        self.client.post(
-            f"/kien-nghi/{self.rec.pk}/xu-ly/", {"action": "escalate", "text": "Trình UBND tỉnh"}
-        )
-        self.client.post(
-            f"/kien-nghi/{self.rec.pk}/xu-ly/", {"action": "answer", "text": "Đã bố trí kinh phí"}
-        )
+        with self.mailing():
+            self.client.post(
+                f"/kien-nghi/{self.rec.pk}/xu-ly/",
+                {"action": "assign", "text": "Giao Sở B xem xét", "assigned_to": self.b.pk},
+            )
+            self.client.post(
+                f"/kien-nghi/{self.rec.pk}/xu-ly/", {"action": "escalate", "text": "Trình UBND tỉnh"}
+            )
+            self.client.post(
+                f"/kien-nghi/{self.rec.pk}/xu-ly/", {"action": "answer", "text": "Đã bố trí kinh phí"}
+            )
         self.rec.refresh_from_db()
         self.assertEqual((self.rec.status, self.rec.answer), ("answered", "Đã bố trí kinh phí"))
         self.assertEqual(

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from chiso.lib.db import atomic_retry
 from chiso.lib.refusal import Forbidden, Refused
-from chiso.orgs import audit
-from chiso.orgs.models import Membership, Notice
+from chiso.orgs import audit, notify
+from chiso.orgs.models import Membership, NoticeKind
 
 from ..models import (
     Entry,
@@ -123,59 +123,72 @@ def _publish(rnd: Round, ask: _Ask) -> None:
 # --- who is told: in-app notices for who acts next ------------------------------------------------
 
 
-def _to_units(rnd: Round, text: str) -> list[Notice]:
-    """A notice to the officers and heads of every unit of the round, linking to its sheet."""
+def _to_units(rnd: Round, text: Callable[[], str], kind: str) -> None:
+    """Tell the officers and heads of every unit of the round, linking to the unit's sheet."""
     R = Membership.Role
     sheets = dict(rnd.participants.values_list("agency_id", "pk"))
     members = Membership.objects.filter(agency_id__in=sheets, role__in=(R.AGENCY_OFFICER, R.AGENCY_HEAD))
-    return [
-        Notice(user=m.user, text=text[:500], url=reverse("assessment_sheet", args=[sheets[m.agency_id]]))
-        for m in members.select_related("user")
-    ]
+    per_sheet: dict[int, set[int]] = {}
+    for agency_id, user_id in members.values_list("agency_id", "user_id"):
+        per_sheet.setdefault(sheets[agency_id], set()).add(user_id)
+    for sheet, users in sorted(per_sheet.items()):
+        notify.tell(users, text, reverse("assessment_sheet", args=[sheet]), kind)
 
 
-def _to_roles(rnd: Round, roles: tuple[str, ...], text: str) -> list[Notice]:
-    """A notice to every user holding one of ``roles``, linking to the round."""
-    url = reverse("assessment_round", args=[rnd.pk])
-    users = {m.user_id for m in Membership.objects.filter(role__in=roles)}
-    return [Notice(user_id=u, text=text[:500], url=url) for u in sorted(users)]
+def _to_roles(rnd: Round, roles: tuple[str, ...], text: Callable[[], str], kind: str) -> None:
+    """Tell every user holding one of ``roles``, linking to the round."""
+    users = Membership.objects.filter(role__in=roles).values_list("user_id", flat=True)
+    notify.tell(set(users), text, reverse("assessment_round", args=[rnd.pk]), kind)
 
 
-def _tell_appraisal_sent(rnd: Round) -> list[Notice]:
-    return _to_units(
+def _tell_appraisal_sent(rnd: Round) -> None:
+    _to_units(
         rnd,
-        _("{round}: kết quả thẩm định đã gửi; đơn vị giải trình (một lần) đến hết ngày {day}.").format(
+        lambda: _("{round}: kết quả thẩm định đã gửi; đơn vị giải trình (một lần) đến hết ngày {day}.").format(
             round=rnd.title, day=f"{rnd.answer_due_on:%d/%m/%Y}"
         ),
+        NoticeKind.REQUEST,
     )
 
 
-def _tell_published(rnd: Round) -> list[Notice]:
-    return _to_units(
+def _tell_published(rnd: Round) -> None:
+    _to_units(
         rnd,
-        _("{round}: kết quả đã được công bố (Quyết định {number}).").format(
+        lambda: _("{round}: kết quả đã được công bố (Quyết định {number}).").format(
             round=rnd.title, number=rnd.decision_number
         ),
+        NoticeKind.RESULT,
     )
 
 
-def _tell_leadership(rnd: Round) -> list[Notice]:
-    text = _("{round}: kết quả chờ lãnh đạo phê duyệt.").format(round=rnd.title)
-    return _to_roles(rnd, (Membership.Role.LEADERSHIP,), text)
+def _tell_leadership(rnd: Round) -> None:
+    _to_roles(
+        rnd,
+        (Membership.Role.LEADERSHIP,),
+        lambda: _("{round}: kết quả chờ lãnh đạo phê duyệt.").format(round=rnd.title),
+        NoticeKind.REQUEST,
+    )
 
 
 _DEPARTMENT = (Membership.Role.DEPT_ADMIN, Membership.Role.DEPT_OFFICER)
 
 
-def _tell_approved(rnd: Round) -> list[Notice]:
-    return _to_roles(
-        rnd, _DEPARTMENT, _("{round}: lãnh đạo đã phê duyệt; lập quyết định công bố.").format(round=rnd.title)
+def _tell_approved(rnd: Round) -> None:
+    _to_roles(
+        rnd,
+        _DEPARTMENT,
+        lambda: _("{round}: lãnh đạo đã phê duyệt; lập quyết định công bố.").format(round=rnd.title),
+        NoticeKind.REQUEST,
     )
 
 
-def _tell_returned(rnd: Round) -> list[Notice]:
-    text = _("{round}: lãnh đạo trả lại hội đồng: {reason}").format(round=rnd.title, reason=rnd.return_reason)
-    return _to_roles(rnd, _DEPARTMENT, text)
+def _tell_returned(rnd: Round) -> None:
+    _to_roles(
+        rnd,
+        _DEPARTMENT,
+        lambda: _("{round}: lãnh đạo trả lại hội đồng: {reason}").format(round=rnd.title, reason=rnd.return_reason),
+        NoticeKind.RETURNED,
+    )
 
 
 _Part = Callable[[Round, _Ask], None]
@@ -192,7 +205,7 @@ class RoundStep:
     who: str
     check: _Part | None = None
     apply: _Part | None = None
-    notify: Callable[[Round], list[Notice]] | None = None
+    notify: Callable[[Round], None] | None = None
 
 
 TRANSITIONS: dict[str, RoundStep] = {
@@ -265,12 +278,12 @@ def transition(
 
 
 def _notify(rnd: Round, action: str) -> None:
-    """In-app notices for who acts next (the step's ``notify``): units when the appraisal is sent and
-    when results are published; the leadership when results await approval; the department when they
-    are approved or returned."""
+    """Notices (``chiso.orgs.notify``) for who acts next (the step's ``notify``): units when the
+    appraisal is sent and when results are published; the leadership when results await approval;
+    the department when they are approved or returned."""
     tell = TRANSITIONS[action].notify
     if tell is not None:
-        Notice.objects.bulk_create(tell(rnd))
+        tell(rnd)
 
 
 def Coalesce0(field_name: str):

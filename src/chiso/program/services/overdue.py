@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.lib.periods import period_label
-from chiso.orgs import audit
-from chiso.orgs.models import Agency, Membership, Notice
+from chiso.orgs import audit, notify
+from chiso.orgs.models import Agency, Membership, NoticeKind
 
 from ..models import (
     Occurrence,
@@ -86,58 +87,61 @@ def overdue(program: Program, as_of: dt.date | None = None, *, agency_ids: set[i
     return Overdue(tasks, reports, list(occ))
 
 
-def _notify_agency(agency: Agency, text: str, url: str, subject: str) -> list[str]:
-    recipients = []
+def _notify_agency(agency: Agency, text: Callable[[], str], url: str, kind: str) -> list[str]:
+    """Tell an agency's staff (``chiso.orgs.notify.tell``); the addresses e-mailed."""
     # The standing body's own duties (quarterly report, conference) fall to its department staff.
     roles = AGENCY_ROLES + (DEPT_ROLES if agency.is_standing_body else [])
-    for m in Membership.objects.filter(agency=agency, role__in=roles).select_related("user"):
-        Notice.objects.create(user=m.user, text=text[:500], url=url)
-        if m.user.email:
-            recipients.append(m.user.email)
-    recipients = sorted(set(recipients))
-    if recipients:
-        send_mail(subject, text, None, recipients)
-    return recipients
+    users = Membership.objects.filter(agency=agency, role__in=roles).values_list("user_id", flat=True)
+    return notify.tell(list(users), text, url, kind).emailed
+
+
+def _task_item(r: TaskRow) -> str:
+    assert r.task.deadline is not None  # an overdue task is past its deadline
+    return _("nhiệm vụ {n} “{t}” quá hạn {d}").format(
+        n=r.task.number, t=r.task.title, d=r.task.deadline.strftime("%d/%m/%Y")
+    )
+
+
+def _report_item(m: MissingReport) -> str:
+    return _("báo cáo tiến độ {p} nhiệm vụ {n} (hạn {d})").format(
+        p=m.period, n=m.task.number, d=m.due_on.strftime("%d/%m/%Y")
+    )
+
+
+def _occurrence_item(o: Occurrence) -> str:
+    return _("{t} — {p} (hạn {d})").format(t=o.obligation.title, p=o.label, d=o.due_on.strftime("%d/%m/%Y"))
+
+
+def _reminder(program: Program, agency: Agency, items: list[Callable[[], str]]) -> str:
+    """The reminder to one agency, in the active language: its first five overdue items."""
+    shown = [item() for item in items[:5]] + ([_("và {n} việc khác").format(n=len(items) - 5)] if len(items) > 5 else [])
+    return _("Nhắc nhở ({program}): {agency} có {n} việc quá hạn: {items}.").format(
+        program=program.decision_number, agency=agency.name, n=len(items), items="; ".join(shown)
+    )
 
 
 def send_reminders(program: Program, actor: audit.Actor, as_of: dt.date | None = None) -> int:
-    """One reminder per agency that has something overdue: e-mail + in-app notice, one audit row."""
+    """One reminder per agency that has something overdue: a notice to its staff (by e-mail too for
+    those who chose it), one audit row."""
     as_of = as_of or timezone.localdate()
     od = overdue(program, as_of)
-    per_agency: dict[int, list[str]] = defaultdict(list)
+    per_agency: dict[int, list[Callable[[], str]]] = defaultdict(list)
     agencies: dict[int, Agency] = {}
     for r in od.tasks:
-        assert r.task.deadline is not None  # an overdue task is past its deadline
         agencies[r.task.lead_agency_id] = r.task.lead_agency
-        per_agency[r.task.lead_agency_id].append(
-            _("nhiệm vụ {n} “{t}” quá hạn {d}").format(
-                n=r.task.number, t=r.task.title, d=r.task.deadline.strftime("%d/%m/%Y")
-            )
-        )
+        per_agency[r.task.lead_agency_id].append(partial(_task_item, r))
     for m in od.reports:
         agencies[m.agency.pk] = m.agency
-        per_agency[m.agency.pk].append(
-            _("báo cáo tiến độ {p} nhiệm vụ {n} (hạn {d})").format(
-                p=m.period, n=m.task.number, d=m.due_on.strftime("%d/%m/%Y")
-            )
-        )
+        per_agency[m.agency.pk].append(partial(_report_item, m))
     for o in od.occurrences:
         agencies[o.obligation.agency_id] = o.obligation.agency
-        per_agency[o.obligation.agency_id].append(
-            _("{t} — {p} (hạn {d})").format(t=o.obligation.title, p=o.label, d=o.due_on.strftime("%d/%m/%Y"))
-        )
+        per_agency[o.obligation.agency_id].append(partial(_occurrence_item, o))
     url = reverse("program_overdue", args=[program.pk])
     now = timezone.now()
     with transaction.atomic():
         for agency_id, items in per_agency.items():
             agency = agencies[agency_id]
-            shown = items[:5] + ([_("và {n} việc khác").format(n=len(items) - 5)] if len(items) > 5 else [])
-            text = _("Nhắc nhở ({program}): {agency} có {n} việc quá hạn: {items}.").format(
-                program=program.decision_number, agency=agency.name, n=len(items), items="; ".join(shown)
-            )
-            recipients = _notify_agency(
-                agency, text, url, _("[chiso] Nhắc nhở việc quá hạn của Chương trình hành động")
-            )
+            recipients = _notify_agency(agency, partial(_reminder, program, agency, items), url, NoticeKind.DEADLINE)
             audit.record(
                 actor,
                 "program.remind",

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from chiso.lib.db import atomic_retry
 from chiso.lib.periods import period_label
-from chiso.orgs import audit
-from chiso.orgs.models import Agency, Membership, Notice
+from chiso.orgs import audit, notify
+from chiso.orgs.models import Agency, Membership, NoticeKind
 from chiso.review import evidence, workflow
 
 from ..models import (
@@ -150,15 +150,16 @@ def _check_narrative(report: ProgressReport) -> None:
 def submit_report(report_id: int, actor: audit.Actor) -> ProgressReport:
     with transaction.atomic():
         report = workflow.submit(_locked(report_id), actor, check=_check_narrative)
-        url = reverse("progress_report", args=[report.pk])
-        for m in Membership.objects.filter(agency=report.task.program.standing_body, role__in=DEPT_ROLES):
-            Notice.objects.create(
-                user=m.user,
-                url=url,
-                text=_("{agency} gửi báo cáo tiến độ {period}: {task}").format(
-                    agency=report.agency, period=report.period, task=report.task
-                )[:500],
-            )
+        notify.tell(
+            Membership.objects.filter(agency=report.task.program.standing_body, role__in=DEPT_ROLES).values_list(
+                "user_id", flat=True
+            ),
+            lambda: _("{agency} gửi báo cáo tiến độ {period}: {task}").format(
+                agency=report.agency, period=report.period, task=report.task
+            ),
+            reverse("progress_report", args=[report.pk]),
+            NoticeKind.REQUEST,
+        )
         return report
 
 
@@ -168,11 +169,11 @@ def approve_report(report_id: int, actor: audit.Actor) -> ProgressReport:
         report = workflow.approve(_locked(report_id), actor)
         _notify_agency(
             report.agency,
-            _("Báo cáo tiến độ {period} “{task}” đã được phê duyệt.").format(
+            lambda: _("Báo cáo tiến độ {period} “{task}” đã được phê duyệt.").format(
                 period=report.period, task=report.task.title
             ),
             reverse("progress_report", args=[report.pk]),
-            _("[chiso] Báo cáo tiến độ đã được phê duyệt"),
+            NoticeKind.RESULT,
         )
         return report
 
@@ -183,11 +184,11 @@ def return_report(report_id: int, actor: audit.Actor, reason: str) -> ProgressRe
         report = workflow.return_(_locked(report_id), actor, reason)
         _notify_agency(
             report.agency,
-            _("Báo cáo tiến độ {period} “{task}” bị trả lại: {reason}").format(
+            lambda: _("Báo cáo tiến độ {period} “{task}” bị trả lại: {reason}").format(
                 period=report.period, task=report.task.title, reason=report.return_reason
             ),
             reverse("progress_report", args=[report.pk]),
-            _("[chiso] Báo cáo tiến độ bị trả lại"),
+            NoticeKind.RETURNED,
         )
         return report
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.urls import reverse
@@ -17,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.lib.db import atomic_retry
-from chiso.orgs import audit
-from chiso.orgs.models import Agency, Membership, Notice
+from chiso.orgs import audit, notify
+from chiso.orgs.models import Agency, Membership, NoticeKind
 
 from ..models import (
     Program,
@@ -77,13 +78,12 @@ def submit_recommendation(
             parent=program,
             after={"title": rec.title, "agency": agency.code},
         )
-        url = reverse("recommendation", args=[rec.pk])
-        for m in Membership.objects.filter(agency=program.standing_body, role__in=DEPT_ROLES):
-            Notice.objects.create(
-                user=m.user,
-                url=url,
-                text=_("Kiến nghị mới của {agency}: {title}").format(agency=agency, title=rec.title)[:500],
-            )
+        notify.tell(
+            Membership.objects.filter(agency=program.standing_body, role__in=DEPT_ROLES).values_list("user_id", flat=True),
+            lambda: _("Kiến nghị mới của {agency}: {title}").format(agency=agency, title=rec.title),
+            reverse("recommendation", args=[rec.pk]),
+            NoticeKind.REQUEST,
+        )
     return rec
 
 
@@ -127,16 +127,22 @@ def _unpublish(rec: Recommendation, ask: _Ask) -> None:
     rec.is_public = False
 
 
+def _update_text(rec: Recommendation, action: str, text: str) -> str:
+    """To the sender: what was done with their recommendation, and the text given with it."""
+    msg = _("Kiến nghị “{title}”: {action}.").format(title=rec.title, action=dict(A.choices)[action])
+    return f"{msg} {text}".strip()
+
+
 def _tell_assignee(rec: Recommendation, ask: _Ask, url: str) -> None:
     """The agency given the recommendation to handle, when it is not the sender."""
     if ask.assigned_to is not None and ask.assigned_to.pk != rec.agency_id:
         _notify_agency(
             ask.assigned_to,
-            _("Được giao xử lý kiến nghị “{title}” của {agency}: {text}").format(
+            lambda: _("Được giao xử lý kiến nghị “{title}” của {agency}: {text}").format(
                 title=rec.title, agency=rec.agency, text=ask.text
             ),
             url,
-            _("[chiso] Được giao xử lý kiến nghị"),
+            NoticeKind.REQUEST,
         )
 
 
@@ -219,10 +225,7 @@ def act_on_recommendation(
             reason=ask.text[:500],
         )
         url = reverse("recommendation", args=[rec.pk])
-        msg = _("Kiến nghị “{title}”: {action}.").format(title=rec.title, action=dict(A.choices)[action])
-        _notify_agency(
-            rec.agency, f"{msg} {ask.text}".strip(), url, _("[chiso] Kiến nghị của cơ quan có cập nhật")
-        )
+        _notify_agency(rec.agency, partial(_update_text, rec, action, ask.text), url, NoticeKind.RESULT)
         if rule.notify is not None:
             rule.notify(rec, ask, url)
     return rec

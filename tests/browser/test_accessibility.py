@@ -154,13 +154,13 @@ def test_axe_finds_no_serious_violation_on_the_main_pages(page, case):
 
 
 # The element that has the focus, and whether its focus is visible: it matches :focus-visible and draws an
-# outline (or a box-shadow) there.  Each element reached is marked so that the test can list those never reached.
+# outline of 2 px or more (the browser's own ring is 1 px) or a box-shadow there.  Each element reached is marked so that the test can list those never reached.
 FOCUSED = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
   e.dataset.tabbed = '1';
   const s = getComputedStyle(e);
-  const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+  const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
   return {id: e.id, tag: e.tagName.toLowerCase(), type: e.getAttribute('type') || '', name: e.getAttribute('name') || '',
           cls: e.className || '', inMain: !!e.closest('main'), visible: e.matches(':focus-visible') && ring};
 }"""

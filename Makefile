@@ -97,7 +97,16 @@ test-sqlite: install
 test-postgres: install postgres
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" --create-db
 
-test-browser: install browser-deps
+# axe-core (npm, package-lock.json) checks accessibility in the browser tests (tests/browser/test_accessibility.py):
+# a test-only asset, read from node_modules and never copied into $(VENDOR) or served.  `npm ci` (the vendor
+# target) installs it; this rule installs it again when node_modules lost it.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y --no-install-recommends nodejs npm)
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test-browser: install $(AXE) browser-deps
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -m browser tests/browser
 
 test: lint browser-deps postgres

@@ -76,7 +76,7 @@ class EnglishPagesTests(AssessmentCase):
             r = self.client.get(url)
             self.assertEqual(r.status_code, 200, url)
             html = r.content.decode()
-            main = re.search(r"<main>(.*)</main>", html, re.S).group(1)
+            main = re.search(r"<main[^>]*>(.*)</main>", html, re.S).group(1)
             main = re.sub(r"<textarea[^>]*>.*?</textarea>", "", main, flags=re.S)  # the YAML being edited
             v = VisibleText()
             v.feed(main)

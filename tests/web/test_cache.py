@@ -191,7 +191,7 @@ class OnCommitTestCase(TransactionTestCase):
 
 def main(response) -> str:
     html = response.content.decode()
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html[html.index("<main>") : html.index("</main>")])
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html[html.index("<main") : html.index("</main>")])
 
 
 class ServicesInvalidateTestCase(ProgramTestCase):

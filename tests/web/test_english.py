@@ -127,7 +127,7 @@ class EnglishPagesTestCase(BaseTestCase):
         and footer come from base.html, shared with the other apps, whose own tests answer for
         their links."""
         title = re.search(r"<title>.*?</title>", html, flags=re.S)
-        main = re.search(r"<main>.*</main>", html, flags=re.S)
+        main = re.search(r"<main[^>]*>.*</main>", html, flags=re.S)
         return (title.group(0) if title else "") + (main.group(0) if main else html)
 
     def assert_english(self, response, url, status=200, fragment=False):

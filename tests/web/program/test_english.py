@@ -64,7 +64,7 @@ def _frameworks():
 def visible_text(page: str) -> str:
     """The page's title, main content and tooltips, as text (form values are data: left out)."""
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
-    main = page[page.index("<main>") : page.index("</main>")]
+    main = page[page.index("<main") : page.index("</main>")]
     main = re.sub(r"<script.*?</script>", " ", main, flags=re.S)
     main = re.sub(r"<textarea[^>]*>.*?</textarea>", " ", main, flags=re.S)
     tips = re.findall(r'(?:title|placeholder|aria-label)="([^"]*)"', main)

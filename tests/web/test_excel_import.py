@@ -86,7 +86,7 @@ class ExcelImportTestCase(BaseTestCase):
         r = self.confirm([["total_staff", "", "", "", "", 10, None],
                           ["it_staff", "", "", "", "", 4, "tăng"],
                           ["has_portal", "", "", "", "", 0, None]])
-        self.assertContains(r, "Đã nhập 3 giá trị")
+        self.assertContains(r, "Đã cập nhật 2 giá trị từ Excel; 1 giá trị không đổi.")  # total_staff was 10
         entries = AuditEntry.objects.filter(action="value.change", reason="Nhập từ Excel").order_by("id")
         self.assertEqual([(e.before["number"], e.after["number"]) for e in entries], [(2.0, 4.0), (1.0, 0.0)])
         self.assertEqual({e.user_name for e in entries}, {"alice"})

@@ -102,3 +102,89 @@ class ExcelImportTestCase(BaseTestCase):
         self.assertEqual(r.status_code, 403)
         self.assertFalse(Value.objects.exists())
         self.assertFalse(AuditEntry.objects.filter(action="value.change").exists())
+
+
+def workbook(sheets):
+    """An upload of a workbook with ``sheets``: (title, rows) in order (the first row of each is its own)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets:
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append(list(r))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return SimpleUploadedFile("bm.xlsx", buf.getvalue(), content_type=XLSX)
+
+
+HEADER = ["Mã chỉ số", "Tên chỉ số", "Đơn vị tính", "Tối thiểu", "Tối đa", "Giá trị", "Ghi chú"]
+INSTRUCTIONS = ("Hướng dẫn", [["Chỉ điền cột Giá trị."], ["Không sửa cột Mã chỉ số."]])
+
+
+class ExcelImportMessagesTestCase(BaseTestCase):
+    """Issue 17, item 6: the sheet read by its header, formula cells without a value, changes counted."""
+
+    def url(self):
+        return f"/bieu-mau/{self.sub_a.pk}/nhap-excel/"
+
+    def test_it_reads_the_sheet_that_has_the_code_column_after_an_instructions_sheet(self):
+        self.login(self.alice)
+        r = self.client.post(self.url(), {"file": workbook([
+            INSTRUCTIONS, ("Số liệu", [HEADER, ["total_staff", "", "", "", "", 12, None]])])})
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual([line["code"] for line in r.context["preview"].lines], ["total_staff"])
+
+    def test_no_sheet_with_the_code_column_names_the_sheets_read(self):
+        self.login(self.alice)
+        r = self.client.post(self.url(), {"file": workbook([
+            INSTRUCTIONS, ("Số liệu", [["Chỉ tiêu", "Giá trị"], ["total_staff", 12]])])})
+        self.assertContains(r, "Không trang nào có cột “Mã chỉ số” (đã đọc các trang: Hướng dẫn, Số liệu).",
+                            status_code=400)
+        self.assertNotContains(r, "Thiếu cột", status_code=400)
+
+    def test_a_missing_value_column_names_the_sheet(self):
+        self.login(self.alice)
+        r = self.client.post(self.url(), {"file": workbook([
+            INSTRUCTIONS, ("Số liệu", [["Mã chỉ số", "Số"], ["total_staff", 12]])])})
+        self.assertContains(r, "Trang “Số liệu” thiếu cột “Giá trị”.", status_code=400)
+
+    def test_a_formula_without_a_computed_value_is_an_error_naming_its_sheet_and_cell(self):
+        # openpyxl writes a formula without the value Excel would have computed and stored
+        self.login(self.alice)
+        r = self.client.post(self.url(), {"file": workbook([
+            INSTRUCTIONS,
+            ("Số liệu", [HEADER,
+                         ["total_staff", "", "", "", "", 12, None],
+                         ["it_staff", "", "", "", "", "=F2/4", None]])])})
+        self.assertEqual(r.status_code, 400)
+        errors = [(e.row, e.column, e.message) for e in r.context["preview"].errors]
+        self.assertEqual(errors, [(3, "Giá trị", "Trang “Số liệu”, ô F3: ô chứa công thức chưa có giá trị tính sẵn "
+                                                 "— mở tệp trong Excel, lưu lại rồi tải lên.")])
+        self.assertFalse(Value.objects.exists())
+
+    def test_the_preview_and_the_result_count_changed_and_unchanged_values_apart(self):
+        self.fill_a(total="10", it="2", portal="1")
+        self.login(self.alice)
+        rows = [["total_staff", "", "", "", "", 10, None],  # as saved
+                ["it_staff", "", "", "", "", 3, None],  # 2 -> 3
+                ["has_portal", "", "", "", "", 1, None]]  # as saved
+        r = self.client.post(self.url(), {"file": book(rows)})
+        preview = r.context["preview"]
+        self.assertEqual([line["code"] for line in preview.changed], ["it_staff"])
+        self.assertEqual([line["code"] for line in preview.unchanged], ["total_staff", "has_portal"])
+        self.assertContains(r, "Sẽ thay đổi 1 giá trị")
+        self.assertContains(r, "2 giá trị không đổi (giống giá trị đã có)")
+        self.assertContains(r, "Ghi 1 giá trị")
+        r = self.client.post(f"/bieu-mau/{self.sub_a.pk}/nhap-excel/xac-nhan/", {"token": r.context["token"]},
+                             follow=True)
+        self.assertContains(r, "Đã cập nhật 1 giá trị từ Excel; 2 giá trị không đổi.")
+        self.assertNotContains(r, "Đã nhập 3 giá trị")
+        self.assertEqual(dict(Value.objects.values_list("code", "number")),
+                         {"total_staff": 10.0, "it_staff": 3.0, "has_portal": 1.0})
+
+    def test_a_file_that_changes_nothing_says_so_and_offers_nothing_to_write(self):
+        self.fill_a(total="10", it="2", portal="1")
+        self.login(self.alice)
+        r = self.client.post(self.url(), {"file": book([["total_staff", "", "", "", "", 10, None]])})
+        self.assertContains(r, "Không có giá trị nào thay đổi: mọi giá trị trong tệp giống giá trị đã có.")
+        self.assertNotContains(r, 'id="import-confirm"')

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core import validators
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from chiso.lib import imports
-from chiso.lib.vn_format import parse_date
+from chiso.lib import imports, problems
+from chiso.lib.vn_format import format_number, parse_date
 
 
 def one_line_ending(text: str) -> str:
@@ -20,11 +22,30 @@ def one_line_ending(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class _MaxLength(validators.MaxLengthValidator):
+    """The length limit, said with the numbers in the reader's format ("10.000 ký tự")."""
+
+    def __call__(self, value):
+        n = len(value)
+        if n > self.limit_value:
+            lang = problems.active_language()
+            raise forms.ValidationError(
+                gettext("Nội dung dài tối đa {limit} ký tự (hiện có {n}).").format(
+                    limit=format_number(self.limit_value, lang=lang), n=format_number(n, lang=lang)),
+                code="max_length")
+
+
 class TextField(forms.CharField):
     """Multi-line text (a text area): line breaks normalised (:func:`one_line_ending`) before the
-    length is checked, so the limit is the one the browser showed."""
+    length is checked, so the limit is the one the browser showed (and is said in the reader's
+    number format)."""
 
     widget = forms.Textarea
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = [_MaxLength(v.limit_value) if type(v) is validators.MaxLengthValidator else v
+                           for v in self.validators]
 
     def to_python(self, value):
         value = super().to_python(value)

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import SimpleTestCase
 from openpyxl import Workbook, load_workbook
 
 from chiso.collection.models import Value
+from chiso.engine.errors import InputError
+from chiso.lib.xlsx import UncachedFormula, read_rows
 from chiso.orgs.models import AuditEntry
 
 from .base import BaseTestCase
@@ -188,3 +192,41 @@ class ExcelImportMessagesTestCase(BaseTestCase):
         r = self.client.post(self.url(), {"file": book([["total_staff", "", "", "", "", 10, None]])})
         self.assertContains(r, "Không có giá trị nào thay đổi: mọi giá trị trong tệp giống giá trị đã có.")
         self.assertNotContains(r, 'id="import-confirm"')
+
+
+class ReadRowsTestCase(SimpleTestCase):
+    """chiso.lib.xlsx.read_rows: the sheet chosen by its header; a formula's stored value is read, a
+    formula without one is marked (never read as an empty cell)."""
+
+    @staticmethod
+    def with_cached_value(data: bytes, cell: str, value: str) -> bytes:
+        """The workbook with ``value`` stored as the computed value of the formula in ``cell`` (as Excel
+        saves it; openpyxl writes none)."""
+        src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        with zipfile.ZipFile(out, "w") as dst:
+            for item in src.infolist():
+                body = src.read(item.filename)
+                text = body.decode() if item.filename.startswith("xl/worksheets/sheet") else ""
+                if f'r="{cell}"' in text and "<f>" in text:
+                    at = text.index(f'r="{cell}"')
+                    end = text.index("</f>", at) + len("</f>")
+                    body = (text[:end] + f"<v>{value}</v>" + text[end:]).encode()
+                dst.writestr(item, body)
+        return out.getvalue()
+
+    def test_a_stored_value_is_read_and_a_missing_one_is_marked(self):
+        data = workbook([INSTRUCTIONS, ("Số liệu", [["Mã chỉ số", "Giá trị"], ["a", "=1+2"], ["b", "=2*2"]])]).read()
+        data = self.with_cached_value(data, "B2", "3")
+        table = read_rows(data, header_names=["Mã chỉ số"], uncached=True)
+        self.assertEqual(table.sheet, "Số liệu")
+        self.assertEqual(table.header, ["mã chỉ số", "giá trị"])
+        self.assertEqual(table.rows, [(2, ["a", 3]), (3, ["b", UncachedFormula("B3")])])
+        # without asking, a formula without a value reads as empty (the other readers' behaviour)
+        self.assertEqual(read_rows(data, header_names=["Mã chỉ số"]).rows, [(2, ["a", 3]), (3, ["b", None])])
+
+    def test_no_sheet_with_the_header(self):
+        data = workbook([INSTRUCTIONS, ("Số liệu", [["Chỉ tiêu"], ["a"]])]).read()
+        with self.assertRaises(InputError) as e:
+            read_rows(data, header_names=["Mã chỉ số", "code"])
+        self.assertEqual((e.exception.code, e.exception.params["column"], e.exception.params["sheets"]),
+                         ("no_header_sheet", "Mã chỉ số", ["Hướng dẫn", "Số liệu"]))

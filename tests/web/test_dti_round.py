@@ -101,7 +101,7 @@ class DtiRoundTestCase(DtiRoundBase):
         self.assertFalse(Value.objects.filter(submission=self.dti_a).exists())
 
     def test_the_excel_template_lists_the_agency_components(self):
-        _header, rows = read_rows(excel.template_bytes(self.dti_a))
+        rows = read_rows(excel.template_bytes(self.dti_a)).rows
         self.assertEqual([cells[0] for _n, cells in rows], ["cq_1", "cq_3"])
 
     def test_it_goes_through_entry_submission_and_approval(self):

@@ -60,7 +60,7 @@ class CellValueTestCase(SimpleTestCase):
         ws = wb.sheet("T")
         ws.append(["mã", "ghi chú"])
         ws.append(["x", "=SUM(A1)"])
-        self.assertEqual(read_rows(wb.to_bytes()), (["mã", "ghi chú"], [(2, ["x", "=SUM(A1)"])]))
+        self.assertEqual(read_rows(wb.to_bytes())[:2], (["mã", "ghi chú"], [(2, ["x", "=SUM(A1)"])]))
 
 
 class RecommendationsExportTestCase(ProgramTestCase):

@@ -23,13 +23,14 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
 from ninja.parser import Parser
 from ninja.security import HttpBearer
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from chiso.collection import services as collection
 from chiso.collection.models import Round, Submission, Value
 from chiso.engine.errors import EngineError
 from chiso.lib import frameworks
 from chiso.lib.db import busy_response, is_busy
+from chiso.lib.forms import one_line_ending
 from chiso.lib.urls import MAX_ID
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
@@ -112,7 +113,9 @@ def _number_or_text(value: Any) -> Any:
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Text = Annotated[str, Field(max_length=2000), AfterValidator(_text)]
+# Line breaks counted as one character (as a browser counts them), before the length is checked.
+Text = Annotated[str, BeforeValidator(lambda v: one_line_ending(v) if isinstance(v, str) else v), Field(max_length=2000),
+                 AfterValidator(_text)]
 Code = Annotated[str, Field(max_length=100), AfterValidator(_text)]
 Raw = Annotated[Any, AfterValidator(_number_or_text)]
 

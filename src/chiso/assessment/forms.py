@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from chiso.lib.forms import VnDateField, date_widget
+from chiso.lib.forms import TextField, VnDateField, date_widget
 from chiso.orgs.models import Agency
 from chiso.reports.forms import DocumentFieldsForm
 
@@ -62,7 +62,7 @@ class EditionCopyForm(forms.Form):
 
 
 class YamlForm(forms.Form):
-    yaml_text = forms.CharField(
+    yaml_text = TextField(
         label=_("Nội dung YAML"),
         widget=forms.Textarea(attrs={"rows": 30, "cols": 110, "spellcheck": "false", "class": "yaml"}),
     )

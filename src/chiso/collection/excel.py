@@ -9,15 +9,16 @@ from django.utils.translation import gettext as _
 
 from chiso.engine.errors import InputError
 from chiso.lib import frameworks, imports
-from chiso.lib.xlsx import DEMO_NOTE, read_rows, workbook_bytes
+from chiso.lib.xlsx import DEMO_NOTE, UncachedFormula, read_rows, workbook_bytes
 
 from . import services
 from .models import Submission
 
 COLUMNS = ["Mã chỉ số", "Tên chỉ số", "Đơn vị tính", "Tối thiểu", "Tối đa", "Giá trị", "Ghi chú"]
 WIDTHS = [24, 60, 14, 12, 12, 14, 40]
-SHEET = "Biểu mẫu"  # the first sheet, which the import reads (old files named it "Bieu mau")
+SHEET = "Biểu mẫu"  # the template's first sheet; the import reads the first sheet with a code column
 CODE_HEADERS = {"mã chỉ số", "ma chi so", "code", "mã"}
+CODE_LABEL, VALUE_LABEL, COMMENT_LABEL = "Mã chỉ số", "Giá trị", "Ghi chú"
 VALUE_HEADERS = {"giá trị", "gia tri", "value"}
 COMMENT_HEADERS = {"ghi chú", "ghi chu", "comment"}
 
@@ -62,6 +63,16 @@ class Preview(imports.ListsErrors):
     lines: list[dict] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
+    @property
+    def changed(self) -> list[dict]:
+        """The lines whose value or comment differs from what is saved: what the import changes."""
+        return [line for line in self.lines if line["changed"]]
+
+    @property
+    def unchanged(self) -> list[dict]:
+        """The lines that repeat what is saved: written as they are, they change nothing."""
+        return [line for line in self.lines if not line["changed"]]
+
     def seen(self) -> dict[str, dict]:
         """What the preview showed of each value it would write: the version and the text, kept
         until the confirmation so that a value saved by someone else in between is not overwritten."""
@@ -72,7 +83,8 @@ def parse(sub: Submission, data: bytes) -> Preview:
     """Check a filled template against the submission's form; write nothing."""
     out = Preview()
     try:
-        header, rows = read_rows(data, header_names=CODE_HEADERS, **imports.xlsx_limits())
+        header, rows, sheet = read_rows(data, header_names=(CODE_LABEL, *sorted(CODE_HEADERS)), uncached=True,
+                                        **imports.xlsx_limits())
     except InputError as e:
         out.errors.append(RowError(e.params.get("row") or 0, "", imports.file_error_message(e)))
         return out
@@ -81,9 +93,9 @@ def parse(sub: Submission, data: bytes) -> Preview:
         for key, names in (("code", CODE_HEADERS), ("value", VALUE_HEADERS), ("comment", COMMENT_HEADERS)):
             if h in names and key not in col:
                 col[key] = i
-    for key, label in (("code", "Mã chỉ số"), ("value", "Giá trị")):
+    for key, label in (("code", CODE_LABEL), ("value", VALUE_LABEL)):
         if key not in col:
-            out.errors.append(RowError(1, label, _("Thiếu cột “{label}”.").format(label=label)))
+            out.errors.append(RowError(1, label, _("Trang “{sheet}” thiếu cột “{label}”.").format(sheet=sheet, label=label)))
     if out.errors:
         return out
     fw = frameworks.get_framework(sub.round.framework_id)
@@ -95,19 +107,27 @@ def parse(sub: Submission, data: bytes) -> Preview:
         i = col.get(key)
         return cells[i] if i is not None and i < len(cells) else None
 
+    labels = {"code": CODE_LABEL, "value": VALUE_LABEL, "comment": COMMENT_LABEL}
     for n, cells in rows:
+        uncached = [(key, c) for key in labels if isinstance(c := cell(cells, key), UncachedFormula)]
+        for key, c in uncached:  # its value is unknown, not empty: say so rather than skip the cell
+            out.errors.append(RowError(n, labels[key], _(
+                "Trang “{sheet}”, ô {cell}: ô chứa công thức chưa có giá trị tính sẵn — mở tệp trong Excel, "
+                "lưu lại rồi tải lên.").format(sheet=sheet, cell=c.cell)))
+        if uncached:
+            continue
         code = str(cell(cells, "code") or "").strip()
         raw = cell(cells, "value")
         comment = cell(cells, "comment")
         if not code:
-            out.errors.append(RowError(n, "Mã chỉ số", _("Thiếu mã chỉ số.")))
+            out.errors.append(RowError(n, CODE_LABEL, _("Thiếu mã chỉ số.")))
             continue
         if code not in allowed:
-            out.errors.append(RowError(n, "Mã chỉ số", _("Mã “{code}” không thuộc biểu mẫu này.").format(code=code)))
+            out.errors.append(RowError(n, CODE_LABEL, _("Mã “{code}” không thuộc biểu mẫu này.").format(code=code)))
             continue
         if code in seen:
             out.errors.append(
-                RowError(n, "Mã chỉ số", _("Mã “{code}” lặp lại (đã có ở dòng {row}).").format(code=code, row=seen[code]))
+                RowError(n, CODE_LABEL, _("Mã “{code}” lặp lại (đã có ở dòng {row}).").format(code=code, row=seen[code]))
             )
             continue
         seen[code] = n
@@ -117,7 +137,7 @@ def parse(sub: Submission, data: bytes) -> Preview:
         try:
             number, choice = services.clean_value(node, raw)
         except ValueError as e:
-            out.errors.append(RowError(n, "Giá trị", str(e)))
+            out.errors.append(RowError(n, VALUE_LABEL, str(e)))
             continue
         old = current.get(code)
         comment_text = None if comment is None else str(comment)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chiso.lib import frameworks
+from chiso.lib.forms import TextField, UploadField
 
 from .models import Round
 
@@ -43,12 +44,12 @@ class RoundForm(forms.ModelForm):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do trả lại"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = TextField(label=_("Lý do trả lại"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Tệp Excel đã điền (.xlsx)"))
+    file = UploadField(label=_("Tệp Excel đã điền (.xlsx)"))
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_("Tệp minh chứng"))
+    file = UploadField(label=_("Tệp minh chứng"))

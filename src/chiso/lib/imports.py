@@ -8,21 +8,52 @@ where the web turns those codes into sentences (through the one table of sentenc
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chiso.engine.errors import EngineError
 from chiso.io import MAX_ERRORS_SHOWN, Limits, first_errors
 from chiso.lib import problems, xlsx
+from chiso.lib.vn_format import format_mb
 
 # Codes of a file that could not be read at all (as opposed to a cell or a row that is wrong).
 # the codes a page shows as "not a readable Excel or CSV file"
 UNREADABLE = {"bad_xlsx", "bad_file_type"}
 FILE_CODES = {
     "bad_xlsx", "bad_csv", "bad_encoding", "bad_file_type", "file_too_large", "xlsx_compression", "too_many_rows", "too_many_cells",
-    "field_too_large", "yaml_syntax", "yaml_too_deep", "framework_field",
+    "field_too_large", "no_header_sheet", "yaml_syntax", "yaml_too_deep", "framework_field",
 }
+
+
+NO_FILE = gettext_noop("Chưa chọn tệp.")
+
+
+def empty_file_message(name: str | None) -> str:
+    """The sentence for a chosen file that holds nothing (0 bytes), naming it."""
+    return _("Tệp “{name}” rỗng (0 byte): hãy chọn lại tệp có nội dung.").format(
+        name=os.path.basename(name or "") or "?")
+
+
+def upload_problem(upload) -> str | None:
+    """What is wrong with an upload before anything reads it — no file chosen, or a chosen file that is
+    empty — in the reader's language; ``None`` when there is a file with content. Every upload of the
+    site says it in these words (forms through :class:`chiso.lib.forms.UploadField`)."""
+    if upload is None:
+        return _(NO_FILE)
+    if not upload.size:
+        return empty_file_message(upload.name)
+    return None
+
+
+def too_large_message(size: int, limit: int) -> str:
+    """The sentence for an upload larger than ``limit`` bytes: both sizes in MB in the reader's format."""
+    lang = problems.active_language()
+    return _("Tệp quá lớn ({size} MB); tối đa {limit} MB.").format(
+        size=format_mb(size, lang=lang), limit=format_mb(limit, lang=lang))
 
 
 def limits() -> Limits:

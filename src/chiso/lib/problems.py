@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chiso.engine.errors import EngineError, Problem
-from chiso.lib.vn_format import format_number
+from chiso.lib.vn_format import format_mb, format_number
 
 #: code -> (Vietnamese, English).  ``{node}``, ``{row}``, ``{column}``, ``{file}`` are the problem's
 #: place; every other ``{name}`` is one of its params.
@@ -222,6 +222,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_many_cells": ('Tệp có hơn {max_cells} ô (giới hạn của một lần nhập). Hãy chia thành nhiều tệp nhỏ hơn.',
                       'The file has more than {max_cells} cells (the limit of one import). Split it into smaller files.'),
     "unknown_sheet": ("Không có trang tính này.", "No such sheet."),
+    "no_header_sheet": ("Không trang nào có cột “{column}” (đã đọc các trang: {sheets}).",
+                        "No sheet has a column “{column}” (sheets read: {sheets})."),
     "empty_file": ("Tệp không có dòng số liệu nào.", "The file has no data rows."),
     "no_unit_column": ("Cột đầu tiên phải là cột đơn vị (tiêu đề “unit” hoặc “tỉnh”).",
                        "The first column must be the unit column (header “unit” or “tỉnh”)."),
@@ -390,6 +392,8 @@ def _derived(code: str, p: dict[str, Any], lang: str) -> dict[str, Any]:
         p["date"] = _vn_iso(p.get("as_of"))
     elif code == "file_too_large":
         p["size_mb"], p["limit_mb"] = _mb(p.get("size"), lang), _mb(p.get("max_bytes"), lang)
+    elif code == "no_header_sheet":
+        p["sheets"] = ", ".join(str(n) for n in p.get("sheets") or []) or "—"
     elif code in ("bad_csv", "field_too_large", "yaml_too_deep"):
         p["row"], p["line"] = p.get("row") or "?", p.get("line") or "?"
     elif code == "yaml_syntax":
@@ -422,8 +426,7 @@ _FIELD_TYPES = {
 
 
 def _mb(n: Any, lang: str) -> str:
-    """Bytes as megabytes with one decimal, in the reader's number format."""
-    return format_number((n or 0) / 1024 / 1024, 1, lang=lang)
+    return format_mb(n if isinstance(n, (int, float)) else 0, lang=lang)
 
 
 def _vn_iso(s: Any) -> str:

@@ -27,6 +27,12 @@ def format_number(value: float | int | None, places: int | None = None, *, lang:
     return text.replace(",", "\0").replace(".", dec).replace("\0", thou)
 
 
+def format_mb(n_bytes: float | int | None, *, lang: str = "vi") -> str:
+    """A size in bytes as megabytes with one decimal, in the reader's number format:
+    ``format_mb(12_582_912)`` -> ``"12,0"`` (``"12.0"`` in English); the caller writes the unit."""
+    return format_number((n_bytes or 0) / 1024 / 1024, 1, lang=lang)
+
+
 def parse_number(text: str) -> float:
     """Parse a number typed by a person: ``"0,71"``, ``"0.71"``, ``"1.234,5"``, ``"1 234"``, ``"85%"``.
 

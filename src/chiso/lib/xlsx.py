@@ -30,13 +30,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import itertools
 import math
 import numbers
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from typing import Any, SupportsFloat, cast
+from typing import Any, NamedTuple, SupportsFloat, cast
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -365,6 +364,38 @@ def check_archive(source, *, file: str = "", max_bytes: int = MAX_UNCOMPRESSED_B
             code="xlsx_compression", file=file, size=total, ratio=round(worst), max_ratio=round(max_ratio))
 
 
+def _open(source, file: str, *, data_only: bool = True):
+    try:
+        return load_workbook(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source,
+                             read_only=True, data_only=data_only)
+    except Exception as e:  # openpyxl raises many types for a bad file (KeyError, XML errors, ...)
+        raise InputError(f"{file or 'file'}: not a readable .xlsx workbook ({e.__class__.__name__})", code="bad_xlsx",
+                         file=file) from None
+
+
+def _sheet_rows(ws, *, file: str, max_rows: int, max_cells: int, limit: int | None = None) -> Iterator[list[Any]]:
+    """The rows of ``ws`` as lists of values, held to the caps (``limit``: at most that many rows)."""
+    name = file or "file"
+    cells = 0
+    try:
+        for n, row in enumerate(ws.iter_rows(values_only=True, max_row=limit), start=1):
+            if n > max_rows:
+                raise InputError(
+                    f"{name}: more than {max_rows} rows; split the file into parts of at most {max_rows} rows",
+                    code="too_many_rows", file=file, max_rows=max_rows)
+            cells += len(row)
+            if cells > max_cells:
+                raise InputError(
+                    f"{name}: more than {max_cells} cells (row {n}); split the file into smaller parts",
+                    code="too_many_cells", file=file, row=n, max_cells=max_cells)
+            yield list(row)
+    except InputError:
+        raise
+    except Exception as e:  # a part cut short, a bad XML entity, a broken cell reference, ...
+        raise InputError(f"{name}: not a readable .xlsx workbook ({e.__class__.__name__})", code="bad_xlsx",
+                         file=file) from None
+
+
 def iter_rows(source, *, file: str = "", sheet: str | None = None, max_bytes: int = MAX_UNCOMPRESSED_BYTES,
               max_ratio: float = MAX_COMPRESSION_RATIO, max_rows: int = MAX_ROWS,
               max_cells: int = MAX_CELLS) -> Iterator[list[Any]]:
@@ -376,12 +407,7 @@ def iter_rows(source, *, file: str = "", sheet: str | None = None, max_bytes: in
     """
     check_archive(source, file=file, max_bytes=max_bytes, max_ratio=max_ratio)
     name = file or "file"
-    try:
-        wb = load_workbook(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source,
-                           read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many types for a bad file (KeyError, XML errors, ...)
-        raise InputError(f"{name}: not a readable .xlsx workbook ({e.__class__.__name__})", code="bad_xlsx",
-                         file=file) from None
+    wb = _open(source, file)
     try:
         if sheet is not None:
             if sheet not in wb.sheetnames:
@@ -392,26 +418,34 @@ def iter_rows(source, *, file: str = "", sheet: str | None = None, max_bytes: in
             ws = wb.worksheets[0]
         else:
             raise InputError(f"{name}: the workbook has no sheet", code="bad_xlsx", file=file)
-        cells = 0
-        try:
-            for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                if n > max_rows:
-                    raise InputError(
-                        f"{name}: more than {max_rows} rows; split the file into parts of at most {max_rows} rows",
-                        code="too_many_rows", file=file, max_rows=max_rows)
-                cells += len(row)
-                if cells > max_cells:
-                    raise InputError(
-                        f"{name}: more than {max_cells} cells (row {n}); split the file into smaller parts",
-                        code="too_many_cells", file=file, row=n, max_cells=max_cells)
-                yield list(row)
-        except InputError:
-            raise
-        except Exception as e:  # a part cut short, a bad XML entity, a broken cell reference, ...
-            raise InputError(f"{name}: not a readable .xlsx workbook ({e.__class__.__name__})", code="bad_xlsx",
-                             file=file) from None
+        yield from _sheet_rows(ws, file=file, max_rows=max_rows, max_cells=max_cells)
     finally:
         wb.close()
+
+
+class UncachedFormula:
+    """A cell that holds a formula but no value computed by the spreadsheet program (a workbook written
+    by a program that does not compute, e.g. a script): its value is unknown, not empty. ``cell`` is
+    its reference ("D7")."""
+
+    def __init__(self, cell: str):
+        self.cell = cell
+
+    def __repr__(self) -> str:
+        return f"UncachedFormula({self.cell!r})"
+
+    def __str__(self) -> str:
+        return "=?"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UncachedFormula) and other.cell == self.cell
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _is_formula(value: Any) -> bool:
+    return (isinstance(value, str) and value.startswith("=")) or type(value).__name__ in (
+        "ArrayFormula", "DataTableFormula")
 
 
 def unescape_text(value: Any) -> Any:
@@ -421,36 +455,85 @@ def unescape_text(value: Any) -> Any:
     return value
 
 
-def read_rows(data: bytes, *, header_names: Iterable[str] = (), **limits) -> tuple[list[str], list[tuple[int, list]]]:
-    """Return the header (lower-cased, stripped) and ``(excel_row_number, cells)`` of the first sheet.
+class Table(NamedTuple):
+    """What :func:`read_rows` read: the header (lower-cased, stripped), ``(excel_row_number, cells)``
+    of each non-blank row after it, and the name of the sheet read."""
 
-    The header is the first row; with ``header_names``, the first of the first rows that holds one
-    of them (a workbook written by :class:`WorkbookWriter` for demonstration data has its label
-    above the header). ``limits`` are :func:`iter_rows`'s caps. Raises :class:`InputError` when the
-    bytes are not a readable .xlsx or pass a cap.
+    header: list[str]
+    rows: list[tuple[int, list]]
+    sheet: str
+
+
+def read_rows(data: bytes, *, header_names: Iterable[str] = (), uncached: bool = False, **limits) -> Table:
+    """Read the table of a workbook: its header, its rows and the sheet's name (:class:`Table`).
+
+    Without ``header_names``, the first sheet and its first row. With them, the first sheet that
+    has, among its first rows, a row holding one of them; that row is the header (a workbook that
+    opens with a sheet of instructions, or a label above the header, is read right). No sheet has
+    one: ``InputError`` ``no_header_sheet`` (params ``column``, the first name, and ``sheets``, the
+    names of the sheets read). ``uncached``: a formula cell without a value computed by the
+    spreadsheet program reads as :class:`UncachedFormula` instead of an empty cell (the workbook is
+    parsed twice: for small tables). ``limits`` are :func:`iter_rows`'s caps. Raises
+    :class:`InputError` when the bytes are not a readable .xlsx or pass a cap.
     """
-    wanted = {str(h).strip().lower() for h in header_names}
+    names_given = [str(h).strip() for h in header_names]
+    wanted = {h.lower() for h in names_given}
+    max_bytes = limits.get("max_bytes", MAX_UNCOMPRESSED_BYTES)
+    caps = {"max_rows": limits.get("max_rows", MAX_ROWS), "max_cells": limits.get("max_cells", MAX_CELLS)}
+    file = limits.get("file", "")
+    check_archive(data, file=file, max_bytes=max_bytes, max_ratio=limits.get("max_ratio", MAX_COMPRESSION_RATIO))
 
     def names(cells) -> list[str]:
         return [str(h or "").strip().lower() for h in cells]
 
-    it = iter_rows(data, **limits)
-    head: list[list] = []  # the rows read while looking for the header
-    header_at = 1  # when no row names a wanted column, the first row (the caller reports the column missing)
-    for cells in it:
-        head.append(cells)
-        if not wanted or wanted.intersection(names(cells)):
-            header_at = len(head)
-            break
-        if len(head) >= _HEADER_SEARCH_ROWS:
-            break
-    if not head:
-        return [], []
-    header = names(head[header_at - 1])
-    rows = []
-    after = itertools.chain(enumerate(head[header_at:], start=header_at + 1), enumerate(it, start=len(head) + 1))
-    for n, cells in after:
-        if all(c is None or str(c).strip() == "" for c in cells):
-            continue
-        rows.append((n, [unescape_text(c) for c in cells]))
-    return header, rows
+    wb = _open(data, file)
+    try:
+        if not wb.worksheets:
+            raise InputError(f"{file or 'file'}: the workbook has no sheet", code="bad_xlsx", file=file)
+        ws, header_at = wb.worksheets[0], 1
+        if wanted:
+            for candidate in wb.worksheets:
+                head = _sheet_rows(candidate, file=file, limit=_HEADER_SEARCH_ROWS, **caps)
+                at = next((n for n, cells in enumerate(head, start=1) if wanted.intersection(names(cells))), None)
+                if at is not None:
+                    ws, header_at = candidate, at
+                    break
+            else:
+                raise InputError(f"{file or 'file'}: no sheet has a column {names_given[0]!r}", code="no_header_sheet",
+                                 file=file, column=names_given[0], sheets=list(wb.sheetnames))
+        rows_in = _sheet_rows(ws, file=file, **caps)
+        if uncached:
+            rows_in = _mark_uncached(data, ws.title, rows_in, file)
+        header: list[str] = []
+        rows = []
+        for n, cells in enumerate(rows_in, start=1):
+            if n < header_at:
+                continue
+            if n == header_at:
+                header = names(cells)
+                continue
+            if all(c is None or str(c).strip() == "" for c in cells):
+                continue
+            rows.append((n, [unescape_text(c) for c in cells]))
+        return Table(header, rows, ws.title)
+    finally:
+        wb.close()
+
+
+def _mark_uncached(data: bytes, title: str, rows: Iterator[list[Any]], file: str) -> Iterator[list[Any]]:
+    """``rows`` with each formula cell that has no computed value as an :class:`UncachedFormula`."""
+    wb = _open(data, file, data_only=False)
+    try:
+        formulas = wb[title].iter_rows(values_only=True)
+        for n, cells in enumerate(rows, start=1):
+            written = next(formulas, ())
+            yield [UncachedFormula(f"{get_column_letter(i + 1)}{n}")
+                   if c is None and i < len(written) and _is_formula(written[i]) else c
+                   for i, c in enumerate(cells)]
+    except InputError:
+        raise
+    except Exception as e:
+        raise InputError(f"{file or 'file'}: not a readable .xlsx workbook ({e.__class__.__name__})", code="bad_xlsx",
+                         file=file) from None
+    finally:
+        wb.close()

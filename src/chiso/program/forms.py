@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chiso.lib.forms import VnDateField, date_widget
+from chiso.lib.forms import TextField, UploadField, VnDateField, date_widget
 from chiso.lib.vn_format import format_date, parse_date, parse_number
 from chiso.orgs.models import Agency
 
@@ -13,8 +13,12 @@ from .models import Kpi, Objective, ProgressReport, Recommendation, Recommendati
 
 class ProgressForm(forms.Form):
     task_status = forms.ChoiceField(label=_("Tình hình thực hiện"), choices=ProgressReport.TaskStatus.choices)
-    percent = forms.IntegerField(label=_("% hoàn thành"), min_value=0, max_value=100)
-    narrative = forms.CharField(
+    percent = forms.IntegerField(
+        label=_("% hoàn thành"), min_value=0, max_value=100,
+        error_messages={key: _("Phần trăm hoàn thành phải là một số nguyên từ 0 đến 100 (không có phần thập phân).")
+                        for key in ("invalid", "min_value", "max_value")},
+    )
+    narrative = TextField(
         label=_("Kết quả, khó khăn"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
@@ -24,25 +28,25 @@ class ProgressForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Lý do trả lại"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
 class FileForm(forms.Form):
-    file = forms.FileField(label=_("Tệp"))
+    file = UploadField(label=_("Tệp"))
 
 
 class PlanForm(forms.Form):
     title = forms.CharField(label=_("Tên kế hoạch"), max_length=300)
     document_number = forms.CharField(label=_("Số, ký hiệu"), max_length=80, required=False)
-    file = forms.FileField(label=_("Tệp kế hoạch"))
+    file = UploadField(label=_("Tệp kế hoạch"))
 
 
 class RecommendationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=Recommendation.Kind.choices)
     title = forms.CharField(label=_("Tiêu đề"), max_length=300)
-    body = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
+    body = TextField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
     task = forms.TypedChoiceField(label=_("Nhiệm vụ liên quan"), coerce=int, required=False, empty_value=None)
     component = forms.ChoiceField(label=_("Chỉ số thành phần liên quan"), required=False)
     agency = forms.TypedChoiceField(label=_("Cơ quan gửi"), coerce=int)
@@ -59,7 +63,7 @@ ACTIONS = [(a, label) for a, label in RecommendationStep.Action.choices if a != 
 
 class ActForm(forms.Form):
     action = forms.ChoiceField(label=_("Thao tác"), choices=ACTIONS)
-    text = forms.CharField(
+    text = TextField(
         label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000
     )
     assigned_to = forms.ModelChoiceField(
@@ -91,7 +95,7 @@ def _number(value: str | None) -> float | None:
 
 
 def _reason_field() -> forms.CharField:
-    return forms.CharField(
+    return TextField(
         label=_("Lý do thay đổi"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=500,
@@ -259,7 +263,7 @@ def _change_fields(form, editing: bool):
     """``version`` (the row's when the page was drawn) and, when changing a row, the reason."""
     form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
     if editing:
-        form.fields["reason"] = forms.CharField(
+        form.fields["reason"] = TextField(
             label=_("Lý do thay đổi"),
             widget=forms.Textarea(attrs={"rows": 2}),
             max_length=500,
@@ -282,7 +286,7 @@ class ProgramForm(_WriteForm):
     issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200)
     signer = forms.CharField(label=_("Người ký"), max_length=120, required=False)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=200, required=False)
-    legal_grounds = forms.CharField(
+    legal_grounds = TextField(
         label=_("Căn cứ ban hành"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000
     )
     starts_on = VnDateField(label=_("Bắt đầu"), widget=date_widget())
@@ -292,7 +296,7 @@ class ProgramForm(_WriteForm):
     progress_due_days = forms.IntegerField(
         label=_("Hạn báo cáo tiến độ (số ngày sau cuối quý)"), min_value=0, max_value=90, initial=10
     )
-    source = forms.CharField(
+    source = TextField(
         label=_("Nguồn (văn bản gốc)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -311,7 +315,7 @@ class ProgramForm(_WriteForm):
 
 class ObjectiveForm(_WriteForm):
     kind = forms.ChoiceField(label=_("Loại"), choices=Objective.Kind.choices)
-    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    text = TextField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     section = forms.CharField(label=_("Mục trong văn bản"), max_length=20, required=False)
     target_rank = forms.IntegerField(
         label=_("Thứ hạng mục tiêu (mục tiêu cụ thể)"),
@@ -329,7 +333,7 @@ def _agency_label(a: Agency) -> str:
 
 class TaskForm(_WriteForm):
     title = forms.CharField(label=_("Tên ngắn"), max_length=200)
-    text = forms.CharField(
+    text = TextField(
         label=_("Nội dung như văn bản"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,

@@ -316,7 +316,7 @@ def _line_map(text: str) -> dict[tuple, int]:
 def _read_yaml(data: bytes, name: str):
     problems: list[Problem] = []
     if len(data) > MAX_YAML_BYTES:
-        return {}, {}, [Problem("file", None, "", _("Tệp quá lớn."))]
+        return {}, {}, [Problem("file", None, "", imports.too_large_message(len(data), MAX_YAML_BYTES))]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -13,8 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chiso.lib import imports
 from chiso.lib.db import atomic_retry
 from chiso.lib.filenames import file_stem
+from chiso.lib.forms import UploadField
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 
@@ -25,7 +27,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ProgramFileForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Tệp chương trình (.yaml hoặc .xlsx)"))
+    file = UploadField(label=gettext_lazy("Tệp chương trình (.yaml hoặc .xlsx)"))
     replace = forms.BooleanField(
         label=gettext_lazy("Thay thế chương trình cùng mã (chỉ khi chưa có báo cáo, kiến nghị, kế hoạch nào)"),
         required=False,
@@ -36,7 +38,7 @@ class ProgramFileForm(forms.Form):
         if not f.name.lower().endswith((".yaml", ".yml", ".xlsx")):
             raise forms.ValidationError(_("Chỉ nhận tệp .yaml, .yml hoặc .xlsx."))
         if f.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("Tệp quá lớn."))
+            raise forms.ValidationError(imports.too_large_message(f.size, settings.IMPORT_MAX_BYTES))
         return f
 
 

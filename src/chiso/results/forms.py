@@ -4,7 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from chiso.lib import frameworks
+from chiso.lib import frameworks, imports
+from chiso.lib.forms import UploadField
 from chiso.lib.vn_format import format_number, parse_number
 
 from .models import PublishedTable
@@ -30,7 +31,7 @@ class ImportForm(forms.Form):
                     "34 tỉnh từ ngày đó). Để trống: ngày 31/12 của năm đánh giá."))
     title = forms.CharField(label=_("Tên bảng"), max_length=200)
     source = forms.CharField(label=_("Nguồn (văn bản, đường dẫn)"), max_length=1000)
-    file = forms.FileField(label=_("Tệp (.xlsx hoặc .csv)"))
+    file = UploadField(label=_("Tệp (.xlsx hoặc .csv)"))
 
     def __init__(self, *args, confirm: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +52,7 @@ class ImportForm(forms.Form):
         if not f.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
         if f.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("Tệp quá lớn."))
+            raise forms.ValidationError(imports.too_large_message(f.size, settings.IMPORT_MAX_BYTES))
         return f
 
 

@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chiso.lib import imports
 from chiso.lib.refusal import Refused
 from chiso.orgs import audit
 
@@ -51,11 +52,7 @@ def check_upload(upload) -> tuple[str, str]:
             )
         )
     if upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise ValueError(
-            _("Tệp quá lớn ({size} MB); tối đa {limit} MB.").format(
-                size=round(upload.size / 1048576, 1), limit=round(settings.EVIDENCE_MAX_BYTES / 1048576, 1)
-            )
-        )
+        raise ValueError(imports.too_large_message(upload.size, settings.EVIDENCE_MAX_BYTES))
     content_type, magics = ALLOWED[ext]
     digest = hashlib.sha256()
     head = b""

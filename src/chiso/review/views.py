@@ -10,13 +10,12 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
+from chiso.lib import imports
 from chiso.lib.refusal import Refused
 from chiso.orgs import audit
 
 Done = Callable[..., HttpResponse]  # done(ok=…) / done(error=…)
-NO_FILE = gettext_noop("Chưa chọn tệp.")
 
 
 def step(request, run: Callable[[audit.Actor], object], ok: str, back: HttpResponse) -> HttpResponse:
@@ -37,9 +36,10 @@ def upload(request, add: Callable, done: Done) -> HttpResponse:
     """The file of the form's ``file`` field handed to ``add(actor, upload)`` (a service that calls
     ``chiso.review.evidence.add``). A refused file goes back through ``done(error=…)``; a right the
     user lacks (``Forbidden``) is a 403 page."""
-    upload = request.FILES.get("file")
-    if upload is None or not upload.size:
-        return done(error=_(NO_FILE))
+    problem = imports.upload_problem(request.FILES.get("file"))
+    if problem:
+        return done(error=problem)
+    upload = request.FILES["file"]
     try:
         ev = add(audit.Actor.from_request(request), upload)
     except Refused as e:

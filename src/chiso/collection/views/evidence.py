@@ -7,9 +7,9 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.lib import imports
 from chiso.review import views as evidence_views
 
 from .. import services
@@ -32,8 +32,9 @@ def evidence_upload(request, pk, code):
     sub, _fw, denied = _editable_indicator(request, pk, code)
     if denied:
         return denied
-    if "file" not in request.FILES:  # no file chosen: the message names no indicator (as before)
-        return _back(request, sub, error=_(evidence_views.NO_FILE))
+    problem = imports.upload_problem(request.FILES.get("file"))
+    if problem:  # no file chosen, or an empty one: the message names no indicator
+        return _back(request, sub, error=problem)
     return evidence_views.upload(
         request, partial(services.add_evidence, sub.pk, code), partial(_back, request, sub, code)
     )

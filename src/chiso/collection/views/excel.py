@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chiso.lib import frameworks
+from chiso.lib import frameworks, imports
 from chiso.lib.filenames import file_stem
 from chiso.orgs import audit
 
@@ -34,6 +34,15 @@ def template_download(request, pk):
     return resp
 
 
+def import_summary(changed: int, unchanged: int) -> str:
+    """What an import did: the values it changed, and apart those the file repeated unchanged."""
+    if not changed:
+        return _("Không có giá trị nào thay đổi: {k} giá trị trong tệp giống giá trị đã có.").format(k=unchanged)
+    if not unchanged:
+        return _("Đã cập nhật {n} giá trị từ Excel.").format(n=changed)
+    return _("Đã cập nhật {n} giá trị từ Excel; {k} giá trị không đổi.").format(n=changed, k=unchanged)
+
+
 def _import_dir():
     path = settings.PRIVATE_MEDIA_ROOT / "imports"
     path.mkdir(parents=True, exist_ok=True)
@@ -51,7 +60,7 @@ def import_upload(request, pk):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
-            form.add_error("file", _("Tệp quá lớn."))
+            form.add_error("file", imports.too_large_message(upload.size, settings.IMPORT_MAX_BYTES))
             return render(request, "collection/import.html", ctx, status=400)
         data = upload.read()
         preview = excel.parse(sub, data)
@@ -124,5 +133,5 @@ def import_confirm(request, pk):
         path.unlink(missing_ok=True)
         seen_path.unlink(missing_ok=True)
         request.session.pop(f"import:{sub.pk}", None)
-    messages.success(request, _("Đã nhập {n} giá trị từ Excel.").format(n=len(preview.changes)))
+    messages.success(request, import_summary(len(preview.changed), len(preview.unchanged)))
     return redirect("submission", pk=sub.pk)

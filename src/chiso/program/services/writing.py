@@ -10,9 +10,10 @@ from django.db.models import Model as models_Model
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from chiso.lib import frameworks
+from chiso.lib import frameworks, problems
+from chiso.lib.forms import one_line_ending
 from chiso.lib.periods import period_label
-from chiso.lib.vn_format import format_date
+from chiso.lib.vn_format import format_date, format_number
 from chiso.orgs import audit
 from chiso.orgs.models import Agency
 
@@ -100,11 +101,11 @@ def _in_period(program_dates, day, field_name, errors, label):
 
 
 def _text(data, name, errors, message, max_length):
-    v = (data.get(name) or "").strip()
+    v = one_line_ending(data.get(name) or "").strip()  # a line break counts once, as in the browser
     if not v:
         errors[name] = message
     elif len(v) > max_length:
-        errors[name] = _("Tối đa {n} ký tự.").format(n=max_length)
+        errors[name] = _("Tối đa {n} ký tự.").format(n=format_number(max_length, lang=problems.active_language()))
     return v
 
 

@@ -341,7 +341,7 @@ def add_evidence(submission_id: int, code: str, actor: audit.Actor, upload) -> E
     not editable."""
     return evidence.add(
         lambda sub: Value.objects.get_or_create(submission=sub, code=code)[0], upload, actor,
-        check_editable=_evidence_check(submission_id), action="evidence.add",
+        check_editable=_evidence_check(submission_id), action="evidence.add", detail={"code": code},
     )
 
 
@@ -349,7 +349,8 @@ def add_evidence(submission_id: int, code: str, actor: audit.Actor, upload) -> E
 def delete_evidence(ev, actor: audit.Actor) -> None:
     """Remove an evidence file of a form, audited; the file leaves the disk once the transaction
     commits. Refused (``NotEditable``) when the form is not editable."""
-    evidence.delete(ev, actor, check_editable=_evidence_check(ev.owner.submission_id), action="evidence.delete")
+    evidence.delete(ev, actor, check_editable=_evidence_check(ev.owner.submission_id), action="evidence.delete",
+                    detail={"code": ev.owner.code})
 
 
 # --- validation rules ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from chiso.lib import cache
 from chiso.orgs import audit
 from chiso.orgs.models import Agency
+from chiso.orgs.people import person_label
 from chiso.reports import services as report_services
 from chiso.reports.models import ReportJob
 
@@ -245,7 +246,11 @@ def council(request, pk):
                 return redirect("assessment_council", pk=rnd.pk)
     elif request.method == "POST":
         return HttpResponseForbidden(_("Chỉ cơ quan thường trực thực hiện được thao tác này."))
-    members = rnd.council.select_related("user").prefetch_related("agencies")
+    members = list(
+        rnd.council.select_related("user").prefetch_related("agencies", "user__memberships__agency")
+    )
+    for m in members:
+        m.person = person_label(m.user)
     return render(
         request,
         "assessment/council.html",

@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from chiso.collection import services
 from chiso.orgs import audit
+from chiso.orgs import services as org_services
 from chiso.orgs.history import lines, sentence
 from chiso.orgs.models import AuditEntry
 
 from .base import BaseTestCase
+from .program.base import ProgramTestCase
 from .test_assessment_base import AssessmentCase
 
 REASON = "Thiếu số liệu đối chiếu năm trước"
@@ -109,6 +111,37 @@ class HistoryProseTests(BaseTestCase):
     def test_other_readers_still_cannot_see_the_history(self):
         self.login(self.bob)
         self.assertEqual(self.client.get(f"/bieu-mau/{self.sub_a.pk}/lich-su/").status_code, 404)
+
+
+class OrgHistoryTests(BaseTestCase):
+    def test_an_agency_history_names_fields_and_people(self):
+        self.admin.first_name = "Lê Văn Minh"
+        self.admin.save()
+        seen = org_services.stamp(org_services.agency_state(self.a))
+        org_services.rename_agency(self.a.pk, audit.Actor(user=self.admin), seen=seen, name="Sở Nội vụ mới",
+                                   reason="Theo quyết định hợp nhất")
+        self.login(self.admin)
+        text = self.client.get(f"/to-chuc/co-quan/{self.a.pk}/").content.decode()
+        self.assertIn("<td>Đổi tên cơ quan</td>", text)
+        self.assertIn("Tên: Sở Nội vụ → Sở Nội vụ mới", text)
+        self.assertIn("Lê Văn Minh (Sở Thông tin và Truyền thông)", text)
+        self.assertIn("Theo quyết định hợp nhất", text)
+        for bad in ("agency.rename", "<code>name</code>", "{'"):
+            self.assertNotIn(bad, text)
+
+
+class ProgressHistoryTests(ProgramTestCase):
+    def test_a_progress_report_history_reads_as_prose(self):
+        report = self.approved_a(percent=50)
+        self.login(self.alice)
+        text = self.client.get(f"/tien-do/{report.pk}/").content.decode()
+        history = text.split('id="progress-history"')[1].split("</ul>")[0]
+        for said in ("Lập báo cáo tiến độ", "Gửi báo cáo tiến độ", "Phê duyệt báo cáo tiến độ",
+                     "Sửa báo cáo tiến độ", "Tình trạng: Chưa triển khai → Đang triển khai, đúng tiến độ",
+                     "Tỷ lệ hoàn thành (%): 0 → 50", "officer (", "anna ("):
+            self.assertIn(said, history)
+        for bad in ("progress.", "{'", "on_track"):
+            self.assertNotIn(bad, history)
 
 
 class CouncilPickerTests(AssessmentCase):

@@ -24,6 +24,7 @@ from chiso.lib.refusal import Forbidden, Refused, Stale
 from chiso.lib.vn_format import format_number, parse_number
 from chiso.orgs import audit
 from chiso.orgs.models import Agency, AuditEntry, Membership, Notice, Responsibility
+from chiso.orgs.people import person_label
 from chiso.review import evidence, workflow
 from chiso.review.models import Evidence
 
@@ -286,7 +287,7 @@ def save_values(submission_id: int, changes: list[Change], actor: audit.Actor, *
             if ch.expected_version is not None and value.version != ch.expected_version:
                 raise Conflict(
                     _("Giá trị của {code} vừa được {user} thay đổi. Hãy xem giá trị mới rồi nhập lại.").format(
-                        code=ch.code, user=value.updated_by.get_username() if value.updated_by else "?"
+                        code=ch.code, user=person_label(value.updated_by) if value.updated_by else "?"
                     ),
                     value,
                 )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from chiso.lib import frameworks
 from chiso.lib.vn_format import format_date, format_number
 
-from .people import people
+from .people import name_rows
 
 # Whole sentences for the codes the pages show most.
 ACTIONS: dict[str, Any] = {
@@ -266,14 +266,6 @@ def _code_in(entry) -> str | None:
     return None
 
 
-def _who(entry, names: Mapping[int, str]) -> str:
-    if entry.user_id is not None and entry.user_id in names:
-        return names[entry.user_id]
-    if not entry.user_name or entry.user_name == "system":
-        return _("Hệ thống")
-    return entry.user_name
-
-
 def lines(
     entries: Iterable,
     *,
@@ -289,8 +281,7 @@ def lines(
     no indicator is printed). ``shown`` names a field's value and ``fields`` the fields shown, by label
     (see :func:`field_changes`).
     """
-    entries = list(entries)
-    names = people(e.user_id for e in entries)
+    entries = name_rows(entries)
     lang = _lang()
     out = []
     for e in entries:
@@ -304,7 +295,7 @@ def lines(
         else:
             changes = field_changes(e.before, e.after, shown, fields)
         out.append(Line(
-            time=e.time, who=_who(e, names), what=sentence(e.action),
+            time=e.time, who=e.who, what=sentence(e.action),
             indicator=node.label(lang) if node is not None else "", changes=changes, reason=e.reason,
         ))
     return out

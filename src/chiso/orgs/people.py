@@ -1,7 +1,7 @@
 """How a person is named on a page: full name and agency, "Nguyễn Văn A (Sở Nội vụ)".
 
 :func:`person_label` is the one way (history pages, choice lists); the user name is shown only for an
-account with no name. :func:`people` names many users at once (two queries);
+account with no name. :func:`people` names many users at once (two queries), :func:`name_rows` the rows of a history;
 :func:`with_agencies` is the queryset a choice list of users starts from (its agencies read in one
 more query), and :class:`PersonChoiceField` the form field that shows each user by :func:`person_label`.
 """
@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from .models import Membership
 
@@ -38,6 +39,18 @@ def people(user_ids: Iterable[int | None]) -> dict[int, str]:
     if not ids:
         return {}
     return {u.pk: person_label(u) for u in with_agencies(get_user_model().objects.filter(pk__in=ids))}
+
+
+def name_rows(rows: Iterable) -> list:
+    """``rows`` (anything with ``user_id`` and ``user_name``: audit rows, revisions, steps) as a list,
+    each with ``who``: :func:`person_label` of its user, else the name kept on the row (the user was
+    removed), else "Hệ thống". Two queries whatever the number."""
+    rows = list(rows)
+    names = people(r.user_id for r in rows)
+    for r in rows:
+        name = r.user_name if r.user_name and r.user_name != "system" else ""
+        r.who = names.get(r.user_id) or name or _("Hệ thống")
+    return rows
 
 
 class PersonChoiceField(forms.ModelChoiceField):

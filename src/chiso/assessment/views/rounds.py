@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from chiso.lib import cache
 from chiso.orgs import audit
 from chiso.orgs.models import Agency
-from chiso.orgs.people import person_label
+from chiso.orgs.people import name_rows, person_label
 from chiso.reports import services as report_services
 from chiso.reports.models import ReportJob
 
@@ -130,7 +130,7 @@ def round_detail(request, pk):
                 "steps": S.choices,
                 "seat": seat,
                 "LANGUAGE_CODE": lang,
-                "revisions": rnd.revisions.select_related("entry__participant__agency")
+                "revisions": name_rows(rnd.revisions.select_related("entry__participant__agency"))
                 if rnd.is_frozen
                 else [],
             },
@@ -413,7 +413,7 @@ def results(request, pk):
                 "prev": prev,
                 "acc": acc,
                 "LANGUAGE_CODE": lang,
-                "revisions": list(rnd.revisions.select_related("entry__participant__agency")),
+                "revisions": name_rows(rnd.revisions.select_related("entry__participant__agency")),
                 "rank_by": pfw.rank_by,
             },
         )

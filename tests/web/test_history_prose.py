@@ -5,6 +5,7 @@ same way."""
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from chiso.collection import services
@@ -34,6 +35,7 @@ class HistoryProseTests(BaseTestCase):
         services.save_values(pk, [services.Change("total_staff", "88,9")], alice)
         services.save_values(pk, [services.Change("total_staff", "90"), services.Change("it_staff", "2"),
                                   services.Change("has_portal", "1")], alice)
+        services.add_evidence(pk, "it_staff", alice, SimpleUploadedFile("quyet-dinh.pdf", b"%PDF-1.4 x"))
         services.submit(pk, anna)
         services.return_submission(pk, admin, REASON, {})
         services.submit(pk, anna)
@@ -62,6 +64,7 @@ class HistoryProseTests(BaseTestCase):
         self.assertIn("Trần Thị Lan (Sở Nội vụ)", text)
         self.assertIn("Lê Văn Minh (Sở Thông tin và Truyền thông)", text)
         self.assertIn("anna (Sở Nội vụ)", text)  # no name: the user name, still with the agency
+        self.assertIn("<td>Cán bộ chuyên trách CNTT</td><td>Thêm tệp minh chứng: “quyet-dinh.pdf”</td>", text)
         self.assertIn("Gửi biểu mẫu", text)
         self.assertIn("Trả lại biểu mẫu", text)
         self.assertIn("Phê duyệt biểu mẫu", text)

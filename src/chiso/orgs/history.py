@@ -292,6 +292,9 @@ def lines(
         if e.action.endswith("value.change"):
             change = value_change(e.before, e.after, node)
             changes = [change] if change else []
+        elif e.action.endswith(("evidence.add", "evidence.delete")):
+            file = next((d.get("name") for d in (e.after, e.before) if isinstance(d, dict) and d.get("name")), "")
+            changes = [f"“{file}”"] if isinstance(file, str) and file else []
         else:
             changes = field_changes(e.before, e.after, shown, fields)
         out.append(Line(

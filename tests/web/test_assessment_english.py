@@ -9,6 +9,7 @@ import re
 
 from chiso.assessment import services
 from chiso.assessment.models import Entry
+from chiso.orgs.models import Agency
 
 from .test_assessment_base import AssessmentCase
 from .test_english import DOCUMENT_NUMBER, VIETNAMESE, VisibleText
@@ -32,6 +33,8 @@ class EnglishPagesTests(AssessmentCase):
         ]
         for p in self.round.participants.select_related("agency"):
             out += [p.agency.name, str(p.agency)]
+        # the council picker names each user with his or her agencies (data, as entered)
+        out += list(Agency.objects.values_list("name", flat=True))
         for e in Entry.objects.filter(participant__round=self.round):
             out += [e.appraisal_reason, e.answer, e.final_reason, e.note]
         for i in pfw.indicators():

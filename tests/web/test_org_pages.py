@@ -104,7 +104,7 @@ class AgencyRenameTestCase(OrgTestCase):
         old = seen_agency(self.a)
         services.rename_agency(self.a.pk, services.audit.Actor(user=self.officer), seen=old, name="Tên của người kia")
         r = self.client.post(f"/to-chuc/co-quan/{self.a.pk}/doi-ten/", {"seen": old, "name": "Tên của tôi"})
-        self.assertRefused(r, "officer đã sửa mục này lúc", status=409)
+        self.assertRefused(r, "officer (Sở Thông tin và Truyền thông) đã sửa mục này lúc", status=409)
         self.a.refresh_from_db()
         self.assertEqual(self.a.name, "Tên của người kia")
         self.assertEqual(len(self.audits("agency.rename")), 1)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chiso.lib.forms import TextField, VnDateField, date_widget
 from chiso.orgs.models import Agency
+from chiso.orgs.people import PersonChoiceField, with_agencies
 from chiso.reports.forms import DocumentFieldsForm
 
 from .models import InternalFramework, Tier
@@ -88,7 +89,7 @@ class DocumentForm(DocumentFieldsForm):
 
 
 class CouncilForm(forms.Form):
-    user = forms.ModelChoiceField(get_user_model().objects.none(), label=_("Người dùng"))
+    user = PersonChoiceField(get_user_model().objects.none(), label=_("Người dùng"))
     position = forms.CharField(label=_("Chức danh trong hội đồng"), max_length=120, initial="Thành viên")
     is_chair = forms.BooleanField(label=_("Chủ tịch hội đồng (quyết định điểm cuối cùng)"), required=False)
     agencies = forms.ModelMultipleChoiceField(
@@ -105,7 +106,9 @@ class CouncilForm(forms.Form):
 
     def __init__(self, *args, rnd, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
+        self.fields["user"].queryset = with_agencies(
+            get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+        )
         self.fields["agencies"].queryset = Agency.objects.filter(assessments__round=rnd).order_by("name")
 
     def clean_codes(self):

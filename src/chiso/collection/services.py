@@ -26,6 +26,7 @@ from chiso.lib.refusal import Forbidden, Refused, Stale
 from chiso.lib.vn_format import format_number, parse_number
 from chiso.orgs import audit, notify
 from chiso.orgs.models import Agency, AuditEntry, Membership, NoticeKind, Responsibility
+from chiso.orgs.people import person_label
 from chiso.review import evidence, workflow
 from chiso.review.models import Evidence
 
@@ -287,7 +288,7 @@ def save_values(submission_id: int, changes: list[Change], actor: audit.Actor, *
             if ch.expected_version is not None and value.version != ch.expected_version:
                 raise Conflict(
                     _("Giá trị của {code} vừa được {user} thay đổi. Hãy xem giá trị mới rồi nhập lại.").format(
-                        code=ch.code, user=value.updated_by.get_username() if value.updated_by else "?"
+                        code=ch.code, user=person_label(value.updated_by) if value.updated_by else "?"
                     ),
                     value,
                 )
@@ -342,7 +343,7 @@ def add_evidence(submission_id: int, code: str, actor: audit.Actor, upload) -> E
     not editable."""
     return evidence.add(
         lambda sub: Value.objects.get_or_create(submission=sub, code=code)[0], upload, actor,
-        check_editable=_evidence_check(submission_id), action="evidence.add",
+        check_editable=_evidence_check(submission_id), action="evidence.add", detail={"code": code},
     )
 
 
@@ -350,7 +351,8 @@ def add_evidence(submission_id: int, code: str, actor: audit.Actor, upload) -> E
 def delete_evidence(ev, actor: audit.Actor) -> None:
     """Remove an evidence file of a form, audited; the file leaves the disk once the transaction
     commits. Refused (``NotEditable``) when the form is not editable."""
-    evidence.delete(ev, actor, check_editable=_evidence_check(ev.owner.submission_id), action="evidence.delete")
+    evidence.delete(ev, actor, check_editable=_evidence_check(ev.owner.submission_id), action="evidence.delete",
+                    detail={"code": ev.owner.code})
 
 
 # --- validation rules ------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from chiso.lib.refusal import Forbidden, Refused, Stale
 
 from . import audit, issuers
 from .models import Agency, AuditEntry, Membership, Responsibility, Unit
+from .people import name_rows
 
 User = get_user_model()
 R = Membership.Role
@@ -95,7 +96,7 @@ def check_seen(current: dict, seen: str, target_type: str, target_id) -> None:
         when = timezone.localtime(last.time).strftime("%H:%M %d/%m/%Y")
         raise Stale(
             _("{who} đã sửa mục này lúc {when}, sau khi trang được mở. Chưa lưu gì: hãy tải lại trang và làm lại.")
-            .format(who=last.user_name, when=when)
+            .format(who=name_rows([last])[0].who, when=when)
         )
     raise Stale(_("Mục này đã được sửa sau khi trang được mở. Chưa lưu gì: hãy tải lại trang và làm lại."))
 

@@ -39,6 +39,7 @@ from .forms import (
     UserCreateForm,
     UserUpdateForm,
 )
+from .history import lines as history_lines
 from .models import Agency, AuditEntry, Membership, Notice, Responsibility, Unit
 
 
@@ -250,8 +251,8 @@ def run_form(request, form, change, done: str, page):
 
 
 def history(target_type: str, pk) -> list:
-    """The object's last 50 audit rows, each with ``changes``: (field, before, after) of what changed;
-    a successor is shown by its name, a user's roles as "agency · role"."""
+    """The object's last 50 audit rows as prose (:func:`chiso.orgs.history.lines`): who, what, each
+    changed field "old → new", why; a successor is shown by its name, a user's roles as "agency · role"."""
     rows = list(AuditEntry.objects.filter(target_type=target_type, target_id=str(pk))[:50])
     states = [d for r in rows for d in (r.before, r.after) if isinstance(d, dict)]
     model = {"orgs.agency": Agency, "orgs.unit": Unit}.get(target_type)
@@ -260,22 +261,18 @@ def history(target_type: str, pk) -> list:
     agency_ids = {m[0] for d in states for m in (d.get("memberships") or [])}
     agencies = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name")) if agency_ids else {}
     roles = dict(Membership.Role.choices)
+    kinds = dict(Agency.Kind.choices) if target_type == "orgs.agency" else {}
 
     def shown(key, value):
-        if key == "successor":
-            return successors.get(value, value)
+        if key == "successor" and value is not None:
+            return successors.get(value, "—")
         if key == "memberships" and isinstance(value, list):
-            return "; ".join(f"{agencies.get(a, a)} · {roles.get(r, r)}" for a, r in value)
-        return value
+            return "; ".join(f"{agencies.get(a, '—')} · {roles.get(r, '—')}" for a, r in value)
+        if key == "kind" and value in kinds:
+            return str(kinds[value])
+        return None
 
-    for row in rows:
-        before = row.before if isinstance(row.before, dict) else {}
-        after = row.after if isinstance(row.after, dict) else {}
-        row.changes = [
-            (k, shown(k, before.get(k)), shown(k, after.get(k)))
-            for k in sorted({*before, *after}) if before.get(k) != after.get(k)
-        ]
-    return rows
+    return history_lines(rows, shown=shown)
 
 
 def _day_param(request):

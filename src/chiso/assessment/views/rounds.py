@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from chiso.lib import cache
 from chiso.orgs import audit
 from chiso.orgs.models import Agency
+from chiso.orgs.people import name_rows, person_label
 from chiso.reports import services as report_services
 from chiso.reports.models import ReportJob
 
@@ -136,7 +137,7 @@ def round_detail(request, pk):
                 "steps": S.choices,
                 "seat": seat,
                 "LANGUAGE_CODE": lang,
-                "revisions": rnd.revisions.select_related("entry__participant__agency")
+                "revisions": name_rows(rnd.revisions.select_related("entry__participant__agency"))
                 if rnd.is_frozen
                 else [],
                 # what closing the answer window early waits for (the department's decision)
@@ -256,7 +257,11 @@ def council(request, pk):
                 return redirect("assessment_council", pk=rnd.pk)
     elif request.method == "POST":
         return HttpResponseForbidden(_("Chỉ cơ quan thường trực thực hiện được thao tác này."))
-    members = rnd.council.select_related("user").prefetch_related("agencies")
+    members = list(
+        rnd.council.select_related("user").prefetch_related("agencies", "user__memberships__agency")
+    )
+    for m in members:
+        m.person = person_label(m.user)
     return render(
         request,
         "assessment/council.html",
@@ -419,7 +424,7 @@ def results(request, pk):
                 "prev": prev,
                 "acc": acc,
                 "LANGUAGE_CODE": lang,
-                "revisions": list(rnd.revisions.select_related("entry__participant__agency")),
+                "revisions": name_rows(rnd.revisions.select_related("entry__participant__agency")),
                 "rank_by": pfw.rank_by,
                 "ranked": services.ranked_count(rows),
             },

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from chiso.lib.templatetags import vn_number
 from chiso.orgs import audit
+from chiso.orgs.people import name_rows
 from chiso.reports.models import ReportJob
 
 from .. import services
@@ -368,7 +369,7 @@ def revise(request, pk, code):
             "errors": errors,
             "post": request.POST,
             "is_demo": p.round.is_demo,
-            "history": Revision.objects.filter(entry=e),
+            "history": name_rows(Revision.objects.filter(entry=e)),
         },
         status=400 if errors else 200,
     )

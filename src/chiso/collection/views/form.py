@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from chiso.lib import frameworks, terms
 from chiso.lib.templatetags import text_in, vn_number
-from chiso.orgs import audit
+from chiso.orgs import audit, history
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import AuditEntry
 from chiso.review import views as review_views
@@ -203,6 +203,24 @@ def submission_return(request, pk):
     )
 
 
+def _history_page(request, sub, fw, entries, node=None):
+    """The change history of a form (or of one of its values) as prose: the indicator of each row
+    (a value's code read in one query), who (full name and agency), what, old → new, why."""
+    entries = list(entries)
+    value_ids = {int(e.target_id) for e in entries if e.target_type == "collection.value" and e.target_id.isdigit()}
+    codes = dict(Value.objects.filter(submission=sub, pk__in=value_ids).values_list("pk", "code")) if value_ids else {}
+
+    def code_of(e):
+        return codes.get(int(e.target_id)) if e.target_type == "collection.value" and e.target_id.isdigit() else None
+
+    nodes = {n.code: n for n in fw.nodes}
+    lines = history.lines(entries, node_of=nodes.get, code_of=code_of)
+    return render(
+        request, "collection/history.html",
+        {"sub": sub, "node": node, "lines": lines, "is_demo": sub.round.is_demo},
+    )
+
+
 @login_required
 def value_history(request, pk, code):
     sub = _get_submission_for_user(request, pk)
@@ -213,10 +231,7 @@ def value_history(request, pk, code):
     entries = (
         AuditEntry.objects.filter(target_type="collection.value", target_id=str(value.pk)) if value else []
     )
-    return render(
-        request, "collection/history.html",
-        {"sub": sub, "node": fw.node(code), "entries": entries, "is_demo": sub.round.is_demo},
-    )
+    return _history_page(request, sub, fw, entries, node=fw.node(code))
 
 
 @login_required
@@ -225,7 +240,5 @@ def submission_history(request, pk):
     entries = AuditEntry.objects.filter(
         target_type="collection.submission", target_id=str(sub.pk)
     ) | AuditEntry.objects.filter(parent_type="collection.submission", parent_id=str(sub.pk))
-    return render(
-        request, "collection/history.html",
-        {"sub": sub, "node": None, "entries": entries.order_by("-time", "-id")[:500], "is_demo": sub.round.is_demo},
-    )
+    fw = frameworks.get_framework(sub.round.framework_id)
+    return _history_page(request, sub, fw, entries.order_by("-time", "-id")[:500])

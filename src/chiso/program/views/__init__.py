@@ -122,9 +122,6 @@ from .targets import (
     _history as _history,
 )
 from .targets import (
-    _shown as _shown,
-)
-from .targets import (
     kpi_edit as kpi_edit,
 )
 from .targets import (

@@ -14,6 +14,7 @@ from chiso.lib.periods import period_label
 from chiso.lib.vn_format import parse_number
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
+from chiso.orgs.history import lines as history_lines
 from chiso.orgs.models import Agency, AuditEntry
 from chiso.review import views as review_views
 
@@ -114,7 +115,11 @@ def _report_context(request, report, form=None):
             "version": report.version,
         }
     )
-    history = AuditEntry.objects.filter(target_type="program.progressreport", target_id=str(report.pk))[:100]
+    statuses = dict(ProgressReport.TaskStatus.choices)
+    history = history_lines(
+        AuditEntry.objects.filter(target_type="program.progressreport", target_id=str(report.pk))[:100],
+        shown=lambda key, value: str(statuses[value]) if key == "task_status" and value in statuses else None,
+    )
     return {
         "report": report,
         "task": report.task,

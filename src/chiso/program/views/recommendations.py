@@ -16,6 +16,7 @@ from chiso.lib.filenames import file_stem
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
 from chiso.orgs.models import Agency
+from chiso.orgs.people import name_rows
 
 from .. import services
 from ..forms import (
@@ -169,7 +170,7 @@ def recommendation_detail(request, pk):
         "program/recommendation.html",
         {
             "rec": rec,
-            "steps": rec.steps.select_related("agency"),
+            "steps": name_rows(rec.steps.select_related("agency")),
             "can_act": scope.is_department,
             "form": ActForm(),
             "is_demo": rec.is_demo,

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from chiso.lib.vn_format import format_date, format_number
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
+from chiso.orgs.history import lines as history_lines
 from chiso.orgs.models import AuditEntry
 
 from .. import services
@@ -35,33 +34,13 @@ def _department_only(request):
     return None
 
 
-def _shown(value) -> str:
-    """An audited value as the reader writes it (31/12/2020, 0,75, —)."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float):
-        return format_number(value, lang=(get_language() or "vi")[:2])
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return format_date(dt.date.fromisoformat(value))
-    return str(value)
-
-
-def _history(obj, form) -> list[dict]:
-    """The audited changes of ``obj``, newest first: who, when, field: old -> new, why."""
+def _history(obj, form) -> list:
+    """The audited changes of ``obj``, newest first, as prose (:func:`chiso.orgs.history.lines`): who,
+    when, each field of the form "old → new" by its label, why."""
     entries = AuditEntry.objects.filter(target_type=obj._meta.label_lower, target_id=str(obj.pk)).order_by(
         "-time"
     )
-    out = []
-    for e in entries[:50]:
-        before, after = e.before or {}, e.after or {}
-        changes = [
-            (form.fields[f].label if f in form.fields else f, _shown(before.get(f)), _shown(after.get(f)))
-            for f in after
-        ]
-        out.append({"time": e.time, "user": e.user_name, "changes": changes, "reason": e.reason})
-    return out
+    return history_lines(entries[:50], fields={name: f.label for name, f in form.fields.items() if f.label})
 
 
 def _edit_view(request, program, obj, *, form_class, fields, update, template_ctx):

@@ -5,6 +5,7 @@ cycle loaded by ``load_internal_demo --demo``."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -182,6 +183,9 @@ class DemoLoaderTests(TestCase):
         from django.template import Context, Template
 
         html = Template("{% load assessment_public %}{% internal_rankings %}").render(Context({}))
-        self.assertIn("DỮ LIỆU MINH HỌA", html)
+        titles = re.findall(r"<h3>(.*?)</h3>", html)
+        self.assertEqual(len(titles), 2)
+        for title in titles:  # each published table is labelled, once
+            self.assertEqual(title.count("minh họa") + title.count("MINH HỌA"), 1, title)
         self.assertIn("Ủy ban nhân dân thành phố Phủ Lý", html)
         self.assertIn("86/QĐ-UBND", html)

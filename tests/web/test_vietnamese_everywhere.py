@@ -5,14 +5,17 @@ numbers in the reader's format, one rank format, one demonstration label, one na
 from __future__ import annotations
 
 import csv
+import html
 import re
 import unicodedata
 from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.template import Context, Template
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, TestCase
 from django.utils import translation
 
 import chiso
@@ -149,3 +152,101 @@ class OneNamePerAgencyTests(SimpleTestCase):
                 names.setdefault(a["code"], set()).add(a["name"])
         self.assertTrue(names)
         self.assertEqual({c: n for c, n in names.items() if len(n) > 1}, {})
+
+    def test_the_short_names_of_a_province_name_the_province(self):
+        # the case's own bodies were short-named without the province ("Sở Y tế") while the reference's
+        # say it ("Sở Y tế Hà Nam"); one file-name stem per agency, each with the province in it
+        root = Path(chiso.__file__).parent
+        for case in (root / "cases").glob("*/case.yaml"):
+            data = yaml.safe_load(case.read_text(encoding="utf-8"))
+            province = next(r for r in csv.DictReader(open(root / "reference" / "provinces.csv", encoding="utf-8"))
+                            if r["id"] == data.get("province_ref"))["short_name"] if data.get("province_ref") else None
+            for a in data.get("extra_agencies") or []:
+                if province:
+                    self.assertIn(province, a["short_name"], a)
+
+
+def _visible(page: str) -> str:
+    """The text of a page with the tags and the values of attributes stripped (what a reader sees)."""
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", page, flags=re.S)
+    return unicodedata.normalize("NFC", html.unescape(re.sub(r"<[^>]+>", " ", text)))
+
+
+class OneNamePerAgencyDemoTests(TestCase):
+    """The demonstration of ``make run``: every page names an agency by its one name (``Agency.name``),
+    never by its short name as well — the user list, the recommendation form's choices, a round's board
+    and the home page."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_reference_case", "--demo", verbosity=0)
+        call_command("load_program_936", "--demo", verbosity=0)
+        cls.users = get_user_model().objects
+        # expected: the names of the data (the case file and the reference table), not the model's str()
+        root = Path(chiso.__file__).parent
+        cls.names = {}
+        with open(root / "reference" / "agencies.csv", encoding="utf-8") as f:
+            cls.names.update({r["id"]: r["name"] for r in csv.DictReader(f)})
+        for case in (root / "cases").glob("*/case.yaml"):
+            data = yaml.safe_load(case.read_text(encoding="utf-8"))
+            cls.names.update({a["code"]: a["name"] for a in data.get("extra_agencies") or []})
+
+    def others(self):
+        """(name, other names) of every agency of the demo whose short name differs from its name."""
+        from chiso.orgs.models import Agency
+
+        out = []
+        for a in Agency.objects.all():
+            expected = self.names.get(a.code, a.name)
+            self.assertEqual(a.name, expected, a.code)
+            if a.short_name and a.short_name != expected and a.short_name not in expected:
+                out.append((expected, a.short_name))
+        self.assertTrue(out)  # the check below is not vacuous: the demo has short names
+        return out
+
+    def assert_one_name(self, page: str, must: list[str]):
+        text = _visible(page)
+        for name in must:
+            self.assertIn(name, text)
+        for name, short in self.others():
+            self.assertNotIn(short, text, f"{short!r} printed instead of {name!r}")
+
+    def test_the_user_list_names_each_users_agency_by_its_name(self):
+        admin = self.users.get(username="sotttt.quantri")
+        self.client.force_login(admin)
+        r = self.client.get("/to-chuc/nguoi-dung/")
+        self.assertEqual(r.status_code, 200)
+        from chiso.orgs.models import Membership
+
+        agencies = {self.names[m.agency.code] for m in Membership.objects.select_related("agency")}
+        self.assert_one_name(r.content.decode(), sorted(agencies))
+
+    def test_a_demo_user_is_named_with_the_agency_name(self):
+        user = self.users.get(username="sonoivu.nhaplieu")
+        self.assertEqual(user.get_full_name(), f"Cán bộ nhập liệu {self.names['A35.SNV']} (minh họa)")
+        self.assertEqual(user.get_full_name().count("minh họa"), 1)
+
+    def test_the_recommendation_form_offers_the_agency_by_its_name(self):
+        user = self.users.get(username="sonoivu.nhaplieu")
+        self.client.force_login(user)
+        r = self.client.get("/kien-nghi/moi/")
+        self.assertEqual(r.status_code, 200)
+        page = r.content.decode()
+        self.assertRegex(page, r"<option[^>]*>" + re.escape(self.names["A35.SNV"]) + "</option>")
+        self.assert_one_name(page, [self.names["A35.SNV"]])
+
+    def test_the_round_board_and_the_home_page_name_agencies_by_their_names(self):
+        from chiso.collection.models import Round, Submission
+
+        admin = self.users.get(username="sotttt.quantri")
+        self.client.force_login(admin)
+        rnd = Round.objects.order_by("-year").first()
+        r = self.client.get(f"/dot/{rnd.pk}/")
+        self.assertEqual(r.status_code, 200)
+        shown = [self.names[s.agency.code] for s in Submission.objects.filter(round=rnd).select_related("agency")]
+        self.assertTrue(shown)
+        self.assert_one_name(r.content.decode(), shown)
+        officer = self.users.get(username="sonoivu.nhaplieu")
+        self.client.force_login(officer)
+        r = self.client.get("/")
+        self.assert_one_name(r.content.decode(), [self.names["A35.SNV"]])

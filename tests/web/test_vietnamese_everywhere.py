@@ -399,3 +399,38 @@ class NoIdInFrameworkChoicesTests(NoIdOnScreenMixin, BaseTestCase):
         self.login(self.admin)
         self.assert_no_id("/dot/moi/")
         self.assert_no_id("/bao-cao/")
+
+
+class NumbersOnTheAssessmentSheetTests(_assessment_base.AssessmentCase):
+    def autosave(self, text, lang):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+        return self.client.post(f"/xep-hang-noi-bo/phieu/{self.pa.pk}/chi-so/online/luu/", {"v_online": text},
+                                HTTP_HX_REQUEST="true")
+
+    def stored(self):
+        from chiso.assessment.models import Entry
+
+        return Entry.objects.get(participant=self.pa, code="online").value
+
+    def test_the_english_sheet_reads_and_shows_a_decimal_point(self):
+        self.client.force_login(self.alice)
+        r = self.autosave("75.25", "en")
+        self.assertEqual(r["X-Chiso-Status"], "200")
+        self.assertEqual(self.stored(), 75.25)
+        page = self.client.get(f"/xep-hang-noi-bo/phieu/{self.pa.pk}/").content.decode()
+        self.assertRegex(page, r'name="v_online"[^>]*value="75\.25"')
+        self.assertNotIn('value="75,25"', page)
+
+    def test_a_comma_decimal_on_the_english_sheet_is_refused(self):
+        self.client.force_login(self.alice)
+        r = self.autosave("75,25", "en")
+        self.assertNotEqual(r["X-Chiso-Status"], "200")
+        self.assertIn("use a dot for decimals", r.content.decode())
+        self.assertIsNone(self.stored())
+
+    def test_the_vietnamese_sheet_keeps_the_decimal_comma(self):
+        self.client.force_login(self.alice)
+        self.assertEqual(self.autosave("75,25", "vi")["X-Chiso-Status"], "200")
+        self.assertEqual(self.stored(), 75.25)
+        page = self.client.get(f"/xep-hang-noi-bo/phieu/{self.pa.pk}/").content.decode()
+        self.assertRegex(page, r'name="v_online"[^>]*value="75,25"')

@@ -99,11 +99,9 @@ def demo_person_name(label: str, agency: Agency | None = None) -> tuple[str, str
     (``str(agency)``) and the demonstration mark, so a user list names the agency as every page does.
 
     >>> demo_person_name("Chủ tịch Hội đồng thẩm định")
-    ('Chủ tịch', 'Hội đồng thẩm định (minh họa)')
+    ('Chủ tịch Hội đồng thẩm định', '(minh họa)')
     """
-    text = f"{label} {agency}" if agency is not None else label
-    first, _sep, last = text.partition(" ")
-    return first, f"{last} {DEMO_MARK}".strip()
+    return label, f"{agency} {DEMO_MARK}" if agency is not None else DEMO_MARK
 
 
 class Membership(models.Model):

@@ -78,7 +78,7 @@ def test_self_assessment_appraisal_answer_final_decision_public(page, case, shot
     page.goto(f"{base}{P}/dot/moi/")
     page.select_option(
         "#id_framework",
-        label="Bộ chỉ số đánh giá chuyển đổi số các cơ quan, đơn vị tỉnh Hà Nam (mẫu) (hanam-cds-noibo-2022)",
+        label="Bộ chỉ số đánh giá chuyển đổi số các cơ quan, đơn vị tỉnh Hà Nam (mẫu) (năm áp dụng 2022)",
     )
     page.fill("#id_year", "2023")
     page.select_option("#id_tier", "huyen")

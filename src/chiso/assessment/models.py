@@ -85,7 +85,9 @@ class InternalFramework(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        """Its name and its edition's year, never its code: "Bộ chỉ số … (năm áp dụng 2022)" (a choice
+        in a drop-down tells two frameworks of one name apart by the year)."""
+        return f"{self.name} ({_('năm áp dụng')} {self.edition})"
 
     @property
     def is_index_copy(self) -> bool:

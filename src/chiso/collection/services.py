@@ -23,7 +23,7 @@ from chiso.lib.deadlines import Lateness, lateness
 from chiso.lib.periods import period_end, period_label, previous_periods
 from chiso.lib.problems import active_language
 from chiso.lib.refusal import Forbidden, Refused, Stale
-from chiso.lib.vn_format import format_number, parse_number
+from chiso.lib.vn_format import DecimalMarkError, format_number, input_number, parse_number
 from chiso.orgs import audit, notify
 from chiso.orgs.models import Agency, AuditEntry, Membership, NoticeKind, Responsibility
 from chiso.orgs.people import person_label
@@ -76,8 +76,10 @@ YES = {"1", "có", "co", "yes", "y", "true", "x", "đạt"}
 NO = {"0", "không", "khong", "no", "n", "false", "chưa"}
 
 
-def clean_value(node, raw) -> tuple[float | None, str]:
-    """Turn what a person typed into ``(number, choice)``; raise ``ValueError`` with a Vietnamese message."""
+def clean_value(node, raw, lang: str | None = None) -> tuple[float | None, str]:
+    """Turn what a person typed into ``(number, choice)``; raise ``ValueError`` with a message in the
+    reader's language. ``lang``: the language of the page the text was typed on (its decimal mark,
+    ``chiso.lib.vn_format.parse_number``); none for a file or the API."""
     kind = frameworks.indicator_kind(node)
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return None, ""
@@ -110,7 +112,9 @@ def clean_value(node, raw) -> tuple[float | None, str]:
             raise ValueError(_("Giá trị phải là một số hữu hạn (không nhận NaN, vô cực hay số quá lớn)."))
     else:
         try:
-            number = parse_number(str(raw))
+            number = parse_number(str(raw), lang)
+        except DecimalMarkError as e:
+            raise ValueError(e.message(active_language())) from None
         except ValueError:
             raise ValueError(_("“{raw}” không phải là số.").format(raw=str(raw)[:40])) from None
     lo, hi = node.value_range
@@ -135,14 +139,14 @@ def display_value(value: Value | None, node=None) -> str:
 
 
 def input_text(value: Value | None, node) -> str:
-    """What goes back into an input box (the typed form, decimal comma)."""
+    """What goes back into an input box: the reader's decimal mark, no thousands marks."""
     if value is None or value.is_empty:
         return ""
     if value.choice:
         return value.choice
     if frameworks.indicator_kind(node) == "yes_no":
         return "1" if value.number else "0"
-    return format_number(value.number).replace(".", "")  # no thousands dots in inputs
+    return input_number(value.number, lang=active_language())
 
 
 # --- permissions -------------------------------------------------------------------------------------
@@ -241,9 +245,12 @@ def _value_audit(actor: audit.Actor, value: Value, before: dict, after: dict, *,
 
 
 @atomic_retry
-def save_values(submission_id: int, changes: list[Change], actor: audit.Actor, *, reason: str = "") -> list[Value]:
+def save_values(
+    submission_id: int, changes: list[Change], actor: audit.Actor, *, reason: str = "", lang: str | None = None,
+) -> list[Value]:
     """Save several values at once, all or nothing. Raises ``CollectionError`` subclasses or
     ``ValueError`` (with ``.errors`` {code: message}) for bad input; nothing is written then.
+    ``lang``: the language of the page the values were typed on (``clean_value``); none for files.
 
     Writes in bulk whatever the number of changes (one value from the form page, 10 000 from an
     Excel file): one locking read of the submission and its values, then one ``bulk_create`` of
@@ -265,7 +272,7 @@ def save_values(submission_id: int, changes: list[Change], actor: audit.Actor, *
                 errors[ch.code] = _("Chỉ số {code} không thuộc biểu mẫu của cơ quan.").format(code=ch.code)
                 continue
             try:
-                number, choice = clean_value(fw.node(ch.code), ch.raw)
+                number, choice = clean_value(fw.node(ch.code), ch.raw, lang)
             except ValueError as e:
                 errors[ch.code] = str(e)
                 continue

@@ -158,19 +158,30 @@ def source_ids(kind: str | None = None) -> list[str]:
     return out
 
 
+#: How a choice tells two frameworks of one name apart: by their edition's year, never their id.
+_EDITION = {"vi": "bản năm {year}", "en": "{year} edition"}
+
+
 def framework_choices(kind: str = "index") -> list[tuple[str, str]]:
     """(id, label) of the frameworks of ``kind``: ``index`` (the ministry's indices, collected and
-    ranked across provinces — the default) or ``internal`` (a province's points index of its units)."""
+    ranked across provinces — the default) or ``internal`` (a province's points index of its units).
+    The label is the name in the reader's language, never the id; two frameworks of one name are told
+    apart by their edition's year ("… (bản năm 2024)")."""
+    lang = "en" if (get_language() or "vi").startswith("en") else "vi"
     ids = list(dict.fromkeys([*_registered, *shipped_ids(), *source_ids(kind)]))
-    out = []
+    found: list[tuple[str, str, int]] = []
     for fw_id in ids:
         try:
             fw = get_framework(fw_id)
         except (FrameworkError, LookupError, OSError):
             continue
         if fw.kind == kind:
-            out.append((fw_id, f"{fw.label((get_language() or 'vi')[:2])} ({fw_id})"))  # in the reader's language
-    return out
+            found.append((fw_id, fw.label(lang), fw.edition))
+    names = [name for _id, name, _ed in found]
+    return [
+        (fw_id, name if names.count(name) == 1 else f"{name} ({_EDITION[lang].format(year=edition)})")
+        for fw_id, name, edition in found
+    ]
 
 
 _parent_cache: dict[tuple[str, int], dict[str, str | None]] = {}

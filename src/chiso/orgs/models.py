@@ -84,7 +84,24 @@ class Agency(models.Model):
         verbose_name = _("cơ quan")
 
     def __str__(self) -> str:
-        return self.short_name or self.name
+        """The one name of an agency on every page, form choice, export and demonstration user: its
+        full ``name`` ("Sở Nội vụ tỉnh Hà Nam"). ``short_name`` is never printed as the agency's name;
+        it only makes file names short (docs/web.md "One agency, one name")."""
+        return self.name
+
+
+#: What a demonstration user's name ends with (docs/web.md "Demonstration data").
+DEMO_MARK = "(minh họa)"
+
+
+def demo_person_name(label: str, agency: Agency | None = None) -> tuple[str, str]:
+    """(first name, last name) of a demonstration user: the role ``label`` then the agency's one name
+    (``str(agency)``) and the demonstration mark, so a user list names the agency as every page does.
+
+    >>> demo_person_name("Chủ tịch Hội đồng thẩm định")
+    ('Chủ tịch Hội đồng thẩm định', '(minh họa)')
+    """
+    return label, f"{agency} {DEMO_MARK}" if agency is not None else DEMO_MARK
 
 
 class Membership(models.Model):

@@ -39,7 +39,7 @@ from chiso.lib import frameworks
 from chiso.lib.db import atomic_retry
 
 from . import audit, matrix
-from .models import Agency, Membership, Responsibility, Unit
+from .models import Agency, Membership, Responsibility, Unit, demo_person_name
 
 # (agencies in force with their type, as_of) -> the demonstration round's title, or "" (collection's loader)
 DemoRoundLoader = Callable[[list[tuple[Agency, str]], dt.date], str]
@@ -379,7 +379,7 @@ def _load_demo_users(province: RefUnit, in_force: list[tuple[Agency, str]]) -> l
         user, created = User.objects.get_or_create(username=username)
         if created:
             user.set_password(DEMO_PASSWORD)
-            user.first_name, user.last_name = label, f"{agency.short_name or agency.name} (minh họa)"
+            user.first_name, user.last_name = demo_person_name(label, agency)
             user.email = f"{username}@demo.invalid"
             user.save()
         Membership.objects.get_or_create(user=user, agency=agency, role=role)

@@ -47,6 +47,6 @@ RULES = [
 _demo = _case.get("demo") or {}
 DEMO_PASSWORD: str = _demo.get("password", "")
 # (username, full name, agency id, role)
-DEMO_USERS = [(u["username"], u["name"], u["agency"], u["role"]) for u in _demo.get("users") or []]
+DEMO_USERS = [(u["username"], u["label"], u["agency"], u["role"]) for u in _demo.get("users") or []]
 DEMO_SEED: int = int(_demo.get("seed", 0))
 DEMO_ROUNDS: dict = _demo.get("rounds") or {}

@@ -13,7 +13,7 @@ from chiso import reference
 from chiso.lib import frameworks
 
 from . import reference_case as rc
-from .models import Agency, Membership, Responsibility, Unit
+from .models import Agency, Membership, Responsibility, Unit, demo_person_name
 
 KIND = {"province": Unit.Kind.PROVINCE, "district": Unit.Kind.DISTRICT, "commune": Unit.Kind.COMMUNE}
 
@@ -110,13 +110,13 @@ def load_matrix(stderr=None) -> int:
 
 def load_demo_users() -> int:
     User = get_user_model()
-    for username, full_name, agency_code, role in rc.DEMO_USERS:
+    for username, label, agency_code, role in rc.DEMO_USERS:
+        agency = Agency.objects.get(code=agency_code)
         user, created = User.objects.get_or_create(username=username)
         if created:
             user.set_password(rc.DEMO_PASSWORD)
-        first, _sep, last = full_name.partition(" ")
-        user.first_name, user.last_name = first, last
+        user.first_name, user.last_name = demo_person_name(label, agency)
         user.email = f"{username}@demo.invalid"
         user.save()
-        Membership.objects.get_or_create(user=user, agency=Agency.objects.get(code=agency_code), role=role)
+        Membership.objects.get_or_create(user=user, agency=agency, role=role)
     return len(rc.DEMO_USERS)

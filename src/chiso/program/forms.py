@@ -327,10 +327,6 @@ class ObjectiveForm(_WriteForm):
     )
 
 
-def _agency_label(a: Agency) -> str:
-    return a.name
-
-
 class TaskForm(_WriteForm):
     title = forms.CharField(label=_("Tên ngắn"), max_length=200)
     text = TextField(
@@ -362,7 +358,6 @@ class TaskForm(_WriteForm):
         self.fields["objective"].queryset = self.program.objectives.all()
         for name in ("lead_agency", "supporting_agencies"):
             self.fields[name].queryset = agencies
-            self.fields[name].label_from_instance = _agency_label
         self.fields["components"].choices = list(components)
 
 
@@ -390,7 +385,6 @@ class KpiForm(_WriteForm):
             (c, f"{c} — {label}") for c, label in indicators
         ]
         self.fields["source_agency"].queryset = agencies
-        self.fields["source_agency"].label_from_instance = _agency_label
 
     def clean_baseline(self):
         return _number(self.cleaned_data.get("baseline"))
@@ -414,4 +408,3 @@ class ObligationForm(_WriteForm):
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
-        self.fields["agency"].label_from_instance = _agency_label

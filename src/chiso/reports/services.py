@@ -333,8 +333,9 @@ def quarterly_snapshot(*, year: int, quarter: int, day: dt.date | None = None) -
     quarter's round beside it."""
     rnd = Round.objects.filter(framework_id=QUARTERLY_ID, year=year, quarter=quarter).first()
     if rnd is None:
+        name = frameworks.get_framework(QUARTERLY_ID).label("vi")
         raise ReportError(
-            f"Chưa có đợt thu thập số liệu {period_label(year, quarter)} của bộ “{QUARTERLY_ID}” "
+            f"Chưa có đợt thu thập số liệu {period_label(year, quarter)} của bộ chỉ số “{name}” "
             "(tạo đợt thu thập cho quý này trước)."
         )
     py, pq = _previous_quarter(year, quarter)

@@ -19,6 +19,7 @@ from chiso.results.models import IndexRun
 
 from . import services
 from .forms import ReportForm
+from .frameworks import QUARTERLY_ID
 from .models import ReportJob
 
 CONTENT_TYPES = {
@@ -53,7 +54,8 @@ def report_list(request):
     form = ReportForm(framework_choices=_framework_choices()) if scope.is_department else None
     jobs = ReportJob.objects.visible_to(request.user).defer("snapshot").select_related("created_by")[:100]
     return render(
-        request, "reports/list.html", {"jobs": jobs, "form": form, "is_demo": any(j.is_demo for j in jobs)}
+        request, "reports/list.html",
+        {"jobs": jobs, "form": form, "is_demo": any(j.is_demo for j in jobs), "quarterly": QUARTERLY_ID},
     )
 
 
@@ -68,7 +70,7 @@ def report_create(request):
     form = ReportForm(request.POST, framework_choices=_framework_choices())
     if not form.is_valid():
         jobs = ReportJob.objects.visible_to(request.user).defer("snapshot")[:100]
-        return render(request, "reports/list.html", {"jobs": jobs, "form": form}, status=400)
+        return render(request, "reports/list.html", {"jobs": jobs, "form": form, "quarterly": QUARTERLY_ID}, status=400)
     job = services.create_job(form.cleaned_data["kind"], form.params(), audit.Actor.from_request(request))
     # queued on the task runner: its worker process (qcluster) runs it; the page polls its progress
     return redirect("report_detail", pk=job.pk)

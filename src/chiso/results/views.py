@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from chiso.collection import matrix
 from chiso.engine.errors import EngineError
 from chiso.lib import cache, frameworks
+from chiso.lib.templatetags import framework_name, vn_number
 from chiso.lib.vn_format import format_date
 from chiso.orgs import audit
 from chiso.orgs.access import get_scope
@@ -201,8 +202,44 @@ def run_detail(request, pk):
                   for i in order]
     ctx = {"run": run, "fw": fw, "rows": rows, "others": others, "is_demo": run.is_demo,
            "fw_status": matrix.status_note(fw), "fw_sentence": matrix.framework_sentence(fw),
-           "can_manage": get_scope(request.user).is_department}
+           "can_manage": get_scope(request.user).is_department, "recipe": recipe_lines(run.recipe or {})}
     return render(request, "results/run.html", ctx)
+
+
+def recipe_lines(recipe: dict) -> list[tuple[str, str]]:
+    """How a run was computed, as (term, text) lines in the reader's language — never the stored dict,
+    its codes or its input hash (``chiso.engine.compute._recipe``)."""
+    missing = recipe.get("missing") or {}
+    policy = {
+        "error": _("không tính khi thiếu số liệu"),
+        "reweight": _("chia lại trọng số cho các chỉ số còn lại"),
+        "impute": _("điền giá trị thay thế"),
+    }.get(missing.get("policy"), "")
+    if missing.get("policy") == "impute":
+        method = {
+            "mean": _("trung bình"), "median": _("trung vị"), "min": _("nhỏ nhất"), "max": _("lớn nhất"),
+            "zero": _("số 0"),
+        }.get(missing.get("method"), "")
+        policy = f"{policy} ({method})" if method else policy
+    steps = {
+        "impute": _("điền số liệu thiếu"), "treat": _("xử lý giá trị ngoại lai"), "score": _("chấm điểm"),
+        "aggregate": _("tổng hợp"), "rank": _("xếp hạng"),
+    }
+    lines = [
+        (_("Bộ chỉ số"), framework_name(recipe.get("framework")) if recipe.get("framework") else ""),
+        (_("Năm áp dụng"), str(recipe.get("edition") or "")),
+        (_("Số đơn vị"), vn_number(len(recipe.get("units") or []))),
+        (_("Số chỉ số và nhóm chỉ số"), vn_number(len(recipe.get("codes") or []))),
+        (_("Khi thiếu số liệu"), policy),
+        (_("Các bước"), ", ".join(steps[s] for s in recipe.get("steps") or [] if s in steps)),
+        (_("Chỉ số có xử lý ngoại lai"), vn_number(len(recipe.get("treatment") or {})) if "treatment" in recipe else ""),
+        (_("Phiên bản bộ máy tính"), str(recipe.get("engine_version") or "")),
+    ]
+    merges = recipe.get("merges") or {}
+    if merges:
+        lines.append((_("Tính theo địa giới sau sáp nhập"),
+                      "; ".join(f"{new} ← {', '.join(olds)}" for new, olds in merges.items())))
+    return [(k, v) for k, v in lines if v]
 
 
 def _whole(rank: float | None) -> int | None:

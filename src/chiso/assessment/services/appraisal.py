@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 from chiso.lib.db import atomic_retry
 from chiso.lib.problems import active_language
 from chiso.lib.refusal import Forbidden, Refused
-from chiso.lib.vn_format import format_number, parse_number
+from chiso.lib.vn_format import DecimalMarkError, format_number, parse_number
 from chiso.orgs import audit
 
 from ..models import (
@@ -27,8 +27,11 @@ from .totals import recompute
 
 
 def _points_in(text: str, maximum: float) -> float:
+    """Points typed on a page, read the way of the page's language (its decimal mark)."""
     try:
-        x = parse_number(text)
+        x = parse_number(text, active_language())
+    except DecimalMarkError as e:
+        raise ValueError(e.message(active_language())) from None
     except ValueError:
         raise ValueError(_("Điểm phải là một số.")) from None
     if x < 0 or x > maximum + 1e-9:

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from chiso.engine.errors import InputError
 from chiso.engine.points import PointsFramework
 from chiso.lib.db import atomic_retry
+from chiso.lib.problems import active_language
 from chiso.lib.refusal import Forbidden, Refused
-from chiso.lib.vn_format import parse_date, parse_number
+from chiso.lib.vn_format import DecimalMarkError, parse_date, parse_number
 from chiso.orgs import audit
 from chiso.review import evidence, workflow
 
@@ -42,6 +43,29 @@ def raw_from_post(ind, post, prefix: str) -> Any:
         return {"a": a, "b": b}
     v = (post.get(prefix, "") or "").strip()
     return v or None
+
+
+def read_typed(ind, raw: Any, lang: str | None) -> Any:
+    """A typed answer with its numbers read the way of the page's language ``lang`` (``"1.234,5"`` in
+    Vietnamese, ``"1,234.5"`` in English, ``chiso.lib.vn_format.parse_number``); ``DecimalMarkError``
+    for a mark that cannot be the language's. Other answers (levels, yes/no, text that is no number)
+    are returned as typed, for the engine to judge."""
+    if lang is None or raw is None or ind.value_kind in ("yes_no", "level"):
+        return raw
+
+    def one(x: Any) -> Any:
+        if not isinstance(x, str) or not x.strip():
+            return x
+        try:
+            return parse_number(x, lang)
+        except DecimalMarkError:
+            raise
+        except ValueError:
+            return x
+
+    if ind.value_kind == "ratio" and isinstance(raw, dict):
+        return {k: one(v) for k, v in raw.items()}
+    return one(raw)
 
 
 def _normalise(ind, raw: Any) -> Any:
@@ -126,6 +150,7 @@ def save_self(
     actor: audit.Actor,
     *,
     versions: dict[str, int] | None = None,
+    lang: str | None = None,
 ) -> Participant:
     """Save a unit's answers ``{code: (raw, note)}``: every answer is validated by the engine
     first; one bad answer saves nothing (errors per indicator).
@@ -134,6 +159,8 @@ def save_self(
     page's hidden inputs): an answer that differs from what is saved now, of an entry saved by
     someone else since (a newer version), is a :class:`Conflict` — and, as on the collection
     form, nothing of the save is written. An answer equal to the saved one is no conflict.
+
+    ``lang``: the language of the page the answers were typed on (its decimal mark, :func:`read_typed`).
 
     Returns the unit; its ``versions`` ``{code: version}`` are the answered entries' versions after
     the save (what the sheet carries next).
@@ -152,10 +179,14 @@ def save_self(
                 continue
             ind = pfw.indicator(code)
             try:
+                raw = read_typed(ind, raw, lang)
                 number = pfw.value_of(code, raw)
                 stored = _normalise(ind, raw)
             except InputError as err:
                 errors[code] = input_error_vi(err)
+                continue
+            except DecimalMarkError as err:
+                errors[code] = err.message(active_language())
                 continue
             except ValueError:
                 errors[code] = _("Giá trị không phải là số.")

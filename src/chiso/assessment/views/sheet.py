@@ -13,7 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chiso.lib.problems import active_language
 from chiso.lib.templatetags import vn_number
+from chiso.lib.vn_format import input_number
 from chiso.orgs import audit
 from chiso.orgs.people import name_rows
 from chiso.reports.models import ReportJob
@@ -128,11 +130,7 @@ def _input_values(ind, raw):
 
 
 def _num(x) -> str:
-    if x is None:
-        return ""
-    from chiso.lib.vn_format import format_number
-
-    return format_number(x).replace(".", "")
+    return input_number(x, lang=active_language())
 
 
 @login_required
@@ -169,7 +167,8 @@ def sheet_save(request, pk):
         if version is not None:
             versions[ind.code] = version
     try:
-        services.save_self(p.pk, answers, audit.Actor.from_request(request), versions=versions)
+        services.save_self(p.pk, answers, audit.Actor.from_request(request), versions=versions,
+                          lang=active_language())
     except services.Refused as e:
         if e.status == 403:
             return HttpResponseForbidden(e.message)
@@ -201,7 +200,7 @@ def entry_save(request, pk, code):
     try:
         saved = services.save_self(
             p.pk, {code: (raw, note)}, audit.Actor.from_request(request),
-            versions={code: version} if version is not None else None,
+            versions={code: version} if version is not None else None, lang=active_language(),
         )
         version = saved.versions[code]
     except services.Conflict as err:  # told what is newer: the row carries the newer version now

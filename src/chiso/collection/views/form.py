@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.lib import frameworks, terms
+from chiso.lib.problems import active_language
 from chiso.lib.templatetags import text_in, vn_number
 from chiso.orgs import audit, history
 from chiso.orgs.access import get_scope
@@ -107,7 +108,7 @@ def value_save(request, pk, code):
     )
     status, error, conflict = 200, None, None
     try:
-        services.save_values(sub.pk, [change], audit.Actor.from_request(request))
+        services.save_values(sub.pk, [change], audit.Actor.from_request(request), lang=active_language())
     except services.Conflict as e:
         status, error, conflict = 409, str(e), e.current
     except services.NotEditable as e:
@@ -150,7 +151,7 @@ def submission_save(request, pk):
                 expected_version=int(version) if version.isdigit() else None,
             ))
     try:
-        services.save_values(sub.pk, changes, audit.Actor.from_request(request))
+        services.save_values(sub.pk, changes, audit.Actor.from_request(request), lang=active_language())
     except services.CollectionError as e:
         messages.error(request, str(e))
     except ValueError as e:

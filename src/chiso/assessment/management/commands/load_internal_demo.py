@@ -22,22 +22,18 @@ from chiso.assessment.access import get_access
 from chiso.assessment.models import CouncilMember, Entry, Participant, Round
 from chiso.orgs import audit
 from chiso.orgs import reference_case as rc
-from chiso.orgs.models import Agency, Membership
+from chiso.orgs.models import Agency, Membership, demo_person_name
 
 FRAMEWORK = "hanam-cds-noibo-2022"
 TIER = "huyen"
 PHU_LY = "A347.UBND_HUYEN"
 DUY_TIEN = "A349.UBND_HUYEN"
-# (username, full name, agency code or None, role or None): council members and a second district
+# (username, role label, agency code or None, role or None): council members and a second district;
+# the name is the label, the agency's one name and the demonstration mark (orgs.models.demo_person_name)
 DEMO_USERS = [
-    ("hoidong.chutich", "Chủ tịch Hội đồng thẩm định (minh họa)", None, None),
-    (
-        "hoidong.thanhvien",
-        "Thành viên Hội đồng thẩm định — Sở Nội vụ (minh họa)",
-        "A35.SNV",
-        "agency_officer",
-    ),
-    ("duytien.lanhdao", "Lãnh đạo UBND TX Duy Tiên (minh họa)", DUY_TIEN, "agency_head"),
+    ("hoidong.chutich", "Chủ tịch Hội đồng thẩm định", None, None),
+    ("hoidong.thanhvien", "Thành viên Hội đồng thẩm định —", "A35.SNV", "agency_officer"),
+    ("duytien.lanhdao", "Lãnh đạo", DUY_TIEN, "agency_head"),
 ]
 # what the appraisal changes in 2022 (agency, code, appraised points, reason), the answer and the final
 CHANGES_2022 = [
@@ -118,17 +114,16 @@ class Command(BaseCommand):
         if Round.objects.filter(year=2022, tier=TIER).exists():
             return "internal ranking demo: already loaded"
         with transaction.atomic():
-            for username, full_name, agency, role in DEMO_USERS:
+            for username, label, agency, role in DEMO_USERS:
                 user, created = User.objects.get_or_create(username=username)
                 if created:
                     user.set_password(rc.DEMO_PASSWORD)
-                first, _sep, last = full_name.partition(" ")
-                user.first_name, user.last_name, user.email = first, last, f"{username}@demo.invalid"
+                body = Agency.objects.get(code=agency) if agency else None
+                user.first_name, user.last_name = demo_person_name(label, body)
+                user.email = f"{username}@demo.invalid"
                 user.save()
-                if agency:
-                    Membership.objects.get_or_create(
-                        user=user, agency=Agency.objects.get(code=agency), role=role
-                    )
+                if body is not None:
+                    Membership.objects.get_or_create(user=user, agency=body, role=role)
             system = audit.Actor()
             fw = services.import_shipped(FRAMEWORK, system)
             r21 = self._round(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .deadlines import is_overdue
 from .vn_format import format_date
 
 
@@ -42,8 +43,9 @@ class Waiting:
         return None if self.due is None else (self.due - today).days
 
     def is_late(self, today: dt.date) -> bool:
-        left = self.days_left(today)
-        return left is not None and left < 0
+        """Past its deadline: waiting work is by definition not handed in (the one rule,
+        :func:`chiso.lib.deadlines.is_overdue`)."""
+        return is_overdue(self.due, done=False, today=today)
 
     def deadline_text(self, today: dt.date) -> str:
         """The deadline and the days left or late, in words: "Hạn 21/12/2026 — còn 14 ngày"."""
@@ -73,7 +75,7 @@ def urgency(item: Waiting, today: dt.date) -> tuple[int, int, str]:
     left = item.days_left(today)
     if left is None:
         return (2, 0, item.title)
-    return (0 if left < 0 else 1, left, item.title)
+    return (0 if item.is_late(today) else 1, left, item.title)
 
 
 def waiting_for(user, today: dt.date) -> list[Waiting]:

@@ -60,10 +60,12 @@ def test_from_the_ministry_table_to_the_signed_report(page, base, shot, tmp_path
     # the annual report carries the decision: the plan table with its lead agencies
     pdf = tmp_path / "bao-cao.pdf"
     pdf.write_bytes(out["pdf"])
-    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+    # reading order (no -layout): a table cell's wrapped lines come out together; the agency's full name
+    # wraps inside its column
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")
     at = next(i for i, p in enumerate(pages) if "Kế hoạch đạt hạng 5" in p)
-    text = " ".join(pages[at:at + 2])
+    text = " ".join(" ".join(pages[at:at + 2]).split())
     first = plan.result["changes"][0]
     assert first["lead"].split(",")[0] in text, text
     # a picture of that page for the docs

@@ -100,7 +100,7 @@ class MatrixFromDataTestCase(TestCase):
         self.assertEqual(form("Sở Tư pháp"), {"cq_2"})
         self.assertEqual(form("Sở Nội vụ"), {"ns_1", "ns_2"})  # supporting cq is not leading it
         found = matrix.holders(FW, AS_OF)
-        self.assertEqual((found["cq_1"].names("support"), found["cq_1"].lead_at), (["Sở Nội vụ Ninh Bình"], "cq"))
+        self.assertEqual((found["cq_1"].names("support"), found["cq_1"].lead_at), (["Sở Nội vụ tỉnh Ninh Bình"], "cq"))
         self.assertEqual(found["cq_2"].names("support"), [])  # its own lead, no support: as the framework says
         self.assertTrue(found["ns_1"].proposal)
         self.assertEqual(found["kt_1"].names("lead"), [])
@@ -179,14 +179,14 @@ class MatrixFromDataTestCase(TestCase):
         self.index_run()
         r = self.client.get(f"/ket-qua/?bo={FW.id}")
         self.assertContains(r, "cấu trúc tạm, điểm từng chỉ số chưa công bố")
-        self.assertNotContains(r, "Sở KH&amp;CN Ninh Bình")  # the public page does not list agencies
+        self.assertNotContains(r, "Sở Khoa học và Công nghệ tỉnh Ninh Bình")  # the public page does not list agencies
         self.client.login(username="ninhbinh.thamdinh", password=provinces.DEMO_PASSWORD)
         r = self.client.get(f"/ket-qua/?bo={FW.id}")
         html = r.content.decode()
         row = html[html.index('data-code="cq"'):]
         row = row[:row.index("</tr>")]
-        self.assertIn("Sở KH&amp;CN Ninh Bình; Sở Tư pháp Ninh Bình", row)
-        self.assertIn("Phối hợp: Sở Nội vụ Ninh Bình", row)
+        self.assertIn("Sở Khoa học và Công nghệ tỉnh Ninh Bình; Sở Tư pháp tỉnh Ninh Bình", row)
+        self.assertIn("Phối hợp: Sở Nội vụ tỉnh Ninh Bình", row)
         row = html[html.index('data-code="ns"'):]
         self.assertIn("(đề xuất)", row[:row.index("</tr>")])
         row = html[html.index('data-code="kt"'):]
@@ -197,7 +197,7 @@ class MatrixFromDataTestCase(TestCase):
                                       role="lead", note="Sửa trong ứng dụng")
         html = self.client.get(f"/ket-qua/?bo={FW.id}").content.decode()
         row = html[html.index('data-code="ns"'):]
-        self.assertIn("Sở GD&amp;ĐT Ninh Bình", row[:row.index("</tr>")])
+        self.assertIn("Sở Giáo dục và Đào tạo tỉnh Ninh Bình", row[:row.index("</tr>")])
 
     def test_the_annual_report_names_the_leads_of_the_weak_components(self):
         self.index_run()
@@ -206,9 +206,9 @@ class MatrixFromDataTestCase(TestCase):
         self.assertEqual(job.status, "done", job.error)
         table = {r[0]: r for r in files.table_rows(job, "Bảng 3.")[1:]}
         # agencies by their short names; the main index's lead first, then the component's below
-        self.assertEqual(table["Chính quyền số"][2], "Sở KH&CN Ninh Bình, Sở Tư pháp Ninh Bình")
-        self.assertEqual(table["Chính quyền số"][3], "Sở Nội vụ Ninh Bình")
-        self.assertEqual(table["Nhân lực số"][2], "Sở Nội vụ Ninh Bình (đề xuất, chưa có văn bản phân công)")
+        self.assertEqual(table["Chính quyền số"][2], "Sở Khoa học và Công nghệ tỉnh Ninh Bình, Sở Tư pháp tỉnh Ninh Bình")
+        self.assertEqual(table["Chính quyền số"][3], "Sở Nội vụ tỉnh Ninh Bình")
+        self.assertEqual(table["Nhân lực số"][2], "Sở Nội vụ tỉnh Ninh Bình (đề xuất, chưa có văn bản phân công)")
         self.assertEqual(table["Kinh tế số"][2], "Chưa phân công")
         text = files.docx_text(job)
         self.assertIn("Bộ chỉ số DTI thử cấp thành phần (405/QĐ-BKHCN) — cấu trúc tạm, điểm từng chỉ số chưa "

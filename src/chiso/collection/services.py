@@ -422,8 +422,11 @@ def _check_complete(sub: Submission) -> None:
     check_editable(sub)
     result = check_submission(sub)
     if result.missing:
+        fw = frameworks.get_framework(sub.round.framework_id)
+        lang = active_language()
+        names = [f"“{fw.node(code).label(lang)}”" for code in result.missing]
         raise CollectionError(
-            _("Còn {n} chỉ số chưa nhập: {codes}.").format(n=len(result.missing), codes=", ".join(result.missing))
+            _("Còn {n} chỉ số chưa nhập: {names}.").format(n=len(names), names=", ".join(names))
         )
     critical = [r for r in result.failed if r.rule.importance == ValidationRule.Importance.CRITICAL]
     if critical:

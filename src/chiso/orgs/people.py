@@ -23,7 +23,8 @@ def person_label(user) -> str:
     and the parentheses go when the user belongs to no agency. Reads the user's memberships (prefetched
     by :func:`with_agencies` or :func:`people`, else one query)."""
     name = (user.get_full_name() or "").strip() or user.get_username()
-    agencies = sorted({m.agency.name for m in user.memberships.all()})
+    # an agency the name already says (a demonstration user is "Cán bộ nhập liệu Sở … (minh họa)") is not repeated
+    agencies = sorted(a for a in {m.agency.name for m in user.memberships.all()} if a not in name)
     return f"{name} ({', '.join(agencies)})" if agencies else name
 
 

@@ -23,6 +23,12 @@ class PrintedNamesTests(BaseTestCase):
         for code in ("total_staff", "it_staff", "has_portal"):
             self.assertNotIn(code, message)
 
+    def test_saving_without_htmx_names_the_indicator(self):
+        self.login(self.alice)
+        r = self.client.post(f"/bieu-mau/{self.sub_a.pk}/chi-so/total_staff/", {"value": "12"}, follow=True)
+        self.assertContains(r, "Đã lưu “Tổng số cán bộ”.")
+        self.assertNotContains(r, "Đã lưu total_staff")
+
     def test_a_person_is_named_with_the_agency_once(self):
         self.alice.first_name, self.alice.last_name = "Cán bộ nhập liệu", "Sở Nội vụ (minh họa)"
         self.alice.save()

@@ -58,7 +58,8 @@ class ValueSaveTestCase(BaseTestCase):
         self.login(self.anna)
         r = self.client.post(self.url(), {"value": "12", "version": "0"}, HTTP_HX_REQUEST="true")
         self.assertEqual(r["X-Chiso-Status"], "409")
-        self.assertContains(r, "vừa được alice (Sở Nội vụ) thay đổi")
+        self.assertContains(r, "Giá trị của “Tổng số cán bộ” vừa được alice (Sở Nội vụ) thay đổi")
+        self.assertNotContains(r, "total_staff vừa")
         v = Value.objects.get(code="total_staff")
         self.assertEqual((v.number, v.version), (10.0, 1))
 

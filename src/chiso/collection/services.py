@@ -294,8 +294,9 @@ def save_values(
             # Optimistic check: the form carries the version it was rendered with.
             if ch.expected_version is not None and value.version != ch.expected_version:
                 raise Conflict(
-                    _("Giá trị của {code} vừa được {user} thay đổi. Hãy xem giá trị mới rồi nhập lại.").format(
-                        code=ch.code, user=person_label(value.updated_by) if value.updated_by else "?"
+                    _("Giá trị của “{name}” vừa được {user} thay đổi. Hãy xem giá trị mới rồi nhập lại.").format(
+                        name=fw.node(ch.code).label(active_language()),
+                        user=person_label(value.updated_by) if value.updated_by else "?",
                     ),
                     value,
                 )

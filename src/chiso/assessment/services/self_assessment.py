@@ -338,9 +338,11 @@ def _check_filled(p: Participant) -> None:
     """Before submitting: every indicator answered."""
     empty = list(p.entries.filter(value__isnull=True).values_list("code", flat=True))
     if empty:
+        pfw, lang = round_pfw(p.round), active_language()
+        names = [f"“{pfw.indicator(c).label(lang)}”" for c in empty[:8]]
         raise Refused(
-            _("Chưa gửi được: còn {n} chỉ số chưa nhập ({codes}).").format(
-                n=len(empty), codes=", ".join(empty[:8]) + ("…" if len(empty) > 8 else "")
+            _("Chưa gửi được: còn {n} chỉ số chưa nhập ({names}).").format(
+                n=len(empty), names=", ".join(names) + ("…" if len(empty) > 8 else "")
             ),
             {c: _("Chưa nhập.") for c in empty},
         )

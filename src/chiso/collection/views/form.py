@@ -127,9 +127,9 @@ def value_save(request, pk, code):
         resp["X-Chiso-Status"] = str(status)
         return resp
     if error:
-        messages.error(request, f"{code}: {error}")
+        messages.error(request, f"{node.label(active_language())}: {error}")
         return redirect("submission", pk=sub.pk)
-    messages.success(request, _("Đã lưu {code}.").format(code=code))
+    messages.success(request, _("Đã lưu “{name}”.").format(name=node.label(active_language())))
     return redirect("submission", pk=sub.pk)
 
 

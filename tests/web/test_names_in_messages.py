@@ -3,12 +3,14 @@ and an agency once."""
 
 from __future__ import annotations
 
+from chiso.assessment import services as services_assessment
 from chiso.collection import services
 from chiso.lib.refusal import Refused
 from chiso.orgs import audit
 from chiso.orgs.people import person_label
 
 from .base import BaseTestCase
+from .test_assessment_base import AssessmentCase
 
 
 class PrintedNamesTests(BaseTestCase):
@@ -36,3 +38,14 @@ class PrintedNamesTests(BaseTestCase):
         self.bob.first_name, self.bob.last_name = "Trần Văn", "Bình"
         self.bob.save()
         self.assertEqual(person_label(self.bob), "Trần Văn Bình (Sở Tư pháp)")
+
+
+class SelfAssessmentNamesTests(AssessmentCase):
+    def test_sending_with_empty_indicators_names_them(self):
+        with self.assertRaises(Refused) as caught:
+            services_assessment.submit(self.pa.pk, self.actor(self.anna))
+        message = str(caught.exception)
+        self.assertIn("Chưa gửi được: còn", message)
+        for ind in services_assessment.round_pfw(self.round).indicators("huyen"):
+            self.assertNotIn(ind.code, message)
+        self.assertIn("“", message)

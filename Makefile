@@ -70,6 +70,7 @@ run: install
 	$(MANAGE) load_quarterly_demo --demo
 	$(MANAGE) load_internal_demo --demo
 	$(MANAGE) setup_province "Ninh Bình" --as-of $$(date +%F) --demo
+	$(MANAGE) load_province_ranking_demo "Ninh Bình" --as-of $$(date +%F) --demo
 	$(MANAGE) import_program src/chiso/cases/demo_dti_2026/program.yaml --demo --keep-existing
 	$(BIN)/chiso demo
 	@echo ""

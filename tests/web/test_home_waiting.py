@@ -40,6 +40,8 @@ def load_demo_as_make_run() -> None:
     call_command("load_quarterly_demo", "--demo", verbosity=0)
     call_command("load_internal_demo", "--demo", verbosity=0)
     call_command("setup_province", "Ninh Bình", "--as-of", timezone.localdate().isoformat(), "--demo", verbosity=0)
+    call_command("load_province_ranking_demo", "Ninh Bình", "--as-of", timezone.localdate().isoformat(), "--demo",
+                 verbosity=0)
 
 
 def program_demo() -> dict:
@@ -79,6 +81,9 @@ class HomeWaitingTestCase(TestCase):
         cls.today = timezone.localdate()
         cls.hn = Round.objects.get(title=CURRENT["title"])
         cls.nb = Round.objects.get(framework_id=provinces.DEMO_ROUND_FRAMEWORK, year=provinces.DEMO_ROUND_YEAR)
+        # today's province's internal ranking in progress (load_province_ranking_demo)
+        cls.so = InternalRound.objects.get(tier="so", status=InternalRound.Status.COUNCIL)
+        cls.xa = InternalRound.objects.get(tier="xa", status=InternalRound.Status.APPROVAL)
 
     def home(self, username: str) -> str:
         self.client.force_login(get_user_model().objects.get(username=username))
@@ -103,6 +108,8 @@ class HomeWaitingTestCase(TestCase):
             (f"{len(reports)} báo cáo tiến độ Quý {demo['quarter']}/{demo['year']} chờ phê duyệt",
              f"{title} (minh họa)", "Không có hạn"),
             (f"{len(unanswered)} kiến nghị chờ trả lời", f"{title} (minh họa)", "Không có hạn"),
+            # today's province's departments round waits at the council's step: the department may take it too
+            ("Quyết định điểm cuối cùng và trình lãnh đạo phê duyệt", self.so.title, "Không có hạn"),
         ]  # fmt: skip
 
     def test_the_department_sees_the_forms_reports_and_recommendations_waiting_for_it(self):
@@ -148,27 +155,40 @@ class HomeWaitingTestCase(TestCase):
         ])  # fmt: skip
         self.assertEqual(items_of(self.home("ninhbinh.snv.lanhdao")), [])  # submitted
 
-    def test_leadership_and_council_have_nothing_waiting_in_the_demo_and_are_told_so(self):
-        # every internal round of the demo is published; the leadership approves nothing in collection
-        self.assertFalse(InternalRound.objects.exclude(status=InternalRound.Status.PUBLISHED).exists())
-        for username in ("ubndtinh.lanhdao", "ninhbinh.ubndtinh.lanhdao", "hoidong.chutich"):
+    def test_leadership_and_council_chair_see_today_s_province_s_ranking_waiting_for_them(self):
+        approve = ("Phê duyệt kết quả xếp hạng (hoặc trả lại hội đồng)", self.xa.title, "Không có hạn")
+        decide = ("Quyết định điểm cuối cùng và trình lãnh đạo phê duyệt", self.so.title, "Không có hạn")
+        cases_ = {
+            "ubndtinh.lanhdao": [approve],  # the leadership reads every round of the installation
+            "ninhbinh.ubndtinh.lanhdao": [approve],
+            "ninhbinh.hoidong.chutich": [decide],  # the chair of the departments round's council only
+        }
+        for username, expected in cases_.items():
             with self.subTest(username):
-                page = self.home(username)
-                self.assertEqual(items_of(page), [])
-                self.assertIn("Không có việc nào đang chờ bạn.", page)
+                items = items_of(self.home(username))
+                self.assertEqual(items, expected)
+                self.assertTrue(all(i[1].endswith("(minh họa)") for i in items), items)
+        # the reference case's chair sits on the published rounds' councils only: told so
+        page = self.home("hoidong.chutich")
+        self.assertEqual(items_of(page), [])
+        self.assertIn("Không có việc nào đang chờ bạn.", page)
 
     def test_a_ranking_waiting_for_approval_is_the_leadership_s_and_the_council_s_step_the_chair_s(self):
         rnd = InternalRound.objects.get(year=2022)
         title = rnd.title
         InternalRound.objects.filter(pk=rnd.pk).update(status=InternalRound.Status.APPROVAL)
-        self.assertEqual(items_of(self.home("ubndtinh.lanhdao")),
+        self.assertEqual(self.of("ubndtinh.lanhdao", title),
                          [("Phê duyệt kết quả xếp hạng (hoặc trả lại hội đồng)", title, "Không có hạn")])
-        self.assertEqual(items_of(self.home("hoidong.chutich")), [])
+        self.assertEqual(self.of("hoidong.chutich", title), [])
         InternalRound.objects.filter(pk=rnd.pk).update(status=InternalRound.Status.COUNCIL)
-        self.assertEqual(items_of(self.home("hoidong.chutich")),
+        self.assertEqual(self.of("hoidong.chutich", title),
                          [("Quyết định điểm cuối cùng và trình lãnh đạo phê duyệt", title, "Không có hạn")])
-        self.assertEqual(items_of(self.home("hoidong.thanhvien")), [])  # a member, not the chair
-        self.assertEqual(items_of(self.home("ubndtinh.lanhdao")), [])
+        self.assertEqual(self.of("hoidong.thanhvien", title), [])  # a member, not the chair
+        self.assertEqual(self.of("ubndtinh.lanhdao", title), [])
+
+    def of(self, username: str, title: str) -> list[tuple[str, str, str]]:
+        """The user's waiting items about the round called ``title``."""
+        return [i for i in items_of(self.home(username)) if i[1] == title]
 
     def test_a_unit_answers_only_its_changed_scores_not_yet_answered(self):
         rnd = InternalRound.objects.get(year=2022)

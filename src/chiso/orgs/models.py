@@ -104,6 +104,23 @@ def demo_person_name(label: str, agency: Agency | None = None) -> tuple[str, str
     return label, f"{agency} {DEMO_MARK}" if agency is not None else DEMO_MARK
 
 
+def demo_user(username: str, password: str, label: str, agency: Agency | None = None, role: str | None = None):
+    """The demonstration user ``username`` (created with ``password`` if missing), named by
+    :func:`demo_person_name`, with an e-mail that goes nowhere and, when given, the ``role`` at
+    ``agency``.  Idempotent: a second call adds nothing."""
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(username=username)
+    if created:
+        user.set_password(password)
+    user.first_name, user.last_name = demo_person_name(label, agency)
+    user.email = f"{username}@demo.invalid"
+    user.save()
+    if agency is not None and role:
+        Membership.objects.get_or_create(user=user, agency=agency, role=role)
+    return user
+
+
 class Membership(models.Model):
     """A user's role, scoped to one agency."""
 

@@ -28,7 +28,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from chiso import reference
@@ -39,7 +38,7 @@ from chiso.lib import frameworks
 from chiso.lib.db import atomic_retry
 
 from . import audit, matrix
-from .models import Agency, Membership, Responsibility, Unit, demo_person_name
+from .models import Agency, Membership, Responsibility, Unit, demo_user
 
 # (agencies in force with their type, as_of) -> the demonstration round's title, or "" (collection's loader)
 DemoRoundLoader = Callable[[list[tuple[Agency, str]], dt.date], str]
@@ -344,14 +343,15 @@ def _load_matrix(in_force: list[tuple[Agency, str]], as_of: dt.date) -> tuple[li
     return sorted(with_matrix), written, sorted(unmapped)
 
 
-def _slug(short_name: str) -> str:
+def slug(short_name: str) -> str:
+    """The province's part of its demonstration users' names: ``slug("Ninh Bình") == "ninhbinh"``."""
     return "".join(c for c in fold_diacritics(short_name).lower() if c.isalnum())
 
 
 def _load_demo_users(province: RefUnit, in_force: list[tuple[Agency, str]]) -> list[str]:
     """A dept_admin and dept_officer at the standing body, an officer and a head at the standing body,
     two other sở and the first commune (or district), leadership at the UBND tỉnh — all labelled."""
-    slug = _slug(province.short_name)
+    prefix = slug(province.short_name)
     standing = [a for a, _t in in_force if a.is_standing_body]
     by_type = {t: a for a, t in in_force}
     local = sorted((a for a, _t in in_force if a.kind in (Agency.Kind.COMMUNE, Agency.Kind.DISTRICT)),
@@ -359,30 +359,23 @@ def _load_demo_users(province: RefUnit, in_force: list[tuple[Agency, str]]) -> l
     plan: list[tuple[str, str, Agency, str]] = []
     if standing:
         sb = standing[0]
-        plan += [(f"{slug}.quantri", "Quản trị", sb, Membership.Role.DEPT_ADMIN),
-                 (f"{slug}.thamdinh", "Cán bộ thẩm định", sb, Membership.Role.DEPT_OFFICER)]  # fmt: skip
+        plan += [(f"{prefix}.quantri", "Quản trị", sb, Membership.Role.DEPT_ADMIN),
+                 (f"{prefix}.thamdinh", "Cán bộ thẩm định", sb, Membership.Role.DEPT_OFFICER)]  # fmt: skip
     others = [a for a in standing[:1]] + [by_type[t] for t in ("SNV", "STC") if t in by_type]
     for agency in others:
         tag = next(t for a, t in in_force if a == agency).lower()
-        plan += [(f"{slug}.{tag}.nhaplieu", "Cán bộ nhập liệu", agency, Membership.Role.AGENCY_OFFICER),
-                 (f"{slug}.{tag}.lanhdao", "Lãnh đạo", agency, Membership.Role.AGENCY_HEAD)]  # fmt: skip
+        plan += [(f"{prefix}.{tag}.nhaplieu", "Cán bộ nhập liệu", agency, Membership.Role.AGENCY_OFFICER),
+                 (f"{prefix}.{tag}.lanhdao", "Lãnh đạo", agency, Membership.Role.AGENCY_HEAD)]  # fmt: skip
     if local:
         tag = "xa" if local[0].kind == Agency.Kind.COMMUNE else "huyen"
-        plan += [(f"{slug}.{tag}.nhaplieu", "Cán bộ nhập liệu", local[0], Membership.Role.AGENCY_OFFICER),
-                 (f"{slug}.{tag}.lanhdao", "Lãnh đạo", local[0], Membership.Role.AGENCY_HEAD)]  # fmt: skip
+        plan += [(f"{prefix}.{tag}.nhaplieu", "Cán bộ nhập liệu", local[0], Membership.Role.AGENCY_OFFICER),
+                 (f"{prefix}.{tag}.lanhdao", "Lãnh đạo", local[0], Membership.Role.AGENCY_HEAD)]  # fmt: skip
     if "UBND_TINH" in by_type:
         plan.append(
-            (f"{slug}.ubndtinh.lanhdao", "Lãnh đạo", by_type["UBND_TINH"], Membership.Role.LEADERSHIP)
+            (f"{prefix}.ubndtinh.lanhdao", "Lãnh đạo", by_type["UBND_TINH"], Membership.Role.LEADERSHIP)
         )
-    User = get_user_model()
     for username, label, agency, role in plan:
-        user, created = User.objects.get_or_create(username=username)
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.first_name, user.last_name = demo_person_name(label, agency)
-            user.email = f"{username}@demo.invalid"
-            user.save()
-        Membership.objects.get_or_create(user=user, agency=agency, role=role)
+        demo_user(username, DEMO_PASSWORD, label, agency, role)
     return [p[0] for p in plan]
 
 

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
-
 from chiso import reference
 from chiso.lib import frameworks
 
 from . import reference_case as rc
-from .models import Agency, Membership, Responsibility, Unit, demo_person_name
+from .models import Agency, Responsibility, Unit, demo_user
 
 KIND = {"province": Unit.Kind.PROVINCE, "district": Unit.Kind.DISTRICT, "commune": Unit.Kind.COMMUNE}
 
@@ -109,14 +107,6 @@ def load_matrix(stderr=None) -> int:
 
 
 def load_demo_users() -> int:
-    User = get_user_model()
     for username, label, agency_code, role in rc.DEMO_USERS:
-        agency = Agency.objects.get(code=agency_code)
-        user, created = User.objects.get_or_create(username=username)
-        if created:
-            user.set_password(rc.DEMO_PASSWORD)
-        user.first_name, user.last_name = demo_person_name(label, agency)
-        user.email = f"{username}@demo.invalid"
-        user.save()
-        Membership.objects.get_or_create(user=user, agency=agency, role=role)
+        demo_user(username, rc.DEMO_PASSWORD, label, Agency.objects.get(code=agency_code), role)
     return len(rc.DEMO_USERS)

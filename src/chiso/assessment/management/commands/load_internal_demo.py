@@ -22,7 +22,7 @@ from chiso.assessment.access import get_access
 from chiso.assessment.models import CouncilMember, Entry, Participant, Round
 from chiso.orgs import audit
 from chiso.orgs import reference_case as rc
-from chiso.orgs.models import Agency, Membership, demo_person_name
+from chiso.orgs.models import Agency, Membership, demo_user
 
 FRAMEWORK = "hanam-cds-noibo-2022"
 TIER = "huyen"
@@ -95,6 +95,38 @@ def _value(ind, rng: random.Random, strength: float):
     return f"{max(0.0, 10 * strength):.1f}"
 
 
+def self_assess(p: Participant, pfw, i: int, *, strength_shift: float = 0.0, overrides=None) -> None:
+    """The ``i``-th unit's labelled self-assessment of its round, entered, signed and sent by the unit's
+    demonstration user: a document for each indicator that requires one (except one indicator of the
+    fourth unit: "no evidence ⇒ 0") and a plausible answer (``overrides``: code -> (value, note))."""
+    rnd = p.round
+    rng = random.Random(f"{rnd.year}-{p.agency.code}")
+    strength = min(0.95, 0.55 + 0.07 * ((i * 5) % 6) + strength_shift)
+    unit_user = (
+        Membership.objects.filter(agency=p.agency, role__in=("agency_officer", "agency_head"))
+        .select_related("user")
+        .first()
+    )
+    unit = audit.Actor(user=unit_user.user if unit_user else None)
+    inds = pfw.indicators(rnd.tier, p.tag_set)
+    entries = {e.code: e for e in p.entries.all()}
+    # documents of the year assessed, dated before the round opened
+    months = 12 if rnd.opens_on.year > rnd.year else max(1, rnd.opens_on.month - 1)
+    for j, ind in enumerate(inds):
+        if ind.evidence_required and not (i == 3 and j == 1):
+            services.add_document(
+                entries[ind.code].pk,
+                unit,
+                number=f"{10 + j}/{'KH' if j % 2 else 'BC'}-UBND",
+                date=f"{5 + j % 20:02d}/{1 + j % months:02d}/{rnd.year}",
+                summary=f"{(ind.evidence.get('vi') or 'Văn bản chứng minh')} (minh họa)",
+            )
+    answers = {ind.code: (_value(ind, rng, strength), "") for ind in inds}
+    answers.update(overrides or {})
+    services.save_self(p.pk, answers, unit)
+    services.submit(p.pk, unit)
+
+
 class Command(BaseCommand):
     help = "Load the internal ranking's reference cycle of the reference case (labelled demonstration data)."
 
@@ -110,20 +142,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "run `manage load_reference_case --demo` first (agencies and demonstration users)"
             )
-        User = get_user_model()
         if Round.objects.filter(year=2022, tier=TIER).exists():
             return "internal ranking demo: already loaded"
         with transaction.atomic():
             for username, label, agency, role in DEMO_USERS:
-                user, created = User.objects.get_or_create(username=username)
-                if created:
-                    user.set_password(rc.DEMO_PASSWORD)
-                body = Agency.objects.get(code=agency) if agency else None
-                user.first_name, user.last_name = demo_person_name(label, body)
-                user.email = f"{username}@demo.invalid"
-                user.save()
-                if body is not None:
-                    Membership.objects.get_or_create(user=user, agency=body, role=role)
+                demo_user(username, rc.DEMO_PASSWORD, label, Agency.objects.get(code=agency) if agency else None, role)
             system = audit.Actor()
             fw = services.import_shipped(FRAMEWORK, system)
             r21 = self._round(
@@ -181,34 +204,12 @@ class Command(BaseCommand):
         if year == 2021:
             p = next(p for p in parts if p.agency.code == EXCLUDED_2021[0])
             services.set_unit(p.pk, dept, tags="", excluded=True, reason=EXCLUDED_2021[1])
+        overrides = {
+            PHU_LY: {"nts_hop_bcd": ("4", "Bốn cuộc họp Ban chỉ đạo trong năm (minh họa).")},
+            DUY_TIEN: {"cqs_dvctt_muc_34": ("85", "")},
+        }
         for i, p in enumerate(parts):
-            rng = random.Random(f"{year}-{p.agency.code}")
-            strength = min(0.95, 0.55 + 0.07 * ((i * 5) % 6) + strength_shift)
-            unit_user = (
-                Membership.objects.filter(agency=p.agency, role__in=("agency_officer", "agency_head"))
-                .select_related("user")
-                .first()
-            )
-            unit = audit.Actor(user=unit_user.user if unit_user else None)
-            inds = pfw.indicators(TIER, p.tag_set)
-            entries = {e.code: e for e in p.entries.all()}
-            for j, ind in enumerate(inds):
-                # evidence for what requires it, except one indicator of one unit ("no evidence ⇒ 0")
-                if ind.evidence_required and not (i == 3 and j == 1):
-                    services.add_document(
-                        entries[ind.code].pk,
-                        unit,
-                        number=f"{10 + j}/{'KH' if j % 2 else 'BC'}-UBND",
-                        date=f"{5 + j % 20:02d}/{1 + j % 12:02d}/{year}",
-                        summary=f"{(ind.evidence.get('vi') or 'Văn bản chứng minh')} (minh họa)",
-                    )
-            answers = {ind.code: (_value(ind, rng, strength), "") for ind in inds}
-            if p.agency.code == PHU_LY:
-                answers["nts_hop_bcd"] = ("4", "Bốn cuộc họp Ban chỉ đạo trong năm (minh họa).")
-            if p.agency.code == DUY_TIEN:
-                answers["cqs_dvctt_muc_34"] = ("85", "")
-            services.save_self(p.pk, answers, unit)
-            services.submit(p.pk, unit)
+            self_assess(p, pfw, i, strength_shift=strength_shift, overrides=overrides.get(p.agency.code))
         acc_dept = get_access(officer)
         services.transition(
             rnd.pk, "close_self", dept, acc_dept, today=rnd.self_due_on + dt.timedelta(days=1)

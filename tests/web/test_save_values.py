@@ -57,7 +57,8 @@ class SaveValuesTestCase(BaseTestCase):
         with self.assertRaises(services.Conflict) as cm:
             self.save(Change("has_portal", "1", expected_version=0), Change("total_staff", "11", expected_version=1),
                       Change("it_staff", "3", expected_version=0), user=self.anna)
-        self.assertIn("it_staff", str(cm.exception))
+        self.assertIn("“Cán bộ chuyên trách CNTT”", str(cm.exception))  # the indicator by name, not its code
+        self.assertNotIn("it_staff", str(cm.exception))
         self.assertIn("alice", str(cm.exception))
         self.assertEqual(cm.exception.current.code, "it_staff")
         got = {v.code: (v.number, v.version) for v in Value.objects.all()}

@@ -168,6 +168,11 @@ class HomeWaitingTestCase(TestCase):
                 items = items_of(self.home(username))
                 self.assertEqual(items, expected)
                 self.assertTrue(all(i[1].endswith("(minh họa)") for i in items), items)
+        # one item: no "most urgent first" about a list of one
+        page = self.home("ninhbinh.hoidong.chutich")
+        self.assertIn("1 việc.", page)
+        self.assertNotIn("gấp nhất", page)
+        self.assertIn("việc gấp nhất ở trên cùng.", self.home("ninhbinh.quantri"))
         # the reference case's chair sits on the published rounds' councils only: told so
         page = self.home("hoidong.chutich")
         self.assertEqual(items_of(page), [])

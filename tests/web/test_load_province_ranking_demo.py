@@ -48,6 +48,7 @@ class LoadProvinceRankingDemoTests(TestCase):
                 self.assertTrue(rnd.is_demo)
                 self.assertTrue(rnd.title.endswith("(minh họa)"))
                 self.assertIn("tỉnh Ninh Bình", rnd.title)
+                self.assertNotIn("thị trấn", rnd.title)  # none after 01/07/2025
                 self.assertEqual(rnd.opens_on, self.today - dt.timedelta(days=days))
                 self.assertEqual(rnd.year, rnd.opens_on.year)
                 # every deadline passed: nothing printed says a step is still open when it is not

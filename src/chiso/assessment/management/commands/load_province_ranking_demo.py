@@ -58,6 +58,18 @@ def _agencies(tier: str, province_ref: str, day: dt.date):
     return sorted(rows, key=lambda a: (a.pk not in with_users, a.name))
 
 
+# the kinds of local government a commune-level agency's name starts with ("Ủy ban nhân dân phường …")
+LOCAL_KINDS = ("xã", "phường", "thị trấn", "đặc khu")
+
+
+def _who(tier_label: str, agencies) -> str:
+    """The units of the round as they are on its day: a commune tier is named by the kinds its agencies
+    really are ("UBND xã, phường" — there is no thị trấn after 01/07/2025), not by the framework's tier
+    label written in 2022; any other tier by its label."""
+    kinds = [k for k in LOCAL_KINDS if any(a.name.startswith(f"Ủy ban nhân dân {k} ") for a in agencies)]
+    return "UBND " + ", ".join(kinds) if kinds else tier_label
+
+
 def open_round(fw, tier: str, province, as_of: dt.date, officer, chair) -> Round | None:
     """The tier's round of the year, driven to the council's step (or, for a tier of ``TIERS`` whose
     chair has sent, to the leadership's approval); None when the tier already has one."""
@@ -75,7 +87,8 @@ def open_round(fw, tier: str, province, as_of: dt.date, officer, chair) -> Round
         framework=fw,
         year=opens.year,
         tier=tier,
-        title=f"Đánh giá chuyển đổi số năm {opens.year} — {pfw_tier.label('vi')} {province.name[:1].lower()}{province.name[1:]} (minh họa)",
+        title=f"Đánh giá chuyển đổi số năm {opens.year} — {_who(pfw_tier.label('vi'), agencies)} "
+              f"{province.name[:1].lower()}{province.name[1:]} (minh họa)",
         opens_on=opens,
         self_due_on=opens + dt.timedelta(days=14),
         appraisal_due_on=opens + dt.timedelta(days=24),

@@ -96,6 +96,15 @@ class RangeTests(SimpleTestCase):
         self.assertEqual(terms.range_text(0, 2.5, lang="en"), "from 0 to 2.5")
         self.assertEqual(terms.range_text(None, None), "")
 
+    def test_an_out_of_range_problem_words_its_range_as_the_form_does(self):
+        from chiso.engine.errors import Problem
+        from chiso.lib.problems import message
+
+        open_ended = Problem("out_of_range", params={"lo": 0, "hi": None})
+        self.assertEqual(message(open_ended, "vi"), "Giá trị nằm ngoài khoảng cho phép. Khoảng: từ 0 trở lên.")
+        self.assertEqual(message(open_ended, "en"), "The value is outside the allowed range. Range: at least 0.")
+        self.assertNotIn("…", message(Problem("out_of_range", params={"lo": None, "hi": 1.5}), "vi"))
+
 
 class DemoLabelTests(SimpleTestCase):
     def test_the_label_appears_once(self):

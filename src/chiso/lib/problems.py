@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chiso.engine.errors import EngineError, Problem
+from chiso.lib.terms import range_text
 from chiso.lib.vn_format import format_mb, format_number
 
 #: code -> (Vietnamese, English).  ``{node}``, ``{row}``, ``{column}``, ``{file}`` are the problem's
@@ -408,12 +409,9 @@ def _derived(code: str, p: dict[str, Any], lang: str) -> dict[str, Any]:
     elif code == "missing_value":
         p["n"] = len(p.get("cells") or []) or 1
     elif code == "out_of_range":
-        lo, hi = p.get("lo"), p.get("hi")
-        if lo is None and hi is None:
-            p["range"] = ""
-        else:
-            shown = {k: format_number(v, lang=lang) if v is not None else "…" for k, v in (("lo", lo), ("hi", hi))}
-            p["range"] = " " + ("Khoảng: {lo} – {hi}." if lang == "vi" else "Range: {lo} – {hi}.").format(**shown)
+        # the range in words, as on the form ("từ 0 trở lên", "from 0 to 100"): chiso.lib.terms.range_text
+        words = range_text(p.get("lo"), p.get("hi"), lang=lang)
+        p["range"] = " " + ("Khoảng: {r}." if lang == "vi" else "Range: {r}.").format(r=words) if words else ""
     return p
 
 
